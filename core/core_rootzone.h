@@ -1,0 +1,100 @@
+/*
+ * core_rootzone.h: the root zone of one cell for one day (DESIGN.md §2).
+ *
+ * Pure physics: no I/O, no globals, reentrant. Units inside are metres and
+ * days: depths in m, fluxes in m/d over the WHOLE cell area unless a field
+ * says otherwise. The driver converts from and to mm.
+ *
+ * Processes, in the order they are applied within the day:
+ *   ETp  = kc(month) x ET0                      potential evapotranspiration
+ *   Ei   = min(P, Icap, ETp)                    interception (whole cell)
+ *   Pn   = P - Ei                               net precipitation
+ *   paved fraction fp: runoff = fp x Pn         straight to the district
+ *   unpaved part (fraction 1 - fp), storage S over the unpaved area:
+ *     S1   = S0 + Pn + sprinkling               infiltration
+ *     perc = max(0, S1 - Smax)                  percolation, same day
+ *     Ta   = min(S, (ETp - Ei) x a(S))          a = 1 for S >= p Smax,
+ *                                               else S / (p Smax)   (Feddes-type)
+ *     CR   = min(Smax - S, crmax exp(-d/dcr))   capillary rise, d = depth of the
+ *                                               water table below the root zone
+ *     recharge = perc - CR                      to groundwater (may be < 0)
+ *   open-water cells: Eow = fow x ET0 (fow = 1.25), no root zone; the net
+ *     P - Eow goes to the district.
+ *
+ * Water balance of a cell (all per cell area, m/d), exact to rounding:
+ *   P + spr + cr = ei + ta + eow + perc + runoff + ownet + dS
+ */
+#ifndef CORE_ROOTZONE_H
+#define CORE_ROOTZONE_H
+
+#include "zt.h"
+
+/* Parameters of one land-use x soil combination. */
+typedef struct core_rz_params {
+    double kc[12];       /* crop factor on Makkink ET0 per month, Jan..Dec (-) */
+    double icap;         /* interception capacity (m/d) */
+    double smax;         /* available water of the root zone = awc x root depth (m) */
+    double root_depth;   /* root depth (m) */
+    double p;            /* fraction of smax below which transpiration falls (-) */
+    double crmax;        /* capillary rise with the water table at the root zone (m/d) */
+    double dcr;          /* e-folding distance of capillary rise (m) */
+    double paved;        /* paved fraction of the cell (-) */
+    int open_water;      /* 1: open water, E = ow_factor x ET0, no root zone */
+    double ow_factor;    /* open-water evaporation factor on ET0 (-) */
+    int sprinkle;        /* 1: this land use may be sprinkled */
+    double spr_trigger;  /* a turn starts when S < spr_trigger x smax (-) */
+    double spr_gift;     /* depth of one sprinkling turn over the cell (m) */
+    double spr_cap;      /* sprinkling capacity over the cell (m/d) */
+    int spr_first_month; /* first month of the sprinkling season (1-12) */
+    int spr_last_month;  /* last month of the sprinkling season (1-12) */
+} core_rz_params;
+
+/* State of one cell, carried from day to day. */
+typedef struct core_rz_state {
+    double s;        /* root-zone storage above wilting point, over the unpaved part (m) */
+    double spr_left; /* depth still to give in the current sprinkling turn (m) */
+} core_rz_state;
+
+/* Inputs of one cell for one day. */
+typedef struct core_rz_in {
+    double p;       /* precipitation (m/d) */
+    double et0;     /* Makkink reference evaporation (m/d) */
+    double depth;   /* depth of the water table below surface (m) */
+    int month;      /* month of the day (1-12) */
+    double spr_in;  /* sprinkling water supplied today over the cell (m/d), >= 0 */
+} core_rz_in;
+
+/* Fluxes of one cell for one day, per cell area (m/d). */
+typedef struct core_rz_out {
+    double etp;      /* potential evapotranspiration kc x ET0 (or fow x ET0) */
+    double ei;       /* interception evaporation */
+    double ta;       /* actual transpiration (unpaved part, per cell area) */
+    double eow;      /* open-water evaporation */
+    double perc;     /* percolation to groundwater */
+    double cr;       /* capillary rise from groundwater */
+    double recharge; /* perc - cr, net flux to groundwater (may be < 0) */
+    double runoff;   /* paved runoff to the district */
+    double ownet;    /* open water: P - Eow to the district (may be < 0) */
+    double spr;      /* sprinkling applied */
+    double ds;       /* change of root-zone storage, per cell area */
+} core_rz_out;
+
+/*
+ * Sprinkling demand of a cell today (m/d over the cell), from the state at
+ * the start of the day. A turn of spr_gift starts when the land use may be
+ * sprinkled, the month lies in the season and S < spr_trigger x smax; the
+ * turn is delivered at most spr_cap a day until spr_left is zero. May update
+ * s->spr_left (it starts a turn). Returns 0 when no sprinkling is wanted.
+ */
+double core_rz_sprinkle_demand(const core_rz_params *p, core_rz_state *s, int month);
+
+/*
+ * One day of the root zone of one cell. in->spr_in is what was supplied of
+ * the demand (0 <= spr_in); the turn is cut short when less was supplied
+ * than asked. Updates *s and fills *out. Asserts on inputs a caller must
+ * have validated (negative P or ET0, month outside 1-12).
+ */
+void core_rz_step(const core_rz_params *p, const core_rz_in *in, core_rz_state *s,
+                  core_rz_out *out);
+
+#endif /* CORE_ROOTZONE_H */

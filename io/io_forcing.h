@@ -1,0 +1,70 @@
+/*
+ * io_forcing.h: meteorological forcing, precipitation P and Makkink
+ * reference evaporation ET0 (mm/d), from
+ *   - a gridded CF NetCDF file: variables P(time, y, x) and ET0(time, y, x)
+ *     on the model grid, time "days since ...", one value a day; or
+ *   - a station file (CF discrete sampling geometry, featureType =
+ *     "timeSeries"): P(station, time), ET0(station, time), station_id,
+ *     station_name, x, y (RD New, m); each cell takes its nearest station
+ *     (ties: the lower station index).
+ * `zoet forcing knmi` writes station files from KNMI etmgeg files.
+ */
+#ifndef IO_FORCING_H
+#define IO_FORCING_H
+
+#include <stdio.h>
+
+#include "zt.h"
+
+typedef struct io_forcing io_forcing; /* opaque */
+
+/*
+ * Open a forcing file for a run on grid *g (mask: enum zt_mask per cell,
+ * borrowed, must outlive the handle) from day `first` to `last` inclusive.
+ * Validates on open: the variables, their units (mm d-1 or mm), RD New and
+ * the grid (gridded files), station coordinates, and that every day of the
+ * run is in the file (else ZT_EINPUT naming the file and the first missing
+ * date). Station files are read whole and checked at once (no NaN or fill,
+ * no negative value); gridded files are checked day by day in read_day.
+ * *out is returned to the caller (io_forcing_destroy).
+ */
+zt_status io_forcing_open(const char *path, const zt_grid *g, const uint8_t *mask, zt_day first,
+                          zt_day last, io_forcing **out, zt_err *err);
+
+/*
+ * The forcing of one day for every cell (mm/d) into p and et0 (ncell floats
+ * each; inactive cells get 0). ZT_EINPUT naming file, variable, date and cell
+ * for NaN, fill or negative values in an active cell.
+ */
+zt_status io_forcing_read_day(io_forcing *f, zt_day day, float *p, float *et0, zt_err *err);
+
+/* One line saying what was opened ("stations 251 270 ... nearest" / "gridded"). */
+const char *io_forcing_describe(const io_forcing *f);
+
+/* Free; accepts NULL and *f == NULL; sets *f = NULL. */
+void io_forcing_destroy(io_forcing **f);
+
+/* ---- KNMI daily station files -------------------------------------------- */
+
+/* Options of the KNMI import. */
+typedef struct io_knmi_opts {
+    const char *stations; /* CSV "STN,name,lat,lon" for files without a KNMI
+                             header (NULL: only header positions) */
+    int fill_nearest;     /* 1: fill a missing day from the nearest station
+                             that has it, and report every fill */
+    zt_day first, last;   /* period to write; first > last: the common period */
+} io_knmi_opts;
+
+/*
+ * Import KNMI daily station files (etmgeg_NNN.txt as KNMI publishes it, with
+ * its header, or a CSV with the header line STN,YYYYMMDD,...,RH,...,EV24)
+ * into a station forcing file at out_path (written as .part, renamed when
+ * complete). RH and EV24 are in 0.1 mm; RH = -1 (trace) is 0. A missing day
+ * (no row, or an empty RH/EV24) is ZT_EINPUT naming the file, station and
+ * date, unless o->fill_nearest, in which case each fill is reported on
+ * `report` (may be NULL). A malformed row is ZT_EINPUT naming file and line.
+ */
+zt_status io_knmi_import(const char *const *files, int nfiles, const io_knmi_opts *o,
+                         const char *out_path, FILE *report, zt_err *err);
+
+#endif /* IO_FORCING_H */

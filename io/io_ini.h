@@ -1,0 +1,86 @@
+/*
+ * io_ini.h: scenario and parameter files: INI read with libinih, with values
+ * written as TOML values so that every file is valid TOML too:
+ *
+ *   # a comment
+ *   extends = "demo.ini"          # (root, before any section) inherit a file
+ *   [run]
+ *   name = "ijsselmeer-75"        # strings in double quotes
+ *   start = 2018-01-01            # dates bare (TOML local date) or quoted
+ *   threads = 2                   # integers, floats, true / false
+ *   [output]
+ *   variables = ["P", "Ta"]       # arrays on one line
+ *
+ * `extends` loads the named file first (relative to the file naming it) and
+ * lets this file override its keys; a cycle is an error. Each value remembers
+ * the file and line it came from, so every error names file, line and key.
+ * Reading a key marks it used; io_ini_check_unused() then reports the first
+ * key nobody asked for (an unknown key or section).
+ */
+#ifndef IO_INI_H
+#define IO_INI_H
+
+#include "zt.h"
+
+typedef struct io_ini io_ini; /* opaque */
+
+/* Load `path` with its `extends` chain. *out is returned to the caller. */
+zt_status io_ini_load(const char *path, io_ini **out, zt_err *err);
+
+/* Free; accepts NULL and *ini == NULL; sets *ini = NULL. */
+void io_ini_destroy(io_ini **ini);
+
+/* 1 when section.key is set (does not mark it used). */
+int io_ini_has(const io_ini *ini, const char *section, const char *key);
+
+/*
+ * Typed getters. When the key is absent, *out gets the default and ZT_OK is
+ * returned (pass required = 1 to make absence an error). A value of the wrong
+ * type or outside [min, max] is ZT_ECONFIG "file:line: [section] key: ...".
+ * The section "" is the root (keys before any section). Returned strings are
+ * borrowed from ini.
+ */
+zt_status io_ini_string(io_ini *ini, const char *section, const char *key, int required,
+                        const char *def, const char **out, zt_err *err);
+/* A path: relative paths are resolved against the folder of the file that
+ * set the key. *out is a new string the caller frees (NULL stays NULL). */
+zt_status io_ini_path(io_ini *ini, const char *section, const char *key, int required,
+                      const char *def, char **out, zt_err *err);
+zt_status io_ini_double(io_ini *ini, const char *section, const char *key, int required,
+                        double def, double min, double max, double *out, zt_err *err);
+zt_status io_ini_int(io_ini *ini, const char *section, const char *key, int required, long def,
+                     long min, long max, long *out, zt_err *err);
+zt_status io_ini_bool(io_ini *ini, const char *section, const char *key, int required, int def,
+                      int *out, zt_err *err);
+zt_status io_ini_date(io_ini *ini, const char *section, const char *key, int required,
+                      zt_day def, zt_day *out, zt_err *err);
+/* An array of exactly n numbers (n > 0) in [min, max]; absent: out untouched. */
+zt_status io_ini_doubles(io_ini *ini, const char *section, const char *key, int required,
+                         int n, double min, double max, double *out, zt_err *err);
+/* An array of strings; *out (array of borrowed strings) and *n are returned,
+ * the caller frees the array (not the strings) with zt_free. */
+zt_status io_ini_strings(io_ini *ini, const char *section, const char *key, int required,
+                         const char ***out, int *n, zt_err *err);
+/* One of the names in `choices` (NULL-terminated); *out its index. */
+zt_status io_ini_choice(io_ini *ini, const char *section, const char *key, int required,
+                        const char *const *choices, int def, int *out, zt_err *err);
+
+/*
+ * Report an error about a value that was read (for checks across keys):
+ * ZT_ECONFIG "file:line: [section] key: <message>".
+ */
+zt_status io_ini_fail(const io_ini *ini, const char *section, const char *key, zt_err *err,
+                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Sections present whose names start with prefix ("landuse."): their count,
+ * and the i-th name (borrowed). */
+int io_ini_nsections(const io_ini *ini);
+const char *io_ini_section(const io_ini *ini, int i);
+
+/* ZT_ECONFIG for the first key or section that was never read. */
+zt_status io_ini_check_unused(const io_ini *ini, zt_err *err);
+
+/* The top file's path (borrowed). */
+const char *io_ini_file(const io_ini *ini);
+
+#endif /* IO_INI_H */

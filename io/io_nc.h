@@ -1,0 +1,105 @@
+/*
+ * io_nc.h: NetCDF-4 / CF-1.8 on RD New: the checking path for every nc_*
+ * call, the grid definition every gridded file shares, and the static domain
+ * file (read with validation, written for the demo).
+ *
+ * The grid layout follows ../shared/CF_RDNEW.md §4.3 (copied into
+ * docs/io.md): x(x), y(y) cell centres in m with x_bnds/y_bnds, a scalar
+ * int `crs` with grid_mapping_name = "oblique_stereographic", the RD New
+ * parameters, crs_wkt and spatial_ref; every data variable has
+ * grid_mapping = "crs"; Conventions = "CF-1.8".
+ */
+#ifndef IO_NC_H
+#define IO_NC_H
+
+#include "grid_domain.h"
+#include "zt.h"
+
+/* The WKT1 (GDAL form) of EPSG:28992, Amersfoort / RD New. */
+extern const char io_rdnew_wkt[];
+
+/*
+ * The one checking path for nc_* calls: returns ZT_OK when ncret is NC_NOERR,
+ * else records "<file>: <what>: <nc_strerror(ncret)>" with status st
+ * (ZT_EINPUT for a user's input file, ZT_EIO for an output file, ZT_ENETCDF
+ * for our own mistakes) and returns st.
+ */
+zt_status io_nc_check(int ncret, zt_status st, const char *file, const char *what, zt_err *err);
+
+/*
+ * In a file in define mode: define dimensions y, x, nv (if absent) and the
+ * variables x, y, x_bnds, y_bnds, crs with their CF attributes; *dimy and
+ * *dimx get the dimension ids. Values are written by io_nc_put_grid after
+ * nc_enddef. Errors are ZT_EIO naming `path`.
+ */
+zt_status io_nc_def_grid(int ncid, const zt_grid *g, const char *path, int *dimy, int *dimx,
+                         zt_err *err);
+
+/* Write the x, y, x_bnds, y_bnds values of the grid (data mode). */
+zt_status io_nc_put_grid(int ncid, const zt_grid *g, const char *path, zt_err *err);
+
+/*
+ * Global attributes: Conventions = "CF-1.8", title, institution, source
+ * ("zoet <version>"), history (creation time and the command), references.
+ * `title` and `history` may be NULL.
+ */
+zt_status io_nc_put_global(int ncid, const char *path, const char *title, const char *history,
+                           zt_err *err);
+
+/*
+ * Read the grid of a variable from an open file: its x and y coordinate
+ * variables (found by the variable's last two dimensions), which must be
+ * evenly spaced with square cells; y may be ascending or descending
+ * (*y_descending is set). The grid mapping must be RD New: a grid-mapping
+ * variable whose crs_wkt or spatial_ref names EPSG 28992 / "RD New" or
+ * whose parameters are those of RD New (GDAL's gdal_translate output is
+ * accepted). Errors are ZT_EINPUT naming file and variable.
+ */
+zt_status io_nc_read_grid(int ncid, int varid, const char *path, zt_grid *g, int *y_descending,
+                          zt_err *err);
+
+/*
+ * Read a 2-D variable (y, x), or the slice at time index `t` of a 3-D
+ * variable (time, y, x) (t ignored for 2-D), of any numeric type, into out
+ * (ncell floats, row 0 southernmost, whatever the file's y order), with
+ * _FillValue / missing_value / NaN mapped to NAN. When `expect` is not NULL
+ * the variable's grid must equal it (same nx, ny, x0, y0, dx within 1 mm)
+ * else ZT_EINPUT "grid differs". When `units` is not NULL the variable's
+ * units attribute must match it (accepting listed synonyms: "m" and "meter",
+ * "mm d-1", "mm/d", "mm/day", "mm"). Errors name file and variable.
+ */
+zt_status io_nc_read_field(const char *path, const char *var, const zt_grid *expect,
+                           const char *units, size_t t, float *out, zt_err *err);
+
+/*
+ * Where a static field comes from: the domain file by its standard name, or a
+ * user's file and variable ("ahn.nc" + "Band1", a GeoTIFF converted with
+ * gdal_translate -of netCDF). `field` is one of: mask, surface_level, soil,
+ * landuse, district, province, gw_depth_init, sprinkling_source.
+ */
+typedef struct io_field_source {
+    const char *field; /* field name as above (borrowed) */
+    const char *path;  /* file (borrowed) */
+    const char *var;   /* variable in that file (borrowed) */
+} io_field_source;
+
+/*
+ * Read the static domain from `path` (the grid is that of its `mask`
+ * variable), replacing fields by the given sources, and validate it
+ * (grid_domain_validate, and: every field on the same grid, RD New, units,
+ * no fill or NaN in an active cell, class codes known). *out is returned to
+ * the caller (grid_domain_destroy). Errors are ZT_EINPUT naming the file and
+ * variable (and the cell where it applies).
+ */
+zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
+                         grid_domain **out, zt_err *err);
+
+/*
+ * Write a domain as a CF-1.8 NetCDF-4 file (all fields, class variables with
+ * flag_values/flag_meanings, chunked (ny, nx), shuffle + deflate), under a
+ * .part name renamed when complete. Errors ZT_EIO naming the file.
+ */
+zt_status io_domain_write(const char *path, const grid_domain *d, const char *title,
+                          zt_err *err);
+
+#endif /* IO_NC_H */

@@ -1,0 +1,96 @@
+/*
+ * io_out.h: model output.
+ *
+ * Gridded output: one CF-1.8 NetCDF-4 file with the chosen variables as
+ * float(time, y, x), daily or aggregated over 10 days (dekads: days 1-10,
+ * 11-20, 21-end of each month), months or years; fluxes are summed over the
+ * period (cell_methods "time: sum", units mm), states averaged ("time: mean");
+ * time is the period's midpoint with time_bnds; chunks (1, ny, nx), shuffle +
+ * deflate, optional quantisation (nc_def_var_quantize, BitGroom, a stated
+ * number of significant digits). Writing runs on its own thread so the model
+ * computes the next day meanwhile; results do not depend on that.
+ *
+ * Time series: per feature (district, region) and day, as NetCDF (CF
+ * featureType timeSeries) and CSV.
+ *
+ * Every file is written as .part and renamed on success (io_file.h).
+ */
+#ifndef IO_OUT_H
+#define IO_OUT_H
+
+#include "zt.h"
+
+typedef enum io_agg { IO_AGG_DAY = 0, IO_AGG_10DAY, IO_AGG_MONTH, IO_AGG_YEAR } io_agg;
+
+/* "day", "10day", "month", "year" <-> io_agg; parse returns -1 if unknown. */
+const char *io_agg_name(io_agg a);
+int io_agg_parse(const char *name, io_agg *out);
+
+/* One output variable. All strings borrowed; they must outlive the writer. */
+typedef struct io_var_spec {
+    const char *name;          /* NetCDF / CSV name */
+    const char *long_name;     /* CF long_name */
+    const char *units;         /* units of the daily value ("mm d-1", "mm", "m") */
+    const char *sum_units;     /* units of a period sum ("mm"); NULL for states */
+    const char *standard_name; /* CF standard name or NULL */
+    int is_flux;               /* 1: summed over a period; 0: averaged */
+} io_var_spec;
+
+typedef struct io_gridout_opts {
+    io_agg agg;        /* aggregation period */
+    int deflate;       /* deflate level 0-9 */
+    int nsd;           /* quantisation: significant digits, 0 = none */
+    int async;         /* 1: write on a thread of its own */
+    const char *title; /* global title (borrowed, may be NULL) */
+    const char *history; /* global history (borrowed, may be NULL) */
+} io_gridout_opts;
+
+typedef struct io_gridout io_gridout; /* opaque */
+
+/*
+ * Create a gridded output file `path` (written as path.part). mask (borrowed,
+ * must outlive the writer): cells with mask 0 are written as _FillValue.
+ * *out is returned to the caller. ZT_EIO naming the file.
+ */
+zt_status io_gridout_create(const char *path, const zt_grid *g, const uint8_t *mask,
+                            const io_var_spec *vars, int nvar, const io_gridout_opts *o,
+                            io_gridout **out, zt_err *err);
+
+/*
+ * Add one day: fields[v] is the day's value of variable v for every cell
+ * (ncell floats, borrowed for the call only). Days must be consecutive.
+ * A period is written when its last day is added.
+ */
+zt_status io_gridout_add_day(io_gridout *w, zt_day day, const float *const *fields, zt_err *err);
+
+/*
+ * Finish: when ok, write an incomplete last period (with its true bounds),
+ * close and rename to the final name; when !ok (or anything failed) remove
+ * the .part file. Frees *w and sets it to NULL; accepts NULL.
+ */
+zt_status io_gridout_close(io_gridout **w, int ok, zt_err *err);
+
+/* Seconds spent writing (on whichever thread), for the performance log. */
+double io_gridout_seconds(const io_gridout *w);
+
+typedef struct io_tsout io_tsout; /* opaque */
+
+/*
+ * Create a time-series writer for nfeat features (ids and names borrowed, must
+ * outlive the writer) and nvar variables over ndays days from `first`. Values
+ * are kept in memory and written at close to nc_path (CF timeSeries, dims
+ * (feature, time)) and csv_path (long format: date,<feature>,var1,var2,...),
+ * either path may be NULL. `feature` names the feature kind ("district").
+ */
+zt_status io_tsout_create(const char *nc_path, const char *csv_path, const char *feature,
+                          const int32_t *ids, const char *const *names, int nfeat,
+                          const io_var_spec *vars, int nvar, zt_day first, int ndays,
+                          io_tsout **out, zt_err *err);
+
+/* Set the values of day `day`: values[v * nfeat + f]. */
+zt_status io_tsout_add_day(io_tsout *t, zt_day day, const double *values, zt_err *err);
+
+/* Write (when ok) and free, as io_gridout_close. */
+zt_status io_tsout_close(io_tsout **t, int ok, zt_err *err);
+
+#endif /* IO_OUT_H */

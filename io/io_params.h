@@ -1,0 +1,50 @@
+/*
+ * io_params.h: the parameter table of the root zone: one section per land
+ * use and one per soil class, each default with its source in
+ * docs/parameters.md. Format (io_ini.h; the table may `extends` another):
+ *
+ *   [landuse.grass]
+ *   crop_factor = [0.80, 0.90, 0.95, 1.20, 1.20, 1.20, 1.10, 1.10, 1.10, 1.00, 0.90, 0.80]
+ *   interception_mm = 1.0          # interception capacity (mm/d)
+ *   root_depth_m = 0.30
+ *   reduction_fraction = 0.5       # p of the Feddes-type reduction (-)
+ *   paved_fraction = 0.0
+ *   sprinkling = false             # may this land use be sprinkled?
+ *   [landuse.water]
+ *   open_water = true
+ *   open_water_factor = 1.25
+ *   [soil.peat]
+ *   available_water_mm_per_m = 250 # plant-available water per m of root zone
+ *   capillary_max_mm_d = 9.0       # crmax: capillary rise at zero distance
+ *   capillary_decay_m = 0.25       # dcr: e-folding distance
+ *   [sprinkling]
+ *   trigger_fraction = 0.5  gift_mm = 25  capacity_mm_d = 4  first_month = 4  last_month = 9
+ *
+ * Every land use of enum zt_landuse (grass, arable, capital, nature, urban,
+ * water) and soil of enum zt_soil (peat, clay, sand) must have its section.
+ */
+#ifndef IO_PARAMS_H
+#define IO_PARAMS_H
+
+#include <stdio.h>
+
+#include "core_rootzone.h"
+#include "zt.h"
+
+typedef struct io_params {
+    /* the combined root-zone parameters of every land use x soil */
+    core_rz_params rz[ZT_NLANDUSE][ZT_NSOIL];
+    char *file; /* the table read */
+} io_params;
+
+/* Load and check a parameter table; *out is returned to the caller.
+ * ZT_ECONFIG naming file, line and key. */
+zt_status io_params_load(const char *path, io_params **out, zt_err *err);
+
+/* Free; accepts NULL; sets *p = NULL. */
+void io_params_destroy(io_params **p);
+
+/* Print the table in effect (for the log). */
+void io_params_print(const io_params *p, FILE *f);
+
+#endif /* IO_PARAMS_H */

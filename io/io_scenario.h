@@ -1,0 +1,65 @@
+/*
+ * io_scenario.h: a scenario file (io_ini.h format) read into the settings of
+ * a run. Keys (docs/scenarios.md is the reference):
+ *
+ *   extends = "demo.ini"
+ *   [run]      name, start, end (dates), threads (0 = all cores)
+ *   [input]    domain (NetCDF), forcing (NetCDF), parameters (table file),
+ *              and optional replacements of single static fields:
+ *              surface_level = "ahn.nc:Band1" (file:variable), likewise
+ *              mask, soil, landuse, district, province, gw_depth_init,
+ *              sprinkling_source
+ *   [climate]  precipitation_factor, et0_factor: 12 monthly change factors
+ *   [output]   dir, variables (names from the catalogue), aggregation
+ *              ("day", "10day", "month", "year"), deflate (0-9),
+ *              significant_digits (0 = no quantisation, 1-7), districts (bool)
+ */
+#ifndef IO_SCENARIO_H
+#define IO_SCENARIO_H
+
+#include "io_nc.h"
+#include "io_out.h"
+#include "zt.h"
+
+#define IO_MAX_FIELD_SOURCES 8
+
+typedef struct io_scenario {
+    char *file;           /* the scenario file as given */
+    char *name;           /* scenario name */
+    zt_day start, end;    /* first and last day simulated */
+    int threads;          /* OpenMP threads, 0 = default */
+
+    char *domain;         /* static domain NetCDF (resolved path) */
+    char *forcing;        /* forcing NetCDF (resolved path) */
+    char *parameters;     /* parameter table (resolved path) */
+    io_field_source field_src[IO_MAX_FIELD_SOURCES]; /* replacements */
+    int nfield_src;
+
+    double precip_factor[12]; /* monthly change factors (-), default 1 */
+    double et0_factor[12];
+
+    char *out_dir;        /* output folder (resolved path) */
+    char **out_vars;      /* names of gridded output variables */
+    int nout_vars;
+    io_agg agg;           /* aggregation of gridded output */
+    int deflate;          /* 0-9 */
+    int nsd;              /* significant digits, 0 = no quantisation */
+    int districts;        /* 1: write district series */
+} io_scenario;
+
+/*
+ * Load a scenario. `known_vars` (n_known names, borrowed) is the catalogue
+ * that [output] variables must come from. Unknown sections and keys, bad
+ * values, a start after the end and extends cycles are ZT_ECONFIG naming
+ * file, line and key. *out is returned to the caller.
+ */
+zt_status io_scenario_load(const char *path, const char *const *known_vars, int n_known,
+                           io_scenario **out, zt_err *err);
+
+/* Free; accepts NULL and *s == NULL; sets *s = NULL. */
+void io_scenario_destroy(io_scenario **s);
+
+/* Print the settings in effect, one per line, "key = value" (for the log). */
+void io_scenario_print(const io_scenario *s, FILE *f);
+
+#endif /* IO_SCENARIO_H */

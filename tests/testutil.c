@@ -1,0 +1,152 @@
+/*
+ * testutil.c: helpers shared by the test suites (see testutil.h).
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *tu_zoet(void)
+{
+    const char *p = getenv("ZT_ZOET");
+    return (p && *p) ? p : "./zoet";
+}
+
+char *tu_tmpdir(const char *tag, char *buf, size_t n)
+{
+    char cmd[1200];
+    snprintf(buf, n, "out/tests/%s", tag);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", buf, buf);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "testutil: cannot make %s\n", buf);
+        abort();
+    }
+    return buf;
+}
+
+static void read_into(const char *path, char *buf, size_t n)
+{
+    FILE *f;
+    size_t got;
+    if (!buf || n == 0) {
+        return;
+    }
+    buf[0] = '\0';
+    f = fopen(path, "rb");
+    if (!f) {
+        return;
+    }
+    got = fread(buf, 1, n - 1, f);
+    buf[got] = '\0';
+    fclose(f);
+}
+
+int tu_run(const char *cmdline, char *out, size_t nout, char *err, size_t nerr)
+{
+    char outp[] = "/tmp/zt-test-out-XXXXXX";
+    char errp[] = "/tmp/zt-test-err-XXXXXX";
+    int fo = mkstemp(outp), fe = mkstemp(errp);
+    char *cmd;
+    size_t len;
+    int st;
+
+    if (fo < 0 || fe < 0) {
+        return -1;
+    }
+    close(fo);
+    close(fe);
+    len = strlen(cmdline) + strlen(outp) + strlen(errp) + 32;
+    cmd = malloc(len);
+    if (!cmd) {
+        return -1;
+    }
+    snprintf(cmd, len, "(%s) >%s 2>%s </dev/null", cmdline, outp, errp);
+    st = system(cmd);
+    free(cmd);
+    read_into(outp, out, nout);
+    read_into(errp, err, nerr);
+    unlink(outp);
+    unlink(errp);
+    if (st == -1 || !WIFEXITED(st)) {
+        return -1;
+    }
+    return WEXITSTATUS(st);
+}
+
+int tu_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+int tu_write(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        return -1;
+    }
+    fputs(text, f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+char *tu_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    if (!f) {
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+        buf = malloc((size_t)n + 1);
+        if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+            buf[n] = '\0';
+            if (len) {
+                *len = (size_t)n;
+            }
+        } else {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+int tu_count_lines(const char *text)
+{
+    int n = 0;
+    const char *p;
+    if (!text || !*text) {
+        return 0;
+    }
+    for (p = text; *p; p++) {
+        if (*p == '\n') {
+            n++;
+        }
+    }
+    if (p[-1] != '\n') {
+        n++;
+    }
+    return n;
+}
+
+int tu_cmp_files(const char *a, const char *b)
+{
+    size_t na, nb;
+    char *da = tu_slurp(a, &na), *db = tu_slurp(b, &nb);
+    int r;
+    if (!da || !db) {
+        free(da);
+        free(db);
+        return -1;
+    }
+    r = (na == nb && memcmp(da, db, na) == 0) ? 0 : 1;
+    free(da);
+    free(db);
+    return r;
+}

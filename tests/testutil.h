@@ -1,0 +1,40 @@
+/*
+ * testutil.h: helpers shared by the test suites.
+ */
+#ifndef ZT_TESTUTIL_H
+#define ZT_TESTUTIL_H
+
+#include <stddef.h>
+
+/* The zoet program under test: $ZT_ZOET, else "./zoet". Borrowed string. */
+const char *tu_zoet(void);
+
+/*
+ * A fresh empty folder under out/tests/ named after `tag` (removed first if it
+ * exists); the path is written to buf (size n). Returns buf.
+ */
+char *tu_tmpdir(const char *tag, char *buf, size_t n);
+
+/*
+ * Run a shell command line; capture its standard error (up to n-1 bytes,
+ * NUL-terminated) into err when err is not NULL, and its standard output into
+ * out likewise. Returns the exit status (0-255), or -1 when it could not run.
+ */
+int tu_run(const char *cmdline, char *out, size_t nout, char *err, size_t nerr);
+
+/* 1 when the file exists, else 0. */
+int tu_exists(const char *path);
+
+/* Write text to a file (creating or truncating it); returns 0 on success. */
+int tu_write(const char *path, const char *text);
+
+/* Read a whole file into a new buffer (caller frees); NULL on failure. */
+char *tu_slurp(const char *path, size_t *len);
+
+/* Number of lines in a NUL-terminated text (a last line without \n counts). */
+int tu_count_lines(const char *text);
+
+/* Compare two files byte by byte: 0 when identical, 1 when not, -1 on error. */
+int tu_cmp_files(const char *a, const char *b);
+
+#endif
