@@ -82,17 +82,21 @@ typedef struct core_rz_out {
 /*
  * Sprinkling demand of a cell today (m/d over the cell), from the state at
  * the start of the day. A turn of spr_gift starts when the land use may be
- * sprinkled, the month lies in the season and S < spr_trigger x smax; the
- * turn is delivered at most spr_cap a day until spr_left is zero. May update
- * s->spr_left (it starts a turn). Returns 0 when no sprinkling is wanted.
+ * sprinkled, the month lies in the season and S < spr_trigger x smax (and no
+ * turn is running); the turn is delivered at most spr_cap a day until
+ * spr_left is zero. May update s->spr_left (it starts a turn, and ends one
+ * out of season or where sprinkling is not possible). Returns 0 when no
+ * sprinkling is wanted. Call it once a day, before core_rz_step.
  */
 double core_rz_sprinkle_demand(const core_rz_params *p, core_rz_state *s, int month);
 
 /*
  * One day of the root zone of one cell. in->spr_in is what was supplied of
- * the demand (0 <= spr_in); the turn is cut short when less was supplied
- * than asked. Updates *s and fills *out. Asserts on inputs a caller must
- * have validated (negative P or ET0, month outside 1-12).
+ * today's demand (0 <= spr_in <= demand, 0 on open water); the turn is cut
+ * short (spr_left = 0) when less was supplied than asked. Updates *s and
+ * fills *out. Asserts on inputs a caller must have validated (negative or
+ * non-finite P or ET0, NaN depth, month outside 1-12, S < 0, spr_in above
+ * the demand) and on parameters the loader must have checked.
  */
 void core_rz_step(const core_rz_params *p, const core_rz_in *in, core_rz_state *s,
                   core_rz_out *out);

@@ -44,6 +44,16 @@ const char *io_forcing_describe(const io_forcing *f);
 /* Free; accepts NULL and *f == NULL; sets *f = NULL. */
 void io_forcing_destroy(io_forcing **f);
 
+/*
+ * Write a gridded forcing file (the format io_forcing_open reads) on grid *g
+ * for ndays days from `first`: p and et0 (mm/d, borrowed) hold ndays x ncell
+ * floats, day-major, each day row 0 southernmost as in zt_grid; NaN is
+ * written as _FillValue. Written as .part and renamed when complete; ZT_EIO
+ * naming the file. For tests, the demo and users' conversions.
+ */
+zt_status io_forcing_write_grid(const char *path, const zt_grid *g, zt_day first, zt_idx ndays,
+                                const float *p, const float *et0, zt_err *err);
+
 /* ---- KNMI daily station files -------------------------------------------- */
 
 /* Options of the KNMI import. */

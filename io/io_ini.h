@@ -54,11 +54,14 @@ zt_status io_ini_bool(io_ini *ini, const char *section, const char *key, int req
                       int *out, zt_err *err);
 zt_status io_ini_date(io_ini *ini, const char *section, const char *key, int required,
                       zt_day def, zt_day *out, zt_err *err);
-/* An array of exactly n numbers (n > 0) in [min, max]; absent: out untouched. */
+/* An array of exactly n numbers (n > 0) in [min, max]; a single number
+ * instead of an array sets all n; absent: out untouched. */
 zt_status io_ini_doubles(io_ini *ini, const char *section, const char *key, int required,
                          int n, double min, double max, double *out, zt_err *err);
 /* An array of strings; *out (array of borrowed strings) and *n are returned,
- * the caller frees the array (not the strings) with zt_free. */
+ * the caller frees the array (not the strings) with zt_free. An empty array
+ * gives *out = NULL, *n = 0; so does an absent key (use io_ini_has to tell
+ * them apart). */
 zt_status io_ini_strings(io_ini *ini, const char *section, const char *key, int required,
                          const char ***out, int *n, zt_err *err);
 /* One of the names in `choices` (NULL-terminated); *out its index. */
@@ -72,12 +75,17 @@ zt_status io_ini_choice(io_ini *ini, const char *section, const char *key, int r
 zt_status io_ini_fail(const io_ini *ini, const char *section, const char *key, zt_err *err,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Sections present whose names start with prefix ("landuse."): their count,
- * and the i-th name (borrowed). */
+/* The sections present (in the whole extends chain, each name once, in the
+ * order first seen): their count, and the i-th name (borrowed; NULL when i is
+ * out of range). io_ini_has_section: 1 when [section] is present, even empty. */
 int io_ini_nsections(const io_ini *ini);
 const char *io_ini_section(const io_ini *ini, int i);
+int io_ini_has_section(const io_ini *ini, const char *section);
 
-/* ZT_ECONFIG for the first key or section that was never read. */
+/* ZT_ECONFIG for the first key or section that was never read:
+ * "file:line: [section] key: unknown key (known in [section]: a, b)" or
+ * "file:line: unknown section [name] (known: run, input)". A section counts
+ * as known once any getter asked for a key in it. */
 zt_status io_ini_check_unused(const io_ini *ini, zt_err *err);
 
 /* The top file's path (borrowed). */

@@ -22,7 +22,7 @@
 
 typedef enum io_agg { IO_AGG_DAY = 0, IO_AGG_10DAY, IO_AGG_MONTH, IO_AGG_YEAR } io_agg;
 
-/* "day", "10day", "month", "year" <-> io_agg; parse returns -1 if unknown. */
+/* "day", "10day", "month", "year" <-> io_agg; parse returns 0, or -1 if unknown. */
 const char *io_agg_name(io_agg a);
 int io_agg_parse(const char *name, io_agg *out);
 
@@ -72,6 +72,16 @@ zt_status io_gridout_close(io_gridout **w, int ok, zt_err *err);
 
 /* Seconds spent writing (on whichever thread), for the performance log. */
 double io_gridout_seconds(const io_gridout *w);
+
+/*
+ * netCDF-C (4.9) and the HDF5 under it are not thread-safe, not even for
+ * different files. Every nc_* call in io_out.c runs under one process-wide
+ * lock; while an async writer exists, other code that calls nc_* on another
+ * thread (the driver reading forcing) must hold it too, and must not hold it
+ * across a call to an io_gridout_ or io_tsout_ function (deadlock).
+ */
+void io_out_nc_lock(void);
+void io_out_nc_unlock(void);
 
 typedef struct io_tsout io_tsout; /* opaque */
 

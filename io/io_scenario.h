@@ -10,12 +10,15 @@
  *              mask, soil, landuse, district, province, gw_depth_init,
  *              sprinkling_source
  *   [climate]  precipitation_factor, et0_factor: 12 monthly change factors
- *   [output]   dir, variables (names from the catalogue), aggregation
+ *   [output]   dir (default out/<name>), variables (names from the
+ *              catalogue; default ["P", "ETact", "recharge"]), aggregation
  *              ("day", "10day", "month", "year"), deflate (0-9),
  *              significant_digits (0 = no quantisation, 1-7), districts (bool)
  */
 #ifndef IO_SCENARIO_H
 #define IO_SCENARIO_H
+
+#include <stdio.h>
 
 #include "io_nc.h"
 #include "io_out.h"
@@ -34,11 +37,15 @@ typedef struct io_scenario {
     char *parameters;     /* parameter table (resolved path) */
     io_field_source field_src[IO_MAX_FIELD_SOURCES]; /* replacements */
     int nfield_src;
+    char *field_buf[IO_MAX_FIELD_SOURCES]; /* owned storage behind field_src[i].path
+                                              and .var ("path\0var") */
 
     double precip_factor[12]; /* monthly change factors (-), default 1 */
     double et0_factor[12];
 
-    char *out_dir;        /* output folder (resolved path) */
+    char *out_dir;        /* output folder (resolved path); default "out/<name>"
+                             relative to the working directory; replace it
+                             with io_scenario_set_out_dir (--out) */
     char **out_vars;      /* names of gridded output variables */
     int nout_vars;
     io_agg agg;           /* aggregation of gridded output */
@@ -55,6 +62,9 @@ typedef struct io_scenario {
  */
 zt_status io_scenario_load(const char *path, const char *const *known_vars, int n_known,
                            io_scenario **out, zt_err *err);
+
+/* Replace out_dir by a copy of dir (the command line's --out). ZT_ENOMEM. */
+zt_status io_scenario_set_out_dir(io_scenario *s, const char *dir, zt_err *err);
 
 /* Free; accepts NULL and *s == NULL; sets *s = NULL. */
 void io_scenario_destroy(io_scenario **s);

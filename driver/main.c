@@ -1,0 +1,329 @@
+/*
+ * main.c: the `zoet` command line. Sub-commands:
+ *
+ *   zoet run SCENARIO.ini [--threads N] [--out DIR] [--quiet]
+ *   zoet check SCENARIO.ini
+ *   zoet demo build [--out DIR] [--data DIR]
+ *   zoet forcing knmi FILE... -o OUT.nc [--stations CSV] [--from DATE]
+ *                     [--to DATE] [--fill-nearest]
+ *
+ * Only main exits (STYLE.md 4). Exit status: 0 success; 2 bad input (a file,
+ * a scenario, the command line: the error names file and variable, key or
+ * line); 1 internal failure. Errors are one line on stderr.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "io_forcing.h"
+#include "zt.h"
+
+#define ZOET_VERSION "0.1.0"
+
+static const char usage_main[] =
+    "usage: zoet COMMAND [OPTIONS]\n"
+    "\n"
+    "zoet is a gridded daily water-balance model for Noord-Nederland.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO.ini     run a scenario (see `zoet run --help`)\n"
+    "  check SCENARIO.ini   load and validate every input of a scenario, run nothing\n"
+    "  demo build           build the Noord-Nederland demo inputs\n"
+    "  forcing knmi FILE... import KNMI daily station files into a forcing file\n"
+    "\n"
+    "  zoet --version       print the version\n"
+    "  zoet COMMAND --help  help on a command\n"
+    "\n"
+    "exit status: 0 success, 2 bad input, 1 internal failure\n";
+
+static const char usage_run[] =
+    "usage: zoet run SCENARIO.ini [--threads N] [--out DIR] [--quiet]\n"
+    "\n"
+    "Run a scenario day by day and write its outputs: gridded variables\n"
+    "(grids_<aggregation>.nc), district series (districts.nc, districts.csv)\n"
+    "and the daily domain water balance (balance.csv). Files are written as\n"
+    "*.part and renamed only when the run succeeds.\n"
+    "\n"
+    "  --threads N   OpenMP threads (default: the scenario's, else all cores)\n"
+    "  --out DIR     output folder (default: the scenario's [output] dir)\n"
+    "  --quiet       no settings or summary on standard output\n";
+
+static const char usage_check[] =
+    "usage: zoet check SCENARIO.ini\n"
+    "\n"
+    "Load the scenario, its parameter table, the static domain and the forcing,\n"
+    "validate them all, print the settings in effect, and run nothing.\n";
+
+static const char usage_demo[] =
+    "usage: zoet demo build [--out DIR] [--data DIR]\n"
+    "\n"
+    "Build the inputs of the Noord-Nederland demo: DIR/domain.nc (250 m grid in\n"
+    "RD New, from the province polygons in DATA/boundaries and schematic fields)\n"
+    "and DIR/forcing.nc (KNMI daily station series of 2018 from DATA/knmi).\n"
+    "\n"
+    "  --out DIR    output folder (default out/demo/input)\n"
+    "  --data DIR   the data folder of zoet (default: data/ beside the program)\n";
+
+static const char usage_forcing[] =
+    "usage: zoet forcing knmi FILE... -o OUT.nc [--stations CSV] [--from DATE]\n"
+    "                         [--to DATE] [--fill-nearest]\n"
+    "\n"
+    "Import KNMI daily station files (etmgeg_NNN.txt as KNMI publishes them, or\n"
+    "CSV with the columns STN,YYYYMMDD,...,RH,...,EV24) into a CF station forcing\n"
+    "file: P from RH and ET0 from EV24 (0.1 mm; RH = -1, a trace, is 0). A missing\n"
+    "day is an error naming station and date, unless --fill-nearest is given: then\n"
+    "it is filled from the nearest station that has it, and every fill is reported.\n"
+    "\n"
+    "  -o, --output OUT.nc  the forcing file to write\n"
+    "  --stations CSV       station positions (STN,name,lat,lon) for files without\n"
+    "                       a KNMI header\n"
+    "  --from DATE --to DATE  period (YYYY-MM-DD, both or neither); default: the\n"
+    "                       period all files have in common\n"
+    "  --fill-nearest       fill missing days from the nearest station\n";
+
+static int is_help(const char *a)
+{
+    return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+/* Report a failure on one line and give the exit status. */
+static int fail(const zt_err *err)
+{
+    fprintf(stderr, "zoet: %s\n", err->msg[0] ? err->msg : zt_strerror(err->status));
+    return zt_status_is_user(err->status) ? 2 : 1;
+}
+
+static int usage_error(const char *usage, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "zoet: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return 2;
+}
+
+/* The data folder beside the program (…/zoet -> …/data), else "data". */
+static void default_data_dir(char *buf, size_t n)
+{
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    snprintf(buf, n, "data");
+    if (len > 0) {
+        char *slash;
+        exe[len] = '\0';
+        slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            if (strlen(exe) + 6 < n) {
+                char cand[PATH_MAX + 8];
+                snprintf(cand, sizeof cand, "%s/data", exe);
+                if (access(cand, R_OK) == 0) {
+                    snprintf(buf, n, "%s", cand);
+                }
+            }
+        }
+    }
+}
+
+static int parse_threads(const char *s, int *out)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end || v < 1 || v > 1024) {
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv, int check_only)
+{
+    const char *usage = check_only ? usage_check : usage_run;
+    drv_run_opts o;
+    drv_run_stats stats;
+    zt_err err;
+    int i;
+
+    memset(&o, 0, sizeof o);
+    zt_err_clear(&err);
+    for (i = 1; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (!check_only && strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            if (parse_threads(argv[++i], &o.threads) != 0) {
+                return usage_error(usage, "--threads: expected a whole number 1-1024, got '%s'",
+                                   argv[i]);
+            }
+        } else if (!check_only && strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+            o.out_dir = argv[++i];
+        } else if (!check_only && strcmp(argv[i], "--quiet") == 0) {
+            o.quiet = 1;
+        } else if (argv[i][0] == '-') {
+            return usage_error(usage, "unknown option or missing value: %s", argv[i]);
+        } else if (!o.scenario) {
+            o.scenario = argv[i];
+        } else {
+            return usage_error(usage, "one scenario only; extra argument '%s'", argv[i]);
+        }
+    }
+    if (!o.scenario) {
+        return usage_error(usage, "%s", "no scenario file given");
+    }
+    o.check_only = check_only;
+    o.progress = !o.quiet && !check_only && isatty(STDERR_FILENO);
+    if (drv_run(&o, &stats, &err) != ZT_OK) {
+        return fail(&err);
+    }
+    if (check_only && !o.quiet) {
+        printf("zoet check: %s: every input is valid\n", o.scenario);
+    }
+    return 0;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+    const char *out = "out/demo/input";
+    char data[PATH_MAX];
+    int quiet = 0, i;
+    zt_err err;
+
+    zt_err_clear(&err);
+    default_data_dir(data, sizeof data);
+    if (argc < 2 || is_help(argv[1])) {
+        fputs(usage_demo, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "build") != 0) {
+        return usage_error(usage_demo, "unknown demo command '%s'", argv[1]);
+    }
+    for (i = 2; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_demo, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+            out = argv[++i];
+        } else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
+            snprintf(data, sizeof data, "%s", argv[++i]);
+        } else if (strcmp(argv[i], "--quiet") == 0) {
+            quiet = 1;
+        } else {
+            return usage_error(usage_demo, "unknown option or missing value: %s", argv[i]);
+        }
+    }
+    if (drv_demo_build(data, out, quiet, &err) != ZT_OK) {
+        return fail(&err);
+    }
+    return 0;
+}
+
+static int cmd_forcing(int argc, char **argv)
+{
+    const char **files = NULL;
+    const char *out = NULL;
+    io_knmi_opts ko;
+    zt_err err;
+    int nfiles = 0, i, rc, has_from = 0, has_to = 0;
+
+    zt_err_clear(&err);
+    memset(&ko, 0, sizeof ko);
+    ko.first = 1;
+    ko.last = 0; /* first > last: the common period */
+    if (argc < 2 || is_help(argv[1])) {
+        fputs(usage_forcing, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "knmi") != 0) {
+        return usage_error(usage_forcing, "unknown forcing source '%s' (known: knmi)", argv[1]);
+    }
+    files = calloc((size_t)argc, sizeof *files);
+    if (!files) {
+        fprintf(stderr, "zoet: out of memory\n");
+        return 1;
+    }
+    for (i = 2; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_forcing, stdout);
+            free(files);
+            return 0;
+        } else if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) &&
+                   i + 1 < argc) {
+            out = argv[++i];
+        } else if (strcmp(argv[i], "--stations") == 0 && i + 1 < argc) {
+            ko.stations = argv[++i];
+        } else if ((strcmp(argv[i], "--from") == 0 || strcmp(argv[i], "--to") == 0) &&
+                   i + 1 < argc) {
+            zt_day d;
+            const char *opt = argv[i];
+            if (zt_day_parse(argv[++i], &d) != 0) {
+                free(files);
+                return usage_error(usage_forcing, "bad date '%s' (expected YYYY-MM-DD)", argv[i]);
+            }
+            if (opt[2] == 'f') {
+                ko.first = d;
+                has_from = 1;
+            } else {
+                ko.last = d;
+                has_to = 1;
+            }
+        } else if (strcmp(argv[i], "--fill-nearest") == 0) {
+            ko.fill_nearest = 1;
+        } else if (argv[i][0] == '-') {
+            free(files);
+            return usage_error(usage_forcing, "unknown option or missing value: %s", argv[i]);
+        } else {
+            files[nfiles++] = argv[i];
+        }
+    }
+    if (nfiles == 0 || !out) {
+        free(files);
+        return usage_error(usage_forcing, "%s", "give one or more KNMI files and -o OUT.nc");
+    }
+    if (has_from != has_to) {
+        free(files);
+        return usage_error(usage_forcing, "%s", "give both --from and --to, or neither");
+    }
+    rc = 0;
+    if (io_knmi_import(files, nfiles, &ko, out, stderr, &err) != ZT_OK) {
+        rc = fail(&err);
+    } else {
+        printf("zoet forcing: wrote %s from %d KNMI file(s)\n", out, nfiles);
+    }
+    free(files);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return 2;
+    }
+    if (is_help(argv[1])) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("zoet %s\n", ZOET_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "run") == 0) {
+        return cmd_run(argc - 1, argv + 1, 0);
+    }
+    if (strcmp(argv[1], "check") == 0) {
+        return cmd_run(argc - 1, argv + 1, 1);
+    }
+    if (strcmp(argv[1], "demo") == 0) {
+        return cmd_demo(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "forcing") == 0) {
+        return cmd_forcing(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "zoet: unknown command '%s'\n%s", argv[1], usage_main);
+    return 2;
+}

@@ -1,0 +1,1113 @@
+/*
+ * io_knmi.c: import of KNMI daily station files ("daggegevens", etmgeg) into
+ * a zoet station forcing file (io_forcing.h; format in docs/forcing.md).
+ *
+ * Input, two layouts, recognised by the same reader:
+ *   (a) the file as KNMI publishes it: free text, a station block
+ *         STN      LON(east)   LAT(north)     ALT(m)  NAME
+ *         270:         5.752       53.224       1.20  LEEUWARDEN
+ *       (rows may also start with "# " and lack the ':', as in the output of
+ *       KNMI's script interface), the column line "# STN,YYYYMMDD,...", and
+ *       data rows of comma-separated, space-padded integers;
+ *   (b) a plain CSV whose first line is "STN,YYYYMMDD,...", empty field =
+ *       missing (the subsets in data/knmi/).
+ * Only the columns STN, YYYYMMDD, RH and EV24 are interpreted; they are found
+ * by name. A file may hold several stations (rows grouped or interleaved);
+ * the dates of each station must increase.
+ *
+ * Conversions (KNMI units, see data/PROVENANCE-knmi.md):
+ *   P   (mm d-1) = 0.1 * RH,   RH = -1 (trace, < 0.05 mm) -> P = 0;
+ *   ET0 (mm d-1) = 0.1 * EV24  (Makkink reference crop evaporation).
+ * The KNMI day is 00-24 UT; it is stored as time = day start (days since
+ * 1970-01-01) with time_bnds [d, d + 1].
+ *
+ * Station positions: the file's station block, else the CSV of
+ * io_knmi_opts.stations (STN,name,lat,lon); WGS 84 latitude/longitude
+ * (degrees) are projected to RD New (EPSG:28992, m) with GDAL/PROJ (OSR C
+ * API, EPSG:4326 -> EPSG:28992, traditional lon/lat axis order).
+ *
+ * Missing days: with fill_nearest a missing RH or EV24 is taken from the
+ * nearest station (Euclidean distance in RD New; ties: the lower station
+ * number) that has an observed value that day; every fill is reported.
+ */
+#include "io_forcing.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <netcdf.h>
+#include <ogr_srs_api.h>
+#include <cpl_error.h>
+
+#include "io_file.h"
+#include "io_nc.h"
+
+#define KNMI_MISSING INT32_MIN /* marker of a missing value in the series */
+#define KNMI_NAME_MAX 64
+
+/* One station's daily series as read, day d at index d - d0. */
+typedef struct knmi_series {
+    int stn;                  /* KNMI station number (-) */
+    int file;                 /* index of the file it came from */
+    zt_day d0;                /* day of index 0 */
+    zt_day last;              /* last date read (for the increasing check) */
+    zt_idx n;                 /* days held (index 0 .. n-1) */
+    zt_idx cap;               /* days allocated */
+    int32_t *rh;              /* precipitation (0.1 mm), KNMI_MISSING if absent */
+    int32_t *ev;              /* Makkink evaporation (0.1 mm), KNMI_MISSING if absent */
+    double lat, lon;          /* position (degrees north, east; WGS 84) */
+    double x, y;              /* position (m, RD New) */
+    char name[KNMI_NAME_MAX]; /* station name */
+} knmi_series;
+
+/* A known station position, from a station block or the stations CSV. */
+typedef struct knmi_pos {
+    int stn;
+    double lat, lon; /* degrees north, east */
+    char name[KNMI_NAME_MAX];
+} knmi_pos;
+
+/* Everything the import holds; freed by import_free. */
+typedef struct knmi_import {
+    knmi_series *s; /* stations, in order of first appearance */
+    int ns, caps;
+    knmi_pos *hdr; /* positions from station blocks of the files */
+    int nhdr, caphdr;
+    knmi_pos *csv; /* positions from the stations CSV */
+    int ncsv, capcsv;
+} knmi_import;
+
+/* ---- small text helpers ---------------------------------------------------- */
+
+/* Trim white space (and a trailing CR) on both sides, in place. */
+static char *trim(char *s)
+{
+    char *e;
+    while (*s && isspace((unsigned char)*s)) {
+        s++;
+    }
+    e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1])) {
+        *--e = '\0';
+    }
+    return s;
+}
+
+/* A whole, trimmed field as an integer: 0, or -1 when it is not one. */
+static int parse_int(const char *s, long *out)
+{
+    char *end;
+    long v;
+    if (!*s) {
+        return -1;
+    }
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < INT32_MIN + 1 || v > INT32_MAX) {
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/*
+ * Split a line at commas in place; up to max field pointers (trimmed) go to
+ * f. Returns the number of fields in the line (which may exceed max).
+ */
+static int split_commas(char *line, char **f, int max)
+{
+    int n = 0;
+    char *p = line;
+    for (;;) {
+        char *c = strchr(p, ',');
+        if (c) {
+            *c = '\0';
+        }
+        if (n < max) {
+            f[n] = trim(p);
+        }
+        n++;
+        if (!c) {
+            break;
+        }
+        p = c + 1;
+    }
+    return n;
+}
+
+/* The text after leading white space, '#' marks and white space again. */
+static const char *strip_comment_mark(const char *s)
+{
+    while (*s && (isspace((unsigned char)*s) || *s == '#')) {
+        s++;
+    }
+    return s;
+}
+
+static void copy_name(char *dst, const char *src)
+{
+    snprintf(dst, KNMI_NAME_MAX, "%s", src);
+}
+
+/* ---- the import record ------------------------------------------------------ */
+
+static void import_free(knmi_import *im)
+{
+    int i;
+    for (i = 0; i < im->ns; i++) {
+        zt_free(im->s[i].rh);
+        zt_free(im->s[i].ev);
+    }
+    zt_free(im->s);
+    zt_free(im->hdr);
+    zt_free(im->csv);
+    memset(im, 0, sizeof *im);
+}
+
+/* Append a position to a list (grown by doubling). */
+static zt_status pos_add(knmi_pos **list, int *n, int *cap, const knmi_pos *p, zt_err *err)
+{
+    if (*n == *cap) {
+        int nc = *cap ? 2 * *cap : 16;
+        knmi_pos *t = zt_realloc(*list, (size_t)nc * sizeof *t);
+        if (!t) {
+            return zt_fail(err, ZT_ENOMEM, "KNMI import: out of memory for station positions");
+        }
+        *list = t;
+        *cap = nc;
+    }
+    (*list)[(*n)++] = *p;
+    return ZT_OK;
+}
+
+static const knmi_pos *pos_find(const knmi_pos *list, int n, int stn)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        if (list[i].stn == stn) {
+            return &list[i];
+        }
+    }
+    return NULL;
+}
+
+/* Make room in a series for index idx (0-based from d0), filling new days as missing. */
+static zt_status series_reserve(knmi_series *s, zt_idx idx, zt_err *err)
+{
+    zt_idx nc, i;
+    int32_t *a, *b;
+    if (idx < s->cap) {
+        return ZT_OK;
+    }
+    nc = s->cap ? s->cap : 512;
+    while (nc <= idx) {
+        nc *= 2;
+    }
+    a = zt_realloc(s->rh, (size_t)nc * sizeof *a);
+    if (!a) {
+        return zt_fail(err, ZT_ENOMEM, "KNMI import: out of memory for station %d", s->stn);
+    }
+    s->rh = a;
+    b = zt_realloc(s->ev, (size_t)nc * sizeof *b);
+    if (!b) {
+        return zt_fail(err, ZT_ENOMEM, "KNMI import: out of memory for station %d", s->stn);
+    }
+    s->ev = b;
+    for (i = s->cap; i < nc; i++) {
+        s->rh[i] = KNMI_MISSING;
+        s->ev[i] = KNMI_MISSING;
+    }
+    s->cap = nc;
+    return ZT_OK;
+}
+
+/* The series of station stn from file fi, created on first use. */
+static zt_status series_get(knmi_import *im, int stn, int fi, const char *const *files,
+                            const char *file, int line, knmi_series **out, zt_err *err)
+{
+    int i;
+    for (i = 0; i < im->ns; i++) {
+        if (im->s[i].stn == stn) {
+            if (im->s[i].file != fi) {
+                return zt_fail(err, ZT_EINPUT,
+                               "%s:%d: station %d is also in %s; give each station once", file,
+                               line, stn, files[im->s[i].file]);
+            }
+            *out = &im->s[i];
+            return ZT_OK;
+        }
+    }
+    if (im->ns == im->caps) {
+        int nc = im->caps ? 2 * im->caps : 8;
+        knmi_series *t = zt_realloc(im->s, (size_t)nc * sizeof *t);
+        if (!t) {
+            return zt_fail(err, ZT_ENOMEM, "KNMI import: out of memory for station %d", stn);
+        }
+        im->s = t;
+        im->caps = nc;
+    }
+    memset(&im->s[im->ns], 0, sizeof im->s[im->ns]);
+    im->s[im->ns].stn = stn;
+    im->s[im->ns].file = fi;
+    *out = &im->s[im->ns++];
+    return ZT_OK;
+}
+
+/* ---- reading one KNMI file ----------------------------------------------- */
+
+/*
+ * Try to read a station-block row "270:  5.752  53.224  1.20  LEEUWARDEN"
+ * (':' optional). Returns 1 and fills *p when the line is one, else 0.
+ */
+static int parse_station_row(const char *t, knmi_pos *p)
+{
+    int stn, n = 0;
+    double lon, lat, alt;
+    const char *q = t;
+    if (sscanf(q, "%d%n", &stn, &n) != 1) {
+        return 0;
+    }
+    q += n;
+    if (*q == ':') {
+        q++;
+    }
+    n = 0;
+    if (sscanf(q, "%lf %lf %lf%n", &lon, &lat, &alt, &n) != 3) {
+        return 0;
+    }
+    q += n;
+    if (!isfinite(lon) || !isfinite(lat) || lat < -90 || lat > 90 || lon < -180 || lon > 180) {
+        return 0;
+    }
+    p->stn = stn;
+    p->lat = lat;
+    p->lon = lon;
+    {
+        char buf[KNMI_NAME_MAX];
+        copy_name(buf, q);
+        copy_name(p->name, trim(buf));
+    }
+    return 1;
+}
+
+/* Column indices of the fields zoet reads. */
+typedef struct knmi_cols {
+    int ncol, stn, date, rh, ev;
+} knmi_cols;
+
+static zt_status parse_column_line(char *t, const char *file, int line, knmi_cols *c,
+                                   zt_err *err)
+{
+    char *f[256];
+    int n, i;
+    n = split_commas(t, f, 256);
+    if (n > 256) {
+        return zt_fail(err, ZT_EINPUT, "%s:%d: more than 256 columns", file, line);
+    }
+    c->ncol = n;
+    c->stn = c->date = c->rh = c->ev = -1;
+    for (i = 0; i < n; i++) {
+        if (strcmp(f[i], "STN") == 0) {
+            c->stn = i;
+        } else if (strcmp(f[i], "YYYYMMDD") == 0) {
+            c->date = i;
+        } else if (strcmp(f[i], "RH") == 0) {
+            c->rh = i;
+        } else if (strcmp(f[i], "EV24") == 0) {
+            c->ev = i;
+        }
+    }
+    if (c->stn < 0 || c->date < 0) {
+        return zt_fail(err, ZT_EINPUT, "%s:%d: the column line has no STN or YYYYMMDD column",
+                       file, line);
+    }
+    if (c->rh < 0) {
+        return zt_fail(err, ZT_EINPUT,
+                       "%s:%d: the column line has no RH column (daily precipitation)", file,
+                       line);
+    }
+    if (c->ev < 0) {
+        return zt_fail(err, ZT_EINPUT,
+                       "%s:%d: the column line has no EV24 column (Makkink evaporation)", file,
+                       line);
+    }
+    return ZT_OK;
+}
+
+/*
+ * One value of RH or EV24 (0.1 mm) from a trimmed field: empty -> missing;
+ * RH = -1 (trace) -> 0; anything else negative is an error.
+ */
+static zt_status parse_amount(const char *s, const char *col, int is_rh, const char *file,
+                              int line, int32_t *out, zt_err *err)
+{
+    long v;
+    if (!*s) {
+        *out = KNMI_MISSING;
+        return ZT_OK;
+    }
+    if (parse_int(s, &v) != 0) {
+        return zt_fail(err, ZT_EINPUT, "%s:%d: %s '%s' is not an integer", file, line, col, s);
+    }
+    if (is_rh && v == -1) {
+        v = 0; /* KNMI: -1 means < 0.05 mm */
+    }
+    if (v < 0) {
+        return zt_fail(err, ZT_EINPUT, "%s:%d: %s = %ld is negative (0.1 mm)", file, line, col,
+                       v);
+    }
+    *out = (int32_t)v;
+    return ZT_OK;
+}
+
+static zt_status parse_data_row(knmi_import *im, const knmi_cols *c, char *raw, int fi,
+                                const char *const *files, int line, zt_err *err)
+{
+    const char *file = files[fi];
+    char *f[256];
+    int n;
+    long stn;
+    zt_day d;
+    int32_t rh, ev;
+    knmi_series *s = NULL;
+    zt_status st;
+    char a[11], b[11];
+
+    n = split_commas(raw, f, 256);
+    if (n != c->ncol) {
+        return zt_fail(err, ZT_EINPUT, "%s:%d: %d fields, but the column line has %d", file,
+                       line, n, c->ncol);
+    }
+    if (parse_int(f[c->stn], &stn) != 0 || stn < 0) {
+        return zt_fail(err, ZT_EINPUT, "%s:%d: STN '%s' is not a station number", file, line,
+                       f[c->stn]);
+    }
+    if (strlen(f[c->date]) != 8 || zt_day_parse(f[c->date], &d) != 0) {
+        return zt_fail(err, ZT_EINPUT, "%s:%d: bad date '%s' (expected YYYYMMDD)", file, line,
+                       f[c->date]);
+    }
+    st = parse_amount(f[c->rh], "RH", 1, file, line, &rh, err);
+    if (st == ZT_OK) {
+        st = parse_amount(f[c->ev], "EV24", 0, file, line, &ev, err);
+    }
+    if (st == ZT_OK) {
+        st = series_get(im, (int)stn, fi, files, file, line, &s, err);
+    }
+    if (st != ZT_OK) {
+        return st;
+    }
+    if (s->n == 0) {
+        s->d0 = d;
+    } else if (d <= s->last) {
+        return zt_fail(err, ZT_EINPUT,
+                       "%s:%d: station %d: date %s does not follow %s (dates must increase)",
+                       file, line, s->stn, zt_day_format(d, a), zt_day_format(s->last, b));
+    }
+    st = series_reserve(s, (zt_idx)(d - s->d0), err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    s->rh[d - s->d0] = rh;
+    s->ev[d - s->d0] = ev;
+    s->n = (zt_idx)(d - s->d0) + 1;
+    s->last = d;
+    return ZT_OK;
+}
+
+/* Read one KNMI file (layout (a) or (b)) into the import record. */
+static zt_status read_knmi_file(knmi_import *im, const char *const *files, int fi, zt_err *err)
+{
+    const char *file = files[fi];
+    FILE *fp = NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int lineno = 0, in_block = 0, have_cols = 0, nrows = 0;
+    knmi_cols cols = {0, -1, -1, -1, -1};
+    zt_status st = ZT_OK;
+
+    fp = fopen(file, "r");
+    if (!fp) {
+        st = zt_fail(err, ZT_EINPUT, "%s: cannot open: %s", file, strerror(errno));
+        goto done;
+    }
+    while ((len = getline(&line, &cap, fp)) >= 0) {
+        char *t;
+        lineno++;
+        if (!have_cols) {
+            knmi_pos p;
+            t = (char *)strip_comment_mark(line);
+            t = trim(t);
+            if (strncmp(t, "STN", 3) == 0 && strstr(t, "LON(east)")) {
+                in_block = 1;
+                continue;
+            }
+            if (in_block) {
+                if (parse_station_row(t, &p)) {
+                    if (!pos_find(im->hdr, im->nhdr, p.stn)) {
+                        st = pos_add(&im->hdr, &im->nhdr, &im->caphdr, &p, err);
+                        if (st != ZT_OK) {
+                            goto done;
+                        }
+                    }
+                    continue;
+                }
+                in_block = 0;
+            }
+            if (strncmp(t, "STN,", 4) == 0) {
+                st = parse_column_line(t, file, lineno, &cols, err);
+                if (st != ZT_OK) {
+                    goto done;
+                }
+                have_cols = 1;
+            }
+            continue; /* free text of the header */
+        }
+        t = trim(line);
+        if (*t == '\0' || *t == '#') {
+            continue;
+        }
+        st = parse_data_row(im, &cols, t, fi, files, lineno, err);
+        if (st != ZT_OK) {
+            goto done;
+        }
+        nrows++;
+    }
+    if (ferror(fp)) {
+        st = zt_fail(err, ZT_EIO, "%s: read error after line %d: %s", file, lineno,
+                     strerror(errno));
+        goto done;
+    }
+    if (!have_cols) {
+        st = zt_fail(err, ZT_EINPUT,
+                     "%s: no column line 'STN,YYYYMMDD,...' found; not a KNMI daily file", file);
+        goto done;
+    }
+    if (nrows == 0) {
+        st = zt_fail(err, ZT_EINPUT, "%s: no data rows after the column line", file);
+        goto done;
+    }
+done:
+    free(line); /* allocated by getline, not by zt_malloc */
+    if (fp) {
+        fclose(fp);
+    }
+    return st;
+}
+
+/* Read the stations CSV: a header naming STN, name, lat, lon (any order). */
+static zt_status read_stations_csv(knmi_import *im, const char *file, zt_err *err)
+{
+    FILE *fp = NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0, ncol = 0, cstn = -1, cname = -1, clat = -1, clon = -1;
+    zt_status st = ZT_OK;
+
+    fp = fopen(file, "r");
+    if (!fp) {
+        st = zt_fail(err, ZT_EINPUT, "%s: cannot open the stations file: %s", file,
+                     strerror(errno));
+        goto done;
+    }
+    while (getline(&line, &cap, fp) >= 0) {
+        char *f[64];
+        char *t = trim(line);
+        int n, i;
+        lineno++;
+        if (*t == '\0' || *t == '#') {
+            continue;
+        }
+        n = split_commas(t, f, 64);
+        if (ncol == 0) {
+            if (n > 64) {
+                st = zt_fail(err, ZT_EINPUT, "%s:%d: more than 64 columns", file, lineno);
+                goto done;
+            }
+            for (i = 0; i < n; i++) {
+                if (strcasecmp(f[i], "STN") == 0) {
+                    cstn = i;
+                } else if (strcasecmp(f[i], "name") == 0) {
+                    cname = i;
+                } else if (strcasecmp(f[i], "lat") == 0) {
+                    clat = i;
+                } else if (strcasecmp(f[i], "lon") == 0) {
+                    clon = i;
+                }
+            }
+            if (cstn < 0 || clat < 0 || clon < 0) {
+                st = zt_fail(err, ZT_EINPUT,
+                             "%s:%d: the header must name the columns STN, name, lat, lon",
+                             file, lineno);
+                goto done;
+            }
+            ncol = n;
+            continue;
+        }
+        if (n != ncol) {
+            st = zt_fail(err, ZT_EINPUT, "%s:%d: %d fields, but the header has %d", file, lineno,
+                         n, ncol);
+            goto done;
+        }
+        {
+            knmi_pos p;
+            long stn;
+            char *e1, *e2;
+            memset(&p, 0, sizeof p);
+            if (parse_int(f[cstn], &stn) != 0 || stn < 0) {
+                st = zt_fail(err, ZT_EINPUT, "%s:%d: STN '%s' is not a station number", file,
+                             lineno, f[cstn]);
+                goto done;
+            }
+            p.stn = (int)stn;
+            p.lat = strtod(f[clat], &e1);
+            p.lon = strtod(f[clon], &e2);
+            if (!*f[clat] || *e1 || !*f[clon] || *e2 || !isfinite(p.lat) || !isfinite(p.lon) ||
+                fabs(p.lat) > 90.0 || fabs(p.lon) > 180.0) {
+                st = zt_fail(err, ZT_EINPUT,
+                             "%s:%d: station %d: lat '%s' / lon '%s' are not degrees", file,
+                             lineno, p.stn, f[clat], f[clon]);
+                goto done;
+            }
+            copy_name(p.name, cname >= 0 ? f[cname] : "");
+            if (!pos_find(im->csv, im->ncsv, p.stn)) {
+                st = pos_add(&im->csv, &im->ncsv, &im->capcsv, &p, err);
+                if (st != ZT_OK) {
+                    goto done;
+                }
+            }
+        }
+    }
+    if (ncol == 0) {
+        st = zt_fail(err, ZT_EINPUT, "%s: empty stations file (expected STN,name,lat,lon)",
+                     file);
+    }
+done:
+    free(line); /* from getline */
+    if (fp) {
+        fclose(fp);
+    }
+    return st;
+}
+
+/* ---- positions in RD New ------------------------------------------------- */
+
+/*
+ * Project (lat, lon) of every station to RD New with GDAL's OSR: EPSG:4326
+ * (WGS 84) to EPSG:28992, both in traditional GIS order (x = lon, y = lat).
+ * ZT_EGDAL with CPLGetLastErrorMsg() when GDAL/PROJ fails.
+ */
+static zt_status project_rd(knmi_series *s, int ns, zt_err *err)
+{
+    OGRSpatialReferenceH src = NULL, dst = NULL;
+    OGRCoordinateTransformationH ct = NULL;
+    double *x = NULL, *y = NULL;
+    zt_status st = ZT_OK;
+    int i;
+
+    CPLErrorReset();
+    src = OSRNewSpatialReference(NULL);
+    dst = OSRNewSpatialReference(NULL);
+    if (!src || !dst || OSRImportFromEPSG(src, 4326) != OGRERR_NONE ||
+        OSRImportFromEPSG(dst, 28992) != OGRERR_NONE) {
+        st = zt_fail(err, ZT_EGDAL,
+                     "KNMI import: cannot set up EPSG:4326 and EPSG:28992 (is PROJ's "
+                     "proj.db installed?): %s",
+                     CPLGetLastErrorMsg());
+        goto done;
+    }
+    OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
+    OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
+    ct = OCTNewCoordinateTransformation(src, dst);
+    if (!ct) {
+        st = zt_fail(err, ZT_EGDAL, "KNMI import: no transformation EPSG:4326 -> 28992: %s",
+                     CPLGetLastErrorMsg());
+        goto done;
+    }
+    x = zt_malloc((size_t)ns * sizeof *x);
+    y = zt_malloc((size_t)ns * sizeof *y);
+    if (!x || !y) {
+        st = zt_fail(err, ZT_ENOMEM, "KNMI import: out of memory for station positions");
+        goto done;
+    }
+    for (i = 0; i < ns; i++) {
+        x[i] = s[i].lon;
+        y[i] = s[i].lat;
+    }
+    if (!OCTTransform(ct, ns, x, y, NULL)) {
+        st = zt_fail(err, ZT_EGDAL, "KNMI import: projecting station positions to RD New: %s",
+                     CPLGetLastErrorMsg());
+        goto done;
+    }
+    for (i = 0; i < ns; i++) {
+        if (!isfinite(x[i]) || !isfinite(y[i])) {
+            st = zt_fail(err, ZT_EINPUT,
+                         "KNMI import: station %d at %.3f N %.3f E cannot be projected to "
+                         "RD New",
+                         s[i].stn, s[i].lat, s[i].lon);
+            goto done;
+        }
+        s[i].x = x[i];
+        s[i].y = y[i];
+    }
+done:
+    zt_free(x);
+    zt_free(y);
+    if (ct) {
+        OCTDestroyCoordinateTransformation(ct);
+    }
+    if (src) {
+        OSRDestroySpatialReference(src);
+    }
+    if (dst) {
+        OSRDestroySpatialReference(dst);
+    }
+    return st;
+}
+
+/* ---- selecting the period and filling ------------------------------------- */
+
+/* RH (is_rh) or EV24 of a station on day d (0.1 mm), KNMI_MISSING if absent. */
+static int32_t series_at(const knmi_series *s, int is_rh, zt_day d)
+{
+    const int32_t *a = is_rh ? s->rh : s->ev;
+    if (d < s->d0 || d - s->d0 >= s->n) {
+        return KNMI_MISSING;
+    }
+    return a[d - s->d0];
+}
+
+static int cmp_series(const void *a, const void *b)
+{
+    const knmi_series *x = a, *y = b;
+    return (x->stn > y->stn) - (x->stn < y->stn);
+}
+
+/* The common period: the days from the latest first to the earliest last
+ * day on which a station has both RH and EV24. */
+static zt_status common_period(const knmi_series *s, int ns, zt_day *first, zt_day *last,
+                               zt_err *err)
+{
+    int i;
+    char a[11], b[11];
+    for (i = 0; i < ns; i++) {
+        zt_idx k, k0 = -1, k1 = -1;
+        for (k = 0; k < s[i].n; k++) {
+            if (s[i].rh[k] != KNMI_MISSING && s[i].ev[k] != KNMI_MISSING) {
+                if (k0 < 0) {
+                    k0 = k;
+                }
+                k1 = k;
+            }
+        }
+        if (k0 < 0) {
+            return zt_fail(err, ZT_EINPUT, "KNMI import: station %d has no day with both RH "
+                                           "and EV24",
+                           s[i].stn);
+        }
+        if (i == 0 || s[i].d0 + k0 > *first) {
+            *first = s[i].d0 + (zt_day)k0;
+        }
+        if (i == 0 || s[i].d0 + k1 < *last) {
+            *last = s[i].d0 + (zt_day)k1;
+        }
+    }
+    if (*first > *last) {
+        return zt_fail(err, ZT_EINPUT,
+                       "KNMI import: the stations have no common period with RH and EV24 "
+                       "(latest start %s, earliest end %s); give --from and --to",
+                       zt_day_format(*first, a), zt_day_format(*last, b));
+    }
+    return ZT_OK;
+}
+
+/*
+ * The value (0.1 mm) of station i on day d for RH (is_rh) or EV24, filled
+ * from the nearest station when allowed (fill), which is counted in *nfill
+ * and reported on `report`.
+ */
+static zt_status value_or_fill(const knmi_series *s, int ns, int i, int is_rh, zt_day d,
+                               const char *const *files, int fill, FILE *report, int32_t *out,
+                               long *nfill, zt_err *err)
+{
+    const char *var = is_rh ? "RH" : "EV24";
+    int32_t v = series_at(&s[i], is_rh, d);
+    int j, best = -1;
+    double bestd = 0.0;
+    char a[11];
+
+    if (v != KNMI_MISSING) {
+        *out = v;
+        return ZT_OK;
+    }
+    if (!fill) {
+        return zt_fail(err, ZT_EINPUT, "%s: station %d: no %s on %s", files[s[i].file],
+                       s[i].stn, var, zt_day_format(d, a));
+    }
+    for (j = 0; j < ns; j++) {
+        double dd;
+        if (j == i || series_at(&s[j], is_rh, d) == KNMI_MISSING) {
+            continue;
+        }
+        dd = hypot(s[j].x - s[i].x, s[j].y - s[i].y);
+        if (best < 0 || dd < bestd) { /* strict: ties keep the lower station number */
+            best = j;
+            bestd = dd;
+        }
+    }
+    if (best < 0) {
+        return zt_fail(err, ZT_EINPUT,
+                       "%s: station %d: no %s on %s, and no other station has it to fill from",
+                       files[s[i].file], s[i].stn, var, zt_day_format(d, a));
+    }
+    *out = series_at(&s[best], is_rh, d);
+    (*nfill)++;
+    if (report) {
+        fprintf(report, "filled %s of %d on %s from %d (%.1f km)\n", var, s[i].stn,
+                zt_day_format(d, a), s[best].stn, bestd / 1000.0);
+    }
+    return ZT_OK;
+}
+
+/* ---- writing the station forcing file ------------------------------------ */
+
+#define NCOK(call, what)                                                                       \
+    do {                                                                                       \
+        st = io_nc_check((call), ZT_EIO, part, (what), err);                                   \
+        if (st != ZT_OK) {                                                                     \
+            goto done;                                                                         \
+        }                                                                                      \
+    } while (0)
+
+static int put_text(int ncid, int varid, const char *name, const char *text)
+{
+    return nc_put_att_text(ncid, varid, name, strlen(text), text);
+}
+
+/*
+ * The scalar RD New grid-mapping variable `crs`, as io_nc_def_grid writes it
+ * for grids (shared/CF_RDNEW.md 4.3; parameters from EPSG:28992).
+ */
+static int def_crs(int ncid, int *varid)
+{
+    int r, v;
+    static const struct {
+        const char *name;
+        double value;
+    } par[] = {
+        {"latitude_of_projection_origin", 52.1561605555556},
+        {"longitude_of_projection_origin", 5.38763888888889},
+        {"longitude_of_central_meridian", 5.38763888888889},
+        {"scale_factor_at_projection_origin", 0.9999079},
+        {"false_easting", 155000.0},
+        {"false_northing", 463000.0},
+        {"semi_major_axis", 6377397.155},
+        {"inverse_flattening", 299.1528128},
+        {"longitude_of_prime_meridian", 0.0},
+    };
+    size_t i;
+    if ((r = nc_def_var(ncid, "crs", NC_INT, 0, NULL, &v)) != NC_NOERR) {
+        return r;
+    }
+    if ((r = put_text(ncid, v, "grid_mapping_name", "oblique_stereographic")) != NC_NOERR) {
+        return r;
+    }
+    for (i = 0; i < sizeof par / sizeof par[0]; i++) {
+        if ((r = nc_put_att_double(ncid, v, par[i].name, NC_DOUBLE, 1, &par[i].value)) !=
+            NC_NOERR) {
+            return r;
+        }
+    }
+    if ((r = put_text(ncid, v, "projected_crs_name", "Amersfoort / RD New")) != NC_NOERR ||
+        (r = put_text(ncid, v, "geographic_crs_name", "Amersfoort")) != NC_NOERR ||
+        (r = put_text(ncid, v, "horizontal_datum_name", "Amersfoort")) != NC_NOERR ||
+        (r = put_text(ncid, v, "reference_ellipsoid_name", "Bessel 1841")) != NC_NOERR ||
+        (r = put_text(ncid, v, "crs_wkt", io_rdnew_wkt)) != NC_NOERR ||
+        (r = put_text(ncid, v, "spatial_ref", io_rdnew_wkt)) != NC_NOERR) {
+        return r;
+    }
+    *varid = v;
+    return NC_NOERR;
+}
+
+static zt_status write_station_file(const char *out_path, const knmi_series *s, int ns,
+                                    zt_day first, zt_idx nd, const float *p, const float *e,
+                                    const char *const *files, int nfiles, long nfill,
+                                    zt_err *err)
+{
+    char part[4096];
+    int ncid = -1, dst, dt, dnv, vt, vtb, vid, vname, vx, vy, vlat, vlon, vp, ve, vcrs;
+    int dims[2];
+    zt_status st = ZT_OK;
+    char *srcs = NULL, **names = NULL;
+    double *buf = NULL;
+    int *ids = NULL;
+    size_t srclen = 0;
+    zt_idx k;
+    int i;
+    const float fill = -9999.0f;
+
+    io_part_path(out_path, part, sizeof part);
+    /* the list of input files for the `source` attribute */
+    for (i = 0; i < nfiles; i++) {
+        srclen += strlen(files[i]) + 2;
+    }
+    srcs = zt_malloc(srclen + 128);
+    buf = zt_malloc((size_t)(2 * (nd > ns ? nd : ns)) * sizeof *buf);
+    ids = zt_malloc((size_t)ns * sizeof *ids);
+    names = zt_malloc((size_t)ns * sizeof *names);
+    if (!srcs || !buf || !ids || !names) {
+        st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", out_path);
+        goto done;
+    }
+    strcpy(srcs, "KNMI daily station data (etmgeg), Source: KNMI; files: ");
+    for (i = 0; i < nfiles; i++) {
+        strcat(srcs, files[i]);
+        if (i + 1 < nfiles) {
+            strcat(srcs, ", ");
+        }
+    }
+
+    NCOK(nc_create(part, NC_NETCDF4 | NC_CLOBBER, &ncid), "cannot create");
+    NCOK(nc_def_dim(ncid, "station", (size_t)ns, &dst), "defining dimension station");
+    NCOK(nc_def_dim(ncid, "time", (size_t)nd, &dt), "defining dimension time");
+    NCOK(nc_def_dim(ncid, "nv", 2, &dnv), "defining dimension nv");
+
+    NCOK(nc_def_var(ncid, "time", NC_DOUBLE, 1, &dt, &vt), "defining time");
+    NCOK(put_text(ncid, vt, "standard_name", "time"), "time attributes");
+    NCOK(put_text(ncid, vt, "long_name", "start of the KNMI day (00 UT)"), "time attributes");
+    NCOK(put_text(ncid, vt, "units", "days since 1970-01-01 00:00:00"), "time attributes");
+    NCOK(put_text(ncid, vt, "calendar", "standard"), "time attributes");
+    NCOK(put_text(ncid, vt, "axis", "T"), "time attributes");
+    NCOK(put_text(ncid, vt, "bounds", "time_bnds"), "time attributes");
+    dims[0] = dt;
+    dims[1] = dnv;
+    NCOK(nc_def_var(ncid, "time_bnds", NC_DOUBLE, 2, dims, &vtb), "defining time_bnds");
+
+    NCOK(nc_def_var(ncid, "station_id", NC_INT, 1, &dst, &vid), "defining station_id");
+    NCOK(put_text(ncid, vid, "long_name", "KNMI station number"), "station_id attributes");
+    NCOK(put_text(ncid, vid, "cf_role", "timeseries_id"), "station_id attributes");
+    NCOK(nc_def_var(ncid, "station_name", NC_STRING, 1, &dst, &vname), "defining station_name");
+    NCOK(put_text(ncid, vname, "long_name", "KNMI station name"), "station_name attributes");
+
+    NCOK(nc_def_var(ncid, "x", NC_DOUBLE, 1, &dst, &vx), "defining x");
+    NCOK(put_text(ncid, vx, "standard_name", "projection_x_coordinate"), "x attributes");
+    NCOK(put_text(ncid, vx, "long_name", "station easting (RD New)"), "x attributes");
+    NCOK(put_text(ncid, vx, "units", "m"), "x attributes");
+    NCOK(nc_def_var(ncid, "y", NC_DOUBLE, 1, &dst, &vy), "defining y");
+    NCOK(put_text(ncid, vy, "standard_name", "projection_y_coordinate"), "y attributes");
+    NCOK(put_text(ncid, vy, "long_name", "station northing (RD New)"), "y attributes");
+    NCOK(put_text(ncid, vy, "units", "m"), "y attributes");
+    NCOK(nc_def_var(ncid, "lat", NC_DOUBLE, 1, &dst, &vlat), "defining lat");
+    NCOK(put_text(ncid, vlat, "standard_name", "latitude"), "lat attributes");
+    NCOK(put_text(ncid, vlat, "long_name", "station latitude (WGS 84, as given by KNMI)"),
+         "lat attributes");
+    NCOK(put_text(ncid, vlat, "units", "degrees_north"), "lat attributes");
+    NCOK(nc_def_var(ncid, "lon", NC_DOUBLE, 1, &dst, &vlon), "defining lon");
+    NCOK(put_text(ncid, vlon, "standard_name", "longitude"), "lon attributes");
+    NCOK(put_text(ncid, vlon, "long_name", "station longitude (WGS 84, as given by KNMI)"),
+         "lon attributes");
+    NCOK(put_text(ncid, vlon, "units", "degrees_east"), "lon attributes");
+    NCOK(def_crs(ncid, &vcrs), "defining crs");
+
+    dims[0] = dst;
+    dims[1] = dt;
+    NCOK(nc_def_var(ncid, "P", NC_FLOAT, 2, dims, &vp), "defining P");
+    NCOK(nc_def_var(ncid, "ET0", NC_FLOAT, 2, dims, &ve), "defining ET0");
+    {
+        size_t chunk[2] = {1, (size_t)nd};
+        int v2[2] = {vp, ve};
+        int q;
+        for (q = 0; q < 2; q++) {
+            NCOK(nc_def_var_chunking(ncid, v2[q], NC_CHUNKED, chunk), "chunking P/ET0");
+            NCOK(nc_def_var_deflate(ncid, v2[q], 1, 1, 4), "compressing P/ET0");
+            NCOK(nc_def_var_fill(ncid, v2[q], 0, &fill), "_FillValue of P/ET0");
+            NCOK(put_text(ncid, v2[q], "units", "mm d-1"), "P/ET0 attributes");
+            NCOK(put_text(ncid, v2[q], "coordinates", "time lat lon x y station_id"),
+                 "P/ET0 attributes");
+            NCOK(put_text(ncid, v2[q], "grid_mapping", "crs: x y"), "P/ET0 attributes");
+            NCOK(put_text(ncid, v2[q], "cell_methods", "time: mean"), "P/ET0 attributes");
+        }
+    }
+    NCOK(put_text(ncid, vp, "long_name", "daily precipitation (KNMI RH; trace counted as 0)"),
+         "P attributes");
+    NCOK(put_text(ncid, vp, "standard_name", "lwe_precipitation_rate"), "P attributes");
+    NCOK(put_text(ncid, ve,
+                  "long_name", "Makkink reference crop evaporation (KNMI EV24)"),
+         "ET0 attributes");
+
+    st = io_nc_put_global(ncid, part, "KNMI daily station forcing for zoet: P and ET0", NULL,
+                          err);
+    if (st != ZT_OK) {
+        goto done;
+    }
+    NCOK(put_text(ncid, NC_GLOBAL, "featureType", "timeSeries"), "global attributes");
+    NCOK(put_text(ncid, NC_GLOBAL, "source", srcs), "global attributes");
+    NCOK(put_text(ncid, NC_GLOBAL, "comment",
+                  "P = 0.1 * RH (RH = -1, under 0.05 mm, as 0); ET0 = 0.1 * EV24; the KNMI day "
+                  "runs 00-24 UT and is stamped at its start with time_bnds [d, d+1]. "
+                  "Station x/y are projected from the KNMI latitude/longitude with PROJ "
+                  "(EPSG:4326 -> EPSG:28992)."),
+         "global attributes");
+    {
+        long long nf = nfill;
+        NCOK(nc_put_att_longlong(ncid, NC_GLOBAL, "zoet_filled_values", NC_INT64, 1, &nf),
+             "global attributes");
+    }
+    NCOK(nc_enddef(ncid), "leaving define mode");
+
+    for (k = 0; k < nd; k++) {
+        buf[k] = (double)(first + (zt_day)k);
+    }
+    NCOK(nc_put_var_double(ncid, vt, buf), "writing time");
+    for (k = 0; k < nd; k++) {
+        buf[2 * k] = (double)(first + (zt_day)k);
+        buf[2 * k + 1] = (double)(first + (zt_day)k) + 1.0;
+    }
+    NCOK(nc_put_var_double(ncid, vtb, buf), "writing time_bnds");
+    for (i = 0; i < ns; i++) {
+        ids[i] = s[i].stn;
+        names[i] = (char *)s[i].name;
+    }
+    NCOK(nc_put_var_int(ncid, vid, ids), "writing station_id");
+    NCOK(nc_put_var_string(ncid, vname, (const char **)names), "writing station_name");
+    for (i = 0; i < ns; i++) {
+        buf[i] = s[i].x;
+    }
+    NCOK(nc_put_var_double(ncid, vx, buf), "writing x");
+    for (i = 0; i < ns; i++) {
+        buf[i] = s[i].y;
+    }
+    NCOK(nc_put_var_double(ncid, vy, buf), "writing y");
+    for (i = 0; i < ns; i++) {
+        buf[i] = s[i].lat;
+    }
+    NCOK(nc_put_var_double(ncid, vlat, buf), "writing lat");
+    for (i = 0; i < ns; i++) {
+        buf[i] = s[i].lon;
+    }
+    NCOK(nc_put_var_double(ncid, vlon, buf), "writing lon");
+    NCOK(nc_put_var_float(ncid, vp, p), "writing P");
+    NCOK(nc_put_var_float(ncid, ve, e), "writing ET0");
+    (void)vcrs;
+    {
+        int r = nc_close(ncid);
+        ncid = -1;
+        NCOK(r, "closing");
+    }
+    st = io_part_commit(out_path, err);
+
+done:
+    if (ncid >= 0) {
+        nc_close(ncid);
+    }
+    if (st != ZT_OK) {
+        io_part_discard(out_path);
+    }
+    zt_free(srcs);
+    zt_free(buf);
+    zt_free(ids);
+    zt_free(names);
+    return st;
+}
+
+/* ---- the import ------------------------------------------------------------ */
+
+zt_status io_knmi_import(const char *const *files, int nfiles, const io_knmi_opts *o,
+                         const char *out_path, FILE *report, zt_err *err)
+{
+    knmi_import im;
+    zt_status st = ZT_OK;
+    zt_day first = 0, last = -1;
+    zt_idx nd = 0, k;
+    float *p = NULL, *e = NULL;
+    long nfill = 0;
+    int i;
+
+    memset(&im, 0, sizeof im);
+    if (!files || nfiles <= 0 || !o || !out_path) {
+        return zt_fail(err, ZT_EUSAGE, "KNMI import: no input files or no output file given");
+    }
+    for (i = 0; i < nfiles; i++) {
+        st = read_knmi_file(&im, files, i, err);
+        if (st != ZT_OK) {
+            goto done;
+        }
+    }
+    if (o->stations) {
+        st = read_stations_csv(&im, o->stations, err);
+        if (st != ZT_OK) {
+            goto done;
+        }
+    }
+    /* positions: the file's station block first, then the stations CSV */
+    for (i = 0; i < im.ns; i++) {
+        knmi_series *s = &im.s[i];
+        const knmi_pos *q = pos_find(im.hdr, im.nhdr, s->stn);
+        if (!q) {
+            q = pos_find(im.csv, im.ncsv, s->stn);
+        }
+        if (!q) {
+            st = zt_fail(err, ZT_EINPUT,
+                         "%s: station %d: position unknown (the file has no KNMI station "
+                         "block%s); pass --stations with a CSV STN,name,lat,lon",
+                         files[s->file], s->stn,
+                         o->stations ? " and the stations file does not list it" : "");
+            goto done;
+        }
+        s->lat = q->lat;
+        s->lon = q->lon;
+        copy_name(s->name, q->name);
+    }
+    st = project_rd(im.s, im.ns, err);
+    if (st != ZT_OK) {
+        goto done;
+    }
+    qsort(im.s, (size_t)im.ns, sizeof *im.s, cmp_series);
+
+    if (o->first <= o->last) {
+        first = o->first;
+        last = o->last;
+    } else {
+        st = common_period(im.s, im.ns, &first, &last, err);
+        if (st != ZT_OK) {
+            goto done;
+        }
+    }
+    nd = (zt_idx)(last - first) + 1;
+    p = zt_malloc((size_t)(nd * im.ns) * sizeof *p);
+    e = zt_malloc((size_t)(nd * im.ns) * sizeof *e);
+    if (!p || !e) {
+        st = zt_fail(err, ZT_ENOMEM, "KNMI import: out of memory for %lld station-days",
+                     (long long)(nd * im.ns));
+        goto done;
+    }
+    for (i = 0; i < im.ns; i++) {
+        for (k = 0; k < nd; k++) {
+            int32_t rh, ev;
+            zt_day d = first + (zt_day)k;
+            st = value_or_fill(im.s, im.ns, i, 1, d, files, o->fill_nearest, report, &rh,
+                               &nfill, err);
+            if (st == ZT_OK) {
+                st = value_or_fill(im.s, im.ns, i, 0, d, files, o->fill_nearest, report, &ev,
+                                   &nfill, err);
+            }
+            if (st != ZT_OK) {
+                goto done;
+            }
+            p[i * nd + k] = (float)(0.1 * rh); /* 0.1 mm -> mm */
+            e[i * nd + k] = (float)(0.1 * ev);
+        }
+    }
+    st = write_station_file(out_path, im.s, im.ns, first, nd, p, e, files, nfiles, nfill, err);
+
+done:
+    zt_free(p);
+    zt_free(e);
+    import_free(&im);
+    return st;
+}

@@ -1,0 +1,1256 @@
+/*
+ * io_out.c: model output (io_out.h), gridded NetCDF and time series.
+ *
+ * Gridded output. One CF-1.8 NetCDF-4 file per run with dimensions
+ * time (unlimited), y, x, nv and, per variable, float v(time, y, x):
+ *
+ *   flux  (is_flux = 1): V_p = sum_{d in p} v_d      units sum_units ("mm"),
+ *                        cell_methods "time: sum" (also for daily output: a
+ *                        daily flux in mm d-1 over one day is a sum in mm)
+ *   state (is_flux = 0): V_p = (1/n_p) sum_{d in p} v_d   units as given,
+ *                        cell_methods "time: mean"
+ *
+ * where p is the period (a day; a dekad 1-10, 11-20, 21-end of the month, the
+ * dekads of the Dutch agro-meteorological bulletins; a calendar month; a
+ * calendar year) and n_p the number of model days in it. The sums are kept
+ * in double per cell and rounded to float once, when the period is written.
+ * Time (CF-1.8 §4.4, §7.1): "days since 1970-01-01 00:00:00", calendar
+ * "standard", time = (t0 + t1) / 2 with time_bnds = [t0, t1], t0 the first
+ * day of the period at 00:00 and t1 the day after its last day (for one day d:
+ * time = d + 0.5, bounds [d, d + 1]). A period cut by the start or the end of
+ * the run keeps its true bounds; the variable ndays(time) gives the number of
+ * days in each period and the global attribute incomplete_periods names the
+ * cut periods. Cells with mask 0 hold _FillValue = -9999.f.
+ *
+ * Storage: chunks (1, ny, nx), shuffle + deflate at the chosen level, and
+ * optionally BitGroom quantisation (Zender 2016, Geosci. Model Dev. 9,
+ * 3199-3211; nc_def_var_quantize, netCDF-C >= 4.9.0), which keeps
+ * ceil(nsd log2 10) + 1 mantissa bits, so that a stored value q of a value v
+ * satisfies |q - v| <= 0.5 10^-nsd |v|: nsd correct significant digits.
+ *
+ * Asynchronous writing: with opts.async a writer thread takes completed
+ * periods from a queue of two buffers (double buffering) and writes them
+ * while the model computes; add_day blocks only when both buffers are
+ * waiting. The writer makes exactly the nc_* calls, in the same order, that
+ * the synchronous path makes, so the file's bytes do not depend on the mode
+ * or on timing. Its errors are kept and returned by the next add_day or by
+ * close.
+ *
+ * Time series: per feature and day, kept in memory and written at close as a
+ * CF-1.8 discrete sampling geometry (featureType "timeSeries", orthogonal
+ * multidimensional array representation, CF §9.3.1) and as CSV.
+ *
+ * Every file is written under <name>.part and renamed when complete.
+ */
+#include "io_out.h"
+
+#include <math.h>
+#include <netcdf.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "io_file.h"
+#include "io_nc.h"
+
+#define OUT_PATH_MAX 4096
+#define OUT_FILL (-9999.0f)       /* _FillValue of gridded output (-) */
+#define OUT_NOTE_MAX 512          /* incomplete_periods text (bytes) */
+#define OUT_TIME_CHUNK 512        /* chunk of time, time_bnds, ndays (records) */
+#define OUT_TIME_UNITS "days since 1970-01-01 00:00:00"
+
+/* ---- the process-wide netCDF lock ------------------------------------- */
+
+/*
+ * netCDF-C keeps global state (its open-file list, HDF5's library state), so
+ * two threads must never be inside nc_* at once. This mutex is process-wide
+ * by nature: it guards a process-wide library.
+ */
+static pthread_mutex_t nc_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+void io_out_nc_lock(void)
+{
+    (void)pthread_mutex_lock(&nc_mutex);
+}
+
+void io_out_nc_unlock(void)
+{
+    (void)pthread_mutex_unlock(&nc_mutex);
+}
+
+/* ---- aggregation periods ------------------------------------------------ */
+
+static const char *const agg_names[] = {"day", "10day", "month", "year"};
+
+const char *io_agg_name(io_agg a)
+{
+    if ((int)a < 0 || (int)a > (int)IO_AGG_YEAR) {
+        return "unknown";
+    }
+    return agg_names[a];
+}
+
+int io_agg_parse(const char *name, io_agg *out)
+{
+    int i;
+    if (!name) {
+        return -1;
+    }
+    for (i = 0; i <= (int)IO_AGG_YEAR; i++) {
+        if (strcmp(name, agg_names[i]) == 0) {
+            *out = (io_agg)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* The nominal period [*first, *last] (days, inclusive) that contains day d. */
+static void period_of(io_agg a, zt_day d, zt_day *first, zt_day *last)
+{
+    int y, m, dd;
+    zt_day_to_ymd(d, &y, &m, &dd);
+    switch (a) {
+    case IO_AGG_10DAY:
+        if (dd <= 10) {
+            *first = zt_day_from_ymd(y, m, 1);
+            *last = zt_day_from_ymd(y, m, 10);
+        } else if (dd <= 20) {
+            *first = zt_day_from_ymd(y, m, 11);
+            *last = zt_day_from_ymd(y, m, 20);
+        } else {
+            *first = zt_day_from_ymd(y, m, 21);
+            *last = zt_day_from_ymd(y, m, zt_days_in_month(y, m));
+        }
+        break;
+    case IO_AGG_MONTH:
+        *first = zt_day_from_ymd(y, m, 1);
+        *last = zt_day_from_ymd(y, m, zt_days_in_month(y, m));
+        break;
+    case IO_AGG_YEAR:
+        *first = zt_day_from_ymd(y, 1, 1);
+        *last = zt_day_from_ymd(y, 12, 31);
+        break;
+    case IO_AGG_DAY:
+    default:
+        *first = d;
+        *last = d;
+        break;
+    }
+}
+
+/*
+ * Units and cell_methods of a variable as written (gridded and series):
+ * fluxes are period sums in sum_units (units when sum_units is NULL).
+ */
+static void var_units(const io_var_spec *v, const char **units, const char **cell_methods)
+{
+    if (v->is_flux) {
+        *units = v->sum_units ? v->sum_units : v->units;
+        *cell_methods = "time: sum";
+    } else {
+        *units = v->units;
+        *cell_methods = "time: mean";
+    }
+}
+
+/* Wall-clock seconds (monotonic). */
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* nc_put_att_text of a C string. */
+static int put_text(int ncid, int varid, const char *name, const char *text)
+{
+    return nc_put_att_text(ncid, varid, name, strlen(text), text);
+}
+
+/* Define the CF time coordinate and its bounds (dims time, nv exist). */
+static zt_status def_time(int ncid, int dimt, int dimnv, int chunked, const char *file,
+                          int *vtime, int *vbnds, zt_err *err)
+{
+    int dims[2];
+    size_t chunk[2];
+    zt_status st;
+
+    dims[0] = dimt;
+    dims[1] = dimnv;
+    st = io_nc_check(nc_def_var(ncid, "time", NC_DOUBLE, 1, dims, vtime), ZT_EIO, file,
+                     "define variable time", err);
+    if (st == ZT_OK) {
+        st = io_nc_check(nc_def_var(ncid, "time_bnds", NC_DOUBLE, 2, dims, vbnds), ZT_EIO,
+                         file, "define variable time_bnds", err);
+    }
+    if (st == ZT_OK && chunked) {
+        chunk[0] = OUT_TIME_CHUNK;
+        chunk[1] = 2;
+        st = io_nc_check(nc_def_var_chunking(ncid, *vtime, NC_CHUNKED, chunk), ZT_EIO, file,
+                         "chunking of time", err);
+        if (st == ZT_OK) {
+            st = io_nc_check(nc_def_var_chunking(ncid, *vbnds, NC_CHUNKED, chunk), ZT_EIO,
+                             file, "chunking of time_bnds", err);
+        }
+    }
+    if (st == ZT_OK) {
+        int r = put_text(ncid, *vtime, "standard_name", "time");
+        if (r == NC_NOERR) {
+            r = put_text(ncid, *vtime, "long_name", "time");
+        }
+        if (r == NC_NOERR) {
+            r = put_text(ncid, *vtime, "units", OUT_TIME_UNITS);
+        }
+        if (r == NC_NOERR) {
+            r = put_text(ncid, *vtime, "calendar", "standard");
+        }
+        if (r == NC_NOERR) {
+            r = put_text(ncid, *vtime, "axis", "T");
+        }
+        if (r == NC_NOERR) {
+            r = put_text(ncid, *vtime, "bounds", "time_bnds");
+        }
+        st = io_nc_check(r, ZT_EIO, file, "attributes of time", err);
+    }
+    return st;
+}
+
+/*
+ * Check that "<final>.part" can be created, with the system's own reason when
+ * not (HDF5 reports a missing folder as "Permission denied"), and early, so a
+ * long run does not fail at its end.
+ */
+static zt_status probe_writable(const char *final, zt_err *err)
+{
+    FILE *f;
+    zt_status st = io_text_open(final, &f, err);
+    if (st == ZT_OK) {
+        fclose(f);
+        io_part_discard(final);
+    }
+    return st;
+}
+
+/* ==== gridded output ==================================================== */
+
+enum { SLOT_FREE = 0, SLOT_PENDING, SLOT_WRITING };
+
+/* One completed period, ready to write. */
+typedef struct out_slot {
+    float *data;     /* nvar * ncell values as written (units of the file) */
+    double time;     /* midpoint (days since 1970-01-01) */
+    double bnds[2];  /* [t0, t1] (days since 1970-01-01) */
+    int ndays;       /* model days in the period (d) */
+    size_t rec;      /* record (time index) */
+    int state;       /* SLOT_* (guarded by mu when async) */
+} out_slot;
+
+struct io_gridout {
+    char path[OUT_PATH_MAX]; /* final name */
+    char part[OUT_PATH_MAX]; /* name while writing */
+    zt_grid g;
+    zt_idx ncell;
+    const uint8_t *mask;     /* borrowed; NULL: every cell active */
+    const io_var_spec *vars; /* borrowed */
+    int nvar;
+    io_gridout_opts o;
+
+    int ncid;     /* -1 when closed */
+    int *varid;   /* nvar */
+    int vtime, vbnds, vndays;
+
+    /* the period being accumulated */
+    int started;       /* a day has been added */
+    zt_day next;       /* the day expected next */
+    zt_day nom_first;  /* nominal period of the current accumulation */
+    zt_day nom_last;
+    zt_day p_first;    /* first day added to it */
+    int p_n;           /* days added to it (0: none) */
+    double *acc;       /* nvar * ncell sums (units of the daily value x d) */
+    size_t nrec;       /* records emitted */
+    char note[OUT_NOTE_MAX]; /* incomplete_periods text */
+
+    /* writing */
+    out_slot slot[2];
+    int nslot;         /* 1 (sync) or 2 (async) */
+    double seconds;    /* time in nc_put calls (s), guarded by mu */
+    int failed;        /* a step failed: the file is bad */
+
+    /* async */
+    int thread_on;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work; /* a slot became pending, or stop */
+    pthread_cond_t cv_free; /* a slot became free */
+    int stop;               /* writer: exit when the queue is empty */
+    int discard;            /* writer: drop pending slots unwritten */
+    zt_err werr;            /* the writer thread's first error */
+};
+
+/* Write one slot (the caller holds no lock; takes the netCDF lock). */
+static zt_status write_slot(io_gridout *w, const out_slot *s, zt_err *err)
+{
+    char what[256];
+    char d0[11], d1[11];
+    size_t start[3], count[3];
+    double t0, t1;
+    zt_status st = ZT_OK;
+    int v;
+
+    zt_day_format((zt_day)s->bnds[0], d0);
+    zt_day_format((zt_day)s->bnds[1] - 1, d1);
+    io_out_nc_lock();
+    t0 = now_seconds();
+    start[0] = s->rec;
+    start[1] = 0;
+    start[2] = 0;
+    count[0] = 1;
+    count[1] = 2;
+    snprintf(what, sizeof what, "write time of the period %s to %s", d0, d1);
+    st = io_nc_check(nc_put_vara_double(w->ncid, w->vtime, start, count, &s->time), ZT_EIO,
+                     w->part, what, err);
+    if (st == ZT_OK) {
+        st = io_nc_check(nc_put_vara_double(w->ncid, w->vbnds, start, count, s->bnds), ZT_EIO,
+                         w->part, what, err);
+    }
+    if (st == ZT_OK) {
+        st = io_nc_check(nc_put_vara_int(w->ncid, w->vndays, start, count, &s->ndays), ZT_EIO,
+                         w->part, what, err);
+    }
+    count[1] = (size_t)w->g.ny;
+    count[2] = (size_t)w->g.nx;
+    for (v = 0; v < w->nvar && st == ZT_OK; v++) {
+        snprintf(what, sizeof what, "write variable %s for %s to %s", w->vars[v].name, d0, d1);
+        st = io_nc_check(nc_put_vara_float(w->ncid, w->varid[v], start, count,
+                                           s->data + (size_t)v * (size_t)w->ncell),
+                         ZT_EIO, w->part, what, err);
+    }
+    t1 = now_seconds();
+    io_out_nc_unlock();
+    if (w->thread_on) {
+        pthread_mutex_lock(&w->mu);
+    }
+    w->seconds += t1 - t0;
+    if (w->thread_on) {
+        pthread_mutex_unlock(&w->mu);
+    }
+    return st;
+}
+
+/* The writer thread: write pending slots in record order until stopped. */
+static void *writer_main(void *arg)
+{
+    io_gridout *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        out_slot *s = NULL;
+        int i;
+        for (i = 0; i < w->nslot; i++) {
+            if (w->slot[i].state == SLOT_PENDING && (!s || w->slot[i].rec < s->rec)) {
+                s = &w->slot[i];
+            }
+        }
+        if (!s) {
+            if (w->stop) {
+                break;
+            }
+            pthread_cond_wait(&w->cv_work, &w->mu);
+            continue;
+        }
+        if (w->werr.status == ZT_OK && !w->discard) {
+            zt_err e;
+            zt_status st;
+            s->state = SLOT_WRITING;
+            pthread_mutex_unlock(&w->mu);
+            zt_err_clear(&e);
+            st = write_slot(w, s, &e);
+            pthread_mutex_lock(&w->mu);
+            if (st != ZT_OK && w->werr.status == ZT_OK) {
+                w->werr = e;
+            }
+        }
+        s->state = SLOT_FREE;
+        pthread_cond_broadcast(&w->cv_free);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* The writer thread's error, if any, into err (async only). */
+static zt_status writer_error(io_gridout *w, zt_err *err)
+{
+    zt_status st = ZT_OK;
+    if (!w->thread_on) {
+        return ZT_OK;
+    }
+    pthread_mutex_lock(&w->mu);
+    if (w->werr.status != ZT_OK) {
+        st = zt_fail(err, w->werr.status, "%s", w->werr.msg);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return st;
+}
+
+/* Stop the writer thread after it has written (or, discard, dropped) the queue. */
+static void writer_stop(io_gridout *w, int discard)
+{
+    if (!w->thread_on) {
+        return;
+    }
+    pthread_mutex_lock(&w->mu);
+    w->stop = 1;
+    w->discard = discard;
+    pthread_cond_broadcast(&w->cv_work);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    w->thread_on = 0;
+    pthread_cond_destroy(&w->cv_work);
+    pthread_cond_destroy(&w->cv_free);
+    pthread_mutex_destroy(&w->mu);
+}
+
+/* Append one line to the incomplete_periods note. */
+static void note_incomplete(io_gridout *w, zt_day first, zt_day last, zt_day nom_first,
+                            zt_day nom_last)
+{
+    char a[11], b[11];
+    size_t len = strlen(w->note);
+    snprintf(w->note + len, sizeof w->note - len, "%s%s to %s (%d of %d days)",
+             len ? "; " : "", zt_day_format(first, a), zt_day_format(last, b),
+             (int)(last - first + 1), (int)(nom_last - nom_first + 1));
+}
+
+/*
+ * Emit the period accumulated so far (p_n > 0): fill a free slot and write it
+ * (sync) or queue it (async; waits while both slots are busy).
+ */
+static zt_status emit_period(io_gridout *w, zt_err *err)
+{
+    out_slot *s = NULL;
+    zt_day last = w->p_first + w->p_n - 1;
+    zt_idx k;
+    int v, i;
+    zt_status st = ZT_OK;
+
+    if (w->p_first != w->nom_first || last != w->nom_last) {
+        note_incomplete(w, w->p_first, last, w->nom_first, w->nom_last);
+    }
+    if (w->thread_on) {
+        pthread_mutex_lock(&w->mu);
+        for (;;) {
+            if (w->werr.status != ZT_OK) {
+                break;
+            }
+            for (i = 0; i < w->nslot; i++) {
+                if (w->slot[i].state == SLOT_FREE) {
+                    s = &w->slot[i];
+                    break;
+                }
+            }
+            if (s) {
+                break;
+            }
+            pthread_cond_wait(&w->cv_free, &w->mu);
+        }
+        pthread_mutex_unlock(&w->mu);
+        if (!s) {
+            return writer_error(w, err);
+        }
+    } else {
+        s = &w->slot[0];
+    }
+
+    /* the slot is free: only this thread touches it until it is queued */
+    for (v = 0; v < w->nvar; v++) {
+        const double *a = w->acc + (size_t)v * (size_t)w->ncell;
+        float *out = s->data + (size_t)v * (size_t)w->ncell;
+        double scale = w->vars[v].is_flux ? 1.0 : 1.0 / (double)w->p_n;
+        for (k = 0; k < w->ncell; k++) {
+            out[k] = (w->mask && w->mask[k] == 0) ? OUT_FILL : (float)(a[k] * scale);
+        }
+    }
+    s->bnds[0] = (double)w->p_first;
+    s->bnds[1] = (double)(last + 1);
+    s->time = 0.5 * (s->bnds[0] + s->bnds[1]);
+    s->ndays = w->p_n;
+    s->rec = w->nrec++;
+    w->p_n = 0;
+
+    if (w->thread_on) {
+        pthread_mutex_lock(&w->mu);
+        s->state = SLOT_PENDING;
+        pthread_cond_broadcast(&w->cv_work);
+        pthread_mutex_unlock(&w->mu);
+    } else {
+        st = write_slot(w, s, err);
+    }
+    return st;
+}
+
+/* Define the file's dimensions, variables and attributes (define mode). */
+static zt_status define_grid_file(io_gridout *w, zt_err *err)
+{
+    char what[256];
+    int dimt, dimy, dimx, dimnv, dims[3];
+    size_t chunk[3], tchunk = OUT_TIME_CHUNK;
+    float fill = OUT_FILL;
+    zt_status st;
+    int v, r;
+
+    st = io_nc_check(nc_def_dim(w->ncid, "time", NC_UNLIMITED, &dimt), ZT_EIO, w->part,
+                     "define dimension time", err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    st = io_nc_def_grid(w->ncid, &w->g, w->part, &dimy, &dimx, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    st = io_nc_check(nc_inq_dimid(w->ncid, "nv", &dimnv), ZT_EIO, w->part,
+                     "dimension nv (io_nc_def_grid defines it)", err);
+    if (st == ZT_OK) {
+        st = def_time(w->ncid, dimt, dimnv, 1, w->part, &w->vtime, &w->vbnds, err);
+    }
+    if (st == ZT_OK) {
+        st = io_nc_check(nc_def_var(w->ncid, "ndays", NC_INT, 1, &dimt, &w->vndays), ZT_EIO,
+                         w->part, "define variable ndays", err);
+    }
+    if (st == ZT_OK) {
+        r = nc_def_var_chunking(w->ncid, w->vndays, NC_CHUNKED, &tchunk);
+        if (r == NC_NOERR) {
+            r = put_text(w->ncid, w->vndays, "long_name", "number of model days in the period");
+        }
+        if (r == NC_NOERR) {
+            r = put_text(w->ncid, w->vndays, "units", "d");
+        }
+        st = io_nc_check(r, ZT_EIO, w->part, "define variable ndays", err);
+    }
+
+    dims[0] = dimt;
+    dims[1] = dimy;
+    dims[2] = dimx;
+    chunk[0] = 1;
+    chunk[1] = (size_t)w->g.ny;
+    chunk[2] = (size_t)w->g.nx;
+    for (v = 0; v < w->nvar && st == ZT_OK; v++) {
+        const io_var_spec *s = &w->vars[v];
+        const char *units, *cm;
+        var_units(s, &units, &cm);
+        snprintf(what, sizeof what, "define variable %s", s->name);
+        r = nc_def_var(w->ncid, s->name, NC_FLOAT, 3, dims, &w->varid[v]);
+        if (r == NC_NOERR) {
+            r = nc_def_var_chunking(w->ncid, w->varid[v], NC_CHUNKED, chunk);
+        }
+        if (r == NC_NOERR && w->o.deflate > 0) {
+            r = nc_def_var_deflate(w->ncid, w->varid[v], 1, 1, w->o.deflate);
+        }
+        if (r == NC_NOERR && w->o.nsd > 0) {
+            r = nc_def_var_quantize(w->ncid, w->varid[v], NC_QUANTIZE_BITGROOM, w->o.nsd);
+        }
+        if (r == NC_NOERR) {
+            r = nc_def_var_fill(w->ncid, w->varid[v], NC_FILL, &fill);
+        }
+        if (r == NC_NOERR && s->long_name) {
+            r = put_text(w->ncid, w->varid[v], "long_name", s->long_name);
+        }
+        if (r == NC_NOERR && s->standard_name) {
+            r = put_text(w->ncid, w->varid[v], "standard_name", s->standard_name);
+        }
+        if (r == NC_NOERR && units) {
+            r = put_text(w->ncid, w->varid[v], "units", units);
+        }
+        if (r == NC_NOERR) {
+            r = put_text(w->ncid, w->varid[v], "grid_mapping", "crs");
+        }
+        if (r == NC_NOERR) {
+            r = put_text(w->ncid, w->varid[v], "cell_methods", cm);
+        }
+        st = io_nc_check(r, ZT_EIO, w->part, what, err);
+    }
+    if (st == ZT_OK) {
+        st = io_nc_put_global(w->ncid, w->part, w->o.title, w->o.history, err);
+    }
+    if (st == ZT_OK) {
+        r = put_text(w->ncid, NC_GLOBAL, "aggregation", io_agg_name(w->o.agg));
+        st = io_nc_check(r, ZT_EIO, w->part, "global attribute aggregation", err);
+    }
+    return st;
+}
+
+zt_status io_gridout_create(const char *path, const zt_grid *g, const uint8_t *mask,
+                            const io_var_spec *vars, int nvar, const io_gridout_opts *o,
+                            io_gridout **out, zt_err *err)
+{
+    io_gridout *w = NULL;
+    zt_status st = ZT_OK;
+    size_t nval;
+    int i, ncret;
+
+    *out = NULL;
+    if (!path || !g || !vars || nvar < 1 || !o || g->nx < 1 || g->ny < 1) {
+        return zt_fail(err, ZT_EINTERNAL, "io_gridout_create: bad arguments (path %s, %d variables)",
+                       path ? path : "(null)", nvar);
+    }
+    if (strlen(path) + 6 > OUT_PATH_MAX) {
+        return zt_fail(err, ZT_EIO, "%s: path too long", path);
+    }
+    if ((int)o->agg < 0 || (int)o->agg > (int)IO_AGG_YEAR || o->deflate < 0 || o->deflate > 9 ||
+        o->nsd < 0 || o->nsd > NC_QUANTIZE_MAX_FLOAT_NSD) {
+        return zt_fail(err, ZT_ECONFIG,
+                       "%s: output options out of range: aggregation %d, deflate %d (0-9), "
+                       "significant digits %d (0-%d)",
+                       path, (int)o->agg, o->deflate, o->nsd, NC_QUANTIZE_MAX_FLOAT_NSD);
+    }
+    for (i = 0; i < nvar; i++) {
+        if (!vars[i].name || !vars[i].name[0]) {
+            return zt_fail(err, ZT_EINTERNAL, "%s: output variable %d has no name", path, i);
+        }
+    }
+
+    w = zt_calloc(1, sizeof *w);
+    if (!w) {
+        st = zt_fail(err, ZT_ENOMEM, "%s: no memory for the output writer", path);
+        goto done;
+    }
+    w->ncid = -1;
+    snprintf(w->path, sizeof w->path, "%s", path);
+    io_part_path(path, w->part, sizeof w->part);
+    w->g = *g;
+    w->ncell = zt_grid_ncell(g);
+    w->mask = mask;
+    w->vars = vars;
+    w->nvar = nvar;
+    w->o = *o;
+    w->nslot = o->async ? 2 : 1;
+    nval = (size_t)nvar * (size_t)w->ncell;
+    w->varid = zt_calloc((size_t)nvar, sizeof *w->varid);
+    w->acc = zt_calloc(nval, sizeof *w->acc);
+    if (!w->varid || !w->acc) {
+        st = zt_fail(err, ZT_ENOMEM, "%s: no memory for %d variables of %lld cells", path, nvar,
+                     (long long)w->ncell);
+        goto done;
+    }
+    for (i = 0; i < w->nslot; i++) {
+        w->slot[i].data = zt_malloc(nval * sizeof *w->slot[i].data);
+        if (!w->slot[i].data) {
+            st = zt_fail(err, ZT_ENOMEM, "%s: no memory for the output buffers", path);
+            goto done;
+        }
+    }
+
+    st = probe_writable(path, err);
+    if (st != ZT_OK) {
+        goto done;
+    }
+    io_out_nc_lock();
+    ncret = nc_create(w->part, NC_NETCDF4 | NC_CLOBBER, &w->ncid);
+    if (ncret != NC_NOERR) {
+        w->ncid = -1;
+    }
+    st = io_nc_check(ncret, ZT_EIO, w->part, "create", err);
+    if (st == ZT_OK) {
+        st = define_grid_file(w, err);
+    }
+    if (st == ZT_OK) {
+        st = io_nc_check(nc_enddef(w->ncid), ZT_EIO, w->part, "end of definitions", err);
+    }
+    if (st == ZT_OK) {
+        st = io_nc_put_grid(w->ncid, &w->g, w->part, err);
+    }
+    io_out_nc_unlock();
+    if (st != ZT_OK) {
+        goto done;
+    }
+
+    if (o->async) {
+        int r = pthread_mutex_init(&w->mu, NULL);
+        if (r == 0) {
+            r = pthread_cond_init(&w->cv_work, NULL);
+            if (r != 0) {
+                pthread_mutex_destroy(&w->mu);
+            }
+        }
+        if (r == 0) {
+            r = pthread_cond_init(&w->cv_free, NULL);
+            if (r != 0) {
+                pthread_cond_destroy(&w->cv_work);
+                pthread_mutex_destroy(&w->mu);
+            }
+        }
+        if (r == 0) {
+            r = pthread_create(&w->thread, NULL, writer_main, w);
+            if (r != 0) {
+                pthread_cond_destroy(&w->cv_free);
+                pthread_cond_destroy(&w->cv_work);
+                pthread_mutex_destroy(&w->mu);
+            }
+        }
+        if (r != 0) {
+            st = zt_fail(err, ZT_ETHREAD, "%s: cannot start the writer thread: %s", path,
+                         strerror(r));
+            goto done;
+        }
+        w->thread_on = 1;
+    }
+
+done:
+    if (st != ZT_OK && w) {
+        w->failed = 1;
+        (void)io_gridout_close(&w, 0, NULL);
+    }
+    *out = w;
+    return st;
+}
+
+zt_status io_gridout_add_day(io_gridout *w, zt_day day, const float *const *fields, zt_err *err)
+{
+    char a[11], b[11];
+    zt_status st;
+    zt_idx k;
+    int v;
+
+    if (w->failed) {
+        st = writer_error(w, err);
+        if (st == ZT_OK) {
+            st = zt_fail(err, ZT_EINTERNAL, "%s: add_day after an earlier failure", w->path);
+        }
+        return st;
+    }
+    st = writer_error(w, err);
+    if (st != ZT_OK) {
+        w->failed = 1;
+        return st;
+    }
+    if (w->started && day != w->next) {
+        w->failed = 1;
+        return zt_fail(err, ZT_EINTERNAL, "%s: days not consecutive: got %s, expected %s", w->path,
+                       zt_day_format(day, a), zt_day_format(w->next, b));
+    }
+    if (w->p_n == 0) {
+        period_of(w->o.agg, day, &w->nom_first, &w->nom_last);
+        w->p_first = day;
+    }
+    for (v = 0; v < w->nvar; v++) {
+        const float *f = fields[v];
+        double *acc = w->acc + (size_t)v * (size_t)w->ncell;
+        if (w->p_n == 0) {
+            for (k = 0; k < w->ncell; k++) {
+                acc[k] = (w->mask && w->mask[k] == 0) ? 0.0 : (double)f[k];
+            }
+        } else {
+            for (k = 0; k < w->ncell; k++) {
+                if (!w->mask || w->mask[k] != 0) {
+                    acc[k] += (double)f[k];
+                }
+            }
+        }
+    }
+    w->p_n++;
+    w->started = 1;
+    w->next = day + 1;
+    if (day == w->nom_last) {
+        st = emit_period(w, err);
+        if (st != ZT_OK) {
+            w->failed = 1;
+        }
+    }
+    return st;
+}
+
+zt_status io_gridout_close(io_gridout **wp, int ok, zt_err *err)
+{
+    io_gridout *w;
+    zt_status st = ZT_OK;
+    int i;
+
+    if (!wp || !*wp) {
+        return ZT_OK;
+    }
+    w = *wp;
+    if (w->failed) {
+        ok = 0;
+    }
+    /* let the writer finish the queue (or drop it), then report its error */
+    writer_stop(w, !ok);
+    if (ok && w->werr.status != ZT_OK) {
+        st = zt_fail(err, w->werr.status, "%s", w->werr.msg);
+        ok = 0;
+    }
+    if (ok && w->p_n > 0) {
+        st = emit_period(w, err);
+        if (st != ZT_OK) {
+            ok = 0;
+        }
+    }
+    if (w->ncid >= 0) {
+        int r;
+        io_out_nc_lock();
+        if (ok && w->note[0]) {
+            r = nc_redef(w->ncid);
+            if (r == NC_NOERR) {
+                r = put_text(w->ncid, NC_GLOBAL, "incomplete_periods", w->note);
+            }
+            if (r == NC_NOERR) {
+                r = nc_enddef(w->ncid);
+            }
+            st = io_nc_check(r, ZT_EIO, w->part, "global attribute incomplete_periods", err);
+            if (st != ZT_OK) {
+                ok = 0;
+            }
+        }
+        r = nc_close(w->ncid);
+        io_out_nc_unlock();
+        w->ncid = -1;
+        if (ok) {
+            st = io_nc_check(r, ZT_EIO, w->part, "close", err);
+            if (st != ZT_OK) {
+                ok = 0;
+            }
+        }
+        if (ok) {
+            st = io_part_commit(w->path, err);
+        }
+        if (!ok) {
+            io_part_discard(w->path);
+        }
+    }
+    for (i = 0; i < 2; i++) {
+        zt_free(w->slot[i].data);
+    }
+    zt_free(w->acc);
+    zt_free(w->varid);
+    zt_free(w);
+    *wp = NULL;
+    return st;
+}
+
+double io_gridout_seconds(const io_gridout *w)
+{
+    double s;
+    io_gridout *mw = (io_gridout *)w; /* the mutex is not part of the value */
+    if (!w) {
+        return 0.0;
+    }
+    if (mw->thread_on) {
+        pthread_mutex_lock(&mw->mu);
+    }
+    s = w->seconds;
+    if (mw->thread_on) {
+        pthread_mutex_unlock(&mw->mu);
+    }
+    return s;
+}
+
+/* ==== time series ======================================================= */
+
+struct io_tsout {
+    char *nc_path;              /* owned copies; NULL: not written */
+    char *csv_path;
+    char *feature;              /* feature kind ("district") */
+    const int32_t *ids;         /* borrowed, nfeat */
+    const char *const *names;   /* borrowed, nfeat, may be NULL */
+    int nfeat;
+    const io_var_spec *vars;    /* borrowed, nvar */
+    int nvar;
+    zt_day first;               /* first day */
+    int ndays;                  /* days reserved */
+    int ndone;                  /* days set so far */
+    double *val;                /* ndays * nvar * nfeat: [(d * nvar + v) * nfeat + f] */
+};
+
+static char *dup_string(const char *s)
+{
+    char *p;
+    size_t n;
+    if (!s) {
+        return NULL;
+    }
+    n = strlen(s) + 1;
+    p = zt_malloc(n);
+    if (p) {
+        memcpy(p, s, n);
+    }
+    return p;
+}
+
+zt_status io_tsout_create(const char *nc_path, const char *csv_path, const char *feature,
+                          const int32_t *ids, const char *const *names, int nfeat,
+                          const io_var_spec *vars, int nvar, zt_day first, int ndays,
+                          io_tsout **out, zt_err *err)
+{
+    io_tsout *t = NULL;
+    zt_status st = ZT_OK;
+    int i;
+
+    *out = NULL;
+    if (!feature || !feature[0] || !ids || nfeat < 1 || !vars || nvar < 1 || ndays < 1) {
+        return zt_fail(err, ZT_EINTERNAL,
+                       "io_tsout_create (%s): bad arguments: %d features, %d variables, %d days",
+                       nc_path ? nc_path : (csv_path ? csv_path : "no file"), nfeat, nvar, ndays);
+    }
+    for (i = 0; i < nvar; i++) {
+        if (!vars[i].name || !vars[i].name[0]) {
+            return zt_fail(err, ZT_EINTERNAL, "io_tsout_create: variable %d has no name", i);
+        }
+    }
+    if ((nc_path && strlen(nc_path) + 6 > OUT_PATH_MAX) ||
+        (csv_path && strlen(csv_path) + 6 > OUT_PATH_MAX)) {
+        return zt_fail(err, ZT_EIO, "%s: path too long", nc_path ? nc_path : csv_path);
+    }
+    if (nc_path) {
+        st = probe_writable(nc_path, err);
+    }
+    if (st == ZT_OK && csv_path) {
+        st = probe_writable(csv_path, err);
+    }
+    if (st != ZT_OK) {
+        return st;
+    }
+
+    t = zt_calloc(1, sizeof *t);
+    if (!t) {
+        st = zt_fail(err, ZT_ENOMEM, "io_tsout_create: no memory");
+        goto done;
+    }
+    t->nc_path = dup_string(nc_path);
+    t->csv_path = dup_string(csv_path);
+    t->feature = dup_string(feature);
+    t->val = zt_malloc((size_t)ndays * (size_t)nvar * (size_t)nfeat * sizeof *t->val);
+    if ((nc_path && !t->nc_path) || (csv_path && !t->csv_path) || !t->feature || !t->val) {
+        st = zt_fail(err, ZT_ENOMEM, "time series %s: no memory for %d days x %d variables x %d %ss",
+                     nc_path ? nc_path : (csv_path ? csv_path : ""), ndays, nvar, nfeat, feature);
+        goto done;
+    }
+    t->ids = ids;
+    t->names = names;
+    t->nfeat = nfeat;
+    t->vars = vars;
+    t->nvar = nvar;
+    t->first = first;
+    t->ndays = ndays;
+
+done:
+    if (st != ZT_OK) {
+        (void)io_tsout_close(&t, 0, NULL);
+    }
+    *out = t;
+    return st;
+}
+
+zt_status io_tsout_add_day(io_tsout *t, zt_day day, const double *values, zt_err *err)
+{
+    char a[11], b[11];
+    size_t n = (size_t)t->nvar * (size_t)t->nfeat;
+    zt_day expect = t->first + t->ndone;
+
+    if (t->ndone >= t->ndays) {
+        return zt_fail(err, ZT_EINTERNAL, "time series %s: day %s beyond the %d days reserved",
+                       t->feature, zt_day_format(day, a), t->ndays);
+    }
+    if (day != expect) {
+        return zt_fail(err, ZT_EINTERNAL,
+                       "time series %s: days not consecutive: got %s, expected %s", t->feature,
+                       zt_day_format(day, a), zt_day_format(expect, b));
+    }
+    memcpy(t->val + (size_t)t->ndone * n, values, n * sizeof *values);
+    t->ndone++;
+    return ZT_OK;
+}
+
+/* The name of feature f (its id in decimal when there are no names) into buf. */
+static const char *feature_name(const io_tsout *t, int f, char *buf, size_t n)
+{
+    if (t->names && t->names[f]) {
+        return t->names[f];
+    }
+    snprintf(buf, n, "%ld", (long)t->ids[f]);
+    return buf;
+}
+
+/*
+ * A number for CSV: %.6g, widened to keep every digit before the decimal
+ * point and one after it from 1e5 on (so 12345678.9 m3 is 12345678.9, not
+ * 1.23457e+07), at most 17 significant digits; NaN as "NaN".
+ */
+static void csv_number(double x, char *buf, size_t n)
+{
+    double a = fabs(x);
+    int p = 6;
+    if (isnan(x)) {
+        snprintf(buf, n, "NaN");
+        return;
+    }
+    if (isinf(x)) {
+        snprintf(buf, n, "%s", x > 0 ? "Inf" : "-Inf");
+        return;
+    }
+    if (a >= 1e5) {
+        p = (int)floor(log10(a)) + 2;
+        if (p > 17) {
+            p = 17;
+        }
+    }
+    snprintf(buf, n, "%.*g", p, x);
+}
+
+/* A CSV field, quoted (RFC 4180) when it holds a comma, quote or line break. */
+static void csv_field(FILE *f, const char *s)
+{
+    const char *c;
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (c = s; *c; c++) {
+        if (*c == '"') {
+            fputc('"', f);
+        }
+        fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
+static zt_status write_ts_csv(const io_tsout *t, zt_err *err)
+{
+    FILE *f = NULL;
+    char num[64], idbuf[32], date[11];
+    zt_status st;
+    int d, v, fe;
+
+    st = io_text_open(t->csv_path, &f, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    fputs("date,", f);
+    csv_field(f, t->feature);
+    for (v = 0; v < t->nvar; v++) {
+        fputc(',', f);
+        csv_field(f, t->vars[v].name);
+    }
+    fputc('\n', f);
+    for (d = 0; d < t->ndone; d++) {
+        zt_day_format(t->first + d, date);
+        for (fe = 0; fe < t->nfeat; fe++) {
+            fputs(date, f);
+            fputc(',', f);
+            csv_field(f, feature_name(t, fe, idbuf, sizeof idbuf));
+            for (v = 0; v < t->nvar; v++) {
+                csv_number(t->val[((size_t)d * (size_t)t->nvar + (size_t)v) * (size_t)t->nfeat +
+                                  (size_t)fe],
+                           num, sizeof num);
+                fputc(',', f);
+                fputs(num, f);
+            }
+            fputc('\n', f);
+        }
+    }
+    return io_text_close(f, t->csv_path, 1, err);
+}
+
+/* Define and write the CF timeSeries file (holding the netCDF lock). */
+static zt_status write_ts_nc_locked(const io_tsout *t, const char *part, int ncid,
+                                    const char **names, int *idbuf32, double *row, zt_err *err)
+{
+    char vname[256], what[300];
+    int dimf, dimt, dimnv, dims[2], vid, vname_id, vtime, vbnds, r, v, fe, d;
+    int *varid = idbuf32; /* nvar ints */
+    size_t start[2], count[2];
+    zt_status st;
+
+    st = io_nc_check(nc_def_dim(ncid, t->feature, (size_t)t->nfeat, &dimf), ZT_EIO, part,
+                     "define the feature dimension", err);
+    if (st == ZT_OK) {
+        st = io_nc_check(nc_def_dim(ncid, "time", (size_t)t->ndone, &dimt), ZT_EIO, part,
+                         "define dimension time", err);
+    }
+    if (st == ZT_OK) {
+        st = io_nc_check(nc_def_dim(ncid, "nv", 2, &dimnv), ZT_EIO, part, "define dimension nv",
+                         err);
+    }
+    if (st == ZT_OK) {
+        st = def_time(ncid, dimt, dimnv, 0, part, &vtime, &vbnds, err);
+    }
+    if (st != ZT_OK) {
+        return st;
+    }
+    snprintf(vname, sizeof vname, "%s_id", t->feature);
+    r = nc_def_var(ncid, vname, NC_INT, 1, &dimf, &vid);
+    if (r == NC_NOERR) {
+        snprintf(what, sizeof what, "%s id", t->feature);
+        r = put_text(ncid, vid, "long_name", what);
+    }
+    snprintf(vname, sizeof vname, "%s_name", t->feature);
+    if (r == NC_NOERR) {
+        r = nc_def_var(ncid, vname, NC_STRING, 1, &dimf, &vname_id);
+    }
+    if (r == NC_NOERR) {
+        snprintf(what, sizeof what, "%s name", t->feature);
+        r = put_text(ncid, vname_id, "long_name", what);
+    }
+    if (r == NC_NOERR) {
+        r = put_text(ncid, vname_id, "cf_role", "timeseries_id");
+    }
+    st = io_nc_check(r, ZT_EIO, part, "define the feature variables", err);
+    dims[0] = dimf;
+    dims[1] = dimt;
+    for (v = 0; v < t->nvar && st == ZT_OK; v++) {
+        const io_var_spec *s = &t->vars[v];
+        const char *units, *cm;
+        var_units(s, &units, &cm);
+        r = nc_def_var(ncid, s->name, NC_DOUBLE, 2, dims, &varid[v]);
+        if (r == NC_NOERR && s->long_name) {
+            r = put_text(ncid, varid[v], "long_name", s->long_name);
+        }
+        if (r == NC_NOERR && s->standard_name) {
+            r = put_text(ncid, varid[v], "standard_name", s->standard_name);
+        }
+        if (r == NC_NOERR && units) {
+            r = put_text(ncid, varid[v], "units", units);
+        }
+        if (r == NC_NOERR) {
+            r = put_text(ncid, varid[v], "cell_methods", cm);
+        }
+        if (r == NC_NOERR) {
+            r = put_text(ncid, varid[v], "coordinates", vname);
+        }
+        snprintf(what, sizeof what, "define variable %s", s->name);
+        st = io_nc_check(r, ZT_EIO, part, what, err);
+    }
+    if (st == ZT_OK) {
+        st = io_nc_put_global(ncid, part, NULL, NULL, err);
+    }
+    if (st == ZT_OK) {
+        st = io_nc_check(put_text(ncid, NC_GLOBAL, "featureType", "timeSeries"), ZT_EIO, part,
+                         "global attribute featureType", err);
+    }
+    if (st == ZT_OK) {
+        st = io_nc_check(nc_enddef(ncid), ZT_EIO, part, "end of definitions", err);
+    }
+    if (st != ZT_OK) {
+        return st;
+    }
+
+    /* values */
+    start[0] = 0;
+    count[0] = (size_t)t->nfeat;
+    r = nc_put_vara_int(ncid, vid, start, count, t->ids);
+    if (r == NC_NOERR) {
+        r = nc_put_vara_string(ncid, vname_id, start, count, names);
+    }
+    st = io_nc_check(r, ZT_EIO, part, "write the feature ids and names", err);
+    for (d = 0; d < t->ndone && st == ZT_OK; d++) {
+        double tv = (double)(t->first + d) + 0.5;
+        double b[2];
+        b[0] = (double)(t->first + d);
+        b[1] = b[0] + 1.0;
+        start[0] = (size_t)d;
+        start[1] = 0;
+        count[0] = 1;
+        count[1] = 2;
+        r = nc_put_vara_double(ncid, vtime, start, count, &tv);
+        if (r == NC_NOERR) {
+            r = nc_put_vara_double(ncid, vbnds, start, count, b);
+        }
+        st = io_nc_check(r, ZT_EIO, part, "write time", err);
+    }
+    for (v = 0; v < t->nvar && st == ZT_OK; v++) {
+        for (fe = 0; fe < t->nfeat && st == ZT_OK; fe++) {
+            for (d = 0; d < t->ndone; d++) {
+                row[d] = t->val[((size_t)d * (size_t)t->nvar + (size_t)v) * (size_t)t->nfeat +
+                                (size_t)fe];
+            }
+            start[0] = (size_t)fe;
+            start[1] = 0;
+            count[0] = 1;
+            count[1] = (size_t)t->ndone;
+            snprintf(what, sizeof what, "write variable %s of %s %ld", t->vars[v].name,
+                     t->feature, (long)t->ids[fe]);
+            st = io_nc_check(t->ndone > 0 ? nc_put_vara_double(ncid, varid[v], start, count, row)
+                                          : NC_NOERR,
+                             ZT_EIO, part, what, err);
+        }
+    }
+    return st;
+}
+
+static zt_status write_ts_nc(const io_tsout *t, zt_err *err)
+{
+    char part[OUT_PATH_MAX];
+    const char **names = NULL;
+    char *idtext = NULL;
+    int *varid = NULL;
+    double *row = NULL;
+    zt_status st = ZT_OK;
+    int ncid = -1, fe, r;
+
+    io_part_path(t->nc_path, part, sizeof part);
+    names = zt_calloc((size_t)t->nfeat, sizeof *names);
+    idtext = zt_calloc((size_t)t->nfeat, 32);
+    varid = zt_calloc((size_t)t->nvar, sizeof *varid);
+    row = zt_calloc((size_t)t->ndone + 1, sizeof *row);
+    if (!names || !idtext || !varid || !row) {
+        st = zt_fail(err, ZT_ENOMEM, "%s: no memory", t->nc_path);
+        goto done;
+    }
+    for (fe = 0; fe < t->nfeat; fe++) {
+        names[fe] = feature_name(t, fe, idtext + 32 * (size_t)fe, 32);
+    }
+    io_out_nc_lock();
+    r = nc_create(part, NC_NETCDF4 | NC_CLOBBER, &ncid);
+    if (r != NC_NOERR) {
+        ncid = -1;
+    }
+    st = io_nc_check(r, ZT_EIO, part, "create", err);
+    if (st == ZT_OK) {
+        st = write_ts_nc_locked(t, part, ncid, names, varid, row, err);
+    }
+    if (ncid >= 0) {
+        r = nc_close(ncid);
+        if (st == ZT_OK) {
+            st = io_nc_check(r, ZT_EIO, part, "close", err);
+        }
+    }
+    io_out_nc_unlock();
+    if (st == ZT_OK) {
+        st = io_part_commit(t->nc_path, err);
+    } else {
+        io_part_discard(t->nc_path);
+    }
+done:
+    zt_free(row);
+    zt_free(varid);
+    zt_free(idtext);
+    zt_free(names);
+    return st;
+}
+
+zt_status io_tsout_close(io_tsout **tp, int ok, zt_err *err)
+{
+    io_tsout *t;
+    zt_status st = ZT_OK;
+
+    if (!tp || !*tp) {
+        return ZT_OK;
+    }
+    t = *tp;
+    if (ok && t->nc_path && t->val) {
+        st = write_ts_nc(t, err);
+    }
+    if (ok && st == ZT_OK && t->csv_path && t->val) {
+        st = write_ts_csv(t, err);
+        if (st != ZT_OK && t->nc_path) {
+            (void)remove(t->nc_path); /* both files or neither */
+        }
+    }
+    zt_free(t->val);
+    zt_free(t->feature);
+    zt_free(t->csv_path);
+    zt_free(t->nc_path);
+    zt_free(t);
+    *tp = NULL;
+    return st;
+}

@@ -1,0 +1,301 @@
+/*
+ * io_params.c: the parameter table of the root zone (io_params.h) read into
+ * core_rz_params for every land use x soil combination.
+ *
+ * Combination (DESIGN.md §2, core_rootzone.h):
+ *   smax       = available_water_mm_per_m / 1000 x root_depth_m    (m)
+ *   icap       = interception_mm / 1000                            (m/d)
+ *   crmax      = capillary_max_mm_d / 1000                         (m/d)
+ *   spr_gift   = gift_mm / 1000,  spr_cap = capacity_mm_d / 1000   (m, m/d)
+ *   kc, root depth, p, paved fraction, sprinkling: from the land use;
+ *   crmax, dcr, available water: from the soil.
+ * Open water (open_water = true): E = open_water_factor x ET0, no root zone,
+ * the soil does not matter (all its root-zone parameters are 0). Urban land:
+ * the paved fraction runs off, the unpaved part is gardens, described by the
+ * urban section's own crop factors and root depth.
+ *
+ * The table holds no defaults of its own except: paved_fraction 0,
+ * sprinkling false, open_water false (true for [landuse.water]),
+ * open_water_factor 1.25 (DESIGN.md §2,
+ * "open water: 1.25 x ET0"). The values belong in
+ * scenarios/params/default.ini, each with its source (docs/parameters.md).
+ *
+ * Ranges (ZT_ECONFIG outside them): crop factors and the open-water factor
+ * 0-2 (the largest Dutch crop factor in FACTS.md §5 is 1.27); fractions 0-1;
+ * depths > 0; available water 0-1000 mm/m (a metre of soil cannot hold more
+ * than a metre of water); months 1-12 with first <= last. The upper limits of
+ * interception (50 mm/d), root depth (5 m), capillary rise (50 mm/d), its
+ * decay distance (10 m), the gift (200 mm) and the capacity (100 mm/d) are
+ * sanity limits [E], each well above any value in FACTS.md.
+ */
+#include "io_params.h"
+
+#include <string.h>
+
+#include "io_ini.h"
+
+/* What one [landuse.X] section gives. */
+typedef struct lu_rec {
+    double kc[12];      /* crop factors Jan..Dec (-) */
+    double icap_mm;     /* interception capacity (mm/d) */
+    double root_m;      /* root depth (m) */
+    double p;           /* reduction fraction (-) */
+    double paved;       /* paved fraction (-) */
+    int sprinkle;       /* may be sprinkled */
+    int open_water;     /* open water */
+    double ow_factor;   /* open-water factor on ET0 (-) */
+} lu_rec;
+
+/* What one [soil.X] section gives. */
+typedef struct soil_rec {
+    double awc_mm_m;    /* plant-available water (mm per m of root zone) */
+    double crmax_mm_d;  /* capillary rise at zero distance (mm/d) */
+    double dcr_m;       /* e-folding distance of capillary rise (m) */
+} soil_rec;
+
+/* The [sprinkling] section. */
+typedef struct spr_rec {
+    double trigger;     /* fraction of smax (-) */
+    double gift_mm;     /* mm per turn */
+    double cap_mm_d;    /* mm/d */
+    long first, last;   /* months 1-12 */
+} spr_rec;
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = zt_malloc(n);
+    if (p) {
+        memcpy(p, s, n);
+    }
+    return p;
+}
+
+/* A number that must be > 0 and <= max. */
+static zt_status positive(io_ini *ini, const char *sec, const char *key, double max, double *out,
+                          zt_err *err)
+{
+    zt_status st = io_ini_double(ini, sec, key, 1, 0.0, 0.0, max, out, err);
+    if (st == ZT_OK && !(*out > 0.0)) {
+        st = io_ini_fail(ini, sec, key, err, "must be > 0");
+    }
+    return st;
+}
+
+static zt_status read_landuse(io_ini *ini, int lu, lu_rec *r, zt_err *err)
+{
+    char sec[64];
+    zt_status st;
+
+    snprintf(sec, sizeof sec, "landuse.%s", zt_landuse_names[lu]);
+    memset(r, 0, sizeof *r);
+    if ((st = io_ini_bool(ini, sec, "open_water", 0, lu == ZT_LU_WATER, &r->open_water, err)) !=
+        ZT_OK) {
+        return st;
+    }
+    if (r->open_water) {
+        /* no root zone: only the evaporation factor counts */
+        return io_ini_double(ini, sec, "open_water_factor", 0, 1.25, 0.0, 2.0, &r->ow_factor,
+                             err);
+    }
+    if ((st = io_ini_doubles(ini, sec, "crop_factor", 1, 12, 0.0, 2.0, r->kc, err)) != ZT_OK ||
+        (st = io_ini_double(ini, sec, "interception_mm", 1, 0.0, 0.0, 50.0, &r->icap_mm, err)) !=
+            ZT_OK ||
+        (st = positive(ini, sec, "root_depth_m", 5.0, &r->root_m, err)) != ZT_OK ||
+        (st = io_ini_double(ini, sec, "reduction_fraction", 1, 0.0, 0.0, 1.0, &r->p, err)) !=
+            ZT_OK ||
+        (st = io_ini_double(ini, sec, "paved_fraction", lu == ZT_LU_URBAN, 0.0, 0.0, 1.0,
+                            &r->paved, err)) != ZT_OK ||
+        (st = io_ini_bool(ini, sec, "sprinkling", 0, 0, &r->sprinkle, err)) != ZT_OK) {
+        return st;
+    }
+    return ZT_OK;
+}
+
+static zt_status read_soil(io_ini *ini, int so, soil_rec *r, zt_err *err)
+{
+    char sec[64];
+    zt_status st;
+
+    snprintf(sec, sizeof sec, "soil.%s", zt_soil_names[so]);
+    if ((st = io_ini_double(ini, sec, "available_water_mm_per_m", 1, 0.0, 0.0, 1000.0,
+                            &r->awc_mm_m, err)) != ZT_OK ||
+        (st = io_ini_double(ini, sec, "capillary_max_mm_d", 1, 0.0, 0.0, 50.0, &r->crmax_mm_d,
+                            err)) != ZT_OK ||
+        (st = positive(ini, sec, "capillary_decay_m", 10.0, &r->dcr_m, err)) != ZT_OK) {
+        return st;
+    }
+    return ZT_OK;
+}
+
+static zt_status read_sprinkling(io_ini *ini, spr_rec *r, zt_err *err)
+{
+    zt_status st;
+    if ((st = io_ini_double(ini, "sprinkling", "trigger_fraction", 1, 0.0, 0.0, 1.0, &r->trigger,
+                            err)) != ZT_OK ||
+        (st = positive(ini, "sprinkling", "gift_mm", 200.0, &r->gift_mm, err)) != ZT_OK ||
+        (st = positive(ini, "sprinkling", "capacity_mm_d", 100.0, &r->cap_mm_d, err)) != ZT_OK ||
+        (st = io_ini_int(ini, "sprinkling", "first_month", 1, 0, 1, 12, &r->first, err)) !=
+            ZT_OK ||
+        (st = io_ini_int(ini, "sprinkling", "last_month", 1, 0, 1, 12, &r->last, err)) != ZT_OK) {
+        return st;
+    }
+    if (r->first > r->last) {
+        return io_ini_fail(ini, "sprinkling", "last_month", err,
+                           "%ld is before first_month %ld (the season lies within one year)",
+                           r->last, r->first);
+    }
+    return ZT_OK;
+}
+
+/* Every section of the enums must be present, even when a parent gives it. */
+static zt_status check_sections(const io_ini *ini, zt_err *err)
+{
+    char sec[64];
+    int i;
+    for (i = 1; i < ZT_NLANDUSE; i++) {
+        snprintf(sec, sizeof sec, "landuse.%s", zt_landuse_names[i]);
+        if (!io_ini_has_section(ini, sec)) {
+            return zt_fail(err, ZT_ECONFIG, "%s: section [%s] is missing (every land use needs one)",
+                           io_ini_file(ini), sec);
+        }
+    }
+    for (i = 1; i < ZT_NSOIL; i++) {
+        snprintf(sec, sizeof sec, "soil.%s", zt_soil_names[i]);
+        if (!io_ini_has_section(ini, sec)) {
+            return zt_fail(err, ZT_ECONFIG, "%s: section [%s] is missing (every soil needs one)",
+                           io_ini_file(ini), sec);
+        }
+    }
+    if (!io_ini_has_section(ini, "sprinkling")) {
+        return zt_fail(err, ZT_ECONFIG, "%s: section [sprinkling] is missing", io_ini_file(ini));
+    }
+    return ZT_OK;
+}
+
+/* Combine land use and soil into the parameters of the core. */
+static void combine(const lu_rec *lu, const soil_rec *so, const spr_rec *spr, core_rz_params *rz)
+{
+    int m;
+    memset(rz, 0, sizeof *rz);
+    if (lu->open_water) {
+        rz->open_water = 1;
+        rz->ow_factor = lu->ow_factor;
+        return;
+    }
+    for (m = 0; m < 12; m++) {
+        rz->kc[m] = lu->kc[m];
+    }
+    rz->icap = lu->icap_mm / 1000.0;
+    rz->root_depth = lu->root_m;
+    rz->smax = so->awc_mm_m / 1000.0 * lu->root_m;
+    rz->p = lu->p;
+    rz->crmax = so->crmax_mm_d / 1000.0;
+    rz->dcr = so->dcr_m;
+    rz->paved = lu->paved;
+    rz->sprinkle = lu->sprinkle;
+    rz->spr_trigger = spr->trigger;
+    rz->spr_gift = spr->gift_mm / 1000.0;
+    rz->spr_cap = spr->cap_mm_d / 1000.0;
+    rz->spr_first_month = (int)spr->first;
+    rz->spr_last_month = (int)spr->last;
+}
+
+zt_status io_params_load(const char *path, io_params **out, zt_err *err)
+{
+    io_ini *ini = NULL;
+    io_params *p = NULL;
+    lu_rec lu[ZT_NLANDUSE];
+    soil_rec so[ZT_NSOIL];
+    spr_rec spr;
+    zt_status st;
+    int i, j;
+
+    *out = NULL;
+    memset(lu, 0, sizeof lu);
+    memset(so, 0, sizeof so);
+    memset(&spr, 0, sizeof spr);
+    p = zt_calloc(1, sizeof *p);
+    if (!p || !(p->file = dup_str(path))) {
+        st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    if ((st = io_ini_load(path, &ini, err)) != ZT_OK || (st = check_sections(ini, err)) != ZT_OK) {
+        goto done;
+    }
+    for (i = 1; i < ZT_NLANDUSE; i++) {
+        if ((st = read_landuse(ini, i, &lu[i], err)) != ZT_OK) {
+            goto done;
+        }
+    }
+    for (i = 1; i < ZT_NSOIL; i++) {
+        if ((st = read_soil(ini, i, &so[i], err)) != ZT_OK) {
+            goto done;
+        }
+    }
+    if ((st = read_sprinkling(ini, &spr, err)) != ZT_OK ||
+        (st = io_ini_check_unused(ini, err)) != ZT_OK) {
+        goto done;
+    }
+    /* class 0 ("none") stays all zero: such cells are not simulated */
+    for (i = 1; i < ZT_NLANDUSE; i++) {
+        for (j = 1; j < ZT_NSOIL; j++) {
+            combine(&lu[i], &so[j], &spr, &p->rz[i][j]);
+        }
+    }
+    *out = p;
+    p = NULL;
+
+done:
+    io_ini_destroy(&ini);
+    io_params_destroy(&p);
+    return st;
+}
+
+void io_params_destroy(io_params **pp)
+{
+    if (!pp || !*pp) {
+        return;
+    }
+    zt_free((*pp)->file);
+    zt_free(*pp);
+    *pp = NULL;
+}
+
+void io_params_print(const io_params *p, FILE *f)
+{
+    int i, j, m;
+
+    fprintf(f, "# root-zone parameters in effect, table %s\n", p->file);
+    fprintf(f, "# %-8s %-5s %7s %6s %5s %7s %7s %6s %5s %3s %5s %s\n", "landuse", "soil",
+            "smax_mm", "root_m", "p", "icap_mm", "crmax", "dcr_m", "paved", "spr", "fow",
+            "kc Jan..Dec");
+    for (i = 1; i < ZT_NLANDUSE; i++) {
+        for (j = 1; j < ZT_NSOIL; j++) {
+            const core_rz_params *r = &p->rz[i][j];
+            fprintf(f, "  %-8s %-5s %7.1f %6.2f %5.2f %7.2f %7.2f %6.2f %5.2f %3s %5.2f ",
+                    zt_landuse_names[i], zt_soil_names[j], r->smax * 1000.0, r->root_depth, r->p,
+                    r->icap * 1000.0, r->crmax * 1000.0, r->dcr, r->paved,
+                    r->sprinkle ? "yes" : "no", r->ow_factor);
+            for (m = 0; m < 12; m++) {
+                fprintf(f, "%s%.2f", m ? " " : "", r->kc[m]);
+            }
+            fputc('\n', f);
+        }
+    }
+    for (i = 1; i < ZT_NLANDUSE; i++) {
+        const core_rz_params *r = &p->rz[i][ZT_SOIL_SAND];
+        if (r->open_water) {
+            continue;
+        }
+        fprintf(f,
+                "# sprinkling: trigger %.2f x smax, gift %.1f mm, capacity %.1f mm/d, "
+                "months %d-%d\n",
+                r->spr_trigger, r->spr_gift * 1000.0, r->spr_cap * 1000.0, r->spr_first_month,
+                r->spr_last_month);
+        break;
+    }
+    fputs("# units: smax_mm mm; icap_mm and crmax mm/d; root_m and dcr_m m; p, paved, "
+          "fow (open-water factor on ET0) and kc -\n",
+          f);
+}

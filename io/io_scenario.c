@@ -1,0 +1,435 @@
+/*
+ * io_scenario.c: a scenario file read into the settings of a run
+ * (io_scenario.h; every key, unit, default and range in docs/scenarios.md).
+ *
+ * No equations. Defaults and their sources:
+ *   threads 0 (OpenMP's default), change factors 1 (no change: DESIGN.md §2,
+ *   "climate scenarios apply monthly change factors to P and ET0"; the range
+ *   0-5 is a sanity limit [E], far beyond any KNMI'23 factor), aggregation
+ *   "month", deflate 1 (the fastest zlib level; higher levels gain little on
+ *   float fields [E]), significant_digits 0 (no quantisation: bit-exact
+ *   output), districts true, variables ["P", "ETact", "recharge"] (the
+ *   fluxes of the root-zone balance that a hydrologist looks at first [E]),
+ *   dir "out/<name>" relative to the working directory.
+ *
+ * Paths in the file are relative to the folder of the file that sets them
+ * (so a scenario and its inputs can move together); `extends` likewise.
+ */
+#include "io_scenario.h"
+
+#include <string.h>
+
+#include "io_ini.h"
+
+/* The fields of the domain a scenario may replace ([input] keys). */
+static const char *const field_keys[] = {"mask",     "surface_level", "soil",
+                                         "landuse",  "district",      "province",
+                                         "gw_depth_init", "sprinkling_source"};
+#define NFIELD_KEYS ((int)(sizeof field_keys / sizeof field_keys[0]))
+
+/* Aggregation names, in the order of enum io_agg. */
+static const char *const agg_names[] = {"day", "10day", "month", "year", NULL};
+
+/* Default gridded output variables. */
+static const char *const default_vars[] = {"P", "ETact", "recharge"};
+#define NDEFAULT_VARS ((int)(sizeof default_vars / sizeof default_vars[0]))
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = zt_malloc(n);
+    if (p) {
+        memcpy(p, s, n);
+    }
+    return p;
+}
+
+/* "P, ETact, ..." of the catalogue into buf. */
+static void list_names(const char *const *names, int n, char *buf, size_t size)
+{
+    size_t used = 0;
+    int i;
+    buf[0] = '\0';
+    for (i = 0; i < n && used < size; i++) {
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", names[i]);
+    }
+}
+
+static int find_name(const char *const *names, int n, const char *name)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        if (strcmp(names[i], name) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* The default name: the file's base name without ".ini". */
+static char *name_from_file(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    char *s;
+    size_t n;
+    b = b ? b + 1 : path;
+    s = dup_str(b);
+    if (!s) {
+        return NULL;
+    }
+    n = strlen(s);
+    if (n > 4 && strcmp(s + n - 4, ".ini") == 0) {
+        s[n - 4] = '\0';
+    }
+    return s;
+}
+
+static int name_ok(const char *s)
+{
+    size_t i;
+    if (s[0] == '\0' || s[0] == '.') {
+        return 0;
+    }
+    for (i = 0; s[i]; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static zt_status read_run(io_ini *ini, io_scenario *s, zt_err *err)
+{
+    const char *name = NULL;
+    long threads = 0;
+    zt_status st;
+
+    st = io_ini_string(ini, "run", "name", 0, NULL, &name, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    s->name = name ? dup_str(name) : name_from_file(s->file);
+    if (!s->name) {
+        return zt_fail(err, ZT_ENOMEM, "%s: out of memory", s->file);
+    }
+    if (!name_ok(s->name)) {
+        if (name) {
+            return io_ini_fail(ini, "run", "name", err,
+                               "\"%s\": use letters, digits, '_', '-' and '.' (it names the "
+                               "output folder)",
+                               s->name);
+        }
+        return zt_fail(err, ZT_ECONFIG,
+                       "%s: [run] name: missing, and the file name \"%s\" is no valid name; "
+                       "set name = \"...\"",
+                       s->file, s->name);
+    }
+    if ((st = io_ini_date(ini, "run", "start", 1, 0, &s->start, err)) != ZT_OK ||
+        (st = io_ini_date(ini, "run", "end", 1, 0, &s->end, err)) != ZT_OK ||
+        (st = io_ini_int(ini, "run", "threads", 0, 0, 0, 1024, &threads, err)) != ZT_OK) {
+        return st;
+    }
+    s->threads = (int)threads;
+    if (s->start > s->end) {
+        char a[11], b[11];
+        return io_ini_fail(ini, "run", "end", err, "%s is before start %s",
+                           zt_day_format(s->end, b), zt_day_format(s->start, a));
+    }
+    return ZT_OK;
+}
+
+static zt_status read_input(io_ini *ini, io_scenario *s, zt_err *err)
+{
+    zt_status st;
+    int i;
+
+    if ((st = io_ini_path(ini, "input", "domain", 1, NULL, &s->domain, err)) != ZT_OK ||
+        (st = io_ini_path(ini, "input", "forcing", 1, NULL, &s->forcing, err)) != ZT_OK ||
+        (st = io_ini_path(ini, "input", "parameters", 1, NULL, &s->parameters, err)) != ZT_OK) {
+        return st;
+    }
+    for (i = 0; i < NFIELD_KEYS; i++) {
+        char *spec = NULL;
+        char *colon;
+        int k;
+        if (!io_ini_has(ini, "input", field_keys[i])) {
+            /* still ask, so the key counts as known */
+            const char *dummy;
+            st = io_ini_string(ini, "input", field_keys[i], 0, NULL, &dummy, err);
+            if (st != ZT_OK) {
+                return st;
+            }
+            continue;
+        }
+        /* "file.nc:variable": the file part is a path relative to the file */
+        st = io_ini_path(ini, "input", field_keys[i], 0, NULL, &spec, err);
+        if (st != ZT_OK) {
+            return st;
+        }
+        colon = strrchr(spec, ':');
+        if (!colon || colon[1] == '\0' || colon == spec || colon[-1] == '/') {
+            zt_free(spec);
+            return io_ini_fail(ini, "input", field_keys[i], err,
+                               "expected \"file.nc:variable\" (the variable after the last ':')");
+        }
+        *colon = '\0';
+        k = s->nfield_src++;
+        s->field_buf[k] = spec;
+        s->field_src[k].field = field_keys[i];
+        s->field_src[k].path = spec;
+        s->field_src[k].var = colon + 1;
+    }
+    return ZT_OK;
+}
+
+static zt_status read_climate(io_ini *ini, io_scenario *s, zt_err *err)
+{
+    zt_status st;
+    int m;
+    for (m = 0; m < 12; m++) {
+        s->precip_factor[m] = 1.0;
+        s->et0_factor[m] = 1.0;
+    }
+    if ((st = io_ini_doubles(ini, "climate", "precipitation_factor", 0, 12, 0.0, 5.0,
+                             s->precip_factor, err)) != ZT_OK ||
+        (st = io_ini_doubles(ini, "climate", "et0_factor", 0, 12, 0.0, 5.0, s->et0_factor,
+                             err)) != ZT_OK) {
+        return st;
+    }
+    return ZT_OK;
+}
+
+static zt_status set_vars(io_scenario *s, const char *const *names, int n, zt_err *err)
+{
+    int i;
+    if (n == 0) {
+        return ZT_OK;
+    }
+    s->out_vars = zt_calloc((size_t)n, sizeof *s->out_vars);
+    if (!s->out_vars) {
+        return zt_fail(err, ZT_ENOMEM, "%s: out of memory", s->file);
+    }
+    for (i = 0; i < n; i++) {
+        s->out_vars[i] = dup_str(names[i]);
+        if (!s->out_vars[i]) {
+            return zt_fail(err, ZT_ENOMEM, "%s: out of memory", s->file);
+        }
+        s->nout_vars = i + 1;
+    }
+    return ZT_OK;
+}
+
+static zt_status read_output(io_ini *ini, io_scenario *s, const char *const *known, int nknown,
+                             zt_err *err)
+{
+    const char **vars = NULL;
+    char list[1024];
+    int nvars = 0, agg = IO_AGG_MONTH, i, j;
+    long deflate = 1, nsd = 0;
+    zt_status st;
+
+    if ((st = io_ini_path(ini, "output", "dir", 0, NULL, &s->out_dir, err)) != ZT_OK) {
+        goto done;
+    }
+    if (!s->out_dir) {
+        size_t n = strlen("out/") + strlen(s->name) + 1;
+        s->out_dir = zt_malloc(n);
+        if (!s->out_dir) {
+            st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", s->file);
+            goto done;
+        }
+        snprintf(s->out_dir, n, "out/%s", s->name);
+    }
+    list_names(known, nknown, list, sizeof list);
+    if (io_ini_has(ini, "output", "variables")) {
+        st = io_ini_strings(ini, "output", "variables", 0, &vars, &nvars, err);
+        if (st != ZT_OK) {
+            goto done;
+        }
+        for (i = 0; i < nvars; i++) {
+            if (find_name(known, nknown, vars[i]) < 0) {
+                st = io_ini_fail(ini, "output", "variables", err,
+                                 "unknown variable \"%s\" (valid: %s)", vars[i], list);
+                goto done;
+            }
+            for (j = 0; j < i; j++) {
+                if (strcmp(vars[i], vars[j]) == 0) {
+                    st = io_ini_fail(ini, "output", "variables", err, "\"%s\" listed twice",
+                                     vars[i]);
+                    goto done;
+                }
+            }
+        }
+        st = set_vars(s, vars, nvars, err);
+    } else {
+        /* ask anyway, so that the key counts as known */
+        st = io_ini_strings(ini, "output", "variables", 0, &vars, &nvars, err);
+        if (st != ZT_OK) {
+            goto done;
+        }
+        for (i = 0; i < NDEFAULT_VARS; i++) {
+            if (find_name(known, nknown, default_vars[i]) < 0) {
+                st = zt_fail(err, ZT_EINTERNAL,
+                             "%s: [output] variables: the default \"%s\" is not in the "
+                             "catalogue (%s)",
+                             s->file, default_vars[i], list);
+                goto done;
+            }
+        }
+        st = set_vars(s, default_vars, NDEFAULT_VARS, err);
+    }
+    if (st != ZT_OK) {
+        goto done;
+    }
+    if ((st = io_ini_choice(ini, "output", "aggregation", 0, agg_names, IO_AGG_MONTH, &agg,
+                            err)) != ZT_OK ||
+        (st = io_ini_int(ini, "output", "deflate", 0, 1, 0, 9, &deflate, err)) != ZT_OK ||
+        (st = io_ini_int(ini, "output", "significant_digits", 0, 0, 0, 7, &nsd, err)) != ZT_OK ||
+        (st = io_ini_bool(ini, "output", "districts", 0, 1, &s->districts, err)) != ZT_OK) {
+        goto done;
+    }
+    s->agg = (io_agg)agg;
+    s->deflate = (int)deflate;
+    s->nsd = (int)nsd;
+
+done:
+    zt_free(vars);
+    return st;
+}
+
+zt_status io_scenario_load(const char *path, const char *const *known_vars, int n_known,
+                           io_scenario **out, zt_err *err)
+{
+    io_ini *ini = NULL;
+    io_scenario *s = NULL;
+    zt_status st;
+
+    *out = NULL;
+    s = zt_calloc(1, sizeof *s);
+    if (!s) {
+        st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    s->file = dup_str(path);
+    if (!s->file) {
+        st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    if ((st = io_ini_load(path, &ini, err)) != ZT_OK ||
+        (st = read_run(ini, s, err)) != ZT_OK || (st = read_input(ini, s, err)) != ZT_OK ||
+        (st = read_climate(ini, s, err)) != ZT_OK ||
+        (st = read_output(ini, s, known_vars, n_known, err)) != ZT_OK ||
+        (st = io_ini_check_unused(ini, err)) != ZT_OK) {
+        goto done;
+    }
+    *out = s;
+    s = NULL;
+
+done:
+    io_ini_destroy(&ini);
+    io_scenario_destroy(&s);
+    return st;
+}
+
+zt_status io_scenario_set_out_dir(io_scenario *s, const char *dir, zt_err *err)
+{
+    char *d = dup_str(dir);
+    if (!d) {
+        return zt_fail(err, ZT_ENOMEM, "%s: out of memory", s->file);
+    }
+    zt_free(s->out_dir);
+    s->out_dir = d;
+    return ZT_OK;
+}
+
+void io_scenario_destroy(io_scenario **ps)
+{
+    io_scenario *s;
+    int i;
+    if (!ps || !*ps) {
+        return;
+    }
+    s = *ps;
+    zt_free(s->file);
+    zt_free(s->name);
+    zt_free(s->domain);
+    zt_free(s->forcing);
+    zt_free(s->parameters);
+    for (i = 0; i < IO_MAX_FIELD_SOURCES; i++) {
+        zt_free(s->field_buf[i]);
+    }
+    zt_free(s->out_dir);
+    for (i = 0; i < s->nout_vars; i++) {
+        zt_free(s->out_vars[i]);
+    }
+    zt_free(s->out_vars);
+    zt_free(s);
+    *ps = NULL;
+}
+
+/* A string as a TOML basic string (the escapes we read back). */
+static void put_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        switch (*s) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\t': fputs("\\t", f); break;
+        default: fputc(*s, f); break;
+        }
+    }
+    fputc('"', f);
+}
+
+static void put_factors(FILE *f, const char *key, const double *x)
+{
+    int m;
+    fprintf(f, "%s = [", key);
+    for (m = 0; m < 12; m++) {
+        fprintf(f, "%s%g", m ? ", " : "", x[m]);
+    }
+    fputs("]\n", f);
+}
+
+void io_scenario_print(const io_scenario *s, FILE *f)
+{
+    char a[11], b[11];
+    int i;
+
+    /* written as TOML, so the log can be read back as a scenario */
+    fputs("# settings in effect, scenario ", f);
+    fputs(s->file, f);
+    fputs("\n[run]\nname = ", f);
+    put_str(f, s->name);
+    fprintf(f, "\nstart = %s\nend = %s\nthreads = %d\n", zt_day_format(s->start, a),
+            zt_day_format(s->end, b), s->threads);
+    fputs("[input]\ndomain = ", f);
+    put_str(f, s->domain);
+    fputs("\nforcing = ", f);
+    put_str(f, s->forcing);
+    fputs("\nparameters = ", f);
+    put_str(f, s->parameters);
+    fputc('\n', f);
+    for (i = 0; i < s->nfield_src; i++) {
+        fprintf(f, "%s = \"%s:%s\"\n", s->field_src[i].field, s->field_src[i].path,
+                s->field_src[i].var);
+    }
+    fputs("[climate]\n", f);
+    put_factors(f, "precipitation_factor", s->precip_factor);
+    put_factors(f, "et0_factor", s->et0_factor);
+    fputs("[output]\ndir = ", f);
+    put_str(f, s->out_dir);
+    fputs("\nvariables = [", f);
+    for (i = 0; i < s->nout_vars; i++) {
+        fputs(i ? ", " : "", f);
+        put_str(f, s->out_vars[i]);
+    }
+    fprintf(f, "]\naggregation = \"%s\"\ndeflate = %d\nsignificant_digits = %d\n"
+               "districts = %s\n",
+            ((int)s->agg >= 0 && (int)s->agg < 4) ? agg_names[s->agg] : "?", s->deflate, s->nsd,
+            s->districts ? "true" : "false");
+}

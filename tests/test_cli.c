@@ -1,0 +1,629 @@
+/*
+ * test_cli.c: the program as a user runs it.
+ *
+ * - a bad-input corpus: each case must exit with status 2, print exactly one
+ *   line on stderr that names the file and the variable, key or line, and
+ *   leave no output that looks complete (no final file, no .part file);
+ * - a small run on a hand-made 5 x 4 domain: balance.csv closes and the run
+ *   writes every output;
+ * - `--help` of every command.
+ *
+ * Fixtures are written as CDL and turned into NetCDF-4 with ncgen.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io_nc.h"
+#include "testutil.h"
+
+#define NX 5
+#define NY 4
+#define BASE "out/tests/cli"
+
+/* ---- fixtures ------------------------------------------------------------ */
+
+/* The WKT with its quotes escaped for CDL. */
+static void cdl_escape(const char *in, char *out, size_t n)
+{
+    size_t j = 0;
+    for (; *in && j + 2 < n; in++) {
+        if (*in == '"') {
+            out[j++] = '\\';
+        }
+        out[j++] = *in;
+    }
+    out[j] = '\0';
+}
+
+/* Variants of the domain fixture. */
+enum dom_variant {
+    DOM_OK,
+    DOM_NO_SOIL,
+    DOM_SOIL_1D,
+    DOM_WGS84,
+    DOM_NAN,
+    DOM_FILL,
+    DOM_BAD_LANDUSE,
+};
+
+static void write_cdl_and_gen(const char *dir, const char *name, const char *cdl)
+{
+    char path[512], cmd[1200], err[2048];
+    snprintf(path, sizeof path, "%s/%s.cdl", dir, name);
+    ck_assert_int_eq(tu_write(path, cdl), 0);
+    snprintf(cmd, sizeof cmd, "ncgen -k nc4 -o %s/%s.nc %s", dir, name, path);
+    ck_assert_msg(tu_run(cmd, NULL, 0, err, sizeof err) == 0, "ncgen failed: %s", err);
+}
+
+/* A 5 x 4 domain at 250 m: row 0 (south) is open water and grass on peat,
+ * the rest grass, arable and urban on clay and sand; two districts. */
+static void make_domain(const char *dir, const char *name, enum dom_variant v)
+{
+    static char cdl[16384];
+    char wkt[2048];
+    const char *surface = "-1.5, -1.2, -1.0, -0.8, -0.5,"
+                          " 0.0, 0.2, 0.4, 0.6, 0.8,"
+                          " 1.0, 1.5, 2.0, 2.5, 3.0,"
+                          " 3.5, 4.0, 4.5, 5.0, 5.5";
+    if (v == DOM_NAN) {
+        surface = "-1.5, -1.2, -1.0, -0.8, -0.5,"
+                  " 0.0, 0.2, NaN, 0.6, 0.8,"
+                  " 1.0, 1.5, 2.0, 2.5, 3.0,"
+                  " 3.5, 4.0, 4.5, 5.0, 5.5";
+    } else if (v == DOM_FILL) {
+        surface = "-1.5, -1.2, -1.0, -0.8, -0.5,"
+                  " 0.0, 0.2, 0.4, 0.6, 0.8,"
+                  " 1.0, 1.5, -9999, 2.5, 3.0,"
+                  " 3.5, 4.0, 4.5, 5.0, 5.5";
+    }
+    cdl_escape(v == DOM_WGS84 ? "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS "
+                                "84\",6378137,298.257223563]],AUTHORITY[\"EPSG\",\"4326\"]]"
+                              : io_rdnew_wkt,
+               wkt, sizeof wkt);
+    snprintf(
+        cdl, sizeof cdl,
+        "netcdf domain {\n"
+        "dimensions:\n  x = %d ;\n  y = %d ;\n"
+        "variables:\n"
+        "  double x(x) ;\n    x:standard_name = \"projection_x_coordinate\" ;\n"
+        "    x:units = \"m\" ;\n"
+        "  double y(y) ;\n    y:standard_name = \"projection_y_coordinate\" ;\n"
+        "    y:units = \"m\" ;\n"
+        "  int crs ;\n    crs:grid_mapping_name = \"%s\" ;\n    crs:crs_wkt = \"%s\" ;\n"
+        "  ubyte mask(y, x) ;\n    mask:grid_mapping = \"crs\" ;\n"
+        "  float surface_level(y, x) ;\n    surface_level:units = \"m\" ;\n"
+        "    surface_level:_FillValue = -9999.f ;\n    surface_level:grid_mapping = \"crs\" ;\n"
+        "%s"
+        "  ubyte landuse(y, x) ;\n    landuse:grid_mapping = \"crs\" ;\n"
+        "  int district(y, x) ;\n    district:grid_mapping = \"crs\" ;\n"
+        "  ubyte province(y, x) ;\n    province:grid_mapping = \"crs\" ;\n"
+        "  float gw_depth_init(y, x) ;\n    gw_depth_init:units = \"m\" ;\n"
+        "    gw_depth_init:grid_mapping = \"crs\" ;\n"
+        "  ubyte sprinkling_source(y, x) ;\n    sprinkling_source:grid_mapping = \"crs\" ;\n"
+        "data:\n"
+        "  x = 200125, 200375, 200625, 200875, 201125 ;\n"
+        "  y = 550125, 550375, 550625, 550875 ;\n"
+        "  crs = 0 ;\n"
+        "  mask = 1, 1, 1, 1, 2,  1, 1, 1, 1, 2,  1, 1, 1, 1, 0,  1, 1, 1, 1, 0 ;\n"
+        "  surface_level = %s ;\n"
+        "%s"
+        "  landuse = 6, 1, 1, 1, 0,  1, 2, 3, 5, 0,  %s, 2, 2, 4, 0,  1, 2, 3, 4, 0 ;\n"
+        "  district = 21001, 21001, 21001, 21001, 0,  21001, 21001, 21002, 21002, 0,"
+        "  22001, 22001, 22002, 22002, 0,  22001, 22001, 22002, 22002, 0 ;\n"
+        "  province = 21, 21, 21, 21, 0,  21, 21, 21, 21, 0,  22, 22, 22, 22, 0,"
+        "  22, 22, 22, 22, 0 ;\n"
+        "  gw_depth_init = 0, 0.5, 0.5, 0.5, 0,  0.8, 0.8, 1.0, 1.0, 0,  1.2, 1.2, 1.5,"
+        " 1.5, 0,  2, 2, 2, 2, 0 ;\n"
+        "  sprinkling_source = 0, 0, 0, 0, 0,  0, 1, 1, 0, 0,  0, 2, 2, 0, 0,  0, 2, 2, 0, 0 ;\n"
+        "}\n",
+        NX, NY, v == DOM_WGS84 ? "latitude_longitude" : "oblique_stereographic", wkt,
+        v == DOM_NO_SOIL ? ""
+        : v == DOM_SOIL_1D
+            ? "  ubyte soil(x) ;\n"
+            : "  ubyte soil(y, x) ;\n    soil:grid_mapping = \"crs\" ;\n",
+        surface,
+        v == DOM_NO_SOIL ? ""
+        : v == DOM_SOIL_1D
+            ? "  soil = 1, 1, 2, 2, 3 ;\n"
+            : "  soil = 0, 1, 1, 1, 0,  2, 2, 2, 2, 0,  3, 3, 3, 3, 0,  3, 3, 3, 3, 0 ;\n",
+        v == DOM_BAD_LANDUSE ? "9" : "1");
+    write_cdl_and_gen(dir, name, cdl);
+}
+
+/* Gridded forcing on the fixture grid, 10 days from 2018-06-01.
+ * neg: one negative P; skip: the time axis skips a day. */
+static void make_forcing(const char *dir, const char *name, int neg, int skip)
+{
+    static char cdl[16384];
+    char wkt[2048], pvals[4096] = "", evals[4096] = "";
+    int t, k;
+    cdl_escape(io_rdnew_wkt, wkt, sizeof wkt);
+    for (t = 0; t < 10; t++) {
+        for (k = 0; k < NX * NY; k++) {
+            char buf[32];
+            double p = (t % 3 == 0) ? 4.0 + 0.1 * k : 0.0;
+            if (neg && t == 4 && k == 6) {
+                p = -1.0;
+            }
+            snprintf(buf, sizeof buf, "%s%.1f", (t || k) ? ", " : "", p);
+            strcat(pvals, buf);
+            snprintf(buf, sizeof buf, "%s%.1f", (t || k) ? ", " : "", 3.0 + 0.2 * t);
+            strcat(evals, buf);
+        }
+    }
+    snprintf(cdl, sizeof cdl,
+             "netcdf forcing {\n"
+             "dimensions:\n  time = 10 ;\n  x = %d ;\n  y = %d ;\n"
+             "variables:\n"
+             "  double time(time) ;\n    time:units = \"days since 2018-06-01\" ;\n"
+             "    time:calendar = \"standard\" ;\n"
+             "  double x(x) ;\n    x:standard_name = \"projection_x_coordinate\" ;\n"
+             "    x:units = \"m\" ;\n"
+             "  double y(y) ;\n    y:standard_name = \"projection_y_coordinate\" ;\n"
+             "    y:units = \"m\" ;\n"
+             "  int crs ;\n    crs:grid_mapping_name = \"oblique_stereographic\" ;\n"
+             "    crs:crs_wkt = \"%s\" ;\n"
+             "  float P(time, y, x) ;\n    P:units = \"mm d-1\" ;\n    P:grid_mapping = \"crs\" ;\n"
+             "  float ET0(time, y, x) ;\n    ET0:units = \"mm d-1\" ;\n"
+             "    ET0:grid_mapping = \"crs\" ;\n"
+             "data:\n"
+             "  time = 0, 1, 2, 3, 4, 5, 6, 7, 8, %d ;\n"
+             "  x = 200125, 200375, 200625, 200875, 201125 ;\n"
+             "  y = 550125, 550375, 550625, 550875 ;\n"
+             "  crs = 0 ;\n"
+             "  P = %s ;\n"
+             "  ET0 = %s ;\n"
+             "}\n",
+             NX, NY, wkt, skip ? 10 : 9, pvals, evals);
+    write_cdl_and_gen(dir, name, cdl);
+}
+
+static char params_abs[1024];
+
+/* Write a scenario into dir/name with the given extra text. */
+static void make_scenario(const char *dir, const char *name, const char *run, const char *input,
+                          const char *output)
+{
+    char path[512], text[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(text, sizeof text,
+             "[run]\nname = \"cli\"\n%s\n"
+             "[input]\nparameters = \"%s\"\n%s\n"
+             "[output]\ndir = \"out\"\naggregation = \"day\"\n%s\n",
+             run ? run : "start = 2018-06-01\nend = 2018-06-10", params_abs,
+             input ? input : "domain = \"domain.nc\"\nforcing = \"forcing.nc\"",
+             output ? output : "variables = [\"P\", \"ETact\", \"recharge\"]");
+    ck_assert_int_eq(tu_write(path, text), 0);
+}
+
+static void setup_base(void)
+{
+    char cwd[900], err[2048];
+    if (!getcwd(cwd, sizeof cwd)) {
+        abort();
+    }
+    snprintf(params_abs, sizeof params_abs, "%s/scenarios/params/default.ini", cwd);
+    if (tu_run("rm -rf " BASE " && mkdir -p " BASE, NULL, 0, err, sizeof err) != 0) {
+        abort();
+    }
+}
+
+/* ---- the corpus ---------------------------------------------------------- */
+
+/* The program under test as an absolute path (tests cd into case folders). */
+static const char *zoet_abs(void)
+{
+    static char buf[1200];
+    char cwd[900];
+    const char *z = tu_zoet();
+    if (z[0] == '/') {
+        return z;
+    }
+    if (!getcwd(cwd, sizeof cwd)) {
+        abort();
+    }
+    snprintf(buf, sizeof buf, "%s/%s", cwd, z);
+    return buf;
+}
+
+/*
+ * Run `zoet ARGS` in folder dir; assert exit status 2, exactly one line on
+ * stderr containing each of the expected strings, and no output that looks
+ * complete in dir/out.
+ */
+static void expect_bad(const char *dir, const char *args, const char *e1, const char *e2,
+                       const char *e3)
+{
+    char cmd[2048], err[4096], out[8192];
+    int rc;
+
+    snprintf(cmd, sizeof cmd, "cd %s && %s %s", dir, zoet_abs(), args);
+    rc = tu_run(cmd, out, sizeof out, err, sizeof err);
+    ck_assert_msg(rc == 2, "`%s`: exit %d, expected 2; stderr: %s", args, rc, err);
+    ck_assert_msg(tu_count_lines(err) == 1, "`%s`: expected one line on stderr, got: %s", args,
+                  err);
+    ck_assert_msg(!e1 || strstr(err, e1), "`%s`: message lacks '%s': %s", args, e1, err);
+    ck_assert_msg(!e2 || strstr(err, e2), "`%s`: message lacks '%s': %s", args, e2, err);
+    ck_assert_msg(!e3 || strstr(err, e3), "`%s`: message lacks '%s': %s", args, e3, err);
+    snprintf(cmd, sizeof cmd,
+             "cd %s && ls out 2>/dev/null | grep -E '\\.(nc|csv|part)$' || true", dir);
+    tu_run(cmd, out, sizeof out, NULL, 0);
+    ck_assert_msg(out[0] == '\0', "`%s`: left output behind: %s", args, out);
+}
+
+/* A fresh case folder with the good fixtures in it. */
+static const char *case_dir(const char *tag)
+{
+    static char dir[512];
+    char cmd[1200];
+    snprintf(dir, sizeof dir, BASE "/%s", tag);
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
+    ck_assert_int_eq(tu_run(cmd, NULL, 0, NULL, 0), 0);
+    make_domain(dir, "domain", DOM_OK);
+    make_forcing(dir, "forcing", 0, 0);
+    return dir;
+}
+
+START_TEST(good_run_closes_balance)
+{
+    const char *d = case_dir("good");
+    char cmd[1200], out[8192], err[4096], path[600];
+    char *bal;
+    int rc;
+
+    make_scenario(d, "s.ini", NULL, NULL, NULL);
+    snprintf(cmd, sizeof cmd, "cd %s && %s run s.ini --quiet", d, zoet_abs());
+    rc = tu_run(cmd, out, sizeof out, err, sizeof err);
+    ck_assert_msg(rc == 0, "run failed (%d): %s", rc, err);
+    snprintf(path, sizeof path, "%s/out/grids_day.nc", d);
+    ck_assert(tu_exists(path));
+    snprintf(path, sizeof path, "%s/out/districts.csv", d);
+    ck_assert(tu_exists(path));
+    snprintf(path, sizeof path, "%s/out/balance.csv", d);
+    bal = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(bal);
+    /* header + 10 days */
+    ck_assert_int_eq(tu_count_lines(bal), 11);
+    {
+        /* every relative error (last column) within 1e-9 */
+        char *line = strchr(bal, '\n') + 1;
+        while (line && *line) {
+            char *nl = strchr(line, '\n');
+            char *last = NULL;
+            char *p;
+            if (nl) {
+                *nl = '\0';
+            }
+            last = strrchr(line, ',');
+            ck_assert_ptr_nonnull(last);
+            ck_assert_msg(atof(last + 1) <= 1e-9, "balance error %s", line);
+            p = nl ? nl + 1 : NULL;
+            line = p;
+        }
+    }
+    free(bal);
+}
+END_TEST
+
+START_TEST(bad_missing_scenario)
+{
+    const char *d = case_dir("missing-scenario");
+    expect_bad(d, "run nothere.ini", "nothere.ini", NULL, NULL);
+}
+END_TEST
+
+START_TEST(bad_unknown_key)
+{
+    const char *d = case_dir("unknown-key");
+    make_scenario(d, "s.ini", "start = 2018-06-01\nend = 2018-06-10\nbogus_key = 3", NULL, NULL);
+    expect_bad(d, "run s.ini", "s.ini:5", "bogus_key", NULL);
+}
+END_TEST
+
+START_TEST(bad_unknown_section)
+{
+    const char *d = case_dir("unknown-section");
+    make_scenario(d, "s.ini", "start = 2018-06-01\nend = 2018-06-10\n[nonsense]\na = 1", NULL,
+                  NULL);
+    expect_bad(d, "run s.ini", "s.ini", "nonsense", NULL);
+}
+END_TEST
+
+START_TEST(bad_value)
+{
+    const char *d = case_dir("bad-value");
+    {
+        char path[600], text[4096];
+        snprintf(path, sizeof path, "%s/s.ini", d);
+        snprintf(text, sizeof text,
+                 "[run]\nname = \"cli\"\nstart = 2018-06-01\nend = 2018-06-10\n"
+                 "[input]\nparameters = \"%s\"\ndomain = \"domain.nc\"\nforcing = "
+                 "\"forcing.nc\"\n[output]\ndir = \"out\"\naggregation = \"weekly\"\n",
+                 params_abs);
+        ck_assert_int_eq(tu_write(path, text), 0);
+    }
+    expect_bad(d, "run s.ini", "s.ini:11", "aggregation", NULL);
+}
+END_TEST
+
+START_TEST(bad_extends_cycle)
+{
+    const char *d = case_dir("extends-cycle");
+    char a[600], b[600];
+    snprintf(a, sizeof a, "%s/a.ini", d);
+    snprintf(b, sizeof b, "%s/b.ini", d);
+    ck_assert_int_eq(tu_write(a, "extends = \"b.ini\"\n[run]\nname = \"a\"\n"), 0);
+    ck_assert_int_eq(tu_write(b, "extends = \"a.ini\"\n[run]\nname = \"b\"\n"), 0);
+    expect_bad(d, "run a.ini", "a.ini", "extends", "cycle");
+}
+END_TEST
+
+START_TEST(bad_start_after_end)
+{
+    const char *d = case_dir("start-after-end");
+    make_scenario(d, "s.ini", "start = 2018-06-10\nend = 2018-06-01", NULL, NULL);
+    expect_bad(d, "run s.ini", "s.ini:4", "end", NULL);
+}
+END_TEST
+
+START_TEST(bad_dates_outside_forcing)
+{
+    const char *d = case_dir("dates-outside");
+    make_scenario(d, "s.ini", "start = 2018-05-30\nend = 2018-06-10", NULL, NULL);
+    expect_bad(d, "run s.ini", "forcing.nc", "2018-05-30", NULL);
+}
+END_TEST
+
+START_TEST(bad_missing_domain)
+{
+    const char *d = case_dir("missing-domain");
+    make_scenario(d, "s.ini", NULL, "domain = \"nothere.nc\"\nforcing = \"forcing.nc\"", NULL);
+    expect_bad(d, "run s.ini", "nothere.nc", NULL, NULL);
+}
+END_TEST
+
+START_TEST(bad_not_netcdf)
+{
+    const char *d = case_dir("not-netcdf");
+    char path[600];
+    snprintf(path, sizeof path, "%s/text.nc", d);
+    ck_assert_int_eq(tu_write(path, "this is not a NetCDF file\n"), 0);
+    make_scenario(d, "s.ini", NULL, "domain = \"text.nc\"\nforcing = \"forcing.nc\"", NULL);
+    expect_bad(d, "run s.ini", "text.nc", NULL, NULL);
+}
+END_TEST
+
+START_TEST(bad_missing_variable)
+{
+    const char *d = case_dir("missing-variable");
+    make_domain(d, "nosoil", DOM_NO_SOIL);
+    make_scenario(d, "s.ini", NULL, "domain = \"nosoil.nc\"\nforcing = \"forcing.nc\"", NULL);
+    expect_bad(d, "run s.ini", "nosoil.nc", "soil", NULL);
+}
+END_TEST
+
+START_TEST(bad_wrong_dimensions)
+{
+    const char *d = case_dir("wrong-dims");
+    make_domain(d, "soil1d", DOM_SOIL_1D);
+    make_scenario(d, "s.ini", NULL, "domain = \"soil1d.nc\"\nforcing = \"forcing.nc\"", NULL);
+    expect_bad(d, "run s.ini", "soil1d.nc", "soil", NULL);
+}
+END_TEST
+
+START_TEST(bad_mismatched_grids)
+{
+    const char *d = case_dir("mismatched-grids");
+    char cmd[1200];
+    /* a forcing file on another grid: shift x by one cell */
+    snprintf(cmd, sizeof cmd,
+             "sed -e 's/x = 200125, 200375, 200625, 200875, 201125/x = 200375, 200625, 200875, "
+             "201125, 201375/' %s/forcing.cdl > %s/shifted.cdl && ncgen -k nc4 -o %s/shifted.nc "
+             "%s/shifted.cdl",
+             d, d, d, d);
+    ck_assert_int_eq(tu_run(cmd, NULL, 0, NULL, 0), 0);
+    make_scenario(d, "s.ini", NULL, "domain = \"domain.nc\"\nforcing = \"shifted.nc\"", NULL);
+    expect_bad(d, "run s.ini", "shifted.nc", "grid", NULL);
+}
+END_TEST
+
+START_TEST(bad_wrong_crs)
+{
+    const char *d = case_dir("wrong-crs");
+    make_domain(d, "wgs", DOM_WGS84);
+    make_scenario(d, "s.ini", NULL, "domain = \"wgs.nc\"\nforcing = \"forcing.nc\"", NULL);
+    expect_bad(d, "run s.ini", "wgs.nc", "28992", NULL);
+}
+END_TEST
+
+START_TEST(bad_nan_active)
+{
+    const char *d = case_dir("nan-active");
+    make_domain(d, "nan", DOM_NAN);
+    make_scenario(d, "s.ini", NULL, "domain = \"nan.nc\"\nforcing = \"forcing.nc\"", NULL);
+    expect_bad(d, "run s.ini", "nan.nc", "surface_level", NULL);
+}
+END_TEST
+
+START_TEST(bad_fill_active)
+{
+    const char *d = case_dir("fill-active");
+    make_domain(d, "fill", DOM_FILL);
+    make_scenario(d, "s.ini", NULL, "domain = \"fill.nc\"\nforcing = \"forcing.nc\"", NULL);
+    expect_bad(d, "run s.ini", "fill.nc", "surface_level", NULL);
+}
+END_TEST
+
+START_TEST(bad_landuse_code)
+{
+    const char *d = case_dir("landuse-code");
+    make_domain(d, "lu", DOM_BAD_LANDUSE);
+    make_scenario(d, "s.ini", NULL, "domain = \"lu.nc\"\nforcing = \"forcing.nc\"", NULL);
+    expect_bad(d, "run s.ini", "lu.nc", "landuse", NULL);
+}
+END_TEST
+
+START_TEST(bad_negative_precipitation)
+{
+    const char *d = case_dir("negative-p");
+    make_forcing(d, "negp", 1, 0);
+    make_scenario(d, "s.ini", NULL, "domain = \"domain.nc\"\nforcing = \"negp.nc\"", NULL);
+    expect_bad(d, "run s.ini", "negp.nc", "P", "2018-06-05");
+}
+END_TEST
+
+START_TEST(bad_missing_days)
+{
+    const char *d = case_dir("missing-days");
+    make_forcing(d, "gap", 0, 1);
+    make_scenario(d, "s.ini", NULL, "domain = \"domain.nc\"\nforcing = \"gap.nc\"", NULL);
+    expect_bad(d, "run s.ini", "gap.nc", "2018-06-10", NULL);
+}
+END_TEST
+
+START_TEST(bad_unknown_output_variable)
+{
+    const char *d = case_dir("unknown-variable");
+    make_scenario(d, "s.ini", NULL, NULL, "variables = [\"P\", \"rainfall\"]");
+    expect_bad(d, "run s.ini", "s.ini:12", "rainfall", NULL);
+}
+END_TEST
+
+START_TEST(bad_unwritable_output)
+{
+    const char *d = case_dir("unwritable");
+    char path[600];
+    snprintf(path, sizeof path, "%s/afile", d);
+    ck_assert_int_eq(tu_write(path, "a file, not a folder\n"), 0);
+    make_scenario(d, "s.ini", NULL, NULL, NULL);
+    expect_bad(d, "run s.ini --out afile/sub", "afile/sub", NULL, NULL);
+}
+END_TEST
+
+START_TEST(bad_missing_parameters)
+{
+    const char *d = case_dir("missing-params");
+    char path[600], text[2048];
+    snprintf(path, sizeof path, "%s/s.ini", d);
+    snprintf(text, sizeof text,
+             "[run]\nname = \"cli\"\nstart = 2018-06-01\nend = 2018-06-10\n"
+             "[input]\nparameters = \"noparams.ini\"\ndomain = \"domain.nc\"\nforcing = "
+             "\"forcing.nc\"\n[output]\ndir = \"out\"\n");
+    ck_assert_int_eq(tu_write(path, text), 0);
+    expect_bad(d, "run s.ini", "noparams.ini", NULL, NULL);
+}
+END_TEST
+
+START_TEST(bad_parameter_value)
+{
+    const char *d = case_dir("bad-param");
+    char path[600], text[2048];
+    snprintf(path, sizeof path, "%s/p.ini", d);
+    snprintf(text, sizeof text,
+             "extends = \"%s\"\n[soil.sand]\navailable_water_mm_per_m = -40\n", params_abs);
+    ck_assert_int_eq(tu_write(path, text), 0);
+    snprintf(path, sizeof path, "%s/s.ini", d);
+    snprintf(text, sizeof text,
+             "[run]\nname = \"cli\"\nstart = 2018-06-01\nend = 2018-06-10\n"
+             "[input]\nparameters = \"p.ini\"\ndomain = \"domain.nc\"\nforcing = "
+             "\"forcing.nc\"\n[output]\ndir = \"out\"\n");
+    ck_assert_int_eq(tu_write(path, text), 0);
+    expect_bad(d, "run s.ini", "p.ini:3", "available_water_mm_per_m", NULL);
+}
+END_TEST
+
+START_TEST(bad_knmi_row)
+{
+    const char *d = case_dir("knmi-row");
+    char path[600];
+    snprintf(path, sizeof path, "%s/etmgeg_270.csv", d);
+    ck_assert_int_eq(tu_write(path, "STN,YYYYMMDD,RH,EV24\n"
+                                    "270,20180601,0,41\n"
+                                    "270,20180602,12,3x\n"
+                                    "270,20180603,0,45\n"),
+                     0);
+    snprintf(path, sizeof path, "%s/stations.csv", d);
+    ck_assert_int_eq(tu_write(path, "STN,name,lat,lon\n270,Leeuwarden,53.224,5.752\n"), 0);
+    expect_bad(d, "forcing knmi etmgeg_270.csv --stations stations.csv -o out/f.nc",
+               "etmgeg_270.csv:3", NULL, NULL);
+}
+END_TEST
+
+START_TEST(bad_knmi_missing_day)
+{
+    const char *d = case_dir("knmi-missing-day");
+    char path[600];
+    snprintf(path, sizeof path, "%s/etmgeg_270.csv", d);
+    ck_assert_int_eq(tu_write(path, "STN,YYYYMMDD,RH,EV24\n"
+                                    "270,20180601,0,41\n"
+                                    "270,20180602,,35\n"
+                                    "270,20180603,0,45\n"),
+                     0);
+    snprintf(path, sizeof path, "%s/stations.csv", d);
+    ck_assert_int_eq(tu_write(path, "STN,name,lat,lon\n270,Leeuwarden,53.224,5.752\n"), 0);
+    expect_bad(d, "forcing knmi etmgeg_270.csv --stations stations.csv -o out/f.nc", "270",
+               "2018-06-02", NULL);
+}
+END_TEST
+
+START_TEST(bad_command_line)
+{
+    const char *d = case_dir("command-line");
+    make_scenario(d, "s.ini", NULL, NULL, NULL);
+    expect_bad(d, "run s.ini --threads zero", "--threads", NULL, NULL);
+}
+END_TEST
+
+START_TEST(help_of_every_command)
+{
+    const char *cmds[] = {"--help", "run --help", "check --help", "demo --help",
+                          "forcing --help"};
+    size_t i;
+    for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        char cmd[1200], out[8192];
+        snprintf(cmd, sizeof cmd, "%s %s", tu_zoet(), cmds[i]);
+        ck_assert_int_eq(tu_run(cmd, out, sizeof out, NULL, 0), 0);
+        ck_assert_msg(strstr(out, "usage: zoet"), "%s: no usage", cmds[i]);
+    }
+}
+END_TEST
+
+Suite *suite_cli(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("corpus");
+    tcase_add_unchecked_fixture(tc, setup_base, NULL);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, good_run_closes_balance);
+    tcase_add_test(tc, bad_missing_scenario);
+    tcase_add_test(tc, bad_unknown_key);
+    tcase_add_test(tc, bad_unknown_section);
+    tcase_add_test(tc, bad_value);
+    tcase_add_test(tc, bad_extends_cycle);
+    tcase_add_test(tc, bad_start_after_end);
+    tcase_add_test(tc, bad_dates_outside_forcing);
+    tcase_add_test(tc, bad_missing_domain);
+    tcase_add_test(tc, bad_not_netcdf);
+    tcase_add_test(tc, bad_missing_variable);
+    tcase_add_test(tc, bad_wrong_dimensions);
+    tcase_add_test(tc, bad_mismatched_grids);
+    tcase_add_test(tc, bad_wrong_crs);
+    tcase_add_test(tc, bad_nan_active);
+    tcase_add_test(tc, bad_fill_active);
+    tcase_add_test(tc, bad_landuse_code);
+    tcase_add_test(tc, bad_negative_precipitation);
+    tcase_add_test(tc, bad_missing_days);
+    tcase_add_test(tc, bad_unknown_output_variable);
+    tcase_add_test(tc, bad_unwritable_output);
+    tcase_add_test(tc, bad_missing_parameters);
+    tcase_add_test(tc, bad_parameter_value);
+    tcase_add_test(tc, bad_knmi_row);
+    tcase_add_test(tc, bad_knmi_missing_day);
+    tcase_add_test(tc, bad_command_line);
+    tcase_add_test(tc, help_of_every_command);
+    suite_add_tcase(s, tc);
+    return s;
+}
