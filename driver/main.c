@@ -120,8 +120,8 @@ static void default_data_dir(char *buf, size_t n)
             if (strlen(exe) + 6 < n) {
                 char cand[PATH_MAX + 8];
                 snprintf(cand, sizeof cand, "%s/data", exe);
-                if (access(cand, R_OK) == 0) {
-                    snprintf(buf, n, "%s", cand);
+                if (access(cand, R_OK) == 0 && strlen(cand) < n) {
+                    memcpy(buf, cand, strlen(cand) + 1);
                 }
             }
         }

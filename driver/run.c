@@ -512,12 +512,10 @@ static zt_status load_inputs(run_ctx *c, const drv_run_opts *o, zt_err *err)
         return st;
     }
     if (o->out_dir) {
-        char *dup = strdup(o->out_dir);
-        if (!dup) {
-            return zt_fail(err, ZT_ENOMEM, "out of memory");
+        st = io_scenario_set_out_dir(c->sc, o->out_dir, err);
+        if (st != ZT_OK) {
+            return st;
         }
-        zt_free(c->sc->out_dir);
-        c->sc->out_dir = dup;
     }
     if (o->threads > 0) {
         c->sc->threads = o->threads;
@@ -662,7 +660,11 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
 
         zt_day_to_ymd(day, &year, &month, &dd);
         zt_day_format(day, date);
+        /* netCDF-C and HDF5 are not thread-safe: the forcing read takes the
+           same lock as the output writer's thread */
+        io_out_nc_lock();
         st = io_forcing_read_day(c.forc, day, c.p, c.et0, err);
+        io_out_nc_unlock();
         if (st != ZT_OK) {
             goto done;
         }

@@ -8,6 +8,7 @@
  *     station_name, x, y (RD New, m); each cell takes its nearest station
  *     (ties: the lower station index).
  * `zoet forcing knmi` writes station files from KNMI etmgeg files.
+ * Formats, time convention and checks: docs/forcing.md.
  */
 #ifndef IO_FORCING_H
 #define IO_FORCING_H
@@ -20,21 +21,25 @@ typedef struct io_forcing io_forcing; /* opaque */
 
 /*
  * Open a forcing file for a run on grid *g (mask: enum zt_mask per cell,
- * borrowed, must outlive the handle) from day `first` to `last` inclusive.
+ * borrowed, must outlive the handle; NULL = all active) from day `first` to
+ * `last` inclusive.
  * Validates on open: the variables, their units (mm d-1 or mm), RD New and
  * the grid (gridded files), station coordinates, and that every day of the
  * run is in the file (else ZT_EINPUT naming the file and the first missing
- * date). Station files are read whole and checked at once (no NaN or fill,
- * no negative value); gridded files are checked day by day in read_day.
- * *out is returned to the caller (io_forcing_destroy).
+ * date). Station files are read whole for the run period and checked at once
+ * (no NaN or fill, no negative value); gridded files are checked day by day
+ * in read_day. *out is returned to the caller (io_forcing_destroy); NULL on
+ * failure. Statuses: ZT_EINPUT (the file), ZT_ENOMEM.
  */
 zt_status io_forcing_open(const char *path, const zt_grid *g, const uint8_t *mask, zt_day first,
                           zt_day last, io_forcing **out, zt_err *err);
 
 /*
  * The forcing of one day for every cell (mm/d) into p and et0 (ncell floats
- * each; inactive cells get 0). ZT_EINPUT naming file, variable, date and cell
- * for NaN, fill or negative values in an active cell.
+ * each; inactive cells get 0; station files: every other cell its nearest
+ * station's value). ZT_EINPUT naming file, variable, date and cell for NaN,
+ * fill or negative values in an active cell (in a fixed-head cell they
+ * become 0), or for a day outside the opened period.
  */
 zt_status io_forcing_read_day(io_forcing *f, zt_day day, float *p, float *et0, zt_err *err);
 
@@ -73,6 +78,9 @@ typedef struct io_knmi_opts {
  * (no row, or an empty RH/EV24) is ZT_EINPUT naming the file, station and
  * date, unless o->fill_nearest, in which case each fill is reported on
  * `report` (may be NULL). A malformed row is ZT_EINPUT naming file and line.
+ * Stations without a position (file header or o->stations) are ZT_EINPUT;
+ * ZT_EGDAL when PROJ cannot project; ZT_EIO (via io_nc_check) when the
+ * output cannot be written; ZT_ENOMEM.
  */
 zt_status io_knmi_import(const char *const *files, int nfiles, const io_knmi_opts *o,
                          const char *out_path, FILE *report, zt_err *err);

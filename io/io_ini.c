@@ -926,6 +926,7 @@ static zt_status merge_layer(io_ini *ini, ini_layer *ly, const char *path, zt_er
 typedef struct chain {
     char real[INI_MAX_EXTENDS][PATH_MAX];
     const char *shown[INI_MAX_EXTENDS];
+    int xline[INI_MAX_EXTENDS]; /* line of the extends in each file */
     int n;
 } chain;
 
@@ -971,7 +972,9 @@ static zt_status load_file(io_ini *ini, const char *path, const char *from, int 
             if (used < sizeof cyc) {
                 snprintf(cyc + used, sizeof cyc - used, "%s", path);
             }
-            st = zt_fail(err, ZT_ECONFIG, "%s:%d: extends: cycle %s", from, from_line, cyc);
+            /* reported where the cycle starts: a.ini:1 for a -> b -> a */
+            st = zt_fail(err, ZT_ECONFIG, "%s:%d: extends: cycle %s", ch->shown[i], ch->xline[i],
+                         cyc);
             goto done;
         }
     }
@@ -1020,6 +1023,7 @@ static zt_status load_file(io_ini *ini, const char *path, const char *from, int 
             goto done;
         }
         snprintf(parent, n, "%s%s", x->v.s[0] == '/' ? "" : dir, x->v.s);
+        ch->xline[ch->n - 1] = x->line;
         st = load_file(ini, parent, ini->files[file].path, x->line, ch, err);
         if (st != ZT_OK) {
             goto done;

@@ -16,6 +16,15 @@
  * the file and line it came from, so every error names file, line and key.
  * Reading a key marks it used; io_ini_check_unused() then reports the first
  * key nobody asked for (an unknown key or section).
+ *
+ * Errors (all ZT_ECONFIG unless said): "<file>: cannot open: <strerror>";
+ * "file:line: syntax error ..."; "file:line: [section] key: <why>" for a bad
+ * value (bad number, bad date, unquoted text, unclosed string or array, text
+ * after the value), a key set twice in one file (naming both lines), a line
+ * longer than libinih's limit (197 characters), an indented line (INI would
+ * join it to the value above), a ';' comment, a repeated [section];
+ * "file:line: extends: cycle a.ini -> b.ini -> a.ini"; ZT_ENOMEM; ZT_EIO
+ * when reading fails. Limits: extends chains of at most 16 files.
  */
 #ifndef IO_INI_H
 #define IO_INI_H

@@ -7,7 +7,9 @@
  * docs/io.md): x(x), y(y) cell centres in m with x_bnds/y_bnds, a scalar
  * int `crs` with grid_mapping_name = "oblique_stereographic", the RD New
  * parameters, crs_wkt and spatial_ref; every data variable has
- * grid_mapping = "crs"; Conventions = "CF-1.8".
+ * grid_mapping = "crs"; Conventions = "CF-1.8". The 2-D lat/lon auxiliary
+ * coordinates of CF §5.6 are left out to keep files small: GDAL, QGIS and
+ * pyproj place the grid from crs_wkt alone (CF_RDNEW.md §4.2).
  */
 #ifndef IO_NC_H
 #define IO_NC_H
@@ -30,18 +32,22 @@ zt_status io_nc_check(int ncret, zt_status st, const char *file, const char *wha
  * In a file in define mode: define dimensions y, x, nv (if absent) and the
  * variables x, y, x_bnds, y_bnds, crs with their CF attributes; *dimy and
  * *dimx get the dimension ids. Values are written by io_nc_put_grid after
- * nc_enddef. Errors are ZT_EIO naming `path`.
+ * nc_enddef. Errors are ZT_EIO naming `path` (ZT_EINTERNAL when y or x
+ * exists already with another length).
  */
 zt_status io_nc_def_grid(int ncid, const zt_grid *g, const char *path, int *dimy, int *dimx,
                          zt_err *err);
 
-/* Write the x, y, x_bnds, y_bnds values of the grid (data mode). */
+/* Write the x, y, x_bnds, y_bnds values of the grid (data mode). ZT_EIO,
+ * ZT_ENOMEM. */
 zt_status io_nc_put_grid(int ncid, const zt_grid *g, const char *path, zt_err *err);
 
 /*
  * Global attributes: Conventions = "CF-1.8", title, institution, source
  * ("zoet <version>"), history (creation time and the command), references.
- * `title` and `history` may be NULL.
+ * `title` and `history` may be NULL; a NULL history is "<UTC time>: created
+ * by zoet 0.1", the time taken from $SOURCE_DATE_EPOCH when set (so two runs
+ * can give the same bytes). Call in define mode. ZT_EIO.
  */
 zt_status io_nc_put_global(int ncid, const char *path, const char *title, const char *history,
                            zt_err *err);
@@ -53,7 +59,12 @@ zt_status io_nc_put_global(int ncid, const char *path, const char *title, const 
  * (*y_descending is set). The grid mapping must be RD New: a grid-mapping
  * variable whose crs_wkt or spatial_ref names EPSG 28992 / "RD New" or
  * whose parameters are those of RD New (GDAL's gdal_translate output is
- * accepted). Errors are ZT_EINPUT naming file and variable.
+ * accepted). A one-cell axis takes its size from its bounds variable, or
+ * from the other axis. Errors are ZT_EINPUT naming file and variable:
+ * "expected dimensions (y, x)" (fewer than 2, or (x, y) order), "no
+ * coordinate variable", "not evenly spaced", "cells are not square", "x
+ * coordinates must increase", "grid mapping is not RD New (EPSG:28992): …";
+ * ZT_ENOMEM.
  */
 zt_status io_nc_read_grid(int ncid, int varid, const char *path, zt_grid *g, int *y_descending,
                           zt_err *err);
@@ -66,7 +77,13 @@ zt_status io_nc_read_grid(int ncid, int varid, const char *path, zt_grid *g, int
  * the variable's grid must equal it (same nx, ny, x0, y0, dx within 1 mm)
  * else ZT_EINPUT "grid differs". When `units` is not NULL the variable's
  * units attribute must match it (accepting listed synonyms: "m" and "meter",
- * "mm d-1", "mm/d", "mm/day", "mm"). Errors name file and variable.
+ * "mm d-1", "mm/d", "mm/day", "mm"); a variable without units is accepted
+ * only in a file written by GDAL (global attribute GDAL), whose bands never
+ * carry units. Packed values are unpacked (scale_factor, add_offset).
+ * Errors name file and variable: ZT_EINPUT "cannot open: <nc text>",
+ * "variable 'V' not found", "expected dimensions", "not numeric", "time
+ * index outside", "grid differs", "units", and those of io_nc_read_grid;
+ * ZT_ENOMEM.
  */
 zt_status io_nc_read_field(const char *path, const char *var, const zt_grid *expect,
                            const char *units, size_t t, float *out, zt_err *err);
@@ -88,8 +105,17 @@ typedef struct io_field_source {
  * variable), replacing fields by the given sources, and validate it
  * (grid_domain_validate, and: every field on the same grid, RD New, units,
  * no fill or NaN in an active cell, class codes known). *out is returned to
- * the caller (grid_domain_destroy). Errors are ZT_EINPUT naming the file and
- * variable (and the cell where it applies).
+ * the caller (grid_domain_destroy); *out is NULL on failure. src (borrowed,
+ * nsrc entries, may be NULL when nsrc is 0): a later entry for the same field
+ * wins; a replaced mask gives the grid. No data in the mask means inactive.
+ * In active cells no data and unknown or non-integral class codes are
+ * errors; outside them they become 0 (floats stay NAN). Errors are
+ * ZT_EINPUT naming the file and variable (and the cell where it applies):
+ * "cannot open", "variable 'soil' not found", "expected dimensions (y, x),
+ * found …", "grid differs from <mask file> (nx ny x0 y0 dx: … vs …)",
+ * "grid mapping is not RD New", "units", "missing value (fill or NaN) in
+ * active cell row j col i (x, y)", "unknown soil code"; then those of
+ * grid_domain_validate; ZT_ENOMEM.
  */
 zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
                          grid_domain **out, zt_err *err);
@@ -97,7 +123,9 @@ zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
 /*
  * Write a domain as a CF-1.8 NetCDF-4 file (all fields, class variables with
  * flag_values/flag_meanings, chunked (ny, nx), shuffle + deflate), under a
- * .part name renamed when complete. Errors ZT_EIO naming the file.
+ * .part name renamed when complete. NAN in float fields is written as
+ * _FillValue -9999. d is borrowed; it is not validated (the caller does).
+ * Errors ZT_EIO naming the file (the .part file is removed), ZT_ENOMEM.
  */
 zt_status io_domain_write(const char *path, const grid_domain *d, const char *title,
                           zt_err *err);

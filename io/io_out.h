@@ -31,7 +31,8 @@ typedef struct io_var_spec {
     const char *name;          /* NetCDF / CSV name */
     const char *long_name;     /* CF long_name */
     const char *units;         /* units of the daily value ("mm d-1", "mm", "m") */
-    const char *sum_units;     /* units of a period sum ("mm"); NULL for states */
+    const char *sum_units;     /* units of a period sum ("mm"): units x 1 d, so a
+                                  rate must be per day; NULL for states */
     const char *standard_name; /* CF standard name or NULL */
     int is_flux;               /* 1: summed over a period; 0: averaged */
 } io_var_spec;
@@ -49,8 +50,17 @@ typedef struct io_gridout io_gridout; /* opaque */
 
 /*
  * Create a gridded output file `path` (written as path.part). mask (borrowed,
- * must outlive the writer): cells with mask 0 are written as _FillValue.
- * *out is returned to the caller. ZT_EIO naming the file.
+ * must outlive the writer; NULL: every cell active): cells with mask 0 are
+ * written as _FillValue (-9999.f). vars (borrowed) are nvar >= 1 variables.
+ * *out is returned to the caller (NULL on failure, and no file is left).
+ * Statuses: ZT_EIO naming the file and the system's or nc_strerror's reason
+ * (folder missing or not writable), ZT_ECONFIG for options out of range
+ * (deflate 0-9, nsd 0-7), ZT_ENOMEM, ZT_ETHREAD (writer thread), ZT_EINTERNAL
+ * for bad arguments.
+ *
+ * Besides the variables the file holds time, time_bnds, ndays(time) (model
+ * days in each period) and, when the first or last period is cut by the run,
+ * the global attribute incomplete_periods. See docs/io-output.md.
  */
 zt_status io_gridout_create(const char *path, const zt_grid *g, const uint8_t *mask,
                             const io_var_spec *vars, int nvar, const io_gridout_opts *o,
@@ -58,15 +68,21 @@ zt_status io_gridout_create(const char *path, const zt_grid *g, const uint8_t *m
 
 /*
  * Add one day: fields[v] is the day's value of variable v for every cell
- * (ncell floats, borrowed for the call only). Days must be consecutive.
- * A period is written when its last day is added.
+ * (ncell floats in the variable's daily units, borrowed for the call only;
+ * values at mask 0 cells are ignored). Days must be consecutive, else
+ * ZT_EINTERNAL naming both dates. A period is written (sync) or queued
+ * (async; blocks while two periods wait) when its last day is added; an
+ * error of the writer thread is returned here (ZT_EIO naming the file,
+ * variable and period). After a failure the writer only accepts close.
  */
 zt_status io_gridout_add_day(io_gridout *w, zt_day day, const float *const *fields, zt_err *err);
 
 /*
  * Finish: when ok, write an incomplete last period (with its true bounds),
- * close and rename to the final name; when !ok (or anything failed) remove
- * the .part file. Frees *w and sets it to NULL; accepts NULL.
+ * close and rename to the final name; when !ok (or anything failed before)
+ * remove the .part file and return ZT_OK. Frees *w and sets it to NULL;
+ * accepts NULL. Statuses (ok only): ZT_EIO naming the file (a writer
+ * thread's error, nc_close, rename).
  */
 zt_status io_gridout_close(io_gridout **w, int ok, zt_err *err);
 
@@ -91,16 +107,28 @@ typedef struct io_tsout io_tsout; /* opaque */
  * are kept in memory and written at close to nc_path (CF timeSeries, dims
  * (feature, time)) and csv_path (long format: date,<feature>,var1,var2,...),
  * either path may be NULL. `feature` names the feature kind ("district").
+ * names may be NULL (the ids are then the names). The .part files are
+ * probed here, so an unwritable path fails early: ZT_EIO naming the file;
+ * ZT_ENOMEM; ZT_EINTERNAL for bad arguments. *out is returned to the caller.
  */
 zt_status io_tsout_create(const char *nc_path, const char *csv_path, const char *feature,
                           const int32_t *ids, const char *const *names, int nfeat,
                           const io_var_spec *vars, int nvar, zt_day first, int ndays,
                           io_tsout **out, zt_err *err);
 
-/* Set the values of day `day`: values[v * nfeat + f]. */
+/*
+ * Set the values of day `day` (days must come in order from `first`, at most
+ * ndays of them, else ZT_EINTERNAL): values[v * nfeat + f] (borrowed for the
+ * call), the day's value in the variable's `units`. In the files a flux whose
+ * units equal its sum_units is a daily amount ("time: sum"), any other value
+ * a daily mean ("time: mean").
+ */
 zt_status io_tsout_add_day(io_tsout *t, zt_day day, const double *values, zt_err *err);
 
-/* Write (when ok) and free, as io_gridout_close. */
+/*
+ * Write (when ok) the days set so far, and free, as io_gridout_close. ZT_EIO
+ * naming the file; when one of the two files fails neither is left.
+ */
 zt_status io_tsout_close(io_tsout **t, int ok, zt_err *err);
 
 #endif /* IO_OUT_H */

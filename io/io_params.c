@@ -24,9 +24,11 @@
  * 0-2 (the largest Dutch crop factor in FACTS.md §5 is 1.27); fractions 0-1;
  * depths > 0; available water 0-1000 mm/m (a metre of soil cannot hold more
  * than a metre of water); months 1-12 with first <= last. The upper limits of
- * interception (50 mm/d), root depth (5 m), capillary rise (50 mm/d), its
- * decay distance (10 m), the gift (200 mm) and the capacity (100 mm/d) are
- * sanity limits [E], each well above any value in FACTS.md.
+ * interception (50 mm/d), root depth (5 m), capillary rise at zero distance
+ * (1000 mm/d: an exponential fitted to FACTS.md §8, 66 mm/d at 25 cm over
+ * sand, extrapolates to a few hundred), its decay distance (10 m), the gift
+ * (200 mm) and the capacity (100 mm/d) are sanity limits [E] that catch unit
+ * mistakes (m for mm), each well above any value in FACTS.md.
  */
 #include "io_params.h"
 
@@ -120,7 +122,7 @@ static zt_status read_soil(io_ini *ini, int so, soil_rec *r, zt_err *err)
     snprintf(sec, sizeof sec, "soil.%s", zt_soil_names[so]);
     if ((st = io_ini_double(ini, sec, "available_water_mm_per_m", 1, 0.0, 0.0, 1000.0,
                             &r->awc_mm_m, err)) != ZT_OK ||
-        (st = io_ini_double(ini, sec, "capillary_max_mm_d", 1, 0.0, 0.0, 50.0, &r->crmax_mm_d,
+        (st = io_ini_double(ini, sec, "capillary_max_mm_d", 1, 0.0, 0.0, 1000.0, &r->crmax_mm_d,
                             err)) != ZT_OK ||
         (st = positive(ini, sec, "capillary_decay_m", 10.0, &r->dcr_m, err)) != ZT_OK) {
         return st;

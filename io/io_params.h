@@ -18,10 +18,21 @@
  *   capillary_max_mm_d = 9.0       # crmax: capillary rise at zero distance
  *   capillary_decay_m = 0.25       # dcr: e-folding distance
  *   [sprinkling]
- *   trigger_fraction = 0.5  gift_mm = 25  capacity_mm_d = 4  first_month = 4  last_month = 9
+ *   trigger_fraction = 0.5         # a turn starts below this fraction of smax (-)
+ *   gift_mm = 25                   # one turn (mm)
+ *   capacity_mm_d = 4              # delivery per day (mm/d)
+ *   first_month = 4                # season, months 1-12, first <= last
+ *   last_month = 9
  *
  * Every land use of enum zt_landuse (grass, arable, capital, nature, urban,
- * water) and soil of enum zt_soil (peat, clay, sand) must have its section.
+ * water) and soil of enum zt_soil (peat, clay, sand) must have its section,
+ * and [sprinkling] too. Required in a land-use section: crop_factor (12
+ * values, or one for all months), interception_mm, root_depth_m,
+ * reduction_fraction; optional: paved_fraction (0; required for urban),
+ * sprinkling (false), open_water (true only for water). An open-water
+ * section takes only open_water and open_water_factor (1.25). All soil and
+ * sprinkling keys are required. Unknown keys and sections are errors.
+ * Classes 0 ("none") get all-zero parameters.
  */
 #ifndef IO_PARAMS_H
 #define IO_PARAMS_H

@@ -171,6 +171,40 @@ START_TEST(test_import_leeuwarden_july_2018)
 }
 END_TEST
 
+/* Year sums 2018 at Leeuwarden, summed independently from the CSV (sum of
+   max(RH, 0) and of EV24 over the 365 rows of 2018, / 10): P 609.9 mm,
+   ET0 653.3 mm; the KNMI file has no gap in 2018. Tolerance 0.01 mm. */
+START_TEST(test_year_sums_2018)
+{
+    char dir[256], out[512];
+    const char *files[] = {KNMI270};
+    zt_err err;
+    io_forcing *f = NULL;
+    zt_grid g = one_cell(179364.07, 581994.13);
+    double sp = 0.0, se = 0.0; /* mm */
+    float p, e;
+    zt_day d;
+
+    tu_tmpdir("forcing/year", dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/y2018.nc", dir);
+    ck_assert_msg(import(files, 1, STATIONS, 0, ymd(2018, 1, 1), ymd(2018, 12, 31), out, NULL,
+                         &err) == ZT_OK,
+                  "%s", err.msg);
+    zt_err_clear(&err);
+    ck_assert_msg(io_forcing_open(out, &g, NULL, ymd(2018, 1, 1), ymd(2018, 12, 31), &f, &err) ==
+                      ZT_OK,
+                  "%s", err.msg);
+    for (d = ymd(2018, 1, 1); d <= ymd(2018, 12, 31); d++) {
+        day_values(f, d, &p, &e);
+        sp += p;
+        se += e;
+    }
+    io_forcing_destroy(&f);
+    ck_assert_double_eq_tol(sp, 609.9, 0.01);
+    ck_assert_double_eq_tol(se, 653.3, 0.01);
+}
+END_TEST
+
 /* The KNMI-format fixture (header, station block, CRLF) gives the same
    series and position as the CSV subset of the same station. */
 START_TEST(test_knmi_format_fixture)
@@ -223,6 +257,32 @@ START_TEST(test_knmi_format_fixture)
     /* 2018-07-01: RH 0, EV24 56 (first data row of the fixture) */
     ck_assert_float_eq_tol(pa[0], 0.0f, TOL);
     ck_assert_float_eq_tol(ea[0], 5.6f, TOL);
+
+    /* the variant of KNMI's script interface: every header line behind '#',
+       station rows without ':'; rows of 270 for 2018-03-03..05 (real) */
+    snprintf(a, sizeof a, "%s/script.txt", dir);
+    snprintf(b, sizeof b, "%s/script.nc", dir);
+    ck_assert_int_eq(tu_write(a, "# BRON: KONINKLIJK NEDERLANDS METEOROLOGISCH INSTITUUT (KNMI)\n"
+                                 "#\n"
+                                 "# STN         LON(east)   LAT(north)  ALT(m)      NAME\n"
+                                 "# 270         5.752       53.224      1.20        Leeuwarden\n"
+                                 "# YYYYMMDD  : datum\n"
+                                 "# RH        : Etmaalsom van de neerslag (in 0.1 mm)\n"
+                                 "# STN,YYYYMMDD,   RH, EV24\n"
+                                 "  270,20180303,    0,   10\n"
+                                 "  270,20180304,   42,    9\n"
+                                 "  270,20180305,    2,    9\n"),
+                     0);
+    fa[0] = a;
+    ck_assert_msg(import(fa, 1, NULL, 0, 1, 0, b, NULL, &err) == ZT_OK, "%s", err.msg);
+    nc_read_doubles(b, "x", &xa);
+    ck_assert_double_eq_tol(xa, xb, 1e-6);
+    ck_assert_int_eq(nc_open(b, NC_NOWRITE, &ncid), NC_NOERR);
+    ck_assert_int_eq(nc_inq_varid(ncid, "P", &id), NC_NOERR);
+    ck_assert_int_eq(nc_get_var_float(ncid, id, pa), NC_NOERR);
+    nc_close(ncid);
+    ck_assert_float_eq_tol(pa[1], 4.2f, TOL);
+    ck_assert_float_eq_tol(pa[2], 0.2f, TOL);
 }
 END_TEST
 
@@ -748,6 +808,7 @@ Suite *suite_forcing(void)
     TCase *tc = tcase_create("knmi");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_import_leeuwarden_july_2018);
+    tcase_add_test(tc, test_year_sums_2018);
     tcase_add_test(tc, test_knmi_format_fixture);
     tcase_add_test(tc, test_missing_day_is_an_error);
     tcase_add_test(tc, test_fill_nearest);

@@ -427,6 +427,25 @@ START_TEST(test_quantize)
     }
     ck_assert_int_gt(ndiff, 0); /* quantisation did change the values */
     nc_ok(nc_close(ncid));
+
+    /* nsd 7 is float precision: values unquantised (netCDF 4.9.0 would
+     * corrupt them, Unidata/netcdf-c#3389) */
+    o = opts(IO_AGG_MONTH, 4, 7, 0);
+    snprintf(path, sizeof path, "%s/q7.nc", dir);
+    write_grid(path, &o, d0, 1, NULL);
+    nc_ok(nc_open(path, NC_NOWRITE, &ncid));
+    nc_ok(nc_inq_varid(ncid, "P", &id));
+    nc_ok(nc_inq_var_quantize(ncid, id, &mode, &nsd));
+    ck_assert_int_eq(mode, NC_NOQUANTIZE);
+    get_rec(ncid, "P", 0, q);
+    get_rec(ncid, "H", 0, qh);
+    for (k = 0; k < NCELL; k++) {
+        if (mask[k] != 0) {
+            ck_assert_float_eq(q[k], (float)sp[k]);
+            ck_assert_float_eq(qh[k], (float)(sh[k] / 30.0));
+        }
+    }
+    nc_ok(nc_close(ncid));
 }
 END_TEST
 
@@ -620,7 +639,7 @@ END_TEST
 static const int32_t ts_ids[2] = {101, 102};
 static const char *const ts_names[2] = {"Dokkum", "Hunze, Aa"};
 static const io_var_spec ts_vars[2] = {
-    {"demand", "inlet water demand", "m3 d-1", "m3", NULL, 1},
+    {"demand", "inlet water demand", "m3", "m3", NULL, 1}, /* a daily amount */
     {"level", "water level", "m", NULL, NULL, 0},
 };
 
@@ -744,6 +763,10 @@ START_TEST(test_tsout)
     nc_ok(nc_inq_varid(ncid, "level", &id));
     att_text(ncid, id, "cell_methods", buf, sizeof buf);
     ck_assert_str_eq(buf, "time: mean");
+    att_text(ncid, id, "units", buf, sizeof buf);
+    ck_assert_str_eq(buf, "m");
+    att_text(ncid, id, "coordinates", buf, sizeof buf);
+    ck_assert_str_eq(buf, "district_name");
     nc_ok(nc_close(ncid));
 }
 END_TEST

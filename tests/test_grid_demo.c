@@ -1,0 +1,527 @@
+/*
+ * test_grid_demo.c: the built-in Noord-Nederland demo domain (grids/grid_demo.c).
+ *
+ * The domain is built once from data/boundaries/ (an unchecked fixture, so
+ * the forked tests share it) and checked against the issue's requirements
+ * and hand calculations:
+ * - grid: x0, y0 multiples of 250 m, dx = 250 m, the box tight around the
+ *   active and fixed-head cells;
+ * - active area per province within 10 % of the CBS land areas (Fryslân
+ *   3340, Groningen 2330, Drenthe 2640 km2, issue text); Drenthe, which has
+ *   no water polygon, within 1 % of its polygon area 2680 km2
+ *   (shared/data/PROVENANCE.md): the cell-centre rule loses and gains about
+ *   perimeter x dx / 2 in random sign, far under 1 %;
+ * - classes: every active cell has a land use, soil, district and province;
+ *   fixed-head and inactive cells none, with the water levels of the rules;
+ * - districts: inside one province, 10-50 km2, at least 100;
+ * - the fixed-head band by brute force: every fixed-head cell within 2000 m
+ *   of an active cell, every other water cell of a province farther;
+ * - rules at named places (RD New): soil, land use, levels, depths,
+ *   sprinkling source recomputed from the documented table;
+ * - determinism, grid_domain_validate, and the error paths (missing file,
+ *   not a vector file, wrong coordinate system, a province missing, bad cell
+ *   size, out of memory).
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grid_demo.h"
+#include "testutil.h"
+
+#define BOUNDARIES "data/boundaries/provinciegebied_noord_nederland_rd_new.geojson"
+
+static grid_domain *demo;        /* built once by the fixture */
+static zt_status demo_status;
+static zt_err demo_err;
+
+static void demo_setup(void)
+{
+    zt_err_clear(&demo_err);
+    demo_status = grid_demo_build(BOUNDARIES, GRID_DEMO_DX, &demo, &demo_err);
+}
+
+static void demo_teardown(void)
+{
+    grid_domain_destroy(&demo);
+}
+
+static void need_demo(void)
+{
+    ck_assert_msg(demo_status == ZT_OK && demo, "demo build failed: %s", demo_err.msg);
+}
+
+/* The cell holding RD point (x, y) (m); -1 outside the grid. */
+static zt_idx cell_at(const grid_domain *d, double x, double y)
+{
+    zt_idx i = (zt_idx)floor((x - d->g.x0) / d->g.dx);
+    zt_idx j = (zt_idx)floor((y - d->g.y0) / d->g.dx);
+    if (i < 0 || j < 0 || i >= d->g.nx || j >= d->g.ny) {
+        return -1;
+    }
+    return j * d->g.nx + i;
+}
+
+START_TEST(test_grid_geometry)
+{
+    const zt_grid *g;
+    zt_idx i, j, n;
+    int west = 0, east = 0, south = 0, north = 0;
+
+    need_demo();
+    g = &demo->g;
+    ck_assert_double_eq(g->dx, 250.0);
+    ck_assert_double_eq(fmod(g->x0, 250.0), 0.0);
+    ck_assert_double_eq(fmod(g->y0, 250.0), 0.0);
+    ck_assert_int_gt(g->nx, 400);
+    ck_assert_int_gt(g->ny, 300);
+    /* tight: each edge row and column holds a non-inactive cell */
+    for (j = 0; j < g->ny; j++) {
+        west |= demo->mask[j * g->nx] != ZT_MASK_INACTIVE;
+        east |= demo->mask[j * g->nx + g->nx - 1] != ZT_MASK_INACTIVE;
+    }
+    for (i = 0; i < g->nx; i++) {
+        south |= demo->mask[i] != ZT_MASK_INACTIVE;
+        north |= demo->mask[(g->ny - 1) * g->nx + i] != ZT_MASK_INACTIVE;
+    }
+    ck_assert(west && east && south && north);
+    /* the provinces' envelope is x 117000-278026, y 514316-621876 (ogrinfo) */
+    ck_assert(g->x0 >= 117000.0 - 250.0 && g->x0 + g->nx * g->dx <= 278250.0);
+    ck_assert(g->y0 >= 514250.0 && g->y0 + g->ny * g->dx <= 622000.0);
+    n = zt_grid_ncell(g);
+    printf("grid_demo: nx %lld ny %lld x0 %.0f y0 %.0f (%lld cells)\n", (long long)g->nx,
+           (long long)g->ny, g->x0, g->y0, (long long)n);
+}
+END_TEST
+
+START_TEST(test_land_areas)
+{
+    const double real[3] = {2330.0, 3340.0, 2640.0}; /* km2, CBS land (issue) */
+    double area[3] = {0, 0, 0}, a = demo ? demo->g.dx * demo->g.dx / 1e6 : 0;
+    zt_idx k, n;
+    int p;
+
+    need_demo();
+    n = zt_grid_ncell(&demo->g);
+    for (k = 0; k < n; k++) {
+        if (demo->mask[k] == ZT_MASK_ACTIVE) {
+            area[demo->province[k] - ZT_PROV_GRONINGEN] += a;
+        }
+    }
+    for (p = 0; p < 3; p++) {
+        printf("grid_demo: province %d active %.0f km2 (real land %.0f, %+.1f %%)\n", 20 + p,
+               area[p], real[p], 100.0 * (area[p] / real[p] - 1.0));
+        ck_assert_msg(fabs(area[p] / real[p] - 1.0) <= 0.10, "province %d: %.0f km2 vs %.0f",
+                      20 + p, area[p], real[p]);
+    }
+    ck_assert_msg(fabs(area[2] / 2680.0 - 1.0) <= 0.01, "Drenthe %.1f km2 vs polygon 2680",
+                  area[2]);
+}
+END_TEST
+
+START_TEST(test_classes)
+{
+    zt_idx k, n;
+    long nwater = 0, nactive = 0, ncap = 0;
+
+    need_demo();
+    n = zt_grid_ncell(&demo->g);
+    for (k = 0; k < n; k++) {
+        if (demo->mask[k] == ZT_MASK_ACTIVE) {
+            nactive++;
+            ck_assert_int_ge(demo->landuse[k], ZT_LU_GRASS);
+            ck_assert_int_le(demo->landuse[k], ZT_LU_WATER);
+            ck_assert_int_ge(demo->soil[k], ZT_SOIL_PEAT);
+            ck_assert_int_le(demo->soil[k], ZT_SOIL_SAND);
+            ck_assert_int_gt(demo->district[k], 0);
+            ck_assert(demo->province[k] >= ZT_PROV_GRONINGEN &&
+                      demo->province[k] <= ZT_PROV_DRENTHE);
+            ck_assert(demo->surface[k] >= -2.5f && demo->surface[k] <= 30.0f);
+            nwater += demo->landuse[k] == ZT_LU_WATER;
+            ncap += demo->landuse[k] == ZT_LU_CAPITAL;
+            if (demo->landuse[k] == ZT_LU_WATER) {
+                ck_assert_float_eq(demo->gwdepth[k], 0.0f);
+            }
+        } else {
+            ck_assert_int_eq(demo->landuse[k], 0);
+            ck_assert_int_eq(demo->soil[k], 0);
+            ck_assert_int_eq(demo->district[k], 0);
+            ck_assert_int_eq(demo->sprinkling[k], 0);
+            ck_assert_float_eq(demo->gwdepth[k], 0.0f);
+            if (demo->mask[k] == ZT_MASK_FIXED) {
+                /* IJsselmeer -0.20, Wadden/Eems 0.00, Lauwersmeer -0.90 m NAP */
+                ck_assert(demo->surface[k] == -0.2f || demo->surface[k] == 0.0f ||
+                          demo->surface[k] == -0.9f);
+                ck_assert_int_ne(demo->province[k], 0);
+            } else {
+                ck_assert_float_eq(demo->surface[k], 0.0f);
+            }
+        }
+    }
+    /* lakes about 60 km2; capital-intensive crops "a few %" */
+    ck_assert(nwater * 0.0625 > 30.0 && nwater * 0.0625 < 150.0);
+    ck_assert(ncap > 0.005 * nactive && ncap < 0.06 * nactive);
+}
+END_TEST
+
+START_TEST(test_districts)
+{
+    enum { MAXID = 23000 };
+    long *cells = calloc(MAXID, sizeof *cells);
+    int *prov = calloc(MAXID, sizeof *prov);
+    double a, amin = 1e30, amax = 0;
+    zt_idx k, n;
+    int id, count = 0;
+
+    need_demo();
+    ck_assert(cells && prov);
+    n = zt_grid_ncell(&demo->g);
+    for (k = 0; k < n; k++) {
+        id = demo->district[k];
+        if (demo->mask[k] != ZT_MASK_ACTIVE) {
+            continue;
+        }
+        ck_assert_int_lt(id, MAXID);
+        ck_assert_int_eq(id / 1000, demo->province[k]);
+        if (prov[id] == 0) {
+            prov[id] = demo->province[k];
+        }
+        ck_assert_int_eq(prov[id], demo->province[k]);
+        cells[id]++;
+    }
+    for (id = 0; id < MAXID; id++) {
+        if (cells[id] > 0) {
+            a = cells[id] * demo->g.dx * demo->g.dx / 1e6;
+            ck_assert_msg(a >= 10.0 && a <= 50.0, "district %d has %.2f km2", id, a);
+            amin = fmin(amin, a);
+            amax = fmax(amax, a);
+            count++;
+        }
+    }
+    printf("grid_demo: %d districts, %.2f to %.2f km2\n", count, amin, amax);
+    ck_assert_int_ge(count, 100);
+    free(cells);
+    free(prov);
+}
+END_TEST
+
+/* Brute force: distance (m) from cell k to the nearest active cell, up to
+ * `reach` m (returns a value > reach when none is that near). */
+static double dist_to_active(const grid_domain *d, zt_idx k, double reach)
+{
+    zt_idx nx = d->g.nx, j = k / nx, i = k % nx, r = (zt_idx)ceil(reach / d->g.dx) + 1, dj, di;
+    double best = reach + 1.0;
+    for (dj = -r; dj <= r; dj++) {
+        for (di = -r; di <= r; di++) {
+            zt_idx jj = j + dj, ii = i + di;
+            if (jj < 0 || ii < 0 || jj >= d->g.ny || ii >= nx) {
+                continue;
+            }
+            if (d->mask[jj * nx + ii] == ZT_MASK_ACTIVE) {
+                best = fmin(best, hypot((double)di, (double)dj) * d->g.dx);
+            }
+        }
+    }
+    return best;
+}
+
+START_TEST(test_fixed_band)
+{
+    zt_idx k, n;
+    long nfixed = 0, ntouch = 0;
+
+    need_demo();
+    n = zt_grid_ncell(&demo->g);
+    for (k = 0; k < n; k++) {
+        if (demo->mask[k] == ZT_MASK_FIXED) {
+            double dd = dist_to_active(demo, k, 2000.0);
+            ck_assert_msg(dd <= 2000.0 + 1e-6, "fixed-head cell %lld is %.0f m from land",
+                          (long long)k, dd);
+            nfixed++;
+            ntouch += dd <= 250.0 + 1e-6;
+        } else if (demo->mask[k] == ZT_MASK_INACTIVE && demo->province[k] != 0) {
+            /* water of a province beyond the band */
+            ck_assert(dist_to_active(demo, k, 2000.0) > 2000.0);
+        }
+    }
+    /* the band is about 2 km wide along some 400 km of coast and shore */
+    ck_assert(nfixed * 0.0625 > 400.0 && nfixed * 0.0625 < 1500.0);
+    ck_assert(ntouch > 0);
+}
+END_TEST
+
+/* Named places (RD New, m; docs/demo-domain.md) against the rules. */
+START_TEST(test_rules_at_places)
+{
+    zt_idx k;
+
+    need_demo();
+    /* Leeuwarden, Groningen, Assen centres: urban */
+    ck_assert_int_eq(demo->landuse[cell_at(demo, 182600, 579500)], ZT_LU_URBAN);
+    ck_assert_int_eq(demo->landuse[cell_at(demo, 233800, 582100)], ZT_LU_URBAN);
+    ck_assert_int_eq(demo->landuse[cell_at(demo, 234000, 556800)], ZT_LU_URBAN);
+    /* Tjeukemeer centre: open water at the boezem level -0.52 m NAP */
+    k = cell_at(demo, 183600, 544800);
+    ck_assert_int_eq(demo->landuse[k], ZT_LU_WATER);
+    ck_assert_float_eq_tol(demo->surface[k], -0.52f, 1e-6f);
+    /* between Leeuwarden and Heerenveen (Grou area, 185000 566000): low peat,
+     * more than 6 km inside the peat, so z = -0.5 - 2.0 = -2.5 m NAP */
+    k = cell_at(demo, 187000, 566000);
+    ck_assert_int_eq(demo->soil[k], ZT_SOIL_PEAT);
+    ck_assert_int_eq(demo->landuse[k], ZT_LU_GRASS);
+    ck_assert(demo->surface[k] <= -1.5f && demo->surface[k] >= -2.5f);
+    ck_assert(demo->gwdepth[k] >= 0.4f && demo->gwdepth[k] <= 0.6f);
+    ck_assert_int_eq(demo->sprinkling[k], ZT_SPR_NONE);
+    /* Uithuizen-Winsum (236000 600000): Groningen clay, arable, surface water */
+    k = cell_at(demo, 236000, 600000);
+    ck_assert_int_eq(demo->soil[k], ZT_SOIL_CLAY);
+    ck_assert(demo->landuse[k] == ZT_LU_ARABLE || demo->landuse[k] == ZT_LU_URBAN);
+    ck_assert(demo->surface[k] >= 0.0f && demo->surface[k] <= 1.5f);
+    ck_assert(demo->gwdepth[k] >= 0.8f && demo->gwdepth[k] <= 1.2f);
+    /* the Hondsrug between Borger and Odoorn: sand, well above +15 m NAP */
+    k = cell_at(demo, 251500, 545500);
+    ck_assert_int_eq(demo->soil[k], ZT_SOIL_SAND);
+    ck_assert(demo->surface[k] > 15.0f && demo->surface[k] < 30.0f);
+    /* Drents-Friese Wold: nature, no sprinkling */
+    k = cell_at(demo, 216000, 547000);
+    ck_assert_int_eq(demo->landuse[k], ZT_LU_NATURE);
+    ck_assert_int_eq(demo->sprinkling[k], ZT_SPR_NONE);
+    /* Terschelling (152500 601000): an active island cell, sand */
+    k = cell_at(demo, 152500, 601200);
+    ck_assert_int_eq(demo->mask[k], ZT_MASK_ACTIVE);
+    ck_assert_int_eq(demo->soil[k], ZT_SOIL_SAND);
+    ck_assert_int_eq(demo->province[k], ZT_PROV_FRYSLAN);
+    /* the IJsselmeer off Stavoren and the Wadden off Harlingen: fixed head */
+    k = cell_at(demo, 151500, 544000);
+    ck_assert_int_eq(demo->mask[k], ZT_MASK_FIXED);
+    ck_assert_float_eq(demo->surface[k], -0.2f);
+    k = cell_at(demo, 155000, 577000);
+    ck_assert_int_eq(demo->mask[k], ZT_MASK_FIXED);
+    ck_assert_float_eq(demo->surface[k], 0.0f);
+    /* the Lauwersmeer (211000 599000): fixed head at -0.90 m NAP */
+    k = cell_at(demo, 211000, 599000);
+    ck_assert_int_eq(demo->mask[k], ZT_MASK_FIXED);
+    ck_assert_float_eq(demo->surface[k], -0.9f);
+    /* far out in the Wadden Sea (200000 607000, 5 km off the coast): inactive */
+    k = cell_at(demo, 200000, 606500);
+    ck_assert_int_eq(demo->mask[k], ZT_MASK_INACTIVE);
+}
+END_TEST
+
+/* Peat share and the sprinkling-source table on every cell. */
+START_TEST(test_soil_and_sprinkling_rules)
+{
+    zt_idx k, n;
+    double peat_fr = 0.0, a;
+
+    need_demo();
+    a = demo->g.dx * demo->g.dx / 1e6;
+    n = zt_grid_ncell(&demo->g);
+    for (k = 0; k < n; k++) {
+        uint8_t lu = demo->landuse[k], s = demo->soil[k], want = ZT_SPR_NONE;
+        if (demo->mask[k] != ZT_MASK_ACTIVE) {
+            continue;
+        }
+        if (lu == ZT_LU_ARABLE || lu == ZT_LU_CAPITAL) {
+            want = s == ZT_SOIL_SAND ? ZT_SPR_GROUND : ZT_SPR_SURFACE;
+        } else if (lu == ZT_LU_GRASS && s == ZT_SOIL_SAND &&
+                   demo->province[k] == ZT_PROV_DRENTHE) {
+            want = ZT_SPR_GROUND;
+        }
+        ck_assert_int_eq(demo->sprinkling[k], want);
+        if (lu != ZT_LU_WATER) {
+            if (s == ZT_SOIL_PEAT) {
+                ck_assert(demo->gwdepth[k] >= 0.4f - 1e-6f && demo->gwdepth[k] <= 0.6f + 1e-6f);
+            } else if (s == ZT_SOIL_CLAY) {
+                ck_assert(demo->gwdepth[k] >= 0.8f - 1e-6f && demo->gwdepth[k] <= 1.2f + 1e-6f);
+            } else {
+                ck_assert(demo->gwdepth[k] >= 1.0f - 1e-6f && demo->gwdepth[k] <= 2.5f + 1e-6f);
+            }
+        }
+        if (s == ZT_SOIL_PEAT && demo->province[k] == ZT_PROV_FRYSLAN) {
+            peat_fr += a;
+            if (lu != ZT_LU_WATER) {
+                ck_assert(demo->surface[k] >= -2.5f - 1e-6f && demo->surface[k] <= -0.5f + 1e-6f);
+            }
+        }
+    }
+    /* FACTS.md §3: Frisian peat meadows at least 730 km2, about 1/4 of Fryslân */
+    printf("grid_demo: peat in Fryslân %.0f km2\n", peat_fr);
+    ck_assert(peat_fr >= 600.0 && peat_fr <= 1100.0);
+}
+END_TEST
+
+START_TEST(test_deterministic_and_valid)
+{
+    grid_domain *d2 = NULL;
+    zt_err err;
+    size_t n;
+
+    need_demo();
+    zt_err_clear(&err);
+    ck_assert_int_eq(grid_domain_validate(demo, BOUNDARIES, &err), ZT_OK);
+    ck_assert_int_eq(grid_demo_build(BOUNDARIES, GRID_DEMO_DX, &d2, &err), ZT_OK);
+    ck_assert(d2->g.nx == demo->g.nx && d2->g.ny == demo->g.ny);
+    ck_assert(d2->g.x0 == demo->g.x0 && d2->g.y0 == demo->g.y0);
+    n = (size_t)zt_grid_ncell(&demo->g);
+    ck_assert(memcmp(d2->mask, demo->mask, n) == 0);
+    ck_assert(memcmp(d2->surface, demo->surface, n * sizeof *demo->surface) == 0);
+    ck_assert(memcmp(d2->soil, demo->soil, n) == 0);
+    ck_assert(memcmp(d2->landuse, demo->landuse, n) == 0);
+    ck_assert(memcmp(d2->district, demo->district, n * sizeof *demo->district) == 0);
+    ck_assert(memcmp(d2->province, demo->province, n) == 0);
+    ck_assert(memcmp(d2->gwdepth, demo->gwdepth, n * sizeof *demo->gwdepth) == 0);
+    ck_assert(memcmp(d2->sprinkling, demo->sprinkling, n) == 0);
+    grid_domain_destroy(&d2);
+    ck_assert_ptr_null(d2);
+    grid_domain_destroy(&d2); /* NULL is fine */
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+    grid_domain *d = (grid_domain *)&d; /* must be reset to NULL */
+    zt_err err;
+
+    zt_err_clear(&err);
+    ck_assert_int_eq(grid_demo_build("out/tests/no/such/provinces.geojson", 250.0, &d, &err),
+                     ZT_EINPUT);
+    ck_assert_ptr_null(d);
+    ck_assert_msg(strstr(err.msg, "out/tests/no/such/provinces.geojson") != NULL, "%s", err.msg);
+}
+END_TEST
+
+START_TEST(test_not_vector)
+{
+    char dir[256], path[512];
+    grid_domain *d = NULL;
+    zt_err err;
+
+    tu_tmpdir("grid_demo_notvec", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/garbage.geojson", dir);
+    ck_assert_int_eq(tu_write(path, "this is not { a GeoJSON file\n"), 0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(grid_demo_build(path, 250.0, &d, &err), ZT_EINPUT);
+    ck_assert_ptr_null(d);
+    ck_assert_msg(strstr(err.msg, path) != NULL, "%s", err.msg);
+}
+END_TEST
+
+START_TEST(test_wrong_crs)
+{
+    char dir[256], path[512];
+    grid_domain *d = NULL;
+    zt_err err;
+    /* GeoJSON without "crs" is WGS84 (RFC 7946) */
+    const char *text =
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+        "\"properties\":{\"code\":\"PV20\"},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[6.5,53.2],[6.6,53.2],[6.6,53.3],[6.5,53.2]]]}}]}\n";
+
+    tu_tmpdir("grid_demo_crs", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/wgs84.geojson", dir);
+    ck_assert_int_eq(tu_write(path, text), 0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(grid_demo_build(path, 250.0, &d, &err), ZT_EINPUT);
+    ck_assert_ptr_null(d);
+    ck_assert_msg(strstr(err.msg, "EPSG:28992") != NULL && strstr(err.msg, path) != NULL, "%s",
+                  err.msg);
+}
+END_TEST
+
+START_TEST(test_missing_province)
+{
+    char dir[256], path[512];
+    grid_domain *d = NULL;
+    zt_err err;
+    /* RD New; Groningen (by code) and Drenthe (by naam) only */
+    const char *text =
+        "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+        "{\"name\":\"urn:ogc:def:crs:EPSG::28992\"}},\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"code\":\"20\"},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[230000,580000],[240000,580000],[240000,590000],"
+        "[230000,580000]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"naam\":\"Drenthe\"},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[230000,550000],[240000,550000],[240000,560000],"
+        "[230000,550000]]]}}]}\n";
+
+    tu_tmpdir("grid_demo_prov", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/two.geojson", dir);
+    ck_assert_int_eq(tu_write(path, text), 0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(grid_demo_build(path, 250.0, &d, &err), ZT_EINPUT);
+    ck_assert_ptr_null(d);
+    ck_assert_msg(strstr(err.msg, "PV21") != NULL && strstr(err.msg, path) != NULL, "%s",
+                  err.msg);
+}
+END_TEST
+
+START_TEST(test_bad_cell_size)
+{
+    grid_domain *d = NULL;
+    zt_err err;
+
+    zt_err_clear(&err);
+    ck_assert_int_eq(grid_demo_build(BOUNDARIES, 0.0, &d, &err), ZT_EINPUT);
+    ck_assert_ptr_null(d);
+    zt_err_clear(&err);
+    ck_assert_int_eq(grid_demo_build(BOUNDARIES, NAN, &d, &err), ZT_EINPUT);
+    ck_assert(strstr(err.msg, "cell size") != NULL);
+}
+END_TEST
+
+/* Out of memory at several depths: ZT_ENOMEM, nothing returned, no leak
+ * (valgrind). The allocations are numbered from the start of the build. */
+START_TEST(test_out_of_memory)
+{
+    static const long nth[] = {1, 2, 5, 10, 20, 25, 30, 40};
+    size_t i;
+
+    for (i = 0; i < sizeof nth / sizeof nth[0]; i++) {
+        grid_domain *d = NULL;
+        zt_err err;
+        zt_status st;
+        zt_err_clear(&err);
+        zt_alloc_fail_after(nth[i]);
+        st = grid_demo_build(BOUNDARIES, 1000.0, &d, &err);
+        zt_alloc_fail_after(0);
+        ck_assert_msg(st == ZT_ENOMEM || st == ZT_OK, "fail after %ld: %s", nth[i], err.msg);
+        if (st == ZT_ENOMEM) {
+            ck_assert_ptr_null(d);
+            ck_assert(strstr(err.msg, "memory") != NULL);
+        }
+        grid_domain_destroy(&d);
+    }
+}
+END_TEST
+
+Suite *suite_grid_demo(void)
+{
+    Suite *s = suite_create("grid_demo");
+    TCase *tc = tcase_create("domain");
+    TCase *te = tcase_create("errors");
+
+    tcase_add_unchecked_fixture(tc, demo_setup, demo_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_grid_geometry);
+    tcase_add_test(tc, test_land_areas);
+    tcase_add_test(tc, test_classes);
+    tcase_add_test(tc, test_districts);
+    tcase_add_test(tc, test_fixed_band);
+    tcase_add_test(tc, test_rules_at_places);
+    tcase_add_test(tc, test_soil_and_sprinkling_rules);
+    tcase_add_test(tc, test_deterministic_and_valid);
+    suite_add_tcase(s, tc);
+
+    tcase_set_timeout(te, 60);
+    tcase_add_test(te, test_missing_file);
+    tcase_add_test(te, test_not_vector);
+    tcase_add_test(te, test_wrong_crs);
+    tcase_add_test(te, test_missing_province);
+    tcase_add_test(te, test_bad_cell_size);
+    tcase_add_test(te, test_out_of_memory);
+    suite_add_tcase(s, te);
+    return s;
+}
