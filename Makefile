@@ -107,7 +107,7 @@ bench-run: $(PROG) $(BUILD)/zoet-bench
 
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san PROG=zoet-san \
-	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	    OPT='-O1 -g -DZT_PARANOID -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    zoet-san build-san/zoet-tests
 	ZT_ZOET=./zoet-san ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    CK_FORK=no build-san/zoet-tests

@@ -71,10 +71,18 @@ static int rz_in_season(int month, int first, int last)
     return month >= first || month <= last;
 }
 
-/* Asserts on a parameter set the loader must already have checked. */
+/*
+ * Asserts on a parameter set the loader must already have checked. They run
+ * per cell per day, so only in checking builds (ZT_PARANOID, which `make
+ * sanitize` sets): in a normal build they cost a tenth of the run time.
+ */
 static void rz_assert_params(const core_rz_params *p)
 {
     assert(p);
+#ifndef ZT_PARANOID
+    (void)p;
+    return;
+#endif
     assert(p->ow_factor >= 0.0);
     if (p->open_water) {
         return;

@@ -97,11 +97,24 @@ static int fail(const zt_err *err)
     return zt_status_is_user(err->status) ? 2 : 1;
 }
 
+/* A command-line error: one line naming the argument, and where help is. */
 static int usage_error(const char *usage, const char *fmt, const char *arg)
 {
+    char cmd[64] = "zoet";
+    const char *p = strstr(usage, "usage: ");
+    if (p) {
+        size_t n = strcspn(p + 7, " \n");
+        const char *q = p + 7 + n;
+        /* "zoet run", "zoet demo", ... : the first two words of the usage */
+        n += strcspn(q + 1, " \n") + 1;
+        if (n < sizeof cmd) {
+            memcpy(cmd, p + 7, n);
+            cmd[n] = '\0';
+        }
+    }
     fprintf(stderr, "zoet: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", usage);
+    fprintf(stderr, " (see `%s --help`)\n", cmd);
     return 2;
 }
 

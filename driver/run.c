@@ -398,14 +398,13 @@ static void rootzone_day(run_ctx *c, int month)
 #pragma omp parallel for schedule(static) default(none)                                        \
     shared(c, gwdepth) firstprivate(nd, nsel, pf, ef, month)
     for (di = 0; di < nd; di++) {
-        double *ds = c->dsum + (size_t)di * (D_COUNT + B_COUNT);
-        double *bs = ds + D_COUNT;
+        /* local sums (not through c->dsum, which the compiler would have to
+           assume aliases the output fields), written back at the end */
+        double ds[D_COUNT] = {0}, bs[B_COUNT] = {0};
+        double *dst = c->dsum + (size_t)di * (D_COUNT + B_COUNT);
         zt_idx q;
         int v;
 
-        for (v = 0; v < D_COUNT + B_COUNT; v++) {
-            ds[v] = 0.0;
-        }
         for (q = c->d_start[di]; q < c->d_start[di + 1]; q++) {
             const zt_idx k = c->d_cells[q];
             const core_rz_params *p = c->cp[k];
@@ -426,29 +425,31 @@ static void rootzone_day(run_ctx *c, int month)
             c->spr_left[k] = s.spr_left;
 
             land = p->open_water ? 0.0 : 1.0 - p->paved;
-            val[V_P] = in.p;
-            val[V_ET0] = in.et0;
-            val[V_ETP] = o.etp;
-            val[V_ETACT] = o.ei + o.ta + o.eow;
-            val[V_EI] = o.ei;
-            val[V_TA] = o.ta;
-            val[V_EOW] = o.eow;
-            val[V_PERC] = o.perc;
-            val[V_CR] = o.cr;
-            val[V_RECHARGE] = o.recharge;
-            val[V_RUNOFF] = o.runoff;
-            val[V_OWNET] = o.ownet;
-            val[V_SPR] = o.spr;
-            val[V_SPRDEM] = demand;
-            val[V_S] = p->open_water ? 0.0 : s.s;
-            val[V_DEFICIT] = p->open_water ? 0.0 : p->smax - s.s;
-            for (v = 0; v < nsel; v++) {
-                c->fields[v][k] = (float)(1e3 * val[c->sel[v]]);
+            if (nsel > 0) {
+                val[V_P] = in.p;
+                val[V_ET0] = in.et0;
+                val[V_ETP] = o.etp;
+                val[V_ETACT] = o.ei + o.ta + o.eow;
+                val[V_EI] = o.ei;
+                val[V_TA] = o.ta;
+                val[V_EOW] = o.eow;
+                val[V_PERC] = o.perc;
+                val[V_CR] = o.cr;
+                val[V_RECHARGE] = o.recharge;
+                val[V_RUNOFF] = o.runoff;
+                val[V_OWNET] = o.ownet;
+                val[V_SPR] = o.spr;
+                val[V_SPRDEM] = demand;
+                val[V_S] = p->open_water ? 0.0 : s.s;
+                val[V_DEFICIT] = p->open_water ? 0.0 : p->smax - s.s;
+                for (v = 0; v < nsel; v++) {
+                    c->fields[v][k] = (float)(1e3 * val[c->sel[v]]);
+                }
             }
 
             ds[D_P] += in.p;
             ds[D_ET0] += in.et0;
-            ds[D_ETACT] += val[V_ETACT];
+            ds[D_ETACT] += o.ei + o.ta + o.eow;
             ds[D_TA] += o.ta;
             ds[D_RECHARGE] += o.recharge;
             ds[D_S] += land * s.s;
@@ -466,6 +467,12 @@ static void rootzone_day(run_ctx *c, int month)
             bs[B_RUNOFF] += o.runoff;
             bs[B_OWNET] += o.ownet;
             bs[B_STORAGE] += land * s.s;
+        }
+        for (v = 0; v < D_COUNT; v++) {
+            dst[v] = ds[v];
+        }
+        for (v = 0; v < B_COUNT; v++) {
+            dst[D_COUNT + v] = bs[v];
         }
     }
 }

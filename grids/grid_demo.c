@@ -106,19 +106,19 @@
 
 /* ---- parameters ------------------------------------------------------------ */
 
-#define DEMO_BAND_M 2000.0     /* width of the fixed-head band (m), issue text */
-#define DEMO_CLAY_M 17000.0    /* clay belt behind the Wadden coast (m) [E] */
-#define DEMO_IJCLAY_M 4000.0   /* clay belt along the IJsselmeer, Fryslân (m) [E] */
-#define DEMO_PEAT_DEEP_M 6000.0 /* distance into low peat of the lowest level (m) [E] */
-#define DEMO_URBAN_M2 300.0    /* built-up land per inhabitant (m2) [E] */
-#define DEMO_SEED_M 5000.0     /* district seed lattice (m), issue text */
-#define DEMO_DIST_MIN_M2 10.0e6 /* smallest district (m2), issue text */
-#define DEMO_DIST_MAX_M2 50.0e6 /* largest district (m2), issue text */
-#define DEMO_LEVEL_IJSSEL (-0.20) /* IJsselmeer level (m NAP), FACTS.md §1 */
-#define DEMO_LEVEL_WADDEN 0.00    /* Wadden Sea, Eems-Dollard (m NAP) [E] */
+#define DEMO_BAND_M 2000.0         /* width of the fixed-head band (m), issue text */
+#define DEMO_CLAY_M 17000.0        /* clay belt behind the Wadden coast (m) [E] */
+#define DEMO_IJCLAY_M 4000.0       /* clay belt along the IJsselmeer, Fryslân (m) [E] */
+#define DEMO_PEAT_DEEP_M 6000.0    /* distance into low peat of the lowest level (m) [E] */
+#define DEMO_URBAN_M2 300.0        /* built-up land per inhabitant (m2) [E] */
+#define DEMO_SEED_M 5000.0         /* district seed lattice (m), issue text */
+#define DEMO_DIST_MIN_M2 10.0e6    /* smallest district (m2), issue text */
+#define DEMO_DIST_MAX_M2 50.0e6    /* largest district (m2), issue text */
+#define DEMO_LEVEL_IJSSEL (-0.20)  /* IJsselmeer level (m NAP), FACTS.md §1 */
+#define DEMO_LEVEL_WADDEN 0.00     /* Wadden Sea, Eems-Dollard (m NAP) [E] */
 #define DEMO_LEVEL_LAUWERS (-0.90) /* Lauwersmeer (m NAP) [E] */
-#define DEMO_LEVEL_BOEZEM (-0.52) /* Friese boezem target level (m NAP), FACTS.md §1 */
-#define DEMO_LEVEL_GRLAKE (-0.93) /* Groningen/Drenthe lakes (m NAP) [E] */
+#define DEMO_LEVEL_BOEZEM (-0.52)  /* Friese boezem target level (m NAP), FACTS.md §1 */
+#define DEMO_LEVEL_GRLAKE (-0.93)  /* Groningen/Drenthe lakes (m NAP) [E] */
 
 /* Water classes of the polygon raster. */
 enum { DW_LAND = 0, DW_WADDEN = 1, DW_IJSSEL = 2, DW_LAUWERS = 3, DW_ISLAND = 4 };
@@ -159,9 +159,9 @@ static const demo_xy demo_ijssel[] = {
 /* Lauwersmeer (open water only): from the dam between Oostmahorn and
  * Lauwersoog south-east to Zoutkamp. */
 static const demo_xy demo_lauwers[] = {
-    {205100, 602300}, {209100, 602400}, {210700, 600700}, {212400, 598500}, {214500, 596300},
-    {215800, 594700}, {214800, 594100}, {212500, 595700}, {209800, 597400}, {207100, 597900},
-    {205800, 599000}, {205100, 600700},
+    {205100, 602300}, {209100, 602400}, {210700, 600700}, {212400, 598500},
+    {214500, 596300}, {215800, 594700}, {214800, 594100}, {212500, 595700},
+    {209800, 597400}, {207100, 597900}, {205800, 599000}, {205100, 600700},
 };
 
 /* The inhabited Wadden islands (land: dunes and polders). */
@@ -174,18 +174,18 @@ static const demo_xy demo_terschelling[] = {
     {159200, 603700}, {152500, 599900}, {144500, 596500}, {141200, 596000},
 };
 static const demo_xy demo_ameland[] = {
-    {171100, 607700}, {179100, 608800}, {185700, 609400}, {191100, 608300}, {189100, 606600},
-    {182400, 605500}, {175800, 606000}, {171100, 606000},
+    {171100, 607700}, {179100, 608800}, {185700, 609400}, {191100, 608300},
+    {189100, 606600}, {182400, 605500}, {175800, 606000}, {171100, 606000},
 };
 static const demo_xy demo_schiermonnikoog[] = {
-    {203000, 611200}, {208900, 613000}, {215600, 613600}, {217600, 613100}, {215600, 611900},
-    {209000, 609600}, {203700, 609600},
+    {203000, 611200}, {208900, 613000}, {215600, 613600}, {217600, 613100},
+    {215600, 611900}, {209000, 609600}, {203700, 609600},
 };
 
 typedef struct demo_poly {
     const char *name;
-    int cls;            /* DW_* burnt into the water raster */
-    const demo_xy *v;   /* vertices (open ring) */
+    int cls;          /* DW_* burnt into the water raster */
+    const demo_xy *v; /* vertices (open ring) */
     int n;
 } demo_poly;
 
@@ -212,23 +212,23 @@ typedef struct demo_zpt {
 } demo_zpt;
 
 static const demo_zpt demo_zpts[] = {
-    {"Groningen", 233800, 582100, 1.0},   {"Haren", 236400, 576900, 3.0},
-    {"Hoogezand", 243100, 575700, 0.5},   {"Leek", 221500, 575300, 1.5},
-    {"Roden", 224200, 572700, 4.0},       {"Norg", 226800, 565000, 10.0},
-    {"Vries", 234900, 566600, 9.0},       {"Zuidlaren", 242400, 568700, 5.0},
-    {"Assen", 234000, 556800, 12.0},      {"Smilde", 226400, 552500, 11.0},
-    {"Gieten", 247300, 558400, 14.0},     {"Borger", 249500, 549600, 16.0},
-    {"Beilen", 233900, 542800, 14.0},     {"Westerbork", 237400, 541000, 15.0},
-    {"Dwingeloo", 222700, 537100, 11.0},  {"Diever", 217800, 541300, 12.0},
-    {"Havelte", 212600, 531800, 6.0},     {"Meppel", 209600, 523400, 1.0},
-    {"Ruinen", 220000, 530700, 7.0},      {"Zuidwolde", 225500, 520800, 6.0},
-    {"Hoogeveen", 228500, 526700, 10.0},  {"Zweeloo", 245600, 534500, 16.0},
-    {"Coevorden", 246700, 520100, 11.0},  {"Schoonebeek", 256000, 520200, 13.0},
-    {"Emmen", 257700, 533500, 20.0},      {"Odoorn", 253500, 541300, 18.0},
-    {"Appelscha", 219700, 552400, 10.0},  {"Oosterwolde", 215600, 556300, 5.0},
-    {"Gorredijk", 200500, 557800, 2.0},   {"Beetsterzwaag", 201400, 563900, 4.0},
-    {"Drachten", 202700, 569100, 1.0},    {"Heerenveen", 191000, 552700, 1.0},
-    {"Wolvega", 195700, 543700, 1.0},     {"Marum", 213700, 573400, 1.0},
+    {"Groningen", 233800, 582100, 1.0},  {"Haren", 236400, 576900, 3.0},
+    {"Hoogezand", 243100, 575700, 0.5},  {"Leek", 221500, 575300, 1.5},
+    {"Roden", 224200, 572700, 4.0},      {"Norg", 226800, 565000, 10.0},
+    {"Vries", 234900, 566600, 9.0},      {"Zuidlaren", 242400, 568700, 5.0},
+    {"Assen", 234000, 556800, 12.0},     {"Smilde", 226400, 552500, 11.0},
+    {"Gieten", 247300, 558400, 14.0},    {"Borger", 249500, 549600, 16.0},
+    {"Beilen", 233900, 542800, 14.0},    {"Westerbork", 237400, 541000, 15.0},
+    {"Dwingeloo", 222700, 537100, 11.0}, {"Diever", 217800, 541300, 12.0},
+    {"Havelte", 212600, 531800, 6.0},    {"Meppel", 209600, 523400, 1.0},
+    {"Ruinen", 220000, 530700, 7.0},     {"Zuidwolde", 225500, 520800, 6.0},
+    {"Hoogeveen", 228500, 526700, 10.0}, {"Zweeloo", 245600, 534500, 16.0},
+    {"Coevorden", 246700, 520100, 11.0}, {"Schoonebeek", 256000, 520200, 13.0},
+    {"Emmen", 257700, 533500, 20.0},     {"Odoorn", 253500, 541300, 18.0},
+    {"Appelscha", 219700, 552400, 10.0}, {"Oosterwolde", 215600, 556300, 5.0},
+    {"Gorredijk", 200500, 557800, 2.0},  {"Beetsterzwaag", 201400, 563900, 4.0},
+    {"Drachten", 202700, 569100, 1.0},   {"Heerenveen", 191000, 552700, 1.0},
+    {"Wolvega", 195700, 543700, 1.0},    {"Marum", 213700, 573400, 1.0},
 };
 
 /* The Hondsrug ridge: Haren - Zuidlaren - Gieten - Borger - Odoorn - Emmen. */
@@ -236,9 +236,9 @@ static const demo_xy demo_hondsrug[] = {
     {236400, 576900}, {242400, 568700}, {247300, 558400},
     {249500, 549600}, {253500, 541300}, {257700, 533500},
 };
-#define DEMO_RIDGE_N 2.0     /* ridge height at Haren (m) [E] */
-#define DEMO_RIDGE_S 6.0     /* ridge height at Emmen (m) [E] */
-#define DEMO_RIDGE_W 1500.0  /* ridge half-width scale (m) [E] */
+#define DEMO_RIDGE_N 2.0    /* ridge height at Haren (m) [E] */
+#define DEMO_RIDGE_S 6.0    /* ridge height at Emmen (m) [E] */
+#define DEMO_RIDGE_W 1500.0 /* ridge half-width scale (m) [E] */
 
 /* The Veenkoloniën axis: Hoogezand - Veendam - Stadskanaal - Nieuw-Buinen -
  * Ter Apel - Emmer-Compascuum; sand cells within 5 km are Veenkoloniën. */
@@ -300,45 +300,43 @@ static const demo_disc demo_bulbs = {"Hoogeveen bulbs", 224000, 528000, 2500};
 
 /* Nature areas [E: radii from the areas of the parks, rounded]. */
 static const demo_disc demo_nature[] = {
-    {"Drents-Friese Wold", 216000, 547000, 4500},
-    {"Dwingelderveld", 226000, 537500, 3000},
-    {"Fochteloërveen", 221700, 557500, 2000},
-    {"Alde Feanen", 191300, 571500, 1800},
+    {"Drents-Friese Wold", 216000, 547000, 4500}, {"Dwingelderveld", 226000, 537500, 3000},
+    {"Fochteloërveen", 221700, 557500, 2000},     {"Alde Feanen", 191300, 571500, 1800},
     {"Bargerveen", 266100, 522700, 2500},
 };
 #define DEMO_LAUWERS_NATURE_M 1500.0 /* nature around the Lauwersmeer (m) [E] */
 
 /* Lakes: centre, radius (m) from the lake area [E]. */
 static const demo_disc demo_lakes[] = {
-    {"Sneekermeer", 179300, 561500, 1400},  {"Tjeukemeer", 183600, 544800, 2500},
-    {"Fluessen", 166000, 552500, 1300},     {"Slotermeer", 171500, 547500, 1800},
-    {"Heegermeer", 168500, 555000, 1000},   {"De Leijen", 198000, 571700, 1000},
-    {"Bergumermeer", 197300, 577800, 1100}, {"Zuidlaardermeer", 242200, 572800, 1500},
+    {"Sneekermeer", 179300, 561500, 1400},     {"Tjeukemeer", 183600, 544800, 2500},
+    {"Fluessen", 166000, 552500, 1300},        {"Slotermeer", 171500, 547500, 1800},
+    {"Heegermeer", 168500, 555000, 1000},      {"De Leijen", 198000, 571700, 1000},
+    {"Bergumermeer", 197300, 577800, 1100},    {"Zuidlaardermeer", 242200, 572800, 1500},
     {"Paterswoldsemeer", 234000, 577700, 800}, {"Leekstermeer", 225500, 574500, 700},
 };
 
 /* Towns: centre and inhabitants [E: CBS woonplaats figures, rounded]. */
 typedef struct demo_town {
     const char *name;
-    double x, y;  /* RD New (m) */
-    double pop;   /* inhabitants (-) */
+    double x, y; /* RD New (m) */
+    double pop;  /* inhabitants (-) */
 } demo_town;
 
 static const demo_town demo_towns[] = {
-    {"Groningen", 233800, 582100, 205000}, {"Leeuwarden", 182600, 579500, 98000},
-    {"Assen", 234000, 556800, 68000},      {"Emmen", 257700, 533500, 57000},
-    {"Drachten", 202700, 569100, 45000},   {"Hoogeveen", 228500, 526700, 39000},
-    {"Sneek", 173200, 560700, 34000},      {"Meppel", 209600, 523400, 34000},
-    {"Heerenveen", 191000, 552700, 30000}, {"Veendam", 254800, 569800, 22000},
-    {"Delfzijl", 257100, 594900, 22000},   {"Hoogezand", 243100, 575700, 21000},
+    {"Groningen", 233800, 582100, 205000},  {"Leeuwarden", 182600, 579500, 98000},
+    {"Assen", 234000, 556800, 68000},       {"Emmen", 257700, 533500, 57000},
+    {"Drachten", 202700, 569100, 45000},    {"Hoogeveen", 228500, 526700, 39000},
+    {"Sneek", 173200, 560700, 34000},       {"Meppel", 209600, 523400, 34000},
+    {"Heerenveen", 191000, 552700, 30000},  {"Veendam", 254800, 569800, 22000},
+    {"Delfzijl", 257100, 594900, 22000},    {"Hoogezand", 243100, 575700, 21000},
     {"Stadskanaal", 260400, 557100, 19000}, {"Haren", 236400, 576900, 19000},
-    {"Winschoten", 265700, 574200, 18000}, {"Harlingen", 157300, 576400, 16000},
-    {"Coevorden", 246700, 520100, 15000},  {"Roden", 224200, 572700, 15000},
-    {"Joure", 182300, 554200, 13500},      {"Dokkum", 195800, 593500, 13000},
-    {"Franeker", 165900, 578000, 13000},   {"Wolvega", 195700, 543700, 12500},
-    {"Appingedam", 253100, 593600, 11500}, {"Leek", 221500, 575300, 11000},
-    {"Zuidlaren", 242400, 568700, 10500},  {"Lemmer", 177100, 539600, 10000},
-    {"Bolsward", 164400, 563500, 10000},   {"Burgum", 195300, 578300, 10000},
+    {"Winschoten", 265700, 574200, 18000},  {"Harlingen", 157300, 576400, 16000},
+    {"Coevorden", 246700, 520100, 15000},   {"Roden", 224200, 572700, 15000},
+    {"Joure", 182300, 554200, 13500},       {"Dokkum", 195800, 593500, 13000},
+    {"Franeker", 165900, 578000, 13000},    {"Wolvega", 195700, 543700, 12500},
+    {"Appingedam", 253100, 593600, 11500},  {"Leek", 221500, 575300, 11000},
+    {"Zuidlaren", 242400, 568700, 10500},   {"Lemmer", 177100, 539600, 10000},
+    {"Bolsward", 164400, 563500, 10000},    {"Burgum", 195300, 578300, 10000},
     {"Oosterwolde", 215600, 556300, 10000}, {"Beilen", 233900, 542800, 9500},
 };
 
@@ -460,7 +458,7 @@ static void edt_1d(const double *f, zt_idx n, double *d, zt_idx *v, double *z)
 
 /* Scratch of the distance transform, allocated once per build. */
 typedef struct edt_work {
-    double *grid;  /* ncell squared distances (cells^2) */
+    double *grid;      /* ncell squared distances (cells^2) */
     double *f, *d, *z; /* max(nx, ny) (+1 for z) */
     zt_idx *v;
 } edt_work;
@@ -586,8 +584,9 @@ static zt_status read_provinces(const char *path, demo_provs *p, zt_err *err)
         const char *opts[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", NULL};
         rd = OSRNewSpatialReference(NULL);
         if (!rd || OSRImportFromEPSG(rd, 28992) != OGRERR_NONE) {
-            st = zt_fail(err, ZT_EGDAL, "%s: cannot set up RD New (EPSG:28992) for a comparison: %s",
-                         path, gdal_msg());
+            st =
+                zt_fail(err, ZT_EGDAL, "%s: cannot set up RD New (EPSG:28992) for a comparison: %s",
+                        path, gdal_msg());
             goto done;
         }
         if (!OSRIsSameEx(srs, rd, opts)) {
@@ -779,16 +778,16 @@ done:
 /* ---- the working arrays of one build ---------------------------------------- */
 
 typedef struct demo_work {
-    zt_grid g;        /* provisional grid: the envelope of the provinces */
-    zt_idx n;         /* its number of cells */
-    uint8_t *prov;    /* province code */
-    uint8_t *water;   /* DW_* */
-    uint8_t *mask;    /* enum zt_mask */
-    uint8_t *tmp;     /* a binary scratch raster */
+    zt_grid g;      /* provisional grid: the envelope of the provinces */
+    zt_idx n;       /* its number of cells */
+    uint8_t *prov;  /* province code */
+    uint8_t *water; /* DW_* */
+    uint8_t *mask;  /* enum zt_mask */
+    uint8_t *tmp;   /* a binary scratch raster */
     uint8_t *soil, *landuse, *spr;
-    float *z, *gw;    /* surface (m NAP), initial depth (m) */
+    float *z, *gw;                            /* surface (m NAP), initial depth (m) */
     float *dsea, *dijs, *dlw, *dland, *dpeat; /* distances (m) */
-    int32_t *lab;     /* district label (0-based), -1 none */
+    int32_t *lab;                             /* district label (0-based), -1 none */
     edt_work ew;
 } demo_work;
 
@@ -957,9 +956,8 @@ static double sand_level(double x, double y)
         swz += wgt * demo_zpts[i].z;
     }
     d = dist_polyline(demo_hondsrug, DEMO_N(demo_hondsrug), x, y, &t);
-    return swz / sw +
-           (DEMO_RIDGE_N + (DEMO_RIDGE_S - DEMO_RIDGE_N) * t) *
-               exp(-(d / DEMO_RIDGE_W) * (d / DEMO_RIDGE_W));
+    return swz / sw + (DEMO_RIDGE_N + (DEMO_RIDGE_S - DEMO_RIDGE_N) * t) *
+                          exp(-(d / DEMO_RIDGE_W) * (d / DEMO_RIDGE_W));
 }
 
 /* 1 when the cell is in the northern 60 % of its island's column. */
@@ -1071,9 +1069,9 @@ static void assign_levels_landuse(demo_work *w)
                        dist_polyline(demo_veenkol, DEMO_N(demo_veenkol), x, y, NULL) < DEMO_VK_M) {
                 lu = ZT_LU_ARABLE;
             } else if (w->prov[k] != ZT_PROV_FRYSLAN) {
-                lu = h < 40 ? ((w->prov[k] == ZT_PROV_DRENTHE && h < 4) ? ZT_LU_CAPITAL
-                                                                         : ZT_LU_ARABLE)
-                            : ZT_LU_GRASS;
+                lu = h < 40
+                         ? ((w->prov[k] == ZT_PROV_DRENTHE && h < 4) ? ZT_LU_CAPITAL : ZT_LU_ARABLE)
+                         : ZT_LU_GRASS;
             } else {
                 lu = ZT_LU_GRASS;
             }
@@ -1097,7 +1095,7 @@ static void assign_levels_landuse(demo_work *w)
 /* ---- districts -------------------------------------------------------------- */
 
 typedef struct demo_seed {
-    zt_idx k;    /* cell of the seed */
+    zt_idx k;     /* cell of the seed */
     int32_t comp; /* land component */
 } demo_seed;
 
@@ -1180,8 +1178,9 @@ static zt_status make_districts(demo_work *w, zt_err *err)
     }
     nc = label_components(w, comp, queue);
     seed_of_comp = zt_malloc((size_t)(nc > 0 ? nc : 1) * sizeof *seed_of_comp);
-    capseed = (zt_idx)((w->g.nx * w->g.dx / DEMO_SEED_M + 2) * (w->g.ny * w->g.dx / DEMO_SEED_M + 2)) +
-              nc;
+    capseed =
+        (zt_idx)((w->g.nx * w->g.dx / DEMO_SEED_M + 2) * (w->g.ny * w->g.dx / DEMO_SEED_M + 2)) +
+        nc;
     seeds = zt_malloc((size_t)capseed * sizeof *seeds);
     if (!seed_of_comp || !seeds) {
         st = zt_fail(err, ZT_ENOMEM, "out of memory for the district seeds");

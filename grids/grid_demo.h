@@ -17,10 +17,17 @@
 
 /*
  * Build the demo domain from the province polygons in `boundaries` (a vector
- * file GDAL can open whose features have the attribute `code` "PV20",
- * "PV21", "PV22" or `naam`; the Noord-Nederland GeoJSON of data/boundaries/)
- * at cell size dx (m). *out is returned to the caller (grid_domain_destroy).
- * ZT_EINPUT naming the file when it cannot be read or lacks the provinces.
+ * file GDAL can open, in RD New or without a coordinate system, whose
+ * features name the province by the attribute `code` ("20" or "PV20"),
+ * `identificatie` ("PV20") or `naam` ("Groningen", "Fryslân", "Drenthe");
+ * the Noord-Nederland GeoJSON of data/boundaries/) at cell size dx (m,
+ * 25 to 5000; GRID_DEMO_DX for the demo). The grid is the bounding box of the
+ * active and fixed-head cells with x0, y0 on multiples of dx. The rules are
+ * in grid_demo.c and docs/demo-domain.md; the result is deterministic.
+ * *out is returned to the caller (grid_domain_destroy); *out is NULL on
+ * failure. Statuses: ZT_EINPUT naming the file when it cannot be opened as a
+ * vector file, is not in RD New, or lacks one of the three provinces, or
+ * when dx is out of range; ZT_ENOMEM; ZT_EGDAL when GDAL itself fails.
  */
 zt_status grid_demo_build(const char *boundaries, double dx, grid_domain **out, zt_err *err);
 

@@ -239,12 +239,15 @@ zt_status io_params_load(const char *path, io_params **out, zt_err *err)
         (st = io_ini_check_unused(ini, err)) != ZT_OK) {
         goto done;
     }
-    /* class 0 ("none") stays all zero: such cells are not simulated */
+    /* land use 0 ("none") stays all zero: such cells are not simulated.
+       Open water has no soil (grid_domain_validate allows soil 0 there) and
+       its parameters do not depend on the soil, so soil 0 gets them too. */
     for (i = 1; i < ZT_NLANDUSE; i++) {
         for (j = 1; j < ZT_NSOIL; j++) {
             combine(&lu[i], &so[j], &spr, &p->rz[i][j]);
         }
     }
+    p->rz[ZT_LU_WATER][ZT_SOIL_NONE] = p->rz[ZT_LU_WATER][ZT_SOIL_SAND];
     *out = p;
     p = NULL;
 

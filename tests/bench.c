@@ -96,7 +96,7 @@ static int make_synthetic(const char *dir, zt_idx n, const char *demo_forcing)
     zt_grid g = {n, n, 100000.0, 400000.0, 250.0};
     grid_domain *d = NULL;
     zt_err err;
-    char path[1024], cmd[2048];
+    char path[1024], cmd[5200];
     zt_idx j, i;
 
     zt_err_clear(&err);

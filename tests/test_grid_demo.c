@@ -33,7 +33,7 @@
 
 #define BOUNDARIES "data/boundaries/provinciegebied_noord_nederland_rd_new.geojson"
 
-static grid_domain *demo;        /* built once by the fixture */
+static grid_domain *demo; /* built once by the fixture */
 static zt_status demo_status;
 static zt_err demo_err;
 
@@ -326,8 +326,7 @@ START_TEST(test_soil_and_sprinkling_rules)
         }
         if (lu == ZT_LU_ARABLE || lu == ZT_LU_CAPITAL) {
             want = s == ZT_SOIL_SAND ? ZT_SPR_GROUND : ZT_SPR_SURFACE;
-        } else if (lu == ZT_LU_GRASS && s == ZT_SOIL_SAND &&
-                   demo->province[k] == ZT_PROV_DRENTHE) {
+        } else if (lu == ZT_LU_GRASS && s == ZT_SOIL_SAND && demo->province[k] == ZT_PROV_DRENTHE) {
             want = ZT_SPR_GROUND;
         }
         ck_assert_int_eq(demo->sprinkling[k], want);
@@ -415,10 +414,9 @@ START_TEST(test_wrong_crs)
     grid_domain *d = NULL;
     zt_err err;
     /* GeoJSON without "crs" is WGS84 (RFC 7946) */
-    const char *text =
-        "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
-        "\"properties\":{\"code\":\"PV20\"},\"geometry\":{\"type\":\"Polygon\","
-        "\"coordinates\":[[[6.5,53.2],[6.6,53.2],[6.6,53.3],[6.5,53.2]]]}}]}\n";
+    const char *text = "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+                       "\"properties\":{\"code\":\"PV20\"},\"geometry\":{\"type\":\"Polygon\","
+                       "\"coordinates\":[[[6.5,53.2],[6.6,53.2],[6.6,53.3],[6.5,53.2]]]}}]}\n";
 
     tu_tmpdir("grid_demo_crs", dir, sizeof dir);
     snprintf(path, sizeof path, "%s/wgs84.geojson", dir);
@@ -453,8 +451,7 @@ START_TEST(test_missing_province)
     zt_err_clear(&err);
     ck_assert_int_eq(grid_demo_build(path, 250.0, &d, &err), ZT_EINPUT);
     ck_assert_ptr_null(d);
-    ck_assert_msg(strstr(err.msg, "PV21") != NULL && strstr(err.msg, path) != NULL, "%s",
-                  err.msg);
+    ck_assert_msg(strstr(err.msg, "PV21") != NULL && strstr(err.msg, path) != NULL, "%s", err.msg);
 }
 END_TEST
 
