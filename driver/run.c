@@ -162,6 +162,7 @@ typedef struct run_ctx {
     double *spr_left;          /* sprinkling turn left (m) */
     float *p, *et0;            /* forcing of the day (mm/d) */
     float **fields;            /* [nsel] output fields of the day */
+    uint8_t *outmask;          /* 1 for active cells: the others are written as fill */
     int *sel;                  /* [nsel] catalogue index of each selected variable */
     int nsel;
 
@@ -195,6 +196,7 @@ static void ctx_free(run_ctx *c)
     }
     zt_free(c->fields);
     zt_free(c->sel);
+    zt_free(c->outmask);
     zt_free(c->dsum);
     io_forcing_destroy(&c->forc);
     io_params_destroy(&c->par);
@@ -373,6 +375,13 @@ static zt_status init_fields(run_ctx *c, zt_err *err)
         for (zt_idx k = 0; k < c->ncell; k++) {
             c->fields[i][k] = 0.0f;
         }
+    }
+    c->outmask = zt_malloc((size_t)c->ncell);
+    if (!c->outmask) {
+        return zt_fail(err, ZT_ENOMEM, "out of memory for the output mask");
+    }
+    for (zt_idx k = 0; k < c->ncell; k++) {
+        c->outmask[k] = c->dom->mask[k] == ZT_MASK_ACTIVE;
     }
     c->dsum = zt_calloc((size_t)c->nd * (D_COUNT + B_COUNT), sizeof *c->dsum);
     if (!c->dsum) {
@@ -626,7 +635,7 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         go.title = c.sc->name;
         go.history = "zoet run";
         if (c.nsel > 0) {
-            st = io_gridout_create(path_grid, &c.dom->g, c.dom->mask, gvars, c.nsel, &go, &gout,
+            st = io_gridout_create(path_grid, &c.dom->g, c.outmask, gvars, c.nsel, &go, &gout,
                                    err);
             if (st != ZT_OK) {
                 goto done;

@@ -76,8 +76,12 @@
  * sand in Fryslân -> grass. Capital-intensive crops: 25 % of the arable 1-km
  * blocks of Het Bildt, 10 % of the arable blocks on Drents sand, and all farm
  * land in a flower-bulb disc west of Hoogeveen.
- * Sprinkling source: arable or capital on sand -> groundwater; on clay or
- * peat -> surface water; grass on sand in Drenthe -> groundwater; else none.
+ * Sprinkling source: every capital-intensive cell, and grass and arable
+ * cells in 26 % of the 1-km blocks (the hash of the block shifted 333 km
+ * east, h mod 100 < 26: the national share of farm land that can be
+ * sprinkled, CBS 2010, FACTS.md §4); sand -> groundwater, clay or peat ->
+ * surface water (Friesland sprinkles mostly from surface water, Drenthe's
+ * sand from wells, FACTS.md §4); nature, urban and water -> none.
  * Hash: h = 73856093 bx XOR 19349663 by (uint32) with the 1-km block indices
  * bx = floor(x / 1000), by = floor(y / 1000) of the cell centre, then
  * h ^= h >> 13; h *= 0x5bd1e995; h ^= h >> 15; the class uses h mod 100.
@@ -409,6 +413,22 @@ static unsigned block_hash(double x, double y)
     h *= 0x5bd1e995u;
     h ^= h >> 15;
     return h % 100u;
+}
+
+/* Whether a cell of land use lu at (x, y) can be sprinkled (see the file's
+ * opening comment): capital-intensive crops always; grass and arable in
+ * DEMO_SPRINKLED_PCT % of the 1-km blocks. */
+#define DEMO_SPRINKLED_PCT 26u /* % of farm land that can be sprinkled: CBS 2010 [S] */
+#define DEMO_SPRINKLE_SHIFT 333000.0 /* m: decorrelates from the land-use hash */
+int grid_demo_sprinkled(uint8_t lu, double x, double y)
+{
+    if (lu == ZT_LU_CAPITAL) {
+        return 1;
+    }
+    if (lu == ZT_LU_GRASS || lu == ZT_LU_ARABLE) {
+        return block_hash(x + DEMO_SPRINKLE_SHIFT, y) < DEMO_SPRINKLED_PCT;
+    }
+    return 0;
 }
 
 /* ---- exact Euclidean distance transform (Felzenszwalb-Huttenlocher) ---------- */
@@ -1080,10 +1100,8 @@ static void assign_levels_landuse(demo_work *w)
             }
         }
         /* sprinkling source */
-        if (lu == ZT_LU_ARABLE || lu == ZT_LU_CAPITAL) {
+        if (grid_demo_sprinkled(lu, x, y)) {
             spr = s == ZT_SOIL_SAND ? ZT_SPR_GROUND : ZT_SPR_SURFACE;
-        } else if (lu == ZT_LU_GRASS && s == ZT_SOIL_SAND && w->prov[k] == ZT_PROV_DRENTHE) {
-            spr = ZT_SPR_GROUND;
         }
         w->z[k] = (float)z;
         w->gw[k] = (float)gw;

@@ -31,4 +31,12 @@
  */
 zt_status grid_demo_build(const char *boundaries, double dx, grid_domain **out, zt_err *err);
 
+/*
+ * The demo's sprinkling rule, exposed for its test: 1 when a cell of land use
+ * lu (enum zt_landuse) with its centre at (x, y) (m, RD New) can be
+ * sprinkled: capital-intensive crops always, grass and arable in 26 % of the
+ * 1-km blocks (CBS 2010, FACTS.md §4). The source then follows the soil.
+ */
+int grid_demo_sprinkled(uint8_t lu, double x, double y);
+
 #endif /* GRID_DEMO_H */

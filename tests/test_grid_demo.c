@@ -313,7 +313,7 @@ END_TEST
 /* Peat share and the sprinkling-source table on every cell. */
 START_TEST(test_soil_and_sprinkling_rules)
 {
-    zt_idx k, n;
+    zt_idx k, n, n_spr = 0, n_farm = 0;
     double peat_fr = 0.0, a;
 
     need_demo();
@@ -324,10 +324,15 @@ START_TEST(test_soil_and_sprinkling_rules)
         if (demo->mask[k] != ZT_MASK_ACTIVE) {
             continue;
         }
-        if (lu == ZT_LU_ARABLE || lu == ZT_LU_CAPITAL) {
+        if (grid_demo_sprinkled(lu, demo->g.x0 + ((double)(k % demo->g.nx) + 0.5) * demo->g.dx,
+                           demo->g.y0 + ((double)(k / demo->g.nx) + 0.5) * demo->g.dx)) {
             want = s == ZT_SOIL_SAND ? ZT_SPR_GROUND : ZT_SPR_SURFACE;
-        } else if (lu == ZT_LU_GRASS && s == ZT_SOIL_SAND && demo->province[k] == ZT_PROV_DRENTHE) {
-            want = ZT_SPR_GROUND;
+        }
+        if (want != ZT_SPR_NONE) {
+            n_spr++;
+        }
+        if (lu == ZT_LU_GRASS || lu == ZT_LU_ARABLE || lu == ZT_LU_CAPITAL) {
+            n_farm++;
         }
         ck_assert_int_eq(demo->sprinkling[k], want);
         if (lu != ZT_LU_WATER) {
@@ -349,6 +354,11 @@ START_TEST(test_soil_and_sprinkling_rules)
     /* FACTS.md §3: Frisian peat meadows at least 730 km2, about 1/4 of Fryslân */
     printf("grid_demo: peat in Fryslân %.0f km2\n", peat_fr);
     ck_assert(peat_fr >= 600.0 && peat_fr <= 1100.0);
+    /* about a quarter of the farm land can be sprinkled (26 % of the grass
+       and arable blocks, plus every capital-intensive cell) */
+    printf("grid_demo: %.1f %% of farm land can be sprinkled\n",
+           100.0 * (double)n_spr / (double)n_farm);
+    ck_assert((double)n_spr > 0.20 * (double)n_farm && (double)n_spr < 0.35 * (double)n_farm);
 }
 END_TEST
 
