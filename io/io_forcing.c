@@ -801,19 +801,8 @@ zt_status io_forcing_write_grid(const char *path, const zt_grid *g, zt_day first
             NCOK(nc_put_vara_float(ncid, vv[q], start, count, buf), names[q]);
         }
     }
-    {
-        int r = nc_close(ncid);
-        ncid = -1;
-        NCOK(r, "closing");
-    }
-    st = io_part_commit(path, err);
 done:
-    if (ncid >= 0) {
-        nc_close(ncid);
-    }
-    if (st != ZT_OK) {
-        io_part_discard(path);
-    }
+    st = io_nc_close_part(ncid, path, st, err);
     zt_free(buf);
     return st;
 }

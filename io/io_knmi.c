@@ -994,20 +994,8 @@ static zt_status write_station_file(const char *out_path, const knmi_series *s, 
     NCOK(nc_put_var_float(ncid, vp, p), "writing P");
     NCOK(nc_put_var_float(ncid, ve, e), "writing ET0");
     (void)vcrs;
-    {
-        int r = nc_close(ncid);
-        ncid = -1;
-        NCOK(r, "closing");
-    }
-    st = io_part_commit(out_path, err);
-
 done:
-    if (ncid >= 0) {
-        nc_close(ncid);
-    }
-    if (st != ZT_OK) {
-        io_part_discard(out_path);
-    }
+    st = io_nc_close_part(ncid, out_path, st, err);
     zt_free(srcs);
     zt_free(buf);
     zt_free(ids);

@@ -277,6 +277,23 @@ static zt_status def_coord(int ncid, const char *axis, int dim, int dimnv, const
                        err);
 }
 
+zt_status io_nc_close_part(int ncid, const char *final, zt_status st, zt_err *err)
+{
+    if (ncid >= 0) {
+        int r = nc_close(ncid);
+        if (st == ZT_OK) {
+            st = io_nc_check(r, ZT_EIO, final, "closing", err);
+        }
+    }
+    if (st == ZT_OK) {
+        st = io_part_commit(final, err);
+    }
+    if (st != ZT_OK) {
+        io_part_discard(final);
+    }
+    return st;
+}
+
 zt_status io_nc_def_grid(int ncid, const zt_grid *g, const char *path, int *dimy, int *dimx,
                          zt_err *err)
 {
@@ -1367,17 +1384,6 @@ zt_status io_domain_write(const char *path, const grid_domain *d, const char *ti
             goto done;
         }
     }
-    st = io_nc_check(nc_close(ncid), ZT_EIO, path, "closing", err);
-    ncid = -1;
-    if (st == ZT_OK) {
-        st = io_part_commit(path, err);
-    }
 done:
-    if (ncid >= 0) {
-        nc_close(ncid);
-    }
-    if (st != ZT_OK) {
-        io_part_discard(path);
-    }
-    return st;
+    return io_nc_close_part(ncid, path, st, err);
 }

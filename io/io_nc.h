@@ -29,6 +29,14 @@ extern const char io_rdnew_wkt[];
 zt_status io_nc_check(int ncret, zt_status st, const char *file, const char *what, zt_err *err);
 
 /*
+ * Finish a file written as "<final>.part": close ncid (when >= 0); when st
+ * is ZT_OK and the close succeeds, rename it to final, otherwise remove the
+ * .part file. Returns st, or the status of the close or rename (ZT_EIO
+ * naming the file). Call it on the one exit path of a writer.
+ */
+zt_status io_nc_close_part(int ncid, const char *final, zt_status st, zt_err *err);
+
+/*
  * In a file in define mode: define dimensions y, x, nv (if absent) and the
  * variables x, y, x_bnds, y_bnds, crs with their CF attributes; *dimy and
  * *dimx get the dimension ids. Values are written by io_nc_put_grid after
