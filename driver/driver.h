@@ -30,7 +30,8 @@ typedef struct drv_run_stats {
     double seconds;      /* wall time of the time loop (s) */
     double seconds_rz;   /* wall time of the root-zone step (s) */
     double seconds_out;  /* time spent writing output (s, any thread) */
-    double seconds_wait; /* time the loop waited for output (s) */
+    double seconds_wait; /* time the loop waited for output, closing included (s) */
+    double seconds_close; /* time spent closing the output files (s) */
 } drv_run_stats;
 
 /*

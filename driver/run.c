@@ -161,7 +161,6 @@ typedef struct run_ctx {
     double *s;                 /* root-zone storage (m, unpaved part) */
     double *spr_left;          /* sprinkling turn left (m) */
     float *p, *et0;            /* forcing of the day (mm/d) */
-    float **fields;            /* [nsel] output fields of the day */
     uint8_t *outmask;          /* 1 for active cells: the others are written as fill */
     int *sel;                  /* [nsel] catalogue index of each selected variable */
     int nsel;
@@ -189,12 +188,6 @@ static void ctx_free(run_ctx *c)
     zt_free(c->spr_left);
     zt_free(c->p);
     zt_free(c->et0);
-    if (c->fields) {
-        for (i = 0; i < c->nsel; i++) {
-            zt_free(c->fields[i]);
-        }
-    }
-    zt_free(c->fields);
     zt_free(c->sel);
     zt_free(c->outmask);
     zt_free(c->dsum);
@@ -352,8 +345,7 @@ static zt_status init_fields(run_ctx *c, zt_err *err)
     int i, v;
     c->nsel = c->sc->nout_vars;
     c->sel = zt_calloc((size_t)c->nsel, sizeof *c->sel);
-    c->fields = zt_calloc((size_t)c->nsel, sizeof *c->fields);
-    if (!c->sel || !c->fields) {
+    if (!c->sel) {
         return zt_fail(err, ZT_ENOMEM, "out of memory for output fields");
     }
     for (i = 0; i < c->nsel; i++) {
@@ -366,14 +358,6 @@ static zt_status init_fields(run_ctx *c, zt_err *err)
         if (c->sel[i] < 0) {
             return zt_fail(err, ZT_EINTERNAL, "output variable %s not in the catalogue",
                            c->sc->out_vars[i]);
-        }
-        c->fields[i] = zt_malloc((size_t)c->ncell * sizeof *c->fields[i]);
-        if (!c->fields[i]) {
-            return zt_fail(err, ZT_ENOMEM, "out of memory for output field %s",
-                           c->sc->out_vars[i]);
-        }
-        for (zt_idx k = 0; k < c->ncell; k++) {
-            c->fields[i][k] = 0.0f;
         }
     }
     c->outmask = zt_malloc((size_t)c->ncell);
@@ -392,20 +376,22 @@ static zt_status init_fields(run_ctx *c, zt_err *err)
 
 /*
  * One day of the root zone over all active cells, district by district.
- * Fills the selected output fields and, per district, the sums of the
- * district series (D_*) and of the balance terms (B_*, in m over cells).
+ * Adds the selected output variables (mm) to the period accumulators acc[v]
+ * of the gridded output (sets them when `first`; acc NULL: no gridded
+ * output) and fills, per district, the sums of the district series (D_*) and
+ * of the balance terms (B_*, in m over cells).
  */
-static void rootzone_day(run_ctx *c, int month)
+static void rootzone_day(run_ctx *c, int month, double *const *acc, int first)
 {
     const int nd = c->nd;
-    const int nsel = c->nsel;
+    const int nsel = acc ? c->nsel : 0;
     const double pf = c->sc->precip_factor[month - 1];
     const double ef = c->sc->et0_factor[month - 1];
     const float *gwdepth = c->dom->gwdepth;
     int di;
 
 #pragma omp parallel for schedule(static) default(none)                                        \
-    shared(c, gwdepth) firstprivate(nd, nsel, pf, ef, month)
+    shared(c, gwdepth, acc) firstprivate(nd, nsel, pf, ef, month, first)
     for (di = 0; di < nd; di++) {
         /* local sums (not through c->dsum, which the compiler would have to
            assume aliases the output fields), written back at the end */
@@ -451,8 +437,14 @@ static void rootzone_day(run_ctx *c, int month)
                 val[V_SPRDEM] = demand;
                 val[V_S] = p->open_water ? 0.0 : s.s;
                 val[V_DEFICIT] = p->open_water ? 0.0 : p->smax - s.s;
-                for (v = 0; v < nsel; v++) {
-                    c->fields[v][k] = (float)(1e3 * val[c->sel[v]]);
+                if (first) {
+                    for (v = 0; v < nsel; v++) {
+                        acc[v][k] = 1e3 * val[c->sel[v]];
+                    }
+                } else {
+                    for (v = 0; v < nsel; v++) {
+                        acc[v][k] += 1e3 * val[c->sel[v]];
+                    }
                 }
             }
 
@@ -671,7 +663,8 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
     t0 = now_seconds();
     for (day = c.sc->start; day <= c.sc->end; day++) {
         double b[B_COUNT], in, out, dstor, errm3, gross, rel;
-        int year, month, dd, di;
+        double *const *acc = NULL;
+        int year, month, dd, di, first = 0;
         char date[16];
 
         zt_day_to_ymd(day, &year, &month, &dd);
@@ -685,7 +678,13 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
             goto done;
         }
         t1 = now_seconds();
-        rootzone_day(&c, month);
+        if (gout) {
+            st = io_gridout_begin_day(gout, day, &acc, &first, err);
+            if (st != ZT_OK) {
+                goto done;
+            }
+        }
+        rootzone_day(&c, month, gout ? acc : NULL, first);
         t_rz += now_seconds() - t1;
 
         /* sums over districts, in id order */
@@ -743,7 +742,7 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         }
         t1 = now_seconds();
         if (gout) {
-            st = io_gridout_add_day(gout, day, (const float *const *)c.fields, err);
+            st = io_gridout_end_day(gout, day, err);
             if (st != ZT_OK) {
                 goto done;
             }
@@ -768,11 +767,16 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
     if (stats) {
         stats->seconds_out = gout ? io_gridout_seconds(gout) : 0.0;
     }
-    st = io_gridout_close(&gout, 1, err);
+    /* the district series first: they are formatted while the writer thread
+       still writes the last period of the grids */
+    st = io_tsout_close(&tsout, 1, err);
     if (st == ZT_OK) {
-        st = io_tsout_close(&tsout, 1, err);
+        st = io_gridout_close(&gout, 1, err);
     }
     t_wait += now_seconds() - t1;
+    if (stats) {
+        stats->seconds_close = now_seconds() - t1;
+    }
     if (st == ZT_OK) {
         FILE *f = bal;
         bal = NULL;

@@ -284,6 +284,7 @@ struct io_gridout {
     zt_day p_first;    /* first day added to it */
     int p_n;           /* days added to it (0: none) */
     double *acc;       /* nvar * ncell sums (units of the daily value x d) */
+    double **accv;     /* nvar pointers into acc, one per variable */
     size_t nrec;       /* records emitted */
     char note[OUT_NOTE_MAX]; /* incomplete_periods text */
 
@@ -647,7 +648,13 @@ zt_status io_gridout_create(const char *path, const zt_grid *g, const uint8_t *m
     nval = (size_t)nvar * (size_t)w->ncell;
     w->varid = zt_calloc((size_t)nvar, sizeof *w->varid);
     w->acc = zt_calloc(nval, sizeof *w->acc);
-    if (!w->varid || !w->acc) {
+    w->accv = zt_calloc((size_t)nvar, sizeof *w->accv);
+    if (w->acc && w->accv) {
+        for (int v = 0; v < nvar; v++) {
+            w->accv[v] = w->acc + (size_t)v * (size_t)g->nx * (size_t)g->ny;
+        }
+    }
+    if (!w->varid || !w->acc || !w->accv) {
         st = zt_fail(err, ZT_ENOMEM, "%s: no memory for %d variables of %lld cells", path, nvar,
                      (long long)w->ncell);
         goto done;
@@ -724,12 +731,11 @@ done:
     return st;
 }
 
-zt_status io_gridout_add_day(io_gridout *w, zt_day day, const float *const *fields, zt_err *err)
+zt_status io_gridout_begin_day(io_gridout *w, zt_day day, double *const **acc, int *first,
+                               zt_err *err)
 {
     char a[11], b[11];
     zt_status st;
-    zt_idx k;
-    int v;
 
     if (w->failed) {
         st = writer_error(w, err);
@@ -752,26 +758,15 @@ zt_status io_gridout_add_day(io_gridout *w, zt_day day, const float *const *fiel
         period_of(w->o.agg, day, &w->nom_first, &w->nom_last);
         w->p_first = day;
     }
-    /* Accumulate every cell, masked or not: the mask is applied when a period
-       is written (masked cells become _FillValue there), so this loop has no
-       branch and vectorises; it is on the model's critical path. */
-    for (v = 0; v < w->nvar; v++) {
-        const float *f = fields[v];
-        double *acc = w->acc + (size_t)v * (size_t)w->ncell;
-        const zt_idx n = w->ncell;
-        /* element by element, so the result does not depend on the threads */
-        if (w->p_n == 0) {
-#pragma omp parallel for schedule(static) default(none) shared(acc, f) firstprivate(n)
-            for (k = 0; k < n; k++) {
-                acc[k] = (double)f[k];
-            }
-        } else {
-#pragma omp parallel for schedule(static) default(none) shared(acc, f) firstprivate(n)
-            for (k = 0; k < n; k++) {
-                acc[k] += (double)f[k];
-            }
-        }
-    }
+    *acc = w->accv;
+    *first = w->p_n == 0;
+    return ZT_OK;
+}
+
+zt_status io_gridout_end_day(io_gridout *w, zt_day day, zt_err *err)
+{
+    zt_status st = ZT_OK;
+
     w->p_n++;
     w->started = 1;
     w->next = day + 1;
@@ -782,6 +777,40 @@ zt_status io_gridout_add_day(io_gridout *w, zt_day day, const float *const *fiel
         }
     }
     return st;
+}
+
+zt_status io_gridout_add_day(io_gridout *w, zt_day day, const float *const *fields, zt_err *err)
+{
+    double *const *acc;
+    zt_status st;
+    zt_idx k;
+    int v, first;
+
+    st = io_gridout_begin_day(w, day, &acc, &first, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    /* Accumulate every cell, masked or not: the mask is applied when a period
+       is written (masked cells become _FillValue there), so this loop has no
+       branch and vectorises; element by element, so the result does not
+       depend on the threads. */
+    for (v = 0; v < w->nvar; v++) {
+        const float *f = fields[v];
+        double *a = acc[v];
+        const zt_idx n = w->ncell;
+        if (first) {
+#pragma omp parallel for schedule(static) default(none) shared(a, f) firstprivate(n)
+            for (k = 0; k < n; k++) {
+                a[k] = (double)f[k];
+            }
+        } else {
+#pragma omp parallel for schedule(static) default(none) shared(a, f) firstprivate(n)
+            for (k = 0; k < n; k++) {
+                a[k] += (double)f[k];
+            }
+        }
+    }
+    return io_gridout_end_day(w, day, err);
 }
 
 zt_status io_gridout_close(io_gridout **wp, int ok, zt_err *err)
@@ -845,6 +874,7 @@ zt_status io_gridout_close(io_gridout **wp, int ok, zt_err *err)
         zt_free(w->slot[i].data);
     }
     zt_free(w->acc);
+    zt_free(w->accv);
     zt_free(w->varid);
     zt_free(w);
     *wp = NULL;

@@ -78,6 +78,19 @@ zt_status io_gridout_create(const char *path, const zt_grid *g, const uint8_t *m
 zt_status io_gridout_add_day(io_gridout *w, zt_day day, const float *const *fields, zt_err *err);
 
 /*
+ * The same in two steps, for a caller that accumulates in its own (parallel)
+ * loop and so saves a pass over memory: io_gridout_begin_day checks the day
+ * like add_day and returns the period accumulators acc[v] (ncell doubles
+ * each, borrowed until end_day) and *first = 1 on the first day of a period,
+ * when the caller must SET acc[v][k] = value, else ADD value to it, for every
+ * cell with mask != 0 (other cells may be left alone). io_gridout_end_day
+ * then counts the day and writes or queues the period when it is complete.
+ */
+zt_status io_gridout_begin_day(io_gridout *w, zt_day day, double *const **acc, int *first,
+                               zt_err *err);
+zt_status io_gridout_end_day(io_gridout *w, zt_day day, zt_err *err);
+
+/*
  * Finish: when ok, write an incomplete last period (with its true bounds),
  * close and rename to the final name; when !ok (or anything failed before)
  * remove the .part file and return ZT_OK. Frees *w and sets it to NULL;

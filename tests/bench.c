@@ -10,7 +10,8 @@
  *  4. the demo as `make demo` runs it (monthly output on its own thread):
  *     the share of the run time the loop spent on output.
  *
- * Usage: zoet-bench [--quick]   (--quick: fewer days, for a smoke test)
+ * Usage: zoet-bench [--quick | --demo-output]
+ *   --quick: fewer days, for a smoke test; --demo-output: part 4 only.
  */
 #include <math.h>
 #include <stdio.h>
@@ -196,6 +197,7 @@ static int bench_output(int nsd, int async, int ndays)
 int main(int argc, char **argv)
 {
     int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int demo_only = argc > 1 && strcmp(argv[1], "--demo-output") == 0;
     char cwd[2048], scen[2400], forcing[2400];
     drv_run_stats st1, st2;
     zt_err err;
@@ -213,6 +215,9 @@ int main(int argc, char **argv)
         return die(&err);
     }
 
+    if (demo_only) {
+        goto demo_output;
+    }
     /* 1. the demo's root zone, a year */
     snprintf(scen, sizeof scen, BENCH "/demo-rz.ini");
     if (write_scenario(scen, cwd, BENCH "/input", "2018-01-01",
@@ -250,6 +255,7 @@ int main(int argc, char **argv)
     }
 
     /* 4. the demo as make demo runs it */
+demo_output:
     snprintf(scen, sizeof scen, BENCH "/demo-full.ini");
     if (write_scenario(scen, cwd, BENCH "/input", "2018-01-01",
                        quick ? "2018-01-31" : "2018-12-31", BENCH "/demo-full", 1) != 0) {
@@ -259,8 +265,8 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("demo with output: writing %.3f s (writer thread); the loop waited %.3f s for "
-           "output = %.1f %% of the run's %.3f s\n",
-           st2.seconds_out, st2.seconds_wait, 100.0 * st2.seconds_wait / st2.seconds,
-           st2.seconds);
+           "output (%.3f s of it closing the files) = %.1f %% of the run's %.3f s\n",
+           st2.seconds_out, st2.seconds_wait, st2.seconds_close,
+           100.0 * st2.seconds_wait / st2.seconds, st2.seconds);
     return 0;
 }
