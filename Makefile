@@ -34,7 +34,7 @@ BENCH_SRC  := $(sort $(wildcard tests/bench_*.c))
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ   := $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/runner.o $(BUILD)/tests/testutil.o
-BENCH_OBJ  := $(BUILD)/tests/bench.o
+BENCH_OBJ  := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/bench.o
 
 CORE_LIB   := $(BUILD)/libzoetcore.a
 IO_LIB     := $(BUILD)/libzoetio.a

@@ -29,6 +29,9 @@ typedef struct drv_run_stats {
     double max_rel_err;  /* largest daily |balance error| / gross flux */
     double seconds;      /* wall time of the time loop (s) */
     double seconds_rz;   /* wall time of the root-zone step (s) */
+    double seconds_gw;   /* wall time of the groundwater solve (s) */
+    long cg_total;       /* CG iterations, all days */
+    long picard_total;   /* Picard iterations, all days */
     double seconds_out;  /* time spent writing output (s, any thread) */
     double seconds_wait; /* time the loop waited for output, closing included (s) */
     double seconds_close; /* time spent closing the output files (s) */

@@ -124,6 +124,53 @@
 #define DEMO_LEVEL_BOEZEM (-0.52)  /* Friese boezem target level (m NAP), FACTS.md §1 */
 #define DEMO_LEVEL_GRLAKE (-0.93)  /* Groningen/Drenthe lakes (m NAP) [E] */
 
+/*
+ * Groundwater (docs/demo-domain.md §7; FACTS.md §8; every number [E] unless
+ * a source is named). Units: kD m2/d, resistances d, fluxes mm/d (> 0 up,
+ * seepage), depths m below surface. Each quantity varies linearly between
+ * the two values given with a 0-1 coordinate: into the peat
+ * tp = min(d_in / 6 km, 1); away from the coast tc = d_sea / 17 km (or
+ * d_IJsselmeer / 4 km on the IJsselmeer clay); up the sand plateau
+ * ts = min(max(z, 0) / 20 m, 1).
+ */
+#define DEMO_GW_SAND_TOP_M 20.0     /* sand level of the top of the plateau (m NAP) [E] */
+#define DEMO_CLAY_TOP_M 1.5         /* highest clay (m NAP), as the surface rule */
+#define DEMO_KD_PEAT_EDGE 5.0       /* Holocene cover at the peat edge (m2/d) [E] */
+#define DEMO_KD_PEAT_DEEP 20.0      /* ... in the deep polders (m2/d) [E] */
+#define DEMO_KD_CLAY_COAST 30.0     /* young sandy sea clay at the coast (m2/d) [E] */
+#define DEMO_KD_CLAY_INLAND 10.0    /* older, heavier clay inland (m2/d) [E] */
+#define DEMO_KD_SAND_LOW 300.0      /* low sand, thick Pleistocene (m2/d) [E] */
+#define DEMO_KD_SAND_HIGH 50.0      /* plateau top, boulder clay shallow (m2/d) [E] */
+#define DEMO_KD_SAND_MIN 50.0       /* lowest sand kD (m2/d) [E] */
+#define DEMO_BOULDER_PCT 30u        /* % of Drenthe's 1-km sand blocks on boulder clay [E] */
+#define DEMO_BOULDER_SHIFT 666000.0 /* m: decorrelates from the other hashes */
+#define DEMO_CV_PEAT_EDGE 1000.0    /* cv of the peat cover at its edge (d) [E] */
+#define DEMO_CV_PEAT_DEEP 2000.0    /* ... in the deep polders (d) [E] */
+#define DEMO_CV_VALLEY 300.0        /* brook-valley peat on sand (d) [E] */
+#define DEMO_CV_BOG 1500.0          /* raised bog (d) [E] */
+#define DEMO_CV_CLAY_COAST 1500.0   /* thick clay at the coast (d) [E] */
+#define DEMO_CV_CLAY_INLAND 500.0   /* thin clay inland (d) [E] */
+#define DEMO_CV_SAND_LOW 200.0      /* low sand (d) [E] */
+#define DEMO_CV_SAND_HIGH 500.0     /* plateau top, boulder clay (d) [E] */
+#define DEMO_Q_PEAT_EDGE 0.2        /* seepage, peat edge (mm/d), FACTS §8 [E] 0.1-0.5 */
+#define DEMO_Q_PEAT_DEEP 0.4        /* seepage, deep polders (mm/d), FACTS §8 [E] */
+#define DEMO_Q_VALLEY 1.0           /* seepage, brook valleys (mm/d), FACTS §8 [E] 0.5-2 */
+#define DEMO_Q_BOG (-0.3)           /* infiltration, raised bog (mm/d) [E] */
+#define DEMO_Q_CLAY_COAST 0.1       /* brackish seepage at the coast (mm/d) [E], FACTS §8 */
+#define DEMO_Q_SAND_LOW (-0.3)      /* infiltration, low sand (mm/d), FACTS §8 [E] */
+#define DEMO_Q_SAND_HIGH (-1.0)     /* infiltration, plateau top (mm/d), FACTS §8 [E] */
+#define DEMO_DITCH_PEAT_EDGE 100.0  /* ditch resistance (d) ~ spacing (m), FACTS §8 [S/E] */
+#define DEMO_DITCH_PEAT_DEEP 30.0   /* narrow peat parcels, 30 m (d), FACTS §8 [E] */
+#define DEMO_DITCH_CLAY_LOW 100.0   /* clay, low land (d) [E] */
+#define DEMO_DITCH_CLAY_HIGH 150.0  /* clay, high land (d) [E] */
+#define DEMO_DITCH_SAND_LOW 150.0   /* low sand (d) [E] */
+#define DEMO_DITCH_SAND_HIGH 300.0  /* plateau top, few ditches (d) [E] */
+#define DEMO_DITCH_INF_FACTOR 1.5   /* infiltration / drainage resistance (-) [E] */
+#define DEMO_TRENCH_DEPTH 0.3       /* greppels on grass on clay and peat (m) [E] */
+#define DEMO_TRENCH_C 30.0          /* their resistance (d) [E] */
+#define DEMO_TILE_DEPTH 1.0         /* tile drains, arable and capital on clay (m) [E] */
+#define DEMO_TILE_C 20.0            /* their resistance (d), FACTS §8 [E] 10-30 */
+
 /* Water classes of the polygon raster. */
 enum { DW_LAND = 0, DW_WADDEN = 1, DW_IJSSEL = 2, DW_LAUWERS = 3, DW_ISLAND = 4 };
 
@@ -797,6 +844,33 @@ done:
 
 /* ---- the working arrays of one build ---------------------------------------- */
 
+/* The groundwater fields of the demo (units as in grid_domain.h). */
+typedef struct demo_gw {
+    float *kd;           /* m2/d */
+    float *phi;          /* deep head (m NAP) */
+    float *cv;           /* d */
+    float *ditch_c;      /* d */
+    float *ditch_ci;     /* d */
+    float *trench_depth; /* m below surface, NAN: none */
+    float *trench_c;     /* d, NAN: none */
+    float *tile_depth;   /* m below surface, NAN: none */
+    float *tile_c;       /* d, NAN: none */
+} demo_gw;
+
+/* The nine arrays of a demo_gw in the order of demo_gw. */
+static void demo_gw_arrays(demo_gw *g, float **a[9])
+{
+    a[0] = &g->kd;
+    a[1] = &g->phi;
+    a[2] = &g->cv;
+    a[3] = &g->ditch_c;
+    a[4] = &g->ditch_ci;
+    a[5] = &g->trench_depth;
+    a[6] = &g->trench_c;
+    a[7] = &g->tile_depth;
+    a[8] = &g->tile_c;
+}
+
 typedef struct demo_work {
     zt_grid g;      /* provisional grid: the envelope of the provinces */
     zt_idx n;       /* its number of cells */
@@ -808,6 +882,7 @@ typedef struct demo_work {
     float *z, *gw;                            /* surface (m NAP), initial depth (m) */
     float *dsea, *dijs, *dlw, *dland, *dpeat; /* distances (m) */
     int32_t *lab;                             /* district label (0-based), -1 none */
+    demo_gw gwf;                              /* the groundwater fields */
     edt_work ew;
 } demo_work;
 
@@ -828,6 +903,14 @@ static void work_free(demo_work *w)
     zt_free(w->dland);
     zt_free(w->dpeat);
     zt_free(w->lab);
+    {
+        float **a[9];
+        int i;
+        demo_gw_arrays(&w->gwf, a);
+        for (i = 0; i < 9; i++) {
+            zt_free(*a[i]);
+        }
+    }
     zt_free(w->ew.grid);
     zt_free(w->ew.f);
     zt_free(w->ew.d);
@@ -861,6 +944,18 @@ static zt_status work_alloc(demo_work *w, zt_err *err)
     w->ew.d = zt_calloc(m, sizeof *w->ew.d);
     w->ew.z = zt_calloc(m + 1, sizeof *w->ew.z);
     w->ew.v = zt_calloc(m, sizeof *w->ew.v);
+    {
+        float **a[9];
+        int i;
+        demo_gw_arrays(&w->gwf, a);
+        for (i = 0; i < 9; i++) {
+            *a[i] = zt_calloc(n, sizeof **a[i]);
+            if (!*a[i]) {
+                return zt_fail(err, ZT_ENOMEM, "out of memory for the demo domain (%lld cells)",
+                               (long long)w->n);
+            }
+        }
+    }
     if (!w->prov || !w->water || !w->mask || !w->tmp || !w->soil || !w->landuse || !w->spr ||
         !w->z || !w->gw || !w->dsea || !w->dijs || !w->dlw || !w->dland || !w->dpeat || !w->lab ||
         !w->ew.grid || !w->ew.f || !w->ew.d || !w->ew.z || !w->ew.v) {
@@ -1107,6 +1202,90 @@ static void assign_levels_landuse(demo_work *w)
         w->gw[k] = (float)gw;
         w->landuse[k] = lu;
         w->spr[k] = spr;
+    }
+}
+
+/* ---- groundwater ------------------------------------------------------------ */
+
+/*
+ * The static groundwater fields (see the opening comment and
+ * docs/demo-domain.md §7). Seepage q (m/d, > 0 upward, kwel) is aimed at
+ * FACTS.md §8's [E] fluxes at the demo's initial water table h0 = z - gw
+ * (m NAP): with the cell's cv the deep head is
+ *     phi = h0 + q cv,   so that   (phi - h0) / cv = q.
+ */
+static void assign_groundwater(demo_work *w)
+{
+    demo_gw *o = &w->gwf;
+    zt_idx k;
+
+    for (k = 0; k < w->n; k++) {
+        double x = cell_x(&w->g, k), y = cell_y(&w->g, k);
+        double z = w->z[k], h0 = w->z[k] - w->gw[k];
+        double kd, cv, q, dc; /* m2/d, d, m/d, d */
+        double tp = clamp01(w->dpeat[k] / DEMO_PEAT_DEEP_M);    /* into the peat (-) */
+        double tc = w->dsea[k] < DEMO_CLAY_M ? clamp01(w->dsea[k] / DEMO_CLAY_M)
+                                             : clamp01(w->dijs[k] / DEMO_IJCLAY_M); /* - */
+        double ts = clamp01(z / DEMO_GW_SAND_TOP_M);            /* up the plateau (-) */
+        uint8_t s = w->soil[k], lu = w->landuse[k];
+
+        o->phi[k] = o->cv[k] = o->ditch_c[k] = o->ditch_ci[k] = NAN;
+        o->trench_depth[k] = o->trench_c[k] = o->tile_depth[k] = o->tile_c[k] = NAN;
+        o->kd[k] = NAN;
+        if (w->mask[k] == ZT_MASK_FIXED) {
+            /* the bed of sea and lake: the kD of the coastal clay, so that the
+               harmonic mean couples the fixed head to its land neighbours */
+            o->kd[k] = (float)DEMO_KD_CLAY_COAST;
+            continue;
+        }
+        if (w->mask[k] != ZT_MASK_ACTIVE) {
+            continue;
+        }
+        if (s == ZT_SOIL_PEAT) {
+            kd = DEMO_KD_PEAT_EDGE + (DEMO_KD_PEAT_DEEP - DEMO_KD_PEAT_EDGE) * tp;
+            dc = DEMO_DITCH_PEAT_EDGE + (DEMO_DITCH_PEAT_DEEP - DEMO_DITCH_PEAT_EDGE) * tp;
+            if (w->prov[k] != ZT_PROV_DRENTHE) {
+                /* low peat polders, the Frisian "badkuip": seepage */
+                cv = DEMO_CV_PEAT_EDGE + (DEMO_CV_PEAT_DEEP - DEMO_CV_PEAT_EDGE) * tp;
+                q = DEMO_Q_PEAT_EDGE + (DEMO_Q_PEAT_DEEP - DEMO_Q_PEAT_EDGE) * tp;
+            } else if (in_any_disc(demo_bogpeat, DEMO_N(demo_bogpeat), x, y)) {
+                /* a raised bog on the plateau infiltrates */
+                cv = DEMO_CV_BOG;
+                q = DEMO_Q_BOG;
+            } else {
+                /* brook valley: seepage from the plateau */
+                cv = DEMO_CV_VALLEY;
+                q = DEMO_Q_VALLEY;
+            }
+        } else if (s == ZT_SOIL_CLAY) {
+            kd = DEMO_KD_CLAY_COAST + (DEMO_KD_CLAY_INLAND - DEMO_KD_CLAY_COAST) * tc;
+            cv = DEMO_CV_CLAY_COAST + (DEMO_CV_CLAY_INLAND - DEMO_CV_CLAY_COAST) * tc;
+            q = DEMO_Q_CLAY_COAST * (1.0 - tc);
+            dc = DEMO_DITCH_CLAY_LOW +
+                 (DEMO_DITCH_CLAY_HIGH - DEMO_DITCH_CLAY_LOW) * clamp01(z / DEMO_CLAY_TOP_M);
+        } else {
+            kd = DEMO_KD_SAND_LOW + (DEMO_KD_SAND_HIGH - DEMO_KD_SAND_LOW) * ts;
+            if (w->prov[k] == ZT_PROV_DRENTHE &&
+                block_hash(x + DEMO_BOULDER_SHIFT, y) < DEMO_BOULDER_PCT) {
+                kd = fmax(DEMO_KD_SAND_MIN, 0.5 * kd); /* boulder clay near the surface */
+            }
+            cv = DEMO_CV_SAND_LOW + (DEMO_CV_SAND_HIGH - DEMO_CV_SAND_LOW) * ts;
+            q = DEMO_Q_SAND_LOW + (DEMO_Q_SAND_HIGH - DEMO_Q_SAND_LOW) * ts;
+            dc = DEMO_DITCH_SAND_LOW + (DEMO_DITCH_SAND_HIGH - DEMO_DITCH_SAND_LOW) * ts;
+        }
+        o->kd[k] = (float)kd;
+        o->cv[k] = (float)cv;
+        o->phi[k] = (float)(h0 + q / 1000.0 * cv);
+        o->ditch_c[k] = (float)dc;
+        o->ditch_ci[k] = (float)(DEMO_DITCH_INF_FACTOR * dc);
+        if (lu == ZT_LU_GRASS && (s == ZT_SOIL_CLAY || s == ZT_SOIL_PEAT)) {
+            o->trench_depth[k] = (float)DEMO_TRENCH_DEPTH;
+            o->trench_c[k] = (float)DEMO_TRENCH_C;
+        }
+        if ((lu == ZT_LU_ARABLE || lu == ZT_LU_CAPITAL) && s == ZT_SOIL_CLAY) {
+            o->tile_depth[k] = (float)DEMO_TILE_DEPTH;
+            o->tile_c[k] = (float)DEMO_TILE_C;
+        }
     }
 }
 
@@ -1497,6 +1676,7 @@ zt_status grid_demo_build(const char *boundaries, double dx, grid_domain **out, 
     classify_cells(&w);
     assign_soil(&w);
     assign_levels_landuse(&w);
+    assign_groundwater(&w);
     st = make_districts(&w, err);
     if (st != ZT_OK) {
         goto done;
@@ -1529,6 +1709,9 @@ zt_status grid_demo_build(const char *boundaries, double dx, grid_domain **out, 
     g.nx = i1 - i0 + 1;
     g.ny = j1 - j0 + 1;
     st = grid_domain_create(&g, &d, err);
+    if (st == ZT_OK) {
+        st = grid_domain_add_gw(d, err);
+    }
     if (st != ZT_OK) {
         goto done;
     }
@@ -1546,6 +1729,15 @@ zt_status grid_demo_build(const char *boundaries, double dx, grid_domain **out, 
             d->mask[dst] = w.mask[src];
             d->province[dst] = w.prov[src];
             d->surface[dst] = w.z[src];
+            d->kd[dst] = w.gwf.kd[src];
+            d->deep_head[dst] = w.gwf.phi[src];
+            d->cv[dst] = w.gwf.cv[src];
+            d->ditch_c[dst] = w.gwf.ditch_c[src];
+            d->ditch_ci[dst] = w.gwf.ditch_ci[src];
+            d->trench_depth[dst] = w.gwf.trench_depth[src];
+            d->trench_c[dst] = w.gwf.trench_c[src];
+            d->tile_depth[dst] = w.gwf.tile_depth[src];
+            d->tile_c[dst] = w.gwf.tile_c[src];
             if (w.mask[src] != ZT_MASK_ACTIVE) {
                 continue;
             }

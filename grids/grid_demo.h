@@ -39,4 +39,24 @@ zt_status grid_demo_build(const char *boundaries, double dx, grid_domain **out, 
  */
 int grid_demo_sprinkled(uint8_t lu, double x, double y);
 
+/*
+ * The demo's district table for a domain d (borrowed; any validated domain,
+ * the demo's own or one read from a file): one grid_district per district
+ * id of d's active cells, sorted by id. *out (n entries) is returned to the
+ * caller, who frees it with zt_free; *out is NULL and *n 0 on failure.
+ * Rules (docs/demo-domain.md §8, grid_demo.c): province = the most common
+ * province of the district's cells; name "<province> <nnn>" (nnn = id mod
+ * 1000 when id / 1000 is the province code, else the id); from the land
+ * cells (active, not open water; all cells when there are none): dominant
+ * soil, and the 10th percentile z10 of the surface level (m NAP); summer
+ * level = z10 - drainage depth (peat 0.60 m, clay 1.00 m, sand 1.20 m),
+ * winter level = summer - 0.10 m (peat, clay) or - 0.20 m (sand);
+ * ow_fraction peat 0.08, clay 0.04, sand 0.02; pump_mm_d 12; flushing_m3s
+ * for districts whose centroid lies on the mainland within 10 km of the
+ * Wadden dike: 2.5 million m3/d shared by area among those in Fryslân
+ * (FACTS.md §1), 0.5 million m3/d [E] among those in Groningen, else 0.
+ * ZT_EINPUT when d has no district; ZT_ENOMEM.
+ */
+zt_status grid_demo_districts(const grid_domain *d, grid_district **out, int *n, zt_err *err);
+
 #endif /* GRID_DEMO_H */

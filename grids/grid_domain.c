@@ -1,9 +1,18 @@
 /*
  * grid_domain.c: allocation and validation of the static fields.
+ *
+ * The groundwater group (issue 3, DESIGN.md §2 "Groundwater") is optional:
+ * a root-zone-only domain has has_gw = 0 and NULL arrays;
+ * grid_domain_add_gw gives a domain the nine arrays, all NAN. The checks of
+ * grid_domain_validate follow from the equation of core_gw.h: kD, cv and
+ * every resistance divide a head difference, so they must be finite and
+ * > 0 where they are used; depths of trenches and tile drains are measured
+ * down from the surface (m, >= 0), NAN meaning "no such system here".
  */
 #include "grid_domain.h"
 
 #include <math.h>
+#include <stdio.h>
 
 zt_status grid_domain_create(const zt_grid *g, grid_domain **out, zt_err *err)
 {
@@ -39,11 +48,65 @@ zt_status grid_domain_create(const zt_grid *g, grid_domain **out, zt_err *err)
     return ZT_OK;
 }
 
+/* The nine groundwater arrays of a domain, in a fixed order. */
+static void gw_arrays(grid_domain *d, float **a[9])
+{
+    a[0] = &d->kd;
+    a[1] = &d->deep_head;
+    a[2] = &d->cv;
+    a[3] = &d->ditch_c;
+    a[4] = &d->ditch_ci;
+    a[5] = &d->trench_depth;
+    a[6] = &d->trench_c;
+    a[7] = &d->tile_depth;
+    a[8] = &d->tile_c;
+}
+
+/* Free the groundwater arrays and set has_gw = 0. */
+static void gw_free(grid_domain *d)
+{
+    float **a[9];
+    int i;
+    gw_arrays(d, a);
+    for (i = 0; i < 9; i++) {
+        zt_free(*a[i]);
+        *a[i] = NULL;
+    }
+    d->has_gw = 0;
+}
+
+zt_status grid_domain_add_gw(grid_domain *d, zt_err *err)
+{
+    zt_idx n = zt_grid_ncell(&d->g), k;
+    float **a[9];
+    int i;
+
+    if (d->has_gw) {
+        return ZT_OK;
+    }
+    gw_arrays(d, a);
+    for (i = 0; i < 9; i++) {
+        *a[i] = zt_malloc((size_t)n * sizeof **a[i]);
+        if (!*a[i]) {
+            gw_free(d);
+            return zt_fail(err, ZT_ENOMEM,
+                           "out of memory for the groundwater fields of a domain of %lld cells",
+                           (long long)n);
+        }
+        for (k = 0; k < n; k++) {
+            (*a[i])[k] = NAN;
+        }
+    }
+    d->has_gw = 1;
+    return ZT_OK;
+}
+
 void grid_domain_destroy(grid_domain **d)
 {
     if (!d || !*d) {
         return;
     }
+    gw_free(*d);
     zt_free((*d)->mask);
     zt_free((*d)->surface);
     zt_free((*d)->soil);
@@ -63,6 +126,62 @@ static zt_status bad_cell(const grid_domain *d, zt_idx k, const char *what, cons
     return zt_fail(err, ZT_EINPUT, "%s: variable %s: %s in active cell row %lld col %lld (x %.0f, y %.0f)",
                    what, field, why, (long long)j, (long long)i, d->g.x0 + (i + 0.5) * d->g.dx,
                    d->g.y0 + (j + 0.5) * d->g.dx);
+}
+
+/* A finite value > 0 (m2/d or d); else the reason into why. */
+static int bad_positive(float v, char *why, size_t n)
+{
+    if (isfinite(v) && v > 0.0f) {
+        return 0;
+    }
+    snprintf(why, n, "value %g, must be finite and > 0", (double)v);
+    return 1;
+}
+
+/*
+ * The groundwater checks of one active cell k (see grid_domain.h); the
+ * variable names are those of the domain file (io_nc.c).
+ */
+static zt_status validate_gw_cell(const grid_domain *d, zt_idx k, const char *what, zt_err *err)
+{
+    char why[128];
+
+    if (bad_positive(d->kd[k], why, sizeof why)) {
+        return bad_cell(d, k, what, "kd", why, err);
+    }
+    if (!isfinite(d->deep_head[k])) {
+        return bad_cell(d, k, what, "deep_head", "no finite head", err);
+    }
+    if (bad_positive(d->cv[k], why, sizeof why)) {
+        return bad_cell(d, k, what, "seepage_resistance", why, err);
+    }
+    if (bad_positive(d->ditch_c[k], why, sizeof why)) {
+        return bad_cell(d, k, what, "ditch_resistance", why, err);
+    }
+    if (bad_positive(d->ditch_ci[k], why, sizeof why)) {
+        return bad_cell(d, k, what, "ditch_infiltration_resistance", why, err);
+    }
+    if (!isnan(d->trench_depth[k])) {
+        if (!isfinite(d->trench_depth[k]) || d->trench_depth[k] < 0.0f) {
+            snprintf(why, sizeof why, "depth %g, must be >= 0 (or fill: no trenches)",
+                     (double)d->trench_depth[k]);
+            return bad_cell(d, k, what, "trench_depth", why, err);
+        }
+        if (bad_positive(d->trench_c[k], why, sizeof why)) {
+            return bad_cell(d, k, what, "trench_resistance", why, err);
+        }
+    }
+    if (!isnan(d->tile_depth[k])) {
+        if (!isfinite(d->tile_depth[k]) || d->tile_depth[k] < 0.0f) {
+            snprintf(why, sizeof why, "depth %g, must be >= 0 (or fill: no tile drains)",
+                     (double)d->tile_depth[k]);
+            return bad_cell(d, k, what, "tile_depth", why, err);
+        }
+        if (bad_positive(d->tile_c[k], why, sizeof why)) {
+            return bad_cell(d, k, what, "tile_resistance", why, err);
+        }
+    }
+    return ZT_OK;
 }
 
 zt_status grid_domain_validate(const grid_domain *d, const char *what, zt_err *err)
@@ -96,6 +215,12 @@ zt_status grid_domain_validate(const grid_domain *d, const char *what, zt_err *e
         }
         if (d->sprinkling[k] > ZT_SPR_GROUND) {
             return bad_cell(d, k, what, "sprinkling_source", "code outside 0-2", err);
+        }
+        if (d->has_gw) {
+            zt_status st = validate_gw_cell(d, k, what, err);
+            if (st != ZT_OK) {
+                return st;
+            }
         }
     }
     if (nactive == 0) {

@@ -54,6 +54,9 @@ struct io_forcing {
     float *sp, *se;     /* P, ET0 (mm d-1): [s * nday + (day - first)] */
     int32_t *cell_stn;  /* per cell: station index, -1 inactive */
     /* gridded files */
+    const char *vars[2]; /* the variables read: P and ET0, or recharge alone */
+    int nvar;            /* 2, or 1 for a recharge file */
+    int signed_ok;       /* 1: negative values are valid (recharge) */
     size_t *tindex;     /* per run day: time index in the file */
     char desc[512];     /* io_forcing_describe */
 };
@@ -495,14 +498,14 @@ done:
 static zt_status open_grid(io_forcing *f, int ncid, zt_err *err)
 {
     const char *path = f->path;
-    const char *vars[2] = {"P", "ET0"};
+    const char *const *vars = f->vars;
     int q, tdim = -1, tvar, nd, dims[NC_MAX_VAR_DIMS], varid;
     size_t ntime, t0 = 0;
     zt_day *days = NULL;
     zt_status st = ZT_OK;
     zt_idx k;
 
-    for (q = 0; q < 2; q++) {
+    for (q = 0; q < f->nvar; q++) {
         zt_grid fg;
         int ydesc = 0;
         if (nc_inq_varid(ncid, vars[q], &varid) != NC_NOERR) {
@@ -558,8 +561,8 @@ static zt_status open_grid(io_forcing *f, int ncid, zt_err *err)
     for (k = 0; k < f->nday; k++) {
         f->tindex[k] = t0 + (size_t)k;
     }
-    snprintf(f->desc, sizeof f->desc, "gridded P and ET0 (%lld x %lld cells)",
-             (long long)f->g.nx, (long long)f->g.ny);
+    snprintf(f->desc, sizeof f->desc, "gridded %s (%lld x %lld cells)",
+             f->nvar == 2 ? "P and ET0" : vars[0], (long long)f->g.nx, (long long)f->g.ny);
 done:
     zt_free(days);
     return st;
@@ -567,8 +570,9 @@ done:
 
 /* ---- public -------------------------------------------------------------------------- */
 
-zt_status io_forcing_open(const char *path, const zt_grid *g, const uint8_t *mask, zt_day first,
-                          zt_day last, io_forcing **out, zt_err *err)
+static zt_status forcing_open(const char *path, const zt_grid *g, const uint8_t *mask,
+                             zt_day first, zt_day last, int recharge, io_forcing **out,
+                             zt_err *err)
 {
     io_forcing *f = NULL;
     int ncid = -1, dst;
@@ -593,6 +597,10 @@ zt_status io_forcing_open(const char *path, const zt_grid *g, const uint8_t *mas
     strcpy(f->path, path);
     f->g = *g;
     f->mask = mask;
+    f->vars[0] = recharge ? "recharge" : "P";
+    f->vars[1] = recharge ? NULL : "ET0";
+    f->nvar = recharge ? 1 : 2;
+    f->signed_ok = recharge;
     f->first = first;
     f->last = last;
     f->nday = (zt_idx)(last - first) + 1;
@@ -606,6 +614,11 @@ zt_status io_forcing_open(const char *path, const zt_grid *g, const uint8_t *mas
          strcasecmp(ft, "timeSeries") == 0) ||
         nc_inq_dimid(ncid, "station", &dst) == NC_NOERR) {
         f->kind = FORCING_STATION;
+        if (recharge) {
+            st = zt_fail(err, ZT_EINPUT, "%s: a recharge file must be gridded: "
+                         "recharge(time, y, x), not station series", path);
+            goto done;
+        }
         st = open_station(f, ncid, err);
     } else {
         f->kind = FORCING_GRID;
@@ -626,6 +639,18 @@ done:
     return st;
 }
 
+zt_status io_forcing_open(const char *path, const zt_grid *g, const uint8_t *mask, zt_day first,
+                          zt_day last, io_forcing **out, zt_err *err)
+{
+    return forcing_open(path, g, mask, first, last, 0, out, err);
+}
+
+zt_status io_forcing_open_recharge(const char *path, const zt_grid *g, const uint8_t *mask,
+                                   zt_day first, zt_day last, io_forcing **out, zt_err *err)
+{
+    return forcing_open(path, g, mask, first, last, 1, out, err);
+}
+
 /* Check one gridded field of a day: see the file comment for the cell rules. */
 static zt_status check_field(const io_forcing *f, const char *var, zt_day day, float *v,
                              zt_err *err)
@@ -633,7 +658,7 @@ static zt_status check_field(const io_forcing *f, const char *var, zt_day day, f
     zt_idx k, n = zt_grid_ncell(&f->g);
     char a[11];
     for (k = 0; k < n; k++) {
-        int bad = isnan(v[k]) || v[k] < 0.0f;
+        int bad = isnan(v[k]) || (!f->signed_ok && v[k] < 0.0f);
         if (f->mask && f->mask[k] == ZT_MASK_INACTIVE) {
             v[k] = 0.0f;
         } else if (bad && cell_active(f, k)) {
@@ -672,17 +697,17 @@ zt_status io_forcing_read_day(io_forcing *f, zt_day day, float *p, float *et0, z
         }
         return ZT_OK;
     }
-    st = io_nc_read_field(f->path, "P", &f->g, NULL, f->tindex[t], p, err);
-    if (st == ZT_OK) {
-        st = io_nc_read_field(f->path, "ET0", &f->g, NULL, f->tindex[t], et0, err);
+    st = io_nc_read_field(f->path, f->vars[0], &f->g, NULL, f->tindex[t], p, err);
+    if (st == ZT_OK && f->nvar == 2) {
+        st = io_nc_read_field(f->path, f->vars[1], &f->g, NULL, f->tindex[t], et0, err);
     }
     if (st != ZT_OK) {
         zt_err_prefix(err, "forcing of %s: ", zt_day_format(day, a));
         return st;
     }
-    st = check_field(f, "P", day, p, err);
-    if (st == ZT_OK) {
-        st = check_field(f, "ET0", day, et0, err);
+    st = check_field(f, f->vars[0], day, p, err);
+    if (st == ZT_OK && f->nvar == 2) {
+        st = check_field(f, f->vars[1], day, et0, err);
     }
     return st;
 }

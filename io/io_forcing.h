@@ -43,6 +43,15 @@ zt_status io_forcing_open(const char *path, const zt_grid *g, const uint8_t *mas
  */
 zt_status io_forcing_read_day(io_forcing *f, zt_day day, float *p, float *et0, zt_err *err);
 
+/*
+ * Open a gridded recharge file for a groundwater-only run: recharge(time, y,
+ * x) in mm d-1 (net flux into the groundwater; negative values are valid,
+ * NaN or fill in an active cell is not). io_forcing_read_day then fills p
+ * with the recharge and leaves et0 alone (it may be NULL).
+ */
+zt_status io_forcing_open_recharge(const char *path, const zt_grid *g, const uint8_t *mask,
+                                   zt_day first, zt_day last, io_forcing **out, zt_err *err);
+
 /* One line saying what was opened ("stations 251 270 ... nearest" / "gridded"). */
 const char *io_forcing_describe(const io_forcing *f);
 

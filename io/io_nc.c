@@ -774,6 +774,8 @@ static const char *const unit_rows[][6] = {
     {"m", "meter", "metre", "meters", "metres", NULL},
     {"mm d-1", "mm/d", "mm/day", "mm day-1", NULL, NULL},
     {"mm", "millimeter", "millimetre", "millimeters", "millimetres", NULL},
+    {"m2 d-1", "m2/d", "m2/day", "m2 day-1", "m^2/d", "m2.d-1"},
+    {"d", "day", "days", NULL, NULL, NULL},
 };
 
 static int unit_matches(const char *have, const char *want)
@@ -1017,7 +1019,16 @@ zt_status io_nc_read_field(const char *path, const char *var, const zt_grid *exp
 /* ======================================================================== */
 
 enum { DF_MASK, DF_SURFACE, DF_SOIL, DF_LANDUSE, DF_DISTRICT, DF_PROVINCE, DF_GWDEPTH,
-       DF_SPRINKLING, DF_COUNT };
+       DF_SPRINKLING,
+       /* the groundwater group (optional as a whole, grid_domain.h) */
+       DF_KD, DF_DEEP_HEAD, DF_CV, DF_DITCH_C, DF_DITCH_CI, DF_TRENCH_DEPTH, DF_TRENCH_C,
+       DF_TILE_DEPTH, DF_TILE_C, DF_COUNT };
+
+/* The first field of the groundwater group; DF_KD..DF_COUNT-1 are in it. */
+#define DF_GW_FIRST DF_KD
+#define DF_GW_NAMES                                                                            \
+    "kd, deep_head, seepage_resistance, ditch_resistance, ditch_infiltration_resistance, "    \
+    "trench_depth, trench_resistance, tile_depth, tile_resistance"
 
 /*
  * The fields of a domain file. Class codes: zt.h. `codes` lists the known
@@ -1055,6 +1066,25 @@ static const struct dom_field {
      "positive downward", NULL, {0}, 0, {0}, 0},
     {"sprinkling_source", NC_UBYTE, "source of sprinkling water", NULL, NULL, NULL,
      "none surface_water groundwater", {0, 1, 2}, 3, {0, 1, 2}, 3},
+    {"kd", NC_FLOAT, "transmissivity of the phreatic system", NULL, "m2 d-1",
+     "kD of the top system; > 0 in active cells", NULL, {0}, 0, {0}, 0},
+    {"deep_head", NC_FLOAT, "head of the deep aquifer (m NAP)", NULL, "m",
+     "phi of the seepage term (phi - h) / cv; height above NAP", NULL, {0}, 0, {0}, 0},
+    {"seepage_resistance", NC_FLOAT, "vertical resistance to the deep aquifer (cv)", NULL, "d",
+     "> 0 in active cells", NULL, {0}, 0, {0}, 0},
+    {"ditch_resistance", NC_FLOAT, "drainage resistance of the ditches", NULL, "d",
+     "> 0 in active cells; ditch level follows the district's water level", NULL, {0}, 0,
+     {0}, 0},
+    {"ditch_infiltration_resistance", NC_FLOAT, "infiltration resistance of the ditches", NULL,
+     "d", "> 0 in active cells", NULL, {0}, 0, {0}, 0},
+    {"trench_depth", NC_FLOAT, "depth of the trenches (greppels) below surface", NULL, "m",
+     "positive downward; fill: no trenches", NULL, {0}, 0, {0}, 0},
+    {"trench_resistance", NC_FLOAT, "drainage resistance of the trenches", NULL, "d",
+     "> 0 where trench_depth is given", NULL, {0}, 0, {0}, 0},
+    {"tile_depth", NC_FLOAT, "depth of the tile drains below surface", NULL, "m",
+     "positive downward; fill: no tile drains", NULL, {0}, 0, {0}, 0},
+    {"tile_resistance", NC_FLOAT, "drainage resistance of the tile drains", NULL, "d",
+     "> 0 where tile_depth is given", NULL, {0}, 0, {0}, 0},
 };
 
 static int is_float_field(int f)
@@ -1062,10 +1092,31 @@ static int is_float_field(int f)
     return dom_fields[f].type == NC_FLOAT;
 }
 
-/* The float array of a float field. */
-static float *dom_float(grid_domain *d, int f)
+/* The float array of a float field (NULL for a groundwater field of a
+ * domain without the group). */
+static float *dom_float(const grid_domain *d, int f)
 {
-    return f == DF_SURFACE ? d->surface : d->gwdepth;
+    switch (f) {
+    case DF_SURFACE: return d->surface;
+    case DF_GWDEPTH: return d->gwdepth;
+    case DF_KD: return d->kd;
+    case DF_DEEP_HEAD: return d->deep_head;
+    case DF_CV: return d->cv;
+    case DF_DITCH_C: return d->ditch_c;
+    case DF_DITCH_CI: return d->ditch_ci;
+    case DF_TRENCH_DEPTH: return d->trench_depth;
+    case DF_TRENCH_C: return d->trench_c;
+    case DF_TILE_DEPTH: return d->tile_depth;
+    default: return d->tile_c;
+    }
+}
+
+/* 1 when no data (NAN) is allowed in an active cell: the trench and tile
+ * fields, where NAN means "no such drains here" (grid_domain_validate
+ * checks that a resistance goes with every depth). */
+static int nan_allowed(int f)
+{
+    return f == DF_TRENCH_DEPTH || f == DF_TRENCH_C || f == DF_TILE_DEPTH || f == DF_TILE_C;
 }
 
 /* Store class code c (known) of field f at cell k. */
@@ -1138,7 +1189,7 @@ static zt_status dom_store(grid_domain *d, int f, const float *vals, const char 
         double v = vals[k];
         int active = f != DF_MASK && d->mask[k] == ZT_MASK_ACTIVE;
         if (is_float_field(f)) {
-            if (active && isnan(v)) {
+            if (active && isnan(v) && !nan_allowed(f)) {
                 return cell_fail(&d->g, k, file, var, "missing value (fill or NaN)", err);
             }
             dom_float(d, f)[k] = (float)v;
@@ -1179,6 +1230,8 @@ zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
     grid_domain *d = NULL;
     float *vals = NULL; /* one field (its unit), row 0 south */
     int dom_nc = -1;    /* the domain file, opened when first needed */
+    int gw_there = -1;  /* the first groundwater field present, -1 none */
+    int gw_missing = -1; /* the first groundwater field absent, -1 none */
     int s, f;
     const char *grid_file = path; /* the file the grid comes from */
     zt_status st = ZT_OK;
@@ -1190,16 +1243,51 @@ zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
         if (f == DF_COUNT) {
             st = zt_fail(err, ZT_EINPUT,
                          "%s: variable %s: '%s' is not a domain field (mask, surface_level, "
-                         "soil, landuse, district, province, gw_depth_init, sprinkling_source)",
+                         "soil, landuse, district, province, gw_depth_init, sprinkling_source, "
+                         "and the groundwater group: " DF_GW_NAMES ")",
                          src[s].path, src[s].var, src[s].field);
             goto done;
         }
         from[f] = &src[s]; /* a later source for the same field wins */
     }
+    /* The groundwater group: all of it (from the domain file or a source) or
+       none of it; the first missing one is named. */
+    for (f = DF_GW_FIRST; f < DF_COUNT; f++) {
+        int there = from[f] != NULL, varid, ret;
+        if (!there) {
+            if (dom_nc < 0 && (st = open_read(path, &dom_nc, err)) != ZT_OK) {
+                goto done;
+            }
+            ret = nc_inq_varid(dom_nc, dom_fields[f].name, &varid);
+            if (ret != NC_NOERR && ret != NC_ENOTVAR) {
+                char what[NC_MAX_NAME + 32];
+                snprintf(what, sizeof what, "variable %s", dom_fields[f].name);
+                st = io_nc_check(ret, ZT_EINPUT, path, what, err);
+                goto done;
+            }
+            there = ret == NC_NOERR;
+        }
+        if (there && gw_there < 0) {
+            gw_there = f;
+        }
+        if (!there && gw_missing < 0) {
+            gw_missing = f;
+        }
+    }
+    if (gw_there >= 0 && gw_missing >= 0) {
+        st = zt_fail(err, ZT_EINPUT,
+                     "%s: variable '%s' not found: the groundwater variables come as a group "
+                     "(" DF_GW_NAMES "), and %s is given",
+                     path, dom_fields[gw_missing].name, dom_fields[gw_there].name);
+        goto done;
+    }
     for (f = 0; f < DF_COUNT; f++) {
         const char *file = from[f] ? from[f]->path : path;
         const char *var = from[f] ? from[f]->var : dom_fields[f].name;
         int ncid;
+        if (f >= DF_GW_FIRST && gw_there < 0) {
+            break; /* a root-zone-only domain: has_gw stays 0 */
+        }
         if (from[f]) {
             if ((st = open_read(file, &ncid, err)) != ZT_OK) {
                 goto done;
@@ -1215,7 +1303,8 @@ zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
             int varid, ndims, ydesc;
             if ((st = find_var(ncid, file, var, 0, 0, &varid, &ndims, err)) == ZT_OK &&
                 (st = io_nc_read_grid(ncid, varid, file, &g, &ydesc, err)) == ZT_OK &&
-                (st = grid_domain_create(&g, &d, err)) == ZT_OK) {
+                (st = grid_domain_create(&g, &d, err)) == ZT_OK &&
+                (gw_there < 0 || (st = grid_domain_add_gw(d, err)) == ZT_OK)) {
                 vals = zt_malloc((size_t)zt_grid_ncell(&g) * sizeof *vals);
                 if (!vals) {
                     st = zt_fail(err, ZT_ENOMEM, "%s: out of memory for the domain", file);
@@ -1320,7 +1409,7 @@ static zt_status put_dom_var(int ncid, int vid, int f, const grid_domain *d, con
 
     snprintf(what, sizeof what, "writing variable %s", dom_fields[f].name);
     if (is_float_field(f)) {
-        const float *src = f == DF_SURFACE ? d->surface : d->gwdepth;
+        const float *src = dom_float(d, f);
         fv = zt_malloc((size_t)n * sizeof *fv);
         if (!fv) {
             st = zt_fail(err, ZT_ENOMEM, "%s: out of memory writing %s", path, dom_fields[f].name);
@@ -1356,7 +1445,7 @@ zt_status io_domain_write(const char *path, const grid_domain *d, const char *ti
                           zt_err *err)
 {
     char part[4096];
-    int ncid = -1, dims[2], vids[DF_COUNT], f;
+    int ncid = -1, dims[2], vids[DF_COUNT], f, nfield;
     zt_status st;
 
     io_part_path(path, part, sizeof part);
@@ -1370,7 +1459,8 @@ zt_status io_domain_write(const char *path, const grid_domain *d, const char *ti
         (st = io_nc_def_grid(ncid, &d->g, path, &dims[0], &dims[1], err)) != ZT_OK) {
         goto done;
     }
-    for (f = 0; f < DF_COUNT; f++) {
+    nfield = d->has_gw ? DF_COUNT : DF_GW_FIRST;
+    for (f = 0; f < nfield; f++) {
         if ((st = def_dom_var(ncid, f, dims, &d->g, path, &vids[f], err)) != ZT_OK) {
             goto done;
         }
@@ -1379,7 +1469,7 @@ zt_status io_domain_write(const char *path, const grid_domain *d, const char *ti
         (st = io_nc_put_grid(ncid, &d->g, path, err)) != ZT_OK) {
         goto done;
     }
-    for (f = 0; f < DF_COUNT; f++) {
+    for (f = 0; f < nfield; f++) {
         if ((st = put_dom_var(ncid, vids[f], f, d, path, err)) != ZT_OK) {
             goto done;
         }

@@ -100,7 +100,10 @@ zt_status io_nc_read_field(const char *path, const char *var, const zt_grid *exp
  * Where a static field comes from: the domain file by its standard name, or a
  * user's file and variable ("ahn.nc" + "Band1", a GeoTIFF converted with
  * gdal_translate -of netCDF). `field` is one of: mask, surface_level, soil,
- * landuse, district, province, gw_depth_init, sprinkling_source.
+ * landuse, district, province, gw_depth_init, sprinkling_source, and the
+ * groundwater group kd, deep_head, seepage_resistance, ditch_resistance,
+ * ditch_infiltration_resistance, trench_depth, trench_resistance,
+ * tile_depth, tile_resistance.
  */
 typedef struct io_field_source {
     const char *field; /* field name as above (borrowed) */
@@ -124,12 +127,20 @@ typedef struct io_field_source {
  * "grid mapping is not RD New", "units", "missing value (fill or NaN) in
  * active cell row j col i (x, y)", "unknown soil code"; then those of
  * grid_domain_validate; ZT_ENOMEM.
+ * The groundwater group (kd ... tile_resistance, units "m2 d-1", "m" or
+ * "d") is optional as a whole: when none of the nine is in the file or
+ * given by a source, has_gw is 0 and the arrays are NULL; when some are,
+ * the first missing one is an error ("variable 'seepage_resistance' not
+ * found: the groundwater variables come as a group ..."). No data is allowed in active
+ * cells only for trench_depth, trench_resistance, tile_depth and
+ * tile_resistance (NAN: no such drains).
  */
 zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
                          grid_domain **out, zt_err *err);
 
 /*
- * Write a domain as a CF-1.8 NetCDF-4 file (all fields, class variables with
+ * Write a domain as a CF-1.8 NetCDF-4 file (all fields, the groundwater
+ * group only when has_gw, class variables with
  * flag_values/flag_meanings, chunked (ny, nx), shuffle + deflate), under a
  * .part name renamed when complete. NAN in float fields is written as
  * _FillValue -9999. d is borrowed; it is not validated (the caller does).

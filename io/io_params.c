@@ -9,6 +9,8 @@
  *   spr_gift   = gift_mm / 1000,  spr_cap = capacity_mm_d / 1000   (m, m/d)
  *   kc, root depth, p, paved fraction, sprinkling: from the land use;
  *   crmax, dcr, available water: from the soil.
+ *   sy[soil]   = specific_yield of [soil.X] (-), for the groundwater
+ *                (core_gw.h); open-water cells (soil 0) get 1.
  * Open water (open_water = true): E = open_water_factor x ET0, no root zone,
  * the soil does not matter (all its root-zone parameters are 0). Urban land:
  * the paved fraction runs off, the unpaved part is gardens, described by the
@@ -36,6 +38,13 @@
 
 #include "io_ini.h"
 
+/* Range of the specific yield (-): 0.01 is below the smallest value of the
+ * Cultuurtechnisch Vademecum table (0.02, FACTS.md §8) and 0.5 above the
+ * drainable porosity of any Staring subsoil of FACTS.md §8 at 1 m (the
+ * largest, sand O1: 0.36 - 0.12 = 0.24 [D]); outside this a value is a mistake (percent for a fraction). */
+#define IO_PARAMS_SY_MIN 0.01
+#define IO_PARAMS_SY_MAX 0.5
+
 /* What one [landuse.X] section gives. */
 typedef struct lu_rec {
     double kc[12];      /* crop factors Jan..Dec (-) */
@@ -53,6 +62,7 @@ typedef struct soil_rec {
     double awc_mm_m;    /* plant-available water (mm per m of root zone) */
     double crmax_mm_d;  /* capillary rise at zero distance (mm/d) */
     double dcr_m;       /* e-folding distance of capillary rise (m) */
+    double sy;          /* specific yield of the phreatic groundwater (-) */
 } soil_rec;
 
 /* The [sprinkling] section. */
@@ -124,7 +134,9 @@ static zt_status read_soil(io_ini *ini, int so, soil_rec *r, zt_err *err)
                             &r->awc_mm_m, err)) != ZT_OK ||
         (st = io_ini_double(ini, sec, "capillary_max_mm_d", 1, 0.0, 0.0, 1000.0, &r->crmax_mm_d,
                             err)) != ZT_OK ||
-        (st = positive(ini, sec, "capillary_decay_m", 10.0, &r->dcr_m, err)) != ZT_OK) {
+        (st = positive(ini, sec, "capillary_decay_m", 10.0, &r->dcr_m, err)) != ZT_OK ||
+        (st = io_ini_double(ini, sec, "specific_yield", 1, 0.0, IO_PARAMS_SY_MIN,
+                            IO_PARAMS_SY_MAX, &r->sy, err)) != ZT_OK) {
         return st;
     }
     return ZT_OK;
@@ -248,6 +260,10 @@ zt_status io_params_load(const char *path, io_params **out, zt_err *err)
         }
     }
     p->rz[ZT_LU_WATER][ZT_SOIL_NONE] = p->rz[ZT_LU_WATER][ZT_SOIL_SAND];
+    p->sy[ZT_SOIL_NONE] = 1.0;
+    for (j = 1; j < ZT_NSOIL; j++) {
+        p->sy[j] = so[j].sy;
+    }
     *out = p;
     p = NULL;
 
@@ -300,6 +316,11 @@ void io_params_print(const io_params *p, FILE *f)
                 r->spr_last_month);
         break;
     }
+    fprintf(f, "# specific yield (-):");
+    for (j = 1; j < ZT_NSOIL; j++) {
+        fprintf(f, " %s %.4f", zt_soil_names[j], p->sy[j]);
+    }
+    fputc('\n', f);
     fputs("# units: smax_mm mm; icap_mm and crmax mm/d; root_m and dcr_m m; p, paved, "
           "fow (open-water factor on ET0) and kc -\n",
           f);

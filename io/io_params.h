@@ -17,6 +17,7 @@
  *   available_water_mm_per_m = 250 # plant-available water per m of root zone
  *   capillary_max_mm_d = 9.0       # crmax: capillary rise at zero distance
  *   capillary_decay_m = 0.25       # dcr: e-folding distance
+ *   specific_yield = 0.0755        # Sy of the phreatic groundwater (-), 0.01-0.5
  *   [sprinkling]
  *   trigger_fraction = 0.5         # a turn starts below this fraction of smax (-)
  *   gift_mm = 25                   # one turn (mm)
@@ -45,6 +46,10 @@
 typedef struct io_params {
     /* the combined root-zone parameters of every land use x soil */
     core_rz_params rz[ZT_NLANDUSE][ZT_NSOIL];
+    /* specific yield of the phreatic groundwater per soil (-), from
+       [soil.X] specific_yield, 0.01-0.5; sy[ZT_SOIL_NONE] (open water
+       cells) is 1: a water table in open water moves with the water */
+    double sy[ZT_NSOIL];
     char *file; /* the table read */
 } io_params;
 

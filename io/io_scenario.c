@@ -22,10 +22,17 @@
 #include "io_ini.h"
 
 /* The fields of the domain a scenario may replace ([input] keys). */
-static const char *const field_keys[] = {"mask",     "surface_level", "soil",
-                                         "landuse",  "district",      "province",
-                                         "gw_depth_init", "sprinkling_source"};
+static const char *const field_keys[] = {
+    "mask",          "surface_level",   "soil",
+    "landuse",       "district",        "province",
+    "gw_depth_init", "sprinkling_source", "kd",
+    "deep_head",     "seepage_resistance", "ditch_resistance",
+    "ditch_infiltration_resistance", "trench_depth", "trench_resistance",
+    "tile_depth",    "tile_resistance"};
 #define NFIELD_KEYS ((int)(sizeof field_keys / sizeof field_keys[0]))
+
+/* Modes, in the order of enum io_mode. */
+static const char *const mode_names[] = {"coupled", "rootzone", "groundwater", NULL};
 
 /* Aggregation names, in the order of enum io_agg. */
 static const char *const agg_names[] = {"day", "10day", "month", "year", NULL};
@@ -132,6 +139,16 @@ static zt_status read_run(io_ini *ini, io_scenario *s, zt_err *err)
         return st;
     }
     s->threads = (int)threads;
+    {
+        /* default: coupled when a district table is given, else the root
+           zone alone (the scenarios of zoet 0.1) */
+        int mode = io_ini_has(ini, "input", "districts") ? IO_MODE_COUPLED : IO_MODE_ROOTZONE;
+        st = io_ini_choice(ini, "run", "mode", 0, mode_names, mode, &mode, err);
+        if (st != ZT_OK) {
+            return st;
+        }
+        s->mode = (io_mode)mode;
+    }
     if (s->start > s->end) {
         char a[11], b[11];
         return io_ini_fail(ini, "run", "end", err, "%s is before start %s",
@@ -145,10 +162,25 @@ static zt_status read_input(io_ini *ini, io_scenario *s, zt_err *err)
     zt_status st;
     int i;
 
+    /* forcing: required unless groundwater mode; districts: unless rootzone
+       mode; recharge: in groundwater mode only */
     if ((st = io_ini_path(ini, "input", "domain", 1, NULL, &s->domain, err)) != ZT_OK ||
-        (st = io_ini_path(ini, "input", "forcing", 1, NULL, &s->forcing, err)) != ZT_OK ||
-        (st = io_ini_path(ini, "input", "parameters", 1, NULL, &s->parameters, err)) != ZT_OK) {
+        (st = io_ini_path(ini, "input", "forcing", s->mode != IO_MODE_GROUNDWATER, NULL,
+                          &s->forcing, err)) != ZT_OK ||
+        (st = io_ini_path(ini, "input", "parameters", 1, NULL, &s->parameters, err)) != ZT_OK ||
+        (st = io_ini_path(ini, "input", "districts", s->mode != IO_MODE_ROOTZONE, NULL,
+                          &s->districts_file, err)) != ZT_OK ||
+        (st = io_ini_path(ini, "input", "recharge", s->mode == IO_MODE_GROUNDWATER, NULL,
+                          &s->recharge, err)) != ZT_OK) {
         return st;
+    }
+    if (s->mode == IO_MODE_GROUNDWATER && s->forcing) {
+        return io_ini_fail(ini, "input", "forcing", err,
+                           "not used in groundwater mode (give recharge instead)");
+    }
+    if (s->mode != IO_MODE_GROUNDWATER && s->recharge) {
+        return io_ini_fail(ini, "input", "recharge", err,
+                           "only used in groundwater mode ([run] mode = \"groundwater\")");
     }
     for (i = 0; i < NFIELD_KEYS; i++) {
         char *spec = NULL;
@@ -198,6 +230,58 @@ static zt_status read_climate(io_ini *ini, io_scenario *s, zt_err *err)
                              err)) != ZT_OK) {
         return st;
     }
+    return ZT_OK;
+}
+
+/* "MM-DD" into month and day (no 29 February: a date every year has). */
+static zt_status read_month_day(io_ini *ini, const char *section, const char *key,
+                                const char *def, int *md, zt_err *err)
+{
+    const char *text = NULL;
+    int m = 0, d = 0, n = 0;
+    zt_status st = io_ini_string(ini, section, key, 0, def, &text, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    if (sscanf(text, "%2d-%2d%n", &m, &d, &n) != 2 || text[n] != '\0' || strlen(text) != 5 ||
+        m < 1 || m > 12 || d < 1 || d > zt_days_in_month(2019, m)) {
+        return io_ini_fail(ini, section, key, err,
+                           "expected a day of the year as \"MM-DD\" (not 02-29), got \"%s\"",
+                           text);
+    }
+    md[0] = m;
+    md[1] = d;
+    return ZT_OK;
+}
+
+/* [districts] and [groundwater]. */
+static zt_status read_water(io_ini *ini, io_scenario *s, zt_err *err)
+{
+    long picard = 20, cg = 2000;
+    zt_status st;
+
+    if ((st = read_month_day(ini, "districts", "summer_start", "04-01", s->summer_start, err)) !=
+            ZT_OK ||
+        (st = read_month_day(ini, "districts", "winter_start", "10-01", s->winter_start, err)) !=
+            ZT_OK) {
+        return st;
+    }
+    if (s->summer_start[0] * 100 + s->summer_start[1] >=
+        s->winter_start[0] * 100 + s->winter_start[1]) {
+        return io_ini_fail(ini, "districts", "winter_start", err,
+                           "must come after summer_start in the calendar year");
+    }
+    if ((st = io_ini_double(ini, "groundwater", "tolerance_m", 0, 1e-3, 1e-7, 0.1, &s->gw_tol,
+                            err)) != ZT_OK ||
+        (st = io_ini_int(ini, "groundwater", "max_picard", 0, 20, 1, 1000, &picard, err)) !=
+            ZT_OK ||
+        (st = io_ini_int(ini, "groundwater", "max_cg", 0, 2000, 1, 1000000, &cg, err)) != ZT_OK ||
+        (st = io_ini_double(ini, "groundwater", "spill_resistance_d", 0, 1.0, 0.01, 1000.0,
+                            &s->c_spill, err)) != ZT_OK) {
+        return st;
+    }
+    s->gw_max_picard = (int)picard;
+    s->gw_max_cg = (int)cg;
     return ZT_OK;
 }
 
@@ -319,7 +403,7 @@ zt_status io_scenario_load(const char *path, const char *const *known_vars, int 
     }
     if ((st = io_ini_load(path, &ini, err)) != ZT_OK ||
         (st = read_run(ini, s, err)) != ZT_OK || (st = read_input(ini, s, err)) != ZT_OK ||
-        (st = read_climate(ini, s, err)) != ZT_OK ||
+        (st = read_climate(ini, s, err)) != ZT_OK || (st = read_water(ini, s, err)) != ZT_OK ||
         (st = read_output(ini, s, known_vars, n_known, err)) != ZT_OK ||
         (st = io_ini_check_unused(ini, err)) != ZT_OK) {
         goto done;
@@ -356,6 +440,8 @@ void io_scenario_destroy(io_scenario **ps)
     zt_free(s->name);
     zt_free(s->domain);
     zt_free(s->forcing);
+    zt_free(s->districts_file);
+    zt_free(s->recharge);
     zt_free(s->parameters);
     for (i = 0; i < IO_MAX_FIELD_SOURCES; i++) {
         zt_free(s->field_buf[i]);
@@ -405,12 +491,23 @@ void io_scenario_print(const io_scenario *s, FILE *f)
     fputs(s->file, f);
     fputs("\n[run]\nname = ", f);
     put_str(f, s->name);
-    fprintf(f, "\nstart = %s\nend = %s\nthreads = %d\n", zt_day_format(s->start, a),
-            zt_day_format(s->end, b), s->threads);
+    fprintf(f, "\nstart = %s\nend = %s\nthreads = %d\nmode = \"%s\"\n",
+            zt_day_format(s->start, a), zt_day_format(s->end, b), s->threads,
+            mode_names[s->mode]);
     fputs("[input]\ndomain = ", f);
     put_str(f, s->domain);
-    fputs("\nforcing = ", f);
-    put_str(f, s->forcing);
+    if (s->forcing) {
+        fputs("\nforcing = ", f);
+        put_str(f, s->forcing);
+    }
+    if (s->recharge) {
+        fputs("\nrecharge = ", f);
+        put_str(f, s->recharge);
+    }
+    if (s->districts_file) {
+        fputs("\ndistricts = ", f);
+        put_str(f, s->districts_file);
+    }
     fputs("\nparameters = ", f);
     put_str(f, s->parameters);
     fputc('\n', f);
@@ -421,6 +518,14 @@ void io_scenario_print(const io_scenario *s, FILE *f)
     fputs("[climate]\n", f);
     put_factors(f, "precipitation_factor", s->precip_factor);
     put_factors(f, "et0_factor", s->et0_factor);
+    if (s->mode != IO_MODE_ROOTZONE) {
+        fprintf(f, "[districts]\nsummer_start = \"%02d-%02d\"\nwinter_start = \"%02d-%02d\"\n",
+                s->summer_start[0], s->summer_start[1], s->winter_start[0],
+                s->winter_start[1]);
+        fprintf(f, "[groundwater]\ntolerance_m = %g\nmax_picard = %d\nmax_cg = %d\n"
+                   "spill_resistance_d = %g\n",
+                s->gw_tol, s->gw_max_picard, s->gw_max_cg, s->c_spill);
+    }
     fputs("[output]\ndir = ", f);
     put_str(f, s->out_dir);
     fputs("\nvariables = [", f);

@@ -24,16 +24,26 @@
 #include "io_out.h"
 #include "zt.h"
 
-#define IO_MAX_FIELD_SOURCES 8
+#define IO_MAX_FIELD_SOURCES 17
+
+/* What a run simulates ([run] mode). */
+typedef enum io_mode {
+    IO_MODE_COUPLED = 0, /* root zone, groundwater and districts */
+    IO_MODE_ROOTZONE,    /* the root zone alone, the water table held at its initial depth */
+    IO_MODE_GROUNDWATER  /* groundwater alone: recharge from a file, ditch levels at target */
+} io_mode;
 
 typedef struct io_scenario {
     char *file;           /* the scenario file as given */
     char *name;           /* scenario name */
     zt_day start, end;    /* first and last day simulated */
     int threads;          /* OpenMP threads, 0 = default */
+    io_mode mode;         /* [run] mode: "coupled" (default), "rootzone", "groundwater" */
 
     char *domain;         /* static domain NetCDF (resolved path) */
-    char *forcing;        /* forcing NetCDF (resolved path) */
+    char *forcing;        /* forcing NetCDF (resolved path); NULL in groundwater mode */
+    char *districts_file; /* district table (resolved path); NULL in rootzone mode */
+    char *recharge;       /* recharge NetCDF (groundwater mode), else NULL */
     char *parameters;     /* parameter table (resolved path) */
     io_field_source field_src[IO_MAX_FIELD_SOURCES]; /* replacements */
     int nfield_src;
@@ -52,6 +62,14 @@ typedef struct io_scenario {
     int deflate;          /* 0-9 */
     int nsd;              /* significant digits, 0 = no quantisation */
     int districts;        /* 1: write district series */
+
+    int summer_start[2];  /* [districts] summer_start: month, day the summer level starts */
+    int winter_start[2];  /* [districts] winter_start: month, day the winter level starts */
+
+    double gw_tol;        /* [groundwater] tolerance_m: head error bound (m) */
+    int gw_max_picard;    /* [groundwater] max_picard */
+    int gw_max_cg;        /* [groundwater] max_cg */
+    double c_spill;       /* [groundwater] spill_resistance_d (d) */
 } io_scenario;
 
 /*

@@ -1,0 +1,873 @@
+/*
+ * core_gw.c: phreatic groundwater, 2-D, implicit in time (DESIGN.md §2;
+ * the science is written out in docs/model.md §6, the contract in
+ * core_gw.h).
+ *
+ * Equation per active cell i (everything per unit cell area, m/d), backward
+ * Euler with step dt (d), new head x = h' (m NAP), old head h0:
+ *
+ *   r_i = R_i - L_i - sum_k D_ik - S_i - Q_i - Sy_i (x_i - h0_i)/dt = 0
+ *
+ *   L_i  = sum_nb C_ij (x_i - x_j)         lateral outflow, C_ij = T_ij/dx^2 (1/d),
+ *          T_ij = 2 kD_i kD_j / (kD_i + kD_j)  (harmonic mean, m2/d)
+ *   D_ik = (x_i - z_ik)/c_ik   where x_i > z_ik        drainage (m/d)
+ *          (x_i - z_ik)/ci_ik  where x_i <= z_ik       infiltration (< 0)
+ *   S_i  = (x_i - zs_i)/c_spill where x_i > zs_i       spill (m/d)
+ *   Q_i  = (x_i - phi_i)/cv_i                           seepage, out (m/d)
+ *
+ * A neighbour j that is fixed-head enters with its head x_j (right-hand
+ * side); an inactive neighbour has C_ij = 0. For a fixed set of branches
+ * (which drains drain, which spill) r(x) = b - A x with A symmetric,
+ * diagonally dominant with positive diagonal excess
+ *
+ *   d_i = Sy_i/dt + 1/cv_i + sum_{j fixed} C_ij + sum_k min(1/c_ik, 1/ci_ik)
+ *
+ * (an M-matrix), so ||x - x*||_inf <= max_i |r_i| / d_i: the stopping rule
+ * (derivation in docs/model.md §6.6). It is solved by a Jacobi-preconditioned
+ * conjugate gradient (Hestenes and Stiefel 1952; Saad, Iterative Methods for
+ * Sparse Linear Systems, 2nd ed. 2003, Alg. 9.1), matrix-free, from the
+ * current head. Picard iterations recompute the branches from the new head
+ * until none changes; for infiltration resistances ci >= c the drain terms are
+ * convex and this is a semismooth Newton method that converges in a finite
+ * number of steps; as a guard, from the fourth assembly on a branch that was
+ * on (drainage, spill) stays on for the rest of the step.
+ *
+ * Performance (docs/performance-gw.md): one OpenMP parallel region per step;
+ * each CG iteration makes two passes over memory:
+ *   pass 1: p = z + beta p_old (z = r/diag, formed on the fly), q = A p, p.q
+ *   pass 2: x += alpha p, r -= alpha q, r.z, max|r|, sum r
+ * The rows of the grid are cut into a fixed number of blocks; every sum is
+ * taken per block in cell order and combined in block order (core_red), so 1
+ * and N threads give the same bytes. Each thread walks a contiguous range of
+ * blocks and computes the rows of p just outside its range into a private
+ * halo buffer, so pass 1 needs no extra barrier.
+ *
+ * Pure: no I/O, no globals. Units: m, d, m/d, m3/d.
+ */
+#include "core_gw.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "core_red.h"
+
+#define GW_STRIDE 16      /* doubles per block partial (two cache lines) */
+#define GW_STICKY_FROM 3  /* Picard assembly from which "on" branches stay on */
+#define GW_BIT_SPILL 0x40 /* state bit of the spill; bits 0-5: drain systems */
+
+/* Defaults of core_gw_opts [E]: 1 mm on the head is well below what any
+ * head observation resolves; 1e-8 of the gross flux makes the daily balance
+ * exact for reporting in million m3. */
+#define GW_TOL_HEAD 1e-3
+#define GW_TOL_BALANCE 1e-8
+#define GW_MAX_PICARD 20
+#define GW_MAX_CG 2000
+#define GW_NBLOCK 64
+
+/* Values of the assembly pass reduction. */
+enum {
+    SV_RMAX,    /* max |r_i| (m/d) */
+    SV_RSUM,    /* sum r_i (m/d) */
+    SV_GROSS,   /* sum of |terms| (m/d) */
+    SV_RZ,      /* sum r_i^2 / diag_i */
+    SV_DMIN,    /* min d_i (1/d) */
+    SV_BOUND,   /* max |r_i| / d_i (m) */
+    SV_CHANGED, /* cells whose branches changed */
+    SV_BAD,     /* first bad cell (INFINITY: none) */
+    SV_FIXED,   /* sum of inflow from fixed-head neighbours (m/d) */
+    SV_SCALE,   /* sum diag_i |x_i|: the size of the terms, for round-off (m/d) */
+    SV_N,
+    /* not reduced: what is wrong with the block's first bad cell */
+    SV_BAD_REASON = SV_N, SV_BAD_SYS, SV_BAD_VALUE
+};
+
+/* Values of CG pass 2. */
+enum { CV_RZ, CV_RMAX, CV_RSUM, CV_N };
+
+/* Why a cell is bad (the reason goes into the message). */
+enum { BAD_NONE, BAD_C, BAD_CI, BAD_CV, BAD_NONFINITE };
+
+struct core_gw_solver {
+    const core_gw_model *m; /* borrowed */
+    core_gw_opts o;         /* with defaults filled in */
+    zt_idx nx, ny, n;       /* columns, rows, cells */
+    double area;            /* cell area dx^2 (m2) */
+    int nblock;             /* row blocks (fixed) */
+    double *ce;             /* conductance of the east face (1/d), n */
+    double *cn;             /* conductance of the north face (1/d), n */
+    uint8_t *nbfix;         /* bits: neighbour E 1, W 2, N 4, S 8 is fixed-head */
+    uint8_t *state;         /* branch bits per cell, see GW_BIT_SPILL */
+    double *x;              /* working head (m NAP), n; 0 in inactive cells */
+    double *r;              /* residual (m/d), n */
+    double *pa, *pb;        /* search directions (m), n each, ping-pong */
+    double *q;              /* A p (m/d), n */
+    double *diag;           /* diagonal of A (1/d), n; 0 outside active cells */
+    double *dinv;           /* 1/diag (d), n; 0 outside active cells */
+    double *zero;           /* nx zeros: the rows outside the grid */
+    double *halo;           /* 2 nx per thread */
+    int nhalo;              /* threads the halo has room for */
+    double *part;           /* 2 x nblock x GW_STRIDE partials */
+};
+
+/* ---- creation ------------------------------------------------------------ */
+
+static zt_status cell_fail(zt_err *err, const core_gw_model *m, zt_idx k, const char *what,
+                           double v, const char *unit)
+{
+    return zt_fail(err, ZT_EINPUT, "groundwater model: cell %lld (row %lld, column %lld): %s = %g %s",
+                   (long long)k, (long long)(k / m->g.nx), (long long)(k % m->g.nx), what, v,
+                   unit);
+}
+
+/* Check the static model; ZT_EINPUT names the first bad cell. */
+static zt_status check_model(const core_gw_model *m, zt_err *err)
+{
+    zt_idx n = zt_grid_ncell(&m->g);
+    if (m->g.nx < 1 || m->g.ny < 1 || !(m->g.dx > 0.0) || !isfinite(m->g.dx)) {
+        return zt_fail(err, ZT_EINPUT, "groundwater model: bad grid %lld x %lld, dx = %g m",
+                       (long long)m->g.nx, (long long)m->g.ny, m->g.dx);
+    }
+    if (!m->mask || !m->kd || !m->sy) {
+        return zt_fail(err, ZT_EINPUT, "groundwater model: mask, kD and Sy are required");
+    }
+    if (m->ndrain < 0 || m->ndrain > CORE_GW_MAX_DRAIN) {
+        return zt_fail(err, ZT_EINPUT, "groundwater model: %d drainage systems (at most %d)",
+                       m->ndrain, CORE_GW_MAX_DRAIN);
+    }
+    for (int s = 0; s < m->ndrain; s++) {
+        if (!m->drain[s].level || !m->drain[s].c) {
+            return zt_fail(err, ZT_EINPUT,
+                           "groundwater model: drainage system %d (%s) has no level or c array",
+                           s, m->drain[s].name ? m->drain[s].name : "unnamed");
+        }
+    }
+    if (m->surface && !(m->c_spill > 0.0)) {
+        return zt_fail(err, ZT_EINPUT, "groundwater model: c_spill = %g d, must be > 0",
+                       m->c_spill);
+    }
+    if (m->phi && !m->cv) {
+        return zt_fail(err, ZT_EINPUT, "groundwater model: phi given without cv");
+    }
+    for (zt_idx k = 0; k < n; k++) {
+        uint8_t mk = m->mask[k];
+        if (mk > ZT_MASK_FIXED) {
+            return cell_fail(err, m, k, "mask", (double)mk, "(0, 1 or 2 expected)");
+        }
+        if (mk == ZT_MASK_INACTIVE) {
+            continue;
+        }
+        if (!(m->kd[k] >= 0.0) || !isfinite(m->kd[k])) {
+            return cell_fail(err, m, k, "kD", m->kd[k], "m2/d (must be finite and >= 0)");
+        }
+        if (mk != ZT_MASK_ACTIVE) {
+            continue;
+        }
+        if (!(m->sy[k] > 0.0) || !isfinite(m->sy[k])) {
+            return cell_fail(err, m, k, "Sy", m->sy[k], "(must be > 0 in an active cell)");
+        }
+        if (m->phi && isfinite(m->phi[k]) && !(m->cv[k] > 0.0)) {
+            return cell_fail(err, m, k, "cv", m->cv[k], "d (must be > 0 where phi is given)");
+        }
+    }
+    return ZT_OK;
+}
+
+/* Harmonic mean of two transmissivities (m2/d); 0 when either is 0. */
+static double harmonic(double a, double b)
+{
+    return a + b > 0.0 ? 2.0 * a * b / (a + b) : 0.0;
+}
+
+zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_solver **out,
+                         zt_err *err)
+{
+    core_gw_solver *s = NULL;
+    zt_status st = ZT_OK;
+    zt_idx n, nx, ny;
+
+    assert(m && out);
+    *out = NULL;
+    st = check_model(m, err);
+    if (st != ZT_OK) {
+        goto done;
+    }
+    nx = m->g.nx;
+    ny = m->g.ny;
+    n = nx * ny;
+    s = zt_calloc(1, sizeof *s);
+    if (!s) {
+        st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory");
+        goto done;
+    }
+    s->m = m;
+    s->nx = nx;
+    s->ny = ny;
+    s->n = n;
+    s->area = m->g.dx * m->g.dx;
+    if (o) {
+        s->o = *o;
+    }
+    if (!(s->o.tol_head > 0.0)) {
+        s->o.tol_head = GW_TOL_HEAD;
+    }
+    if (!(s->o.tol_balance > 0.0)) {
+        s->o.tol_balance = GW_TOL_BALANCE;
+    }
+    if (s->o.max_picard <= 0) {
+        s->o.max_picard = GW_MAX_PICARD;
+    }
+    if (s->o.max_cg <= 0) {
+        s->o.max_cg = GW_MAX_CG;
+    }
+    if (s->o.nblock <= 0) {
+        s->o.nblock = GW_NBLOCK;
+    }
+    s->nblock = (int)(s->o.nblock < ny ? s->o.nblock : ny);
+
+    s->ce = zt_calloc((size_t)n, sizeof *s->ce);
+    s->cn = zt_calloc((size_t)n, sizeof *s->cn);
+    s->nbfix = zt_calloc((size_t)n, sizeof *s->nbfix);
+    s->state = zt_calloc((size_t)n, sizeof *s->state);
+    s->x = zt_calloc((size_t)n, sizeof *s->x);
+    s->r = zt_calloc((size_t)n, sizeof *s->r);
+    s->pa = zt_calloc((size_t)n, sizeof *s->pa);
+    s->pb = zt_calloc((size_t)n, sizeof *s->pb);
+    s->q = zt_calloc((size_t)n, sizeof *s->q);
+    s->diag = zt_calloc((size_t)n, sizeof *s->diag);
+    s->dinv = zt_calloc((size_t)n, sizeof *s->dinv);
+    s->zero = zt_calloc((size_t)nx, sizeof *s->zero);
+    s->part = zt_calloc((size_t)2 * (size_t)s->nblock * GW_STRIDE, sizeof *s->part);
+    if (!s->ce || !s->cn || !s->nbfix || !s->state || !s->x || !s->r || !s->pa || !s->pb ||
+        !s->q || !s->diag || !s->dinv || !s->zero || !s->part) {
+        st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
+                     (long long)n);
+        goto done;
+    }
+
+    /* Face conductances (1/d) once: a face carries flow between two cells
+     * that are not inactive and not both fixed. */
+    for (zt_idx j = 0; j < ny; j++) {
+        for (zt_idx i = 0; i < nx; i++) {
+            zt_idx k = j * nx + i;
+            uint8_t mk = m->mask[k];
+            if (mk == ZT_MASK_INACTIVE) {
+                continue;
+            }
+            if (i + 1 < nx) {
+                uint8_t me = m->mask[k + 1];
+                if (me != ZT_MASK_INACTIVE && !(mk == ZT_MASK_FIXED && me == ZT_MASK_FIXED)) {
+                    s->ce[k] = harmonic(m->kd[k], m->kd[k + 1]) / s->area;
+                    s->nbfix[k] |= me == ZT_MASK_FIXED ? 1 : 0;
+                    s->nbfix[k + 1] |= mk == ZT_MASK_FIXED ? 2 : 0;
+                }
+            }
+            if (j + 1 < ny) {
+                uint8_t mn = m->mask[k + nx];
+                if (mn != ZT_MASK_INACTIVE && !(mk == ZT_MASK_FIXED && mn == ZT_MASK_FIXED)) {
+                    s->cn[k] = harmonic(m->kd[k], m->kd[k + nx]) / s->area;
+                    s->nbfix[k] |= mn == ZT_MASK_FIXED ? 4 : 0;
+                    s->nbfix[k + nx] |= mk == ZT_MASK_FIXED ? 8 : 0;
+                }
+            }
+        }
+    }
+    *out = s;
+    s = NULL;
+done:
+    core_gw_destroy(&s);
+    return st;
+}
+
+void core_gw_destroy(core_gw_solver **ps)
+{
+    core_gw_solver *s;
+    if (!ps || !*ps) {
+        return;
+    }
+    s = *ps;
+    zt_free(s->ce);
+    zt_free(s->cn);
+    zt_free(s->nbfix);
+    zt_free(s->state);
+    zt_free(s->x);
+    zt_free(s->r);
+    zt_free(s->pa);
+    zt_free(s->pb);
+    zt_free(s->q);
+    zt_free(s->diag);
+    zt_free(s->dinv);
+    zt_free(s->zero);
+    zt_free(s->halo);
+    zt_free(s->part);
+    zt_free(s);
+    *ps = NULL;
+}
+
+/* ---- one step -------------------------------------------------------------- */
+
+/* What all threads of a step share (read-only inside the passes, except
+ * the outcome fields that thread 0 writes at the end). */
+typedef struct step_ctx {
+    core_gw_solver *s;
+    double dt;               /* d */
+    const double *rech;      /* m/d */
+    const double *h0;        /* m NAP, the heads at the start */
+    core_gw_flux *f;         /* or NULL */
+    /* outcome, written by thread 0 */
+    zt_status st;
+    int noconv;              /* 1: Picard, 2: CG */
+    int picard, cg;
+    double bound_cg, rsum_cg, tol_r; /* CG failure: bound (m), sum r, tolerance (m/d) */
+    double sv[SV_N];
+    int bad_reason, bad_sys; /* first bad cell */
+    double bad_value;
+} step_ctx;
+
+/* The assembly pass over rows [j0, j1) of one block: branches from x,
+ * diag, dinv, the true residual r, optionally the fluxes; partials into pv. */
+static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, int fluxes,
+                          double *pv)
+{
+    int reason_ = BAD_NONE, rsys_ = -1;
+    double rval_ = 0.0;
+    int *reason = &reason_, *rsys = &rsys_;
+    double *rval = &rval_;
+    const core_gw_solver *s = c->s;
+    const core_gw_model *m = s->m;
+    const zt_idx nx = s->nx;
+    const double dt = c->dt;
+    const double cspill = m->c_spill;
+    double rmax = 0.0, rsum = 0.0, gross = 0.0, rz = 0.0, dmin = INFINITY, bound = 0.0;
+    double changed = 0.0, bad = INFINITY, fixed = 0.0, scale = 0.0;
+
+    for (zt_idx j = j0; j < j1; j++) {
+        const double *xs = j > 0 ? s->x + (j - 1) * nx : s->zero;
+        const double *xn = j + 1 < s->ny ? s->x + (j + 1) * nx : s->zero;
+        const double *cs = j > 0 ? s->cn + (j - 1) * nx : s->zero;
+        const double *xc = s->x + j * nx;
+        double row_rsum = 0.0, row_gross = 0.0, row_rz = 0.0, row_fixed = 0.0, row_scale = 0.0;
+        for (zt_idx i = 0; i < nx; i++) {
+            zt_idx k = j * nx + i;
+            if (m->mask[k] != ZT_MASK_ACTIVE) {
+                s->r[k] = 0.0;
+                s->diag[k] = 0.0;
+                s->dinv[k] = 0.0;
+                if (fluxes) {
+                    for (int d = 0; d < m->ndrain; d++) {
+                        if (c->f->drain[d]) {
+                            c->f->drain[d][k] = 0.0;
+                        }
+                    }
+                    if (c->f->spill) {
+                        c->f->spill[k] = 0.0;
+                    }
+                    if (c->f->seepage) {
+                        c->f->seepage[k] = 0.0;
+                    }
+                    if (c->f->storage) {
+                        c->f->storage[k] = 0.0;
+                    }
+                    if (c->f->lateral) {
+                        c->f->lateral[k] = 0.0;
+                    }
+                }
+                continue;
+            }
+            const double xk = xc[i];
+            const double ce_e = s->ce[k], ce_w = i > 0 ? s->ce[k - 1] : 0.0;
+            const double cn_n = s->cn[k], cn_s = cs[i];
+            const double x_e = i + 1 < nx ? xc[i + 1] : 0.0, x_w = i > 0 ? xc[i - 1] : 0.0;
+            /* lateral outflow (m/d) and the part that comes from fixed cells */
+            const double le = ce_e * (xk - x_e), lw = ce_w * (xk - x_w);
+            const double ln = cn_n * (xk - xn[i]), ls = cn_s * (xk - xs[i]);
+            const double lat = le + lw + ln + ls;
+            const uint8_t fb = s->nbfix[k];
+            double fin = 0.0, cfix = 0.0; /* inflow from fixed cells (m/d), their C (1/d) */
+            if (fb) {
+                if (fb & 1) {
+                    fin -= le;
+                    cfix += ce_e;
+                }
+                if (fb & 2) {
+                    fin -= lw;
+                    cfix += ce_w;
+                }
+                if (fb & 4) {
+                    fin -= ln;
+                    cfix += cn_n;
+                }
+                if (fb & 8) {
+                    fin -= ls;
+                    cfix += cn_s;
+                }
+            }
+            const double sdt = m->sy[k] / dt;           /* 1/d */
+            const double stor = sdt * (xk - c->h0[k]);  /* m/d */
+            const double rk_in = c->rech[k];            /* m/d */
+            double dsum = 0.0, dabs = 0.0, cdrain = 0.0, cmin = 0.0;
+            uint8_t old = s->state[k], now = 0;
+            for (int d = 0; d < m->ndrain; d++) {
+                const double z = m->drain[d].level[k]; /* m NAP */
+                double fl = 0.0;
+                if (z == z) {
+                    const double cd = m->drain[d].c[k];                          /* d */
+                    const double ci = m->drain[d].ci ? m->drain[d].ci[k] : INFINITY; /* d */
+                    if (!(cd > 0.0) || !(ci > 0.0)) {
+                        if ((double)k < bad) {
+                            bad = (double)k;
+                            *reason = !(cd > 0.0) ? BAD_C : BAD_CI;
+                            *rsys = d;
+                            *rval = !(cd > 0.0) ? cd : ci;
+                        }
+                        continue;
+                    }
+                    const uint8_t bit = (uint8_t)(1u << d);
+                    int on = xk > z || (sticky && (old & bit));
+                    const double cond = on ? 1.0 / cd : 1.0 / ci; /* 1/d; 1/inf = 0 */
+                    now |= on ? bit : 0;
+                    fl = cond * (xk - z);
+                    dsum += fl;
+                    dabs += fabs(fl);
+                    cdrain += cond;
+                    cmin += fmin(1.0 / cd, 1.0 / ci);
+                }
+                if (fluxes && c->f->drain[d]) {
+                    c->f->drain[d][k] = fl;
+                }
+            }
+            double spill = 0.0, cspl = 0.0;
+            if (m->surface) {
+                const double zs = m->surface[k];
+                if (xk > zs || (sticky && (old & GW_BIT_SPILL))) {
+                    now |= GW_BIT_SPILL;
+                    cspl = 1.0 / cspill;
+                    spill = cspl * (xk - zs);
+                }
+            }
+            double seep = 0.0, cseep = 0.0;
+            if (m->phi) {
+                const double ph = m->phi[k];
+                if (ph == ph) {
+                    const double cv = m->cv[k];
+                    if (!(cv > 0.0)) {
+                        if ((double)k < bad) {
+                            bad = (double)k;
+                            *reason = BAD_CV;
+                            *rsys = -1;
+                            *rval = cv;
+                        }
+                    } else {
+                        cseep = 1.0 / cv;
+                        seep = cseep * (xk - ph);
+                    }
+                }
+            }
+            const double res = rk_in - lat - dsum - spill - seep - stor; /* m/d */
+            const double dg = sdt + ce_e + ce_w + cn_n + cn_s + cdrain + cspl + cseep;
+            const double dex = sdt + cfix + cmin + cseep; /* diagonal excess (1/d) */
+            if (!isfinite(res) && (double)k < bad) {
+                bad = (double)k;
+                *reason = BAD_NONFINITE;
+                *rsys = -1;
+                *rval = res;
+            }
+            changed += now != old ? 1.0 : 0.0;
+            s->state[k] = now;
+            s->r[k] = res;
+            s->diag[k] = dg;
+            s->dinv[k] = 1.0 / dg;
+            const double ar = fabs(res);
+            rmax = ar > rmax || ar != ar ? ar : rmax;
+            row_rsum += res;
+            row_gross += fabs(rk_in) + dabs + fabs(spill) + fabs(seep) + fabs(stor) + fabs(fin);
+            row_rz += res * res / dg;
+            row_fixed += fin;
+            row_scale += dg * fabs(xk) + fabs(rk_in);
+            dmin = dex < dmin ? dex : dmin;
+            bound = ar / dex > bound ? ar / dex : bound;
+            if (fluxes) {
+                if (c->f->spill) {
+                    c->f->spill[k] = spill;
+                }
+                if (c->f->seepage) {
+                    c->f->seepage[k] = seep;
+                }
+                if (c->f->storage) {
+                    c->f->storage[k] = stor;
+                }
+                if (c->f->lateral) {
+                    c->f->lateral[k] = lat;
+                }
+            }
+        }
+        rsum += row_rsum;
+        gross += row_gross;
+        rz += row_rz;
+        fixed += row_fixed;
+        scale += row_scale;
+    }
+    pv[SV_RMAX] = rmax;
+    pv[SV_RSUM] = rsum;
+    pv[SV_GROSS] = gross;
+    pv[SV_RZ] = rz;
+    pv[SV_DMIN] = dmin;
+    pv[SV_BOUND] = bound;
+    pv[SV_CHANGED] = changed;
+    pv[SV_BAD] = bad;
+    pv[SV_FIXED] = fixed;
+    pv[SV_SCALE] = scale;
+    pv[SV_BAD_REASON] = reason_;
+    pv[SV_BAD_SYS] = rsys_;
+    pv[SV_BAD_VALUE] = rval_;
+}
+
+static const core_red_op sv_ops[SV_N] = {
+    CORE_RED_MAX, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MIN,
+    CORE_RED_MAX, CORE_RED_SUM, CORE_RED_MIN, CORE_RED_SUM, CORE_RED_SUM};
+static const core_red_op pq_ops[1] = {CORE_RED_SUM};
+static const core_red_op cv_ops[CV_N] = {CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM};
+
+/* p = r dinv + beta p_old for cells [k0, k0 + len) (beta == 0: p = z). */
+static inline void new_direction(const double *restrict r, const double *restrict dinv,
+                                 const double *restrict pold, double beta, double *restrict p,
+                                 zt_idx len)
+{
+    if (beta == 0.0) {
+        for (zt_idx i = 0; i < len; i++) {
+            p[i] = r[i] * dinv[i];
+        }
+    } else {
+        for (zt_idx i = 0; i < len; i++) {
+            p[i] = r[i] * dinv[i] + beta * pold[i];
+        }
+    }
+}
+
+/* q = A p on one row and its p.q, from the rows of p south, centre and north
+ * (pointers may be to halo buffers or the zero row). Four partial sums in
+ * a fixed order so the loop vectorises and stays deterministic. */
+static inline double row_apply(const double *restrict diag, const double *restrict ce,
+                               const double *restrict cn, const double *restrict cs,
+                               const double *restrict ps, const double *restrict pc,
+                               const double *restrict pn, double *restrict q, zt_idx nx)
+{
+    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+    zt_idx i;
+    double qi;
+    /* west edge */
+    qi = diag[0] * pc[0] - cn[0] * pn[0] - cs[0] * ps[0] - (nx > 1 ? ce[0] * pc[1] : 0.0);
+    q[0] = qi;
+    double head = pc[0] * qi;
+    for (i = 1; i + 4 < nx; i += 4) {
+        for (int l = 0; l < 4; l++) {
+            zt_idx t = i + l;
+            double v = diag[t] * pc[t] - ce[t] * pc[t + 1] - ce[t - 1] * pc[t - 1] -
+                       cn[t] * pn[t] - cs[t] * ps[t];
+            q[t] = v;
+            if (l == 0) {
+                a0 += pc[t] * v;
+            } else if (l == 1) {
+                a1 += pc[t] * v;
+            } else if (l == 2) {
+                a2 += pc[t] * v;
+            } else {
+                a3 += pc[t] * v;
+            }
+        }
+    }
+    double tail = 0.0;
+    for (; i < nx; i++) {
+        double east = i + 1 < nx ? ce[i] * pc[i + 1] : 0.0;
+        double v = diag[i] * pc[i] - east - ce[i - 1] * pc[i - 1] - cn[i] * pn[i] - cs[i] * ps[i];
+        q[i] = v;
+        tail += pc[i] * v;
+    }
+    return head + ((a0 + a1) + (a2 + a3)) + tail;
+}
+
+/* The CG passes and the Picard loop, run by every thread of the region. */
+static void step_thread(step_ctx *c)
+{
+    core_gw_solver *s = c->s;
+    const zt_idx nx = s->nx, ny = s->ny;
+    const int nb = s->nblock;
+    int t = 0, nt = 1, b0, b1, flip = 0;
+    const int want_flux = c->f != NULL;
+    double sv[SV_N], cv[CV_N], pq;
+    int picard = 0, ncg = 0;
+    zt_status st = ZT_OK;
+    int bad_reason = BAD_NONE, bad_sys = -1, noconv = 0;
+    double bad_value = 0.0, bound_cg = 0.0, rsum_cg = 0.0, tol_cg = 0.0;
+
+#ifdef _OPENMP
+    t = omp_get_thread_num();
+    nt = omp_get_num_threads();
+#endif
+    core_red_share(nb, nt, t, &b0, &b1);
+    zt_idx J0 = 0, J1 = 0, jtmp;
+    if (b0 < b1) {
+        core_red_rows(ny, nb, b0, &J0, &jtmp);
+        core_red_rows(ny, nb, b1 - 1, &jtmp, &J1);
+    }
+    double *hs = s->halo + (size_t)2 * (size_t)t * (size_t)nx;
+    double *hn = hs + nx;
+
+    for (int it = 0;; it++) {
+        int fluxes = want_flux && it > 0;
+        /* assembly */
+        double *part = s->part + (size_t)flip * (size_t)nb * GW_STRIDE;
+        for (int b = b0; b < b1; b++) {
+            zt_idx j0, j1;
+            core_red_rows(ny, nb, b, &j0, &j1);
+            assemble_rows(c, j0, j1, it >= GW_STICKY_FROM, fluxes, part + (size_t)b * GW_STRIDE);
+        }
+#pragma omp barrier
+        core_red_combine(part, nb, GW_STRIDE, SV_N, sv_ops, sv);
+        flip ^= 1;
+        if (isfinite(sv[SV_BAD])) {
+            /* the first block that holds the first bad cell says what is wrong */
+            for (int b = 0; b < nb; b++) {
+                const double *pv = part + (size_t)b * GW_STRIDE;
+                if (pv[SV_BAD] == sv[SV_BAD]) {
+                    bad_reason = (int)pv[SV_BAD_REASON];
+                    bad_sys = (int)pv[SV_BAD_SYS];
+                    bad_value = pv[SV_BAD_VALUE];
+                    break;
+                }
+            }
+            st = ZT_EINPUT;
+            break;
+        }
+        /* balance tolerance, with a floor at round-off of the terms */
+        const double tol_r = fmax(s->o.tol_balance * sv[SV_GROSS], 1e-14 * sv[SV_SCALE]);
+        const int conv = sv[SV_BOUND] <= s->o.tol_head && fabs(sv[SV_RSUM]) <= tol_r;
+        if (conv) {
+            if (want_flux && !fluxes) {
+                /* converged at the starting head: one more pass for the fluxes */
+                continue;
+            }
+            break;
+        }
+        if (picard >= s->o.max_picard) {
+            st = ZT_ENOCONV;
+            noconv = 1;
+            break;
+        }
+        picard++;
+        /* CG from the residual of the assembly */
+        const double dmin = sv[SV_DMIN];
+        double rz = sv[SV_RZ], beta = 0.0;
+        double *pold = s->pa, *p = s->pb;
+        int k_it = 0, cg_ok = 0;
+        for (k_it = 0; k_it < s->o.max_cg; k_it++) {
+            /* pass 1: p = z + beta p_old, q = A p, p.q */
+            part = s->part + (size_t)flip * (size_t)nb * GW_STRIDE;
+            if (b0 < b1) {
+                if (J0 > 0) {
+                    zt_idx o = (J0 - 1) * nx;
+                    new_direction(s->r + o, s->dinv + o, pold + o, beta, hs, nx);
+                }
+                if (J1 < ny) {
+                    zt_idx o = J1 * nx;
+                    new_direction(s->r + o, s->dinv + o, pold + o, beta, hn, nx);
+                }
+                new_direction(s->r + J0 * nx, s->dinv + J0 * nx, pold + J0 * nx, beta,
+                              p + J0 * nx, nx);
+                for (int b = b0; b < b1; b++) {
+                    zt_idx j0, j1;
+                    double acc = 0.0;
+                    core_red_rows(ny, nb, b, &j0, &j1);
+                    for (zt_idx j = j0; j < j1; j++) {
+                        zt_idx o = j * nx;
+                        if (j + 1 < J1) {
+                            new_direction(s->r + o + nx, s->dinv + o + nx, pold + o + nx, beta,
+                                          p + o + nx, nx);
+                        }
+                        const double *ps = j == J0 ? (J0 > 0 ? hs : s->zero) : p + o - nx;
+                        const double *pn = j == J1 - 1 ? (J1 < ny ? hn : s->zero) : p + o + nx;
+                        const double *cs = j > 0 ? s->cn + o - nx : s->zero;
+                        acc += row_apply(s->diag + o, s->ce + o, s->cn + o, cs, ps, p + o, pn,
+                                         s->q + o, nx);
+                    }
+                    part[(size_t)b * GW_STRIDE] = acc;
+                }
+            }
+#pragma omp barrier
+            core_red_combine(part, nb, GW_STRIDE, 1, pq_ops, &pq);
+            flip ^= 1;
+            if (!(pq > 0.0)) {
+                /* p = 0 (exact solution) or a breakdown; the assembly decides */
+                break;
+            }
+            const double alpha = rz / pq;
+            /* pass 2: x += alpha p, r -= alpha q, r.z, max |r|, sum r */
+            part = s->part + (size_t)flip * (size_t)nb * GW_STRIDE;
+            for (int b = b0; b < b1; b++) {
+                zt_idx j0, j1;
+                core_red_rows(ny, nb, b, &j0, &j1);
+                const zt_idx k0 = j0 * nx, k1 = j1 * nx;
+                double *restrict x = s->x, *restrict r = s->r;
+                const double *restrict pp = p, *restrict qq = s->q, *restrict di = s->dinv;
+                double z0 = 0.0, z1 = 0.0, m0 = 0.0, m1 = 0.0, u0 = 0.0, u1 = 0.0;
+                zt_idx k = k0;
+                for (; k + 2 <= k1; k += 2) {
+                    x[k] += alpha * pp[k];
+                    x[k + 1] += alpha * pp[k + 1];
+                    double ra = r[k] - alpha * qq[k], rb = r[k + 1] - alpha * qq[k + 1];
+                    r[k] = ra;
+                    r[k + 1] = rb;
+                    z0 += ra * ra * di[k];
+                    z1 += rb * rb * di[k + 1];
+                    double fa = fabs(ra), fb = fabs(rb);
+                    m0 = fa > m0 ? fa : m0;
+                    m1 = fb > m1 ? fb : m1;
+                    u0 += ra;
+                    u1 += rb;
+                }
+                for (; k < k1; k++) {
+                    x[k] += alpha * pp[k];
+                    double ra = r[k] - alpha * qq[k];
+                    r[k] = ra;
+                    z0 += ra * ra * di[k];
+                    double fa = fabs(ra);
+                    m0 = fa > m0 ? fa : m0;
+                    u0 += ra;
+                }
+                double *pv = part + (size_t)b * GW_STRIDE;
+                pv[CV_RZ] = z0 + z1;
+                pv[CV_RMAX] = m0 > m1 ? m0 : m1;
+                pv[CV_RSUM] = u0 + u1;
+            }
+#pragma omp barrier
+            core_red_combine(part, nb, GW_STRIDE, CV_N, cv_ops, cv);
+            flip ^= 1;
+            beta = cv[CV_RZ] / rz;
+            rz = cv[CV_RZ];
+            {
+                double *tmp = pold;
+                pold = p;
+                p = tmp;
+            }
+            if (cv[CV_RMAX] / dmin <= s->o.tol_head && fabs(cv[CV_RSUM]) <= tol_r) {
+                cg_ok = 1;
+                k_it++;
+                break;
+            }
+        }
+        ncg += k_it;
+        if (!cg_ok && k_it >= s->o.max_cg) {
+            st = ZT_ENOCONV;
+            noconv = 2;
+            bound_cg = cv[CV_RMAX] / dmin;
+            rsum_cg = cv[CV_RSUM];
+            tol_cg = tol_r;
+            break;
+        }
+    }
+    if (t == 0) {
+        c->st = st;
+        c->picard = picard;
+        c->cg = ncg;
+        memcpy(c->sv, sv, sizeof sv);
+        c->noconv = noconv;
+        c->bound_cg = bound_cg;
+        c->rsum_cg = rsum_cg;
+        c->tol_r = tol_cg;
+        c->bad_reason = bad_reason;
+        c->bad_sys = bad_sys;
+        c->bad_value = bad_value;
+    }
+}
+
+zt_status core_gw_step(core_gw_solver *s, double dt, const double *recharge, double *h,
+                       core_gw_flux *f, core_gw_stats *st, zt_err *err)
+{
+    const core_gw_model *m;
+    step_ctx c;
+    int nt = 1;
+
+    assert(s && recharge && h);
+    m = s->m;
+    if (st) {
+        memset(st, 0, sizeof *st);
+    }
+    if (!(dt > 0.0) || !isfinite(dt)) {
+        return zt_fail(err, ZT_EINPUT, "groundwater step: dt = %g d, must be > 0", dt);
+    }
+#ifdef _OPENMP
+    nt = omp_get_max_threads();
+#endif
+    if (nt > s->nblock) {
+        nt = s->nblock;
+    }
+    if (nt > s->nhalo) {
+        double *hb = zt_calloc((size_t)2 * (size_t)nt * (size_t)s->nx, sizeof *hb);
+        if (!hb) {
+            return zt_fail(err, ZT_ENOMEM, "groundwater step: out of memory for %d threads", nt);
+        }
+        zt_free(s->halo);
+        s->halo = hb;
+        s->nhalo = nt;
+    }
+    for (zt_idx k = 0; k < s->n; k++) {
+        s->x[k] = m->mask[k] != ZT_MASK_INACTIVE ? h[k] : 0.0;
+    }
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.dt = dt;
+    c.rech = recharge;
+    c.h0 = h;
+    c.f = f;
+#pragma omp parallel num_threads(nt) default(none) shared(c)
+    step_thread(&c);
+
+    for (zt_idx k = 0; k < s->n; k++) {
+        if (m->mask[k] == ZT_MASK_ACTIVE) {
+            h[k] = s->x[k];
+        }
+    }
+    if (st) {
+        st->picard = c.picard;
+        st->cg = c.cg;
+        st->head_bound = c.sv[SV_BOUND];
+        st->balance_err = c.sv[SV_RSUM] * s->area;
+        st->gross = c.sv[SV_GROSS] * s->area;
+        st->fixed_in = c.sv[SV_FIXED] * s->area;
+        st->changed = (long)c.sv[SV_CHANGED];
+    }
+    if (c.st == ZT_EINPUT) {
+        zt_idx k = (zt_idx)c.sv[SV_BAD];
+        static const char *const what[] = {"", "drainage resistance c", "infiltration resistance ci",
+                                           "seepage resistance cv", "non-finite head or recharge"};
+        return zt_fail(err, ZT_EINPUT,
+                       "groundwater step: cell %lld (row %lld, column %lld)%s%s: %s = %g "
+                       "(must be finite and > 0)",
+                       (long long)k, (long long)(k / s->nx), (long long)(k % s->nx),
+                       c.bad_sys >= 0 ? ", drainage system " : "",
+                       c.bad_sys >= 0 && m->drain[c.bad_sys].name ? m->drain[c.bad_sys].name
+                                                                  : "",
+                       what[c.bad_reason], c.bad_value);
+    }
+    if (c.st == ZT_ENOCONV && c.noconv == 1) {
+        return zt_fail(err, ZT_ENOCONV,
+                       "groundwater step: Picard did not converge in %d iterations: %ld cells "
+                       "still changed their drain/spill state; head bound %.3g m "
+                       "(tolerance %.3g m)",
+                       c.picard, (long)c.sv[SV_CHANGED], c.sv[SV_BOUND], s->o.tol_head);
+    }
+    if (c.st == ZT_ENOCONV) {
+        return zt_fail(err, ZT_ENOCONV,
+                       "groundwater step: CG did not converge in %d iterations (Picard "
+                       "iteration %d): head bound %.3g m (tolerance %.3g m), |sum of "
+                       "residuals| %.3g m3/d (tolerance %.3g m3/d)",
+                       s->o.max_cg, c.picard, c.bound_cg, s->o.tol_head,
+                       fabs(c.rsum_cg) * s->area, c.tol_r * s->area);
+    }
+    return c.st;
+}

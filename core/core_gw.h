@@ -1,0 +1,118 @@
+/*
+ * core_gw.h: phreatic groundwater, 2-D, implicit in time (DESIGN.md §2).
+ *
+ * Per active cell i with area A = dx^2, head h (m NAP), backward Euler:
+ *
+ *   Sy (h' - h)/dt = sum_nb T_ij (h_j' - h_i')/dx^2 + R
+ *                    - sum_k (h' - z_k)+ / c_k                drainage systems k
+ *                    + sum_k (z_k - h')+ / ci_k               infiltration where allowed
+ *                    - (h' - zs)+ / c_spill                   spill above the surface zs
+ *                    + (phi - h') / cv                        seepage from the deep head
+ *   T_ij = harmonic mean of kD of the two cells.
+ *
+ * Inactive cells are no-flow; fixed-head cells keep their head (Dirichlet).
+ * For a fixed set of active drains and infiltration the system is symmetric
+ * positive definite; it is solved by a preconditioned conjugate gradient,
+ * matrix-free on the 5-point stencil, parallel with OpenMP over contiguous
+ * row blocks, warm-started from the previous head. Picard iterations update
+ * the active set until it no longer changes. Every global sum goes through
+ * one reduction function over a fixed number of row blocks summed in order,
+ * so 1 and N threads give the same bytes (and a later MPI decomposition
+ * needs only a halo exchange and that reduction).
+ *
+ * Pure: no I/O, no globals. Units: m, d, m/d.
+ */
+#ifndef CORE_GW_H
+#define CORE_GW_H
+
+#include "zt.h"
+
+#define CORE_GW_MAX_DRAIN 6
+
+/*
+ * One drainage system: per cell a level z (m NAP; NAN where the system is
+ * absent), a drainage resistance c (d, > 0) and an infiltration resistance
+ * ci (d; INFINITY or NULL array: it never infiltrates). Arrays are borrowed
+ * and read at every step, so the caller may change them between steps
+ * (ditch levels follow the district water levels; ci is set to INFINITY
+ * where a district has no water to give).
+ */
+typedef struct core_gw_drain {
+    const char *name;     /* "ditch", "trench", "tile", ... (borrowed) */
+    const double *level;  /* z (m NAP) per cell, NAN: absent */
+    const double *c;      /* drainage resistance (d) per cell */
+    const double *ci;     /* infiltration resistance (d) per cell, or NULL */
+} core_gw_drain;
+
+/* The static description of an aquifer (all arrays borrowed, ncell each). */
+typedef struct core_gw_model {
+    zt_grid g;              /* grid: nx, ny, dx (x0, y0 unused) */
+    const uint8_t *mask;    /* enum zt_mask */
+    const double *kd;       /* transmissivity (m2/d), >= 0 */
+    const double *sy;       /* specific yield (-), > 0 in active cells */
+    const double *surface;  /* surface level (m NAP); NULL or NAN: no spill */
+    double c_spill;         /* resistance of the spill above the surface (d), > 0 */
+    const double *phi;      /* deep head (m NAP), or NULL: no seepage; NAN: none here */
+    const double *cv;       /* vertical resistance to the deep head (d), > 0 where phi */
+    int ndrain;             /* number of drainage systems, <= CORE_GW_MAX_DRAIN */
+    core_gw_drain drain[CORE_GW_MAX_DRAIN];
+} core_gw_model;
+
+/* Solver settings; zero fields take the defaults in brackets. */
+typedef struct core_gw_opts {
+    double tol_head;     /* bound on the head error of the linear solve (m) [1e-3] */
+    double tol_balance;  /* |sum of residuals| / gross flux [1e-8] */
+    int max_picard;      /* Picard iterations a step [20] */
+    int max_cg;          /* CG iterations a linear solve [2000] */
+    int nblock;          /* row blocks of the reductions (fixed, not the thread count) [64] */
+} core_gw_opts;
+
+/* What a step did. */
+typedef struct core_gw_stats {
+    int picard;          /* Picard iterations */
+    int cg;              /* CG iterations, all Picard iterations together */
+    double head_bound;   /* bound on the head error of the last solve (m) */
+    double balance_err;  /* sum over active cells of the water-balance error (m3/d) */
+    double gross;        /* gross flux (m3/d): sum over active cells of |terms| */
+    double fixed_in;     /* net inflow from fixed-head cells into active cells (m3/d) */
+    long changed;        /* cells whose drain/spill state changed in the last Picard iteration */
+} core_gw_stats;
+
+/*
+ * Fluxes of a step per cell, m/d over the cell area (arrays owned by the
+ * caller, ncell each; any may be NULL). Sign: positive = out of the
+ * groundwater (drain[k] < 0 is infiltration from system k).
+ */
+typedef struct core_gw_flux {
+    double *drain[CORE_GW_MAX_DRAIN]; /* to system k */
+    double *spill;                    /* to the surface, >= 0 */
+    double *seepage;                  /* to the deep aquifer (< 0: kwel, upward) */
+    double *storage;                  /* Sy (h' - h)/dt, into storage */
+    double *lateral;                  /* net lateral outflow to neighbours */
+} core_gw_flux;
+
+typedef struct core_gw_solver core_gw_solver; /* opaque */
+
+/*
+ * Create a solver for a model (borrowed, must outlive the solver). Checks
+ * the model (ZT_EINPUT naming the first bad cell: kD < 0, Sy <= 0 in an
+ * active cell, c <= 0 ...). *out is returned to the caller.
+ */
+zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_solver **out,
+                         zt_err *err);
+
+/*
+ * One time step of dt days: h holds the heads at the start (fixed-head cells
+ * their fixed head; inactive cells are left alone) and gets the heads at the
+ * end. recharge (m/d, ncell; may be negative: an abstraction) is the flux
+ * into the groundwater. Fills *f (may be NULL) and *st (may be NULL).
+ * ZT_ENOCONV when CG or Picard does not converge within the limits (the
+ * message says which, with the achieved bound); h is then the last iterate.
+ */
+zt_status core_gw_step(core_gw_solver *s, double dt, const double *recharge, double *h,
+                       core_gw_flux *f, core_gw_stats *st, zt_err *err);
+
+/* Free; accepts NULL and *s == NULL; sets *s = NULL. */
+void core_gw_destroy(core_gw_solver **s);
+
+#endif /* CORE_GW_H */
