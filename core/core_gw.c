@@ -706,6 +706,9 @@ static void step_thread(step_ctx *c)
                 break;
             }
             const double alpha = rz / pq;
+#ifdef GW_DEBUG
+            if (t == 0) fprintf(stderr, "it %d rz %g pq %g alpha %g beta %g\n", k_it, rz, pq, alpha, beta);
+#endif
             /* pass 2: x += alpha p, r -= alpha q, r.z, max |r|, sum r */
             part = s->part + (size_t)flip * (size_t)nb * GW_STRIDE;
             for (int b = b0; b < b1; b++) {
@@ -719,7 +722,9 @@ static void step_thread(step_ctx *c)
                 for (; k + 2 <= k1; k += 2) {
                     x[k] += alpha * pp[k];
                     x[k + 1] += alpha * pp[k + 1];
-                    double ra = r[k] - alpha * qq[k], rb = r[k + 1] - alpha * qq[k + 1];
+                    /* q is not zero in a fixed cell next to an active one: skip */
+                    double ra = r[k] - (di[k] > 0.0 ? alpha * qq[k] : 0.0);
+                    double rb = r[k + 1] - (di[k + 1] > 0.0 ? alpha * qq[k + 1] : 0.0);
                     r[k] = ra;
                     r[k + 1] = rb;
                     z0 += ra * ra * di[k];
@@ -732,7 +737,7 @@ static void step_thread(step_ctx *c)
                 }
                 for (; k < k1; k++) {
                     x[k] += alpha * pp[k];
-                    double ra = r[k] - alpha * qq[k];
+                    double ra = r[k] - (di[k] > 0.0 ? alpha * qq[k] : 0.0);
                     r[k] = ra;
                     z0 += ra * ra * di[k];
                     double fa = fabs(ra);

@@ -3,6 +3,8 @@
  * made deterministically from the data shipped in data/:
  *   - domain.nc: the demo domain (grids/grid_demo.c) from the PDOK province
  *     polygons in data/boundaries/;
+ *   - districts.ini: the district table (target levels, open water, pumps,
+ *     flushing) made from the domain by schematic rules;
  *   - forcing.nc: the KNMI daily station series in data/knmi/ for 2018 (the
  *     drought year), imported like `zoet forcing knmi`.
  */
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "grid_demo.h"
+#include "io_districts.h"
 #include "io_file.h"
 #include "io_forcing.h"
 #include "io_nc.h"
@@ -27,6 +30,9 @@ static const char *const demo_station_globs[] = {
 zt_status drv_demo_build(const char *data_dir, const char *out_dir, int quiet, zt_err *err)
 {
     char path[4096], boundaries[4096], stations[4096], domain_nc[4096], forcing_nc[4096];
+    char districts_ini[4096];
+    grid_district *dist = NULL;
+    int ndist = 0;
     char *files[N_DEMO_STATIONS];
     grid_domain *dom = NULL;
     io_knmi_opts ko;
@@ -43,6 +49,7 @@ zt_status drv_demo_build(const char *data_dir, const char *out_dir, int quiet, z
     io_path_join(data_dir, "knmi/stations.csv", stations, sizeof stations);
     io_path_join(out_dir, "domain.nc", domain_nc, sizeof domain_nc);
     io_path_join(out_dir, "forcing.nc", forcing_nc, sizeof forcing_nc);
+    io_path_join(out_dir, "districts.ini", districts_ini, sizeof districts_ini);
 
     st = grid_demo_build(boundaries, GRID_DEMO_DX, &dom, err);
     if (st == ZT_OK) {
@@ -54,6 +61,19 @@ zt_status drv_demo_build(const char *data_dir, const char *out_dir, int quiet, z
     if (!quiet) {
         printf("zoet demo: wrote %s (%lld x %lld cells of %g m)\n", domain_nc,
                (long long)dom->g.nx, (long long)dom->g.ny, dom->g.dx);
+    }
+    st = grid_demo_districts(dom, &dist, &ndist, err);
+    if (st == ZT_OK) {
+        st = io_districts_write(districts_ini, dist, ndist,
+                                "zoet demo: district table of the Noord-Nederland demo; schematic "
+                                "target levels, see docs/demo-domain.md",
+                                err);
+    }
+    if (st != ZT_OK) {
+        goto done;
+    }
+    if (!quiet) {
+        printf("zoet demo: wrote %s (%d districts)\n", districts_ini, ndist);
     }
 
     for (i = 0; i < N_DEMO_STATIONS; i++) {
@@ -86,6 +106,7 @@ done:
     for (i = 0; i < N_DEMO_STATIONS; i++) {
         free(files[i]);
     }
+    zt_free(dist);
     grid_domain_destroy(&dom);
     return st;
 }

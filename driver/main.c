@@ -20,6 +20,7 @@
 
 #include "driver.h"
 #include "io_forcing.h"
+#include "io_picture.h"
 #include "zt.h"
 
 #define ZOET_VERSION "0.1.0"
@@ -34,6 +35,8 @@ static const char usage_main[] =
     "  check SCENARIO.ini   load and validate every input of a scenario, run nothing\n"
     "  demo build           build the Noord-Nederland demo inputs\n"
     "  forcing knmi FILE... import KNMI daily station files into a forcing file\n"
+    "  map FILE.nc VAR      a quicklook map (PNG) of a gridded output\n"
+    "  chart FILE.csv       a chart (SVG) of a district series\n"
     "\n"
     "  zoet --version       print the version\n"
     "  zoet COMMAND --help  help on a command\n"
@@ -84,6 +87,23 @@ static const char usage_forcing[] =
     "  --from DATE --to DATE  period (YYYY-MM-DD, both or neither); default: the\n"
     "                       period all files have in common\n"
     "  --fill-nearest       fill missing days from the nearest station\n";
+
+static const char usage_map[] =
+    "usage: zoet map FILE.nc VAR [--time N] [--scale K] [--vmin A --vmax B]\n"
+    "                [--diverging] [--opaque] -o OUT.png\n"
+    "\n"
+    "Draw one time step (index N, default 0) of a gridded variable as a PNG,\n"
+    "north up, K pixels per cell (default 2). Beside it: OUT.png.txt (the legend\n"
+    "as text: variable, units, time, colour range), OUT.pgw and OUT.png.aux.xml\n"
+    "(so GIS places it in RD New). The colour range is --vmin..--vmax, else the\n"
+    "2nd-98th percentile; --diverging uses blue-white-red around 0; --opaque\n"
+    "draws no-data cells light grey instead of transparent.\n";
+
+static const char usage_chart[] =
+    "usage: zoet chart FILE.csv --district ID --var A[,B...] [--title T] -o OUT.svg\n"
+    "\n"
+    "Draw the daily series A, B, ... of one district from a district CSV\n"
+    "(districts.csv of a run) as lines against the date, as an SVG chart.\n";
 
 static int is_help(const char *a)
 {
@@ -311,6 +331,127 @@ static int cmd_forcing(int argc, char **argv)
     return rc;
 }
 
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtod(s, &end);
+    return (errno || *end || end == s) ? -1 : 0;
+}
+
+static int cmd_map(int argc, char **argv)
+{
+    const char *file = NULL, *var = NULL, *out = NULL;
+    io_map_opts mo;
+    long t = 0;
+    zt_err err;
+    int i;
+
+    zt_err_clear(&err);
+    io_map_opts_default(&mo);
+    mo.scale = 2;
+    for (i = 1; i < argc; i++) {
+        double x;
+        if (is_help(argv[i])) {
+            fputs(usage_map, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+            out = argv[++i];
+        } else if (strcmp(argv[i], "--time") == 0 && i + 1 < argc) {
+            if (parse_double(argv[++i], &x) != 0 || x < 0 || x != (double)(long)x) {
+                return usage_error(usage_map, "--time: expected an index 0, 1, ..., got '%s'",
+                                   argv[i]);
+            }
+            t = (long)x;
+        } else if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) {
+            if (parse_double(argv[++i], &x) != 0 || x < 1 || x > 64 || x != (double)(int)x) {
+                return usage_error(usage_map, "--scale: expected 1-64, got '%s'", argv[i]);
+            }
+            mo.scale = (int)x;
+        } else if ((strcmp(argv[i], "--vmin") == 0 || strcmp(argv[i], "--vmax") == 0) &&
+                   i + 1 < argc) {
+            const char *opt = argv[i];
+            if (parse_double(argv[++i], &x) != 0) {
+                return usage_error(usage_map, "expected a number, got '%s'", argv[i]);
+            }
+            if (opt[3] == 'i') {
+                mo.vmin = x;
+            } else {
+                mo.vmax = x;
+            }
+        } else if (strcmp(argv[i], "--diverging") == 0) {
+            mo.diverging = 1;
+        } else if (strcmp(argv[i], "--opaque") == 0) {
+            mo.opaque = 1;
+        } else if (argv[i][0] == '-') {
+            return usage_error(usage_map, "unknown option or missing value: %s", argv[i]);
+        } else if (!file) {
+            file = argv[i];
+        } else if (!var) {
+            var = argv[i];
+        } else {
+            return usage_error(usage_map, "extra argument '%s'", argv[i]);
+        }
+    }
+    if (!file || !var || !out) {
+        return usage_error(usage_map, "%s", "give FILE.nc, VAR and -o OUT.png");
+    }
+    if (io_map_png(file, var, t, out, &mo, &err) != ZT_OK) {
+        return fail(&err);
+    }
+    printf("zoet map: wrote %s (legend in %s.txt)\n", out, out);
+    return 0;
+}
+
+static int cmd_chart(int argc, char **argv)
+{
+    const char *file = NULL, *district = NULL, *vars = NULL, *out = NULL, *title = NULL;
+    const char *cols[32];
+    char buf[1024];
+    zt_err err;
+    int i, ncol = 0;
+
+    zt_err_clear(&err);
+    for (i = 1; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_chart, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+            out = argv[++i];
+        } else if (strcmp(argv[i], "--district") == 0 && i + 1 < argc) {
+            district = argv[++i];
+        } else if (strcmp(argv[i], "--var") == 0 && i + 1 < argc) {
+            vars = argv[++i];
+        } else if (strcmp(argv[i], "--title") == 0 && i + 1 < argc) {
+            title = argv[++i];
+        } else if (argv[i][0] == '-') {
+            return usage_error(usage_chart, "unknown option or missing value: %s", argv[i]);
+        } else if (!file) {
+            file = argv[i];
+        } else {
+            return usage_error(usage_chart, "extra argument '%s'", argv[i]);
+        }
+    }
+    if (!file || !district || !vars || !out) {
+        return usage_error(usage_chart, "%s", "give FILE.csv, --district, --var and -o OUT.svg");
+    }
+    if (strlen(vars) >= sizeof buf) {
+        return usage_error(usage_chart, "%s", "--var: list too long");
+    }
+    memcpy(buf, vars, strlen(vars) + 1);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        if (ncol == (int)(sizeof cols / sizeof cols[0])) {
+            return usage_error(usage_chart, "%s", "--var: at most 32 series");
+        }
+        cols[ncol++] = tok;
+    }
+    if (io_chart_svg(file, "district", district, cols, ncol, out, title, &err) != ZT_OK) {
+        return fail(&err);
+    }
+    printf("zoet chart: wrote %s\n", out);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -336,6 +477,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "forcing") == 0) {
         return cmd_forcing(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "map") == 0) {
+        return cmd_map(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "chart") == 0) {
+        return cmd_chart(argc - 1, argv + 1);
     }
     fprintf(stderr, "zoet: unknown command '%s'\n%s", argv[1], usage_main);
     return 2;

@@ -598,12 +598,26 @@ static zt_status init_district_water(run_ctx *c, int month, int day, zt_err *err
                            c->sc->domain);
         }
         c->dd[di] = &c->dtab[j];
+        double peat = 0.0, nature = 0.0;
         for (q = c->d_start[di]; q < c->d_start[di + 1]; q++) {
-            if (c->dom->landuse[c->d_cells[q]] == ZT_LU_WATER) {
+            const zt_idx k = c->d_cells[q];
+            if (c->dom->landuse[k] == ZT_LU_WATER) {
                 water += c->cell_area;
             } else {
                 land += c->cell_area;
+                if (c->dom->soil[k] == ZT_SOIL_PEAT) {
+                    peat += c->cell_area;
+                } else if (c->dom->landuse[k] == ZT_LU_NATURE) {
+                    nature += c->cell_area;
+                }
             }
+        }
+        /* a deficit the day starts with (a target rise, a shortage still
+           missing) is charged to the land it serves, by area */
+        if (land > 0.0) {
+            c->dpar[di].base_share[CORE_DCAT_PEAT] = peat / land;
+            c->dpar[di].base_share[CORE_DCAT_NATURE] = nature / land;
+            c->dpar[di].base_share[CORE_DCAT_AGRI] = (land - peat - nature) / land;
         }
         /* the ditches' water surface plus the open-water cells */
         c->dpar[di].aow = c->dd[di]->ow_fraction * land + water;

@@ -1769,3 +1769,248 @@ done:
     provs_free(&provs);
     return st;
 }
+
+/* ---- the demo's district table ---------------------------------------------- */
+
+/*
+ * Rules of grid_demo_districts (grid_demo.h; docs/demo-domain.md §8). The
+ * mainland Wadden dike is demo_wadden[3] (Zurich) to demo_wadden[33]
+ * (Nieuwe Statenzijl): the polygon's first three vertices are the
+ * Afsluitdijk, its last four close it at sea.
+ */
+#define DEMO_DIKE_FIRST 3           /* index of Zurich in demo_wadden */
+#define DEMO_DIKE_LAST 33           /* index of Nieuwe Statenzijl */
+#define DEMO_FLUSH_M 10000.0        /* flushing districts: centroid this near the dike (m), brief */
+#define DEMO_FLUSH_FRYSLAN_M3D 2.5e6   /* northern Friesland, July 2022 (m3/d), FACTS §1/§4 [S] */
+#define DEMO_FLUSH_GRONINGEN_M3D 0.5e6 /* Groningen coast (m3/d) [E]: half of the 1e6 m3/d
+                                          passed on to Groningen in July 2022, FACTS §1 */
+#define DEMO_LEVEL_PCT 10.0         /* percentile of the land's surface level (%) [E] */
+#define DEMO_DRAIN_PEAT 0.60        /* summer level below z10, peat (m): Friesland, FACTS §3 */
+#define DEMO_DRAIN_CLAY 1.00        /* ... clay (m) [E] */
+#define DEMO_DRAIN_SAND 1.20        /* ... sand (m) [E] */
+#define DEMO_WINTER_PEAT 0.10       /* winter below summer, peat (m) [E] */
+#define DEMO_WINTER_CLAY 0.10       /* ... clay (m) [E] */
+#define DEMO_WINTER_SAND 0.20       /* ... sand (m) [E] */
+#define DEMO_OW_PEAT 0.08           /* open water / land, peat (-) [E] */
+#define DEMO_OW_CLAY 0.04           /* ... clay (-) [E] */
+#define DEMO_OW_SAND 0.02           /* ... sand (-) [E] */
+#define DEMO_PUMP_MM_D 12.0         /* pumping capacity (mm/d) [E]: Dutch design norm 10-15 */
+#define DEMO_S_PER_DAY 86400.0      /* s/d */
+
+/* 1 when (x, y) lies inside the polygon v (n vertices, open ring): the
+ * crossing-number test. */
+static int in_polygon(const demo_xy *v, int n, double x, double y)
+{
+    int i, j, inside = 0;
+    for (i = 0, j = n - 1; i < n; j = i++) {
+        if ((v[i].y > y) != (v[j].y > y) &&
+            x < (v[j].x - v[i].x) * (y - v[i].y) / (v[j].y - v[i].y) + v[i].x) {
+            inside = !inside;
+        }
+    }
+    return inside;
+}
+
+/* A cell's surface level keyed for sorting: district, land first, level. */
+typedef struct demo_dz {
+    int32_t di;   /* district index (0-based) */
+    int32_t land; /* 0 land, 1 open water (land sorts first) */
+    float z;      /* surface level (m NAP) */
+} demo_dz;
+
+static int cmp_dz(const void *a, const void *b)
+{
+    const demo_dz *p = a, *q = b;
+    if (p->di != q->di) {
+        return p->di < q->di ? -1 : 1;
+    }
+    if (p->land != q->land) {
+        return p->land < q->land ? -1 : 1;
+    }
+    return (p->z > q->z) - (p->z < q->z);
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t p = *(const int32_t *)a, q = *(const int32_t *)b;
+    return (p > q) - (p < q);
+}
+
+/* What one district's cells add up to. */
+typedef struct demo_dacc {
+    zt_idx ncell, nland;       /* cells, land cells (-) */
+    double sx, sy;             /* sums of cell-centre x and y (m) */
+    zt_idx nprov[4];           /* cells per province: Groningen, Fryslân, Drenthe, none */
+    zt_idx nsoil[ZT_NSOIL];    /* land cells per soil */
+    zt_idx nsoil_all[ZT_NSOIL]; /* all cells per soil */
+} demo_dacc;
+
+/* Index of a district id in the sorted unique ids (it is there). */
+static int32_t district_index(const int32_t *ids, int32_t nd, int32_t id)
+{
+    const int32_t *p = bsearch(&id, ids, (size_t)nd, sizeof *ids, cmp_i32);
+    assert(p);
+    return (int32_t)(p - ids);
+}
+
+zt_status grid_demo_districts(const grid_domain *d, grid_district **out, int *n, zt_err *err)
+{
+    static const uint8_t prov_code[4] = {ZT_PROV_GRONINGEN, ZT_PROV_FRYSLAN, ZT_PROV_DRENTHE,
+                                         ZT_PROV_NONE};
+    static const char *const prov_name[4] = {"Groningen", "Fryslân", "Drenthe", "District"};
+    zt_idx ncell = zt_grid_ncell(&d->g), k, m = 0;
+    int32_t *ids = NULL, nd = 0, i;
+    demo_dz *dz = NULL;
+    demo_dacc *acc = NULL;
+    grid_district *t = NULL;
+    uint8_t *flush = NULL; /* per district: 1 Fryslân coast, 2 Groningen coast, 0 none */
+    double area_flush[3] = {0.0, 0.0, 0.0}; /* m2 */
+    double cell_area = d->g.dx * d->g.dx;   /* m2 */
+    zt_idx pos = 0;
+    zt_status st = ZT_OK;
+
+    *out = NULL;
+    *n = 0;
+    for (k = 0; k < ncell; k++) {
+        m += d->mask[k] == ZT_MASK_ACTIVE && d->district[k] > 0;
+    }
+    if (m == 0) {
+        return zt_fail(err, ZT_EINPUT, "district table: the domain has no active cell with a "
+                                       "district id > 0");
+    }
+    ids = zt_malloc((size_t)m * sizeof *ids);
+    dz = zt_malloc((size_t)m * sizeof *dz);
+    if (!ids || !dz) {
+        st = zt_fail(err, ZT_ENOMEM, "district table: out of memory for %lld cells",
+                     (long long)m);
+        goto done;
+    }
+    m = 0;
+    for (k = 0; k < ncell; k++) {
+        if (d->mask[k] == ZT_MASK_ACTIVE && d->district[k] > 0) {
+            ids[m++] = d->district[k];
+        }
+    }
+    qsort(ids, (size_t)m, sizeof *ids, cmp_i32);
+    for (k = 0; k < m; k++) {
+        if (k == 0 || ids[k] != ids[nd - 1]) {
+            ids[nd++] = ids[k];
+        }
+    }
+    acc = zt_calloc((size_t)nd, sizeof *acc);
+    t = zt_calloc((size_t)nd, sizeof *t);
+    flush = zt_calloc((size_t)nd, sizeof *flush);
+    if (!acc || !t || !flush) {
+        st = zt_fail(err, ZT_ENOMEM, "district table: out of memory for %d districts", (int)nd);
+        goto done;
+    }
+    /* sums per district, in cell order */
+    m = 0;
+    for (k = 0; k < ncell; k++) {
+        demo_dacc *a;
+        int land, p;
+        if (d->mask[k] != ZT_MASK_ACTIVE || d->district[k] <= 0) {
+            continue;
+        }
+        i = district_index(ids, nd, d->district[k]);
+        a = &acc[i];
+        land = d->landuse[k] != ZT_LU_WATER;
+        a->ncell++;
+        a->nland += land;
+        a->sx += cell_x(&d->g, k);
+        a->sy += cell_y(&d->g, k);
+        for (p = 0; p < 3 && d->province[k] != prov_code[p]; p++) {
+        }
+        a->nprov[p]++;
+        if (d->soil[k] < ZT_NSOIL) {
+            a->nsoil_all[d->soil[k]]++;
+            if (land) {
+                a->nsoil[d->soil[k]]++;
+            }
+        }
+        if (isfinite(d->surface[k])) {
+            dz[m].di = i;
+            dz[m].land = !land;
+            dz[m].z = d->surface[k];
+            m++;
+        }
+    }
+    qsort(dz, (size_t)m, sizeof *dz, cmp_dz);
+    for (i = 0; i < nd; i++) {
+        const demo_dacc *a = &acc[i];
+        const zt_idx *ns = a->nland > 0 ? a->nsoil : a->nsoil_all;
+        grid_district *r = &t[i];
+        zt_idx first = pos, nland = 0, nz, rank, cmax;
+        int p, best = 0, s, soil = ZT_SOIL_CLAY; /* clay when no cell has a soil [E] */
+        double z10, cx = a->sx / (double)a->ncell, cy = a->sy / (double)a->ncell;
+        int nn;
+
+        while (pos < m && dz[pos].di == i) {
+            nland += dz[pos].land == 0;
+            pos++;
+        }
+        nz = nland > 0 ? nland : pos - first; /* land cells, else all cells */
+        for (p = 1; p < 4; p++) {
+            best = a->nprov[p] > a->nprov[best] ? p : best;
+        }
+        for (s = ZT_SOIL_PEAT, cmax = 0; s < ZT_NSOIL; s++) {
+            if (ns[s] > cmax) {
+                cmax = ns[s];
+                soil = s;
+            }
+        }
+        r->id = ids[i];
+        r->province = prov_code[best];
+        nn = (r->province != ZT_PROV_NONE && ids[i] / 1000 == r->province) ? ids[i] % 1000
+                                                                           : ids[i];
+        snprintf(r->name, sizeof r->name, "%s %03d", prov_name[best], nn);
+        /* nearest-rank percentile: the ceil(P/100 nz)-th smallest */
+        if (nz > 0) {
+            rank = (zt_idx)ceil(DEMO_LEVEL_PCT / 100.0 * (double)nz);
+            rank = rank < 1 ? 1 : rank;
+            z10 = dz[first + rank - 1].z;
+        } else {
+            z10 = 0.0; /* no finite surface level: cannot happen in a validated domain */
+        }
+        if (soil == ZT_SOIL_PEAT) {
+            r->summer_level = z10 - DEMO_DRAIN_PEAT;
+            r->winter_level = r->summer_level - DEMO_WINTER_PEAT;
+            r->ow_fraction = DEMO_OW_PEAT;
+        } else if (soil == ZT_SOIL_CLAY) {
+            r->summer_level = z10 - DEMO_DRAIN_CLAY;
+            r->winter_level = r->summer_level - DEMO_WINTER_CLAY;
+            r->ow_fraction = DEMO_OW_CLAY;
+        } else {
+            r->summer_level = z10 - DEMO_DRAIN_SAND;
+            r->winter_level = r->summer_level - DEMO_WINTER_SAND;
+            r->ow_fraction = DEMO_OW_SAND;
+        }
+        r->pump_mm_d = DEMO_PUMP_MM_D;
+        r->flushing_m3s = 0.0;
+        if ((r->province == ZT_PROV_FRYSLAN || r->province == ZT_PROV_GRONINGEN) &&
+            !in_polygon(demo_wadden, DEMO_N(demo_wadden), cx, cy) &&
+            dist_polyline(demo_wadden + DEMO_DIKE_FIRST, DEMO_DIKE_LAST - DEMO_DIKE_FIRST + 1, cx,
+                          cy, NULL) <= DEMO_FLUSH_M) {
+            flush[i] = r->province == ZT_PROV_FRYSLAN ? 1 : 2;
+            area_flush[flush[i]] += (double)a->ncell * cell_area;
+        }
+    }
+    /* the flushing shared by area */
+    for (i = 0; i < nd; i++) {
+        if (flush[i]) {
+            double total = flush[i] == 1 ? DEMO_FLUSH_FRYSLAN_M3D : DEMO_FLUSH_GRONINGEN_M3D;
+            t[i].flushing_m3s = total * (double)acc[i].ncell * cell_area / area_flush[flush[i]] /
+                                DEMO_S_PER_DAY;
+        }
+    }
+    *out = t;
+    *n = (int)nd;
+    t = NULL;
+done:
+    zt_free(ids);
+    zt_free(dz);
+    zt_free(acc);
+    zt_free(flush);
+    zt_free(t);
+    return st;
+}

@@ -442,7 +442,7 @@ zt_status io_districts_write(const char *path, const grid_district *d, int n,
     }
     fputs("# zoet district table: one [district.<id>] section per district (peilgebied);\n"
           "# levels in m NAP, the open-water fraction of the land area, the pumping capacity\n"
-          "# in mm/d over the district's area, flushing in m3/s in summer (docs/model.md 7).\n",
+          "# in mm/d over the district's area, flushing in m3/s in summer (docs/model.md §7).\n",
           f);
     for (i = 0; i < n; i++) {
         const grid_district *x = &d[ord[i].at];

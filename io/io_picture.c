@@ -418,7 +418,7 @@ static zt_status write_legend(const char *path, const char *nc_path, const char 
             o->diverging && s->vmin < 0.0 && s->vmax > 0.0 ? " on each side of 0 (white)"
                                                             : "");
     fprintf(f, "range:     %.6g to %.6g %s (%s)\n", s->vmin, s->vmax, u, s->range_from);
-    fprintf(f, "no data:   %s, %lld cells\n",
+    fprintf(f, "no data:   %s; cells without data: %lld\n",
             o->opaque ? "light grey #DCDCDC" : "transparent", (long long)s->nnodata);
     fprintf(f, "values:    %lld valid cells; min %.6g, 2%% %.6g, median %.6g, mean %.6g, "
                "98%% %.6g, max %.6g %s\n",

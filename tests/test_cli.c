@@ -579,8 +579,8 @@ END_TEST
 
 START_TEST(help_of_every_command)
 {
-    const char *cmds[] = {"--help", "run --help", "check --help", "demo --help",
-                          "forcing --help"};
+    const char *cmds[] = {"--help",         "run --help", "check --help", "demo --help",
+                          "forcing --help", "map --help", "chart --help"};
     size_t i;
     for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         char cmd[1200], out[8192];

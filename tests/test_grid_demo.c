@@ -18,6 +18,13 @@
  *   of an active cell, every other water cell of a province farther;
  * - rules at named places (RD New): soil, land use, levels, depths,
  *   sprinkling source recomputed from the documented table;
+ * - groundwater (issue 3): every active cell against the documented rules
+ *   (ranges per soil, the linear relations between the fields of a cell,
+ *   the aimed seepage (phi - h0) / cv of FACTS §8), trenches and tile
+ *   drains exactly where the rules put them, determinism;
+ * - the district table: every district once, sorted, the level rule
+ *   recomputed, summer >= winter, summer below the median land surface,
+ *   the flushing totals; a hand-made domain worked out by hand;
  * - determinism, grid_domain_validate, and the error paths (missing file,
  *   not a vector file, wrong coordinate system, a province missing, bad cell
  *   size, out of memory).
@@ -389,6 +396,329 @@ START_TEST(test_deterministic_and_valid)
 }
 END_TEST
 
+/* ---- groundwater fields (issue 3) ------------------------------------- */
+
+#define GW_TOL 1e-3 /* relative tolerance on values that went through float (-) */
+
+static int near(double a, double b)
+{
+    return fabs(a - b) <= GW_TOL * fmax(1.0, fabs(b));
+}
+
+static double clamp01(double v)
+{
+    return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v);
+}
+
+/*
+ * Every active cell against the documented rules (docs/demo-domain.md §7):
+ * ranges per soil, and the rules' own relations: all quantities of a cell
+ * are linear in one coordinate (tp into the peat, tc from the coast, ts up
+ * the sand plateau), so e.g. for low peat cv = 1000 + 1000 tp with
+ * tp = (kd - 5) / 15. Seepage q = (phi - h0) / cv at the initial water
+ * table h0 = z - depth must be FACTS §8's [E] flux of the rule.
+ */
+START_TEST(test_gw_rules)
+{
+    zt_idx k, n, nsand_dr = 0, nboulder = 0, nfr_peat = 0;
+    double qmin_fr = 1e9, qmax_fr = -1e9, qmin_dr = 1e9, qmax_dr = -1e9;
+
+    need_demo();
+    ck_assert_int_eq(demo->has_gw, 1);
+    n = zt_grid_ncell(&demo->g);
+    for (k = 0; k < n; k++) {
+        double kd = demo->kd[k], cv = demo->cv[k], dc = demo->ditch_c[k];
+        double z = demo->surface[k], h0 = z - demo->gwdepth[k];
+        double q = (demo->deep_head[k] - h0) / cv * 1000.0; /* mm/d, > 0 up */
+        uint8_t s = demo->soil[k], lu = demo->landuse[k];
+        int trench = lu == ZT_LU_GRASS && (s == ZT_SOIL_CLAY || s == ZT_SOIL_PEAT);
+        int tile = (lu == ZT_LU_ARABLE || lu == ZT_LU_CAPITAL) && s == ZT_SOIL_CLAY;
+
+        if (demo->mask[k] != ZT_MASK_ACTIVE) {
+            ck_assert(isnan(demo->deep_head[k]) && isnan(cv) && isnan(dc) &&
+                      isnan(demo->ditch_ci[k]) && isnan(demo->trench_depth[k]) &&
+                      isnan(demo->tile_depth[k]));
+            if (demo->mask[k] == ZT_MASK_FIXED) {
+                ck_assert_float_eq(demo->kd[k], 30.0f);
+            } else {
+                ck_assert(isnan(demo->kd[k]));
+            }
+            continue;
+        }
+        ck_assert_msg(isfinite(demo->deep_head[k]), "phi cell %lld", (long long)k);
+        ck_assert(near(demo->ditch_ci[k], 1.5 * dc));
+        if (s == ZT_SOIL_PEAT) {
+            double tp = (kd - 5.0) / 15.0;
+            ck_assert_msg(kd >= 5.0 - 1e-4 && kd <= 20.0 + 1e-4, "peat kd %g", kd);
+            ck_assert_msg(near(dc, 100.0 - 70.0 * tp), "peat ditch %g tp %g", dc, tp);
+            if (demo->province[k] != ZT_PROV_DRENTHE) {
+                ck_assert(near(cv, 1000.0 + 1000.0 * tp));
+                ck_assert_msg(fabs(q - (0.2 + 0.2 * tp)) < 1e-3, "peat q %g", q);
+                if (demo->province[k] == ZT_PROV_FRYSLAN) {
+                    nfr_peat++;
+                    qmin_fr = fmin(qmin_fr, q);
+                    qmax_fr = fmax(qmax_fr, q);
+                }
+            } else {
+                ck_assert((near(cv, 300.0) && fabs(q - 1.0) < 1e-3) ||
+                          (near(cv, 1500.0) && fabs(q + 0.3) < 1e-3));
+            }
+        } else if (s == ZT_SOIL_CLAY) {
+            double tc = (30.0 - kd) / 20.0;
+            ck_assert_msg(kd >= 10.0 - 1e-4 && kd <= 30.0 + 1e-4, "clay kd %g", kd);
+            ck_assert(near(cv, 1500.0 - 1000.0 * tc));
+            ck_assert_msg(fabs(q - 0.1 * (1.0 - tc)) < 1e-3, "clay q %g", q);
+            ck_assert(near(dc, 100.0 + 50.0 * clamp01(z / 1.5)));
+        } else {
+            double ts = clamp01(z / 20.0), base = 300.0 - 250.0 * ts;
+            ck_assert_msg(kd >= 50.0 - 1e-4 && kd <= 300.0 + 1e-4, "sand kd %g", kd);
+            ck_assert(near(cv, 200.0 + 300.0 * ts));
+            ck_assert_msg(fabs(q - (-0.3 - 0.7 * ts)) < 1e-3, "sand q %g", q);
+            ck_assert(near(dc, 150.0 + 150.0 * ts));
+            if (demo->province[k] == ZT_PROV_DRENTHE) {
+                nsand_dr++;
+                qmin_dr = fmin(qmin_dr, q);
+                qmax_dr = fmax(qmax_dr, q);
+                if (!near(kd, base)) {
+                    ck_assert(near(kd, fmax(50.0, 0.5 * base)));
+                    nboulder++;
+                }
+            } else {
+                ck_assert(near(kd, base));
+            }
+        }
+        ck_assert(cv >= 200.0 - 1e-3 && cv <= 2000.0 + 1e-3);
+        ck_assert(dc >= 30.0 - 1e-4 && dc <= 300.0 + 1e-4);
+        if (trench) {
+            ck_assert(demo->trench_depth[k] == 0.3f && demo->trench_c[k] == 30.0f);
+        } else {
+            ck_assert(isnan(demo->trench_depth[k]) && isnan(demo->trench_c[k]));
+        }
+        if (tile) {
+            ck_assert(demo->tile_depth[k] == 1.0f && demo->tile_c[k] == 20.0f);
+        } else {
+            ck_assert(isnan(demo->tile_depth[k]) && isnan(demo->tile_c[k]));
+        }
+    }
+    /* FACTS §8 [E]: Frisian peat polders +0.1 to +0.5 mm/d, Drents plateau
+       -0.3 to -1 mm/d */
+    ck_assert_int_gt(nfr_peat, 1000);
+    ck_assert(qmin_fr >= 0.1 && qmax_fr <= 0.5);
+    ck_assert(qmin_dr >= -1.0 - 1e-3 && qmax_dr <= -0.3 + 1e-3);
+    /* the boulder-clay blocks: 30 % of the 1-km blocks, so 20-40 % of the
+       cells whose kD the halving changes (it cannot change kD at 50) */
+    printf("grid_demo: Frisian peat seepage %.2f to %.2f mm/d, Drenthe sand %.2f to %.2f mm/d, "
+           "boulder clay in %.1f %% of Drenthe's sand\n",
+           qmin_fr, qmax_fr, qmin_dr, qmax_dr, 100.0 * (double)nboulder / (double)nsand_dr);
+    ck_assert(nboulder > nsand_dr / 5 && nboulder < 2 * nsand_dr / 5);
+}
+END_TEST
+
+/* The gw fields of two builds are the same bytes. */
+START_TEST(test_gw_deterministic)
+{
+    grid_domain *d2 = NULL;
+    zt_err err;
+    size_t n;
+
+    need_demo();
+    zt_err_clear(&err);
+    ck_assert_int_eq(grid_demo_build(BOUNDARIES, GRID_DEMO_DX, &d2, &err), ZT_OK);
+    n = (size_t)zt_grid_ncell(&demo->g) * sizeof(float);
+    ck_assert(memcmp(d2->kd, demo->kd, n) == 0);
+    ck_assert(memcmp(d2->deep_head, demo->deep_head, n) == 0);
+    ck_assert(memcmp(d2->cv, demo->cv, n) == 0);
+    ck_assert(memcmp(d2->ditch_c, demo->ditch_c, n) == 0);
+    ck_assert(memcmp(d2->ditch_ci, demo->ditch_ci, n) == 0);
+    ck_assert(memcmp(d2->trench_depth, demo->trench_depth, n) == 0);
+    ck_assert(memcmp(d2->trench_c, demo->trench_c, n) == 0);
+    ck_assert(memcmp(d2->tile_depth, demo->tile_depth, n) == 0);
+    ck_assert(memcmp(d2->tile_c, demo->tile_c, n) == 0);
+    grid_domain_destroy(&d2);
+}
+END_TEST
+
+/* ---- the district table ------------------------------------------------- */
+
+static int cmp_float(const void *a, const void *b)
+{
+    float p = *(const float *)a, q = *(const float *)b;
+    return (p > q) - (p < q);
+}
+
+START_TEST(test_demo_districts)
+{
+    enum { MAXID = 23000 };
+    long *cells = calloc(MAXID, sizeof *cells);
+    float *zs = malloc((size_t)zt_grid_ncell(&demo->g) * sizeof *zs);
+    grid_district *t = NULL, *t2 = NULL;
+    int n = 0, n2 = 0, i, count = 0, nflush[3] = {0, 0, 0};
+    double flush[3] = {0.0, 0.0, 0.0}; /* m3/s: Groningen, Fryslân, Drenthe */
+    zt_idx k, nc = zt_grid_ncell(&demo->g);
+    zt_err err;
+
+    need_demo();
+    ck_assert(cells && zs);
+    for (k = 0; k < nc; k++) {
+        if (demo->mask[k] == ZT_MASK_ACTIVE) {
+            cells[demo->district[k]]++;
+        }
+    }
+    for (i = 0; i < MAXID; i++) {
+        count += cells[i] > 0;
+    }
+    zt_err_clear(&err);
+    ck_assert_msg(grid_demo_districts(demo, &t, &n, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_int_eq(n, count); /* every district once ... */
+    for (i = 0; i < n; i++) {
+        const grid_district *r = &t[i];
+        char want[48];
+        int nz = 0, nsoil[4] = {0, 0, 0, 0}, soil = 2, s;
+        double z10, median, summer;
+
+        ck_assert(r->id > 0 && r->id < MAXID && cells[r->id] > 0);
+        ck_assert(i == 0 || t[i - 1].id < r->id); /* ... sorted by id */
+        ck_assert_int_eq(r->province, r->id / 1000);
+        snprintf(want, sizeof want, "%s %03d",
+                 r->province == ZT_PROV_GRONINGEN ? "Groningen"
+                 : r->province == ZT_PROV_FRYSLAN ? "Fryslân"
+                                                   : "Drenthe",
+                 r->id % 1000);
+        ck_assert_str_eq(r->name, want);
+        /* recompute the level rule: land cells' 10th percentile (nearest
+           rank) minus the drainage depth of the dominant soil */
+        for (k = 0; k < nc; k++) {
+            if (demo->mask[k] == ZT_MASK_ACTIVE && demo->district[k] == r->id &&
+                demo->landuse[k] != ZT_LU_WATER) {
+                zs[nz++] = demo->surface[k];
+                nsoil[demo->soil[k]]++;
+            }
+        }
+        ck_assert_int_gt(nz, 0);
+        qsort(zs, (size_t)nz, sizeof *zs, cmp_float);
+        z10 = zs[(int)ceil(0.1 * nz) - 1];
+        median = nz % 2 ? zs[nz / 2] : 0.5 * (zs[nz / 2 - 1] + zs[nz / 2]);
+        for (s = 1, soil = 0; s < 4; s++) {
+            soil = nsoil[s] > (soil ? nsoil[soil] : 0) ? s : soil;
+        }
+        summer = z10 - (soil == ZT_SOIL_PEAT ? 0.6 : soil == ZT_SOIL_CLAY ? 1.0 : 1.2);
+        ck_assert_msg(fabs(r->summer_level - summer) < 1e-9, "district %d: %g vs %g", r->id,
+                      r->summer_level, summer);
+        ck_assert(fabs(r->summer_level - r->winter_level -
+                       (soil == ZT_SOIL_SAND ? 0.2 : 0.1)) < 1e-9);
+        ck_assert(r->summer_level >= r->winter_level);
+        ck_assert_msg(r->summer_level < median, "district %d: summer %g, median %g", r->id,
+                      r->summer_level, median);
+        ck_assert(fabs(r->ow_fraction - (soil == ZT_SOIL_PEAT   ? 0.08
+                                         : soil == ZT_SOIL_CLAY ? 0.04
+                                                                : 0.02)) < 1e-12);
+        ck_assert(r->pump_mm_d == 12.0);
+        ck_assert(r->flushing_m3s >= 0.0);
+        if (r->flushing_m3s > 0.0) {
+            nflush[r->province - 20]++;
+            flush[r->province - 20] += r->flushing_m3s;
+        }
+    }
+    /* FACTS §1: 2.5 million m3/d for northern Friesland; 0.5 [E] Groningen */
+    printf("grid_demo: %d districts; flushing %d in Fryslân (%.2f m3/s), %d in Groningen "
+           "(%.2f m3/s)\n",
+           n, nflush[1], flush[1], nflush[0], flush[0]);
+    ck_assert_int_ge(nflush[1], 3);
+    ck_assert_int_ge(nflush[0], 3);
+    ck_assert_int_eq(nflush[2], 0);
+    ck_assert_double_eq_tol(flush[1], 2.5e6 / 86400.0, 1e-9);
+    ck_assert_double_eq_tol(flush[0], 0.5e6 / 86400.0, 1e-9);
+    /* deterministic */
+    ck_assert_int_eq(grid_demo_districts(demo, &t2, &n2, &err), ZT_OK);
+    ck_assert_int_eq(n2, n);
+    ck_assert(memcmp(t, t2, (size_t)n * sizeof *t) == 0);
+    zt_free(t);
+    zt_free(t2);
+    free(cells);
+    free(zs);
+}
+END_TEST
+
+/*
+ * A hand-made domain of 6 x 2 cells of 250 m near Holwerd (about 4.5 km
+ * south of the dike): district 21001 on cells 0-9 (land z = 1..9 m NAP on
+ * cells 0-8, five sand then four peat; cell 9 open water at -5), district
+ * 5 (no province) on cells 10-11 (peat at 0 and -1 m NAP).
+ *   21001: 9 land cells, rank ceil(0.9) = 1 -> z10 = 1.0; sand dominant:
+ *          summer 1.0 - 1.2 = -0.2, winter -0.4, ow 0.02; the only
+ *          coastal Frisian district: all of 2.5e6 / 86400 = 28.935 m3/s.
+ *   5:     rank ceil(0.2) = 1 -> z10 = -1.0; peat: summer -1.6, winter
+ *          -1.7, ow 0.08; no province: no flushing; name "District 005".
+ */
+START_TEST(test_districts_by_hand)
+{
+    static const zt_grid g = {6, 2, 187000.0, 595000.0, 250.0};
+    grid_domain *d = NULL;
+    grid_district *t = NULL;
+    int n = -1;
+    long nth;
+    zt_status st = ZT_ENOMEM;
+    zt_idx k;
+    zt_err err;
+
+    zt_err_clear(&err);
+    ck_assert_int_eq(grid_domain_create(&g, &d, &err), ZT_OK);
+    /* no district at all */
+    ck_assert_int_eq(grid_demo_districts(d, &t, &n, &err), ZT_EINPUT);
+    ck_assert_ptr_null(t);
+    ck_assert_int_eq(n, 0);
+    ck_assert_msg(strstr(err.msg, "no active cell with a district"), "%s", err.msg);
+    for (k = 0; k < 12; k++) {
+        d->mask[k] = ZT_MASK_ACTIVE;
+        d->landuse[k] = ZT_LU_GRASS;
+        d->district[k] = k < 10 ? 21001 : 5;
+        d->province[k] = k < 10 ? ZT_PROV_FRYSLAN : ZT_PROV_NONE;
+        d->soil[k] = k < 5 ? ZT_SOIL_SAND : ZT_SOIL_PEAT;
+        d->surface[k] = (float)(k + 1);
+    }
+    d->landuse[9] = ZT_LU_WATER;
+    d->soil[9] = ZT_SOIL_NONE;
+    d->surface[9] = -5.0f;
+    d->surface[10] = 0.0f;
+    d->surface[11] = -1.0f;
+    zt_err_clear(&err);
+    ck_assert_msg(grid_demo_districts(d, &t, &n, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(t[0].id, 5);
+    ck_assert_str_eq(t[0].name, "District 005");
+    ck_assert_int_eq(t[0].province, ZT_PROV_NONE);
+    ck_assert_double_eq_tol(t[0].summer_level, -1.6, 1e-12);
+    ck_assert_double_eq_tol(t[0].winter_level, -1.7, 1e-12);
+    ck_assert_double_eq_tol(t[0].ow_fraction, 0.08, 1e-12);
+    ck_assert(t[0].flushing_m3s == 0.0);
+    ck_assert_int_eq(t[1].id, 21001);
+    ck_assert_str_eq(t[1].name, "Fryslân 001");
+    ck_assert_int_eq(t[1].province, ZT_PROV_FRYSLAN);
+    ck_assert_double_eq_tol(t[1].summer_level, -0.2, 1e-12);
+    ck_assert_double_eq_tol(t[1].winter_level, -0.4, 1e-12);
+    ck_assert_double_eq_tol(t[1].ow_fraction, 0.02, 1e-12);
+    ck_assert_double_eq_tol(t[1].pump_mm_d, 12.0, 1e-12);
+    ck_assert_double_eq_tol(t[1].flushing_m3s, 2.5e6 / 86400.0, 1e-9);
+    zt_free(t);
+    t = NULL;
+    /* every allocation failing in turn */
+    for (nth = 1; nth < 20 && st != ZT_OK; nth++) {
+        zt_err_clear(&err);
+        zt_alloc_fail_after(nth);
+        st = grid_demo_districts(d, &t, &n, &err);
+        zt_alloc_fail_after(0);
+        if (st != ZT_OK) {
+            ck_assert_int_eq(st, ZT_ENOMEM);
+            ck_assert_ptr_null(t);
+        }
+    }
+    ck_assert_int_eq(st, ZT_OK);
+    ck_assert_int_gt(nth, 3);
+    zt_free(t);
+    grid_domain_destroy(&d);
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
     grid_domain *d = (grid_domain *)&d; /* must be reset to NULL */
@@ -520,6 +850,10 @@ Suite *suite_grid_demo(void)
     tcase_add_test(tc, test_rules_at_places);
     tcase_add_test(tc, test_soil_and_sprinkling_rules);
     tcase_add_test(tc, test_deterministic_and_valid);
+    tcase_add_test(tc, test_gw_rules);
+    tcase_add_test(tc, test_gw_deterministic);
+    tcase_add_test(tc, test_demo_districts);
+    tcase_add_test(tc, test_districts_by_hand);
     suite_add_tcase(s, tc);
 
     tcase_set_timeout(te, 60);

@@ -11,7 +11,11 @@
  * - every error path of the brief: missing file, not NetCDF, missing
  *   variable, wrong dimensions, grid mismatch, wrong CRS, NaN in an active
  *   cell (and more), each ZT_EINPUT naming file and variable; failed
- *   allocations through zt_alloc_fail_after.
+ *   allocations through zt_alloc_fail_after;
+ * - the optional groundwater group (issue 3): round trip with hand values,
+ *   CF attributes, the all-or-none rule naming the missing variable, bad
+ *   values in active cells naming file, variable and cell, failed
+ *   allocations.
  *
  * Test files are made with the NetCDF C API or with ncgen from CDL text, in
  * out/tests/io_nc_<test>/.
@@ -91,6 +95,75 @@ static void same_domain(const grid_domain *a, const grid_domain *b)
         same_float(a->surface[k], b->surface[k], "surface", k);
         same_float(a->gwdepth[k], b->gwdepth[k], "gwdepth", k);
     }
+}
+
+/*
+ * make_domain() with the groundwater group: values that differ per cell;
+ * trenches in the active cells with k odd, tile drains where k % 3 == 0
+ * (NAN elsewhere); the fixed-head cell 11 has kD only, the inactive cell 0
+ * nothing.
+ */
+static grid_domain *make_gw_domain(void)
+{
+    grid_domain *d = make_domain();
+    zt_err err;
+    zt_idx k;
+
+    zt_err_clear(&err);
+    ck_assert_int_eq(grid_domain_add_gw(d, &err), ZT_OK);
+    ck_assert_int_eq(d->has_gw, 1);
+    ck_assert(isnan(d->kd[0]) && isnan(d->tile_c[11]));
+    d->kd[11] = 30.0f;
+    for (k = 1; k < 11; k++) {
+        d->kd[k] = 5.0f + 25.0f * (float)k;        /* m2/d */
+        d->deep_head[k] = -2.0f + 0.25f * (float)k; /* m NAP */
+        d->cv[k] = 100.0f * (float)k;               /* d */
+        d->ditch_c[k] = 30.0f + 10.0f * (float)k;   /* d */
+        d->ditch_ci[k] = 1.5f * d->ditch_c[k];      /* d */
+        if (k % 2 == 1) {
+            d->trench_depth[k] = 0.3f;              /* m */
+            d->trench_c[k] = 30.0f;                 /* d */
+        }
+        if (k % 3 == 0) {
+            d->tile_depth[k] = 1.0f;                /* m */
+            d->tile_c[k] = 10.0f + (float)k;        /* d */
+        }
+    }
+    return d;
+}
+
+/* The groundwater group of two domains is equal (cell by cell, NAN = NAN). */
+static void same_gw(const grid_domain *a, const grid_domain *b)
+{
+    zt_idx k, n = zt_grid_ncell(&b->g);
+    ck_assert_int_eq(a->has_gw, b->has_gw);
+    if (!b->has_gw) {
+        ck_assert_ptr_null(a->kd);
+        return;
+    }
+    for (k = 0; k < n; k++) {
+        same_float(a->kd[k], b->kd[k], "kd", k);
+        same_float(a->deep_head[k], b->deep_head[k], "deep_head", k);
+        same_float(a->cv[k], b->cv[k], "cv", k);
+        same_float(a->ditch_c[k], b->ditch_c[k], "ditch_c", k);
+        same_float(a->ditch_ci[k], b->ditch_ci[k], "ditch_ci", k);
+        same_float(a->trench_depth[k], b->trench_depth[k], "trench_depth", k);
+        same_float(a->trench_c[k], b->trench_c[k], "trench_c", k);
+        same_float(a->tile_depth[k], b->tile_depth[k], "tile_depth", k);
+        same_float(a->tile_c[k], b->tile_c[k], "tile_c", k);
+    }
+}
+
+/* Write a domain to dir/name (path into buf), taking it over (freed). */
+static const char *write_this(grid_domain *d, const char *dir, const char *name, char *buf,
+                              size_t n)
+{
+    zt_err err;
+    zt_err_clear(&err);
+    io_path_join(dir, name, buf, n);
+    ck_assert_msg(io_domain_write(buf, d, NULL, &err) == ZT_OK, "%s", err.msg);
+    grid_domain_destroy(&d);
+    return buf;
 }
 
 /* Write make_domain() to dir/name; the path goes to buf. */
@@ -780,6 +853,244 @@ START_TEST(alloc_failures)
 }
 END_TEST
 
+/* ---- the groundwater group (issue 3) ------------------------------------ */
+
+START_TEST(gw_round_trip_and_attributes)
+{
+    static const char *const vars[9][3] = {
+        {"kd", "m2 d-1", "transmissivity of the phreatic system"},
+        {"deep_head", "m", "head of the deep aquifer (m NAP)"},
+        {"seepage_resistance", "d", "vertical resistance to the deep aquifer (cv)"},
+        {"ditch_resistance", "d", "drainage resistance of the ditches"},
+        {"ditch_infiltration_resistance", "d", "infiltration resistance of the ditches"},
+        {"trench_depth", "m", "depth of the trenches (greppels) below surface"},
+        {"trench_resistance", "d", "drainage resistance of the trenches"},
+        {"tile_depth", "m", "depth of the tile drains below surface"},
+        {"tile_resistance", "d", "drainage resistance of the tile drains"},
+    };
+    char dir[256], path[512];
+    grid_domain *a = make_gw_domain(), *b = NULL;
+    size_t idx[2] = {0, 2}; /* row 0 col 2: cell 2, no trenches */
+    float fill, v;
+    int ncid, vid, i;
+    zt_err err;
+
+    tu_tmpdir("io_nc_gw", dir, sizeof dir);
+    write_this(make_gw_domain(), dir, "gw.nc", path, sizeof path);
+    zt_err_clear(&err);
+    ck_assert_msg(io_domain_read(path, NULL, 0, &b, &err) == ZT_OK, "%s", err.msg);
+    same_domain(b, a);
+    same_gw(b, a);
+    /* hand values: cell 9 (row 2, col 1): kd 5 + 25 x 9 = 230 m2/d, phi
+       -2 + 0.25 x 9 = 0.25 m NAP, trenches (9 odd) and tiles (9 % 3 == 0) */
+    ck_assert_float_eq_tol(b->kd[9], 230.0f, 1e-4f);
+    ck_assert_float_eq_tol(b->deep_head[9], 0.25f, 1e-6f);
+    ck_assert_float_eq_tol(b->tile_c[9], 19.0f, 1e-5f);
+    ck_assert(isnan(b->trench_depth[2]) && isnan(b->tile_depth[2]));
+    ck_assert(isnan(b->kd[0]));
+    ck_assert_float_eq(b->kd[11], 30.0f);
+
+    ck_assert_int_eq(nc_open(path, NC_NOWRITE, &ncid), NC_NOERR);
+    for (i = 0; i < 9; i++) {
+        att_is(ncid, vars[i][0], "units", vars[i][1]);
+        att_is(ncid, vars[i][0], "long_name", vars[i][2]);
+        att_is(ncid, vars[i][0], "grid_mapping", "crs");
+        ck_assert_int_eq(nc_inq_varid(ncid, vars[i][0], &vid), NC_NOERR);
+        ck_assert_int_eq(nc_get_att_float(ncid, vid, "_FillValue", &fill), NC_NOERR);
+        ck_assert_float_eq(fill, -9999.0f);
+    }
+    /* an absent trench is stored as the fill value */
+    ck_assert_int_eq(nc_inq_varid(ncid, "trench_depth", &vid), NC_NOERR);
+    ck_assert_int_eq(nc_get_var1_float(ncid, vid, idx, &v), NC_NOERR);
+    ck_assert_float_eq(v, -9999.0f);
+    ck_assert_int_eq(nc_close(ncid), NC_NOERR);
+    grid_domain_destroy(&a);
+    grid_domain_destroy(&b);
+}
+END_TEST
+
+START_TEST(gw_group_optional)
+{
+    char dir[256], path[512], kdfile[512], cdl[4096];
+    grid_domain *d = NULL;
+    io_field_source src = {"kd", NULL, "v"};
+    int ncid, vid;
+    zt_err err;
+
+    tu_tmpdir("io_nc_gwopt", dir, sizeof dir);
+    /* an issue-2 domain (no groundwater variables) loads with has_gw 0 */
+    write_domain(dir, "rz.nc", path, sizeof path);
+    ck_assert_int_eq(nc_open(path, NC_NOWRITE, &ncid), NC_NOERR);
+    ck_assert_int_eq(nc_inq_varid(ncid, "kd", &vid), NC_ENOTVAR);
+    ck_assert_int_eq(nc_close(ncid), NC_NOERR);
+    zt_err_clear(&err);
+    ck_assert_msg(io_domain_read(path, NULL, 0, &d, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_int_eq(d->has_gw, 0);
+    ck_assert_ptr_null(d->kd);
+    ck_assert_ptr_null(d->tile_c);
+    grid_domain_destroy(&d);
+
+    /* ... but one groundwater variable given by a source needs the rest */
+    cdl_field(cdl, sizeof cdl, "float", "200125, 200375, 200625, 200875",
+              "550125, 550375, 550625", rd_params_cdl, "    v:units = \"m2/d\" ;\n",
+              "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12");
+    /* cdl_field makes a 3 x 2 grid: widen it to the 4 x 3 test grid */
+    {
+        char *p = strstr(cdl, "x = 3 ; y = 2 ;");
+        ck_assert_ptr_nonnull(p);
+        memcpy(p, "x = 4 ; y = 3 ;", 15);
+    }
+    ncgen(dir, "kd", cdl, kdfile, sizeof kdfile);
+    src.path = kdfile;
+    zt_err_clear(&err);
+    expect_einput(io_domain_read(path, &src, 1, &d, &err), &err, path,
+                  "variable 'deep_head' not found: the groundwater variables come as a group",
+                  "kd is given");
+    ck_assert_ptr_null(d);
+
+    /* a groundwater domain without ditch_resistance names it */
+    write_this(make_gw_domain(), dir, "gw.nc", path, sizeof path);
+    ck_assert_int_eq(nc_close(edit_domain(path, "ditch_resistance")), NC_NOERR);
+    zt_err_clear(&err);
+    expect_einput(io_domain_read(path, NULL, 0, &d, &err), &err, path,
+                  "variable 'ditch_resistance' not found", "group");
+    ck_assert_ptr_null(d);
+
+    /* with the missing one given by a source, the domain loads; the source's
+       values (units m2/d, a synonym of m2 d-1) replace kd */
+    src.field = "ditch_resistance";
+    cdl_field(cdl, sizeof cdl, "float", "200125, 200375, 200625, 200875",
+              "550125, 550375, 550625", rd_params_cdl, "    v:units = \"days\" ;\n",
+              "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12");
+    {
+        char *p = strstr(cdl, "x = 3 ; y = 2 ;");
+        memcpy(p, "x = 4 ; y = 3 ;", 15);
+    }
+    ncgen(dir, "dc", cdl, kdfile, sizeof kdfile);
+    src.path = kdfile;
+    zt_err_clear(&err);
+    ck_assert_msg(io_domain_read(path, &src, 1, &d, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_int_eq(d->has_gw, 1);
+    ck_assert_float_eq(d->ditch_c[6], 7.0f); /* row 1 col 2: the 7th value */
+    ck_assert_float_eq_tol(d->kd[6], 155.0f, 1e-4f);
+    grid_domain_destroy(&d);
+}
+END_TEST
+
+START_TEST(gw_bad_values)
+{
+    char dir[256], path[512];
+    grid_domain *d = NULL, *g;
+    zt_err err;
+
+    tu_tmpdir("io_nc_gwbad", dir, sizeof dir);
+    /* kd <= 0 in an active cell: file, variable, cell */
+    g = make_gw_domain();
+    g->kd[6] = 0.0f;
+    write_this(g, dir, "kd0.nc", path, sizeof path);
+    zt_err_clear(&err);
+    expect_einput(io_domain_read(path, NULL, 0, &d, &err), &err, path, "variable kd: value 0",
+                  "active cell row 1 col 2 (x 200625, y 550375)");
+    ck_assert_ptr_null(d);
+
+    /* no kd (fill) in an active cell */
+    g = make_gw_domain();
+    g->kd[5] = NAN;
+    write_this(g, dir, "kdnan.nc", path, sizeof path);
+    zt_err_clear(&err);
+    expect_einput(io_domain_read(path, NULL, 0, &d, &err), &err, path,
+                  "variable kd: missing value", "row 1 col 1");
+
+    /* a trench depth without its resistance */
+    g = make_gw_domain();
+    g->trench_c[7] = NAN;
+    write_this(g, dir, "trench.nc", path, sizeof path);
+    zt_err_clear(&err);
+    expect_einput(io_domain_read(path, NULL, 0, &d, &err), &err, path,
+                  "variable trench_resistance", "row 1 col 3 (x 200875, y 550375)");
+
+    /* a negative tile depth; a negative seepage resistance; infinite phi */
+    g = make_gw_domain();
+    g->tile_depth[3] = -0.5f;
+    write_this(g, dir, "tile.nc", path, sizeof path);
+    zt_err_clear(&err);
+    expect_einput(io_domain_read(path, NULL, 0, &d, &err), &err, path,
+                  "variable tile_depth: depth -0.5, must be >= 0", "row 0 col 3");
+    g = make_gw_domain();
+    g->cv[4] = -100.0f;
+    write_this(g, dir, "cv.nc", path, sizeof path);
+    zt_err_clear(&err);
+    expect_einput(io_domain_read(path, NULL, 0, &d, &err), &err, path,
+                  "variable seepage_resistance: value -100", "row 1 col 0");
+    g = make_gw_domain();
+    g->ditch_ci[8] = INFINITY;
+    write_this(g, dir, "ci.nc", path, sizeof path);
+    zt_err_clear(&err);
+    expect_einput(io_domain_read(path, NULL, 0, &d, &err), &err, path,
+                  "variable ditch_infiltration_resistance", "row 2 col 0");
+
+    /* validation directly: deep_head not finite; inactive and fixed-head
+       cells are not checked */
+    g = make_gw_domain();
+    g->kd[0] = -1.0f;
+    g->cv[11] = -1.0f;
+    zt_err_clear(&err);
+    ck_assert_msg(grid_domain_validate(g, "mem", &err) == ZT_OK, "%s", err.msg);
+    g->deep_head[10] = NAN;
+    expect_einput(grid_domain_validate(g, "mem", &err), &err, "mem: variable deep_head",
+                  "row 2 col 2", NULL);
+    grid_domain_destroy(&g);
+}
+END_TEST
+
+START_TEST(gw_alloc_failures)
+{
+    char dir[256], path[512];
+    grid_domain *a = make_gw_domain(), *d = NULL, *e = NULL;
+    zt_status st = ZT_ENOMEM;
+    long nth;
+    zt_err err;
+
+    tu_tmpdir("io_nc_gwalloc", dir, sizeof dir);
+    /* grid_domain_add_gw: a failure leaves the domain without the group */
+    for (nth = 1; nth < 20 && st != ZT_OK; nth++) {
+        e = make_domain();
+        zt_err_clear(&err);
+        zt_alloc_fail_after(nth);
+        st = grid_domain_add_gw(e, &err);
+        zt_alloc_fail_after(0);
+        if (st != ZT_OK) {
+            ck_assert_int_eq(st, ZT_ENOMEM);
+            ck_assert_int_eq(e->has_gw, 0);
+            ck_assert_ptr_null(e->kd);
+            ck_assert_ptr_null(e->deep_head);
+        }
+        grid_domain_destroy(&e);
+    }
+    ck_assert_int_eq(st, ZT_OK);
+    ck_assert_int_eq(nth, 11); /* nine arrays: the tenth allocation is not made */
+
+    io_path_join(dir, "gw.nc", path, sizeof path);
+    zt_err_clear(&err);
+    ck_assert_int_eq(io_domain_write(path, a, NULL, &err), ZT_OK);
+    st = ZT_ENOMEM;
+    for (nth = 1; nth < 400 && st != ZT_OK; nth++) {
+        zt_err_clear(&err);
+        zt_alloc_fail_after(nth);
+        st = io_domain_read(path, NULL, 0, &d, &err);
+        zt_alloc_fail_after(0);
+        if (st != ZT_OK) {
+            ck_assert_msg(st == ZT_ENOMEM, "nth %ld: %s", nth, err.msg);
+            ck_assert_ptr_null(d);
+        }
+    }
+    ck_assert_int_eq(st, ZT_OK);
+    same_gw(d, a);
+    grid_domain_destroy(&d);
+    grid_domain_destroy(&a);
+}
+END_TEST
+
 START_TEST(check_formats_message)
 {
     zt_err err;
@@ -814,6 +1125,10 @@ Suite *suite_io_nc(void)
     tcase_add_test(tc, err_nan_in_active_cell);
     tcase_add_test(tc, err_bad_codes_units_spacing);
     tcase_add_test(tc, alloc_failures);
+    tcase_add_test(tc, gw_round_trip_and_attributes);
+    tcase_add_test(tc, gw_group_optional);
+    tcase_add_test(tc, gw_bad_values);
+    tcase_add_test(tc, gw_alloc_failures);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -214,7 +214,7 @@ START_TEST(test_map_sequential)
     expect_text(side, "units:     mm");
     expect_text(side, "(2018-07-16), period 2018-07-01 to 2018-07-31");
     expect_text(side, "range:     0 to 8 mm (given)");
-    expect_text(side, "no data:   transparent, 1 cells");
+    expect_text(side, "no data:   transparent; cells without data: 1");
     expect_text(side, "             4  #21908C");
     expect_text(side, "min 1, 2% 1.2, median 6, mean 6, 98% 10.8, max 11 mm");
     snprintf(side, sizeof side, "%s.part", png);
