@@ -47,6 +47,7 @@
 #include "core_gw.h"
 
 #include <assert.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,6 +83,7 @@ enum {
     SV_BAD,     /* first bad cell (INFINITY: none) */
     SV_FIXED,   /* sum of inflow from fixed-head neighbours (m/d) */
     SV_SCALE,   /* sum diag_i |x_i|: the size of the terms, for round-off (m/d) */
+    SV_SCALEMAX, /* max diag_i |x_i| + |R_i| (m/d) */
     SV_N,
     /* not reduced: what is wrong with the block's first bad cell */
     SV_BAD_REASON = SV_N, SV_BAD_SYS, SV_BAD_VALUE
@@ -330,179 +332,194 @@ typedef struct step_ctx {
 } step_ctx;
 
 /* The assembly pass over rows [j0, j1) of one block: branches from x,
- * diag, dinv, the true residual r, optionally the fluxes; partials into pv. */
+ * diag, dinv, the true residual r, optionally the fluxes; partials into pv.
+ * Written for speed: every array is a local restrict pointer (the uint8
+ * stores would otherwise make the compiler reload them), min(1/c, 1/ci) is
+ * 1/max(c, ci), and the divisions are the four a cell needs. */
 static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, int fluxes,
                           double *pv)
 {
-    int reason_ = BAD_NONE, rsys_ = -1;
-    double rval_ = 0.0;
-    int *reason = &reason_, *rsys = &rsys_;
-    double *rval = &rval_;
     const core_gw_solver *s = c->s;
     const core_gw_model *m = s->m;
     const zt_idx nx = s->nx;
-    const double dt = c->dt;
-    const double cspill = m->c_spill;
+    const int nd = m->ndrain;
+    const double rdt = 1.0 / c->dt;           /* 1/d */
+    const double cspl_on = 1.0 / m->c_spill;  /* 1/d */
+    const uint8_t *restrict mask = m->mask;
+    const uint8_t *restrict nbfix = s->nbfix;
+    uint8_t *restrict state = s->state;
+    const double *restrict sy = m->sy, *restrict h0 = c->h0, *restrict rech = c->rech;
+    const double *restrict ce = s->ce, *restrict cn = s->cn;
+    const double *restrict surf = m->surface, *restrict phi = m->phi, *restrict cvv = m->cv;
+    double *restrict r = s->r, *restrict diag = s->diag, *restrict dinv = s->dinv;
+    const double *lev[CORE_GW_MAX_DRAIN], *cd[CORE_GW_MAX_DRAIN], *ci[CORE_GW_MAX_DRAIN];
+    double *fd[CORE_GW_MAX_DRAIN];
+    double *fsp = NULL, *fse = NULL, *fst = NULL, *fla = NULL;
     double rmax = 0.0, rsum = 0.0, gross = 0.0, rz = 0.0, dmin = INFINITY, bound = 0.0;
-    double changed = 0.0, bad = INFINITY, fixed = 0.0, scale = 0.0;
+    double changed = 0.0, bad = INFINITY, fixed = 0.0, scale = 0.0, scalemax = 0.0;
+    int reason = BAD_NONE, rsys = -1;
+    double rval = 0.0;
 
+    for (int d = 0; d < nd; d++) {
+        lev[d] = m->drain[d].level;
+        cd[d] = m->drain[d].c;
+        ci[d] = m->drain[d].ci;
+        fd[d] = fluxes ? c->f->drain[d] : NULL;
+    }
+    if (fluxes) {
+        fsp = c->f->spill;
+        fse = c->f->seepage;
+        fst = c->f->storage;
+        fla = c->f->lateral;
+    }
     for (zt_idx j = j0; j < j1; j++) {
-        const double *xs = j > 0 ? s->x + (j - 1) * nx : s->zero;
-        const double *xn = j + 1 < s->ny ? s->x + (j + 1) * nx : s->zero;
-        const double *cs = j > 0 ? s->cn + (j - 1) * nx : s->zero;
-        const double *xc = s->x + j * nx;
+        const double *restrict xc = s->x + j * nx;
+        const double *restrict xs = j > 0 ? xc - nx : s->zero;
+        const double *restrict xn = j + 1 < s->ny ? xc + nx : s->zero;
+        const double *restrict cs = j > 0 ? cn + (j - 1) * nx : s->zero;
         double row_rsum = 0.0, row_gross = 0.0, row_rz = 0.0, row_fixed = 0.0, row_scale = 0.0;
         for (zt_idx i = 0; i < nx; i++) {
-            zt_idx k = j * nx + i;
-            if (m->mask[k] != ZT_MASK_ACTIVE) {
-                s->r[k] = 0.0;
-                s->diag[k] = 0.0;
-                s->dinv[k] = 0.0;
+            const zt_idx k = j * nx + i;
+            if (mask[k] != ZT_MASK_ACTIVE) {
+                r[k] = 0.0;
+                diag[k] = 0.0;
+                dinv[k] = 0.0;
                 if (fluxes) {
-                    for (int d = 0; d < m->ndrain; d++) {
-                        if (c->f->drain[d]) {
-                            c->f->drain[d][k] = 0.0;
+                    for (int d = 0; d < nd; d++) {
+                        if (fd[d]) {
+                            fd[d][k] = 0.0;
                         }
                     }
-                    if (c->f->spill) {
-                        c->f->spill[k] = 0.0;
+                    if (fsp) {
+                        fsp[k] = 0.0;
                     }
-                    if (c->f->seepage) {
-                        c->f->seepage[k] = 0.0;
+                    if (fse) {
+                        fse[k] = 0.0;
                     }
-                    if (c->f->storage) {
-                        c->f->storage[k] = 0.0;
+                    if (fst) {
+                        fst[k] = 0.0;
                     }
-                    if (c->f->lateral) {
-                        c->f->lateral[k] = 0.0;
+                    if (fla) {
+                        fla[k] = 0.0;
                     }
                 }
                 continue;
             }
             const double xk = xc[i];
-            const double ce_e = s->ce[k], ce_w = i > 0 ? s->ce[k - 1] : 0.0;
-            const double cn_n = s->cn[k], cn_s = cs[i];
+            const double ce_e = ce[k], ce_w = i > 0 ? ce[k - 1] : 0.0;
+            const double cn_n = cn[k], cn_s = cs[i];
             const double x_e = i + 1 < nx ? xc[i + 1] : 0.0, x_w = i > 0 ? xc[i - 1] : 0.0;
-            /* lateral outflow (m/d) and the part that comes from fixed cells */
+            /* lateral outflow through each face (m/d) */
             const double le = ce_e * (xk - x_e), lw = ce_w * (xk - x_w);
             const double ln = cn_n * (xk - xn[i]), ls = cn_s * (xk - xs[i]);
             const double lat = le + lw + ln + ls;
-            const uint8_t fb = s->nbfix[k];
+            const uint8_t fb = nbfix[k];
             double fin = 0.0, cfix = 0.0; /* inflow from fixed cells (m/d), their C (1/d) */
             if (fb) {
-                if (fb & 1) {
-                    fin -= le;
-                    cfix += ce_e;
-                }
-                if (fb & 2) {
-                    fin -= lw;
-                    cfix += ce_w;
-                }
-                if (fb & 4) {
-                    fin -= ln;
-                    cfix += cn_n;
-                }
-                if (fb & 8) {
-                    fin -= ls;
-                    cfix += cn_s;
-                }
+                fin = -((fb & 1 ? le : 0.0) + (fb & 2 ? lw : 0.0) + (fb & 4 ? ln : 0.0) +
+                        (fb & 8 ? ls : 0.0));
+                cfix = (fb & 1 ? ce_e : 0.0) + (fb & 2 ? ce_w : 0.0) + (fb & 4 ? cn_n : 0.0) +
+                       (fb & 8 ? cn_s : 0.0);
             }
-            const double sdt = m->sy[k] / dt;           /* 1/d */
-            const double stor = sdt * (xk - c->h0[k]);  /* m/d */
-            const double rk_in = c->rech[k];            /* m/d */
-            double dsum = 0.0, dabs = 0.0, cdrain = 0.0, cmin = 0.0;
-            uint8_t old = s->state[k], now = 0;
-            for (int d = 0; d < m->ndrain; d++) {
-                const double z = m->drain[d].level[k]; /* m NAP */
+            const double sdt = sy[k] * rdt;        /* 1/d */
+            const double stor = sdt * (xk - h0[k]); /* m/d */
+            const double rk_in = rech[k];           /* m/d */
+            double dsum = 0.0, dabs = 0.0, cdrain = 0.0;
+            const uint8_t old = state[k];
+            uint8_t now = 0;
+            for (int d = 0; d < nd; d++) {
+                const double z = lev[d][k]; /* m NAP */
                 double fl = 0.0;
                 if (z == z) {
-                    const double cd = m->drain[d].c[k];                          /* d */
-                    const double ci = m->drain[d].ci ? m->drain[d].ci[k] : INFINITY; /* d */
-                    if (!(cd > 0.0) || !(ci > 0.0)) {
+                    const double c_d = cd[d][k];                    /* d */
+                    const double c_i = ci[d] ? ci[d][k] : INFINITY; /* d */
+                    if (!(c_d > 0.0) || !(c_i > 0.0)) {
                         if ((double)k < bad) {
                             bad = (double)k;
-                            *reason = !(cd > 0.0) ? BAD_C : BAD_CI;
-                            *rsys = d;
-                            *rval = !(cd > 0.0) ? cd : ci;
+                            reason = !(c_d > 0.0) ? BAD_C : BAD_CI;
+                            rsys = d;
+                            rval = !(c_d > 0.0) ? c_d : c_i;
                         }
                         continue;
                     }
                     const uint8_t bit = (uint8_t)(1u << d);
-                    int on = xk > z || (sticky && (old & bit));
-                    const double cond = on ? 1.0 / cd : 1.0 / ci; /* 1/d; 1/inf = 0 */
+                    const int on = xk > z || (sticky && (old & bit));
+                    const double cond = 1.0 / (on ? c_d : c_i); /* 1/d; 1/inf = 0 */
                     now |= on ? bit : 0;
                     fl = cond * (xk - z);
                     dsum += fl;
                     dabs += fabs(fl);
                     cdrain += cond;
-                    cmin += fmin(1.0 / cd, 1.0 / ci);
                 }
-                if (fluxes && c->f->drain[d]) {
-                    c->f->drain[d][k] = fl;
+                if (fd[d]) {
+                    fd[d][k] = fl;
                 }
             }
             double spill = 0.0, cspl = 0.0;
-            if (m->surface) {
-                const double zs = m->surface[k];
+            if (surf) {
+                const double zs = surf[k];
                 if (xk > zs || (sticky && (old & GW_BIT_SPILL))) {
                     now |= GW_BIT_SPILL;
-                    cspl = 1.0 / cspill;
+                    cspl = cspl_on;
                     spill = cspl * (xk - zs);
                 }
             }
             double seep = 0.0, cseep = 0.0;
-            if (m->phi) {
-                const double ph = m->phi[k];
+            if (phi) {
+                const double ph = phi[k];
                 if (ph == ph) {
-                    const double cv = m->cv[k];
-                    if (!(cv > 0.0)) {
-                        if ((double)k < bad) {
-                            bad = (double)k;
-                            *reason = BAD_CV;
-                            *rsys = -1;
-                            *rval = cv;
-                        }
-                    } else {
+                    const double cv = cvv[k];
+                    if (cv > 0.0) {
                         cseep = 1.0 / cv;
                         seep = cseep * (xk - ph);
+                    } else if ((double)k < bad) {
+                        bad = (double)k;
+                        reason = BAD_CV;
+                        rsys = -1;
+                        rval = cv;
                     }
                 }
             }
             const double res = rk_in - lat - dsum - spill - seep - stor; /* m/d */
             const double dg = sdt + ce_e + ce_w + cn_n + cn_s + cdrain + cspl + cseep;
-            const double dex = sdt + cfix + cmin + cseep; /* diagonal excess (1/d) */
-            if (!isfinite(res) && (double)k < bad) {
+            const double dex = sdt + cfix + cseep; /* diagonal excess without drains (1/d) */
+            const double rdg = 1.0 / dg;
+            if (res - res != 0.0 && (double)k < bad) {
                 bad = (double)k;
-                *reason = BAD_NONFINITE;
-                *rsys = -1;
-                *rval = res;
+                reason = BAD_NONFINITE;
+                rsys = -1;
+                rval = res;
             }
             changed += now != old ? 1.0 : 0.0;
-            s->state[k] = now;
-            s->r[k] = res;
-            s->diag[k] = dg;
-            s->dinv[k] = 1.0 / dg;
+            state[k] = now;
+            r[k] = res;
+            diag[k] = dg;
+            dinv[k] = rdg;
             const double ar = fabs(res);
             rmax = ar > rmax || ar != ar ? ar : rmax;
             row_rsum += res;
             row_gross += fabs(rk_in) + dabs + fabs(spill) + fabs(seep) + fabs(stor) + fabs(fin);
-            row_rz += res * res / dg;
+            row_rz += res * res * rdg;
             row_fixed += fin;
-            row_scale += dg * fabs(xk) + fabs(rk_in);
+            const double sc = dg * fabs(xk) + fabs(rk_in);
+            row_scale += sc;
+            scalemax = sc > scalemax ? sc : scalemax;
             dmin = dex < dmin ? dex : dmin;
-            bound = ar / dex > bound ? ar / dex : bound;
+            if (ar > bound * dex) {
+                bound = ar / dex;
+            }
             if (fluxes) {
-                if (c->f->spill) {
-                    c->f->spill[k] = spill;
+                if (fsp) {
+                    fsp[k] = spill;
                 }
-                if (c->f->seepage) {
-                    c->f->seepage[k] = seep;
+                if (fse) {
+                    fse[k] = seep;
                 }
-                if (c->f->storage) {
-                    c->f->storage[k] = stor;
+                if (fst) {
+                    fst[k] = stor;
                 }
-                if (c->f->lateral) {
-                    c->f->lateral[k] = lat;
+                if (fla) {
+                    fla[k] = lat;
                 }
             }
         }
@@ -522,14 +539,15 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
     pv[SV_BAD] = bad;
     pv[SV_FIXED] = fixed;
     pv[SV_SCALE] = scale;
-    pv[SV_BAD_REASON] = reason_;
-    pv[SV_BAD_SYS] = rsys_;
-    pv[SV_BAD_VALUE] = rval_;
+    pv[SV_SCALEMAX] = scalemax;
+    pv[SV_BAD_REASON] = reason;
+    pv[SV_BAD_SYS] = rsys;
+    pv[SV_BAD_VALUE] = rval;
 }
 
 static const core_red_op sv_ops[SV_N] = {
     CORE_RED_MAX, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MIN,
-    CORE_RED_MAX, CORE_RED_SUM, CORE_RED_MIN, CORE_RED_SUM, CORE_RED_SUM};
+    CORE_RED_MAX, CORE_RED_SUM, CORE_RED_MIN, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MAX};
 static const core_red_op pq_ops[1] = {CORE_RED_SUM};
 static const core_red_op cv_ops[CV_N] = {CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM};
 
@@ -644,9 +662,12 @@ static void step_thread(step_ctx *c)
             st = ZT_EINPUT;
             break;
         }
-        /* balance tolerance, with a floor at round-off of the terms */
+        /* Tolerances with a floor at the round-off of the terms: a residual
+         * of 64 eps times the largest term is exact to round-off. */
         const double tol_r = fmax(s->o.tol_balance * sv[SV_GROSS], 1e-14 * sv[SV_SCALE]);
-        const int conv = sv[SV_BOUND] <= s->o.tol_head && fabs(sv[SV_RSUM]) <= tol_r;
+        const double rfloor = 64.0 * DBL_EPSILON * sv[SV_SCALEMAX];
+        const int conv = (sv[SV_BOUND] <= s->o.tol_head || sv[SV_RMAX] <= rfloor) &&
+                         fabs(sv[SV_RSUM]) <= tol_r;
         if (conv) {
             if (want_flux && !fluxes) {
                 /* converged at the starting head: one more pass for the fluxes */
@@ -759,7 +780,8 @@ static void step_thread(step_ctx *c)
                 pold = p;
                 p = tmp;
             }
-            if (cv[CV_RMAX] / dmin <= s->o.tol_head && fabs(cv[CV_RSUM]) <= tol_r) {
+            if ((cv[CV_RMAX] / dmin <= s->o.tol_head || cv[CV_RMAX] <= rfloor) &&
+                fabs(cv[CV_RSUM]) <= tol_r) {
                 cg_ok = 1;
                 k_it++;
                 break;

@@ -93,6 +93,16 @@
  * province), then districts over 50 km2 are halved along their longer side
  * until none is; ids = province x 1000 + n, n from 1 in order of the first
  * cell (row 0 south, column 0 west).
+ * Groundwater (issue 3; the DEMO_KD_*, DEMO_CV_*, DEMO_Q_* ... parameters
+ * below): kD, cv, the aimed seepage q and the ditch resistance of a cell are
+ * linear in one coordinate per soil (into the peat, away from the coast, up
+ * the sand plateau); the deep head is phi = h0 + q cv at the initial water
+ * table h0 = z - depth, so that (phi - h0)/cv = q, FACTS.md §8's [E]
+ * seepage; ditch infiltration resistance 1.5 x drainage; trenches on grass
+ * on clay and peat, tile drains under arable and capital crops on clay.
+ * District table (grid_demo_districts): levels from the 10th percentile of
+ * the land's surface minus a drainage depth by dominant soil, flushing of
+ * FACTS.md §1 shared by area among the coastal districts.
  */
 #include "grid_demo.h"
 
@@ -125,8 +135,8 @@
 #define DEMO_LEVEL_GRLAKE (-0.93)  /* Groningen/Drenthe lakes (m NAP) [E] */
 
 /*
- * Groundwater (docs/demo-domain.md §7; FACTS.md §8; every number [E] unless
- * a source is named). Units: kD m2/d, resistances d, fluxes mm/d (> 0 up,
+ * Groundwater (docs/demo-domain.md, "Groundwater"; FACTS.md §8; every
+ * number [E] unless a source is named). Units: kD m2/d, resistances d, fluxes mm/d (> 0 up,
  * seepage), depths m below surface. Each quantity varies linearly between
  * the two values given with a 0-1 coordinate: into the peat
  * tp = min(d_in / 6 km, 1); away from the coast tc = d_sea / 17 km (or
@@ -1209,8 +1219,8 @@ static void assign_levels_landuse(demo_work *w)
 
 /*
  * The static groundwater fields (see the opening comment and
- * docs/demo-domain.md §7). Seepage q (m/d, > 0 upward, kwel) is aimed at
- * FACTS.md §8's [E] fluxes at the demo's initial water table h0 = z - gw
+ * docs/demo-domain.md, "Groundwater"). Seepage q (m/d, > 0 upward, kwel)
+ * is aimed at FACTS.md §8's [E] fluxes at the demo's initial water table h0 = z - gw
  * (m NAP): with the cell's cv the deep head is
  *     phi = h0 + q cv,   so that   (phi - h0) / cv = q.
  */
@@ -1624,6 +1634,61 @@ done:
 
 /* ---- the public function ---------------------------------------------------- */
 
+/* Index of district id in t (n entries sorted by id), or -1. */
+static int district_index_of(const grid_district *t, int n, int32_t id)
+{
+    int lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (t[mid].id == id) {
+            return mid;
+        }
+        if (t[mid].id < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return -1;
+}
+
+/*
+ * The deep head relative to the district's summer ditch level. assign_groundwater
+ * aimed phi at the initial water table h0 (phi = h0 + q cv); but the water
+ * table settles near the ditch level, and on the sand plateau a district's
+ * ditches lie metres below the initial table of its higher cells, so that
+ * rule gave kwel of a metre a year there. Here the aimed seepage q of each
+ * active cell is kept ((phi - h0)/cv) and the deep head is set from the level
+ * the cell drains to: phi = summer level of its district + q cv. In a polder
+ * (q > 0) the deep head stands q cv above the ditches; on the plateau (q < 0)
+ * below them, so that a water table at the ditch level leaks q.
+ */
+static zt_status deep_head_from_levels(grid_domain *d, zt_err *err)
+{
+    grid_district *t = NULL;
+    int n = 0, i;
+    zt_idx k, ncell = zt_grid_ncell(&d->g);
+    zt_status st = grid_demo_districts(d, &t, &n, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    for (k = 0; k < ncell; k++) {
+        double h0, q;
+        if (d->mask[k] != ZT_MASK_ACTIVE) {
+            continue;
+        }
+        i = district_index_of(t, n, d->district[k]);
+        if (i < 0) {
+            continue; /* cannot happen: every active cell has a district of the table */
+        }
+        h0 = (double)d->surface[k] - (double)d->gwdepth[k];
+        q = ((double)d->deep_head[k] - h0) / (double)d->cv[k];
+        d->deep_head[k] = (float)(t[i].summer_level + q * (double)d->cv[k]);
+    }
+    zt_free(t);
+    return ZT_OK;
+}
+
 zt_status grid_demo_build(const char *boundaries, double dx, grid_domain **out, zt_err *err)
 {
     zt_status st = ZT_OK;
@@ -1757,6 +1822,10 @@ zt_status grid_demo_build(const char *boundaries, double dx, grid_domain **out, 
             d->district[dst] = newid[w.lab[src]];
         }
     }
+    st = deep_head_from_levels(d, err);
+    if (st != ZT_OK) {
+        goto done;
+    }
     *out = d;
     d = NULL;
 done:
@@ -1773,8 +1842,8 @@ done:
 /* ---- the demo's district table ---------------------------------------------- */
 
 /*
- * Rules of grid_demo_districts (grid_demo.h; docs/demo-domain.md §8). The
- * mainland Wadden dike is demo_wadden[3] (Zurich) to demo_wadden[33]
+ * Rules of grid_demo_districts (grid_demo.h; docs/demo-domain.md, "District
+ * table"). The mainland Wadden dike is demo_wadden[3] (Zurich) to demo_wadden[33]
  * (Nieuwe Statenzijl): the polygon's first three vertices are the
  * Afsluitdijk, its last four close it at sea.
  */

@@ -44,8 +44,8 @@ int grid_demo_sprinkled(uint8_t lu, double x, double y);
  * the demo's own or one read from a file): one grid_district per district
  * id of d's active cells, sorted by id. *out (n entries) is returned to the
  * caller, who frees it with zt_free; *out is NULL and *n 0 on failure.
- * Rules (docs/demo-domain.md §8, grid_demo.c): province = the most common
- * province of the district's cells; name "<province> <nnn>" (nnn = id mod
+ * Rules (docs/demo-domain.md, "District table", grid_demo.c): province =
+ * the most common province of the district's cells; name "<province> <nnn>" (nnn = id mod
  * 1000 when id / 1000 is the province code, else the id); from the land
  * cells (active, not open water; all cells when there are none): dominant
  * soil, and the 10th percentile z10 of the surface level (m NAP); summer

@@ -9,7 +9,10 @@
  *   and pyproj place the grid from crs_wkt alone, CF_RDNEW.md §4.2);
  * - reading a 2-D or 3-D field of any numeric type (io_nc_read_field),
  *   including what `gdal_translate -of netCDF` writes;
- * - the static domain file (io_domain_read, io_domain_write).
+ * - the static domain file (io_domain_read, io_domain_write), with the
+ *   optional groundwater group (kd ... tile_resistance, issue 3): all nine
+ *   variables or none; NaN allowed in active cells only for the trench and
+ *   tile fields, where it means "no such drains".
  *
  * Geometry (zt.h): a grid of nx x ny square cells of side dx (m) whose
  * south-west corner is (x0, y0) (m, RD New). Cell (row j from the south,

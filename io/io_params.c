@@ -41,7 +41,8 @@
 /* Range of the specific yield (-): 0.01 is below the smallest value of the
  * Cultuurtechnisch Vademecum table (0.02, FACTS.md §8) and 0.5 above the
  * drainable porosity of any Staring subsoil of FACTS.md §8 at 1 m (the
- * largest, sand O1: 0.36 - 0.12 = 0.24 [D]); outside this a value is a mistake (percent for a fraction). */
+ * largest, sand O1: 0.36 - 0.12 = 0.24 [D]); outside this a value is a
+ * mistake (a percentage for a fraction). */
 #define IO_PARAMS_SY_MIN 0.01
 #define IO_PARAMS_SY_MAX 0.5
 

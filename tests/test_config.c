@@ -75,14 +75,17 @@ static const char *const params_text =
     "available_water_mm_per_m = 250\n"
     "capillary_max_mm_d = 9.0\n"
     "capillary_decay_m = 0.25\n"
+    "specific_yield = 0.0755\n"
     "[soil.clay]\n"
     "available_water_mm_per_m = 180\n"
     "capillary_max_mm_d = 5.0\n"
     "capillary_decay_m = 0.30\n"
+    "specific_yield = 0.0584\n"
     "[soil.sand]\n"
     "available_water_mm_per_m = 100\n"
     "capillary_max_mm_d = 8.0\n"
     "capillary_decay_m = 0.20\n"
+    "specific_yield = 0.125\n"
     "[sprinkling]\n"
     "trigger_fraction = 0.5\n"
     "gift_mm = 25\n"
@@ -902,8 +905,8 @@ START_TEST(test_params_good)
     fclose(f);
     log = tu_slurp(logp, NULL);
     ck_assert_ptr_nonnull(log);
-    /* header, 6 x 3 rows, sprinkling and units lines */
-    ck_assert_int_eq(tu_count_lines(log), 2 + 18 + 2);
+    /* header, 6 x 3 rows, sprinkling, specific yield and units lines */
+    ck_assert_int_eq(tu_count_lines(log), 2 + 18 + 3);
     ck_assert_msg(strstr(log, "grass    peat     75.0   0.30"), "%s", log);
     free(log);
     io_params_destroy(&p);
@@ -949,14 +952,14 @@ START_TEST(test_params_errors)
     bad_params("pe2.ini", "root_depth_m = 0.40", "root_depth_m = 0", 11, "root_depth_m");
     bad_params("pe3.ini", "reduction_fraction = 0.4", "reduction_fraction = 1.4", 17,
                "reduction_fraction");
-    bad_params("pe4.ini", "first_month = 4", "first_month = 10", 50, "last_month");
-    bad_params("pe5.ini", "last_month = 9", "last_month = 13", 50, "last_month");
+    bad_params("pe4.ini", "first_month = 4", "first_month = 10", 53, "last_month");
+    bad_params("pe5.ini", "last_month = 9", "last_month = 13", 53, "last_month");
     bad_params("pe6.ini", "[soil.clay]\n", "[soil.klei]\n", 0, "[soil.clay]");
     bad_params("pe7.ini", "open_water_factor = 1.25\n", "open_water_factor = 1.25\nroot = 1\n",
                33, "root");
     bad_params("pe8.ini", "[sprinkling]\n", "[sprinkler]\n", 0, "[sprinkling]");
     bad_params("pe9.ini", "paved_fraction = 0.45\n", "", 24, "paved_fraction");
-    bad_params("pe10.ini", "capillary_decay_m = 0.20\n", "capillary_decay_m = -0.2\n", 44,
+    bad_params("pe10.ini", "capillary_decay_m = 0.20\n", "capillary_decay_m = -0.2\n", 46,
                "capillary_decay_m");
 }
 END_TEST

@@ -422,14 +422,26 @@ START_TEST(test_gw_rules)
 {
     zt_idx k, n, nsand_dr = 0, nboulder = 0, nfr_peat = 0;
     double qmin_fr = 1e9, qmax_fr = -1e9, qmin_dr = 1e9, qmax_dr = -1e9;
+    grid_district *tab = NULL;
+    int ntab = 0;
+    zt_err e;
 
     need_demo();
     ck_assert_int_eq(demo->has_gw, 1);
+    zt_err_clear(&e);
+    ck_assert_int_eq(grid_demo_districts(demo, &tab, &ntab, &e), ZT_OK);
     n = zt_grid_ncell(&demo->g);
     for (k = 0; k < n; k++) {
         double kd = demo->kd[k], cv = demo->cv[k], dc = demo->ditch_c[k];
-        double z = demo->surface[k], h0 = z - demo->gwdepth[k];
-        double q = (demo->deep_head[k] - h0) / cv * 1000.0; /* mm/d, > 0 up */
+        double z = demo->surface[k], level = 0.0;
+        double q; /* mm/d, > 0 up: the aimed seepage at the district's summer level */
+        int t;
+        for (t = 0; t < ntab; t++) {
+            if (tab[t].id == demo->district[k]) {
+                level = tab[t].summer_level;
+            }
+        }
+        q = (demo->deep_head[k] - level) / cv * 1000.0;
         uint8_t s = demo->soil[k], lu = demo->landuse[k];
         int trench = lu == ZT_LU_GRASS && (s == ZT_SOIL_CLAY || s == ZT_SOIL_PEAT);
         int tile = (lu == ZT_LU_ARABLE || lu == ZT_LU_CAPITAL) && s == ZT_SOIL_CLAY;
@@ -511,6 +523,7 @@ START_TEST(test_gw_rules)
            "boulder clay in %.1f %% of Drenthe's sand\n",
            qmin_fr, qmax_fr, qmin_dr, qmax_dr, 100.0 * (double)nboulder / (double)nsand_dr);
     ck_assert(nboulder > nsand_dr / 5 && nboulder < 2 * nsand_dr / 5);
+    zt_free(tab);
 }
 END_TEST
 
@@ -550,14 +563,16 @@ START_TEST(test_demo_districts)
 {
     enum { MAXID = 23000 };
     long *cells = calloc(MAXID, sizeof *cells);
-    float *zs = malloc((size_t)zt_grid_ncell(&demo->g) * sizeof *zs);
+    float *zs = NULL;
     grid_district *t = NULL, *t2 = NULL;
     int n = 0, n2 = 0, i, count = 0, nflush[3] = {0, 0, 0};
     double flush[3] = {0.0, 0.0, 0.0}; /* m3/s: Groningen, Fryslân, Drenthe */
-    zt_idx k, nc = zt_grid_ncell(&demo->g);
+    zt_idx k, nc;
     zt_err err;
 
     need_demo();
+    nc = zt_grid_ncell(&demo->g);
+    zs = malloc((size_t)nc * sizeof *zs);
     ck_assert(cells && zs);
     for (k = 0; k < nc; k++) {
         if (demo->mask[k] == ZT_MASK_ACTIVE) {

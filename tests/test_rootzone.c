@@ -687,7 +687,7 @@ static double mvg_theta(double tr, double ts, double alpha, double n, double h_c
 START_TEST(defaults_parse_with_inih)
 {
     /* libinih reads every line (no parse error), the file has the five
-     * land uses with a crop factor plus open water, three soils with three
+     * land uses with a crop factor plus open water, three soils with four
      * keys each and five sprinkling keys; no line is 200 characters or
      * longer (INI_MAX_LINE). */
     ini_seen seen;
@@ -698,7 +698,7 @@ START_TEST(defaults_parse_with_inih)
     ck_assert_int_eq(ini_parse(DEFAULT_INI, ini_collect, &seen), 0);
     ck_assert_int_eq(seen.crop_factor_count, 5);
     ck_assert_int_eq(seen.nsections_landuse, 5 * 6 + 2);
-    ck_assert_int_eq(seen.nsections_soil, 9);
+    ck_assert_int_eq(seen.nsections_soil, 12);
     ck_assert_int_eq(seen.nsprinkling, 5);
     {
         size_t run = 0;

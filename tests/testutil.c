@@ -150,3 +150,33 @@ int tu_cmp_files(const char *a, const char *b)
     free(db);
     return r;
 }
+
+int tu_csv_value(const char *header, const char *line, const char *name, double *out)
+{
+    size_t len = strlen(name);
+    int col = 0, i;
+    const char *p = header;
+    /* find the column index of name */
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t flen = comma ? (size_t)(comma - p) : strlen(p);
+        if (flen == len && strncmp(p, name, len) == 0) {
+            break;
+        }
+        if (!comma) {
+            return -1;
+        }
+        p = comma + 1;
+        col++;
+    }
+    p = line;
+    for (i = 0; i < col; i++) {
+        p = strchr(p, ',');
+        if (!p) {
+            return -1;
+        }
+        p++;
+    }
+    *out = atof(p);
+    return 0;
+}

@@ -37,4 +37,11 @@ int tu_count_lines(const char *text);
 /* Compare two files byte by byte: 0 when identical, 1 when not, -1 on error. */
 int tu_cmp_files(const char *a, const char *b);
 
+/*
+ * The value of column `name` in a CSV data line, given the header line (both
+ * NUL-terminated, without line ends). Returns 0 and sets *out, or -1 when the
+ * column is not there.
+ */
+int tu_csv_value(const char *header, const char *line, const char *name, double *out);
+
 #endif

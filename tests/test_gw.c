@@ -1,0 +1,684 @@
+/*
+ * test_gw.c: suite "gw", the groundwater solver (core/core_gw.c) and the
+ * deterministic reduction (core/core_red.c).
+ *
+ * Physics against analytical solutions, each hand-derived in the comment
+ * above its checks:
+ *   - Hooghoudt's steady head between parallel ditches (kD form);
+ *   - the linear-reservoir recession of one cell with one drain (the
+ *     backward-Euler recursion exactly, the continuous exponential within 1 %);
+ *   - Kraijenhoff van de Leur's transient head between ditches;
+ *   - the seepage/drain steady state of one cell (drainage and infiltration
+ *     branches, so Picard must switch) and the leaky-aquifer profile;
+ * then numerics: the daily balance on random heterogeneous fields, the
+ * head-error bound against a tenfold tighter solve, 1 vs 2 threads bit for
+ * bit, and the error paths (bad model, bad drain in a step, no convergence,
+ * failed allocation).
+ */
+#include <check.h>
+#include <math.h>
+#include <omp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_gw.h"
+#include "core_red.h"
+#include "testutil.h"
+
+/* A model with owned arrays; fields default to "absent". */
+typedef struct tm {
+    core_gw_model m;
+    zt_idx n;
+    uint8_t *mask;
+    double *kd, *sy, *surf, *phi, *cv, *h, *rech;
+    double *lev[2], *c[2], *ci[2];
+    double *fd[2], *fsp, *fse, *fst, *fla;
+} tm;
+
+static double *dfill(zt_idx n, double v)
+{
+    double *a = malloc((size_t)n * sizeof *a);
+    ck_assert_ptr_nonnull(a);
+    for (zt_idx k = 0; k < n; k++) {
+        a[k] = v;
+    }
+    return a;
+}
+
+/* nx x ny cells of dx m, all active, kD, Sy uniform; no drains, no seepage. */
+static void tm_init(tm *t, zt_idx nx, zt_idx ny, double dx, double kd, double sy)
+{
+    memset(t, 0, sizeof *t);
+    t->n = nx * ny;
+    t->mask = malloc((size_t)t->n);
+    ck_assert_ptr_nonnull(t->mask);
+    memset(t->mask, ZT_MASK_ACTIVE, (size_t)t->n);
+    t->kd = dfill(t->n, kd);
+    t->sy = dfill(t->n, sy);
+    t->h = dfill(t->n, 0.0);
+    t->rech = dfill(t->n, 0.0);
+    for (int d = 0; d < 2; d++) {
+        t->fd[d] = dfill(t->n, 0.0);
+    }
+    t->fsp = dfill(t->n, 0.0);
+    t->fse = dfill(t->n, 0.0);
+    t->fst = dfill(t->n, 0.0);
+    t->fla = dfill(t->n, 0.0);
+    t->m.g = (zt_grid){nx, ny, 0.0, 0.0, dx};
+    t->m.mask = t->mask;
+    t->m.kd = t->kd;
+    t->m.sy = t->sy;
+    t->m.c_spill = 1.0;
+}
+
+/* Add drain system d with uniform level z, c, ci (INFINITY: none). */
+static void tm_drain(tm *t, int d, double z, double c, double ci)
+{
+    t->lev[d] = dfill(t->n, z);
+    t->c[d] = dfill(t->n, c);
+    t->ci[d] = dfill(t->n, ci);
+    t->m.drain[d] = (core_gw_drain){d == 0 ? "ditch" : "tile", t->lev[d], t->c[d], t->ci[d]};
+    if (t->m.ndrain < d + 1) {
+        t->m.ndrain = d + 1;
+    }
+}
+
+static void tm_seepage(tm *t, double phi, double cv)
+{
+    t->phi = dfill(t->n, phi);
+    t->cv = dfill(t->n, cv);
+    t->m.phi = t->phi;
+    t->m.cv = t->cv;
+}
+
+static core_gw_flux tm_flux(tm *t)
+{
+    core_gw_flux f;
+    memset(&f, 0, sizeof f);
+    f.drain[0] = t->fd[0];
+    f.drain[1] = t->fd[1];
+    f.spill = t->fsp;
+    f.seepage = t->fse;
+    f.storage = t->fst;
+    f.lateral = t->fla;
+    return f;
+}
+
+static void tm_free(tm *t)
+{
+    free(t->mask);
+    free(t->kd);
+    free(t->sy);
+    free(t->surf);
+    free(t->phi);
+    free(t->cv);
+    free(t->h);
+    free(t->rech);
+    for (int d = 0; d < 2; d++) {
+        free(t->lev[d]);
+        free(t->c[d]);
+        free(t->ci[d]);
+        free(t->fd[d]);
+    }
+    free(t->fsp);
+    free(t->fse);
+    free(t->fst);
+    free(t->fla);
+}
+
+/* Run nstep steps of dt; fail the test on any error. */
+static void run_steps(core_gw_solver *s, tm *t, double dt, int nstep, core_gw_stats *st)
+{
+    zt_err err;
+    core_gw_flux f = tm_flux(t);
+    zt_err_clear(&err);
+    for (int i = 0; i < nstep; i++) {
+        zt_status rc = core_gw_step(s, dt, t->rech, t->h, &f, st, &err);
+        ck_assert_msg(rc == ZT_OK, "step %d: %s", i, err.msg);
+    }
+}
+
+/* A strip of nact active cells between two fixed-head columns (head 0), 3
+ * rows (rows are identical: the north/south faces carry no flow). */
+static void strip(tm *t, zt_idx nact, double dx, double kd, double sy, double n_rech)
+{
+    zt_idx nx = nact + 2;
+    tm_init(t, nx, 3, dx, kd, sy);
+    for (zt_idx j = 0; j < 3; j++) {
+        t->mask[j * nx] = ZT_MASK_FIXED;
+        t->mask[j * nx + nx - 1] = ZT_MASK_FIXED;
+        for (zt_idx i = 1; i < nx - 1; i++) {
+            t->rech[j * nx + i] = n_rech;
+        }
+    }
+}
+
+/* ---- core_red -------------------------------------------------------------- */
+
+START_TEST(red_rows_and_combine)
+{
+    /* 10 rows in 4 blocks: [0,2) [2,5) [5,7) [7,10) (b ny / nblock, floor). */
+    zt_idx j0, j1;
+    const zt_idx expect[5] = {0, 2, 5, 7, 10};
+    for (int b = 0; b < 4; b++) {
+        core_red_rows(10, 4, b, &j0, &j1);
+        ck_assert_int_eq(j0, expect[b]);
+        ck_assert_int_eq(j1, expect[b + 1]);
+    }
+    /* 4 blocks over 3 threads: [0,1) [1,2) [2,4). */
+    int b0, b1;
+    core_red_share(4, 3, 2, &b0, &b1);
+    ck_assert_int_eq(b0, 2);
+    ck_assert_int_eq(b1, 4);
+    /* Block order: (1e16 + 1) + 1 - 1e16 = 0 in double (1e16 + 1 rounds to 1e16,
+     * and again), a different order would give 2: the order is fixed. */
+    double part[4 * 2] = {1e16, 5.0, 1.0, -2.0, 1.0, NAN, -1e16, 7.0};
+    core_red_op op[2] = {CORE_RED_SUM, CORE_RED_MAX};
+    double out[2];
+    core_red_combine(part, 4, 2, 2, op, out);
+    ck_assert_double_eq(out[0], 0.0);
+    ck_assert(isnan(out[1])); /* a NaN partial is never hidden by a max */
+    core_red_op mn[1] = {CORE_RED_MIN};
+    double part2[3] = {3.0, -1.0, 2.0};
+    core_red_combine(part2, 3, 1, 1, mn, out);
+    ck_assert_double_eq(out[0], -1.0);
+}
+END_TEST
+
+/* ---- analytical solutions ---------------------------------------------------- */
+
+START_TEST(hooghoudt_steady)
+{
+    /* 99 active cells of dx = 10 m between fixed heads 0 whose centres are
+     * L = 100 dx = 1000 m apart; kD = 100 m2/d, N = 1 mm/d. Steady state of
+     * kD h'' = -N with h(0) = h(L) = 0: h = N x (L - x) / (2 kD); midfield
+     * m = N L^2 / (8 kD) = 1e-3 * 1e6 / 800 = 1.25 m. The 3-point
+     * difference is exact for a parabola, so the discrete answer equals it
+     * up to the solver tolerance. Steady state: steps of dt = 1e4 d; the
+     * slowest mode decays per step by (Sy/dt) / (Sy/dt + kD pi^2/L^2) =
+     * 1e-5 / (1e-5 + 9.9e-4) = 0.01, so after 6 steps the head is steady to
+     * 1e-12 relative. Tolerance: 1e-6 m on the head. At steady state all
+     * recharge leaves to the fixed columns: fixed_in = -N * (99 cells * dx^2)
+     * * 3 rows = -1e-3 * 99 * 100 * 3 = -29.7 m3/d. */
+    tm t;
+    core_gw_solver *s = NULL;
+    core_gw_opts o = {1e-8, 1e-10, 0, 0, 0};
+    core_gw_stats st;
+    zt_err err;
+    strip(&t, 99, 10.0, 100.0, 0.1, 1e-3);
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, &o, &s, &err), ZT_OK);
+    run_steps(s, &t, 1e4, 6, &st);
+    for (zt_idx j = 0; j < 3; j++) {
+        for (zt_idx i = 1; i <= 99; i++) {
+            double x = 10.0 * (double)i;
+            ck_assert_double_eq_tol(t.h[j * 101 + i], 1e-3 * x * (1000.0 - x) / 200.0, 1e-6);
+        }
+    }
+    ck_assert_double_eq_tol(t.h[50], 1.25, 1e-6);
+    ck_assert_double_eq_tol(st.fixed_in, -29.7, 1e-6);
+    ck_assert(st.head_bound <= 1e-8);
+    core_gw_destroy(&s);
+    ck_assert_ptr_null(s);
+    tm_free(&t);
+}
+END_TEST
+
+START_TEST(linear_reservoir)
+{
+    /* One cell, Sy = 0.1, drain at z = 0 with c = 100 d, h0 = 1 m, no
+     * recharge. Continuous: Sy dh/dt = -h/c -> h = exp(-t/(Sy c)), Sy c = 10 d.
+     * Backward Euler: Sy (h' - h)/dt = -h'/c -> h' = h / (1 + dt/(Sy c)).
+     * (a) dt = 1 d, 50 steps: h_n = 1.1^-n exactly (to 1e-12).
+     * (b) dt = 0.01 d, 1000 steps to t = 10 d: exp(-1) = 0.367879; BE gives
+     *     1.001^-1000 = exp(-1000 ln 1.001) = exp(-0.9995) = 0.368063, 0.05 %
+     *     off: within 1 %. Drain flux of the last step = h'/c (m/d), storage
+     *     = -h'/c. */
+    tm t;
+    core_gw_solver *s = NULL;
+    core_gw_opts o = {1e-14, 1e-12, 0, 0, 0};
+    core_gw_stats st;
+    zt_err err;
+    tm_init(&t, 1, 1, 100.0, 50.0, 0.1);
+    tm_drain(&t, 0, 0.0, 100.0, INFINITY);
+    t.h[0] = 1.0;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, &o, &s, &err), ZT_OK);
+    for (int n = 1; n <= 50; n++) {
+        run_steps(s, &t, 1.0, 1, &st);
+        ck_assert_double_eq_tol(t.h[0], pow(1.1, -n), 1e-12);
+    }
+    ck_assert_double_eq_tol(t.fd[0][0], pow(1.1, -50) / 100.0, 1e-14);
+    ck_assert_double_eq_tol(t.fst[0], -pow(1.1, -50) / 100.0, 1e-14);
+    t.h[0] = 1.0;
+    run_steps(s, &t, 0.01, 1000, &st);
+    ck_assert_double_eq_tol(t.h[0], pow(1.001, -1000), 1e-12);
+    ck_assert_double_eq_tol(t.h[0] / exp(-1.0), 1.0, 0.01);
+    core_gw_destroy(&s);
+    tm_free(&t);
+}
+END_TEST
+
+/* Kraijenhoff van de Leur (1958) / Glover-Dumm: h(x, t) for a strip of width
+ * L with h = 0 at x = 0 and x = L, h(x, 0) = 0 and constant recharge N:
+ *   h = 4 N L^2 / (pi^3 kD) sum_{n odd} n^-3 sin(n pi x / L) (1 - exp(-n^2 t / j)),
+ *   j = Sy L^2 / (pi^2 kD).
+ * At t -> inf and x = L/2 the sum is pi^3/32, giving Hooghoudt's N L^2/(8 kD). */
+static double kvdl(double x, double t, double nr, double l, double kd, double sy)
+{
+    double j = sy * l * l / (M_PI * M_PI * kd), sum = 0.0;
+    for (int n = 1; n < 4001; n += 2) {
+        sum += sin(n * M_PI * x / l) * (1.0 - exp(-(double)n * n * t / j)) / ((double)n * n * n);
+    }
+    return 4.0 * nr * l * l / (M_PI * M_PI * M_PI * kd) * sum;
+}
+
+START_TEST(kraijenhoff_transient)
+{
+    /* L = 1000 m (199 active cells of 5 m), kD = 100 m2/d, Sy = 0.1,
+     * N = 2 mm/d: j = 0.1e6 / (9.8696 * 100) = 101.3 d; final midfield head
+     * 2e-3 * 1e6 / 800 = 2.5 m. Errors of the scheme: space (n pi dx/L)^2/12
+     * = 2e-5 for the first term; time dt/(2 j) = 0.25 % for dt = 0.5 d on the
+     * transient part. Check the midfield head at t = 10, 50, 100, 200, 400 d
+     * within 1 %. Early on, the midfield rises as N t / Sy (10 d: 0.2 m). */
+    tm t;
+    core_gw_solver *s = NULL;
+    core_gw_opts o = {1e-7, 1e-9, 0, 0, 0};
+    core_gw_stats st;
+    zt_err err;
+    const double times[5] = {10.0, 50.0, 100.0, 200.0, 400.0};
+    double tnow = 0.0;
+    strip(&t, 199, 5.0, 100.0, 0.1, 2e-3);
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, &o, &s, &err), ZT_OK);
+    for (int k = 0; k < 5; k++) {
+        int nstep = (int)lround((times[k] - tnow) / 0.5);
+        run_steps(s, &t, 0.5, nstep, &st);
+        tnow = times[k];
+        double an = kvdl(500.0, tnow, 2e-3, 1000.0, 100.0, 0.1);
+        ck_assert_msg(fabs(t.h[201 + 100] / an - 1.0) < 0.01, "t = %g d: %g vs %g", tnow,
+                      t.h[201 + 100], an);
+        /* and a quarter of the way: x = 250 m is cell 50 */
+        double aq = kvdl(250.0, tnow, 2e-3, 1000.0, 100.0, 0.1);
+        ck_assert_msg(fabs(t.h[201 + 50] / aq - 1.0) < 0.01, "t = %g d, x = L/4", tnow);
+    }
+    ck_assert_double_eq_tol(kvdl(500.0, 1e6, 2e-3, 1000.0, 100.0, 0.1), 2.5, 1e-9);
+    core_gw_destroy(&s);
+    tm_free(&t);
+}
+END_TEST
+
+START_TEST(seepage_drain_steady)
+{
+    /* One cell, drain z = 0, c = 100 d; seepage from phi through cv = 400 d.
+     * Steady: (h - z)/c = (phi - h)/cv -> h = (z/c + phi/cv)/(1/c + 1/cv).
+     * (a) phi = 1: h = (1/400)/(1/100 + 1/400) = 0.0025/0.0125 = 0.2 m > z:
+     *     drainage branch; drain flux 0.2/100 = 2 mm/d = kwel.
+     * (b) phi = -1, ci = 200 d, starting at h = 1 (drainage branch): the
+     *     answer lies below z, so Picard must switch to infiltration:
+     *     h = (0/200 - 1/400)/(1/200 + 1/400) = -0.0025/0.0075 = -1/3 m;
+     *     drain flux (h - z)/ci = -1/600 m/d (infiltration).
+     * (c) phi = -1, no infiltration (ci = inf): h = phi = -1. */
+    tm t;
+    core_gw_solver *s = NULL;
+    core_gw_opts o = {1e-12, 1e-12, 0, 0, 0};
+    core_gw_stats st;
+    zt_err err;
+    tm_init(&t, 1, 1, 100.0, 50.0, 0.1);
+    tm_drain(&t, 0, 0.0, 100.0, INFINITY);
+    tm_seepage(&t, 1.0, 400.0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, &o, &s, &err), ZT_OK);
+    run_steps(s, &t, 1e8, 3, &st);
+    ck_assert_double_eq_tol(t.h[0], 0.2, 1e-9);
+    ck_assert_double_eq_tol(t.fd[0][0], 0.002, 1e-11);
+    ck_assert_double_eq_tol(t.fse[0], -0.002, 1e-11);
+
+    t.phi[0] = -1.0;
+    t.ci[0][0] = 200.0;
+    t.h[0] = 1.0;
+    run_steps(s, &t, 1e8, 1, &st);
+    ck_assert_int_ge(st.picard, 2);
+    run_steps(s, &t, 1e8, 2, &st);
+    ck_assert_double_eq_tol(t.h[0], -1.0 / 3.0, 1e-9);
+    ck_assert_double_eq_tol(t.fd[0][0], -1.0 / 600.0, 1e-11);
+
+    t.ci[0][0] = INFINITY;
+    run_steps(s, &t, 1e8, 3, &st);
+    ck_assert_double_eq_tol(t.h[0], -1.0, 1e-9);
+    ck_assert(t.fd[0][0] == 0.0);
+    core_gw_destroy(&s);
+    tm_free(&t);
+}
+END_TEST
+
+START_TEST(leaky_aquifer)
+{
+    /* A strip with a fixed head h0 = 1 in column 0, phi = 0, cv = 100 d,
+     * kD = 100 m2/d: leakage factor lambda = sqrt(kD cv) = 100 m. Steady:
+     * kD h'' = (h - phi)/cv -> h - phi = (h0 - phi) exp(-x/lambda) for a
+     * long strip; with a no-flow end at Le = 1000 m the exact profile is
+     * cosh((Le - x)/lambda)/cosh(Le/lambda), which differs from exp by
+     * e^{-2 (Le - x)/lambda} < 1e-5 at x <= 3 lambda. Grid dx = 5 m: the
+     * discrete decay per cell mu solves mu + 1/mu = 2 + dx^2/(kD cv), whose
+     * log differs from dx/lambda by (dx/lambda)^3/24 per cell: 0.01 % at
+     * x = 3 lambda. Check x = 100, 200, 300 m (cells 20, 40, 60) within 1 %:
+     * exp(-1) = 0.3679, exp(-2) = 0.1353, exp(-3) = 0.0498. The inflow from
+     * the fixed cell equals the total seepage out (steady state). */
+    tm t;
+    core_gw_solver *s = NULL;
+    core_gw_opts o = {1e-10, 1e-10, 0, 0, 0};
+    core_gw_stats st;
+    zt_err err;
+    tm_init(&t, 201, 1, 5.0, 100.0, 0.1);
+    tm_seepage(&t, 0.0, 100.0);
+    t.mask[0] = ZT_MASK_FIXED;
+    t.h[0] = 1.0;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, &o, &s, &err), ZT_OK);
+    run_steps(s, &t, 1e8, 3, &st);
+    for (int m = 1; m <= 3; m++) {
+        double an = exp(-(double)m);
+        ck_assert_msg(fabs(t.h[20 * m] / an - 1.0) < 0.01, "x = %d lambda: %g vs %g", m,
+                      t.h[20 * m], an);
+    }
+    double seep = 0.0;
+    for (int i = 1; i < 201; i++) {
+        seep += t.fse[i] * 25.0;
+    }
+    ck_assert_double_eq_tol(st.fixed_in, seep, 1e-9 * seep);
+    /* continuous: inflow = kD h0 / lambda per metre width = 1 m2/d * 5 m = 5 m3/d (1 %) */
+    ck_assert_double_eq_tol(st.fixed_in / 5.0, 1.0, 0.03);
+    core_gw_destroy(&s);
+    tm_free(&t);
+}
+END_TEST
+
+/* ---- random heterogeneous fields ----------------------------------------------- */
+
+static uint64_t rng_state;
+static double urand(void)
+{
+    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(rng_state >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* nx x ny cells of 100 m: kD log-uniform 1-1000 m2/d, Sy 0.03-0.3, 5 %
+ * inactive, a fixed-head west column (head 0.5), a ditch system with
+ * infiltration in half the cells, a tile system in a third of the cells
+ * without infiltration, seepage, spill over a surface 0.3-1.3 m. */
+static void random_model(tm *t, zt_idx nx, zt_idx ny, uint64_t seed)
+{
+    rng_state = seed;
+    tm_init(t, nx, ny, 100.0, 1.0, 0.1);
+    tm_drain(t, 0, 0.0, 1.0, INFINITY);
+    tm_drain(t, 1, 0.0, 1.0, INFINITY);
+    tm_seepage(t, 0.0, 1.0);
+    t->surf = dfill(t->n, 0.0);
+    t->m.surface = t->surf;
+    t->m.c_spill = 5.0;
+    for (zt_idx k = 0; k < t->n; k++) {
+        t->kd[k] = pow(10.0, 3.0 * urand());
+        t->sy[k] = 0.03 + 0.27 * urand();
+        t->surf[k] = 0.3 + urand();
+        t->lev[0][k] = t->surf[k] - 0.3 - 0.9 * urand();
+        t->c[0][k] = 20.0 + 280.0 * urand();
+        t->ci[0][k] = urand() < 0.5 ? t->c[0][k] * (1.0 + urand()) : INFINITY;
+        t->lev[1][k] = urand() < 0.33 ? t->surf[k] - 0.9 : NAN;
+        t->c[1][k] = 10.0 + 20.0 * urand();
+        t->phi[k] = urand() < 0.7 ? t->surf[k] - 1.0 + 1.5 * urand() : NAN;
+        t->cv[k] = 100.0 + 2000.0 * urand();
+        t->h[k] = t->lev[0][k] + 0.5 * (urand() - 0.5);
+        t->mask[k] = urand() < 0.05 ? ZT_MASK_INACTIVE : ZT_MASK_ACTIVE;
+        if (k % nx == 0) {
+            t->mask[k] = ZT_MASK_FIXED;
+            t->h[k] = 0.5;
+        }
+    }
+}
+
+static void random_recharge(tm *t, int day)
+{
+    for (zt_idx k = 0; k < t->n; k++) {
+        t->rech[k] = 1e-3 * (day % 7 < 3 ? 8.0 * urand() : -2.0 * urand());
+    }
+}
+
+START_TEST(random_balance_and_bound)
+{
+    /* 30 daily steps. Every step: |balance error| <= 1e-6 of the gross flux;
+     * the balance error equals the sum over active cells of the per-cell
+     * residual rebuilt from the returned fluxes, and the domain balance
+     * sum R A + fixed_in - drains - spill - seepage - storage; the head bound
+     * holds (<= tol_head = 1e-3 m); and a solve from the same start with
+     * tol_head tenfold tighter moves no head by more than 1e-3 + 1e-4 m
+     * (each is within its bound of the same exact solution). */
+    tm t, u;
+    core_gw_solver *s = NULL, *s2 = NULL;
+    core_gw_opts o = {1e-3, 1e-8, 0, 0, 8};
+    core_gw_opts o2 = {1e-4, 1e-8, 0, 0, 8};
+    core_gw_stats st, st2;
+    zt_err err;
+    random_model(&t, 40, 30, 12345);
+    random_model(&u, 40, 30, 12345);
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, &o, &s, &err), ZT_OK);
+    ck_assert_int_eq(core_gw_create(&u.m, &o2, &s2, &err), ZT_OK);
+    core_gw_flux f = tm_flux(&t), f2 = tm_flux(&u);
+    int picard_max = 0;
+    double worst_dh = 0.0;
+    for (int day = 0; day < 30; day++) {
+        random_recharge(&t, day);
+        memcpy(u.rech, t.rech, (size_t)t.n * sizeof *t.rech);
+        memcpy(u.h, t.h, (size_t)t.n * sizeof *t.h);
+        double *hstart = malloc((size_t)t.n * sizeof *hstart);
+        memcpy(hstart, t.h, (size_t)t.n * sizeof *hstart);
+        ck_assert_int_eq(core_gw_step(s, 1.0, t.rech, t.h, &f, &st, &err), ZT_OK);
+        ck_assert_int_eq(core_gw_step(s2, 1.0, u.rech, u.h, &f2, &st2, &err), ZT_OK);
+        ck_assert_msg(fabs(st.balance_err) <= 1e-6 * st.gross, "day %d: %g of %g", day,
+                      st.balance_err, st.gross);
+        ck_assert(st.head_bound <= 1e-3);
+        ck_assert(st2.head_bound <= 1e-4);
+        picard_max = st.picard > picard_max ? st.picard : picard_max;
+        double rsum = 0.0, dom = st.fixed_in;
+        for (zt_idx k = 0; k < t.n; k++) {
+            if (t.mask[k] != ZT_MASK_ACTIVE) {
+                ck_assert_double_eq(t.h[k], hstart[k]);
+                continue;
+            }
+            double out = t.fd[0][k] + t.fd[1][k] + t.fsp[k] + t.fse[k] + t.fst[k];
+            rsum += t.rech[k] - t.fla[k] - out;
+            dom += (t.rech[k] - out) * 1e4;
+            ck_assert(t.fsp[k] >= 0.0);
+            ck_assert_double_eq_tol(t.fst[k], t.sy[k] * (t.h[k] - hstart[k]), 1e-15);
+            double dh = fabs(t.h[k] - u.h[k]);
+            worst_dh = dh > worst_dh ? dh : worst_dh;
+        }
+        ck_assert_double_eq_tol(rsum * 1e4, st.balance_err, 1e-9 * st.gross);
+        ck_assert_double_eq_tol(dom, st.balance_err, 1e-9 * st.gross);
+        ck_assert_msg(worst_dh <= 1.1e-3, "day %d: heads differ by %g m", day, worst_dh);
+        memcpy(t.h, u.h, (size_t)t.n * sizeof *t.h); /* continue from the same start */
+        free(hstart);
+    }
+    ck_assert_int_ge(picard_max, 2); /* the drain sets did change */
+    core_gw_destroy(&s);
+    core_gw_destroy(&s2);
+    tm_free(&t);
+    tm_free(&u);
+}
+END_TEST
+
+START_TEST(threads_bitwise)
+{
+    /* The same 10 steps with 1, 2 and 3 threads: heads and fluxes identical
+     * byte for byte (fixed blocks, block-order sums). */
+    double *ref_h = NULL, *ref_f = NULL;
+    int nthr[3] = {1, 2, 3};
+    int saved = omp_get_max_threads();
+    for (int a = 0; a < 3; a++) {
+        tm t;
+        core_gw_solver *s = NULL;
+        core_gw_opts o = {1e-4, 1e-9, 0, 0, 16};
+        core_gw_stats st;
+        zt_err err;
+        random_model(&t, 57, 43, 777);
+        zt_err_clear(&err);
+        omp_set_num_threads(nthr[a]);
+        ck_assert_int_eq(core_gw_create(&t.m, &o, &s, &err), ZT_OK);
+        rng_state = 99;
+        for (int day = 0; day < 10; day++) {
+            random_recharge(&t, day);
+            run_steps(s, &t, 1.0, 1, &st);
+        }
+        if (a == 0) {
+            ref_h = malloc((size_t)t.n * sizeof *ref_h);
+            ref_f = malloc((size_t)t.n * sizeof *ref_f);
+            memcpy(ref_h, t.h, (size_t)t.n * sizeof *ref_h);
+            memcpy(ref_f, t.fd[0], (size_t)t.n * sizeof *ref_f);
+        } else {
+            ck_assert_msg(memcmp(ref_h, t.h, (size_t)t.n * sizeof *ref_h) == 0,
+                          "heads differ with %d threads", nthr[a]);
+            ck_assert_msg(memcmp(ref_f, t.fd[0], (size_t)t.n * sizeof *ref_f) == 0,
+                          "drain fluxes differ with %d threads", nthr[a]);
+        }
+        core_gw_destroy(&s);
+        tm_free(&t);
+    }
+    omp_set_num_threads(saved);
+    free(ref_h);
+    free(ref_f);
+}
+END_TEST
+
+/* ---- error paths ------------------------------------------------------------------ */
+
+START_TEST(bad_model)
+{
+    /* 4 x 3 grid: cell 7 = row 1, column 3. */
+    tm t;
+    core_gw_solver *s = NULL;
+    zt_err err;
+    tm_init(&t, 4, 3, 100.0, 10.0, 0.1);
+    t.kd[7] = -1.0;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, NULL, &s, &err), ZT_EINPUT);
+    ck_assert_ptr_null(s);
+    ck_assert_ptr_nonnull(strstr(err.msg, "row 1, column 3"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "kD = -1"));
+    t.kd[7] = 10.0;
+    t.sy[5] = 0.0;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, NULL, &s, &err), ZT_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "row 1, column 1"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "Sy = 0"));
+    /* Sy = 0 in an inactive cell is fine */
+    t.mask[5] = ZT_MASK_INACTIVE;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, NULL, &s, &err), ZT_OK);
+    core_gw_destroy(&s);
+    core_gw_destroy(&s); /* NULL-safe */
+    core_gw_destroy(NULL);
+    /* a bad drain resistance is found in the step (drain arrays may change) */
+    tm_drain(&t, 0, 0.0, 100.0, INFINITY);
+    t.c[0][10] = 0.0;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, NULL, &s, &err), ZT_OK);
+    ck_assert_int_eq(core_gw_step(s, 1.0, t.rech, t.h, NULL, NULL, &err), ZT_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "row 2, column 2"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "ditch"));
+    /* a NaN recharge names its cell */
+    t.c[0][10] = 100.0;
+    t.rech[3] = NAN;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_step(s, 1.0, t.rech, t.h, NULL, NULL, &err), ZT_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "row 0, column 3"));
+    t.rech[3] = 0.0;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_step(s, 0.0, t.rech, t.h, NULL, NULL, &err), ZT_EINPUT);
+    core_gw_destroy(&s);
+    tm_free(&t);
+}
+END_TEST
+
+START_TEST(no_convergence)
+{
+    /* max_cg = 1 cannot reach 1e-6 m on the random field: ZT_ENOCONV, with
+     * the iterations and the achieved bound in the message. max_picard = 1
+     * with drain sets that change: ZT_ENOCONV naming Picard. */
+    tm t;
+    core_gw_solver *s = NULL;
+    core_gw_opts o = {1e-6, 1e-9, 0, 1, 0};
+    core_gw_stats st;
+    zt_err err;
+    random_model(&t, 30, 20, 4242);
+    random_recharge(&t, 0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, &o, &s, &err), ZT_OK);
+    ck_assert_int_eq(core_gw_step(s, 1.0, t.rech, t.h, NULL, &st, &err), ZT_ENOCONV);
+    ck_assert_ptr_nonnull(strstr(err.msg, "CG did not converge in 1 iterations"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "head bound"));
+    core_gw_destroy(&s);
+
+    core_gw_opts o2 = {1e-6, 1e-9, 1, 0, 0};
+    tm_free(&t);
+    random_model(&t, 30, 20, 4242);
+    random_recharge(&t, 0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, &o2, &s, &err), ZT_OK);
+    ck_assert_int_eq(core_gw_step(s, 1.0, t.rech, t.h, NULL, &st, &err), ZT_ENOCONV);
+    ck_assert_ptr_nonnull(strstr(err.msg, "Picard did not converge in 1 iterations"));
+    core_gw_destroy(&s);
+    tm_free(&t);
+}
+END_TEST
+
+START_TEST(alloc_failure)
+{
+    /* Every allocation of create and of the first step fails in turn:
+     * ZT_ENOMEM, nothing leaks (valgrind), *out stays NULL. */
+    tm t;
+    zt_err err;
+    random_model(&t, 12, 9, 5);
+    for (long nth = 1; nth < 40; nth++) {
+        core_gw_solver *s = NULL;
+        zt_err_clear(&err);
+        zt_alloc_fail_after(nth);
+        zt_status rc = core_gw_create(&t.m, NULL, &s, &err);
+        if (rc == ZT_OK) {
+            rc = core_gw_step(s, 1.0, t.rech, t.h, NULL, NULL, &err);
+        }
+        zt_alloc_fail_after(0);
+        if (rc == ZT_OK) {
+            core_gw_destroy(&s);
+            ck_assert_int_gt(nth, 10);
+            break;
+        }
+        ck_assert_int_eq(rc, ZT_ENOMEM);
+        ck_assert_ptr_nonnull(strstr(err.msg, "out of memory"));
+        core_gw_destroy(&s);
+    }
+    tm_free(&t);
+}
+END_TEST
+
+Suite *suite_gw(void)
+{
+    Suite *su = suite_create("gw");
+    TCase *tc = tcase_create("gw");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, red_rows_and_combine);
+    tcase_add_test(tc, hooghoudt_steady);
+    tcase_add_test(tc, linear_reservoir);
+    tcase_add_test(tc, kraijenhoff_transient);
+    tcase_add_test(tc, seepage_drain_steady);
+    tcase_add_test(tc, leaky_aquifer);
+    tcase_add_test(tc, random_balance_and_bound);
+    tcase_add_test(tc, threads_bitwise);
+    tcase_add_test(tc, bad_model);
+    tcase_add_test(tc, no_convergence);
+    tcase_add_test(tc, alloc_failure);
+    suite_add_tcase(su, tc);
+    return su;
+}
