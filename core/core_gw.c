@@ -61,6 +61,7 @@
 #define GW_STRIDE 16      /* doubles per block partial (two cache lines) */
 #define GW_STICKY_FROM 3  /* Picard assembly from which "on" branches stay on */
 #define GW_BIT_SPILL 0x40 /* state bit of the spill; bits 0-5: drain systems */
+#define GW_SCRATCH 11     /* rows of nx doubles per thread (2 halo + 9 scratch) */
 
 /* Defaults of core_gw_opts [E]: 1 mm on the head is well below what any
  * head observation resolves; 1e-8 of the gross flux makes the daily balance
@@ -112,7 +113,8 @@ struct core_gw_solver {
     double *diag;           /* diagonal of A (1/d), n; 0 outside active cells */
     double *dinv;           /* 1/diag (d), n; 0 outside active cells */
     double *zero;           /* nx zeros: the rows outside the grid */
-    double *halo;           /* 2 nx per thread */
+    double *infrow;         /* nx times INFINITY: ci where a system has none */
+    double *halo;           /* GW_SCRATCH rows of nx per thread: 2 halo rows, then row scratch */
     int nhalo;              /* threads the halo has room for */
     double *part;           /* 2 x nblock x GW_STRIDE partials */
 };
@@ -244,14 +246,18 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
     s->diag = zt_calloc((size_t)n, sizeof *s->diag);
     s->dinv = zt_calloc((size_t)n, sizeof *s->dinv);
     s->zero = zt_calloc((size_t)nx, sizeof *s->zero);
+    s->infrow = zt_calloc((size_t)nx, sizeof *s->infrow);
     s->part = zt_calloc((size_t)2 * (size_t)s->nblock * GW_STRIDE, sizeof *s->part);
     if (!s->ce || !s->cn || !s->nbfix || !s->state || !s->x || !s->r || !s->pa || !s->pb ||
-        !s->q || !s->diag || !s->dinv || !s->zero || !s->part) {
+        !s->q || !s->diag || !s->dinv || !s->zero || !s->infrow || !s->part) {
         st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
                      (long long)n);
         goto done;
     }
 
+    for (zt_idx i = 0; i < nx; i++) {
+        s->infrow[i] = INFINITY;
+    }
     /* Face conductances (1/d) once: a face carries flow between two cells
      * that are not inactive and not both fixed. */
     for (zt_idx j = 0; j < ny; j++) {
@@ -305,6 +311,7 @@ void core_gw_destroy(core_gw_solver **ps)
     zt_free(s->diag);
     zt_free(s->dinv);
     zt_free(s->zero);
+    zt_free(s->infrow);
     zt_free(s->halo);
     zt_free(s->part);
     zt_free(s);
@@ -331,197 +338,305 @@ typedef struct step_ctx {
     double bad_value;
 } step_ctx;
 
-/* The assembly pass over rows [j0, j1) of one block: branches from x,
+/* First bad cell of a row (the slow path, only when a row has one). */
+static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad, int *reason,
+                     int *rsys, double *rval)
+{
+    const core_gw_model *m = c->s->m;
+    const zt_idx nx = c->s->nx;
+    for (zt_idx i = 0; i < nx; i++) {
+        const zt_idx k = j * nx + i;
+        if (m->mask[k] != ZT_MASK_ACTIVE) {
+            continue;
+        }
+        for (int d = 0; d < m->ndrain; d++) {
+            const double z = m->drain[d].level[k], cd = m->drain[d].c[k];
+            const double ci = m->drain[d].ci ? m->drain[d].ci[k] : INFINITY;
+            if (z == z && (!(cd > 0.0) || !(ci > 0.0))) {
+                *bad = (double)k;
+                *reason = !(cd > 0.0) ? BAD_C : BAD_CI;
+                *rsys = d;
+                *rval = !(cd > 0.0) ? cd : ci;
+                return;
+            }
+        }
+        if (m->phi && m->phi[k] == m->phi[k] && !(m->cv[k] > 0.0)) {
+            *bad = (double)k;
+            *reason = BAD_CV;
+            *rsys = -1;
+            *rval = m->cv[k];
+            return;
+        }
+        if (!isfinite(res[i])) {
+            *bad = (double)k;
+            *reason = BAD_NONFINITE;
+            *rsys = -1;
+            *rval = res[i];
+            return;
+        }
+    }
+}
+
+/*
+ * The assembly pass over rows [j0, j1) of one block: branches from x,
  * diag, dinv, the true residual r, optionally the fluxes; partials into pv.
- * Written for speed: every array is a local restrict pointer (the uint8
- * stores would otherwise make the compiler reload them), min(1/c, 1/ci) is
- * 1/max(c, ci), and the divisions are the four a cell needs. */
+ * Each row is done in short loops over the row that the compiler
+ * vectorises (omp simd; element-wise, so the bytes do not depend on it),
+ * with per-row scratch (`w`, 7 nx doubles of the calling thread), and one
+ * plain loop for the sums, in cell order.
+ */
 static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, int fluxes,
-                          double *pv)
+                          double *w, double *pv)
 {
     const core_gw_solver *s = c->s;
     const core_gw_model *m = s->m;
     const zt_idx nx = s->nx;
     const int nd = m->ndrain;
-    const double rdt = 1.0 / c->dt;           /* 1/d */
-    const double cspl_on = 1.0 / m->c_spill;  /* 1/d */
-    const uint8_t *restrict mask = m->mask;
-    const uint8_t *restrict nbfix = s->nbfix;
-    uint8_t *restrict state = s->state;
-    const double *restrict sy = m->sy, *restrict h0 = c->h0, *restrict rech = c->rech;
-    const double *restrict ce = s->ce, *restrict cn = s->cn;
-    const double *restrict surf = m->surface, *restrict phi = m->phi, *restrict cvv = m->cv;
-    double *restrict r = s->r, *restrict diag = s->diag, *restrict dinv = s->dinv;
-    const double *lev[CORE_GW_MAX_DRAIN], *cd[CORE_GW_MAX_DRAIN], *ci[CORE_GW_MAX_DRAIN];
-    double *fd[CORE_GW_MAX_DRAIN];
-    double *fsp = NULL, *fse = NULL, *fst = NULL, *fla = NULL;
+    const double rdt = 1.0 / c->dt;          /* 1/d */
+    const double cspl_on = 1.0 / m->c_spill; /* 1/d */
+    double *restrict lat = w;                /* lateral outflow (m/d) */
+    double *restrict cdg = w + nx;           /* diagonal (1/d) */
+    double *restrict out = w + 2 * nx;       /* drains + spill + seepage (m/d) */
+    double *restrict gro = w + 3 * nx;       /* |terms| (m/d) */
+    double *restrict dex = w + 4 * nx;       /* diagonal excess (1/d) */
+    double *restrict fin = w + 5 * nx;       /* inflow from fixed cells (m/d) */
+    double *restrict nowd = w + 6 * nx;      /* new branch bits, as a sum of powers of 2 */
+    double *restrict actd = w + 7 * nx;      /* 1 in active cells, else 0 */
+    double *restrict trash = w + 8 * nx;     /* fluxes nobody asked for */
     double rmax = 0.0, rsum = 0.0, gross = 0.0, rz = 0.0, dmin = INFINITY, bound = 0.0;
     double changed = 0.0, bad = INFINITY, fixed = 0.0, scale = 0.0, scalemax = 0.0;
     int reason = BAD_NONE, rsys = -1;
     double rval = 0.0;
 
-    for (int d = 0; d < nd; d++) {
-        lev[d] = m->drain[d].level;
-        cd[d] = m->drain[d].c;
-        ci[d] = m->drain[d].ci;
-        fd[d] = fluxes ? c->f->drain[d] : NULL;
-    }
-    if (fluxes) {
-        fsp = c->f->spill;
-        fse = c->f->seepage;
-        fst = c->f->storage;
-        fla = c->f->lateral;
-    }
     for (zt_idx j = j0; j < j1; j++) {
-        const double *restrict xc = s->x + j * nx;
+        const zt_idx o = j * nx;
+        const uint8_t *restrict mask = m->mask + o;
+        const uint8_t *restrict nbfix = s->nbfix + o;
+        uint8_t *restrict state = s->state + o;
+        const double *restrict xc = s->x + o;
         const double *restrict xs = j > 0 ? xc - nx : s->zero;
         const double *restrict xn = j + 1 < s->ny ? xc + nx : s->zero;
-        const double *restrict cs = j > 0 ? cn + (j - 1) * nx : s->zero;
+        const double *restrict ce = s->ce + o, *restrict cn = s->cn + o;
+        const double *restrict cs = j > 0 ? s->cn + o - nx : s->zero;
+        const double *restrict sy = m->sy + o, *restrict h0 = c->h0 + o;
+        const double *restrict rech = c->rech + o;
+        double *restrict r = s->r + o, *restrict diag = s->diag + o, *restrict dinv = s->dinv + o;
+        int rowbad = 0;
+
+        /* lateral flow (north and south faces here, west and east below) and storage */
+#pragma omp simd
+        for (zt_idx i = 0; i < nx; i++) {
+            const double xk = xc[i];
+            const double sdt = sy[i] * rdt;         /* 1/d */
+            const double stor = sdt * (xk - h0[i]); /* m/d */
+            lat[i] = cn[i] * (xk - xn[i]) + cs[i] * (xk - xs[i]);
+            cdg[i] = sdt + cn[i] + cs[i];
+            dex[i] = sdt;
+            out[i] = stor;
+            gro[i] = fabs(rech[i]) + fabs(stor);
+            nowd[i] = 0.0;
+            actd[i] = mask[i] == ZT_MASK_ACTIVE ? 1.0 : 0.0;
+        }
+#pragma omp simd
+        for (zt_idx i = 1; i < nx - 1; i++) {
+            const double xk = xc[i];
+            lat[i] += ce[i] * (xk - xc[i + 1]) + ce[i - 1] * (xk - xc[i - 1]);
+            cdg[i] += ce[i] + ce[i - 1];
+        }
+        if (nx > 1) { /* the west and east edges: one face each (ce[nx-1] = 0) */
+            lat[0] += ce[0] * (xc[0] - xc[1]);
+            cdg[0] += ce[0];
+            lat[nx - 1] += ce[nx - 2] * (xc[nx - 1] - xc[nx - 2]);
+            cdg[nx - 1] += ce[nx - 2];
+        }
+        /* the faces to fixed-head cells (few cells) */
+        for (zt_idx i = 0; i < nx; i++) {
+            fin[i] = 0.0;
+            const uint8_t fb = nbfix[i];
+            if (fb && mask[i] == ZT_MASK_ACTIVE) {
+                const double xk = xc[i];
+                double f = 0.0, cf = 0.0;
+                if (fb & 1) {
+                    f += ce[i] * (xc[i + 1] - xk);
+                    cf += ce[i];
+                }
+                if (fb & 2) {
+                    f += ce[i - 1] * (xc[i - 1] - xk);
+                    cf += ce[i - 1];
+                }
+                if (fb & 4) {
+                    f += cn[i] * (xn[i] - xk);
+                    cf += cn[i];
+                }
+                if (fb & 8) {
+                    f += cs[i] * (xs[i] - xk);
+                    cf += cs[i];
+                }
+                fin[i] = f;
+                dex[i] += cf;
+                gro[i] += fabs(f);
+            }
+        }
+        /* drainage systems: drainage above z, infiltration below; branch-free
+         * and vectorised, except when branches stick (Picard guard) */
+        for (int d = 0; d < nd; d++) {
+            const double *restrict lev = m->drain[d].level + o;
+            const double *restrict cd = m->drain[d].c + o;
+            const double *restrict cip = m->drain[d].ci ? m->drain[d].ci + o : s->infrow;
+            double *restrict fd = fluxes && c->f->drain[d] ? c->f->drain[d] + o : trash;
+            const double dbit = (double)(1u << d);
+            double nbad = 0.0;
+            if (!sticky) {
+                /* every load and division unconditional, then selects, so the
+                 * loop vectorises (the division of an absent cell is discarded) */
+#pragma omp simd reduction(+ : nbad)
+                for (zt_idx i = 0; i < nx; i++) {
+                    const double z = lev[i], xk = xc[i], c_d = cd[i], c_i = cip[i], a = actd[i];
+                    const double pres = z == z ? a : 0.0;
+                    const double inv = 1.0 / (xk > z ? c_d : c_i);       /* 1/d */
+                    const double cond = pres > 0.0 ? inv : 0.0;          /* 1/d */
+                    const double fl = pres > 0.0 ? cond * (xk - z) : 0.0; /* m/d */
+                    const double okc = c_d > 0.0 ? (c_i > 0.0 ? 1.0 : 0.0) : 0.0;
+                    nbad += pres * (1.0 - okc);
+                    nowd[i] += xk > z ? pres * dbit : 0.0;
+                    out[i] += fl;
+                    gro[i] += fabs(fl);
+                    cdg[i] += cond;
+                    fd[i] = fl;
+                }
+            } else {
+                const uint8_t bit = (uint8_t)(1u << d);
+                for (zt_idx i = 0; i < nx; i++) {
+                    const double z = lev[i], xk = xc[i], c_d = cd[i], c_i = cip[i];
+                    const int pres = z == z && mask[i] == ZT_MASK_ACTIVE;
+                    const int on = xk > z || (state[i] & bit);
+                    const double cond = pres ? 1.0 / (on ? c_d : c_i) : 0.0;
+                    const double fl = pres ? cond * (xk - z) : 0.0;
+                    if (pres && !(c_d > 0.0 && c_i > 0.0)) {
+                        nbad += 1.0;
+                    }
+                    nowd[i] += pres && on ? dbit : 0.0;
+                    out[i] += fl;
+                    gro[i] += fabs(fl);
+                    cdg[i] += cond;
+                    fd[i] = fl;
+                }
+            }
+            rowbad |= nbad > 0.0;
+        }
+        /* spill above the surface */
+        if (m->surface) {
+            const double *restrict zs = m->surface + o;
+            double *restrict fsp = fluxes && c->f->spill ? c->f->spill + o : trash;
+            const double dbit = (double)GW_BIT_SPILL;
+            if (!sticky) {
+#pragma omp simd
+                for (zt_idx i = 0; i < nx; i++) {
+                    const double xk = xc[i], z = zs[i], a = actd[i];
+                    const double on = xk > z ? a : 0.0;
+                    const double cond = on * cspl_on;
+                    const double fl = cond * (xk - z);
+                    nowd[i] += on * dbit;
+                    out[i] += fl;
+                    gro[i] += fabs(fl);
+                    cdg[i] += cond;
+                    fsp[i] = fl;
+                }
+            } else {
+                for (zt_idx i = 0; i < nx; i++) {
+                    const int on = mask[i] == ZT_MASK_ACTIVE &&
+                                   (xc[i] > zs[i] || (state[i] & GW_BIT_SPILL));
+                    const double cond = on ? cspl_on : 0.0;
+                    const double fl = cond * (xc[i] - zs[i]);
+                    nowd[i] += on ? dbit : 0.0;
+                    out[i] += fl;
+                    gro[i] += fabs(fl);
+                    cdg[i] += cond;
+                    fsp[i] = fl;
+                }
+            }
+        } else if (fluxes && c->f->spill) {
+            memset(c->f->spill + o, 0, (size_t)nx * sizeof(double));
+        }
+        /* seepage to the deep head */
+        if (m->phi) {
+            const double *restrict ph = m->phi + o, *restrict cv = m->cv + o;
+            double *restrict fse = fluxes && c->f->seepage ? c->f->seepage + o : trash;
+            double nbad = 0.0;
+#pragma omp simd reduction(+ : nbad)
+            for (zt_idx i = 0; i < nx; i++) {
+                const double p = ph[i], cvi = cv[i], xk = xc[i], a = actd[i];
+                const double pres = p == p ? a : 0.0;
+                const double inv = 1.0 / cvi;
+                const double cond = pres > 0.0 ? inv : 0.0;
+                const double fl = pres > 0.0 ? cond * (xk - p) : 0.0;
+                nbad += cvi > 0.0 ? 0.0 : pres;
+                out[i] += fl;
+                gro[i] += fabs(fl);
+                cdg[i] += cond;
+                dex[i] += cond;
+                fse[i] = fl;
+            }
+            rowbad |= nbad > 0.0;
+        } else if (fluxes && c->f->seepage) {
+            memset(c->f->seepage + o, 0, (size_t)nx * sizeof(double));
+        }
+        /* residual, diagonal, preconditioner; outside active cells zero */
+#pragma omp simd
+        for (zt_idx i = 0; i < nx; i++) {
+            const double res = rech[i] - lat[i] - out[i], a = actd[i], g = cdg[i];
+            const double inv = 1.0 / g;
+            r[i] = a > 0.0 ? res : 0.0;
+            diag[i] = a > 0.0 ? g : 0.0;
+            dinv[i] = a > 0.0 ? inv : 0.0;
+        }
+        if (fluxes && c->f->storage) {
+            double *restrict fst = c->f->storage + o;
+#pragma omp simd
+            for (zt_idx i = 0; i < nx; i++) {
+                const double v = sy[i] * rdt * (xc[i] - h0[i]);
+                fst[i] = actd[i] > 0.0 ? v : 0.0;
+            }
+        }
+        if (fluxes && c->f->lateral) {
+            double *restrict fla = c->f->lateral + o;
+#pragma omp simd
+            for (zt_idx i = 0; i < nx; i++) {
+                const double v = lat[i];
+                fla[i] = actd[i] > 0.0 ? v : 0.0;
+            }
+        }
+        for (int d = nd; fluxes && d < CORE_GW_MAX_DRAIN; d++) {
+            if (c->f->drain[d]) {
+                memset(c->f->drain[d] + o, 0, (size_t)nx * sizeof(double));
+            }
+        }
+        /* the sums of the row, in cell order */
         double row_rsum = 0.0, row_gross = 0.0, row_rz = 0.0, row_fixed = 0.0, row_scale = 0.0;
         for (zt_idx i = 0; i < nx; i++) {
-            const zt_idx k = j * nx + i;
-            if (mask[k] != ZT_MASK_ACTIVE) {
-                r[k] = 0.0;
-                diag[k] = 0.0;
-                dinv[k] = 0.0;
-                if (fluxes) {
-                    for (int d = 0; d < nd; d++) {
-                        if (fd[d]) {
-                            fd[d][k] = 0.0;
-                        }
-                    }
-                    if (fsp) {
-                        fsp[k] = 0.0;
-                    }
-                    if (fse) {
-                        fse[k] = 0.0;
-                    }
-                    if (fst) {
-                        fst[k] = 0.0;
-                    }
-                    if (fla) {
-                        fla[k] = 0.0;
-                    }
-                }
+            if (mask[i] != ZT_MASK_ACTIVE) {
                 continue;
             }
-            const double xk = xc[i];
-            const double ce_e = ce[k], ce_w = i > 0 ? ce[k - 1] : 0.0;
-            const double cn_n = cn[k], cn_s = cs[i];
-            const double x_e = i + 1 < nx ? xc[i + 1] : 0.0, x_w = i > 0 ? xc[i - 1] : 0.0;
-            /* lateral outflow through each face (m/d) */
-            const double le = ce_e * (xk - x_e), lw = ce_w * (xk - x_w);
-            const double ln = cn_n * (xk - xn[i]), ls = cn_s * (xk - xs[i]);
-            const double lat = le + lw + ln + ls;
-            const uint8_t fb = nbfix[k];
-            double fin = 0.0, cfix = 0.0; /* inflow from fixed cells (m/d), their C (1/d) */
-            if (fb) {
-                fin = -((fb & 1 ? le : 0.0) + (fb & 2 ? lw : 0.0) + (fb & 4 ? ln : 0.0) +
-                        (fb & 8 ? ls : 0.0));
-                cfix = (fb & 1 ? ce_e : 0.0) + (fb & 2 ? ce_w : 0.0) + (fb & 4 ? cn_n : 0.0) +
-                       (fb & 8 ? cn_s : 0.0);
-            }
-            const double sdt = sy[k] * rdt;        /* 1/d */
-            const double stor = sdt * (xk - h0[k]); /* m/d */
-            const double rk_in = rech[k];           /* m/d */
-            double dsum = 0.0, dabs = 0.0, cdrain = 0.0;
-            const uint8_t old = state[k];
-            uint8_t now = 0;
-            for (int d = 0; d < nd; d++) {
-                const double z = lev[d][k]; /* m NAP */
-                double fl = 0.0;
-                if (z == z) {
-                    const double c_d = cd[d][k];                    /* d */
-                    const double c_i = ci[d] ? ci[d][k] : INFINITY; /* d */
-                    if (!(c_d > 0.0) || !(c_i > 0.0)) {
-                        if ((double)k < bad) {
-                            bad = (double)k;
-                            reason = !(c_d > 0.0) ? BAD_C : BAD_CI;
-                            rsys = d;
-                            rval = !(c_d > 0.0) ? c_d : c_i;
-                        }
-                        continue;
-                    }
-                    const uint8_t bit = (uint8_t)(1u << d);
-                    const int on = xk > z || (sticky && (old & bit));
-                    const double cond = 1.0 / (on ? c_d : c_i); /* 1/d; 1/inf = 0 */
-                    now |= on ? bit : 0;
-                    fl = cond * (xk - z);
-                    dsum += fl;
-                    dabs += fabs(fl);
-                    cdrain += cond;
-                }
-                if (fd[d]) {
-                    fd[d][k] = fl;
-                }
-            }
-            double spill = 0.0, cspl = 0.0;
-            if (surf) {
-                const double zs = surf[k];
-                if (xk > zs || (sticky && (old & GW_BIT_SPILL))) {
-                    now |= GW_BIT_SPILL;
-                    cspl = cspl_on;
-                    spill = cspl * (xk - zs);
-                }
-            }
-            double seep = 0.0, cseep = 0.0;
-            if (phi) {
-                const double ph = phi[k];
-                if (ph == ph) {
-                    const double cv = cvv[k];
-                    if (cv > 0.0) {
-                        cseep = 1.0 / cv;
-                        seep = cseep * (xk - ph);
-                    } else if ((double)k < bad) {
-                        bad = (double)k;
-                        reason = BAD_CV;
-                        rsys = -1;
-                        rval = cv;
-                    }
-                }
-            }
-            const double res = rk_in - lat - dsum - spill - seep - stor; /* m/d */
-            const double dg = sdt + ce_e + ce_w + cn_n + cn_s + cdrain + cspl + cseep;
-            const double dex = sdt + cfix + cseep; /* diagonal excess without drains (1/d) */
-            const double rdg = 1.0 / dg;
-            if (res - res != 0.0 && (double)k < bad) {
-                bad = (double)k;
-                reason = BAD_NONFINITE;
-                rsys = -1;
-                rval = res;
-            }
-            changed += now != old ? 1.0 : 0.0;
-            state[k] = now;
-            r[k] = res;
-            diag[k] = dg;
-            dinv[k] = rdg;
-            const double ar = fabs(res);
-            rmax = ar > rmax || ar != ar ? ar : rmax;
+            const double res = r[i], ar = fabs(res);
+            rowbad |= !(ar <= DBL_MAX);
+            const uint8_t now = (uint8_t)nowd[i];
+            changed += now != state[i] ? 1.0 : 0.0;
+            state[i] = now;
+            rmax = ar > rmax ? ar : rmax;
             row_rsum += res;
-            row_gross += fabs(rk_in) + dabs + fabs(spill) + fabs(seep) + fabs(stor) + fabs(fin);
-            row_rz += res * res * rdg;
-            row_fixed += fin;
-            const double sc = dg * fabs(xk) + fabs(rk_in);
+            row_gross += gro[i];
+            row_rz += res * res * dinv[i];
+            row_fixed += fin[i];
+            const double sc = cdg[i] * fabs(xc[i]) + fabs(rech[i]);
             row_scale += sc;
             scalemax = sc > scalemax ? sc : scalemax;
-            dmin = dex < dmin ? dex : dmin;
-            if (ar > bound * dex) {
-                bound = ar / dex;
+            dmin = dex[i] < dmin ? dex[i] : dmin;
+            if (ar > bound * dex[i]) {
+                bound = ar / dex[i];
             }
-            if (fluxes) {
-                if (fsp) {
-                    fsp[k] = spill;
-                }
-                if (fse) {
-                    fse[k] = seep;
-                }
-                if (fst) {
-                    fst[k] = stor;
-                }
-                if (fla) {
-                    fla[k] = lat;
-                }
-            }
+        }
+        if (rowbad && !isfinite(bad)) {
+            find_bad(c, j, r, &bad, &reason, &rsys, &rval);
         }
         rsum += row_rsum;
         gross += row_gross;
@@ -633,7 +748,7 @@ static void step_thread(step_ctx *c)
         core_red_rows(ny, nb, b0, &J0, &jtmp);
         core_red_rows(ny, nb, b1 - 1, &jtmp, &J1);
     }
-    double *hs = s->halo + (size_t)2 * (size_t)t * (size_t)nx;
+    double *hs = s->halo + (size_t)GW_SCRATCH * (size_t)t * (size_t)nx;
     double *hn = hs + nx;
 
     for (int it = 0;; it++) {
@@ -643,7 +758,8 @@ static void step_thread(step_ctx *c)
         for (int b = b0; b < b1; b++) {
             zt_idx j0, j1;
             core_red_rows(ny, nb, b, &j0, &j1);
-            assemble_rows(c, j0, j1, it >= GW_STICKY_FROM, fluxes, part + (size_t)b * GW_STRIDE);
+            assemble_rows(c, j0, j1, it >= GW_STICKY_FROM, fluxes, hs + 2 * nx,
+                          part + (size_t)b * GW_STRIDE);
         }
 #pragma omp barrier
         core_red_combine(part, nb, GW_STRIDE, SV_N, sv_ops, sv);
@@ -834,7 +950,7 @@ zt_status core_gw_step(core_gw_solver *s, double dt, const double *recharge, dou
         nt = s->nblock;
     }
     if (nt > s->nhalo) {
-        double *hb = zt_calloc((size_t)2 * (size_t)nt * (size_t)s->nx, sizeof *hb);
+        double *hb = zt_calloc((size_t)GW_SCRATCH * (size_t)nt * (size_t)s->nx, sizeof *hb);
         if (!hb) {
             return zt_fail(err, ZT_ENOMEM, "groundwater step: out of memory for %d threads", nt);
         }

@@ -85,6 +85,9 @@ enum {
     V_DRAIN_TILE,
     V_SEEPAGE,
     V_SPILL,
+    V_NGW, /* the values below are district values painted on their cells */
+    V_DLEVEL = V_NGW,
+    V_DEMAND,
     V_COUNT
 };
 
@@ -119,12 +122,15 @@ static const io_var_spec catalogue[V_COUNT] = {
     {"seepage", "seepage from the deep aquifer (kwel > 0, wegzijging < 0)", "mm d-1", "mm", NULL,
      1},
     {"spill", "groundwater spilling above the surface to the district", "mm d-1", "mm", NULL, 1},
+    {"district_level", "water level of the cell's district (m NAP)", "m", NULL, NULL, 0},
+    {"inlet_demand", "inlet demand of the cell's district, per unit of its area", "mm d-1", "mm",
+     NULL, 1},
 };
 
 /* Factor from the model's unit (m, m/d) to the output unit (mm or m). */
 static double catalogue_scale(int v)
 {
-    return (v == V_HEAD || v == V_DEPTH) ? 1.0 : 1e3;
+    return (v == V_HEAD || v == V_DEPTH || v == V_DLEVEL) ? 1.0 : 1e3;
 }
 
 const io_var_spec *drv_output_catalogue(int *n)
@@ -173,6 +179,7 @@ enum {
 /* District series written per day. */
 enum {
     D_LEVEL,
+    D_STORAGE,
     D_P,
     D_ET0,
     D_ETACT,
@@ -202,6 +209,8 @@ enum {
 
 static const io_var_spec district_vars[D_COUNT] = {
     {"level", "water level of the district's ditches (m NAP)", "m", NULL, NULL, 0},
+    {"storage", "water stored above (> 0) or missing below (< 0) the target level", "m3", NULL,
+     NULL, 0},
     {"P", "precipitation, district mean", "mm d-1", NULL, NULL, 1},
     {"ET0", "Makkink reference evaporation, district mean", "mm d-1", NULL, NULL, 1},
     {"ETact", "actual evapotranspiration, district mean", "mm d-1", NULL, NULL, 1},
@@ -732,7 +741,7 @@ static zt_status init_fields(run_ctx *c, zt_err *err)
             return zt_fail(err, ZT_EINTERNAL, "output variable %s not in the catalogue",
                            c->sc->out_vars[i]);
         }
-        if ((!c->gw_on && c->sel[i] >= V_NRZ) ||
+        if ((!c->gw_on && c->sel[i] >= V_NRZ) || (!c->coupled && c->sel[i] == V_DEMAND) ||
             (!c->rz_on && c->sel[i] < V_NRZ && c->sel[i] != V_RECHARGE)) {
             return zt_fail(err, ZT_ECONFIG,
                            "%s: [output] variables: \"%s\" is not computed in mode \"%s\"",
@@ -925,7 +934,7 @@ static void gather_gw_day(run_ctx *c, double *const *acc, int first)
                 val[V_DRAIN_TILE] = c->f_drain[2][k];
                 val[V_SEEPAGE] = -c->f_seep[k];
                 val[V_SPILL] = c->f_spill[k];
-                out_add(acc, c->sel, nsel, first, k, val, V_NRZ, V_COUNT);
+                out_add(acc, c->sel, nsel, first, k, val, V_NRZ, V_NGW);
                 if (!c->rz_on) {
                     val[V_RECHARGE] = c->rech[k]; /* groundwater mode: from the file */
                     out_add(acc, c->sel, nsel, first, k, val, V_RECHARGE, V_RECHARGE + 1);
@@ -934,6 +943,27 @@ static void gather_gw_day(run_ctx *c, double *const *acc, int first)
         }
         for (v = S_DRAIN; v < S_COUNT; v++) {
             dst[v] = ds[v];
+        }
+    }
+}
+
+/*
+ * Phase E: district values painted on their cells, for maps: the level and
+ * the inlet demand per unit of the district's area.
+ */
+static void district_fields_day(run_ctx *c, double *const *acc, int first)
+{
+    const int nd = c->nd;
+    const int nsel = c->nsel;
+    int di;
+#pragma omp parallel for schedule(static) default(none) shared(c, acc) firstprivate(nd, nsel, first)
+    for (di = 0; di < nd; di++) {
+        double val[V_COUNT];
+        zt_idx q;
+        val[V_DLEVEL] = c->dlevel[di];
+        val[V_DEMAND] = c->coupled ? c->dout[di].demand / c->d_area[di] : 0.0;
+        for (q = c->d_start[di]; q < c->d_start[di + 1]; q++) {
+            out_add(acc, c->sel, nsel, first, c->d_cells[q], val, V_NGW, V_COUNT);
         }
     }
 }
@@ -1129,6 +1159,7 @@ static void district_series(const run_ctx *c, double *tsval)
         double v[D_COUNT];
         memset(v, 0, sizeof v);
         v[D_LEVEL] = c->gw_on ? c->dlevel[di] : NAN;
+        v[D_STORAGE] = c->coupled ? c->dv[di] : NAN;
         v[D_P] = 1e3 * a * ds[S_P] / area;
         v[D_ET0] = 1e3 * a * ds[S_ET0] / area;
         v[D_ETACT] = 1e3 * a * ds[S_ETACT] / area;
@@ -1386,6 +1417,9 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         if (!c.rz_on) {
             x.b[B_RUNOFF] = 0.0;
             x.b[B_OWNET] = 0.0;
+        }
+        if (gout && c.gw_on) {
+            district_fields_day(&c, acc, first);
         }
         balance_close(&x, c.sc->mode);
 

@@ -47,7 +47,45 @@ enum dom_variant {
     DOM_NAN,
     DOM_FILL,
     DOM_BAD_LANDUSE,
+    DOM_GW, /* with the groundwater variables */
 };
+
+/* The groundwater variables of the fixture (CDL definitions and data). */
+static const char gw_defs[] =
+    "  float kd(y, x) ;\n    kd:units = \"m2 d-1\" ;\n    kd:grid_mapping = \"crs\" ;\n"
+    "  float deep_head(y, x) ;\n    deep_head:units = \"m\" ;\n"
+    "    deep_head:grid_mapping = \"crs\" ;\n"
+    "  float seepage_resistance(y, x) ;\n    seepage_resistance:units = \"d\" ;\n"
+    "    seepage_resistance:grid_mapping = \"crs\" ;\n"
+    "  float ditch_resistance(y, x) ;\n    ditch_resistance:units = \"d\" ;\n"
+    "    ditch_resistance:grid_mapping = \"crs\" ;\n"
+    "  float ditch_infiltration_resistance(y, x) ;\n"
+    "    ditch_infiltration_resistance:units = \"d\" ;\n"
+    "    ditch_infiltration_resistance:grid_mapping = \"crs\" ;\n"
+    "  float trench_depth(y, x) ;\n    trench_depth:units = \"m\" ;\n"
+    "    trench_depth:_FillValue = -9999.f ;\n    trench_depth:grid_mapping = \"crs\" ;\n"
+    "  float trench_resistance(y, x) ;\n    trench_resistance:units = \"d\" ;\n"
+    "    trench_resistance:_FillValue = -9999.f ;\n"
+    "    trench_resistance:grid_mapping = \"crs\" ;\n"
+    "  float tile_depth(y, x) ;\n    tile_depth:units = \"m\" ;\n"
+    "    tile_depth:_FillValue = -9999.f ;\n    tile_depth:grid_mapping = \"crs\" ;\n"
+    "  float tile_resistance(y, x) ;\n    tile_resistance:units = \"d\" ;\n"
+    "    tile_resistance:_FillValue = -9999.f ;\n    tile_resistance:grid_mapping = \"crs\" ;\n";
+static const char gw_data[] =
+    "  kd = 20, 20, 20, 20, 30,  20, 20, 30, 30, 30,  50, 50, 80, 80, 30,  50, 80, 80, 80, 30 ;\n"
+    "  deep_head = -1.2, -1.2, -1.2, -1.2, 0,  -1.0, -1.0, -0.8, -0.8, 0,  -0.5, -0.5, 0, 0, 0,"
+    "  0.5, 1, 1, 1, 0 ;\n"
+    "  seepage_resistance = 1000, 1000, 1000, 1000, 1,  800, 800, 800, 800, 1,"
+    "  300, 300, 300, 300, 1,  300, 300, 300, 300, 1 ;\n"
+    "  ditch_resistance = 50, 50, 50, 50, 1,  100, 100, 100, 100, 1,  200, 200, 200, 200, 1,"
+    "  200, 200, 200, 200, 1 ;\n"
+    "  ditch_infiltration_resistance = 75, 75, 75, 75, 1,  150, 150, 150, 150, 1,"
+    "  300, 300, 300, 300, 1,  300, 300, 300, 300, 1 ;\n"
+    "  trench_depth = _, 0.3, 0.3, 0.3, _,  0.3, _, _, _, _,  _, _, _, _, _,  _, _, _, _, _ ;\n"
+    "  trench_resistance = _, 30, 30, 30, _,  30, _, _, _, _,  _, _, _, _, _,"
+    "  _, _, _, _, _ ;\n"
+    "  tile_depth = _, _, _, _, _,  _, 1, _, _, _,  _, _, _, _, _,  _, _, _, _, _ ;\n"
+    "  tile_resistance = _, _, _, _, _,  _, 20, _, _, _,  _, _, _, _, _,  _, _, _, _, _ ;\n";
 
 static void write_cdl_and_gen(const char *dir, const char *name, const char *cdl)
 {
@@ -103,6 +141,7 @@ static void make_domain(const char *dir, const char *name, enum dom_variant v)
         "  float gw_depth_init(y, x) ;\n    gw_depth_init:units = \"m\" ;\n"
         "    gw_depth_init:grid_mapping = \"crs\" ;\n"
         "  ubyte sprinkling_source(y, x) ;\n    sprinkling_source:grid_mapping = \"crs\" ;\n"
+        "%s"
         "data:\n"
         "  x = 200125, 200375, 200625, 200875, 201125 ;\n"
         "  y = 550125, 550375, 550625, 550875 ;\n"
@@ -118,18 +157,19 @@ static void make_domain(const char *dir, const char *name, enum dom_variant v)
         "  gw_depth_init = 0, 0.5, 0.5, 0.5, 0,  0.8, 0.8, 1.0, 1.0, 0,  1.2, 1.2, 1.5,"
         " 1.5, 0,  2, 2, 2, 2, 0 ;\n"
         "  sprinkling_source = 0, 0, 0, 0, 0,  0, 1, 1, 0, 0,  0, 2, 2, 0, 0,  0, 2, 2, 0, 0 ;\n"
+        "%s"
         "}\n",
         NX, NY, v == DOM_WGS84 ? "latitude_longitude" : "oblique_stereographic", wkt,
         v == DOM_NO_SOIL ? ""
         : v == DOM_SOIL_1D
             ? "  ubyte soil(x) ;\n"
             : "  ubyte soil(y, x) ;\n    soil:grid_mapping = \"crs\" ;\n",
-        surface,
+        v == DOM_GW ? gw_defs : "", surface,
         v == DOM_NO_SOIL ? ""
         : v == DOM_SOIL_1D
             ? "  soil = 1, 1, 2, 2, 3 ;\n"
             : "  soil = 0, 1, 1, 1, 0,  2, 2, 2, 2, 0,  3, 3, 3, 3, 0,  3, 3, 3, 3, 0 ;\n",
-        v == DOM_BAD_LANDUSE ? "9" : "1");
+        v == DOM_BAD_LANDUSE ? "9" : "1", v == DOM_GW ? gw_data : "");
     write_cdl_and_gen(dir, name, cdl);
 }
 
@@ -303,6 +343,128 @@ START_TEST(good_run_closes_balance)
         }
     }
     free(bal);
+}
+END_TEST
+
+/* The fixture's district table. */
+static void make_districts(const char *dir)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/districts.ini", dir);
+    ck_assert_int_eq(
+        tu_write(path, "[district.21001]\nname = \"a\"\nprovince = 21\nsummer_level = -1.5\n"
+                       "winter_level = -1.6\nopen_water_fraction = 0.08\n"
+                       "pump_capacity_mm_d = 12.0\nflushing_m3s = 0.0\n"
+                       "[district.21002]\nname = \"b\"\nprovince = 21\nsummer_level = -0.8\n"
+                       "winter_level = -0.9\nopen_water_fraction = 0.04\n"
+                       "pump_capacity_mm_d = 12.0\nflushing_m3s = 0.01\n"
+                       "[district.22001]\nname = \"c\"\nprovince = 22\nsummer_level = 0.0\n"
+                       "winter_level = -0.2\nopen_water_fraction = 0.02\n"
+                       "pump_capacity_mm_d = 12.0\nflushing_m3s = 0.0\n"
+                       "[district.22002]\nname = \"d\"\nprovince = 22\nsummer_level = 1.5\n"
+                       "winter_level = 1.3\nopen_water_fraction = 0.02\n"
+                       "pump_capacity_mm_d = 12.0\nflushing_m3s = 0.0\n"),
+        0);
+}
+
+/* Every relative error of balance.csv within tol; returns the number of days. */
+static int check_balance(const char *dir, double tol)
+{
+    char path[600];
+    char *bal, *line;
+    int n = 0;
+    snprintf(path, sizeof path, "%s/out/balance.csv", dir);
+    bal = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(bal);
+    line = strchr(bal, '\n');
+    *line++ = '\0';
+    while (line && *line) {
+        char *nl = strchr(line, '\n');
+        double rel = 1.0;
+        if (nl) {
+            *nl = '\0';
+        }
+        ck_assert_int_eq(tu_csv_value(bal, line, "relative_error", &rel), 0);
+        ck_assert_msg(rel <= tol, "balance error %s", line);
+        n++;
+        line = nl ? nl + 1 : NULL;
+    }
+    free(bal);
+    return n;
+}
+
+/* The coupled model on the fixture: runs, closes its balance, writes heads. */
+START_TEST(coupled_run_closes_balance)
+{
+    const char *d = case_dir("coupled");
+    char cmd[1200], err[4096], path[600];
+    make_domain(d, "gwdomain", DOM_GW);
+    make_districts(d);
+    make_scenario(d, "s.ini", NULL,
+                  "domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\n"
+                  "districts = \"districts.ini\"",
+                  "variables = [\"P\", \"head\", \"gw_depth\", \"seepage\", "
+                  "\"inlet_demand\"]");
+    snprintf(cmd, sizeof cmd, "cd %s && %s run s.ini --quiet", d, zoet_abs());
+    ck_assert_msg(tu_run(cmd, NULL, 0, err, sizeof err) == 0, "coupled run failed: %s", err);
+    ck_assert_int_eq(check_balance(d, 1e-6), 10);
+    snprintf(path, sizeof path, "%s/out/grids_day.nc", d);
+    ck_assert(tu_exists(path));
+}
+END_TEST
+
+/* Groundwater-only mode: recharge from a file, ditch levels at target. */
+START_TEST(groundwater_mode_closes_balance)
+{
+    const char *d = case_dir("gw-mode");
+    char cmd[2400], err[4096];
+    make_domain(d, "gwdomain", DOM_GW);
+    make_districts(d);
+    /* a recharge file: the forcing fixture's P renamed, in mm/d, minus 1.5 */
+    snprintf(cmd, sizeof cmd,
+             "cd %s && sed -e 's/float P(/float recharge(/; s/ P:/ recharge:/g; "
+             "s/^  P = /  recharge = /' -e '/ET0/d' forcing.cdl > recharge.cdl && "
+             "ncgen -k nc4 -o recharge.nc recharge.cdl",
+             d);
+    ck_assert_msg(tu_run(cmd, NULL, 0, err, sizeof err) == 0, "recharge fixture: %s", err);
+    make_scenario(d, "s.ini", "start = 2018-06-01\nend = 2018-06-10\nmode = \"groundwater\"",
+                  "domain = \"gwdomain.nc\"\nrecharge = \"recharge.nc\"\n"
+                  "districts = \"districts.ini\"",
+                  "variables = [\"recharge\", \"head\", \"drain_ditch\", \"seepage\"]");
+    snprintf(cmd, sizeof cmd, "cd %s && %s run s.ini --quiet", d, zoet_abs());
+    ck_assert_msg(tu_run(cmd, NULL, 0, err, sizeof err) == 0, "groundwater run failed: %s", err);
+    ck_assert_int_eq(check_balance(d, 1e-6), 10);
+}
+END_TEST
+
+START_TEST(bad_coupled_without_gw_fields)
+{
+    const char *d = case_dir("coupled-no-gw");
+    make_districts(d);
+    make_scenario(d, "s.ini", NULL,
+                  "domain = \"domain.nc\"\nforcing = \"forcing.nc\"\n"
+                  "districts = \"districts.ini\"",
+                  NULL);
+    expect_bad(d, "run s.ini", "domain.nc", "kd", NULL);
+}
+END_TEST
+
+START_TEST(bad_district_missing_in_table)
+{
+    const char *d = case_dir("district-missing");
+    char path[600];
+    make_domain(d, "gwdomain", DOM_GW);
+    snprintf(path, sizeof path, "%s/districts.ini", d);
+    ck_assert_int_eq(tu_write(path, "[district.21001]\nname = \"a\"\nprovince = 21\n"
+                                    "summer_level = -1.5\nwinter_level = -1.6\n"
+                                    "open_water_fraction = 0.08\npump_capacity_mm_d = 12.0\n"
+                                    "flushing_m3s = 0.0\n"),
+                     0);
+    make_scenario(d, "s.ini", NULL,
+                  "domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\n"
+                  "districts = \"districts.ini\"",
+                  NULL);
+    expect_bad(d, "run s.ini", "districts.ini", "21002", NULL);
 }
 END_TEST
 
@@ -596,6 +758,10 @@ Suite *suite_cli(void)
     tcase_add_unchecked_fixture(tc, setup_base, NULL);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, good_run_closes_balance);
+    tcase_add_test(tc, coupled_run_closes_balance);
+    tcase_add_test(tc, groundwater_mode_closes_balance);
+    tcase_add_test(tc, bad_coupled_without_gw_fields);
+    tcase_add_test(tc, bad_district_missing_in_table);
     tcase_add_test(tc, bad_missing_scenario);
     tcase_add_test(tc, bad_unknown_key);
     tcase_add_test(tc, bad_unknown_section);
