@@ -61,6 +61,7 @@
 #define GW_STRIDE 16      /* doubles per block partial (two cache lines) */
 #define GW_STICKY_FROM 3  /* Picard assembly from which "on" branches stay on */
 #define GW_BIT_SPILL 0x40 /* state bit of the spill; bits 0-5: drain systems */
+#define GW_BAD_MARK 256.0 /* added to the branch bits of a cell with a bad c, ci or cv */
 #define GW_SCRATCH 11     /* rows of nx doubles per thread (2 halo + 9 scratch) */
 
 /* Defaults of core_gw_opts [E]: 1 mm on the head is well below what any
@@ -385,6 +386,15 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
  * with per-row scratch (`w`, 7 nx doubles of the calling thread), and one
  * plain loop for the sums, in cell order.
  */
+/* GCC: -fno-trapping-math lets the row loops below be vectorised (their
+ * selects of comparisons); it changes no result, since zoet never enables
+ * floating-point traps. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define GW_VECTORISE __attribute__((optimize("no-trapping-math")))
+#else
+#define GW_VECTORISE
+#endif
+GW_VECTORISE
 static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, int fluxes,
                           double *w, double *pv)
 {
@@ -485,20 +495,25 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
             const double *restrict cip = m->drain[d].ci ? m->drain[d].ci + o : s->infrow;
             double *restrict fd = fluxes && c->f->drain[d] ? c->f->drain[d] + o : trash;
             const double dbit = (double)(1u << d);
-            double nbad = 0.0;
             if (!sticky) {
                 /* every load and division unconditional, then selects, so the
                  * loop vectorises (the division of an absent cell is discarded) */
-#pragma omp simd reduction(+ : nbad)
+#pragma omp simd
                 for (zt_idx i = 0; i < nx; i++) {
                     const double z = lev[i], xk = xc[i], c_d = cd[i], c_i = cip[i], a = actd[i];
+                    /* arithmetic first, selects of values after (-ftrapping-math
+                     * forbids the compiler to move arithmetic out of a branch) */
                     const double pres = z == z ? a : 0.0;
-                    const double inv = 1.0 / (xk > z ? c_d : c_i);       /* 1/d */
-                    const double cond = pres > 0.0 ? inv : 0.0;          /* 1/d */
-                    const double fl = pres > 0.0 ? cond * (xk - z) : 0.0; /* m/d */
-                    const double okc = c_d > 0.0 ? (c_i > 0.0 ? 1.0 : 0.0) : 0.0;
-                    nbad += pres * (1.0 - okc);
-                    nowd[i] += xk > z ? pres * dbit : 0.0;
+                    const double cc = xk > z ? c_d : c_i;
+                    const double inv = 1.0 / cc;                 /* 1/d */
+                    const double cond = pres > 0.0 ? inv : 0.0;  /* 1/d */
+                    const double dh = xk - z;                    /* m */
+                    const double fl0 = cond * dh;                /* m/d (NaN when absent) */
+                    const double fl = pres > 0.0 ? fl0 : 0.0;    /* m/d */
+                    const double onb = pres * dbit;
+                    const double okc = c_d > 0.0 ? (c_i > 0.0 ? 0.0 : GW_BAD_MARK) : GW_BAD_MARK;
+                    const double badm = pres * okc;
+                    nowd[i] += (xk > z ? onb : 0.0) + badm;
                     out[i] += fl;
                     gro[i] += fabs(fl);
                     cdg[i] += cond;
@@ -512,17 +527,14 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
                     const int on = xk > z || (state[i] & bit);
                     const double cond = pres ? 1.0 / (on ? c_d : c_i) : 0.0;
                     const double fl = pres ? cond * (xk - z) : 0.0;
-                    if (pres && !(c_d > 0.0 && c_i > 0.0)) {
-                        nbad += 1.0;
-                    }
-                    nowd[i] += pres && on ? dbit : 0.0;
+                    nowd[i] += (pres && on ? dbit : 0.0) +
+                               (pres && !(c_d > 0.0 && c_i > 0.0) ? GW_BAD_MARK : 0.0);
                     out[i] += fl;
                     gro[i] += fabs(fl);
                     cdg[i] += cond;
                     fd[i] = fl;
                 }
             }
-            rowbad |= nbad > 0.0;
         }
         /* spill above the surface */
         if (m->surface) {
@@ -562,22 +574,23 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
         if (m->phi) {
             const double *restrict ph = m->phi + o, *restrict cv = m->cv + o;
             double *restrict fse = fluxes && c->f->seepage ? c->f->seepage + o : trash;
-            double nbad = 0.0;
-#pragma omp simd reduction(+ : nbad)
+#pragma omp simd
             for (zt_idx i = 0; i < nx; i++) {
                 const double p = ph[i], cvi = cv[i], xk = xc[i], a = actd[i];
                 const double pres = p == p ? a : 0.0;
                 const double inv = 1.0 / cvi;
                 const double cond = pres > 0.0 ? inv : 0.0;
-                const double fl = pres > 0.0 ? cond * (xk - p) : 0.0;
-                nbad += cvi > 0.0 ? 0.0 : pres;
+                const double dh = xk - p;
+                const double fl0 = cond * dh;
+                const double fl = pres > 0.0 ? fl0 : 0.0;
+                const double badm = pres * GW_BAD_MARK;
+                nowd[i] += cvi > 0.0 ? 0.0 : badm;
                 out[i] += fl;
                 gro[i] += fabs(fl);
                 cdg[i] += cond;
                 dex[i] += cond;
                 fse[i] = fl;
             }
-            rowbad |= nbad > 0.0;
         } else if (fluxes && c->f->seepage) {
             memset(c->f->seepage + o, 0, (size_t)nx * sizeof(double));
         }
@@ -619,7 +632,8 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
             }
             const double res = r[i], ar = fabs(res);
             rowbad |= !(ar <= DBL_MAX);
-            const uint8_t now = (uint8_t)nowd[i];
+            rowbad |= nowd[i] >= GW_BAD_MARK;
+            const uint8_t now = nowd[i] < GW_BAD_MARK ? (uint8_t)nowd[i] : 0;
             changed += now != state[i] ? 1.0 : 0.0;
             state[i] = now;
             rmax = ar > rmax ? ar : rmax;
