@@ -49,7 +49,6 @@
 #include <assert.h>
 #include <float.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #ifdef _OPENMP
@@ -857,9 +856,6 @@ static void step_thread(step_ctx *c)
                 break;
             }
             const double alpha = rz / pq;
-#ifdef GW_DEBUG
-            if (t == 0) fprintf(stderr, "it %d rz %g pq %g alpha %g beta %g\n", k_it, rz, pq, alpha, beta);
-#endif
             /* pass 2: x += alpha p, r -= alpha q, r.z, max |r|, sum r */
             part = s->part + (size_t)flip * (size_t)nb * GW_STRIDE;
             for (int b = b0; b < b1; b++) {
