@@ -18,19 +18,22 @@
  * A neighbour j that is fixed-head enters with its head x_j (right-hand
  * side); an inactive neighbour has C_ij = 0. For a fixed set of branches
  * (which drains drain, which spill) r(x) = b - A x with A symmetric,
- * diagonally dominant with positive diagonal excess
+ * diagonally dominant with positive diagonal excess of at least
  *
- *   d_i = Sy_i/dt + 1/cv_i + sum_{j fixed} C_ij + sum_k min(1/c_ik, 1/ci_ik)
+ *   d_i = Sy_i/dt + 1/cv_i + sum_{j fixed} C_ij
  *
- * (an M-matrix), so ||x - x*||_inf <= max_i |r_i| / d_i: the stopping rule
- * (derivation in docs/model.md §6.6). It is solved by a Jacobi-preconditioned
+ * (an M-matrix; the drain terms only add to it), so ||x - x*||_inf <=
+ * max_i |r_i| / d_i, also for the non-linear equation: the stopping rule
+ * (derivation in docs/model.md §6.4). It is solved by a Jacobi-preconditioned
  * conjugate gradient (Hestenes and Stiefel 1952; Saad, Iterative Methods for
  * Sparse Linear Systems, 2nd ed. 2003, Alg. 9.1), matrix-free, from the
  * current head. Picard iterations recompute the branches from the new head
  * until none changes; for infiltration resistances ci >= c the drain terms are
  * convex and this is a semismooth Newton method that converges in a finite
  * number of steps; as a guard, from the fourth assembly on a branch that was
- * on (drainage, spill) stays on for the rest of the step.
+ * on (drainage, spill) stays on for the rest of the step. The step ends when
+ * the residual of the non-linear equation (branches from the new head)
+ * meets the stopping rule.
  *
  * Performance (docs/performance-gw.md): one OpenMP parallel region per step;
  * each CG iteration makes two passes over memory:
@@ -71,6 +74,11 @@
 #define GW_MAX_PICARD 20
 #define GW_MAX_CG 2000
 #define GW_NBLOCK 64
+/* Cells a thread must have at least [E]: below this a step is a few
+ * microseconds a pass and the barriers cost more than a thread gains
+ * (and far more when the machine is shared and a spinning thread waits for
+ * one that was descheduled). The result does not depend on it. */
+#define GW_MIN_CELLS_THREAD 16384
 
 /* Values of the assembly pass reduction. */
 enum {
@@ -958,6 +966,9 @@ zt_status core_gw_step(core_gw_solver *s, double dt, const double *recharge, dou
 #endif
     if (nt > s->nblock) {
         nt = s->nblock;
+    }
+    if ((zt_idx)nt > s->n / GW_MIN_CELLS_THREAD) {
+        nt = s->n / GW_MIN_CELLS_THREAD > 1 ? (int)(s->n / GW_MIN_CELLS_THREAD) : 1;
     }
     if (nt > s->nhalo) {
         double *hb = zt_calloc((size_t)GW_SCRATCH * (size_t)nt * (size_t)s->nx, sizeof *hb);

@@ -94,9 +94,13 @@ typedef struct core_gw_flux {
 typedef struct core_gw_solver core_gw_solver; /* opaque */
 
 /*
- * Create a solver for a model (borrowed, must outlive the solver). Checks
- * the model (ZT_EINPUT naming the first bad cell: kD < 0, Sy <= 0 in an
- * active cell, c <= 0 ...). *out is returned to the caller.
+ * Create a solver for a model (borrowed, must outlive the solver); o may be
+ * NULL (defaults). Checks the static model: ZT_EINPUT naming the first bad
+ * cell (index, row, column) for a mask other than 0-2, kD < 0 or not finite
+ * in a non-inactive cell, Sy <= 0 in an active cell, cv <= 0 where phi is
+ * given; and a missing array or c_spill <= 0. Precomputes the face
+ * conductances. ZT_ENOMEM when an allocation fails. *out is returned to the
+ * caller (NULL on failure).
  */
 zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_solver **out,
                          zt_err *err);
@@ -105,9 +109,14 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
  * One time step of dt days: h holds the heads at the start (fixed-head cells
  * their fixed head; inactive cells are left alone) and gets the heads at the
  * end. recharge (m/d, ncell; may be negative: an abstraction) is the flux
- * into the groundwater. Fills *f (may be NULL) and *st (may be NULL).
+ * into the groundwater. Fills *f (may be NULL; flux arrays are 0 outside
+ * active cells) and *st (may be NULL). Threads: the caller's OpenMP thread
+ * count (omp_set_num_threads); the result does not depend on it.
+ * ZT_EINPUT (naming the cell) for dt <= 0, c <= 0 or ci <= 0 where a system
+ * is present, cv <= 0 where phi is given, a non-finite head or recharge;
  * ZT_ENOCONV when CG or Picard does not converge within the limits (the
  * message says which, with the achieved bound); h is then the last iterate.
+ * ZT_ENOMEM when the per-thread scratch cannot be allocated.
  */
 zt_status core_gw_step(core_gw_solver *s, double dt, const double *recharge, double *h,
                        core_gw_flux *f, core_gw_stats *st, zt_err *err);

@@ -10,8 +10,12 @@
  *  4. the demo as `make demo` runs it (monthly output on its own thread):
  *     the share of the run time the loop spent on output.
  *
- * Usage: zoet-bench [--quick | --demo-output]
- *   --quick: fewer days, for a smoke test; --demo-output: part 4 only.
+ *  5. the groundwater solver (tests/bench_gw.c): a groundwater-only year on
+ *     560 x 440 and 2000 x 2000 cells, CG iterations, memory bandwidth.
+ *
+ * Usage: zoet-bench [--quick | --demo-output | --gw]
+ *   --quick: fewer days, for a smoke test; --demo-output: the demo run only;
+ *   --gw: the groundwater solver only.
  */
 #include <math.h>
 #include <stdio.h>
@@ -27,6 +31,9 @@
 #include "io_out.h"
 
 #define BENCH "out/bench"
+
+/* tests/bench_gw.c: the groundwater solver (issue 3). */
+int bench_gw(int quick);
 
 static double now_seconds(void)
 {
@@ -51,19 +58,25 @@ static int write_text(const char *path, const char *text)
     return fclose(f);
 }
 
-/* A scenario for the bench: no gridded output, no district series. */
 static int write_scenario(const char *path, const char *cwd, const char *input, const char *start,
                           const char *end, const char *out, int outputs)
 {
-    char text[4096];
+    char text[8192], districts[2400] = "";
+    /* with outputs: the coupled model as make demo runs it; without: the
+       root zone alone, no output */
+    if (outputs) {
+        snprintf(districts, sizeof districts, "districts = \"%s/%s/districts.ini\"\n", cwd,
+                 input);
+    }
     snprintf(text, sizeof text,
              "[run]\nname = \"bench\"\nstart = %s\nend = %s\n"
              "[input]\ndomain = \"%s/%s/domain.nc\"\nforcing = \"%s/%s/forcing.nc\"\n"
-             "parameters = \"%s/scenarios/params/default.ini\"\n"
+             "parameters = \"%s/scenarios/params/default.ini\"\n%s"
              "[output]\ndir = \"%s/%s\"\n%s\n",
-             start, end, cwd, input, cwd, input, cwd, cwd, out,
-             outputs ? "variables = [\"P\", \"ET0\", \"ETact\", \"Ta\", \"recharge\", "
-                       "\"sprinkling\", \"deficit\"]\naggregation = \"month\"\ndistricts = true"
+             start, end, cwd, input, cwd, input, cwd, districts, cwd, out,
+             outputs ? "variables = [\"P\", \"ETact\", \"recharge\", \"sprinkling\", "
+                       "\"gw_depth\", \"seepage\", \"infiltration\", \"inlet_demand\"]\n"
+                       "aggregation = \"month\"\ndistricts = true"
                      : "variables = []\ndistricts = false");
     return write_text(path, text);
 }
@@ -87,6 +100,12 @@ static int run_case(const char *label, const char *scen, int threads, drv_run_st
            "  loop %7.3f s = %7.1f M cell-days/s\n",
            label, threads, (double)stats->ncell_active, stats->ndays, stats->seconds_rz,
            1e-6 * cd / stats->seconds_rz, stats->seconds, 1e-6 * cd / stats->seconds);
+    if (stats->cg_total > 0) {
+        printf("%-34s        groundwater %7.3f s = %7.1f M cell-days/s, %.1f CG and %.2f Picard "
+               "iterations a day\n",
+               "", stats->seconds_gw, 1e-6 * cd / stats->seconds_gw,
+               (double)stats->cg_total / stats->ndays, (double)stats->picard_total / stats->ndays);
+    }
     return 0;
 }
 
@@ -198,6 +217,7 @@ int main(int argc, char **argv)
 {
     int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
     int demo_only = argc > 1 && strcmp(argv[1], "--demo-output") == 0;
+    int gw_only = argc > 1 && strcmp(argv[1], "--gw") == 0;
     char cwd[2048], scen[2400], forcing[2400];
     drv_run_stats st1, st2;
     zt_err err;
@@ -211,6 +231,9 @@ int main(int argc, char **argv)
         return die(&err);
     }
     printf("zoet bench (%s)\n", quick ? "quick" : "full");
+    if (gw_only) {
+        return bench_gw(0);
+    }
     if (drv_demo_build("data", BENCH "/input", 1, &err) != ZT_OK) {
         return die(&err);
     }
@@ -254,7 +277,12 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    /* 4. the demo as make demo runs it */
+    /* 4. the groundwater solver */
+    if (bench_gw(quick) != 0) {
+        return 1;
+    }
+
+    /* 5. the demo as make demo runs it */
 demo_output:
     snprintf(scen, sizeof scen, BENCH "/demo-full.ini");
     if (write_scenario(scen, cwd, BENCH "/input", "2018-01-01",

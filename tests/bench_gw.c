@@ -225,13 +225,19 @@ static int gw_year(zt_idx nx, zt_idx ny, int ndays, int threads, int nrep, doubl
            (long long)nx, (long long)ny, ndays, threads, best, 1e-6 * cd / best, cg_mean, cg_max,
            pic_mean, maxbal);
 
-    /* 3. the CG kernel: one step limited to 200 iterations of an unreachable tolerance */
+    /* 3. the CG kernel: one step of dt = 1e6 d without drains or seepage
+     * (a badly conditioned system, so CG does not reach round-off) limited to
+     * 200 iterations; the one assembly pass is counted in (about 2 %). */
     {
         core_gw_solver *s2 = NULL;
         core_gw_opts o = {1e-30, 1e-30, 1, 200, 0};
+        core_gw_model mk = g.m;
         double bestk = 1e30;
+        mk.ndrain = 0;
+        mk.phi = NULL;
+        mk.surface = NULL;
         zt_err_clear(&err);
-        if (core_gw_create(&g.m, &o, &s2, &err) != ZT_OK) {
+        if (core_gw_create(&mk, &o, &s2, &err) != ZT_OK) {
             fprintf(stderr, "bench_gw: %s\n", err.msg);
         } else {
             case_recharge(&g, 0);
@@ -239,7 +245,7 @@ static int gw_year(zt_idx nx, zt_idx ny, int ndays, int threads, int nrep, doubl
                 memcpy(g.h, h0, (size_t)(nx * ny) * sizeof *h0);
                 zt_err_clear(&err);
                 double t0 = gw_now();
-                zt_status rc = core_gw_step(s2, 1.0, g.rech, g.h, NULL, &st, &err);
+                zt_status rc = core_gw_step(s2, 1e6, g.rech, g.h, NULL, &st, &err);
                 double t = gw_now() - t0;
                 if (rc == ZT_ENOCONV && st.cg == 200 && t < bestk) {
                     bestk = t;

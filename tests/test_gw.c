@@ -512,18 +512,19 @@ END_TEST
 
 START_TEST(threads_bitwise)
 {
-    /* The same 10 steps with 1, 2 and 3 threads: heads and fluxes identical
-     * byte for byte (fixed blocks, block-order sums). */
+    /* The same 10 steps with 1 and 2 threads: heads and fluxes identical
+     * byte for byte (fixed blocks, block-order sums). 260 x 140 cells, so
+     * that the solver does use 2 threads (it takes one per 16384 cells). */
     double *ref_h = NULL, *ref_f = NULL;
-    int nthr[3] = {1, 2, 3};
+    int nthr[2] = {1, 2};
     int saved = omp_get_max_threads();
-    for (int a = 0; a < 3; a++) {
+    for (int a = 0; a < 2; a++) {
         tm t;
         core_gw_solver *s = NULL;
         core_gw_opts o = {1e-4, 1e-9, 0, 0, 16};
         core_gw_stats st;
         zt_err err;
-        random_model(&t, 57, 43, 777);
+        random_model(&t, 260, 140, 777);
         zt_err_clear(&err);
         omp_set_num_threads(nthr[a]);
         ck_assert_int_eq(core_gw_create(&t.m, &o, &s, &err), ZT_OK);
