@@ -39,8 +39,9 @@ static void write_scenario(const char *path, const char *out)
              "[run]\nname = \"demo-test\"\nstart = 2018-06-01\nend = 2018-07-31\n"
              "[input]\ndomain = \"%s/" DEMO "/input/domain.nc\"\n"
              "forcing = \"%s/" DEMO "/input/forcing.nc\"\n"
+             "districts = \"%s/" DEMO "/input/districts.ini\"\n"
              "[output]\ndir = \"%s\"\n",
-             cwd, cwd, cwd, out);
+             cwd, cwd, cwd, cwd, out);
     ck_assert_int_eq(tu_write(path, text), 0);
 }
 
