@@ -110,8 +110,8 @@ struct core_gw_solver {
     zt_idx nx, ny, n;       /* columns, rows, cells */
     double area;            /* cell area dx^2 (m2) */
     int nblock;             /* row blocks (fixed) */
-    double *ce;             /* conductance of the east face (1/d), n */
-    double *cn;             /* conductance of the north face (1/d), n */
+    float *ce;              /* conductance of the east face (1/d), n */
+    float *cn;              /* conductance of the north face (1/d), n */
     uint8_t *nbfix;         /* bits: neighbour E 1, W 2, N 4, S 8 is fixed-head */
     uint8_t *state;         /* branch bits per cell, see GW_BIT_SPILL */
     double *x;              /* working head (m NAP), n; 0 in inactive cells */
@@ -119,8 +119,14 @@ struct core_gw_solver {
     double *pa, *pb;        /* search directions (m), n each, ping-pong */
     double *q;              /* A p (m/d), n */
     double *diag;           /* diagonal of A (1/d), n; 0 outside active cells */
-    double *dinv;           /* 1/diag (d), n; 0 outside active cells */
+    float *dinv;            /* 1/diag (d), n; 0 outside active cells */
+    double *gdr[CORE_GW_MAX_DRAIN]; /* per step: 1/c (1/d), n each; NaN where c <= 0 */
+    double *gin[CORE_GW_MAX_DRAIN]; /* per step: 1/ci (1/d), n each; 0: ci = INFINITY or
+                                     * no ci array; NaN where ci <= 0 */
+    double *gsp;            /* per step: 1/cv (1/d), n; NaN where cv <= 0; NULL without phi */
+    uint8_t *rowfix;        /* per row: 1 if a cell of the row has a fixed-head neighbour */
     double *zero;           /* nx zeros: the rows outside the grid */
+    float *fzero;           /* nx zeros: the conductances outside the grid */
     double *infrow;         /* nx times INFINITY: ci where a system has none */
     double *halo;           /* GW_SCRATCH rows of nx per thread: 2 halo rows, then row scratch */
     int nhalo;              /* threads the halo has room for */
@@ -254,10 +260,34 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
     s->diag = zt_calloc((size_t)n, sizeof *s->diag);
     s->dinv = zt_calloc((size_t)n, sizeof *s->dinv);
     s->zero = zt_calloc((size_t)nx, sizeof *s->zero);
+    s->fzero = zt_calloc((size_t)nx, sizeof *s->fzero);
     s->infrow = zt_calloc((size_t)nx, sizeof *s->infrow);
     s->part = zt_calloc((size_t)2 * (size_t)s->nblock * GW_STRIDE, sizeof *s->part);
+    s->rowfix = zt_calloc((size_t)ny, sizeof *s->rowfix);
+    if (!s->part || !s->rowfix) {
+        st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
+                     (long long)n);
+        goto done;
+    }
+    for (int d = 0; d < m->ndrain; d++) {
+        s->gdr[d] = zt_malloc((size_t)n * sizeof *s->gdr[d]);
+        s->gin[d] = zt_malloc((size_t)n * sizeof *s->gin[d]);
+        if (!s->gdr[d] || !s->gin[d]) {
+            st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
+                         (long long)n);
+            goto done;
+        }
+    }
+    if (m->phi) {
+        s->gsp = zt_malloc((size_t)n * sizeof *s->gsp);
+        if (!s->gsp) {
+            st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
+                         (long long)n);
+            goto done;
+        }
+    }
     if (!s->ce || !s->cn || !s->nbfix || !s->state || !s->x || !s->r || !s->pa || !s->pb ||
-        !s->q || !s->diag || !s->dinv || !s->zero || !s->infrow || !s->part) {
+        !s->q || !s->diag || !s->dinv || !s->zero || !s->fzero || !s->infrow || !s->part) {
         st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
                      (long long)n);
         goto done;
@@ -278,7 +308,7 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
             if (i + 1 < nx) {
                 uint8_t me = m->mask[k + 1];
                 if (me != ZT_MASK_INACTIVE && !(mk == ZT_MASK_FIXED && me == ZT_MASK_FIXED)) {
-                    s->ce[k] = harmonic(m->kd[k], m->kd[k + 1]) / s->area;
+                    s->ce[k] = (float)(harmonic(m->kd[k], m->kd[k + 1]) / s->area);
                     s->nbfix[k] |= me == ZT_MASK_FIXED ? 1 : 0;
                     s->nbfix[k + 1] |= mk == ZT_MASK_FIXED ? 2 : 0;
                 }
@@ -286,11 +316,16 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
             if (j + 1 < ny) {
                 uint8_t mn = m->mask[k + nx];
                 if (mn != ZT_MASK_INACTIVE && !(mk == ZT_MASK_FIXED && mn == ZT_MASK_FIXED)) {
-                    s->cn[k] = harmonic(m->kd[k], m->kd[k + nx]) / s->area;
+                    s->cn[k] = (float)(harmonic(m->kd[k], m->kd[k + nx]) / s->area);
                     s->nbfix[k] |= mn == ZT_MASK_FIXED ? 4 : 0;
                     s->nbfix[k + nx] |= mk == ZT_MASK_FIXED ? 8 : 0;
                 }
             }
+        }
+    }
+    for (zt_idx k = 0; k < n; k++) {
+        if (s->nbfix[k]) {
+            s->rowfix[k / nx] = 1;
         }
     }
     *out = s;
@@ -319,9 +354,16 @@ void core_gw_destroy(core_gw_solver **ps)
     zt_free(s->diag);
     zt_free(s->dinv);
     zt_free(s->zero);
+    zt_free(s->fzero);
     zt_free(s->infrow);
     zt_free(s->halo);
     zt_free(s->part);
+    zt_free(s->rowfix);
+    for (int d = 0; d < CORE_GW_MAX_DRAIN; d++) {
+        zt_free(s->gdr[d]);
+        zt_free(s->gin[d]);
+    }
+    zt_free(s->gsp);
     zt_free(s);
     *ps = NULL;
 }
@@ -385,14 +427,6 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
     }
 }
 
-/*
- * The assembly pass over rows [j0, j1) of one block: branches from x,
- * diag, dinv, the true residual r, optionally the fluxes; partials into pv.
- * Each row is done in short loops over the row that the compiler
- * vectorises (omp simd; element-wise, so the bytes do not depend on it),
- * with per-row scratch (`w`, 7 nx doubles of the calling thread), and one
- * plain loop for the sums, in cell order.
- */
 /* GCC: -fno-trapping-math lets the row loops below be vectorised (their
  * selects of comparisons); it changes no result, since zoet never enables
  * floating-point traps. */
@@ -401,6 +435,58 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
 #else
 #define GW_VECTORISE
 #endif
+
+/*
+ * Once a step, before the first assembly, over rows [j0, j1) of one block:
+ * the inverse resistances 1/c, 1/ci and 1/cv (1/d), so that the assembly
+ * passes (about 2.4 a step) multiply instead of divide. A resistance that is
+ * not > 0 gives NaN, which the assembly reports as a bad cell; INFINITY
+ * gives 0 (no exchange).
+ */
+GW_VECTORISE
+static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1)
+{
+    const core_gw_solver *s = c->s;
+    const core_gw_model *m = s->m;
+    const zt_idx k0 = j0 * s->nx, k1 = j1 * s->nx;
+    for (int d = 0; d < m->ndrain; d++) {
+        const double *restrict cd = m->drain[d].c;
+        const double *restrict ci = m->drain[d].ci;
+        double *restrict gd = s->gdr[d], *restrict gi = s->gin[d];
+#pragma omp simd
+        for (zt_idx k = k0; k < k1; k++) {
+            const double v = cd[k], inv = 1.0 / v; /* d, 1/d */
+            gd[k] = v > 0.0 ? inv : NAN;
+        }
+        if (ci) {
+#pragma omp simd
+            for (zt_idx k = k0; k < k1; k++) {
+                const double v = ci[k], inv = 1.0 / v; /* d, 1/d */
+                gi[k] = v > 0.0 ? inv : NAN;
+            }
+        } else {
+            memset(gi + k0, 0, (size_t)(k1 - k0) * sizeof *gi);
+        }
+    }
+    if (m->phi) {
+        const double *restrict cv = m->cv;
+        double *restrict gv = s->gsp;
+#pragma omp simd
+        for (zt_idx k = k0; k < k1; k++) {
+            const double v = cv[k], inv = 1.0 / v; /* d, 1/d */
+            gv[k] = v > 0.0 ? inv : NAN;
+        }
+    }
+}
+
+/*
+ * The assembly pass over rows [j0, j1) of one block: branches from x,
+ * diag, dinv, the true residual r, optionally the fluxes; partials into pv.
+ * Each row is done in short loops over the row that the compiler
+ * vectorises (omp simd; element-wise, so the bytes do not depend on it),
+ * with per-row scratch (`w`, 7 nx doubles of the calling thread), and one
+ * plain loop for the sums, in cell order.
+ */
 GW_VECTORISE
 static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, int fluxes,
                           double *w, double *pv)
@@ -433,11 +519,12 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
         const double *restrict xc = s->x + o;
         const double *restrict xs = j > 0 ? xc - nx : s->zero;
         const double *restrict xn = j + 1 < s->ny ? xc + nx : s->zero;
-        const double *restrict ce = s->ce + o, *restrict cn = s->cn + o;
-        const double *restrict cs = j > 0 ? s->cn + o - nx : s->zero;
+        const float *restrict ce = s->ce + o, *restrict cn = s->cn + o;
+        const float *restrict cs = j > 0 ? s->cn + o - nx : s->fzero;
         const double *restrict sy = m->sy + o, *restrict h0 = c->h0 + o;
         const double *restrict rech = c->rech + o;
-        double *restrict r = s->r + o, *restrict diag = s->diag + o, *restrict dinv = s->dinv + o;
+        double *restrict r = s->r + o, *restrict diag = s->diag + o;
+        float *restrict dinv = s->dinv + o;
         int rowbad = 0;
 
         /* lateral flow (north and south faces here, west and east below) and storage */
@@ -466,9 +553,9 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
             lat[nx - 1] += ce[nx - 2] * (xc[nx - 1] - xc[nx - 2]);
             cdg[nx - 1] += ce[nx - 2];
         }
-        /* the faces to fixed-head cells (few cells) */
-        for (zt_idx i = 0; i < nx; i++) {
-            fin[i] = 0.0;
+        /* the faces to fixed-head cells (few cells, in few rows) */
+        memset(fin, 0, (size_t)nx * sizeof *fin);
+        for (zt_idx i = 0; s->rowfix[j] && i < nx; i++) {
             const uint8_t fb = nbfix[i];
             if (fb && mask[i] == ZT_MASK_ACTIVE) {
                 const double xk = xc[i];
@@ -498,8 +585,8 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
          * and vectorised, except when branches stick (Picard guard) */
         for (int d = 0; d < nd; d++) {
             const double *restrict lev = m->drain[d].level + o;
-            const double *restrict cd = m->drain[d].c + o;
-            const double *restrict cip = m->drain[d].ci ? m->drain[d].ci + o : s->infrow;
+            const double *restrict gdp = s->gdr[d] + o; /* 1/c (1/d) */
+            const double *restrict gip = s->gin[d] + o; /* 1/ci (1/d) */
             double *restrict fd = fluxes && c->f->drain[d] ? c->f->drain[d] + o : trash;
             const double dbit = (double)(1u << d);
             if (!sticky) {
@@ -507,18 +594,17 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
                  * loop vectorises (the division of an absent cell is discarded) */
 #pragma omp simd
                 for (zt_idx i = 0; i < nx; i++) {
-                    const double z = lev[i], xk = xc[i], c_d = cd[i], c_i = cip[i], a = actd[i];
+                    const double z = lev[i], xk = xc[i], g_d = gdp[i], g_i = gip[i], a = actd[i];
                     /* arithmetic first, selects of values after (-ftrapping-math
                      * forbids the compiler to move arithmetic out of a branch) */
                     const double pres = z == z ? a : 0.0;
-                    const double cc = xk > z ? c_d : c_i;
-                    const double inv = 1.0 / cc;                 /* 1/d */
+                    const double inv = xk > z ? g_d : g_i;       /* 1/d */
                     const double cond = pres > 0.0 ? inv : 0.0;  /* 1/d */
                     const double dh = xk - z;                    /* m */
                     const double fl0 = cond * dh;                /* m/d (NaN when absent) */
                     const double fl = pres > 0.0 ? fl0 : 0.0;    /* m/d */
                     const double onb = pres * dbit;
-                    const double okc = c_d > 0.0 ? (c_i > 0.0 ? 0.0 : GW_BAD_MARK) : GW_BAD_MARK;
+                    const double okc = g_d >= 0.0 ? (g_i >= 0.0 ? 0.0 : GW_BAD_MARK) : GW_BAD_MARK;
                     const double badm = pres * okc;
                     nowd[i] += (xk > z ? onb : 0.0) + badm;
                     out[i] += fl;
@@ -529,13 +615,13 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
             } else {
                 const uint8_t bit = (uint8_t)(1u << d);
                 for (zt_idx i = 0; i < nx; i++) {
-                    const double z = lev[i], xk = xc[i], c_d = cd[i], c_i = cip[i];
+                    const double z = lev[i], xk = xc[i], g_d = gdp[i], g_i = gip[i];
                     const int pres = z == z && mask[i] == ZT_MASK_ACTIVE;
                     const int on = xk > z || (state[i] & bit);
-                    const double cond = pres ? 1.0 / (on ? c_d : c_i) : 0.0;
+                    const double cond = pres ? (on ? g_d : g_i) : 0.0;
                     const double fl = pres ? cond * (xk - z) : 0.0;
                     nowd[i] += (pres && on ? dbit : 0.0) +
-                               (pres && !(c_d > 0.0 && c_i > 0.0) ? GW_BAD_MARK : 0.0);
+                               (pres && !(g_d >= 0.0 && g_i >= 0.0) ? GW_BAD_MARK : 0.0);
                     out[i] += fl;
                     gro[i] += fabs(fl);
                     cdg[i] += cond;
@@ -579,19 +665,18 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
         }
         /* seepage to the deep head */
         if (m->phi) {
-            const double *restrict ph = m->phi + o, *restrict cv = m->cv + o;
+            const double *restrict ph = m->phi + o, *restrict gv = s->gsp + o;
             double *restrict fse = fluxes && c->f->seepage ? c->f->seepage + o : trash;
 #pragma omp simd
             for (zt_idx i = 0; i < nx; i++) {
-                const double p = ph[i], cvi = cv[i], xk = xc[i], a = actd[i];
+                const double p = ph[i], inv = gv[i], xk = xc[i], a = actd[i]; /* 1/d */
                 const double pres = p == p ? a : 0.0;
-                const double inv = 1.0 / cvi;
                 const double cond = pres > 0.0 ? inv : 0.0;
                 const double dh = xk - p;
                 const double fl0 = cond * dh;
                 const double fl = pres > 0.0 ? fl0 : 0.0;
                 const double badm = pres * GW_BAD_MARK;
-                nowd[i] += cvi > 0.0 ? 0.0 : badm;
+                nowd[i] += inv >= 0.0 ? 0.0 : badm;
                 out[i] += fl;
                 gro[i] += fabs(fl);
                 cdg[i] += cond;
@@ -608,7 +693,7 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
             const double inv = 1.0 / g;
             r[i] = a > 0.0 ? res : 0.0;
             diag[i] = a > 0.0 ? g : 0.0;
-            dinv[i] = a > 0.0 ? inv : 0.0;
+            dinv[i] = (float)(a > 0.0 ? inv : 0.0);
         }
         if (fluxes && c->f->storage) {
             double *restrict fst = c->f->storage + o;
@@ -687,62 +772,101 @@ static const core_red_op sv_ops[SV_N] = {
 static const core_red_op pq_ops[1] = {CORE_RED_SUM};
 static const core_red_op cv_ops[CV_N] = {CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM};
 
-/* p = r dinv + beta p_old for cells [k0, k0 + len) (beta == 0: p = z). */
-static inline void new_direction(const double *restrict r, const double *restrict dinv,
+/* p = r dinv + beta p_old for cells [k0, k0 + len) (beta == 0: p = z).
+ * Element-wise, so vectorising it changes no byte. */
+GW_VECTORISE
+static inline void new_direction(const double *restrict r, const float *restrict dinv,
                                  const double *restrict pold, double beta, double *restrict p,
                                  zt_idx len)
 {
     if (beta == 0.0) {
+#pragma omp simd
         for (zt_idx i = 0; i < len; i++) {
-            p[i] = r[i] * dinv[i];
+            p[i] = r[i] * (double)dinv[i];
         }
     } else {
+#pragma omp simd
         for (zt_idx i = 0; i < len; i++) {
-            p[i] = r[i] * dinv[i] + beta * pold[i];
+            p[i] = r[i] * (double)dinv[i] + beta * pold[i];
         }
     }
 }
 
 /* q = A p on one row and its p.q, from the rows of p south, centre and north
- * (pointers may be to halo buffers or the zero row). Four partial sums in
- * a fixed order so the loop vectorises and stays deterministic. */
-static inline double row_apply(const double *restrict diag, const double *restrict ce,
-                               const double *restrict cn, const double *restrict cs,
+ * (pointers may be to halo buffers or the zero row). q element-wise in a
+ * loop the compiler vectorises; p.q in four partial sums over i mod 4, then
+ * ((a0 + a1) + (a2 + a3)): a fixed order, whatever the thread count. */
+GW_VECTORISE
+static inline double row_apply(const double *restrict diag, const float *restrict ce,
+                               const float *restrict cn, const float *restrict cs,
                                const double *restrict ps, const double *restrict pc,
                                const double *restrict pn, double *restrict q, zt_idx nx)
 {
     double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
     zt_idx i;
-    double qi;
-    /* west edge */
-    qi = diag[0] * pc[0] - cn[0] * pn[0] - cs[0] * ps[0] - (nx > 1 ? ce[0] * pc[1] : 0.0);
-    q[0] = qi;
-    double head = pc[0] * qi;
-    for (i = 1; i + 4 < nx; i += 4) {
-        for (int l = 0; l < 4; l++) {
-            zt_idx t = i + l;
-            double v = diag[t] * pc[t] - ce[t] * pc[t + 1] - ce[t - 1] * pc[t - 1] -
-                       cn[t] * pn[t] - cs[t] * ps[t];
-            q[t] = v;
-            if (l == 0) {
-                a0 += pc[t] * v;
-            } else if (l == 1) {
-                a1 += pc[t] * v;
-            } else if (l == 2) {
-                a2 += pc[t] * v;
-            } else {
-                a3 += pc[t] * v;
-            }
-        }
+    if (nx == 1) {
+        q[0] = diag[0] * pc[0] - cn[0] * pn[0] - cs[0] * ps[0];
+        return pc[0] * q[0];
+    }
+    /* the west and east edges: one face each (ce[nx-1] = 0) */
+    q[0] = diag[0] * pc[0] - cn[0] * pn[0] - cs[0] * ps[0] - ce[0] * pc[1];
+    q[nx - 1] = diag[nx - 1] * pc[nx - 1] - cn[nx - 1] * pn[nx - 1] - cs[nx - 1] * ps[nx - 1] -
+                ce[nx - 2] * pc[nx - 2];
+#pragma omp simd
+    for (i = 1; i < nx - 1; i++) {
+        q[i] = diag[i] * pc[i] - (double)ce[i] * pc[i + 1] - (double)ce[i - 1] * pc[i - 1] -
+               (double)cn[i] * pn[i] - (double)cs[i] * ps[i];
+    }
+    for (i = 0; i + 4 <= nx; i += 4) {
+        a0 += pc[i] * q[i];
+        a1 += pc[i + 1] * q[i + 1];
+        a2 += pc[i + 2] * q[i + 2];
+        a3 += pc[i + 3] * q[i + 3];
     }
     double tail = 0.0;
     for (; i < nx; i++) {
-        double east = i + 1 < nx ? ce[i] * pc[i + 1] : 0.0;
-        double v = diag[i] * pc[i] - east - ce[i - 1] * pc[i - 1] - cn[i] * pn[i] - cs[i] * ps[i];
-        q[i] = v;
-        tail += pc[i] * v;
+        tail += pc[i] * q[i];
     }
-    return head + ((a0 + a1) + (a2 + a3)) + tail;
+    return ((a0 + a1) + (a2 + a3)) + tail;
+}
+
+/* Pass 2 of a CG iteration on cells [k0, k1): x += alpha p, r -= alpha q
+ * (not in cells with dinv = 0: q is not zero in a fixed cell next to an
+ * active one), element-wise and vectorised; then r.z, max |r| and sum r in
+ * two partial sums over even and odd cells (a fixed order). */
+GW_VECTORISE
+static void cg_update(double alpha, const double *restrict p, const double *restrict q,
+                      const float *restrict di, double *restrict x, double *restrict r,
+                      zt_idx k0, zt_idx k1, double *pv)
+{
+    double z0 = 0.0, z1 = 0.0, m0 = 0.0, m1 = 0.0, u0 = 0.0, u1 = 0.0;
+    zt_idx k;
+#pragma omp simd
+    for (k = k0; k < k1; k++) {
+        const double d = di[k], rk = r[k], upd = rk - alpha * q[k];
+        x[k] += alpha * p[k];
+        r[k] = d > 0.0 ? upd : rk;
+    }
+    for (k = k0; k + 2 <= k1; k += 2) {
+        const double ra = r[k], rb = r[k + 1];
+        z0 += ra * ra * (double)di[k];
+        z1 += rb * rb * (double)di[k + 1];
+        const double fa = fabs(ra), fb = fabs(rb);
+        m0 = fa > m0 ? fa : m0;
+        m1 = fb > m1 ? fb : m1;
+        u0 += ra;
+        u1 += rb;
+    }
+    for (; k < k1; k++) {
+        const double ra = r[k];
+        z0 += ra * ra * (double)di[k];
+        const double fa = fabs(ra);
+        m0 = fa > m0 ? fa : m0;
+        u0 += ra;
+    }
+    pv[CV_RZ] = z0 + z1;
+    pv[CV_RMAX] = m0 > m1 ? m0 : m1;
+    pv[CV_RSUM] = u0 + u1;
 }
 
 /* The CG passes and the Picard loop, run by every thread of the region. */
@@ -772,6 +896,11 @@ static void step_thread(step_ctx *c)
     double *hs = s->halo + (size_t)GW_SCRATCH * (size_t)t * (size_t)nx;
     double *hn = hs + nx;
 
+    for (int b = b0; b < b1; b++) {
+        zt_idx j0, j1;
+        core_red_rows(ny, nb, b, &j0, &j1);
+        prepare_rows(c, j0, j1);
+    }
     for (int it = 0;; it++) {
         int fluxes = want_flux && it > 0;
         /* assembly */
@@ -849,7 +978,7 @@ static void step_thread(step_ctx *c)
                         }
                         const double *ps = j == J0 ? (J0 > 0 ? hs : s->zero) : p + o - nx;
                         const double *pn = j == J1 - 1 ? (J1 < ny ? hn : s->zero) : p + o + nx;
-                        const double *cs = j > 0 ? s->cn + o - nx : s->zero;
+                        const float *cs = j > 0 ? s->cn + o - nx : s->fzero;
                         acc += row_apply(s->diag + o, s->ce + o, s->cn + o, cs, ps, p + o, pn,
                                          s->q + o, nx);
                     }
@@ -869,40 +998,8 @@ static void step_thread(step_ctx *c)
             for (int b = b0; b < b1; b++) {
                 zt_idx j0, j1;
                 core_red_rows(ny, nb, b, &j0, &j1);
-                const zt_idx k0 = j0 * nx, k1 = j1 * nx;
-                double *restrict x = s->x, *restrict r = s->r;
-                const double *restrict pp = p, *restrict qq = s->q, *restrict di = s->dinv;
-                double z0 = 0.0, z1 = 0.0, m0 = 0.0, m1 = 0.0, u0 = 0.0, u1 = 0.0;
-                zt_idx k = k0;
-                for (; k + 2 <= k1; k += 2) {
-                    x[k] += alpha * pp[k];
-                    x[k + 1] += alpha * pp[k + 1];
-                    /* q is not zero in a fixed cell next to an active one: skip */
-                    double ra = r[k] - (di[k] > 0.0 ? alpha * qq[k] : 0.0);
-                    double rb = r[k + 1] - (di[k + 1] > 0.0 ? alpha * qq[k + 1] : 0.0);
-                    r[k] = ra;
-                    r[k + 1] = rb;
-                    z0 += ra * ra * di[k];
-                    z1 += rb * rb * di[k + 1];
-                    double fa = fabs(ra), fb = fabs(rb);
-                    m0 = fa > m0 ? fa : m0;
-                    m1 = fb > m1 ? fb : m1;
-                    u0 += ra;
-                    u1 += rb;
-                }
-                for (; k < k1; k++) {
-                    x[k] += alpha * pp[k];
-                    double ra = r[k] - (di[k] > 0.0 ? alpha * qq[k] : 0.0);
-                    r[k] = ra;
-                    z0 += ra * ra * di[k];
-                    double fa = fabs(ra);
-                    m0 = fa > m0 ? fa : m0;
-                    u0 += ra;
-                }
-                double *pv = part + (size_t)b * GW_STRIDE;
-                pv[CV_RZ] = z0 + z1;
-                pv[CV_RMAX] = m0 > m1 ? m0 : m1;
-                pv[CV_RSUM] = u0 + u1;
+                cg_update(alpha, p, s->q, s->dinv, s->x, s->r, j0 * nx, j1 * nx,
+                          part + (size_t)b * GW_STRIDE);
             }
 #pragma omp barrier
             core_red_combine(part, nb, GW_STRIDE, CV_N, cv_ops, cv);

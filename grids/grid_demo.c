@@ -2054,6 +2054,9 @@ zt_status grid_demo_districts(const grid_domain *d, grid_district **out, int *n,
             r->winter_level = r->summer_level - DEMO_WINTER_SAND;
             r->ow_fraction = DEMO_OW_SAND;
         }
+        /* levels as a water board sets them: to the centimetre */
+        r->summer_level = round(100.0 * r->summer_level) / 100.0;
+        r->winter_level = round(100.0 * r->winter_level) / 100.0;
         r->pump_mm_d = DEMO_PUMP_MM_D;
         r->flushing_m3s = 0.0;
         if ((r->province == ZT_PROV_FRYSLAN || r->province == ZT_PROV_GRONINGEN) &&
