@@ -35,12 +35,20 @@
  * the residual of the non-linear equation (branches from the new head)
  * meets the stopping rule.
  *
- * Performance (docs/performance-gw.md): one OpenMP parallel region per step;
- * each CG iteration makes two passes over memory:
+ * Performance (docs/performance.md, "Groundwater solver"): one OpenMP
+ * parallel region per step; once a step the inverse resistances 1/c, 1/ci,
+ * 1/cv are computed (the assembly multiplies); the face conductances and
+ * the Jacobi preconditioner 1/diag are stored as float (read-only in the CG
+ * passes; the assembly uses the same float conductances, so the operator of
+ * CG and of the true residual is one and the same, and symmetric; the
+ * rounding of a conductance, 6e-8 relative, is far below what kD is known
+ * to [E]); the CG loops are element-wise and vectorised, with the sums
+ * in separate loops over a fixed number of partial sums. Each CG iteration
+ * makes two passes over memory:
  *   pass 1: p = z + beta p_old (z = r/diag, formed on the fly), q = A p, p.q
  *   pass 2: x += alpha p, r -= alpha q, r.z, max|r|, sum r
  * The rows of the grid are cut into a fixed number of blocks; every sum is
- * taken per block in cell order and combined in block order (core_red), so 1
+ * taken per block in a fixed order and combined in block order (core_red), so 1
  * and N threads give the same bytes. Each thread walks a contiguous range of
  * blocks and computes the rows of p just outside its range into a private
  * halo buffer, so pass 1 needs no extra barrier.
@@ -127,7 +135,6 @@ struct core_gw_solver {
     uint8_t *rowfix;        /* per row: 1 if a cell of the row has a fixed-head neighbour */
     double *zero;           /* nx zeros: the rows outside the grid */
     float *fzero;           /* nx zeros: the conductances outside the grid */
-    double *infrow;         /* nx times INFINITY: ci where a system has none */
     double *halo;           /* GW_SCRATCH rows of nx per thread: 2 halo rows, then row scratch */
     int nhalo;              /* threads the halo has room for */
     double *part;           /* 2 x nblock x GW_STRIDE partials */
@@ -261,7 +268,6 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
     s->dinv = zt_calloc((size_t)n, sizeof *s->dinv);
     s->zero = zt_calloc((size_t)nx, sizeof *s->zero);
     s->fzero = zt_calloc((size_t)nx, sizeof *s->fzero);
-    s->infrow = zt_calloc((size_t)nx, sizeof *s->infrow);
     s->part = zt_calloc((size_t)2 * (size_t)s->nblock * GW_STRIDE, sizeof *s->part);
     s->rowfix = zt_calloc((size_t)ny, sizeof *s->rowfix);
     if (!s->part || !s->rowfix) {
@@ -287,15 +293,12 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
         }
     }
     if (!s->ce || !s->cn || !s->nbfix || !s->state || !s->x || !s->r || !s->pa || !s->pb ||
-        !s->q || !s->diag || !s->dinv || !s->zero || !s->fzero || !s->infrow || !s->part) {
+        !s->q || !s->diag || !s->dinv || !s->zero || !s->fzero || !s->part) {
         st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
                      (long long)n);
         goto done;
     }
 
-    for (zt_idx i = 0; i < nx; i++) {
-        s->infrow[i] = INFINITY;
-    }
     /* Face conductances (1/d) once: a face carries flow between two cells
      * that are not inactive and not both fixed. */
     for (zt_idx j = 0; j < ny; j++) {
@@ -355,7 +358,6 @@ void core_gw_destroy(core_gw_solver **ps)
     zt_free(s->dinv);
     zt_free(s->zero);
     zt_free(s->fzero);
-    zt_free(s->infrow);
     zt_free(s->halo);
     zt_free(s->part);
     zt_free(s->rowfix);
