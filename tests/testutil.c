@@ -180,3 +180,35 @@ int tu_csv_value(const char *header, const char *line, const char *name, double 
     *out = atof(p);
     return 0;
 }
+
+int tu_balance_days(const char *path, double *max_rel)
+{
+    char *bal = tu_slurp(path, NULL);
+    char *line;
+    int n = 0;
+    *max_rel = 0.0;
+    if (!bal || !(line = strchr(bal, '\n'))) {
+        free(bal);
+        return -1;
+    }
+    *line++ = '\0';
+    while (*line) {
+        char *nl = strchr(line, '\n');
+        double rel;
+        if (nl) {
+            *nl = '\0';
+        }
+        if (tu_csv_value(bal, line, "relative_error", &rel) != 0) {
+            free(bal);
+            return -1;
+        }
+        *max_rel = rel > *max_rel ? rel : *max_rel;
+        n++;
+        if (!nl) {
+            break;
+        }
+        line = nl + 1;
+    }
+    free(bal);
+    return n;
+}

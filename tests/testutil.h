@@ -44,4 +44,10 @@ int tu_cmp_files(const char *a, const char *b);
  */
 int tu_csv_value(const char *header, const char *line, const char *name, double *out);
 
+/*
+ * Read a balance.csv and return the number of days; *max_rel gets the largest
+ * value of its relative_error column. -1 when the file or column is missing.
+ */
+int tu_balance_days(const char *path, double *max_rel);
+
 #endif
