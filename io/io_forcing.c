@@ -742,11 +742,6 @@ void io_forcing_destroy(io_forcing **f)
         }                                                                                      \
     } while (0)
 
-static int put_text(int ncid, int varid, const char *name, const char *text)
-{
-    return nc_put_att_text(ncid, varid, name, strlen(text), text);
-}
-
 zt_status io_forcing_write_grid(const char *path, const zt_grid *g, zt_day first, zt_idx ndays,
                                 const float *p, const float *et0, zt_err *err)
 {
@@ -776,12 +771,12 @@ zt_status io_forcing_write_grid(const char *path, const zt_grid *g, zt_day first
     NCOK(nc_def_dim(ncid, "time", NC_UNLIMITED, &dimt), "defining dimension time");
     NCOK(nc_inq_dimid(ncid, "nv", &dimnv), "dimension nv");
     NCOK(nc_def_var(ncid, "time", NC_DOUBLE, 1, &dimt, &vt), "defining time");
-    NCOK(put_text(ncid, vt, "standard_name", "time"), "time attributes");
-    NCOK(put_text(ncid, vt, "long_name", "start of the day (00 UT)"), "time attributes");
-    NCOK(put_text(ncid, vt, "units", "days since 1970-01-01 00:00:00"), "time attributes");
-    NCOK(put_text(ncid, vt, "calendar", "standard"), "time attributes");
-    NCOK(put_text(ncid, vt, "axis", "T"), "time attributes");
-    NCOK(put_text(ncid, vt, "bounds", "time_bnds"), "time attributes");
+    NCOK(io_nc_put_text(ncid, vt, "standard_name", "time"), "time attributes");
+    NCOK(io_nc_put_text(ncid, vt, "long_name", "start of the day (00 UT)"), "time attributes");
+    NCOK(io_nc_put_text(ncid, vt, "units", "days since 1970-01-01 00:00:00"), "time attributes");
+    NCOK(io_nc_put_text(ncid, vt, "calendar", "standard"), "time attributes");
+    NCOK(io_nc_put_text(ncid, vt, "axis", "T"), "time attributes");
+    NCOK(io_nc_put_text(ncid, vt, "bounds", "time_bnds"), "time attributes");
     dims[0] = dimt;
     dims[1] = dimnv;
     NCOK(nc_def_var(ncid, "time_bnds", NC_DOUBLE, 2, dims, &vtb), "defining time_bnds");
@@ -794,12 +789,12 @@ zt_status io_forcing_write_grid(const char *path, const zt_grid *g, zt_day first
         NCOK(nc_def_var_chunking(ncid, vv[q], NC_CHUNKED, chunk), names[q]);
         NCOK(nc_def_var_deflate(ncid, vv[q], 1, 1, 4), names[q]);
         NCOK(nc_def_var_fill(ncid, vv[q], 0, &fill), names[q]);
-        NCOK(put_text(ncid, vv[q], "long_name", longn[q]), names[q]);
-        NCOK(put_text(ncid, vv[q], "units", "mm d-1"), names[q]);
-        NCOK(put_text(ncid, vv[q], "grid_mapping", "crs"), names[q]);
-        NCOK(put_text(ncid, vv[q], "cell_methods", "time: mean"), names[q]);
+        NCOK(io_nc_put_text(ncid, vv[q], "long_name", longn[q]), names[q]);
+        NCOK(io_nc_put_text(ncid, vv[q], "units", "mm d-1"), names[q]);
+        NCOK(io_nc_put_text(ncid, vv[q], "grid_mapping", "crs"), names[q]);
+        NCOK(io_nc_put_text(ncid, vv[q], "cell_methods", "time: mean"), names[q]);
     }
-    NCOK(put_text(ncid, vv[0], "standard_name", "lwe_precipitation_rate"), "P");
+    NCOK(io_nc_put_text(ncid, vv[0], "standard_name", "lwe_precipitation_rate"), "P");
     st = io_nc_put_global(ncid, part, "zoet gridded forcing: P and ET0", NULL, err);
     if (st != ZT_OK) {
         goto done;

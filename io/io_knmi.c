@@ -783,11 +783,6 @@ static zt_status value_or_fill(const knmi_series *s, int ns, int i, int is_rh, z
         }                                                                                      \
     } while (0)
 
-static int put_text(int ncid, int varid, const char *name, const char *text)
-{
-    return nc_put_att_text(ncid, varid, name, strlen(text), text);
-}
-
 /*
  * The scalar RD New grid-mapping variable `crs`, as io_nc_def_grid writes it
  * for grids (shared/CF_RDNEW.md 4.3; parameters from EPSG:28992).
@@ -813,7 +808,7 @@ static int def_crs(int ncid, int *varid)
     if ((r = nc_def_var(ncid, "crs", NC_INT, 0, NULL, &v)) != NC_NOERR) {
         return r;
     }
-    if ((r = put_text(ncid, v, "grid_mapping_name", "oblique_stereographic")) != NC_NOERR) {
+    if ((r = io_nc_put_text(ncid, v, "grid_mapping_name", "oblique_stereographic")) != NC_NOERR) {
         return r;
     }
     for (i = 0; i < sizeof par / sizeof par[0]; i++) {
@@ -822,12 +817,12 @@ static int def_crs(int ncid, int *varid)
             return r;
         }
     }
-    if ((r = put_text(ncid, v, "projected_crs_name", "Amersfoort / RD New")) != NC_NOERR ||
-        (r = put_text(ncid, v, "geographic_crs_name", "Amersfoort")) != NC_NOERR ||
-        (r = put_text(ncid, v, "horizontal_datum_name", "Amersfoort")) != NC_NOERR ||
-        (r = put_text(ncid, v, "reference_ellipsoid_name", "Bessel 1841")) != NC_NOERR ||
-        (r = put_text(ncid, v, "crs_wkt", io_rdnew_wkt)) != NC_NOERR ||
-        (r = put_text(ncid, v, "spatial_ref", io_rdnew_wkt)) != NC_NOERR) {
+    if ((r = io_nc_put_text(ncid, v, "projected_crs_name", "Amersfoort / RD New")) != NC_NOERR ||
+        (r = io_nc_put_text(ncid, v, "geographic_crs_name", "Amersfoort")) != NC_NOERR ||
+        (r = io_nc_put_text(ncid, v, "horizontal_datum_name", "Amersfoort")) != NC_NOERR ||
+        (r = io_nc_put_text(ncid, v, "reference_ellipsoid_name", "Bessel 1841")) != NC_NOERR ||
+        (r = io_nc_put_text(ncid, v, "crs_wkt", io_rdnew_wkt)) != NC_NOERR ||
+        (r = io_nc_put_text(ncid, v, "spatial_ref", io_rdnew_wkt)) != NC_NOERR) {
         return r;
     }
     *varid = v;
@@ -878,40 +873,40 @@ static zt_status write_station_file(const char *out_path, const knmi_series *s, 
     NCOK(nc_def_dim(ncid, "nv", 2, &dnv), "defining dimension nv");
 
     NCOK(nc_def_var(ncid, "time", NC_DOUBLE, 1, &dt, &vt), "defining time");
-    NCOK(put_text(ncid, vt, "standard_name", "time"), "time attributes");
-    NCOK(put_text(ncid, vt, "long_name", "start of the KNMI day (00 UT)"), "time attributes");
-    NCOK(put_text(ncid, vt, "units", "days since 1970-01-01 00:00:00"), "time attributes");
-    NCOK(put_text(ncid, vt, "calendar", "standard"), "time attributes");
-    NCOK(put_text(ncid, vt, "axis", "T"), "time attributes");
-    NCOK(put_text(ncid, vt, "bounds", "time_bnds"), "time attributes");
+    NCOK(io_nc_put_text(ncid, vt, "standard_name", "time"), "time attributes");
+    NCOK(io_nc_put_text(ncid, vt, "long_name", "start of the KNMI day (00 UT)"), "time attributes");
+    NCOK(io_nc_put_text(ncid, vt, "units", "days since 1970-01-01 00:00:00"), "time attributes");
+    NCOK(io_nc_put_text(ncid, vt, "calendar", "standard"), "time attributes");
+    NCOK(io_nc_put_text(ncid, vt, "axis", "T"), "time attributes");
+    NCOK(io_nc_put_text(ncid, vt, "bounds", "time_bnds"), "time attributes");
     dims[0] = dt;
     dims[1] = dnv;
     NCOK(nc_def_var(ncid, "time_bnds", NC_DOUBLE, 2, dims, &vtb), "defining time_bnds");
 
     NCOK(nc_def_var(ncid, "station_id", NC_INT, 1, &dst, &vid), "defining station_id");
-    NCOK(put_text(ncid, vid, "long_name", "KNMI station number"), "station_id attributes");
-    NCOK(put_text(ncid, vid, "cf_role", "timeseries_id"), "station_id attributes");
+    NCOK(io_nc_put_text(ncid, vid, "long_name", "KNMI station number"), "station_id attributes");
+    NCOK(io_nc_put_text(ncid, vid, "cf_role", "timeseries_id"), "station_id attributes");
     NCOK(nc_def_var(ncid, "station_name", NC_STRING, 1, &dst, &vname), "defining station_name");
-    NCOK(put_text(ncid, vname, "long_name", "KNMI station name"), "station_name attributes");
+    NCOK(io_nc_put_text(ncid, vname, "long_name", "KNMI station name"), "station_name attributes");
 
     NCOK(nc_def_var(ncid, "x", NC_DOUBLE, 1, &dst, &vx), "defining x");
-    NCOK(put_text(ncid, vx, "standard_name", "projection_x_coordinate"), "x attributes");
-    NCOK(put_text(ncid, vx, "long_name", "station easting (RD New)"), "x attributes");
-    NCOK(put_text(ncid, vx, "units", "m"), "x attributes");
+    NCOK(io_nc_put_text(ncid, vx, "standard_name", "projection_x_coordinate"), "x attributes");
+    NCOK(io_nc_put_text(ncid, vx, "long_name", "station easting (RD New)"), "x attributes");
+    NCOK(io_nc_put_text(ncid, vx, "units", "m"), "x attributes");
     NCOK(nc_def_var(ncid, "y", NC_DOUBLE, 1, &dst, &vy), "defining y");
-    NCOK(put_text(ncid, vy, "standard_name", "projection_y_coordinate"), "y attributes");
-    NCOK(put_text(ncid, vy, "long_name", "station northing (RD New)"), "y attributes");
-    NCOK(put_text(ncid, vy, "units", "m"), "y attributes");
+    NCOK(io_nc_put_text(ncid, vy, "standard_name", "projection_y_coordinate"), "y attributes");
+    NCOK(io_nc_put_text(ncid, vy, "long_name", "station northing (RD New)"), "y attributes");
+    NCOK(io_nc_put_text(ncid, vy, "units", "m"), "y attributes");
     NCOK(nc_def_var(ncid, "lat", NC_DOUBLE, 1, &dst, &vlat), "defining lat");
-    NCOK(put_text(ncid, vlat, "standard_name", "latitude"), "lat attributes");
-    NCOK(put_text(ncid, vlat, "long_name", "station latitude (WGS 84, as given by KNMI)"),
+    NCOK(io_nc_put_text(ncid, vlat, "standard_name", "latitude"), "lat attributes");
+    NCOK(io_nc_put_text(ncid, vlat, "long_name", "station latitude (WGS 84, as given by KNMI)"),
          "lat attributes");
-    NCOK(put_text(ncid, vlat, "units", "degrees_north"), "lat attributes");
+    NCOK(io_nc_put_text(ncid, vlat, "units", "degrees_north"), "lat attributes");
     NCOK(nc_def_var(ncid, "lon", NC_DOUBLE, 1, &dst, &vlon), "defining lon");
-    NCOK(put_text(ncid, vlon, "standard_name", "longitude"), "lon attributes");
-    NCOK(put_text(ncid, vlon, "long_name", "station longitude (WGS 84, as given by KNMI)"),
+    NCOK(io_nc_put_text(ncid, vlon, "standard_name", "longitude"), "lon attributes");
+    NCOK(io_nc_put_text(ncid, vlon, "long_name", "station longitude (WGS 84, as given by KNMI)"),
          "lon attributes");
-    NCOK(put_text(ncid, vlon, "units", "degrees_east"), "lon attributes");
+    NCOK(io_nc_put_text(ncid, vlon, "units", "degrees_east"), "lon attributes");
     NCOK(def_crs(ncid, &vcrs), "defining crs");
 
     dims[0] = dst;
@@ -926,17 +921,17 @@ static zt_status write_station_file(const char *out_path, const knmi_series *s, 
             NCOK(nc_def_var_chunking(ncid, v2[q], NC_CHUNKED, chunk), "chunking P/ET0");
             NCOK(nc_def_var_deflate(ncid, v2[q], 1, 1, 4), "compressing P/ET0");
             NCOK(nc_def_var_fill(ncid, v2[q], 0, &fill), "_FillValue of P/ET0");
-            NCOK(put_text(ncid, v2[q], "units", "mm d-1"), "P/ET0 attributes");
-            NCOK(put_text(ncid, v2[q], "coordinates", "time lat lon x y station_id"),
+            NCOK(io_nc_put_text(ncid, v2[q], "units", "mm d-1"), "P/ET0 attributes");
+            NCOK(io_nc_put_text(ncid, v2[q], "coordinates", "time lat lon x y station_id"),
                  "P/ET0 attributes");
-            NCOK(put_text(ncid, v2[q], "grid_mapping", "crs: x y"), "P/ET0 attributes");
-            NCOK(put_text(ncid, v2[q], "cell_methods", "time: mean"), "P/ET0 attributes");
+            NCOK(io_nc_put_text(ncid, v2[q], "grid_mapping", "crs: x y"), "P/ET0 attributes");
+            NCOK(io_nc_put_text(ncid, v2[q], "cell_methods", "time: mean"), "P/ET0 attributes");
         }
     }
-    NCOK(put_text(ncid, vp, "long_name", "daily precipitation (KNMI RH; trace counted as 0)"),
+    NCOK(io_nc_put_text(ncid, vp, "long_name", "daily precipitation (KNMI RH; trace counted as 0)"),
          "P attributes");
-    NCOK(put_text(ncid, vp, "standard_name", "lwe_precipitation_rate"), "P attributes");
-    NCOK(put_text(ncid, ve,
+    NCOK(io_nc_put_text(ncid, vp, "standard_name", "lwe_precipitation_rate"), "P attributes");
+    NCOK(io_nc_put_text(ncid, ve,
                   "long_name", "Makkink reference crop evaporation (KNMI EV24)"),
          "ET0 attributes");
 
@@ -945,9 +940,9 @@ static zt_status write_station_file(const char *out_path, const knmi_series *s, 
     if (st != ZT_OK) {
         goto done;
     }
-    NCOK(put_text(ncid, NC_GLOBAL, "featureType", "timeSeries"), "global attributes");
-    NCOK(put_text(ncid, NC_GLOBAL, "source", srcs), "global attributes");
-    NCOK(put_text(ncid, NC_GLOBAL, "comment",
+    NCOK(io_nc_put_text(ncid, NC_GLOBAL, "featureType", "timeSeries"), "global attributes");
+    NCOK(io_nc_put_text(ncid, NC_GLOBAL, "source", srcs), "global attributes");
+    NCOK(io_nc_put_text(ncid, NC_GLOBAL, "comment",
                   "P = 0.1 * RH (RH = -1, under 0.05 mm, as 0); ET0 = 0.1 * EV24; the KNMI day "
                   "runs 00-24 UT and is stamped at its start with time_bnds [d, d+1]. "
                   "Station x/y are projected from the KNMI latitude/longitude with PROJ "

@@ -280,6 +280,11 @@ static zt_status def_coord(int ncid, const char *axis, int dim, int dimnv, const
                        err);
 }
 
+int io_nc_put_text(int ncid, int varid, const char *name, const char *text)
+{
+    return nc_put_att_text(ncid, varid, name, strlen(text), text);
+}
+
 zt_status io_nc_close_part(int ncid, const char *final, zt_status st, zt_err *err)
 {
     if (ncid >= 0) {

@@ -28,6 +28,9 @@ extern const char io_rdnew_wkt[];
  */
 zt_status io_nc_check(int ncret, zt_status st, const char *file, const char *what, zt_err *err);
 
+/* A text attribute (nc_put_att_text with the string's length); NC status. */
+int io_nc_put_text(int ncid, int varid, const char *name, const char *text);
+
 /*
  * Finish a file written as "<final>.part": close ncid (when >= 0); when st
  * is ZT_OK and the close succeeds, rename it to final, otherwise remove the

@@ -179,11 +179,6 @@ static double now_seconds(void)
 }
 
 /* nc_put_att_text of a C string. */
-static int put_text(int ncid, int varid, const char *name, const char *text)
-{
-    return nc_put_att_text(ncid, varid, name, strlen(text), text);
-}
-
 /* Define the CF time coordinate and its bounds (dims time, nv exist). */
 static zt_status def_time(int ncid, int dimt, int dimnv, int chunked, const char *file,
                           int *vtime, int *vbnds, zt_err *err)
@@ -211,21 +206,21 @@ static zt_status def_time(int ncid, int dimt, int dimnv, int chunked, const char
         }
     }
     if (st == ZT_OK) {
-        int r = put_text(ncid, *vtime, "standard_name", "time");
+        int r = io_nc_put_text(ncid, *vtime, "standard_name", "time");
         if (r == NC_NOERR) {
-            r = put_text(ncid, *vtime, "long_name", "time");
+            r = io_nc_put_text(ncid, *vtime, "long_name", "time");
         }
         if (r == NC_NOERR) {
-            r = put_text(ncid, *vtime, "units", OUT_TIME_UNITS);
+            r = io_nc_put_text(ncid, *vtime, "units", OUT_TIME_UNITS);
         }
         if (r == NC_NOERR) {
-            r = put_text(ncid, *vtime, "calendar", "standard");
+            r = io_nc_put_text(ncid, *vtime, "calendar", "standard");
         }
         if (r == NC_NOERR) {
-            r = put_text(ncid, *vtime, "axis", "T");
+            r = io_nc_put_text(ncid, *vtime, "axis", "T");
         }
         if (r == NC_NOERR) {
-            r = put_text(ncid, *vtime, "bounds", "time_bnds");
+            r = io_nc_put_text(ncid, *vtime, "bounds", "time_bnds");
         }
         st = io_nc_check(r, ZT_EIO, file, "attributes of time", err);
     }
@@ -536,10 +531,10 @@ static zt_status define_grid_file(io_gridout *w, zt_err *err)
     if (st == ZT_OK) {
         r = nc_def_var_chunking(w->ncid, w->vndays, NC_CHUNKED, &tchunk);
         if (r == NC_NOERR) {
-            r = put_text(w->ncid, w->vndays, "long_name", "number of model days in the period");
+            r = io_nc_put_text(w->ncid, w->vndays, "long_name", "number of model days in the period");
         }
         if (r == NC_NOERR) {
-            r = put_text(w->ncid, w->vndays, "units", "d");
+            r = io_nc_put_text(w->ncid, w->vndays, "units", "d");
         }
         st = io_nc_check(r, ZT_EIO, w->part, "define variable ndays", err);
     }
@@ -574,19 +569,19 @@ static zt_status define_grid_file(io_gridout *w, zt_err *err)
             r = nc_def_var_fill(w->ncid, w->varid[v], NC_FILL, &fill);
         }
         if (r == NC_NOERR && s->long_name) {
-            r = put_text(w->ncid, w->varid[v], "long_name", s->long_name);
+            r = io_nc_put_text(w->ncid, w->varid[v], "long_name", s->long_name);
         }
         if (r == NC_NOERR && s->standard_name) {
-            r = put_text(w->ncid, w->varid[v], "standard_name", s->standard_name);
+            r = io_nc_put_text(w->ncid, w->varid[v], "standard_name", s->standard_name);
         }
         if (r == NC_NOERR && units) {
-            r = put_text(w->ncid, w->varid[v], "units", units);
+            r = io_nc_put_text(w->ncid, w->varid[v], "units", units);
         }
         if (r == NC_NOERR) {
-            r = put_text(w->ncid, w->varid[v], "grid_mapping", "crs");
+            r = io_nc_put_text(w->ncid, w->varid[v], "grid_mapping", "crs");
         }
         if (r == NC_NOERR) {
-            r = put_text(w->ncid, w->varid[v], "cell_methods", cm);
+            r = io_nc_put_text(w->ncid, w->varid[v], "cell_methods", cm);
         }
         st = io_nc_check(r, ZT_EIO, w->part, what, err);
     }
@@ -594,7 +589,7 @@ static zt_status define_grid_file(io_gridout *w, zt_err *err)
         st = io_nc_put_global(w->ncid, w->part, w->o.title, w->o.history, err);
     }
     if (st == ZT_OK) {
-        r = put_text(w->ncid, NC_GLOBAL, "aggregation", io_agg_name(w->o.agg));
+        r = io_nc_put_text(w->ncid, NC_GLOBAL, "aggregation", io_agg_name(w->o.agg));
         st = io_nc_check(r, ZT_EIO, w->part, "global attribute aggregation", err);
     }
     return st;
@@ -844,7 +839,7 @@ zt_status io_gridout_close(io_gridout **wp, int ok, zt_err *err)
         if (ok && w->note[0]) {
             r = nc_redef(w->ncid);
             if (r == NC_NOERR) {
-                r = put_text(w->ncid, NC_GLOBAL, "incomplete_periods", w->note);
+                r = io_nc_put_text(w->ncid, NC_GLOBAL, "incomplete_periods", w->note);
             }
             if (r == NC_NOERR) {
                 r = nc_enddef(w->ncid);
@@ -1135,7 +1130,7 @@ static zt_status write_ts_nc_locked(const io_tsout *t, const char *part, int nci
     r = nc_def_var(ncid, vname, NC_INT, 1, &dimf, &vid);
     if (r == NC_NOERR) {
         snprintf(what, sizeof what, "%s id", t->feature);
-        r = put_text(ncid, vid, "long_name", what);
+        r = io_nc_put_text(ncid, vid, "long_name", what);
     }
     snprintf(vname, sizeof vname, "%s_name", t->feature);
     if (r == NC_NOERR) {
@@ -1143,10 +1138,10 @@ static zt_status write_ts_nc_locked(const io_tsout *t, const char *part, int nci
     }
     if (r == NC_NOERR) {
         snprintf(what, sizeof what, "%s name", t->feature);
-        r = put_text(ncid, vname_id, "long_name", what);
+        r = io_nc_put_text(ncid, vname_id, "long_name", what);
     }
     if (r == NC_NOERR) {
-        r = put_text(ncid, vname_id, "cf_role", "timeseries_id");
+        r = io_nc_put_text(ncid, vname_id, "cf_role", "timeseries_id");
     }
     st = io_nc_check(r, ZT_EIO, part, "define the feature variables", err);
     dims[0] = dimf;
@@ -1160,19 +1155,19 @@ static zt_status write_ts_nc_locked(const io_tsout *t, const char *part, int nci
                              : "time: mean";
         r = nc_def_var(ncid, s->name, NC_DOUBLE, 2, dims, &varid[v]);
         if (r == NC_NOERR && s->long_name) {
-            r = put_text(ncid, varid[v], "long_name", s->long_name);
+            r = io_nc_put_text(ncid, varid[v], "long_name", s->long_name);
         }
         if (r == NC_NOERR && s->standard_name) {
-            r = put_text(ncid, varid[v], "standard_name", s->standard_name);
+            r = io_nc_put_text(ncid, varid[v], "standard_name", s->standard_name);
         }
         if (r == NC_NOERR && units) {
-            r = put_text(ncid, varid[v], "units", units);
+            r = io_nc_put_text(ncid, varid[v], "units", units);
         }
         if (r == NC_NOERR) {
-            r = put_text(ncid, varid[v], "cell_methods", cm);
+            r = io_nc_put_text(ncid, varid[v], "cell_methods", cm);
         }
         if (r == NC_NOERR) {
-            r = put_text(ncid, varid[v], "coordinates", vname);
+            r = io_nc_put_text(ncid, varid[v], "coordinates", vname);
         }
         snprintf(what, sizeof what, "define variable %s", s->name);
         st = io_nc_check(r, ZT_EIO, part, what, err);
@@ -1182,7 +1177,7 @@ static zt_status write_ts_nc_locked(const io_tsout *t, const char *part, int nci
         st = io_nc_put_global(ncid, part, what, NULL, err);
     }
     if (st == ZT_OK) {
-        st = io_nc_check(put_text(ncid, NC_GLOBAL, "featureType", "timeSeries"), ZT_EIO, part,
+        st = io_nc_check(io_nc_put_text(ncid, NC_GLOBAL, "featureType", "timeSeries"), ZT_EIO, part,
                          "global attribute featureType", err);
     }
     if (st == ZT_OK) {
