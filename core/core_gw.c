@@ -72,7 +72,10 @@
 #define GW_STICKY_FROM 3  /* Picard assembly from which "on" branches stay on */
 #define GW_BIT_SPILL 0x40 /* state bit of the spill; bits 0-5: drain systems */
 #define GW_BAD_MARK 256.0 /* added to the branch bits of a cell with a bad c, ci or cv */
-#define GW_SCRATCH 11     /* rows of nx doubles per thread (2 halo + 9 scratch) */
+#define GW_SCRATCH 12     /* rows of nx doubles per thread (2 halo + 10 scratch) */
+/* 1/d_i is stored as float (relative rounding 6e-8); this factor keeps the
+ * bound max |r_i| / d_i an upper bound all the same. */
+#define GW_BOUND_SAFE (1.0 + 1e-6)
 
 /* Defaults of core_gw_opts [E]: 1 mm on the head is well below what any
  * head observation resolves; 1e-8 of the gross flux makes the daily balance
@@ -94,20 +97,26 @@ enum {
     SV_RSUM,    /* sum r_i (m/d) */
     SV_GROSS,   /* sum of |terms| (m/d) */
     SV_RZ,      /* sum r_i^2 / diag_i */
-    SV_DMIN,    /* min d_i (1/d) */
     SV_BOUND,   /* max |r_i| / d_i (m) */
     SV_CHANGED, /* cells whose branches changed */
     SV_BAD,     /* first bad cell (INFINITY: none) */
     SV_FIXED,   /* sum of inflow from fixed-head neighbours (m/d) */
     SV_SCALE,   /* sum diag_i |x_i|: the size of the terms, for round-off (m/d) */
     SV_SCALEMAX, /* max diag_i |x_i| + |R_i| (m/d) */
+    SV_E,       /* sum w_i = 1'A1 over active cells (1/d), the coarse matrix of the deflation */
+    SV_S1,      /* sum w_i r_i / diag_i (m/d) */
+    SV_S2,      /* sum w_i^2 / diag_i (1/d) */
     SV_N,
     /* not reduced: what is wrong with the block's first bad cell */
     SV_BAD_REASON = SV_N, SV_BAD_SYS, SV_BAD_VALUE
 };
+_Static_assert(SV_BAD_VALUE < GW_STRIDE, "a block partial holds every value of the assembly");
+
+/* Values of CG pass 1 (all but P1_PQ only in the first iteration, of r'). */
+enum { P1_PQ, P1_RZ, P1_RMAX, P1_BOUND, P1_RSUM, P1_N };
 
 /* Values of CG pass 2. */
-enum { CV_RZ, CV_RMAX, CV_RSUM, CV_N };
+enum { CV_RZ, CV_RMAX, CV_RSUM, CV_BOUND, CV_WZ, CV_N };
 
 /* Why a cell is bad (the reason goes into the message). */
 enum { BAD_NONE, BAD_C, BAD_CI, BAD_CV, BAD_NONFINITE };
@@ -128,6 +137,10 @@ struct core_gw_solver {
     double *q;              /* A p (m/d), n */
     double *diag;           /* diagonal of A (1/d), n; 0 outside active cells */
     float *dinv;            /* 1/diag (d), n; 0 outside active cells */
+    double *wdf;            /* w = A 1 in active cells (1/d), n; 0 elsewhere: the deflation
+                             * vector (Nicolaides 1987) */
+    float *dexi;            /* 1/d_i, the inverse diagonal excess (d), n; 0 outside active
+                             * cells: max |r_i| dexi_i bounds the head error (m) */
     double *gdr[CORE_GW_MAX_DRAIN]; /* per step: 1/c (1/d), n each; NaN where c <= 0 */
     double *gin[CORE_GW_MAX_DRAIN]; /* per step: 1/ci (1/d), n each; 0: ci = INFINITY or
                                      * no ci array; NaN where ci <= 0 */
@@ -266,6 +279,8 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
     s->q = zt_calloc((size_t)n, sizeof *s->q);
     s->diag = zt_calloc((size_t)n, sizeof *s->diag);
     s->dinv = zt_calloc((size_t)n, sizeof *s->dinv);
+    s->dexi = zt_calloc((size_t)n, sizeof *s->dexi);
+    s->wdf = zt_calloc((size_t)n, sizeof *s->wdf);
     s->zero = zt_calloc((size_t)nx, sizeof *s->zero);
     s->fzero = zt_calloc((size_t)nx, sizeof *s->fzero);
     s->part = zt_calloc((size_t)2 * (size_t)s->nblock * GW_STRIDE, sizeof *s->part);
@@ -293,7 +308,7 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
         }
     }
     if (!s->ce || !s->cn || !s->nbfix || !s->state || !s->x || !s->r || !s->pa || !s->pb ||
-        !s->q || !s->diag || !s->dinv || !s->zero || !s->fzero || !s->part) {
+        !s->q || !s->diag || !s->dinv || !s->dexi || !s->wdf || !s->zero || !s->fzero || !s->part) {
         st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
                      (long long)n);
         goto done;
@@ -356,6 +371,8 @@ void core_gw_destroy(core_gw_solver **ps)
     zt_free(s->q);
     zt_free(s->diag);
     zt_free(s->dinv);
+    zt_free(s->dexi);
+    zt_free(s->wdf);
     zt_free(s->zero);
     zt_free(s->fzero);
     zt_free(s->halo);
@@ -508,7 +525,9 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
     double *restrict nowd = w + 6 * nx;      /* new branch bits, as a sum of powers of 2 */
     double *restrict actd = w + 7 * nx;      /* 1 in active cells, else 0 */
     double *restrict trash = w + 8 * nx;     /* fluxes nobody asked for */
-    double rmax = 0.0, rsum = 0.0, gross = 0.0, rz = 0.0, dmin = INFINITY, bound = 0.0;
+    double *restrict cnd = w + 9 * nx;       /* drain and spill conductances (1/d) */
+    double rmax = 0.0, rsum = 0.0, gross = 0.0, rz = 0.0, bound = 0.0;
+    double esum = 0.0, s1 = 0.0, s2 = 0.0;
     double changed = 0.0, bad = INFINITY, fixed = 0.0, scale = 0.0, scalemax = 0.0;
     int reason = BAD_NONE, rsys = -1;
     double rval = 0.0;
@@ -526,7 +545,8 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
         const double *restrict sy = m->sy + o, *restrict h0 = c->h0 + o;
         const double *restrict rech = c->rech + o;
         double *restrict r = s->r + o, *restrict diag = s->diag + o;
-        float *restrict dinv = s->dinv + o;
+        float *restrict dinv = s->dinv + o, *restrict dexi = s->dexi + o;
+        double *restrict wdf = s->wdf + o;
         int rowbad = 0;
 
         /* lateral flow (north and south faces here, west and east below) and storage */
@@ -541,6 +561,7 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
             out[i] = stor;
             gro[i] = fabs(rech[i]) + fabs(stor);
             nowd[i] = 0.0;
+            cnd[i] = 0.0;
             actd[i] = mask[i] == ZT_MASK_ACTIVE ? 1.0 : 0.0;
         }
 #pragma omp simd
@@ -612,6 +633,7 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
                     out[i] += fl;
                     gro[i] += fabs(fl);
                     cdg[i] += cond;
+                    cnd[i] += cond;
                     fd[i] = fl;
                 }
             } else {
@@ -627,6 +649,7 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
                     out[i] += fl;
                     gro[i] += fabs(fl);
                     cdg[i] += cond;
+                    cnd[i] += cond;
                     fd[i] = fl;
                 }
             }
@@ -647,6 +670,7 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
                     out[i] += fl;
                     gro[i] += fabs(fl);
                     cdg[i] += cond;
+                    cnd[i] += cond;
                     fsp[i] = fl;
                 }
             } else {
@@ -659,6 +683,7 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
                     out[i] += fl;
                     gro[i] += fabs(fl);
                     cdg[i] += cond;
+                    cnd[i] += cond;
                     fsp[i] = fl;
                 }
             }
@@ -692,10 +717,12 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
 #pragma omp simd
         for (zt_idx i = 0; i < nx; i++) {
             const double res = rech[i] - lat[i] - out[i], a = actd[i], g = cdg[i];
-            const double inv = 1.0 / g;
+            const double inv = 1.0 / g, einv = GW_BOUND_SAFE / dex[i];
             r[i] = a > 0.0 ? res : 0.0;
             diag[i] = a > 0.0 ? g : 0.0;
             dinv[i] = (float)(a > 0.0 ? inv : 0.0);
+            dexi[i] = (float)(a > 0.0 ? einv : 0.0);
+            wdf[i] = a > 0.0 ? dex[i] + cnd[i] : 0.0;
         }
         if (fluxes && c->f->storage) {
             double *restrict fst = c->f->storage + o;
@@ -720,6 +747,7 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
         }
         /* the sums of the row, in cell order */
         double row_rsum = 0.0, row_gross = 0.0, row_rz = 0.0, row_fixed = 0.0, row_scale = 0.0;
+        double row_e = 0.0, row_s1 = 0.0, row_s2 = 0.0;
         for (zt_idx i = 0; i < nx; i++) {
             if (mask[i] != ZT_MASK_ACTIVE) {
                 continue;
@@ -734,11 +762,14 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
             row_rsum += res;
             row_gross += gro[i];
             row_rz += res * res * dinv[i];
+            const double wi = wdf[i], wd = wi * (double)dinv[i];
+            row_e += wi;
+            row_s1 += wd * res;
+            row_s2 += wd * wi;
             row_fixed += fin[i];
             const double sc = cdg[i] * fabs(xc[i]) + fabs(rech[i]);
             row_scale += sc;
             scalemax = sc > scalemax ? sc : scalemax;
-            dmin = dex[i] < dmin ? dex[i] : dmin;
             if (ar > bound * dex[i]) {
                 bound = ar / dex[i];
             }
@@ -751,47 +782,95 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
         rz += row_rz;
         fixed += row_fixed;
         scale += row_scale;
+        esum += row_e;
+        s1 += row_s1;
+        s2 += row_s2;
     }
     pv[SV_RMAX] = rmax;
     pv[SV_RSUM] = rsum;
     pv[SV_GROSS] = gross;
     pv[SV_RZ] = rz;
-    pv[SV_DMIN] = dmin;
     pv[SV_BOUND] = bound;
     pv[SV_CHANGED] = changed;
     pv[SV_BAD] = bad;
     pv[SV_FIXED] = fixed;
     pv[SV_SCALE] = scale;
     pv[SV_SCALEMAX] = scalemax;
+    pv[SV_E] = esum;
+    pv[SV_S1] = s1;
+    pv[SV_S2] = s2;
     pv[SV_BAD_REASON] = reason;
     pv[SV_BAD_SYS] = rsys;
     pv[SV_BAD_VALUE] = rval;
 }
 
 static const core_red_op sv_ops[SV_N] = {
-    CORE_RED_MAX, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MIN,
-    CORE_RED_MAX, CORE_RED_SUM, CORE_RED_MIN, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MAX};
-static const core_red_op pq_ops[1] = {CORE_RED_SUM};
-static const core_red_op cv_ops[CV_N] = {CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM};
+    CORE_RED_MAX, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM,
+    CORE_RED_MIN, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM, CORE_RED_SUM,
+    CORE_RED_SUM};
+static const core_red_op pq_ops[P1_N] = {CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MAX, CORE_RED_MAX,
+                                         CORE_RED_SUM};
+static const core_red_op cv_ops[CV_N] = {CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM,
+                                         CORE_RED_MAX, CORE_RED_SUM};
 
-/* p = r dinv + beta p_old for cells [k0, k0 + len) (beta == 0: p = z).
- * Element-wise, so vectorising it changes no byte. */
+/* The deflated search direction on cells [0, len) of a row (Saad, Yeung,
+ * Erhel and Guyomarc'h 2000, Alg. 3.1, with Z the active cells' indicator):
+ * p = z - mu + beta p_old in active cells, 0 elsewhere, where z = dinv r'
+ * and r' = r - delta w (delta != 0 only in the first iteration, where it
+ * removes the residual's sum; r itself is updated in pass 2, so that the
+ * neighbours' halo rows read the same r). Element-wise, so vectorising it
+ * changes no byte. */
 GW_VECTORISE
 static inline void new_direction(const double *restrict r, const float *restrict dinv,
+                                 const double *restrict wdf, double delta, double mu,
                                  const double *restrict pold, double beta, double *restrict p,
                                  zt_idx len)
 {
     if (beta == 0.0) {
 #pragma omp simd
         for (zt_idx i = 0; i < len; i++) {
-            p[i] = r[i] * (double)dinv[i];
+            const double d = dinv[i], rr = r[i] - delta * wdf[i], pz = rr * d - mu;
+            p[i] = d > 0.0 ? pz : 0.0;
         }
     } else {
 #pragma omp simd
         for (zt_idx i = 0; i < len; i++) {
-            p[i] = r[i] * (double)dinv[i] + beta * pold[i];
+            const double d = dinv[i], pz = r[i] * d - mu + beta * pold[i];
+            p[i] = d > 0.0 ? pz : 0.0;
         }
     }
+}
+
+/* The start residual r' = r - delta w of a row: adds r'.z, max |r'|,
+ * max |r'|/d_i and sum r' to acc[P1_RZ..P1_RSUM], each in four partial sums
+ * over i mod 4 (a fixed order). */
+static void row_start(const double *restrict r, const float *restrict dinv,
+                      const float *restrict ei, const double *restrict wdf, double delta,
+                      zt_idx nx, double *acc)
+{
+    double z[4] = {0.0}, m[4] = {0.0}, b[4] = {0.0}, u[4] = {0.0};
+    zt_idx i;
+    for (i = 0; i + 4 <= nx; i += 4) {
+        for (int l = 0; l < 4; l++) {
+            const double rr = r[i + l] - delta * wdf[i + l], fa = fabs(rr);
+            const double ea = fa * (double)ei[i + l];
+            z[l] += rr * rr * (double)dinv[i + l];
+            m[l] = fa > m[l] ? fa : m[l];
+            b[l] = ea > b[l] ? ea : b[l];
+            u[l] += rr;
+        }
+    }
+    for (; i < nx; i++) {
+        const double rr = r[i] - delta * wdf[i], fa = fabs(rr), ea = fa * (double)ei[i];
+        z[0] += rr * rr * (double)dinv[i];
+        m[0] = fa > m[0] ? fa : m[0];
+        b[0] = ea > b[0] ? ea : b[0];
+        u[0] += rr;
+    }
+    acc[P1_RZ] += (z[0] + z[1]) + (z[2] + z[3]);
+    acc[P1_RMAX] = fmax(acc[P1_RMAX], fmax(fmax(m[0], m[1]), fmax(m[2], m[3])));
+    acc[P1_BOUND] = fmax(acc[P1_BOUND], fmax(fmax(b[0], b[1]), fmax(b[2], b[3])));
+    acc[P1_RSUM] += (u[0] + u[1]) + (u[2] + u[3]);
 }
 
 /* q = A p on one row and its p.q, from the rows of p south, centre and north
@@ -832,43 +911,60 @@ static inline double row_apply(const double *restrict diag, const float *restric
     return ((a0 + a1) + (a2 + a3)) + tail;
 }
 
-/* Pass 2 of a CG iteration on cells [k0, k1): x += alpha p, r -= alpha q
- * (not in cells with dinv = 0: q is not zero in a fixed cell next to an
- * active one), element-wise and vectorised; then r.z, max |r| and sum r in
- * two partial sums over even and odd cells (a fixed order). */
+/* Pass 2 of a CG iteration on cells [k0, k1): x += alpha p + delta,
+ * r -= delta w + alpha q (not in cells with dinv = 0: q is not zero in a
+ * fixed cell next to an active one; delta != 0 only in the first iteration,
+ * the deflation's start), element-wise and vectorised; then r.z, max |r|,
+ * sum r, max |r|/d_i and w.z in four partial sums over k mod 4 (a fixed
+ * order). */
 GW_VECTORISE
-static void cg_update(double alpha, const double *restrict p, const double *restrict q,
-                      const float *restrict di, double *restrict x, double *restrict r,
-                      zt_idx k0, zt_idx k1, double *pv)
+static void cg_update(double alpha, double delta, const double *restrict p,
+                      const double *restrict q, const float *restrict di,
+                      const float *restrict ei, const double *restrict wdf, double *restrict x,
+                      double *restrict r, zt_idx k0, zt_idx k1, double *pv)
 {
-    double z0 = 0.0, z1 = 0.0, m0 = 0.0, m1 = 0.0, u0 = 0.0, u1 = 0.0;
+    double z[4] = {0.0}, m[4] = {0.0}, u[4] = {0.0}, b[4] = {0.0}, v[4] = {0.0};
     zt_idx k;
+    if (delta != 0.0) {
 #pragma omp simd
-    for (k = k0; k < k1; k++) {
-        const double d = di[k], rk = r[k], upd = rk - alpha * q[k];
-        x[k] += alpha * p[k];
-        r[k] = d > 0.0 ? upd : rk;
+        for (k = k0; k < k1; k++) {
+            const double d = di[k], rk = r[k], upd = rk - delta * wdf[k] - alpha * q[k];
+            const double xn = x[k] + (alpha * p[k] + delta);
+            x[k] = d > 0.0 ? xn : x[k];
+            r[k] = d > 0.0 ? upd : rk;
+        }
+    } else {
+#pragma omp simd
+        for (k = k0; k < k1; k++) {
+            const double d = di[k], rk = r[k], upd = rk - alpha * q[k];
+            x[k] += alpha * p[k];
+            r[k] = d > 0.0 ? upd : rk;
+        }
     }
-    for (k = k0; k + 2 <= k1; k += 2) {
-        const double ra = r[k], rb = r[k + 1];
-        z0 += ra * ra * (double)di[k];
-        z1 += rb * rb * (double)di[k + 1];
-        const double fa = fabs(ra), fb = fabs(rb);
-        m0 = fa > m0 ? fa : m0;
-        m1 = fb > m1 ? fb : m1;
-        u0 += ra;
-        u1 += rb;
+    for (k = k0; k + 4 <= k1; k += 4) {
+        for (int l = 0; l < 4; l++) {
+            const double ra = r[k + l], d = di[k + l], fa = fabs(ra);
+            const double ea = fa * (double)ei[k + l];
+            z[l] += ra * ra * d;
+            m[l] = fa > m[l] ? fa : m[l];
+            b[l] = ea > b[l] ? ea : b[l];
+            u[l] += ra;
+            v[l] += wdf[k + l] * d * ra;
+        }
     }
     for (; k < k1; k++) {
-        const double ra = r[k];
-        z0 += ra * ra * (double)di[k];
-        const double fa = fabs(ra);
-        m0 = fa > m0 ? fa : m0;
-        u0 += ra;
+        const double ra = r[k], d = di[k], fa = fabs(ra), ea = fa * (double)ei[k];
+        z[0] += ra * ra * d;
+        m[0] = fa > m[0] ? fa : m[0];
+        b[0] = ea > b[0] ? ea : b[0];
+        u[0] += ra;
+        v[0] += wdf[k] * d * ra;
     }
-    pv[CV_RZ] = z0 + z1;
-    pv[CV_RMAX] = m0 > m1 ? m0 : m1;
-    pv[CV_RSUM] = u0 + u1;
+    pv[CV_RZ] = (z[0] + z[1]) + (z[2] + z[3]);
+    pv[CV_RMAX] = fmax(fmax(m[0], m[1]), fmax(m[2], m[3]));
+    pv[CV_RSUM] = (u[0] + u[1]) + (u[2] + u[3]);
+    pv[CV_BOUND] = fmax(fmax(b[0], b[1]), fmax(b[2], b[3]));
+    pv[CV_WZ] = (v[0] + v[1]) + (v[2] + v[3]);
 }
 
 /* The CG passes and the Picard loop, run by every thread of the region. */
@@ -949,71 +1045,104 @@ static void step_thread(step_ctx *c)
             break;
         }
         picard++;
-        /* CG from the residual of the assembly */
-        const double dmin = sv[SV_DMIN];
-        double rz = sv[SV_RZ], beta = 0.0;
+        /* Deflated CG from the residual of the assembly: first x += delta
+         * (active cells) takes the sum out of r, then every direction is
+         * kept A-orthogonal to the uniform vector, so sum r stays 0 to
+         * round-off and the water balance closes at every iteration */
+        const double esum = sv[SV_E];
+        const double delta0 = esum > 0.0 ? sv[SV_RSUM] / esum : 0.0;
+        double mu = esum > 0.0 ? (sv[SV_S1] - delta0 * sv[SV_S2]) / esum : 0.0;
+        double rz = 0.0, beta = 0.0, delta = delta0, pv1[P1_N];
         double *pold = s->pa, *p = s->pb;
         int k_it = 0, cg_ok = 0;
         for (k_it = 0; k_it < s->o.max_cg; k_it++) {
-            /* pass 1: p = z + beta p_old, q = A p, p.q */
+            /* pass 1: p = z - mu + beta p_old, q = A p, p.q (and r'.z in the first) */
             part = s->part + (size_t)flip * (size_t)nb * GW_STRIDE;
             if (b0 < b1) {
                 if (J0 > 0) {
                     zt_idx o = (J0 - 1) * nx;
-                    new_direction(s->r + o, s->dinv + o, pold + o, beta, hs, nx);
+                    new_direction(s->r + o, s->dinv + o, s->wdf + o, delta, mu, pold + o, beta,
+                                  hs, nx);
                 }
                 if (J1 < ny) {
                     zt_idx o = J1 * nx;
-                    new_direction(s->r + o, s->dinv + o, pold + o, beta, hn, nx);
+                    new_direction(s->r + o, s->dinv + o, s->wdf + o, delta, mu, pold + o, beta,
+                                  hn, nx);
                 }
-                new_direction(s->r + J0 * nx, s->dinv + J0 * nx, pold + J0 * nx, beta,
-                              p + J0 * nx, nx);
+                new_direction(s->r + J0 * nx, s->dinv + J0 * nx, s->wdf + J0 * nx, delta, mu,
+                              pold + J0 * nx, beta, p + J0 * nx, nx);
                 for (int b = b0; b < b1; b++) {
                     zt_idx j0, j1;
-                    double acc = 0.0;
+                    double acc[P1_N] = {0.0};
                     core_red_rows(ny, nb, b, &j0, &j1);
                     for (zt_idx j = j0; j < j1; j++) {
                         zt_idx o = j * nx;
                         if (j + 1 < J1) {
-                            new_direction(s->r + o + nx, s->dinv + o + nx, pold + o + nx, beta,
-                                          p + o + nx, nx);
+                            new_direction(s->r + o + nx, s->dinv + o + nx, s->wdf + o + nx, delta,
+                                          mu, pold + o + nx, beta, p + o + nx, nx);
                         }
                         const double *ps = j == J0 ? (J0 > 0 ? hs : s->zero) : p + o - nx;
                         const double *pn = j == J1 - 1 ? (J1 < ny ? hn : s->zero) : p + o + nx;
                         const float *cs = j > 0 ? s->cn + o - nx : s->fzero;
-                        acc += row_apply(s->diag + o, s->ce + o, s->cn + o, cs, ps, p + o, pn,
-                                         s->q + o, nx);
+                        acc[P1_PQ] += row_apply(s->diag + o, s->ce + o, s->cn + o, cs, ps,
+                                                p + o, pn, s->q + o, nx);
+                        if (k_it == 0) {
+                            row_start(s->r + o, s->dinv + o, s->dexi + o, s->wdf + o, delta, nx,
+                                      acc);
+                        }
                     }
-                    part[(size_t)b * GW_STRIDE] = acc;
+                    memcpy(part + (size_t)b * GW_STRIDE, acc, sizeof acc);
                 }
             }
 #pragma omp barrier
-            core_red_combine(part, nb, GW_STRIDE, 1, pq_ops, &pq);
+            core_red_combine(part, nb, GW_STRIDE, P1_N, pq_ops, pv1);
             flip ^= 1;
-            if (!(pq > 0.0)) {
-                /* p = 0 (exact solution) or a breakdown; the assembly decides */
+            pq = pv1[P1_PQ];
+            if (k_it == 0) {
+                rz = pv1[P1_RZ];
+                /* the start may already meet the stopping rule (a residual
+                 * at round-off gives no direction worth a step) */
+                cg_ok = (pv1[P1_BOUND] <= s->o.tol_head || pv1[P1_RMAX] <= rfloor) &&
+                        fabs(pv1[P1_RSUM]) <= tol_r;
+            }
+            if (cg_ok || !(pq > 0.0) || !(rz > 0.0)) {
+                /* converged at the start, p = 0 (exact solution) or a
+                 * breakdown; the assembly decides, after the deflation's
+                 * start is applied */
+                if (delta != 0.0) {
+                    for (int b = b0; b < b1; b++) {
+                        zt_idx j0, j1;
+                        core_red_rows(ny, nb, b, &j0, &j1);
+                        for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
+                            s->x[k] += s->dinv[k] > 0.0f ? delta : 0.0;
+                        }
+                    }
+#pragma omp barrier
+                }
                 break;
             }
             const double alpha = rz / pq;
-            /* pass 2: x += alpha p, r -= alpha q, r.z, max |r|, sum r */
+            /* pass 2: x += alpha p, r -= alpha q, r.z, max |r|, sum r, w.z */
             part = s->part + (size_t)flip * (size_t)nb * GW_STRIDE;
             for (int b = b0; b < b1; b++) {
                 zt_idx j0, j1;
                 core_red_rows(ny, nb, b, &j0, &j1);
-                cg_update(alpha, p, s->q, s->dinv, s->x, s->r, j0 * nx, j1 * nx,
-                          part + (size_t)b * GW_STRIDE);
+                cg_update(alpha, delta, p, s->q, s->dinv, s->dexi, s->wdf, s->x, s->r, j0 * nx,
+                          j1 * nx, part + (size_t)b * GW_STRIDE);
             }
 #pragma omp barrier
             core_red_combine(part, nb, GW_STRIDE, CV_N, cv_ops, cv);
             flip ^= 1;
+            delta = 0.0;
             beta = cv[CV_RZ] / rz;
             rz = cv[CV_RZ];
+            mu = esum > 0.0 ? cv[CV_WZ] / esum : 0.0;
             {
                 double *tmp = pold;
                 pold = p;
                 p = tmp;
             }
-            if ((cv[CV_RMAX] / dmin <= s->o.tol_head || cv[CV_RMAX] <= rfloor) &&
+            if ((cv[CV_BOUND] <= s->o.tol_head || cv[CV_RMAX] <= rfloor) &&
                 fabs(cv[CV_RSUM]) <= tol_r) {
                 cg_ok = 1;
                 k_it++;
@@ -1024,7 +1153,7 @@ static void step_thread(step_ctx *c)
         if (!cg_ok && k_it >= s->o.max_cg) {
             st = ZT_ENOCONV;
             noconv = 2;
-            bound_cg = cv[CV_RMAX] / dmin;
+            bound_cg = cv[CV_BOUND];
             rsum_cg = cv[CV_RSUM];
             tol_cg = tol_r;
             break;

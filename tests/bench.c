@@ -13,9 +13,9 @@
  *  5. the groundwater solver (tests/bench_gw.c): a groundwater-only year on
  *     560 x 440 and 2000 x 2000 cells, CG iterations, memory bandwidth.
  *
- * Usage: zoet-bench [--quick | --demo-output | --gw]
+ * Usage: zoet-bench [--quick | --demo-output | --gw | --gw-small]
  *   --quick: fewer days, for a smoke test; --demo-output: the demo run only;
- *   --gw: the groundwater solver only.
+ *   --gw: the groundwater solver only; --gw-small: its 560 x 440 year only.
  */
 #include <math.h>
 #include <stdio.h>
@@ -218,6 +218,7 @@ int main(int argc, char **argv)
     int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
     int demo_only = argc > 1 && strcmp(argv[1], "--demo-output") == 0;
     int gw_only = argc > 1 && strcmp(argv[1], "--gw") == 0;
+    int gw_small = argc > 1 && strcmp(argv[1], "--gw-small") == 0;
     char cwd[2048], scen[2400], forcing[2400];
     drv_run_stats st1, st2;
     zt_err err;
@@ -231,8 +232,8 @@ int main(int argc, char **argv)
         return die(&err);
     }
     printf("zoet bench (%s)\n", quick ? "quick" : "full");
-    if (gw_only) {
-        return bench_gw(0);
+    if (gw_only || gw_small) {
+        return bench_gw(gw_small ? 2 : 0);
     }
     if (drv_demo_build("data", BENCH "/input", 1, &err) != ZT_OK) {
         return die(&err);
