@@ -27,7 +27,10 @@
  * (derivation in docs/model.md §6.4). It is solved by a Jacobi-preconditioned
  * conjugate gradient (Hestenes and Stiefel 1952; Saad, Iterative Methods for
  * Sparse Linear Systems, 2nd ed. 2003, Alg. 9.1), matrix-free, from the
- * current head. Picard iterations recompute the branches from the new head
+ * current head, deflated with the active cells' indicator (Nicolaides 1987;
+ * Saad, Yeung, Erhel and Guyomarc'h 2000, Alg. 3.1): the sum of the
+ * residuals, the water-balance error, is zero from the first iteration on,
+ * so CG stops on the head bound. Picard iterations recompute the branches from the new head
  * until none changes; for infiltration resistances ci >= c the drain terms are
  * convex and this is a semismooth Newton method that converges in a finite
  * number of steps; as a guard, from the fourth assembly on a branch that was
@@ -36,17 +39,19 @@
  * meets the stopping rule.
  *
  * Performance (docs/performance.md, "Groundwater solver"): one OpenMP
- * parallel region per step; once a step the inverse resistances 1/c, 1/ci,
- * 1/cv are computed (the assembly multiplies); the face conductances and
- * the Jacobi preconditioner 1/diag are stored as float (read-only in the CG
- * passes; the assembly uses the same float conductances, so the operator of
- * CG and of the true residual is one and the same, and symmetric; the
- * rounding of a conductance, 6e-8 relative, is far below what kD is known
- * to [E]); the CG loops are element-wise and vectorised, with the sums
- * in separate loops over a fixed number of partial sums. Each CG iteration
- * makes two passes over memory:
- *   pass 1: p = z + beta p_old (z = r/diag, formed on the fly), q = A p, p.q
- *   pass 2: x += alpha p, r -= alpha q, r.z, max|r|, sum r
+ * parallel region per step; once a step the heads are copied in and the
+ * inputs made ready (levels, 1/c, 1/ci, 1/cv, Sy/dt and recharge, with
+ * absent systems and cells that are not active turned into zeros and far
+ * levels), so the assembly is one vectorised loop per row without tests of
+ * presence; the face conductances and the Jacobi preconditioner 1/diag are
+ * stored as float (read-only in the CG passes; the assembly uses the same
+ * float conductances, so the operator of CG and of the true residual is one
+ * and the same, and symmetric; the rounding of a conductance, 6e-8
+ * relative, is far below what kD is known to [E]); the CG loops are
+ * element-wise and vectorised, with the sums in separate loops over a fixed
+ * number of partial sums. Each CG iteration makes two passes over memory:
+ *   pass 1: p = z - mu + beta p_old (z = r/diag, formed on the fly), q = A p, p.q
+ *   pass 2: x += alpha p, r -= alpha q, r.z, max|r|, max|r|/d, sum r, w.z
  * The rows of the grid are cut into a fixed number of blocks; every sum is
  * taken per block in a fixed order and combined in block order (core_red), so 1
  * and N threads give the same bytes. Each thread walks a contiguous range of
@@ -70,12 +75,16 @@
 
 #define GW_STRIDE 16      /* doubles per block partial (two cache lines) */
 #define GW_STICKY_FROM 3  /* Picard assembly from which "on" branches stay on */
-#define GW_BIT_SPILL 0x40 /* state bit of the spill; bits 0-5: drain systems */
-#define GW_BAD_MARK 256.0 /* added to the branch bits of a cell with a bad c, ci or cv */
-#define GW_SCRATCH 12     /* rows of nx doubles per thread (2 halo + 10 scratch) */
+#define GW_SPILL_SHIFT 6  /* state bit of the spill; bits 0-5: drain systems */
+#define GW_BIT_SPILL (1 << GW_SPILL_SHIFT)
+#define GW_SCRATCH (2 + SC_N) /* rows of nx doubles per thread (2 halo + the assembly's) */
 /* 1/d_i is stored as float (relative rounding 6e-8); this factor keeps the
  * bound max |r_i| / d_i an upper bound all the same. */
 #define GW_BOUND_SAFE (1.0 + 1e-6)
+/* A level no head reaches (m NAP): absent drains and surfaces sit there, so
+ * that their branch is off and their flux 0 x (x - GW_FAR) = 0 without a
+ * select in the assembly. */
+#define GW_FAR 1e30
 
 /* Defaults of core_gw_opts [E]: 1 mm on the head is well below what any
  * head observation resolves; 1e-8 of the gross flux makes the daily balance
@@ -96,13 +105,13 @@ enum {
     SV_RMAX,    /* max |r_i| (m/d) */
     SV_RSUM,    /* sum r_i (m/d) */
     SV_GROSS,   /* sum of |terms| (m/d) */
-    SV_RZ,      /* sum r_i^2 / diag_i */
     SV_BOUND,   /* max |r_i| / d_i (m) */
     SV_CHANGED, /* cells whose branches changed */
     SV_BAD,     /* first bad cell (INFINITY: none) */
     SV_FIXED,   /* sum of inflow from fixed-head neighbours (m/d) */
-    SV_SCALE,   /* sum diag_i |x_i|: the size of the terms, for round-off (m/d) */
-    SV_SCALEMAX, /* max diag_i |x_i| + |R_i| (m/d) */
+    SV_SCALE,   /* sum diag_i |x_i| + |R_i|: the size of the terms, for round-off (m/d);
+                 * from the first assembly of a step */
+    SV_SCALEMAX, /* max diag_i |x_i| + |R_i| (m/d), idem */
     SV_E,       /* sum w_i = 1'A1 over active cells (1/d), the coarse matrix of the deflation */
     SV_S1,      /* sum w_i r_i / diag_i (m/d) */
     SV_S2,      /* sum w_i^2 / diag_i (1/d) */
@@ -127,11 +136,15 @@ struct core_gw_solver {
     zt_idx nx, ny, n;       /* columns, rows, cells */
     double area;            /* cell area dx^2 (m2) */
     int nblock;             /* row blocks (fixed) */
-    float *ce;              /* conductance of the east face (1/d), n */
+    float *ce;              /* conductance of the east face (1/d), n; ce[-1] = 0 */
+    float *cebuf;           /* ce - 1, allocated */
     float *cn;              /* conductance of the north face (1/d), n */
     uint8_t *nbfix;         /* bits: neighbour E 1, W 2, N 4, S 8 is fixed-head */
-    uint8_t *state;         /* branch bits per cell, see GW_BIT_SPILL */
-    double *x;              /* working head (m NAP), n; 0 in inactive cells */
+    int32_t *state;         /* branch bits per cell, see GW_BIT_SPILL */
+    double *x;              /* working head (m NAP), n; 0 in inactive cells; x[-1] = x[n] = 0 */
+    double *xbuf;           /* x - 1, allocated */
+    float *act;             /* 1 in active cells, 0 elsewhere, n */
+    double *farrow;         /* nx times GW_FAR: the surface where there is none */
     double *r;              /* residual (m/d), n */
     double *pa, *pb;        /* search directions (m), n each, ping-pong */
     double *q;              /* A p (m/d), n */
@@ -141,10 +154,23 @@ struct core_gw_solver {
                              * vector (Nicolaides 1987) */
     float *dexi;            /* 1/d_i, the inverse diagonal excess (d), n; 0 outside active
                              * cells: max |r_i| dexi_i bounds the head error (m) */
-    double *gdr[CORE_GW_MAX_DRAIN]; /* per step: 1/c (1/d), n each; NaN where c <= 0 */
+    double *zdr[CORE_GW_MAX_DRAIN]; /* per step: drain level (m NAP), n each; GW_FAR where
+                                     * the system is absent or the cell not active */
+    double *gdr[CORE_GW_MAX_DRAIN]; /* per step: 1/c (1/d), n each; NaN where c <= 0,
+                                     * 0 where absent */
     double *gin[CORE_GW_MAX_DRAIN]; /* per step: 1/ci (1/d), n each; 0: ci = INFINITY or
                                      * no ci array; NaN where ci <= 0 */
-    double *gsp;            /* per step: 1/cv (1/d), n; NaN where cv <= 0; NULL without phi */
+    double *gsp;            /* per step: 1/cv (1/d), n; NaN where cv <= 0; 0 where phi is
+                             * not finite, the cell not active or there is no phi */
+    double *phs;            /* per step: phi (m NAP), n; 0 where gsp is 0 */
+    double *sdt;            /* per step: Sy/dt (1/d) in active cells, 0 elsewhere, n */
+    double *rch;            /* per step: recharge (m/d) in active cells, 0 elsewhere, n */
+    double *h0s;            /* per step: the start heads as x (0 where not used), n */
+    double *pbad;           /* per block: the first bad cell prepare found, 4 values */
+    zt_idx *fixlist;        /* the fixed cells next to an active one */
+    zt_idx nfix;
+    uint8_t *xuse;          /* 1 where the head enters the equations (active cells, fixed
+                             * cells next to one), n */
     uint8_t *rowfix;        /* per row: 1 if a cell of the row has a fixed-head neighbour */
     double *zero;           /* nx zeros: the rows outside the grid */
     float *fzero;           /* nx zeros: the conductances outside the grid */
@@ -268,11 +294,22 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
     }
     s->nblock = (int)(s->o.nblock < ny ? s->o.nblock : ny);
 
-    s->ce = zt_calloc((size_t)n, sizeof *s->ce);
+    s->cebuf = zt_calloc((size_t)n + 1, sizeof *s->cebuf);
+    s->ce = s->cebuf ? s->cebuf + 1 : NULL;
     s->cn = zt_calloc((size_t)n, sizeof *s->cn);
     s->nbfix = zt_calloc((size_t)n, sizeof *s->nbfix);
     s->state = zt_calloc((size_t)n, sizeof *s->state);
-    s->x = zt_calloc((size_t)n, sizeof *s->x);
+    s->xbuf = zt_calloc((size_t)n + 2, sizeof *s->xbuf);
+    s->x = s->xbuf ? s->xbuf + 1 : NULL;
+    s->act = zt_calloc((size_t)n, sizeof *s->act);
+    s->farrow = zt_malloc((size_t)nx * sizeof *s->farrow);
+    s->xuse = zt_calloc((size_t)n, sizeof *s->xuse);
+    s->gsp = zt_calloc((size_t)n, sizeof *s->gsp);
+    s->phs = zt_calloc((size_t)n, sizeof *s->phs);
+    s->sdt = zt_calloc((size_t)n, sizeof *s->sdt);
+    s->rch = zt_calloc((size_t)n, sizeof *s->rch);
+    s->h0s = zt_calloc((size_t)n, sizeof *s->h0s);
+    s->pbad = zt_calloc((size_t)s->nblock * 4, sizeof *s->pbad);
     s->r = zt_calloc((size_t)n, sizeof *s->r);
     s->pa = zt_calloc((size_t)n, sizeof *s->pa);
     s->pb = zt_calloc((size_t)n, sizeof *s->pb);
@@ -285,7 +322,8 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
     s->fzero = zt_calloc((size_t)nx, sizeof *s->fzero);
     s->part = zt_calloc((size_t)2 * (size_t)s->nblock * GW_STRIDE, sizeof *s->part);
     s->rowfix = zt_calloc((size_t)ny, sizeof *s->rowfix);
-    if (!s->part || !s->rowfix) {
+    if (!s->part || !s->rowfix || !s->act || !s->farrow || !s->xuse || !s->gsp || !s->phs ||
+        !s->pbad || !s->sdt || !s->rch || !s->h0s) {
         st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
                      (long long)n);
         goto done;
@@ -293,15 +331,8 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
     for (int d = 0; d < m->ndrain; d++) {
         s->gdr[d] = zt_malloc((size_t)n * sizeof *s->gdr[d]);
         s->gin[d] = zt_malloc((size_t)n * sizeof *s->gin[d]);
-        if (!s->gdr[d] || !s->gin[d]) {
-            st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
-                         (long long)n);
-            goto done;
-        }
-    }
-    if (m->phi) {
-        s->gsp = zt_malloc((size_t)n * sizeof *s->gsp);
-        if (!s->gsp) {
+        s->zdr[d] = zt_malloc((size_t)n * sizeof *s->zdr[d]);
+        if (!s->gdr[d] || !s->gin[d] || !s->zdr[d]) {
             st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
                          (long long)n);
             goto done;
@@ -345,6 +376,30 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
         if (s->nbfix[k]) {
             s->rowfix[k / nx] = 1;
         }
+        s->act[k] = m->mask[k] == ZT_MASK_ACTIVE ? 1.0f : 0.0f;
+    }
+    for (zt_idx i = 0; i < nx; i++) {
+        s->farrow[i] = GW_FAR;
+    }
+    for (zt_idx k = 0; k < n; k++) {
+        const zt_idx i = k % nx, j = k / nx;
+        int nbact = (i > 0 && m->mask[k - 1] == ZT_MASK_ACTIVE) ||
+                    (i + 1 < nx && m->mask[k + 1] == ZT_MASK_ACTIVE) ||
+                    (j > 0 && m->mask[k - nx] == ZT_MASK_ACTIVE) ||
+                    (j + 1 < ny && m->mask[k + nx] == ZT_MASK_ACTIVE);
+        s->xuse[k] = m->mask[k] == ZT_MASK_ACTIVE || (m->mask[k] == ZT_MASK_FIXED && nbact);
+        s->nfix += m->mask[k] == ZT_MASK_FIXED && nbact;
+    }
+    s->fixlist = zt_malloc((size_t)(s->nfix > 0 ? s->nfix : 1) * sizeof *s->fixlist);
+    if (!s->fixlist) {
+        st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
+                     (long long)n);
+        goto done;
+    }
+    for (zt_idx k = 0, q = 0; k < n; k++) {
+        if (m->mask[k] == ZT_MASK_FIXED && s->xuse[k]) {
+            s->fixlist[q++] = k;
+        }
     }
     *out = s;
     s = NULL;
@@ -360,11 +415,20 @@ void core_gw_destroy(core_gw_solver **ps)
         return;
     }
     s = *ps;
-    zt_free(s->ce);
+    zt_free(s->cebuf);
+    zt_free(s->act);
+    zt_free(s->farrow);
+    zt_free(s->xuse);
+    zt_free(s->fixlist);
+    zt_free(s->phs);
+    zt_free(s->sdt);
+    zt_free(s->rch);
+    zt_free(s->h0s);
+    zt_free(s->pbad);
     zt_free(s->cn);
     zt_free(s->nbfix);
     zt_free(s->state);
-    zt_free(s->x);
+    zt_free(s->xbuf);
     zt_free(s->r);
     zt_free(s->pa);
     zt_free(s->pb);
@@ -381,6 +445,7 @@ void core_gw_destroy(core_gw_solver **ps)
     for (int d = 0; d < CORE_GW_MAX_DRAIN; d++) {
         zt_free(s->gdr[d]);
         zt_free(s->gin[d]);
+        zt_free(s->zdr[d]);
     }
     zt_free(s->gsp);
     zt_free(s);
@@ -396,6 +461,7 @@ typedef struct step_ctx {
     double dt;               /* d */
     const double *rech;      /* m/d */
     const double *h0;        /* m NAP, the heads at the start */
+    double *hout;            /* the same array, written at the end (active cells) */
     core_gw_flux *f;         /* or NULL */
     /* outcome, written by thread 0 */
     zt_status st;
@@ -436,7 +502,7 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
             *rval = m->cv[k];
             return;
         }
-        if (!isfinite(res[i])) {
+        if (res && !isfinite(res[i])) {
             *bad = (double)k;
             *reason = BAD_NONFINITE;
             *rsys = -1;
@@ -457,357 +523,410 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
 
 /*
  * Once a step, before the first assembly, over rows [j0, j1) of one block:
- * the inverse resistances 1/c, 1/ci and 1/cv (1/d), so that the assembly
- * passes (about 2.4 a step) multiply instead of divide. A resistance that is
- * not > 0 gives NaN, which the assembly reports as a bad cell; INFINITY
- * gives 0 (no exchange).
+ * per drain system the level and the inverse resistances 1/c, 1/ci (1/d),
+ * and 1/cv and phi, all made such that the assembly needs no test of
+ * presence: an absent system (level NaN) or a cell that is not active gets
+ * the level GW_FAR and 0 for 1/c and 1/ci; no deep head gives 1/cv = 0.
+ * A resistance that is not > 0 where it is used gives NaN and makes the
+ * block's first such cell the step's error (into bad[0..3]: cell, reason,
+ * system, value). Also 1/d_i, the inverse diagonal excess, for the bound.
+ * INFINITY gives 0 (no exchange).
  */
 GW_VECTORISE
-static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1)
+static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double *bad)
 {
     const core_gw_solver *s = c->s;
     const core_gw_model *m = s->m;
-    const zt_idx k0 = j0 * s->nx, k1 = j1 * s->nx;
+    const zt_idx nx = s->nx, k0 = j0 * nx, k1 = j1 * nx;
+    const float *restrict act = s->act;
+    double nbad = 0.0;
     for (int d = 0; d < m->ndrain; d++) {
-        const double *restrict cd = m->drain[d].c;
-        const double *restrict ci = m->drain[d].ci;
-        double *restrict gd = s->gdr[d], *restrict gi = s->gin[d];
-#pragma omp simd
+        const double *restrict lv = m->drain[d].level, *restrict cd = m->drain[d].c;
+        const int hasci = m->drain[d].ci != NULL;
+        const double *restrict ci = hasci ? m->drain[d].ci : cd;
+        double *restrict zd = s->zdr[d], *restrict gd = s->gdr[d], *restrict gi = s->gin[d];
+#pragma omp simd reduction(+ : nbad)
         for (zt_idx k = k0; k < k1; k++) {
-            const double v = cd[k], inv = 1.0 / v; /* d, 1/d */
-            gd[k] = v > 0.0 ? inv : NAN;
-        }
-        if (ci) {
-#pragma omp simd
-            for (zt_idx k = k0; k < k1; k++) {
-                const double v = ci[k], inv = 1.0 / v; /* d, 1/d */
-                gi[k] = v > 0.0 ? inv : NAN;
-            }
-        } else {
-            memset(gi + k0, 0, (size_t)(k1 - k0) * sizeof *gi);
+            const double z = lv[k], a = act[k], vc = cd[k], vi = hasci ? ci[k] : INFINITY;
+            const double pres = z == z ? a : 0.0;
+            const double ic = 1.0 / vc, ii = 1.0 / vi; /* 1/d */
+            const double gc = vc > 0.0 ? ic : NAN, gn = vi > 0.0 ? ii : NAN;
+            zd[k] = pres > 0.0 ? z : GW_FAR;
+            gd[k] = pres > 0.0 ? gc : 0.0;
+            gi[k] = pres > 0.0 ? gn : 0.0;
+            nbad += pres > 0.0 && !(vc > 0.0 && vi > 0.0) ? 1.0 : 0.0;
         }
     }
-    if (m->phi) {
-        const double *restrict cv = m->cv;
-        double *restrict gv = s->gsp;
+    {
+        const double *restrict ph = m->phi ? m->phi : s->zero, *restrict cv = m->cv;
+        double *restrict gv = s->gsp, *restrict phs = s->phs;
+        if (m->phi) {
+#pragma omp simd reduction(+ : nbad)
+            for (zt_idx k = k0; k < k1; k++) {
+                const double p = ph[k], a = act[k], v = cv[k], inv = 1.0 / v;
+                const double pres = p == p ? a : 0.0;
+                const double g = v > 0.0 ? inv : NAN;
+                gv[k] = pres > 0.0 ? g : 0.0;
+                phs[k] = pres > 0.0 ? p : 0.0;
+                nbad += pres > 0.0 && !(v > 0.0) ? 1.0 : 0.0;
+            }
+        }
+    }
+    /* 1/d_i, d_i = Sy/dt + 1/cv + the faces to fixed cells (head-independent) */
+    const double rdt = 1.0 / c->dt;
+    const double *restrict sy = m->sy, *restrict gv = s->gsp, *restrict rech = c->rech;
+    float *restrict ei = s->dexi;
+    double *restrict sdt = s->sdt, *restrict rch = s->rch;
 #pragma omp simd
-        for (zt_idx k = k0; k < k1; k++) {
-            const double v = cv[k], inv = 1.0 / v; /* d, 1/d */
-            gv[k] = v > 0.0 ? inv : NAN;
+    for (zt_idx k = k0; k < k1; k++) {
+        const double v = sy[k] * rdt, inv = GW_BOUND_SAFE / (v + gv[k]);
+        const double rv = rech[k];
+        const int on = act[k] > 0.0f;
+        ei[k] = on ? (float)inv : 0.0f;
+        sdt[k] = on ? v : 0.0;
+        rch[k] = on ? rv : 0.0;
+    }
+    for (zt_idx j = j0; j < j1; j++) {
+        for (zt_idx i = 0, o = j * nx; s->rowfix[j] && i < nx; i++) {
+            const zt_idx k = o + i;
+            const uint8_t fb = s->nbfix[k];
+            if (fb && act[k] > 0.0f) {
+                double cf = 0.0;
+                cf += (fb & 1) ? s->ce[k] : 0.0f;
+                cf += (fb & 2) ? s->ce[k - 1] : 0.0f;
+                cf += (fb & 4) ? s->cn[k] : 0.0f;
+                cf += (fb & 8) ? s->cn[k - nx] : 0.0f;
+                ei[k] = (float)(GW_BOUND_SAFE / (sy[k] * rdt + gv[k] + cf));
+            }
+        }
+    }
+    bad[0] = INFINITY;
+    bad[1] = BAD_NONE;
+    bad[2] = -1;
+    bad[3] = 0.0;
+    for (zt_idx j = j0; nbad > 0.0 && j < j1 && !isfinite(bad[0]); j++) {
+        int reason = BAD_NONE, rsys = -1;
+        find_bad(c, j, NULL, &bad[0], &reason, &rsys, &bad[3]);
+        bad[1] = reason;
+        bad[2] = rsys;
+    }
+}
+
+static const core_red_op sv_ops[SV_N] = {
+    CORE_RED_MAX, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM, CORE_RED_MIN,
+    CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_SUM};
+
+/* Per-thread scratch rows of the assembly (after the 2 halo rows). */
+enum { SC_GRO, SC_SCALE, SC_CHG, SC_TRASH, SC_N = SC_TRASH + CORE_GW_MAX_DRAIN + 4 };
+
+/*
+ * One row j of the assembly: branches from x, diag, dinv, w = A 1, the true
+ * residual r, the new branch bits, and per cell into the scratch rows the
+ * gross flux, the size of the terms, whether the branches changed and
+ * whether the cell is bad; the fluxes if FLUXES. ND (the number of drain
+ * systems) and FLUXES are constants where this is inlined, so the drain
+ * loop unrolls and the cell loop is one vectorised loop (omp simd;
+ * element-wise, so the bytes do not depend on it). Absent spill and seepage
+ * read rows of +inf levels and NaN deep heads, which select zero.
+ *
+ * A face flow is selected to zero where the face conductance is 0, so a
+ * neighbour that does not exchange (inactive, the other side of the grid
+ * edge, a fixed cell whose head is not finite) never adds a NaN.
+ */
+GW_VECTORISE
+static inline __attribute__((always_inline)) void
+assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double stickyf,
+             double *restrict w)
+{
+    const core_gw_solver *s = c->s;
+    const core_gw_model *m = s->m;
+    const zt_idx nx = s->nx, o = j * nx;
+    const double cspl = 1.0 / m->c_spill;    /* 1/d */
+    const float *restrict act = s->act + o;
+    const double *restrict xc = s->x + o;
+    const double *restrict xs = j > 0 ? xc - nx : s->zero;
+    const double *restrict xn = j + 1 < s->ny ? xc + nx : s->zero;
+    const float *restrict ce = s->ce + o, *restrict cn = s->cn + o;
+    const float *restrict cs = j > 0 ? s->cn + o - nx : s->fzero;
+    const double *restrict sdtp = s->sdt + o, *restrict h0 = s->h0s + o, *restrict rech = s->rch + o;
+    const double *restrict zs = m->surface ? m->surface + o : s->farrow;
+    const double *restrict ph = s->phs + o, *restrict gv = s->gsp + o;
+    const int32_t *restrict st0 = s->state + o;
+    int32_t *restrict st1 = s->state + o; /* written after the read of the same cell */
+    double *restrict r = s->r + o, *restrict diag = s->diag + o, *restrict wdf = s->wdf + o;
+    float *restrict dinv = s->dinv + o;
+    double *restrict gro = w + SC_GRO * nx, *restrict sca = w + SC_SCALE * nx;
+    double *restrict chg = w + SC_CHG * nx;
+    const double *lev[CORE_GW_MAX_DRAIN], *gd[CORE_GW_MAX_DRAIN], *gi[CORE_GW_MAX_DRAIN];
+    double *fd[CORE_GW_MAX_DRAIN];
+    double *fsp = NULL, *fse = NULL, *fst = NULL, *fla = NULL;
+
+    for (int d = 0; d < nd; d++) {
+        lev[d] = s->zdr[d] + o;
+        gd[d] = s->gdr[d] + o;
+        gi[d] = s->gin[d] + o;
+        fd[d] = fluxes && c->f->drain[d] ? c->f->drain[d] + o : w + (SC_TRASH + d) * nx;
+    }
+    if (fluxes) {
+        double *t = w + (SC_TRASH + CORE_GW_MAX_DRAIN) * nx;
+        fsp = c->f->spill ? c->f->spill + o : t;
+        fse = c->f->seepage ? c->f->seepage + o : t + nx;
+        fst = c->f->storage ? c->f->storage + o : t + 2 * nx;
+        fla = c->f->lateral ? c->f->lateral + o : t + 3 * nx;
+    }
+#pragma omp simd
+    for (zt_idx i = 0; i < nx; i++) {
+        const double xk = xc[i], a = act[i];
+        /* lateral outflow over the four faces */
+        const double cE = ce[i], cW = ce[i - 1], cN = cn[i], cS = cs[i]; /* 1/d */
+        const double fE = cE * (xk - xc[i + 1]), fW = cW * (xk - xc[i - 1]);
+        const double fN = cN * (xk - xn[i]), fS = cS * (xk - xs[i]);
+        const double lat = (fE + fW) + (fN + fS); /* m/d */
+        const double faces = (cE + cW) + (cN + cS);                           /* 1/d */
+        /* storage */
+        const double sdt = sdtp[i];             /* 1/d */
+        const double stor = sdt * (xk - h0[i]); /* m/d */
+        /* seepage to the deep head */
+        const double scond = gv[i];               /* 1/d */
+        const double fsee = scond * (xk - ph[i]) + 0.0; /* m/d; + 0: never -0 */
+        /* drainage systems: drainage above z, infiltration below; a branch
+         * that was on stays on when stickyf = 1 (the Picard guard) */
+        const double old = (double)st0[i];
+        double bits = 0.0, dsum = 0.0, dgro = 0.0, dcond = 0.0;
+#pragma GCC unroll 8
+        for (int d = 0; d < nd; d++) {
+            /* every load unconditional, then selects of values (a select
+             * of loads would be a branch and stop the vectorisation) */
+            const double z = lev[d][i], g_d = gd[d][i], g_i = gi[d][i];
+            const double was = (double)((st0[i] >> d) & 1) * stickyf;
+            const double on = xk > z ? 1.0 : was;
+            const double cond = on > 0.0 ? g_d : g_i; /* 1/d */
+            const double fl = cond * (xk - z) + 0.0;             /* m/d; + 0: never -0 */
+            bits += on * (double)(1 << d);
+            dsum += fl;
+            dgro += fabs(fl);
+            dcond += cond;
+            fd[d][i] = fl;
+        }
+        /* spill above the surface */
+        const double z0 = zs[i], zk = z0 == z0 ? z0 : GW_FAR; /* no surface: no spill */
+        const double swas = (double)((st0[i] >> GW_SPILL_SHIFT) & 1) * stickyf;
+        const double son = (xk > zk ? 1.0 : swas) * a;
+        const double pcond = son * cspl; /* 1/d */
+        const double fspl = pcond * (xk - zk) + 0.0; /* m/d; + 0: never -0 */
+        bits += son * (double)GW_BIT_SPILL;
+        /* residual, diagonal, w = A 1, preconditioner */
+        const double res = rech[i] - lat - stor - fsee - dsum - fspl; /* m/d */
+        const double dg = sdt + faces + scond + dcond + pcond;        /* 1/d */
+        const double wv = sdt + scond + dcond + pcond; /* 1/d, + fixed faces below */
+        /* every term is finite outside active cells too (the inputs there
+         * are made 0 once a step), so a product with a masks them without
+         * a select; a / (dg + 1 - a) is 1/dg in active cells, 0 elsewhere */
+        r[i] = a * res;
+        diag[i] = a * dg;
+        dinv[i] = (float)(a / (dg + (1.0 - a)));
+        wdf[i] = a * wv;
+        const double nb = a * bits;
+        st1[i] = (int32_t)nb;
+        chg[i] = nb != old ? 1.0 : 0.0;
+        const double g = fabs(rech[i]) + fabs(stor) + fabs(fsee) + dgro + fabs(fspl); /* m/d */
+        const double sc = dg * fabs(xk) + fabs(rech[i]);                             /* m/d */
+        gro[i] = a * g;
+        sca[i] = a * sc;
+        if (fluxes) {
+            fsp[i] = fspl;
+            fse[i] = fsee;
+            fst[i] = a * stor + 0.0;
+            fla[i] = a * lat + 0.0;
         }
     }
 }
 
+/* The assembly of row j with the drain count and flux flag as constants. */
+GW_VECTORISE
+static void assemble_row_any(const step_ctx *c, zt_idx j, int fluxes, double stickyf, double *w)
+{
+#define GW_ROW(ND)                                                                             \
+    case ND:                                                                                   \
+        if (fluxes) {                                                                          \
+            assemble_row(c, j, ND, 1, stickyf, w);                                             \
+        } else {                                                                               \
+            assemble_row(c, j, ND, 0, stickyf, w);                                             \
+        }                                                                                      \
+        break;
+    switch (c->s->m->ndrain) {
+        GW_ROW(0)
+        GW_ROW(1)
+        GW_ROW(2)
+        GW_ROW(3)
+        GW_ROW(4)
+        GW_ROW(5)
+        GW_ROW(6)
+    default:
+        break;
+    }
+#undef GW_ROW
+}
+
 /*
- * The assembly pass over rows [j0, j1) of one block: branches from x,
- * diag, dinv, the true residual r, optionally the fluxes; partials into pv.
- * Each row is done in short loops over the row that the compiler
- * vectorises (omp simd; element-wise, so the bytes do not depend on it),
- * with per-row scratch (`w`, 7 nx doubles of the calling thread), and one
- * plain loop for the sums, in cell order.
+ * The assembly pass over rows [j0, j1) of one block: assemble_row, then the
+ * faces to fixed-head cells (few cells, in few rows: their inflow and the
+ * part of w they add), the unused drain flux arrays zeroed, and the sums of
+ * the row in two partial sums over even and odd cells (a fixed order);
+ * partials into pv. A row with a bad cell is scanned for the first one.
  */
 GW_VECTORISE
 static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, int fluxes,
-                          double *w, double *pv)
+                          const double *pbad, double *w, double *pv)
 {
+    const int first = pbad != NULL; /* the first assembly of the step */
     const core_gw_solver *s = c->s;
     const core_gw_model *m = s->m;
     const zt_idx nx = s->nx;
-    const int nd = m->ndrain;
-    const double rdt = 1.0 / c->dt;          /* 1/d */
-    const double cspl_on = 1.0 / m->c_spill; /* 1/d */
-    double *restrict lat = w;                /* lateral outflow (m/d) */
-    double *restrict cdg = w + nx;           /* diagonal (1/d) */
-    double *restrict out = w + 2 * nx;       /* drains + spill + seepage (m/d) */
-    double *restrict gro = w + 3 * nx;       /* |terms| (m/d) */
-    double *restrict dex = w + 4 * nx;       /* diagonal excess (1/d) */
-    double *restrict fin = w + 5 * nx;       /* inflow from fixed cells (m/d) */
-    double *restrict nowd = w + 6 * nx;      /* new branch bits, as a sum of powers of 2 */
-    double *restrict actd = w + 7 * nx;      /* 1 in active cells, else 0 */
-    double *restrict trash = w + 8 * nx;     /* fluxes nobody asked for */
-    double *restrict cnd = w + 9 * nx;       /* drain and spill conductances (1/d) */
-    double rmax = 0.0, rsum = 0.0, gross = 0.0, rz = 0.0, bound = 0.0;
-    double esum = 0.0, s1 = 0.0, s2 = 0.0;
-    double changed = 0.0, bad = INFINITY, fixed = 0.0, scale = 0.0, scalemax = 0.0;
+    const double *gro = w + SC_GRO * nx, *sca = w + SC_SCALE * nx;
+    const double *chg = w + SC_CHG * nx;
+    double sum[2][SV_N];
+    double badcell = INFINITY, fixed = 0.0, rval = 0.0;
     int reason = BAD_NONE, rsys = -1;
-    double rval = 0.0;
 
+    memset(sum, 0, sizeof sum);
+    if (pbad && isfinite(pbad[0])) {
+        badcell = pbad[0];
+        reason = (int)pbad[1];
+        rsys = (int)pbad[2];
+        rval = pbad[3];
+    }
     for (zt_idx j = j0; j < j1; j++) {
         const zt_idx o = j * nx;
-        const uint8_t *restrict mask = m->mask + o;
-        const uint8_t *restrict nbfix = s->nbfix + o;
-        uint8_t *restrict state = s->state + o;
-        const double *restrict xc = s->x + o;
-        const double *restrict xs = j > 0 ? xc - nx : s->zero;
-        const double *restrict xn = j + 1 < s->ny ? xc + nx : s->zero;
-        const float *restrict ce = s->ce + o, *restrict cn = s->cn + o;
-        const float *restrict cs = j > 0 ? s->cn + o - nx : s->fzero;
-        const double *restrict sy = m->sy + o, *restrict h0 = c->h0 + o;
-        const double *restrict rech = c->rech + o;
-        double *restrict r = s->r + o, *restrict diag = s->diag + o;
-        float *restrict dinv = s->dinv + o, *restrict dexi = s->dexi + o;
-        double *restrict wdf = s->wdf + o;
-        int rowbad = 0;
-
-        /* lateral flow (north and south faces here, west and east below) and storage */
-#pragma omp simd
-        for (zt_idx i = 0; i < nx; i++) {
-            const double xk = xc[i];
-            const double sdt = sy[i] * rdt;         /* 1/d */
-            const double stor = sdt * (xk - h0[i]); /* m/d */
-            lat[i] = cn[i] * (xk - xn[i]) + cs[i] * (xk - xs[i]);
-            cdg[i] = sdt + cn[i] + cs[i];
-            dex[i] = sdt;
-            out[i] = stor;
-            gro[i] = fabs(rech[i]) + fabs(stor);
-            nowd[i] = 0.0;
-            cnd[i] = 0.0;
-            actd[i] = mask[i] == ZT_MASK_ACTIVE ? 1.0 : 0.0;
-        }
-#pragma omp simd
-        for (zt_idx i = 1; i < nx - 1; i++) {
-            const double xk = xc[i];
-            lat[i] += ce[i] * (xk - xc[i + 1]) + ce[i - 1] * (xk - xc[i - 1]);
-            cdg[i] += ce[i] + ce[i - 1];
-        }
-        if (nx > 1) { /* the west and east edges: one face each (ce[nx-1] = 0) */
-            lat[0] += ce[0] * (xc[0] - xc[1]);
-            cdg[0] += ce[0];
-            lat[nx - 1] += ce[nx - 2] * (xc[nx - 1] - xc[nx - 2]);
-            cdg[nx - 1] += ce[nx - 2];
-        }
-        /* the faces to fixed-head cells (few cells, in few rows) */
-        memset(fin, 0, (size_t)nx * sizeof *fin);
-        for (zt_idx i = 0; s->rowfix[j] && i < nx; i++) {
-            const uint8_t fb = nbfix[i];
-            if (fb && mask[i] == ZT_MASK_ACTIVE) {
-                const double xk = xc[i];
-                double f = 0.0, cf = 0.0;
-                if (fb & 1) {
-                    f += ce[i] * (xc[i + 1] - xk);
-                    cf += ce[i];
-                }
-                if (fb & 2) {
-                    f += ce[i - 1] * (xc[i - 1] - xk);
-                    cf += ce[i - 1];
-                }
-                if (fb & 4) {
-                    f += cn[i] * (xn[i] - xk);
-                    cf += cn[i];
-                }
-                if (fb & 8) {
-                    f += cs[i] * (xs[i] - xk);
-                    cf += cs[i];
-                }
-                fin[i] = f;
-                dex[i] += cf;
-                gro[i] += fabs(f);
-            }
-        }
-        /* drainage systems: drainage above z, infiltration below; branch-free
-         * and vectorised, except when branches stick (Picard guard) */
-        for (int d = 0; d < nd; d++) {
-            const double *restrict lev = m->drain[d].level + o;
-            const double *restrict gdp = s->gdr[d] + o; /* 1/c (1/d) */
-            const double *restrict gip = s->gin[d] + o; /* 1/ci (1/d) */
-            double *restrict fd = fluxes && c->f->drain[d] ? c->f->drain[d] + o : trash;
-            const double dbit = (double)(1u << d);
-            if (!sticky) {
-                /* every load and division unconditional, then selects, so the
-                 * loop vectorises (the division of an absent cell is discarded) */
-#pragma omp simd
-                for (zt_idx i = 0; i < nx; i++) {
-                    const double z = lev[i], xk = xc[i], g_d = gdp[i], g_i = gip[i], a = actd[i];
-                    /* arithmetic first, selects of values after (-ftrapping-math
-                     * forbids the compiler to move arithmetic out of a branch) */
-                    const double pres = z == z ? a : 0.0;
-                    const double inv = xk > z ? g_d : g_i;       /* 1/d */
-                    const double cond = pres > 0.0 ? inv : 0.0;  /* 1/d */
-                    const double dh = xk - z;                    /* m */
-                    const double fl0 = cond * dh;                /* m/d (NaN when absent) */
-                    const double fl = pres > 0.0 ? fl0 : 0.0;    /* m/d */
-                    const double onb = pres * dbit;
-                    const double okc = g_d >= 0.0 ? (g_i >= 0.0 ? 0.0 : GW_BAD_MARK) : GW_BAD_MARK;
-                    const double badm = pres * okc;
-                    nowd[i] += (xk > z ? onb : 0.0) + badm;
-                    out[i] += fl;
-                    gro[i] += fabs(fl);
-                    cdg[i] += cond;
-                    cnd[i] += cond;
-                    fd[i] = fl;
-                }
-            } else {
-                const uint8_t bit = (uint8_t)(1u << d);
-                for (zt_idx i = 0; i < nx; i++) {
-                    const double z = lev[i], xk = xc[i], g_d = gdp[i], g_i = gip[i];
-                    const int pres = z == z && mask[i] == ZT_MASK_ACTIVE;
-                    const int on = xk > z || (state[i] & bit);
-                    const double cond = pres ? (on ? g_d : g_i) : 0.0;
-                    const double fl = pres ? cond * (xk - z) : 0.0;
-                    nowd[i] += (pres && on ? dbit : 0.0) +
-                               (pres && !(g_d >= 0.0 && g_i >= 0.0) ? GW_BAD_MARK : 0.0);
-                    out[i] += fl;
-                    gro[i] += fabs(fl);
-                    cdg[i] += cond;
-                    cnd[i] += cond;
-                    fd[i] = fl;
-                }
-            }
-        }
-        /* spill above the surface */
-        if (m->surface) {
-            const double *restrict zs = m->surface + o;
-            double *restrict fsp = fluxes && c->f->spill ? c->f->spill + o : trash;
-            const double dbit = (double)GW_BIT_SPILL;
-            if (!sticky) {
-#pragma omp simd
-                for (zt_idx i = 0; i < nx; i++) {
-                    const double xk = xc[i], z = zs[i], a = actd[i];
-                    const double on = xk > z ? a : 0.0;
-                    const double cond = on * cspl_on;
-                    const double fl = cond * (xk - z);
-                    nowd[i] += on * dbit;
-                    out[i] += fl;
-                    gro[i] += fabs(fl);
-                    cdg[i] += cond;
-                    cnd[i] += cond;
-                    fsp[i] = fl;
-                }
-            } else {
-                for (zt_idx i = 0; i < nx; i++) {
-                    const int on = mask[i] == ZT_MASK_ACTIVE &&
-                                   (xc[i] > zs[i] || (state[i] & GW_BIT_SPILL));
-                    const double cond = on ? cspl_on : 0.0;
-                    const double fl = cond * (xc[i] - zs[i]);
-                    nowd[i] += on ? dbit : 0.0;
-                    out[i] += fl;
-                    gro[i] += fabs(fl);
-                    cdg[i] += cond;
-                    cnd[i] += cond;
-                    fsp[i] = fl;
-                }
-            }
-        } else if (fluxes && c->f->spill) {
-            memset(c->f->spill + o, 0, (size_t)nx * sizeof(double));
-        }
-        /* seepage to the deep head */
-        if (m->phi) {
-            const double *restrict ph = m->phi + o, *restrict gv = s->gsp + o;
-            double *restrict fse = fluxes && c->f->seepage ? c->f->seepage + o : trash;
-#pragma omp simd
+        assemble_row_any(c, j, fluxes, sticky ? 1.0 : 0.0, w);
+        double row_fixed = 0.0;
+        if (s->rowfix[j]) {
+            const uint8_t *mask = m->mask + o, *nbfix = s->nbfix + o;
+            const double *xc = s->x + o;
+            const double *xs = j > 0 ? xc - nx : s->zero, *xn = j + 1 < s->ny ? xc + nx : s->zero;
+            const float *ce = s->ce + o, *cn = s->cn + o;
+            const float *cs = j > 0 ? s->cn + o - nx : s->fzero;
+            double *gw = w + SC_GRO * nx;
             for (zt_idx i = 0; i < nx; i++) {
-                const double p = ph[i], inv = gv[i], xk = xc[i], a = actd[i]; /* 1/d */
-                const double pres = p == p ? a : 0.0;
-                const double cond = pres > 0.0 ? inv : 0.0;
-                const double dh = xk - p;
-                const double fl0 = cond * dh;
-                const double fl = pres > 0.0 ? fl0 : 0.0;
-                const double badm = pres * GW_BAD_MARK;
-                nowd[i] += inv >= 0.0 ? 0.0 : badm;
-                out[i] += fl;
-                gro[i] += fabs(fl);
-                cdg[i] += cond;
-                dex[i] += cond;
-                fse[i] = fl;
-            }
-        } else if (fluxes && c->f->seepage) {
-            memset(c->f->seepage + o, 0, (size_t)nx * sizeof(double));
-        }
-        /* residual, diagonal, preconditioner; outside active cells zero */
-#pragma omp simd
-        for (zt_idx i = 0; i < nx; i++) {
-            const double res = rech[i] - lat[i] - out[i], a = actd[i], g = cdg[i];
-            const double inv = 1.0 / g, einv = GW_BOUND_SAFE / dex[i];
-            r[i] = a > 0.0 ? res : 0.0;
-            diag[i] = a > 0.0 ? g : 0.0;
-            dinv[i] = (float)(a > 0.0 ? inv : 0.0);
-            dexi[i] = (float)(a > 0.0 ? einv : 0.0);
-            wdf[i] = a > 0.0 ? dex[i] + cnd[i] : 0.0;
-        }
-        if (fluxes && c->f->storage) {
-            double *restrict fst = c->f->storage + o;
-#pragma omp simd
-            for (zt_idx i = 0; i < nx; i++) {
-                const double v = sy[i] * rdt * (xc[i] - h0[i]);
-                fst[i] = actd[i] > 0.0 ? v : 0.0;
+                const uint8_t fb = nbfix[i];
+                if (fb && mask[i] == ZT_MASK_ACTIVE) {
+                    const double xk = xc[i];
+                    double f = 0.0, cf = 0.0;
+                    if (fb & 1) {
+                        f += ce[i] * (xc[i + 1] - xk);
+                        cf += ce[i];
+                    }
+                    if (fb & 2) {
+                        f += ce[i - 1] * (xc[i - 1] - xk);
+                        cf += ce[i - 1];
+                    }
+                    if (fb & 4) {
+                        f += cn[i] * (xn[i] - xk);
+                        cf += cn[i];
+                    }
+                    if (fb & 8) {
+                        f += cs[i] * (xs[i] - xk);
+                        cf += cs[i];
+                    }
+                    s->wdf[o + i] += cf;
+                    gw[i] += fabs(f);
+                    row_fixed += f;
+                }
             }
         }
-        if (fluxes && c->f->lateral) {
-            double *restrict fla = c->f->lateral + o;
-#pragma omp simd
-            for (zt_idx i = 0; i < nx; i++) {
-                const double v = lat[i];
-                fla[i] = actd[i] > 0.0 ? v : 0.0;
-            }
-        }
-        for (int d = nd; fluxes && d < CORE_GW_MAX_DRAIN; d++) {
+        for (int d = m->ndrain; fluxes && d < CORE_GW_MAX_DRAIN; d++) {
             if (c->f->drain[d]) {
                 memset(c->f->drain[d] + o, 0, (size_t)nx * sizeof(double));
             }
         }
-        /* the sums of the row, in cell order */
-        double row_rsum = 0.0, row_gross = 0.0, row_rz = 0.0, row_fixed = 0.0, row_scale = 0.0;
-        double row_e = 0.0, row_s1 = 0.0, row_s2 = 0.0;
-        for (zt_idx i = 0; i < nx; i++) {
-            if (mask[i] != ZT_MASK_ACTIVE) {
-                continue;
+        /* the sums of the row: lanes over even and odd cells; a non-finite
+         * residual shows in the sum */
+        const double *r = s->r + o, *wd = s->wdf + o;
+        const float *di = s->dinv + o, *ei = s->dexi + o;
+        double a[2][SV_N];
+        memset(a, 0, sizeof a);
+        {
+            /* named accumulators (lanes 0 and 1) so that they live in registers */
+            double rs0 = 0.0, rs1 = 0.0, gr0 = 0.0, gr1 = 0.0, e0 = 0.0, e1 = 0.0;
+            double s10 = 0.0, s11 = 0.0, s20 = 0.0, s21 = 0.0, ch0 = 0.0, ch1 = 0.0;
+            double mx0 = 0.0, mx1 = 0.0, bd0 = 0.0, bd1 = 0.0;
+            zt_idx i;
+            for (i = 0; i + 2 <= nx; i += 2) {
+                const double ra = r[i], rb = r[i + 1], aa = fabs(ra), ab = fabs(rb);
+                const double wa = wd[i], wb = wd[i + 1];
+                const double wda = wa * (double)di[i], wdb = wb * (double)di[i + 1];
+                const double ba = aa * (double)ei[i], bb = ab * (double)ei[i + 1];
+                rs0 += ra;
+                rs1 += rb;
+                gr0 += gro[i];
+                gr1 += gro[i + 1];
+                e0 += wa;
+                e1 += wb;
+                s10 += wda * ra;
+                s11 += wdb * rb;
+                s20 += wda * wa;
+                s21 += wdb * wb;
+                ch0 += chg[i];
+                ch1 += chg[i + 1];
+                mx0 = aa > mx0 ? aa : mx0;
+                mx1 = ab > mx1 ? ab : mx1;
+                bd0 = ba > bd0 ? ba : bd0;
+                bd1 = bb > bd1 ? bb : bd1;
             }
-            const double res = r[i], ar = fabs(res);
-            rowbad |= !(ar <= DBL_MAX);
-            rowbad |= nowd[i] >= GW_BAD_MARK;
-            const uint8_t now = nowd[i] < GW_BAD_MARK ? (uint8_t)nowd[i] : 0;
-            changed += now != state[i] ? 1.0 : 0.0;
-            state[i] = now;
-            rmax = ar > rmax ? ar : rmax;
-            row_rsum += res;
-            row_gross += gro[i];
-            row_rz += res * res * dinv[i];
-            const double wi = wdf[i], wd = wi * (double)dinv[i];
-            row_e += wi;
-            row_s1 += wd * res;
-            row_s2 += wd * wi;
-            row_fixed += fin[i];
-            const double sc = cdg[i] * fabs(xc[i]) + fabs(rech[i]);
-            row_scale += sc;
-            scalemax = sc > scalemax ? sc : scalemax;
-            if (ar > bound * dex[i]) {
-                bound = ar / dex[i];
+            if (i < nx) {
+                const double ra = r[i], aa = fabs(ra), wa = wd[i];
+                const double wda = wa * (double)di[i], ba = aa * (double)ei[i];
+                rs0 += ra;
+                gr0 += gro[i];
+                e0 += wa;
+                s10 += wda * ra;
+                s20 += wda * wa;
+                ch0 += chg[i];
+                mx0 = aa > mx0 ? aa : mx0;
+                bd0 = ba > bd0 ? ba : bd0;
+            }
+            a[0][SV_RSUM] = rs0;
+            a[1][SV_RSUM] = rs1;
+            a[0][SV_GROSS] = gr0;
+            a[1][SV_GROSS] = gr1;
+            a[0][SV_E] = e0;
+            a[1][SV_E] = e1;
+            a[0][SV_S1] = s10;
+            a[1][SV_S1] = s11;
+            a[0][SV_S2] = s20;
+            a[1][SV_S2] = s21;
+            a[0][SV_CHANGED] = ch0;
+            a[1][SV_CHANGED] = ch1;
+            a[0][SV_RMAX] = mx0;
+            a[1][SV_RMAX] = mx1;
+            a[0][SV_BOUND] = bd0;
+            a[1][SV_BOUND] = bd1;
+        }
+        for (zt_idx i = 0; first && i < nx; i++) {
+            a[i & 1][SV_SCALE] += sca[i];
+            a[i & 1][SV_SCALEMAX] = sca[i] > a[i & 1][SV_SCALEMAX] ? sca[i] : a[i & 1][SV_SCALEMAX];
+        }
+        for (int v = 0; v < SV_N; v++) {
+            if (sv_ops[v] == CORE_RED_SUM) {
+                sum[0][v] += a[0][v] + a[1][v];
+            } else {
+                const double mx = fmax(a[0][v], a[1][v]);
+                sum[0][v] = fmax(sum[0][v], mx);
             }
         }
-        if (rowbad && !isfinite(bad)) {
-            find_bad(c, j, r, &bad, &reason, &rsys, &rval);
+        if (!isfinite(a[0][SV_RSUM] + a[1][SV_RSUM]) && !isfinite(badcell)) {
+            find_bad(c, j, r, &badcell, &reason, &rsys, &rval);
         }
-        rsum += row_rsum;
-        gross += row_gross;
-        rz += row_rz;
         fixed += row_fixed;
-        scale += row_scale;
-        esum += row_e;
-        s1 += row_s1;
-        s2 += row_s2;
     }
-    pv[SV_RMAX] = rmax;
-    pv[SV_RSUM] = rsum;
-    pv[SV_GROSS] = gross;
-    pv[SV_RZ] = rz;
-    pv[SV_BOUND] = bound;
-    pv[SV_CHANGED] = changed;
-    pv[SV_BAD] = bad;
+    memcpy(pv, sum[0], SV_N * sizeof *pv);
+    pv[SV_BAD] = badcell;
     pv[SV_FIXED] = fixed;
-    pv[SV_SCALE] = scale;
-    pv[SV_SCALEMAX] = scalemax;
-    pv[SV_E] = esum;
-    pv[SV_S1] = s1;
-    pv[SV_S2] = s2;
     pv[SV_BAD_REASON] = reason;
     pv[SV_BAD_SYS] = rsys;
     pv[SV_BAD_VALUE] = rval;
 }
 
-static const core_red_op sv_ops[SV_N] = {
-    CORE_RED_MAX, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM,
-    CORE_RED_MIN, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM, CORE_RED_SUM,
-    CORE_RED_SUM};
 static const core_red_op pq_ops[P1_N] = {CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MAX, CORE_RED_MAX,
                                          CORE_RED_SUM};
 static const core_red_op cv_ops[CV_N] = {CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM,
@@ -975,7 +1094,7 @@ static void step_thread(step_ctx *c)
     const int nb = s->nblock;
     int t = 0, nt = 1, b0, b1, flip = 0;
     const int want_flux = c->f != NULL;
-    double sv[SV_N], cv[CV_N], pq;
+    double sv[SV_N], cv[CV_N], pq, scale = 0.0, scalemax = 0.0;
     int picard = 0, ncg = 0;
     zt_status st = ZT_OK;
     int bad_reason = BAD_NONE, bad_sys = -1, noconv = 0;
@@ -997,8 +1116,18 @@ static void step_thread(step_ctx *c)
     for (int b = b0; b < b1; b++) {
         zt_idx j0, j1;
         core_red_rows(ny, nb, b, &j0, &j1);
-        prepare_rows(c, j0, j1);
+        const uint8_t *restrict use = s->xuse;
+        const double *restrict h = c->h0;
+        double *restrict x = s->x;
+        double *restrict h0s = s->h0s;
+        for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
+            const double v = use[k] ? h[k] : 0.0;
+            x[k] = v;
+            h0s[k] = v;
+        }
+        prepare_rows(c, j0, j1, s->pbad + 4 * b);
     }
+#pragma omp barrier
     for (int it = 0;; it++) {
         int fluxes = want_flux && it > 0;
         /* assembly */
@@ -1006,12 +1135,18 @@ static void step_thread(step_ctx *c)
         for (int b = b0; b < b1; b++) {
             zt_idx j0, j1;
             core_red_rows(ny, nb, b, &j0, &j1);
-            assemble_rows(c, j0, j1, it >= GW_STICKY_FROM, fluxes, hs + 2 * nx,
-                          part + (size_t)b * GW_STRIDE);
+            assemble_rows(c, j0, j1, it >= GW_STICKY_FROM, fluxes, it == 0 ? s->pbad + 4 * b : NULL,
+                          hs + 2 * nx, part + (size_t)b * GW_STRIDE);
         }
 #pragma omp barrier
         core_red_combine(part, nb, GW_STRIDE, SV_N, sv_ops, sv);
         flip ^= 1;
+        if (it == 0) {
+            scale = sv[SV_SCALE];
+            scalemax = sv[SV_SCALEMAX];
+        }
+        sv[SV_SCALE] = scale;
+        sv[SV_SCALEMAX] = scalemax;
         if (isfinite(sv[SV_BAD])) {
             /* the first block that holds the first bad cell says what is wrong */
             for (int b = 0; b < nb; b++) {
@@ -1159,6 +1294,16 @@ static void step_thread(step_ctx *c)
             break;
         }
     }
+    for (int b = b0; b < b1; b++) {
+        zt_idx j0, j1;
+        core_red_rows(ny, nb, b, &j0, &j1);
+        const float *restrict act = s->act;
+        const double *restrict x = s->x;
+        double *restrict h = c->hout;
+        for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
+            h[k] = act[k] > 0.0f ? x[k] : h[k];
+        }
+    }
     if (t == 0) {
         c->st = st;
         c->picard = picard;
@@ -1207,23 +1352,25 @@ zt_status core_gw_step(core_gw_solver *s, double dt, const double *recharge, dou
         s->halo = hb;
         s->nhalo = nt;
     }
-    for (zt_idx k = 0; k < s->n; k++) {
-        s->x[k] = m->mask[k] != ZT_MASK_INACTIVE ? h[k] : 0.0;
+    for (zt_idx q = 0; q < s->nfix; q++) {
+        const zt_idx k = s->fixlist[q];
+        if (!isfinite(h[k])) {
+            return zt_fail(err, ZT_EINPUT,
+                           "groundwater step: cell %lld (row %lld, column %lld): fixed head = %g "
+                           "(must be finite next to an active cell)",
+                           (long long)k, (long long)(k / s->nx), (long long)(k % s->nx), h[k]);
+        }
     }
     memset(&c, 0, sizeof c);
     c.s = s;
     c.dt = dt;
     c.rech = recharge;
     c.h0 = h;
+    c.hout = h;
     c.f = f;
 #pragma omp parallel num_threads(nt) default(none) shared(c)
     step_thread(&c);
 
-    for (zt_idx k = 0; k < s->n; k++) {
-        if (m->mask[k] == ZT_MASK_ACTIVE) {
-            h[k] = s->x[k];
-        }
-    }
     if (st) {
         st->picard = c.picard;
         st->cg = c.cg;

@@ -603,6 +603,97 @@ START_TEST(bad_model)
 }
 END_TEST
 
+/* What lies outside the equations is never read into them: NaN heads,
+ * recharge, Sy, levels and resistances in inactive cells, and a NaN fixed
+ * head with no active neighbour, give the same bytes as zeros there. A
+ * NaN fixed head next to an active cell, and ci <= 0 where a system is
+ * present, are errors naming the cell. */
+START_TEST(outside_values_unused)
+{
+    tm a, b;
+    core_gw_solver *sa = NULL, *sb = NULL;
+    core_gw_stats st;
+    zt_err err;
+    tm *ts[2] = {&a, &b};
+    for (int v = 0; v < 2; v++) {
+        tm *t = ts[v];
+        tm_init(t, 6, 5, 100.0, 20.0, 0.1);
+        tm_drain(t, 0, -0.5, 50.0, 75.0);
+        tm_seepage(t, 0.2, 400.0);
+        for (zt_idx k = 0; k < t->n; k++) {
+            t->rech[k] = 1e-3 * (double)(k % 7);
+            t->h[k] = 0.1 * (double)(k % 3);
+        }
+        /* column 0: fixed cells (0 and 6 next to inactive/fixed only) */
+        t->mask[0] = ZT_MASK_FIXED;
+        t->mask[1] = ZT_MASK_INACTIVE;
+        t->mask[6] = ZT_MASK_FIXED;
+        t->mask[7] = ZT_MASK_INACTIVE;
+        t->mask[12] = ZT_MASK_FIXED; /* next to active cell 13 */
+        t->mask[20] = ZT_MASK_INACTIVE;
+        t->mask[29] = ZT_MASK_INACTIVE;
+    }
+    const zt_idx out[] = {0, 1, 6, 7, 20, 29};
+    for (size_t q = 0; q < sizeof out / sizeof out[0]; q++) {
+        zt_idx k = out[q];
+        b.h[k] = NAN;
+        if (b.mask[k] == ZT_MASK_INACTIVE) {
+            b.rech[k] = NAN;
+            b.sy[k] = NAN;
+            b.lev[0][k] = NAN;
+            b.c[0][k] = -1.0;
+            b.ci[0][k] = NAN;
+            b.phi[k] = INFINITY;
+            b.cv[k] = 0.0;
+        }
+    }
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&a.m, NULL, &sa, &err), ZT_OK);
+    ck_assert_int_eq(core_gw_create(&b.m, NULL, &sb, &err), ZT_OK);
+    core_gw_flux fa = tm_flux(&a), fb = tm_flux(&b);
+    for (int step = 0; step < 3; step++) {
+        ck_assert_msg(core_gw_step(sa, 1.0, a.rech, a.h, &fa, &st, &err) == ZT_OK, "%s", err.msg);
+        ck_assert_msg(core_gw_step(sb, 1.0, b.rech, b.h, &fb, &st, &err) == ZT_OK, "%s", err.msg);
+    }
+    for (zt_idx k = 0; k < a.n; k++) {
+        if (a.mask[k] == ZT_MASK_ACTIVE) {
+            ck_assert_mem_eq(&a.h[k], &b.h[k], sizeof(double));
+            ck_assert_mem_eq(&a.fd[0][k], &b.fd[0][k], sizeof(double));
+            ck_assert_mem_eq(&a.fse[k], &b.fse[k], sizeof(double));
+        } else {
+            /* fluxes outside the active cells are 0 (never -0, never NaN) */
+            ck_assert_uint_eq(signbit(b.fd[0][k]) || b.fd[0][k] != 0.0, 0);
+            ck_assert_uint_eq(signbit(b.fse[k]) || b.fse[k] != 0.0, 0);
+            ck_assert_uint_eq(signbit(b.fst[k]) || b.fst[k] != 0.0, 0);
+        }
+    }
+    /* a NaN fixed head next to an active cell */
+    b.h[12] = NAN;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_step(sb, 1.0, b.rech, b.h, &fb, &st, &err), ZT_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "row 2, column 0"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "fixed head"));
+    b.h[12] = 0.0;
+    /* ci = 0 where the ditch is present */
+    b.ci[0][15] = 0.0;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_step(sb, 1.0, b.rech, b.h, &fb, &st, &err), ZT_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "row 2, column 3"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "infiltration resistance ci"));
+    b.ci[0][15] = 75.0;
+    /* cv = 0 where the deep head is given */
+    b.cv[16] = 0.0;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_step(sb, 1.0, b.rech, b.h, &fb, &st, &err), ZT_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "row 2, column 4"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "seepage resistance cv"));
+    core_gw_destroy(&sa);
+    core_gw_destroy(&sb);
+    tm_free(&a);
+    tm_free(&b);
+}
+END_TEST
+
 START_TEST(no_convergence)
 {
     /* max_cg = 1 cannot reach 1e-6 m on the random field: ZT_ENOCONV, with
@@ -678,6 +769,7 @@ Suite *suite_gw(void)
     tcase_add_test(tc, random_balance_and_bound);
     tcase_add_test(tc, threads_bitwise);
     tcase_add_test(tc, bad_model);
+    tcase_add_test(tc, outside_values_unused);
     tcase_add_test(tc, no_convergence);
     tcase_add_test(tc, alloc_failure);
     suite_add_tcase(su, tc);
