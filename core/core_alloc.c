@@ -252,6 +252,28 @@ static int over(const core_alloc *a, const core_alloc_in *in, int x)
     return a->free[x] && a->over[x];
 }
 
+void core_alloc_flows(core_alloc *a, const core_alloc_in *in, const double *amount,
+                      double *flow, double *local_used)
+{
+    const int nn = a->net.nnode;
+    for (int x = 0; x < nn; x++) {
+        a->need[x] = 0.0;
+    }
+    for (int u = 0; u < a->net.nuser; u++) {
+        a->need[a->net.unode[u]] += amount[u];
+    }
+    for (int i = 0; i < nn; i++) {
+        const int x = a->post[i], p = a->net.parent[x];
+        const double loc = in->local ? in->local[x] : 0.0;
+        const double used = a->need[x] < loc ? a->need[x] : loc;
+        local_used[x] = used;
+        flow[x] = a->need[x] - used;
+        if (p >= 0) {
+            a->need[p] += flow[x];
+        }
+    }
+}
+
 zt_status core_alloc_day(core_alloc *a, const core_alloc_in *in, core_alloc_out *out,
                          int *rounds, zt_err *err)
 {
@@ -367,23 +389,7 @@ zt_status core_alloc_day(core_alloc *a, const core_alloc_in *in, core_alloc_out 
             a->base[net->unode[u]] += v;
         }
     }
-    /* flows from the final allocations */
-    for (int x = 0; x < nn; x++) {
-        a->need[x] = 0.0;
-    }
-    for (int u = 0; u < net->nuser; u++) {
-        a->need[net->unode[u]] += out->alloc[u];
-    }
-    for (int i = 0; i < nn; i++) {
-        const int x = a->post[i], p = a->net.parent[x];
-        const double loc = in->local ? in->local[x] : 0.0;
-        const double used = a->need[x] < loc ? a->need[x] : loc;
-        out->local_used[x] = used;
-        out->flow[x] = a->need[x] - used;
-        if (p >= 0) {
-            a->need[p] += out->flow[x];
-        }
-    }
+    core_alloc_flows(a, in, out->alloc, out->flow, out->local_used);
     if (rounds) {
         *rounds = nround;
     }

@@ -76,4 +76,13 @@ void core_alloc_destroy(core_alloc **a);
 zt_status core_alloc_day(core_alloc *a, const core_alloc_in *in, core_alloc_out *out,
                          int *rounds, zt_err *err);
 
+/*
+ * The flows (per node: over the link from the parent, local water used)
+ * that deliver amount[u] to every user, local water first, children before
+ * parents (as in core_alloc_day, whose flows are these of its allocation).
+ * For amounts up to the allocation they stay within the capacities.
+ */
+void core_alloc_flows(core_alloc *a, const core_alloc_in *in, const double *amount,
+                      double *flow, double *local_used);
+
 #endif /* CORE_ALLOC_H */

@@ -15,7 +15,7 @@
  *             W[c] = loss[c] + [c = AGRI] max(0, -ow_net)
  *                    + max(0, -v_ref) share[c]
  *           (share = base_share normalised, or all AGRI when it is zero),
- *           D[c] = D W[c] / sum W;  supplied S = f D;  w += S;
+ *           D[c] = D W[c] / sum W;  supplied S = sum_c f[c] D[c];  w += S;
  *           shortage = D - S;  carried = min(D, max(0, -v), max(0, -v_ref))
  *   dv = w - v_ref  (change of the absolute storage z_target Aow + v)
  *   v' = w,  z = z_target + v' / Aow
@@ -91,7 +91,6 @@ void core_district_step(const core_district_params *p, const core_district_in *i
     assert(p && in && v && out);
     assert(p->aow > 0.0);
     assert(p->pump_cap >= 0.0);
-    assert(in->supplied_frac >= 0.0 && in->supplied_frac <= 1.0);
 
     aow = p->aow;                                        /* m2 */
     v0 = *v;                                             /* m3, yesterday's reference */
@@ -110,6 +109,7 @@ void core_district_step(const core_district_params *p, const core_district_in *i
 
     for (c = 0; c < CORE_DCAT_COUNT; c++) {
         out->demand_cat[c] = 0.0;
+        out->supplied_cat[c] = 0.0;
     }
     out->demand = 0.0;
     out->supplied = 0.0;
@@ -134,7 +134,16 @@ void core_district_step(const core_district_params *p, const core_district_in *i
             weight[CORE_DCAT_AGRI] += start_def;
         }
         split_demand(out->demand, weight, out->demand_cat);
-        out->supplied = in->supplied_frac * out->demand;
+        for (c = 0; c < CORE_DCAT_COUNT; c++) {
+            assert(in->supplied_frac[c] >= 0.0 && in->supplied_frac[c] <= 1.0);
+            out->supplied_cat[c] = in->supplied_frac[c] >= 1.0
+                                       ? out->demand_cat[c]
+                                       : in->supplied_frac[c] * out->demand_cat[c];
+            out->supplied += out->supplied_cat[c];
+        }
+        if (out->supplied > out->demand) { /* the parts' rounding */
+            out->supplied = out->demand;
+        }
         out->shortage = out->demand - out->supplied;
         /* yesterday's missing water, as far as today's target still asks for it */
         out->carried = cd_min(out->demand, cd_min(cd_max(0.0, -v0), start_def));

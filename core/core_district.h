@@ -18,8 +18,9 @@
  *     evaporation (max(0, -ow_net)) counts as CORE_DCAT_AGRI; a deficit the
  *     day STARTS with (a target rise, or yesterday's unsupplied shortage) is
  *     a cause too, split by p->base_share (all zero: all to CORE_DCAT_AGRI);
- *   - the supplied part (given by the caller, <= demand) is added; what is
- *     not supplied lowers the level (a shortage).
+ *   - the supplied part (per cause a fraction given by the caller, the
+ *     allocation of the supply network) is added; what is not supplied
+ *     lowers the level (a shortage).
  *
  * Pure: no I/O, no globals. Units: m3, m3/d, m NAP.
  */
@@ -63,7 +64,8 @@ typedef struct core_district_in {
                                      nature cells, flushing, sprinkling withdrawals
                                      of capital crops, the rest (other infiltration,
                                      other sprinkling) */
-    double supplied_frac;   /* fraction of the demand that is supplied (0-1) */
+    double supplied_frac[CORE_DCAT_COUNT]; /* fraction of each cause's demand that is
+                                               supplied (0-1; the allocation) */
 } core_district_in;
 
 /* One day's results. */
@@ -72,6 +74,7 @@ typedef struct core_district_out {
     double demand;                  /* inlet demand (m3/d) */
     double demand_cat[CORE_DCAT_COUNT]; /* demand by cause, sums to demand */
     double supplied;                /* inlet supplied (m3/d) */
+    double supplied_cat[CORE_DCAT_COUNT]; /* supplied by cause, sums to supplied */
     double shortage;                /* demand - supplied (m3/d) */
     double carried;                 /* the part of the demand that restates an
                                        earlier day's shortage still missing
@@ -90,7 +93,7 @@ typedef struct core_district_out {
  * yesterday's target level. Balance, exact to rounding:
  *   gains - losses + supplied - discharge = dv,
  * gains = drainage + spill + runoff + ow_net, losses = sum of loss[].
- * Never fails; programmer errors (aow <= 0, pump_cap < 0, supplied_frac
+ * Never fails; programmer errors (aow <= 0, pump_cap < 0, a supplied_frac
  * outside 0-1, negative losses or shares) are caught with assert().
  * Pure and reentrant. All pointers borrowed; p, in, v, out must not be NULL.
  */

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "core_district.h"
+#include "supply.h"
 #include "core_gw.h"
 #include "core_rootzone.h"
 #include "io_districts.h"
@@ -172,6 +173,7 @@ enum {
     S_FIXED,       /* lateral flow out of the district's cells (sums to the fixed-head exchange) */
     S_GWSTOR,      /* Sy (h' - h) */
     S_GWREACH,     /* recharge as the groundwater received it (perc - cr - spr_gw) */
+    S_ABSTR,       /* abstraction by the wells of groundwater users (m x cells) */
     S_DEPTH,       /* depth of the water table summed (m x cells) */
     S_COUNT
 };
@@ -258,6 +260,7 @@ enum {
     /* groundwater */
     B_RECH,    /* net flux into groundwater from above: perc - cr - spr_gw (or the file's) */
     B_SPR_GW,
+    B_ABSTR,   /* wells of groundwater users (drinking water) */
     B_DRAIN,
     B_INF,
     B_SPILL,
@@ -277,7 +280,7 @@ static const char *const balance_names[B_COUNT] = {
     "precipitation",     "sprinkling",        "capillary_rise",       "interception",
     "transpiration",     "open_water_evaporation", "percolation",     "paved_runoff",
     "open_water_net",    "rootzone_storage_change", "gw_recharge",    "sprinkling_from_gw",
-    "drainage",          "infiltration",      "spill",                "seepage_out",
+    "gw_abstraction",    "drainage",          "infiltration",      "spill",                "seepage_out",
     "fixed_head_out",    "gw_storage_change", "inlet_supplied",       "sprinkling_from_sw",
     "flushing",          "discharge",         "district_storage_change"};
 
@@ -337,6 +340,21 @@ typedef struct run_ctx {
 
     /* per district, per day */
     double *dsum;  /* [nd * S_COUNT] */
+
+    /* the supply network (coupled mode with [input] network), or NULL */
+    drv_supply *sup;
+    double *abstr;   /* [ncell] wells' abstraction today (m/d) */
+    double *rech_gw; /* [ncell] rech - abstr: what the solver gets (m/d) */
+    double *spr_sw;  /* [ncell] today's sprinkling from surface water (m over the cell) */
+    core_district_in *din; /* [nd] today's district terms */
+    double *ddem, *dfrac, *dreal; /* [nd * CORE_DCAT_COUNT] demand, allocated fraction, taken */
+    double *drep;    /* [nd * CORE_DCAT_COUNT] the demand as reported (new demand, m3/d) */
+    double *dcar;    /* [nd * CORE_DCAT_COUNT] part of today's demand that restates an
+                        earlier shortage (m3/d) */
+    double *dshort;  /* [nd * CORE_DCAT_COUNT] the last day's shortage by cause (m3) */
+    double *dshare;  /* [nd * CORE_DCAT_COUNT] the districts' area shares (base_share) */
+    double *dsurp;   /* [nd] surplus (discharge) before the allocation (m3/d) */
+    double rz_cut;   /* today's curtailed sprinkling (m3), taken out of the root zone */
 } run_ctx;
 
 static void ctx_free(run_ctx *c)
@@ -392,6 +410,19 @@ static void ctx_free(run_ctx *c)
     zt_free(c->f_stor);
     zt_free(c->f_lat);
     zt_free(c->dsum);
+    drv_supply_destroy(&c->sup);
+    zt_free(c->abstr);
+    zt_free(c->rech_gw);
+    zt_free(c->spr_sw);
+    zt_free(c->din);
+    zt_free(c->ddem);
+    zt_free(c->dfrac);
+    zt_free(c->dreal);
+    zt_free(c->drep);
+    zt_free(c->dcar);
+    zt_free(c->dshort);
+    zt_free(c->dshare);
+    zt_free(c->dsurp);
     io_forcing_destroy(&c->forc);
     io_params_destroy(&c->par);
     grid_domain_destroy(&c->dom);
@@ -757,10 +788,71 @@ static zt_status init_fields(run_ctx *c, zt_err *err)
         c->outmask[k] = c->dom->mask[k] == ZT_MASK_ACTIVE;
     }
     c->dsum = zt_calloc((size_t)c->nd * S_COUNT, sizeof *c->dsum);
-    if (!c->dsum) {
+    c->abstr = zt_calloc((size_t)c->ncell, sizeof *c->abstr);
+    c->rech_gw = zt_calloc((size_t)c->ncell, sizeof *c->rech_gw);
+    c->spr_sw = zt_calloc((size_t)c->ncell, sizeof *c->spr_sw);
+    if (!c->dsum || !c->abstr || !c->rech_gw || !c->spr_sw) {
         return zt_fail(err, ZT_ENOMEM, "out of memory for district sums");
     }
     return ZT_OK;
+}
+
+/* The supply network (coupled mode with a network file). */
+static zt_status init_supply(run_ctx *c, zt_err *err)
+{
+    const size_t n = (size_t)c->nd * CORE_DCAT_COUNT;
+    drv_supply_setup su;
+    int *prov = NULL;
+    double *cx = NULL;
+    zt_status st;
+
+    c->din = zt_calloc((size_t)c->nd, sizeof *c->din);
+    c->ddem = zt_calloc(n, sizeof *c->ddem);
+    c->dfrac = zt_calloc(n, sizeof *c->dfrac);
+    c->dreal = zt_calloc(n, sizeof *c->dreal);
+    c->drep = zt_calloc(n, sizeof *c->drep);
+    c->dcar = zt_calloc(n, sizeof *c->dcar);
+    c->dshort = zt_calloc(n, sizeof *c->dshort);
+    c->dshare = zt_calloc(n, sizeof *c->dshare);
+    c->dsurp = zt_calloc((size_t)c->nd, sizeof *c->dsurp);
+    prov = zt_calloc((size_t)c->nd, sizeof *prov);
+    cx = zt_calloc((size_t)c->nd, sizeof *cx);
+    if (!c->din || !c->ddem || !c->dfrac || !c->dreal || !c->dsurp || !c->drep || !c->dcar || !c->dshort || !c->dshare ||
+        !prov || !cx) {
+        zt_free(prov);
+        zt_free(cx);
+        return zt_fail(err, ZT_ENOMEM, "out of memory for the supply network");
+    }
+    for (int di = 0; di < c->nd; di++) {
+        double sx = 0.0;
+        zt_idx q;
+        for (q = c->d_start[di]; q < c->d_start[di + 1]; q++) {
+            sx += (double)(c->d_cells[q] % c->dom->g.nx) + 0.5;
+        }
+        prov[di] = c->dd[di]->province;
+        for (int cc = 0; cc < CORE_DCAT_COUNT; cc++) {
+            c->dshare[di * CORE_DCAT_COUNT + cc] = c->dpar[di].base_share[cc];
+        }
+        q = c->d_start[di + 1] - c->d_start[di];
+        cx[di] = c->dom->g.x0 + c->dom->g.dx * (q > 0 ? sx / (double)q : 0.0);
+    }
+    memset(&su, 0, sizeof su);
+    su.network = c->sc->network;
+    su.ijssel_factor = c->sc->ijssel_factor;
+    su.ijssel_series = c->sc->ijssel_series;
+    su.first = c->sc->start;
+    su.last = c->sc->end;
+    su.nd = c->nd;
+    su.d_id = c->d_id;
+    su.d_name = c->d_name;
+    su.d_prov = prov;
+    su.d_cx = cx;
+    su.grid = c->dom->g;
+    su.mask = c->dom->mask;
+    st = drv_supply_create(&su, &c->sup, err);
+    zt_free(prov);
+    zt_free(cx);
+    return st;
 }
 
 /* Add (or set, when first) value x of variable v at cell k to the output. */
@@ -827,13 +919,16 @@ static void rootzone_day(run_ctx *c, int month, double *const *acc, int first)
             c->s[k] = s.s;
             c->spr_left[k] = s.spr_left;
 
+            c->spr_sw[k] = 0.0;
             if (o.spr > 0.0) {
                 if (dom->sprinkling[k] == ZT_SPR_GROUND) {
                     spr_gw = o.spr;
                 } else if (dom->landuse[k] == ZT_LU_CAPITAL) {
                     ds[S_SPR_SW_CAP] += o.spr;
+                    c->spr_sw[k] = o.spr;
                 } else {
                     ds[S_SPR_SW_AGRI] += o.spr;
+                    c->spr_sw[k] = o.spr;
                 }
             }
             if (coupled) {
@@ -924,6 +1019,7 @@ static void gather_gw_day(run_ctx *c, double *const *acc, int first)
             ds[S_FIXED] += c->f_lat[k];
             ds[S_GWSTOR] += c->f_stor[k];
             ds[S_GWREACH] += c->rech[k];
+            ds[S_ABSTR] += c->abstr[k];
             ds[S_DEPTH] += c->surface[k] - c->h[k];
             if (nsel > 0) {
                 val[V_HEAD] = c->h[k];
@@ -1088,10 +1184,10 @@ static void balance_close(day_balance *x, io_mode mode)
     x->gross_rz = fabs(b[B_P]) + fabs(b[B_SPR]) + fabs(b[B_CR]) + fabs(b[B_EI]) + fabs(b[B_TA]) +
                   fabs(b[B_EOW]) + fabs(b[B_PERC]) + fabs(b[B_RUNOFF]) + fabs(b[B_OWNET]) +
                   fabs(b[B_DS_RZ]);
-    x->err_gw = b[B_RECH] + b[B_INF] - b[B_DRAIN] - b[B_SPILL] - b[B_SEEP] - b[B_FIXED] -
-                b[B_DS_GW];
-    x->gross_gw = fabs(b[B_RECH]) + fabs(b[B_INF]) + fabs(b[B_DRAIN]) + fabs(b[B_SPILL]) +
-                  fabs(b[B_SEEP]) + fabs(b[B_FIXED]) + fabs(b[B_DS_GW]);
+    x->err_gw = b[B_RECH] - b[B_ABSTR] + b[B_INF] - b[B_DRAIN] - b[B_SPILL] - b[B_SEEP] -
+                b[B_FIXED] - b[B_DS_GW];
+    x->gross_gw = fabs(b[B_RECH]) + fabs(b[B_ABSTR]) + fabs(b[B_INF]) + fabs(b[B_DRAIN]) +
+                  fabs(b[B_SPILL]) + fabs(b[B_SEEP]) + fabs(b[B_FIXED]) + fabs(b[B_DS_GW]);
     x->err_d = b[B_DRAIN] + b[B_SPILL] + b[B_RUNOFF] + b[B_OWNET] + b[B_SUPPLIED] - b[B_INF] -
                b[B_SPR_SW] - b[B_FLUSH] - b[B_DISCHARGE] - b[B_DV];
     x->gross_d = fabs(b[B_DRAIN]) + fabs(b[B_SPILL]) + fabs(b[B_RUNOFF]) + fabs(b[B_OWNET]) +
@@ -1110,41 +1206,194 @@ static void balance_close(day_balance *x, io_mode mode)
     x->rel_all = rel_of(x->err_all, x->gross_all);
 }
 
-/* Phase D: the district balances of the day, and the day's balance terms. */
-static void districts_day(run_ctx *c, int month, int day, day_balance *x)
+/*
+ * Unmet sprinkling is not applied (docs/model.md §8.5): in district di a
+ * fraction g_cap (g_agri) of today's surface-water sprinkling of capital
+ * (other) crops is taken back out of the root zone of its cells, as far as
+ * their storage holds it. The gridded output, the district sums and the
+ * root-zone storage follow; cut[0], cut[1] get the volumes (m3).
+ */
+static void curtail_sprinkling(run_ctx *c, int di, double g_cap, double g_agri,
+                               double *const *acc, double cut[2])
 {
+    double *ds = c->dsum + (size_t)di * S_COUNT;
+    const int nsel = acc ? c->nsel : 0;
+    cut[0] = cut[1] = 0.0;
+    for (zt_idx q = c->d_start[di]; q < c->d_start[di + 1]; q++) {
+        const zt_idx k = c->d_cells[q];
+        const double spr = c->spr_sw[k]; /* m over the cell */
+        if (!(spr > 0.0)) {
+            continue;
+        }
+        const int cap = c->dom->landuse[k] == ZT_LU_CAPITAL;
+        const core_rz_params *p = c->cp[k];
+        const double land = 1.0 - p->paved;
+        const double want = (cap ? g_cap : g_agri) * spr;       /* m over the cell */
+        const double have = land * c->s[k];                      /* m over the cell */
+        const double take = want < have ? want : have;
+        if (!(take > 0.0)) {
+            continue;
+        }
+        c->s[k] -= take / land;
+        c->spr_sw[k] -= take;
+        cut[cap ? 0 : 1] += take * c->cell_area;
+        ds[S_SPR] -= take;
+        ds[cap ? S_SPR_SW_CAP : S_SPR_SW_AGRI] -= take;
+        ds[S_S] -= take;
+        if (nsel > 0) {
+            double val[V_COUNT];
+            val[V_SPR] = -take;
+            val[V_S] = -take / land;
+            val[V_DEFICIT] = take / land;
+            out_add(acc, c->sel, nsel, 0, k, val, V_SPR, V_SPR + 1);
+            out_add(acc, c->sel, nsel, 0, k, val, V_S, V_S + 1);
+            out_add(acc, c->sel, nsel, 0, k, val, V_DEFICIT, V_DEFICIT + 1);
+        }
+    }
+}
+
+/* The day's terms of district di (m3/d) into *in, supply fractions 1. */
+static void district_in(run_ctx *c, int di, double target, int summer, core_district_in *in)
+{
+    const double *ds = c->dsum + (size_t)di * S_COUNT;
+    const double a = c->cell_area;
+    memset(in, 0, sizeof *in);
+    in->target = target;
+    in->drainage = a * ds[S_DRAIN];
+    in->spill = a * ds[S_SPILL];
+    in->runoff = a * (ds[S_RUNOFF] - ds[S_OWNET]);
+    in->ow_net = a * ds[S_OWNET];
+    in->loss[CORE_DCAT_PEAT] = a * ds[S_INF_PEAT];
+    in->loss[CORE_DCAT_NATURE] = a * ds[S_INF_NATURE];
+    /* flushing against salinisation runs in the summer half */
+    in->loss[CORE_DCAT_FLUSHING] = summer ? 86400.0 * c->dd[di]->flushing_m3s : 0.0;
+    in->loss[CORE_DCAT_CAPITAL] = a * ds[S_SPR_SW_CAP];
+    in->loss[CORE_DCAT_AGRI] = a * (ds[S_INF_AGRI] + ds[S_SPR_SW_AGRI]);
+    for (int cc = 0; cc < CORE_DCAT_COUNT; cc++) {
+        in->supplied_frac[cc] = 1.0;
+    }
+}
+
+/*
+ * Phase D: the district balances of the day, and the day's balance terms.
+ * With a supply network: each district's demand by cause first (a dry run
+ * of the step), the allocation, unmet sprinkling taken back, then the step
+ * with the allocated fractions, and the day's accounting.
+ */
+static zt_status districts_day(run_ctx *c, zt_day day, int month, int mday, double *const *acc,
+                               day_balance *x, zt_err *err)
+{
+    const int summer = in_summer(c, month, mday);
+    const int nc = CORE_DCAT_COUNT;
     int di;
+    zt_status st;
+
+    c->rz_cut = 0.0;
+    if (c->sup) {
+        for (di = 0; di < c->nd; di++) {
+            core_district_in in;
+            core_district_out o;
+            double v = c->dv[di], stot = 0.0;
+            /* a deficit the day starts with is charged to the causes that
+             * went short (yesterday's shortage), else by area (a target rise) */
+            for (int cc = 0; cc < nc; cc++) {
+                stot += c->dshort[di * nc + cc];
+            }
+            for (int cc = 0; cc < nc; cc++) {
+                c->dpar[di].base_share[cc] =
+                    stot > 0.0 ? c->dshort[di * nc + cc] : c->dshare[di * nc + cc];
+            }
+            district_in(c, di, target_of(c, c->dd[di], month, mday), summer, &in);
+            for (int cc = 0; cc < nc; cc++) {
+                in.supplied_frac[cc] = 0.0;
+            }
+            core_district_step(&c->dpar[di], &in, c->dtarget[di], &v, &o);
+            for (int cc = 0; cc < nc; cc++) {
+                c->ddem[di * nc + cc] = o.demand_cat[cc];
+            }
+            c->dsurp[di] = o.discharge;
+            {
+                double btot = 0.0;
+                for (int cc = 0; cc < nc; cc++) {
+                    btot += c->dpar[di].base_share[cc];
+                }
+                for (int cc = 0; cc < nc; cc++) {
+                    c->dcar[di * nc + cc] =
+                        btot > 0.0 ? o.carried * (c->dpar[di].base_share[cc] / btot) : 0.0;
+                }
+            }
+        }
+        st = drv_supply_allocate(c->sup, day, summer, c->ddem, c->dsurp, c->dfrac, err);
+        if (st != ZT_OK) {
+            return st;
+        }
+    }
     for (di = 0; di < c->nd; di++) {
-        const double *ds = c->dsum + (size_t)di * S_COUNT;
-        const double a = c->cell_area;
-        double target = target_of(c, c->dd[di], month, day);
+        const double target = target_of(c, c->dd[di], month, mday);
         core_district_in in;
         core_district_out *o = &c->dout[di];
+        double cut[2] = {0.0, 0.0};
 
-        memset(&in, 0, sizeof in);
-        in.target = target;
-        in.drainage = a * ds[S_DRAIN];
-        in.spill = a * ds[S_SPILL];
-        in.runoff = a * (ds[S_RUNOFF] - ds[S_OWNET]);
-        in.ow_net = a * ds[S_OWNET];
-        in.loss[CORE_DCAT_PEAT] = a * ds[S_INF_PEAT];
-        in.loss[CORE_DCAT_NATURE] = a * ds[S_INF_NATURE];
-        /* flushing against salinisation runs in the summer half */
-        in.loss[CORE_DCAT_FLUSHING] =
-            in_summer(c, month, day) ? 86400.0 * c->dd[di]->flushing_m3s : 0.0;
+        district_in(c, di, target, summer, &in);
+        if (c->sup) {
+            const double *f = c->dfrac + (size_t)di * nc;
+            if (f[CORE_DCAT_CAPITAL] < 1.0 || f[CORE_DCAT_AGRI] < 1.0) {
+                curtail_sprinkling(c, di, 1.0 - f[CORE_DCAT_CAPITAL], 1.0 - f[CORE_DCAT_AGRI],
+                                   acc, cut);
+                in.loss[CORE_DCAT_CAPITAL] -= cut[0];
+                in.loss[CORE_DCAT_AGRI] -= cut[1];
+                in.loss[CORE_DCAT_CAPITAL] = in.loss[CORE_DCAT_CAPITAL] > 0.0
+                                                 ? in.loss[CORE_DCAT_CAPITAL]
+                                                 : 0.0;
+                in.loss[CORE_DCAT_AGRI] = in.loss[CORE_DCAT_AGRI] > 0.0 ? in.loss[CORE_DCAT_AGRI]
+                                                                        : 0.0;
+                c->rz_cut += cut[0] + cut[1];
+            }
+            /* the demand after the curtailment (a dry run), and the
+             * fractions of it that give each cause what it was allocated */
+            core_district_in in2 = in;
+            core_district_out o2;
+            double v2 = c->dv[di];
+            for (int cc = 0; cc < nc; cc++) {
+                in2.supplied_frac[cc] = 0.0;
+            }
+            core_district_step(&c->dpar[di], &in2, c->dtarget[di], &v2, &o2);
+            for (int cc = 0; cc < nc; cc++) {
+                const double d1 = c->ddem[di * nc + cc], d2 = o2.demand_cat[cc];
+                const double a = f[cc] >= 1.0 ? d1 : f[cc] * d1; /* allocated (m3/d) */
+                in.supplied_frac[cc] = d2 > 0.0 ? (a >= d2 ? 1.0 : a / d2) : 1.0;
+                /* reported: the new demand; for sprinkling the demand before
+                 * the curtailment (the curtailed water is a shortage) */
+                const int spr = cc == CORE_DCAT_CAPITAL || cc == CORE_DCAT_AGRI;
+                const double nd_ = (spr ? d1 : d2) - c->dcar[di * nc + cc];
+                c->drep[di * nc + cc] = nd_ > 0.0 ? nd_ : 0.0;
+            }
+        }
         c->dflush[di] = in.loss[CORE_DCAT_FLUSHING];
-        in.loss[CORE_DCAT_CAPITAL] = a * ds[S_SPR_SW_CAP];
-        in.loss[CORE_DCAT_AGRI] = a * (ds[S_INF_AGRI] + ds[S_SPR_SW_AGRI]);
-        in.supplied_frac = 1.0; /* every demand is supplied until the network exists */
         core_district_step(&c->dpar[di], &in, c->dtarget[di], &c->dv[di], o);
         c->dtarget[di] = target;
         c->dlevel[di] = o->level;
+        if (c->sup) {
+            for (int cc = 0; cc < nc; cc++) {
+                const double sh = o->demand_cat[cc] - o->supplied_cat[cc];
+                c->dreal[di * nc + cc] = o->supplied_cat[cc];
+                c->dshort[di * nc + cc] = sh > 0.0 ? sh : 0.0;
+            }
+        }
         x->b[B_SUPPLIED] += o->supplied;
-        x->b[B_SPR_SW] += in.loss[CORE_DCAT_CAPITAL] + a * ds[S_SPR_SW_AGRI];
+        x->b[B_SPR_SW] += in.loss[CORE_DCAT_CAPITAL] +
+                          (c->cell_area * c->dsum[(size_t)di * S_COUNT + S_SPR_SW_AGRI]);
         x->b[B_FLUSH] += in.loss[CORE_DCAT_FLUSHING];
         x->b[B_DISCHARGE] += o->discharge;
         x->b[B_DV] += o->dv;
     }
+    /* the sprinkling taken back never reached the root zone */
+    x->b[B_SPR] -= c->rz_cut;
+    x->b[B_DS_RZ] -= c->rz_cut;
+    if (c->sup) {
+        return drv_supply_account(c->sup, day, c->drep, c->dreal, err);
+    }
+    return ZT_OK;
 }
 
 /* The district series of the day into tsval[v * nd + di]. */
@@ -1186,6 +1435,21 @@ static void district_series(const run_ctx *c, double *tsval)
             v[D_DEMAND_AGRI] = o->demand_cat[CORE_DCAT_AGRI] / 86400.0;
             v[D_SUPPLIED] = o->supplied / 86400.0;
             v[D_SHORTAGE] = o->shortage / 86400.0;
+            if (c->sup) {
+                /* with the network: the demand as the supply accounting
+                 * reports it (new demand; sprinkling before curtailment) */
+                const double *rd = c->drep + (size_t)di * CORE_DCAT_COUNT;
+                const double *rr = c->dreal + (size_t)di * CORE_DCAT_COUNT;
+                double dsum = 0.0, rsum = 0.0;
+                for (int cc = 0; cc < CORE_DCAT_COUNT; cc++) {
+                    v[D_DEMAND_PEAT + cc] = rd[cc] / 86400.0;
+                    dsum += rd[cc];
+                    rsum += rr[cc];
+                }
+                v[D_DEMAND] = dsum / 86400.0;
+                v[D_SUPPLIED] = rsum / 86400.0;
+                v[D_SHORTAGE] = (dsum - rsum) / 86400.0;
+            }
         }
         for (i = 0; i < D_COUNT; i++) {
             tsval[(size_t)i * c->nd + di] = v[i];
@@ -1229,6 +1493,9 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         st = init_district_water(&c, m, d, err);
         if (st == ZT_OK) {
             st = init_gw(&c, err);
+        }
+        if (st == ZT_OK && c.sc->network) {
+            st = init_supply(&c, err);
         }
     }
     if (st == ZT_OK) {
@@ -1292,6 +1559,12 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         tsval = zt_calloc((size_t)c.nd * D_COUNT, sizeof *tsval);
         if (!tsval) {
             st = zt_fail(err, ZT_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    if (c.sup) {
+        st = drv_supply_open(c.sup, c.sc->out_dir, c.sc->start, ndays, c.d_id, c.d_name, err);
+        if (st != ZT_OK) {
             goto done;
         }
     }
@@ -1369,7 +1642,16 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
             f.seepage = c.f_seep;
             f.storage = c.f_stor;
             f.lateral = c.f_lat;
-            st = core_gw_step(c.gw, 1.0, c.rech, c.h, &f, &c.gws, err);
+            /* the wells of groundwater users take their water from the solve */
+            if (c.sup) {
+                double wtot = 0.0;
+                memset(c.abstr, 0, (size_t)c.ncell * sizeof *c.abstr);
+                drv_supply_wells(c.sup, in_summer(&c, month, dd), c.cell_area, c.abstr, &wtot);
+            }
+            for (zt_idx k = 0; k < c.ncell; k++) {
+                c.rech_gw[k] = c.rech[k] - c.abstr[k];
+            }
+            st = core_gw_step(c.gw, 1.0, c.rech_gw, c.h, &f, &c.gws, err);
             t_gw += now_seconds() - t1;
             if (st != ZT_OK) {
                 zt_err_prefix(err, "%s: groundwater: ", date);
@@ -1396,6 +1678,7 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
             if (c.gw_on) {
                 x.b[B_RECH] += a * ds[S_GWREACH];
                 x.b[B_SPR_GW] += a * ds[S_SPR_GW];
+                x.b[B_ABSTR] += a * ds[S_ABSTR];
                 x.b[B_DRAIN] += a * ds[S_DRAIN];
                 x.b[B_INF] += a * (ds[S_INF_PEAT] + ds[S_INF_NATURE] + ds[S_INF_AGRI]);
                 x.b[B_SPILL] += a * ds[S_SPILL];
@@ -1407,7 +1690,12 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
 
         /* D: districts */
         if (c.coupled) {
-            districts_day(&c, month, dd, &x);
+            st = districts_day(&c, day, month, dd, gout ? acc : NULL, &x, err);
+            if (st != ZT_OK) {
+                zt_err_prefix(err, "%s: supply: ", date);
+                goto done;
+            }
+            rz_prev -= c.rz_cut / c.cell_area;
         } else if (c.gw_on) {
             /* groundwater mode: the ditches are held at target; what they
                drain or give is exchanged with the outside of the model */
@@ -1474,6 +1762,9 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
     /* the district series first: they are formatted while the writer thread
        still writes the last period of the grids */
     st = io_tsout_close(&tsout, 1, err);
+    if (st == ZT_OK && c.sup) {
+        st = drv_supply_close(c.sup, 1, err);
+    }
     if (st == ZT_OK) {
         st = io_gridout_close(&gout, 1, err);
     }
@@ -1508,6 +1799,16 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         printf("\nzoet run: wrote %s, %s, %s, %s\n", c.nsel ? path_grid : "(no grids)",
                c.sc->districts ? path_dnc : "(no district series)",
                c.sc->districts ? path_dcsv : "", path_bal);
+        if (c.sup) {
+            int nn, nu;
+            double sec;
+            long rounds;
+            drv_supply_stats(c.sup, &nn, &nu, &sec, &rounds);
+            printf("zoet run: supply network %s: %d nodes, %d users; allocation %.3f s "
+                   "(%.2f ms a day, %ld bottlenecks); wrote supply_users, supply_nodes, "
+                   "supply_regions (.nc, .csv)\n",
+                   c.sc->network, nn, nu, sec, 1e3 * sec / ndays, rounds);
+        }
     }
 
 done:
@@ -1516,6 +1817,9 @@ done:
         zt_err_clear(&scratch);
         io_gridout_close(&gout, 0, &scratch);
         io_tsout_close(&tsout, 0, &scratch);
+        if (c.sup) {
+            drv_supply_close(c.sup, 0, &scratch);
+        }
         if (bal) {
             io_text_close(bal, path_bal, 0, &scratch);
         }

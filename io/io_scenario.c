@@ -171,8 +171,24 @@ static zt_status read_input(io_ini *ini, io_scenario *s, zt_err *err)
         (st = io_ini_path(ini, "input", "districts", s->mode != IO_MODE_ROOTZONE, NULL,
                           &s->districts_file, err)) != ZT_OK ||
         (st = io_ini_path(ini, "input", "recharge", s->mode == IO_MODE_GROUNDWATER, NULL,
-                          &s->recharge, err)) != ZT_OK) {
+                          &s->recharge, err)) != ZT_OK ||
+        (st = io_ini_path(ini, "input", "network", 0, NULL, &s->network, err)) != ZT_OK ||
+        (st = io_ini_double(ini, "supply", "ijsselmeer_factor", 0, 1.0, 0.0, 1.0,
+                            &s->ijssel_factor, err)) != ZT_OK ||
+        (st = io_ini_path(ini, "supply", "ijsselmeer_series", 0, NULL, &s->ijssel_series,
+                          err)) != ZT_OK) {
         return st;
+    }
+    if (s->network && s->mode != IO_MODE_COUPLED) {
+        return io_ini_fail(ini, "input", "network", err,
+                           "the supply network needs the coupled mode (districts and root zone)");
+    }
+    if (!s->network && (io_ini_has(ini, "supply", "ijsselmeer_factor") ||
+                        io_ini_has(ini, "supply", "ijsselmeer_series"))) {
+        return io_ini_fail(ini, "supply",
+                           io_ini_has(ini, "supply", "ijsselmeer_factor") ? "ijsselmeer_factor"
+                                                                           : "ijsselmeer_series",
+                           err, "needs a supply network ([input] network)");
     }
     if (s->mode == IO_MODE_GROUNDWATER && s->forcing) {
         return io_ini_fail(ini, "input", "forcing", err,
@@ -441,6 +457,8 @@ void io_scenario_destroy(io_scenario **ps)
     zt_free(s->domain);
     zt_free(s->forcing);
     zt_free(s->districts_file);
+    zt_free(s->network);
+    zt_free(s->ijssel_series);
     zt_free(s->recharge);
     zt_free(s->parameters);
     for (i = 0; i < IO_MAX_FIELD_SOURCES; i++) {
@@ -508,12 +526,24 @@ void io_scenario_print(const io_scenario *s, FILE *f)
         fputs("\ndistricts = ", f);
         put_str(f, s->districts_file);
     }
+    if (s->network) {
+        fputs("\nnetwork = ", f);
+        put_str(f, s->network);
+    }
     fputs("\nparameters = ", f);
     put_str(f, s->parameters);
     fputc('\n', f);
     for (i = 0; i < s->nfield_src; i++) {
         fprintf(f, "%s = \"%s:%s\"\n", s->field_src[i].field, s->field_src[i].path,
                 s->field_src[i].var);
+    }
+    if (s->network) {
+        fprintf(f, "[supply]\nijsselmeer_factor = %g\n", s->ijssel_factor);
+        if (s->ijssel_series) {
+            fputs("ijsselmeer_series = ", f);
+            put_str(f, s->ijssel_series);
+            fputc('\n', f);
+        }
     }
     fputs("[climate]\n", f);
     put_factors(f, "precipitation_factor", s->precip_factor);

@@ -44,6 +44,11 @@ typedef struct io_scenario {
     char *forcing;        /* forcing NetCDF (resolved path); NULL in groundwater mode */
     char *districts_file; /* district table (resolved path); NULL in rootzone mode */
     char *recharge;       /* recharge NetCDF (groundwater mode), else NULL */
+    char *network;        /* [input] network: supply network file (coupled mode), or NULL:
+                             every demand is supplied */
+    double ijssel_factor; /* [supply] ijsselmeer_factor: on the IJsselmeer inlets' capacities */
+    char *ijssel_series;  /* [supply] ijsselmeer_series: CSV "date,m3s" of the IJsselmeer's
+                             availability per day, or NULL (unlimited) */
     char *parameters;     /* parameter table (resolved path) */
     io_field_source field_src[IO_MAX_FIELD_SOURCES]; /* replacements */
     int nfield_src;

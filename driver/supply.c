@@ -1,0 +1,629 @@
+/*
+ * supply.c: the supply network in a run (supply.h; docs/model.md §8).
+ *
+ * Users, in this order: district di's five causes (di * 5 + c), then the
+ * point users of the network file. A point user with source = "groundwater"
+ * takes its water from its wells (an abstraction in the groundwater solve,
+ * not subject to the verdringingsreeks: FACTS.md §2) and has no demand on
+ * the network.
+ */
+#include "supply.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core_alloc.h"
+#include "io_file.h"
+#include "io_out.h"
+
+#define NC CORE_DCAT_COUNT
+#define NPROV 3 /* Groningen, Fryslân, Drenthe */
+
+struct drv_supply {
+    io_network net;
+    core_alloc *alloc;
+    int nd, npt, nuser, nnode;
+    zt_day first;
+    double factor;
+    int *d_node, *d_prov;        /* [nd] */
+    int *parent;                 /* [nnode] (core_alloc borrows it) */
+    int *unode, *ulevel;         /* [nuser] */
+    int32_t *uid, *nid, *rid;    /* ids of users, nodes, regions (for the files) */
+    char **uname, **nname, **rname;
+    int *uprov;                  /* [nuser] province index 0-2, -1: none */
+    double *cap, *local, *demand, *alloc_v, *flow, *used, *real, *rflow, *rused;
+    /* wells: cells of point user j in wcell[wstart[j] .. wstart[j + 1]) */
+    zt_idx *wstart, *wcell;
+    double *wreal;               /* [npt] realised by the wells today (m3/d) */
+    double *wdem;                /* [npt] demand on the wells today (m3/d) */
+    /* the IJsselmeer's availability per day (m3/s), or NULL */
+    double *series;
+    int nseries;
+    /* accounting */
+    io_tsout *ts_users, *ts_nodes, *ts_regions;
+    double *vals;
+    double seconds;
+    long rounds;
+};
+
+enum { U_DEMAND, U_ALLOC, U_REAL, U_SHORT, U_N };
+enum { N_FLOW, N_CAP, N_LOCAL, N_N };
+
+static const io_var_spec user_vars[U_N] = {
+    {"demand", "demand of the user", "m3 s-1", NULL, NULL, 1},
+    {"allocated", "allocated to the user by the verdringingsreeks", "m3 s-1", NULL, NULL, 1},
+    {"realised", "water the user took (allocated and used, plus its own wells)", "m3 s-1", NULL,
+     NULL, 1},
+    {"shortage", "demand not realised", "m3 s-1", NULL, NULL, 1},
+};
+static const io_var_spec node_vars[N_N] = {
+    {"flow", "flow over the link from the parent (a source: drawn from it)", "m3 s-1", NULL, NULL,
+     1},
+    {"capacity", "capacity of that link (a source: its availability); -1: unlimited", "m3 s-1",
+     NULL, NULL, 0},
+    {"local_used", "local water (district surplus) used at the node", "m3 s-1", NULL, NULL, 1},
+};
+static const io_var_spec region_vars[U_N] = {
+    {"demand", "demand of the class in the province", "m3", "m3", NULL, 1},
+    {"allocated", "allocated", "m3", "m3", NULL, 1},
+    {"realised", "realised", "m3", "m3", NULL, 1},
+    {"shortage", "demand not realised", "m3", "m3", NULL, 1},
+};
+
+static int prov_index(int prov)
+{
+    return prov == ZT_PROV_GRONINGEN ? 0 : prov == ZT_PROV_FRYSLAN ? 1 : prov == ZT_PROV_DRENTHE ? 2 : -1;
+}
+
+static const char *const prov_names[NPROV] = {"groningen", "fryslan", "drenthe"};
+
+void drv_supply_destroy(drv_supply **ps)
+{
+    drv_supply *s;
+    if (!ps || !*ps) {
+        return;
+    }
+    s = *ps;
+    zt_err scratch;
+    zt_err_clear(&scratch);
+    drv_supply_close(s, 0, &scratch);
+    io_network_free(&s->net);
+    core_alloc_destroy(&s->alloc);
+    zt_free(s->d_node);
+    zt_free(s->d_prov);
+    zt_free(s->parent);
+    zt_free(s->unode);
+    zt_free(s->ulevel);
+    zt_free(s->uid);
+    zt_free(s->nid);
+    zt_free(s->rid);
+    for (int i = 0; s->uname && i < s->nuser; i++) {
+        zt_free(s->uname[i]);
+    }
+    for (int i = 0; s->nname && i < s->nnode; i++) {
+        zt_free(s->nname[i]);
+    }
+    for (int i = 0; s->rname && i < NPROV * IO_NET_NLEVEL; i++) {
+        zt_free(s->rname[i]);
+    }
+    zt_free(s->uname);
+    zt_free(s->nname);
+    zt_free(s->rname);
+    zt_free(s->uprov);
+    zt_free(s->cap);
+    zt_free(s->local);
+    zt_free(s->demand);
+    zt_free(s->alloc_v);
+    zt_free(s->flow);
+    zt_free(s->used);
+    zt_free(s->real);
+    zt_free(s->rflow);
+    zt_free(s->rused);
+    zt_free(s->wstart);
+    zt_free(s->wcell);
+    zt_free(s->wreal);
+    zt_free(s->wdem);
+    zt_free(s->series);
+    zt_free(s->vals);
+    zt_free(s);
+    *ps = NULL;
+}
+
+/* The IJsselmeer series: "date,m3s" lines (a header line allowed), one per
+ * day of the run, in order. */
+static zt_status read_series(drv_supply *s, const char *path, zt_day first, zt_day last,
+                             zt_err *err)
+{
+    FILE *f = fopen(path, "r");
+    char line[256];
+    int lineno = 0, n = (int)(last - first + 1);
+    zt_day expect = first;
+    if (!f) {
+        return zt_fail(err, ZT_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
+    }
+    s->series = zt_calloc((size_t)n, sizeof *s->series);
+    if (!s->series) {
+        fclose(f);
+        return zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
+    }
+    while (fgets(line, sizeof line, f)) {
+        char *comma, *end;
+        zt_day d;
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '\0' || line[0] == '#' || (lineno == 1 && strncmp(line, "date", 4) == 0)) {
+            continue;
+        }
+        comma = strchr(line, ',');
+        if (!comma) {
+            fclose(f);
+            return zt_fail(err, ZT_ECONFIG, "%s:%d: expected \"YYYY-MM-DD,m3s\"", path, lineno);
+        }
+        *comma = '\0';
+        if (zt_day_parse(line, &d) != 0) {
+            fclose(f);
+            return zt_fail(err, ZT_ECONFIG, "%s:%d: bad date \"%s\" (expected YYYY-MM-DD)", path,
+                           lineno, line);
+        }
+        errno = 0;
+        double v = strtod(comma + 1, &end);
+        while (*end == ' ') {
+            end++;
+        }
+        if (end == comma + 1 || *end != '\0' || errno != 0 || !(v >= 0.0) || !isfinite(v)) {
+            fclose(f);
+            return zt_fail(err, ZT_ECONFIG,
+                           "%s:%d: bad availability \"%s\" (expected m3/s, finite and >= 0)",
+                           path, lineno, comma + 1);
+        }
+        if (d < first || d > last) {
+            continue;
+        }
+        if (d != expect) {
+            char want[16];
+            zt_day_format(expect, want);
+            fclose(f);
+            return zt_fail(err, ZT_ECONFIG, "%s:%d: day %s expected (one line per day, in order)",
+                           path, lineno, want);
+        }
+        s->series[expect - first] = v;
+        expect++;
+    }
+    fclose(f);
+    if (expect <= last) {
+        char want[16];
+        zt_day_format(expect, want);
+        return zt_fail(err, ZT_ECONFIG, "%s: no value for %s (the run needs every day)", path,
+                       want);
+    }
+    s->nseries = n;
+    return ZT_OK;
+}
+
+zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err *err)
+{
+    drv_supply *s = zt_calloc(1, sizeof *s);
+    zt_status st = ZT_OK;
+    *out = NULL;
+    if (!s) {
+        return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+    }
+    st = io_network_load(su->network, &s->net, err);
+    if (st != ZT_OK) {
+        goto done;
+    }
+    s->nd = su->nd;
+    s->npt = s->net.nuser;
+    s->nuser = s->nd * NC + s->npt;
+    s->nnode = s->net.nnode;
+    s->first = su->first;
+    s->factor = su->ijssel_factor;
+    size_t nu = (size_t)s->nuser, nn = (size_t)s->nnode, nd = (size_t)(s->nd > 0 ? s->nd : 1);
+    s->d_node = zt_malloc(nd * sizeof *s->d_node);
+    s->d_prov = zt_malloc(nd * sizeof *s->d_prov);
+    s->unode = zt_malloc((nu + 1) * sizeof *s->unode);
+    s->ulevel = zt_malloc((nu + 1) * sizeof *s->ulevel);
+    s->uprov = zt_malloc((nu + 1) * sizeof *s->uprov);
+    s->cap = zt_malloc(nn * sizeof *s->cap);
+    s->local = zt_calloc(nn, sizeof *s->local);
+    s->demand = zt_calloc(nu + 1, sizeof *s->demand);
+    s->alloc_v = zt_calloc(nu + 1, sizeof *s->alloc_v);
+    s->real = zt_calloc(nu + 1, sizeof *s->real);
+    s->flow = zt_calloc(nn, sizeof *s->flow);
+    s->used = zt_calloc(nn, sizeof *s->used);
+    s->rflow = zt_calloc(nn, sizeof *s->rflow);
+    s->rused = zt_calloc(nn, sizeof *s->rused);
+    s->wstart = zt_calloc((size_t)s->npt + 1, sizeof *s->wstart);
+    s->wreal = zt_calloc((size_t)s->npt + 1, sizeof *s->wreal);
+    s->wdem = zt_calloc((size_t)s->npt + 1, sizeof *s->wdem);
+    size_t nv = nu > nn ? nu : nn;
+    s->vals = zt_calloc(nv * U_N + NPROV * IO_NET_NLEVEL * U_N, sizeof *s->vals);
+    if (!s->d_node || !s->d_prov || !s->unode || !s->ulevel || !s->uprov || !s->cap ||
+        !s->local || !s->demand || !s->alloc_v || !s->real || !s->flow || !s->used ||
+        !s->rflow || !s->rused || !s->wstart || !s->wreal || !s->wdem || !s->vals) {
+        st = zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+        goto done;
+    }
+    for (int di = 0; di < s->nd; di++) {
+        s->d_node[di] = io_network_attach(&s->net, su->d_prov[di], su->d_cx[di]);
+        s->d_prov[di] = su->d_prov[di];
+        if (s->d_node[di] < 0) {
+            st = zt_fail(err, ZT_ECONFIG,
+                         "%s: no [attach.*] rule takes district %ld (%s, province %d, centroid "
+                         "x %.0f m)",
+                         su->network, (long)su->d_id[di], su->d_name[di], su->d_prov[di],
+                         su->d_cx[di]);
+            goto done;
+        }
+        for (int c = 0; c < NC; c++) {
+            const int u = di * NC + c;
+            s->unode[u] = s->d_node[di];
+            s->ulevel[u] = s->net.cause_level[c];
+            s->uprov[u] = prov_index(su->d_prov[di]);
+        }
+    }
+    /* point users; the province of a point user: the one of the districts
+     * most attached to its node, else none */
+    for (int j = 0; j < s->npt; j++) {
+        const io_net_user *pu = &s->net.user[j];
+        const int u = s->nd * NC + j;
+        int count[NPROV] = {0}, best = -1;
+        s->unode[u] = pu->node;
+        s->ulevel[u] = pu->level;
+        for (int di = 0; di < s->nd; di++) {
+            int pi = prov_index(s->d_prov[di]);
+            if (s->d_node[di] == pu->node && pi >= 0) {
+                count[pi]++;
+            }
+        }
+        for (int p = 0; p < NPROV; p++) {
+            if (count[p] > 0 && (best < 0 || count[p] > count[best])) {
+                best = p;
+            }
+        }
+        s->uprov[u] = best;
+    }
+    {
+        core_alloc_net an = {s->nnode, NULL, s->nuser, s->unode, s->ulevel, IO_NET_NLEVEL};
+        s->parent = zt_malloc(nn * sizeof *s->parent);
+        if (!s->parent) {
+            st = zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+            goto done;
+        }
+        for (int x = 0; x < s->nnode; x++) {
+            s->parent[x] = s->net.node[x].parent;
+        }
+        an.parent = s->parent;
+        st = core_alloc_create(&an, &s->alloc, err);
+        if (st != ZT_OK) {
+            goto done;
+        }
+    }
+    /* wells: active cells within the radius */
+    {
+        zt_idx total = 0;
+        const zt_grid *g = &su->grid;
+        for (int pass = 0; pass < 2; pass++) {
+            total = 0;
+            for (int j = 0; j < s->npt; j++) {
+                const io_net_user *pu = &s->net.user[j];
+                s->wstart[j] = total;
+                if (pu->source != IO_NET_GROUNDWATER) {
+                    continue;
+                }
+                for (zt_idx k = 0; k < g->nx * g->ny; k++) {
+                    const double x = g->x0 + ((double)(k % g->nx) + 0.5) * g->dx;
+                    const double y = g->y0 + ((double)(k / g->nx) + 0.5) * g->dx;
+                    if (su->mask[k] == ZT_MASK_ACTIVE &&
+                        hypot(x - pu->x, y - pu->y) <= pu->radius_m) {
+                        if (pass == 1) {
+                            s->wcell[total] = k;
+                        }
+                        total++;
+                    }
+                }
+                if (total == s->wstart[j]) {
+                    st = zt_fail(err, ZT_ECONFIG,
+                                 "%s: [user.%s]: no active cell within %.0f m of (%.0f, %.0f)",
+                                 su->network, pu->name, pu->radius_m, pu->x, pu->y);
+                    goto done;
+                }
+            }
+            s->wstart[s->npt] = total;
+            if (pass == 0) {
+                s->wcell = zt_malloc((size_t)(total > 0 ? total : 1) * sizeof *s->wcell);
+                if (!s->wcell) {
+                    st = zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+                    goto done;
+                }
+            }
+        }
+    }
+    if (su->ijssel_series) {
+        st = read_series(s, su->ijssel_series, su->first, su->last, err);
+        if (st != ZT_OK) {
+            goto done;
+        }
+    }
+    *out = s;
+    s = NULL;
+done:
+    drv_supply_destroy(&s);
+    return st;
+}
+
+/* A copy of a formatted name, or NULL. */
+static char *name_of(const char *fmt, const char *a, const char *b)
+{
+    char buf[160];
+    snprintf(buf, sizeof buf, fmt, a, b);
+    size_t n = strlen(buf) + 1;
+    char *p = zt_malloc(n);
+    if (p) {
+        memcpy(p, buf, n);
+    }
+    return p;
+}
+
+zt_status drv_supply_open(drv_supply *s, const char *dir, zt_day first, int ndays,
+                          const int32_t *d_id, char *const *d_name, zt_err *err)
+{
+    char pn[4096], pc[4096];
+    zt_status st;
+    const int nr = NPROV * IO_NET_NLEVEL;
+
+    s->uid = zt_malloc((size_t)s->nuser * sizeof *s->uid + 1);
+    s->nid = zt_malloc((size_t)s->nnode * sizeof *s->nid);
+    s->rid = zt_malloc((size_t)nr * sizeof *s->rid);
+    s->uname = zt_calloc((size_t)s->nuser + 1, sizeof *s->uname);
+    s->nname = zt_calloc((size_t)s->nnode, sizeof *s->nname);
+    s->rname = zt_calloc((size_t)nr, sizeof *s->rname);
+    if (!s->uid || !s->nid || !s->rid || !s->uname || !s->nname || !s->rname) {
+        return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+    }
+    for (int di = 0; di < s->nd; di++) {
+        for (int c = 0; c < NC; c++) {
+            const int u = di * NC + c;
+            s->uid[u] = d_id[di] * 10 + c;
+            s->uname[u] = name_of("%s %s", d_name[di], core_dcat_names[c]);
+            if (!s->uname[u]) {
+                return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+            }
+        }
+    }
+    for (int j = 0; j < s->npt; j++) {
+        const int u = s->nd * NC + j;
+        s->uid[u] = 900000000 + j;
+        s->uname[u] = name_of("%s%s", s->net.user[j].name, "");
+        if (!s->uname[u]) {
+            return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+        }
+    }
+    for (int x = 0; x < s->nnode; x++) {
+        s->nid[x] = x + 1;
+        s->nname[x] = name_of("%s%s", s->net.node[x].name, "");
+        if (!s->nname[x]) {
+            return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+        }
+    }
+    for (int p = 0; p < NPROV; p++) {
+        for (int l = 0; l < IO_NET_NLEVEL; l++) {
+            const int r = p * IO_NET_NLEVEL + l;
+            s->rid[r] = r + 1;
+            s->rname[r] = name_of("%s %s", prov_names[p], io_net_level_names[l]);
+            if (!s->rname[r]) {
+                return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+            }
+        }
+    }
+    io_path_join(dir, "supply_users.nc", pn, sizeof pn);
+    io_path_join(dir, "supply_users.csv", pc, sizeof pc);
+    st = io_tsout_create(pn, pc, "user", s->uid, (const char *const *)s->uname, s->nuser,
+                         user_vars, U_N, first, ndays, &s->ts_users, err);
+    if (st == ZT_OK) {
+        io_path_join(dir, "supply_nodes.nc", pn, sizeof pn);
+        io_path_join(dir, "supply_nodes.csv", pc, sizeof pc);
+        st = io_tsout_create(pn, pc, "node", s->nid, (const char *const *)s->nname, s->nnode,
+                             node_vars, N_N, first, ndays, &s->ts_nodes, err);
+    }
+    if (st == ZT_OK) {
+        io_path_join(dir, "supply_regions.nc", pn, sizeof pn);
+        io_path_join(dir, "supply_regions.csv", pc, sizeof pc);
+        st = io_tsout_create(pn, pc, "region", s->rid, (const char *const *)s->rname, nr,
+                             region_vars, U_N, first, ndays, &s->ts_regions, err);
+    }
+    return st;
+}
+
+/* 1 when point user j asks for water today. */
+static int active_today(const io_net_user *pu, int summer)
+{
+    return pu->season == IO_NET_YEAR || summer;
+}
+
+void drv_supply_wells(drv_supply *s, int summer, double cell_area, double *abstr, double *total)
+{
+    double tot = 0.0;
+    for (int j = 0; j < s->npt; j++) {
+        const io_net_user *pu = &s->net.user[j];
+        const zt_idx n = s->wstart[j + 1] - s->wstart[j];
+        double got = 0.0;
+        s->wreal[j] = 0.0;
+        s->wdem[j] = 0.0;
+        if (pu->source != IO_NET_GROUNDWATER || n == 0 || !active_today(pu, summer)) {
+            continue;
+        }
+        s->wdem[j] = pu->demand_m3s * 86400.0;
+        /* the demand spread evenly over the well cells, at most max_mm_d each */
+        double per = pu->demand_m3s * 86400.0 / ((double)n * cell_area); /* m/d */
+        if (per > 1e-3 * pu->max_mm_d) {
+            per = 1e-3 * pu->max_mm_d;
+        }
+        for (zt_idx q = s->wstart[j]; q < s->wstart[j + 1]; q++) {
+            abstr[s->wcell[q]] += per;
+            got += per * cell_area;
+        }
+        s->wreal[j] = got;
+        tot += got;
+    }
+    *total = tot;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+zt_status drv_supply_allocate(drv_supply *s, zt_day day, int summer, const double *dem,
+                              const double *surplus, double *frac, zt_err *err)
+{
+    const double t0 = now_s();
+    zt_status st;
+    int rounds = 0;
+
+    for (int x = 0; x < s->nnode; x++) {
+        const io_net_node *nd = &s->net.node[x];
+        double c = nd->cap_m3s; /* m3/s */
+        if (nd->parent < 0 && s->series) {
+            c = s->series[day - s->first];
+        }
+        if (nd->inlet) {
+            c *= s->factor;
+        }
+        s->cap[x] = isfinite(c) ? 86400.0 * c : INFINITY; /* m3/d */
+        s->local[x] = 0.0;
+    }
+    for (int di = 0; di < s->nd; di++) {
+        s->local[s->d_node[di]] += surplus[di];
+        for (int c = 0; c < NC; c++) {
+            s->demand[di * NC + c] = dem[di * NC + c];
+        }
+    }
+    for (int j = 0; j < s->npt; j++) {
+        const io_net_user *pu = &s->net.user[j];
+        s->demand[s->nd * NC + j] =
+            pu->source == IO_NET_SURFACE && active_today(pu, summer) ? 86400.0 * pu->demand_m3s
+                                                                     : 0.0;
+    }
+    core_alloc_in in = {s->cap, s->local, s->demand};
+    core_alloc_out out = {s->alloc_v, s->flow, s->used};
+    st = core_alloc_day(s->alloc, &in, &out, &rounds, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    for (int di = 0; di < s->nd; di++) {
+        for (int c = 0; c < NC; c++) {
+            const int u = di * NC + c;
+            const double d = s->demand[u];
+            frac[u] = d > 0.0 ? (s->alloc_v[u] >= d ? 1.0 : s->alloc_v[u] / d) : 1.0;
+        }
+    }
+    s->rounds += rounds;
+    s->seconds += now_s() - t0;
+    return ZT_OK;
+}
+
+zt_status drv_supply_account(drv_supply *s, zt_day day, const double *rep, const double *real,
+                             zt_err *err)
+{
+    const int nu = s->nuser, nn = s->nnode, nr = NPROV * IO_NET_NLEVEL;
+    double *v = s->vals;
+    zt_status st;
+
+    for (int u = 0; u < s->nd * NC; u++) {
+        s->real[u] = real[u];
+    }
+    for (int j = 0; j < s->npt; j++) {
+        const int u = s->nd * NC + j;
+        /* surface users take what they are allocated */
+        s->real[u] = s->alloc_v[u];
+    }
+    /* the flows that delivered what was taken */
+    core_alloc_in in = {s->cap, s->local, s->demand};
+    core_alloc_flows(s->alloc, &in, s->real, s->rflow, s->rused);
+    if (!s->ts_users) {
+        return ZT_OK;
+    }
+    /* users (m3/s); a groundwater user's demand and realised are its wells' */
+    for (int u = 0; u < nu; u++) {
+        double d = u < s->nd * NC ? rep[u] : s->demand[u], a = s->alloc_v[u], r = s->real[u];
+        if (u >= s->nd * NC) {
+            const int j = u - s->nd * NC;
+            if (s->net.user[j].source == IO_NET_GROUNDWATER) {
+                d = s->wdem[j];
+                a = 0.0;
+                r = s->wreal[j];
+            }
+        }
+        v[U_DEMAND * nu + u] = d / 86400.0;
+        v[U_ALLOC * nu + u] = a / 86400.0;
+        v[U_REAL * nu + u] = r / 86400.0;
+        v[U_SHORT * nu + u] = (d - r) / 86400.0;
+    }
+    st = io_tsout_add_day(s->ts_users, day, v, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    for (int x = 0; x < nn; x++) {
+        v[N_FLOW * nn + x] = s->rflow[x] / 86400.0;
+        v[N_CAP * nn + x] = isfinite(s->cap[x]) ? s->cap[x] / 86400.0 : -1.0;
+        v[N_LOCAL * nn + x] = s->rused[x] / 86400.0;
+    }
+    st = io_tsout_add_day(s->ts_nodes, day, v, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    /* regions: sums of the users' values (m3/d), in user order */
+    memset(v, 0, (size_t)nr * U_N * sizeof *v);
+    for (int u = 0; u < nu; u++) {
+        double d = u < s->nd * NC ? rep[u] : s->demand[u], a = s->alloc_v[u], r = s->real[u];
+        const int p = s->uprov[u];
+        if (p < 0) {
+            continue;
+        }
+        if (u >= s->nd * NC) {
+            const int j = u - s->nd * NC;
+            if (s->net.user[j].source == IO_NET_GROUNDWATER) {
+                d = s->wdem[j];
+                a = 0.0;
+                r = s->wreal[j];
+            }
+        }
+        const int rr = p * IO_NET_NLEVEL + s->ulevel[u];
+        v[U_DEMAND * nr + rr] += d;
+        v[U_ALLOC * nr + rr] += a;
+        v[U_REAL * nr + rr] += r;
+        v[U_SHORT * nr + rr] += d - r;
+    }
+    return io_tsout_add_day(s->ts_regions, day, v, err);
+}
+
+zt_status drv_supply_close(drv_supply *s, int ok, zt_err *err)
+{
+    zt_status st = ZT_OK, s2;
+    if (!s) {
+        return ZT_OK;
+    }
+    s2 = io_tsout_close(&s->ts_users, ok, err);
+    st = st == ZT_OK ? s2 : st;
+    s2 = io_tsout_close(&s->ts_nodes, ok && st == ZT_OK, err);
+    st = st == ZT_OK ? s2 : st;
+    s2 = io_tsout_close(&s->ts_regions, ok && st == ZT_OK, err);
+    st = st == ZT_OK ? s2 : st;
+    return st;
+}
+
+void drv_supply_stats(const drv_supply *s, int *nnode, int *nuser, double *seconds,
+                      long *rounds)
+{
+    *nnode = s->nnode;
+    *nuser = s->nuser;
+    *seconds = s->seconds;
+    *rounds = s->rounds;
+}

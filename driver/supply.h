@@ -1,0 +1,77 @@
+/*
+ * supply.h: the supply network in a run (issue 4; docs/model.md §8): the
+ * users (five demand causes per district, the point users of the network
+ * file), the day's allocation by the verdringingsreeks (core_alloc), the
+ * well abstractions of groundwater users, and the accounting files:
+ *
+ *   supply_users.nc/.csv    per user and day: demand, allocated, realised,
+ *                           shortage (m3/s)
+ *   supply_nodes.nc/.csv    per node and day: the flow over its link (from
+ *                           the parent; for a source what is drawn from it),
+ *                           its capacity, the local water used (m3/s)
+ *   supply_regions.nc/.csv  per province and class and day: demand,
+ *                           allocated, realised, shortage (m3/d)
+ */
+#ifndef DRV_SUPPLY_H
+#define DRV_SUPPLY_H
+
+#include "core_district.h"
+#include "io_network.h"
+#include "zt.h"
+
+typedef struct drv_supply drv_supply; /* opaque */
+
+/* What the supply needs to know of the run (borrowed for the create call). */
+typedef struct drv_supply_setup {
+    const char *network;       /* network file */
+    double ijssel_factor;      /* on the IJsselmeer inlets */
+    const char *ijssel_series; /* CSV date,m3s or NULL */
+    zt_day first, last;        /* the run's days */
+    int nd;                    /* districts */
+    const int32_t *d_id;       /* [nd] */
+    char *const *d_name;       /* [nd] */
+    const int *d_prov;         /* [nd] province (ZT_PROV_*) */
+    const double *d_cx;        /* [nd] centroid x (RD, m) */
+    zt_grid grid;              /* for the wells */
+    const uint8_t *mask;       /* active cells (ZT_MASK_ACTIVE) */
+} drv_supply_setup;
+
+/* Load the network, attach the districts, find the well cells. ZT_ECONFIG
+ * naming the file for a district no rule attaches, a well field without an
+ * active cell, a bad series; ZT_ENOMEM. */
+zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err *err);
+void drv_supply_destroy(drv_supply **s);
+
+/* Open the accounting files in dir (under .part names until close) for
+ * ndays days from first; d_id, d_name: the districts (borrowed for the call). */
+zt_status drv_supply_open(drv_supply *s, const char *dir, zt_day first, int ndays,
+                          const int32_t *d_id, char *const *d_name, zt_err *err);
+
+/* Before the groundwater solve of a day (month 1-12, summer 1 in the
+ * summer half): the wells' abstraction per cell (m/d, added to abstr[]).
+ * Returns the total (m3/d) through *total. */
+void drv_supply_wells(drv_supply *s, int summer, double cell_area, double *abstr,
+                      double *total);
+
+/* The allocation of a day: dem[di * CORE_DCAT_COUNT + c] the districts'
+ * demands by cause and surplus[di] their discharge (local water for their
+ * node), m3/d; frac[di * CORE_DCAT_COUNT + c] gets the allocated fraction
+ * of each cause (1 where there is no demand). */
+zt_status drv_supply_allocate(drv_supply *s, zt_day day, int summer, const double *dem,
+                              const double *surplus, double *frac, zt_err *err);
+
+/* After the districts took their water: rep[di * CORE_DCAT_COUNT + c] the
+ * demand to report (the new demand) and real[...] what each cause took
+ * (m3/d); writes the day's accounting. */
+zt_status drv_supply_account(drv_supply *s, zt_day day, const double *rep, const double *real,
+                             zt_err *err);
+
+/* Close the accounting files (ok: keep them). */
+zt_status drv_supply_close(drv_supply *s, int ok, zt_err *err);
+
+/* For the log and the bench: nodes, users, the seconds spent allocating,
+ * the bottlenecks met. */
+void drv_supply_stats(const drv_supply *s, int *nnode, int *nuser, double *seconds,
+                      long *rounds);
+
+#endif /* DRV_SUPPLY_H */

@@ -1,0 +1,104 @@
+/*
+ * io_network.h: the supply network file (DESIGN.md §1 part 4; issue 4), in
+ * the INI format of io_ini.h, so the file is valid TOML too. Example
+ * (scenarios/network/noord-nederland.ini has the real one, with sources):
+ *
+ *   [network]
+ *   name = "Noord-Nederland"
+ *   peat = "1.2"          # verdringingsreeks class of each district demand
+ *   nature = "1.3"        # cause (core_district.h): "1.1", "1.2", "1.3",
+ *   flushing = "4"        # "2.1", "2.2", "3" or "4"
+ *   capital = "3"
+ *   agri = "4"
+ *
+ *   [node.ijsselmeer]     # a node without parent is a source
+ *   availability_m3s = inf                 # optional, default inf
+ *   [node.friese_boezem]
+ *   parent = "ijsselmeer"
+ *   capacity_m3s = 81.0                    # link parent -> node, default inf
+ *   ijsselmeer_inlet = true                # scaled by ijsselmeer_factor
+ *
+ *   [attach.fryslan]      # districts to nodes, the first rule that matches
+ *   province = 21         # 20 Groningen, 21 Fryslân, 22 Drenthe (optional)
+ *   x_min = 0.0           # centroid x in RD (m), optional, [x_min, x_max)
+ *   x_max = 300000.0
+ *   node = "friese_boezem"
+ *
+ *   [user.iwz_garmerwolde]   # a point user
+ *   node = "groningen"
+ *   class = "3"
+ *   kind = "constant"        # constant | drinking | hydrogen
+ *   demand_m3s = 0.317       # constant
+ *   season = "year"          # year | summer (April-September)
+ *   source = "surface"       # surface (the network) | groundwater
+ *
+ * drinking: inhabitants, new_homes, persons_per_home, litres_per_person_day
+ * (demand = (inhabitants + new_homes x persons_per_home) x litres / 1000
+ * m3/d). hydrogen: electrolyser_gw, load (0-1), kg_per_mwh, litres_per_kg
+ * (demand = GW x 1000 x 24 x load x kg/MWh x L/kg / 1000 m3/d). A user with
+ * source = "groundwater" takes its water from the wells at x, y (RD, m):
+ * every active cell within radius_m, at most max_mm_d (mm/d) per cell.
+ *
+ * Every node but the sources needs a parent; names are [a-z0-9_], < 48
+ * bytes. Errors are ZT_ECONFIG "file:line: [section] key: why" (unknown
+ * node, a cycle, a bad class, a missing key, an unknown key or section).
+ */
+#ifndef IO_NETWORK_H
+#define IO_NETWORK_H
+
+#include "core_district.h"
+#include "zt.h"
+
+#define IO_NET_NLEVEL 7 /* "1.1" "1.2" "1.3" "2.1" "2.2" "3" "4" */
+
+enum { IO_NET_CONSTANT, IO_NET_DRINKING, IO_NET_HYDROGEN };
+enum { IO_NET_YEAR, IO_NET_SUMMER };
+enum { IO_NET_SURFACE, IO_NET_GROUNDWATER };
+
+typedef struct io_net_node {
+    char name[48];
+    int parent;        /* index, -1 for a source */
+    double cap_m3s;    /* link from the parent, or the source's availability; INFINITY */
+    int inlet;         /* 1: an IJsselmeer inlet, scaled by the factor */
+} io_net_node;
+
+typedef struct io_net_user {
+    char name[48];
+    int node;          /* index */
+    int level;         /* 0 .. IO_NET_NLEVEL - 1 */
+    int kind, season, source;
+    double demand_m3s; /* the demand when active (m3/s), from the kind's formula */
+    double x, y, radius_m, max_mm_d; /* groundwater wells */
+} io_net_user;
+
+typedef struct io_net_rule {
+    char name[48];
+    int province;      /* ZT_PROV_*, or -1: any */
+    double x_min, x_max;
+    int node;
+} io_net_rule;
+
+typedef struct io_network {
+    char name[64];
+    int cause_level[CORE_DCAT_COUNT];
+    int nnode, nuser, nrule;
+    io_net_node *node;
+    io_net_user *user;
+    io_net_rule *rule;
+} io_network;
+
+/* Short names of the levels ("1.1" ...) and their readable meaning. */
+extern const char *const io_net_level_names[IO_NET_NLEVEL];
+extern const char *const io_net_level_meaning[IO_NET_NLEVEL];
+
+/* Read the network file (with its extends chain); free with io_network_free. */
+zt_status io_network_load(const char *path, io_network *out, zt_err *err);
+void io_network_free(io_network *n);
+
+/* The node a district of `province` with centroid x (RD, m) hangs from, or -1. */
+int io_network_attach(const io_network *n, int province, double x);
+
+/* Index of the node named `name`, or -1. */
+int io_network_node(const io_network *n, const char *name);
+
+#endif /* IO_NETWORK_H */
