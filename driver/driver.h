@@ -35,6 +35,8 @@ typedef struct drv_run_stats {
     double seconds_out;  /* time spent writing output (s, any thread) */
     double seconds_wait; /* time the loop waited for output, closing included (s) */
     double seconds_close; /* time spent closing the output files (s) */
+    double seconds_alloc; /* time spent allocating over the supply network (s) */
+    long alloc_rounds;    /* bottlenecks the allocation met, all days */
 } drv_run_stats;
 
 /*

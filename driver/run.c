@@ -1787,6 +1787,10 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         stats->seconds_wait = t_wait;
         stats->cg_total = cg_total;
         stats->picard_total = picard_total;
+        if (c.sup) {
+            int nn_, nu_;
+            drv_supply_stats(c.sup, &nn_, &nu_, &stats->seconds_alloc, &stats->alloc_rounds);
+        }
     }
     if (st == ZT_OK && !o->quiet) {
         printf("zoet run: %d days, %lld active cells, %d districts; largest daily balance "

@@ -389,7 +389,10 @@ zt_status drv_supply_open(drv_supply *s, const char *dir, zt_day first, int nday
         for (int c = 0; c < NC; c++) {
             const int u = di * NC + c;
             s->uid[u] = d_id[di] * 10 + c;
-            s->uname[u] = name_of("%s %s", d_name[di], core_dcat_names[c]);
+            char cause[80];
+            snprintf(cause, sizeof cause, "%s@%s", core_dcat_names[c],
+                     s->net.node[s->d_node[di]].name);
+            s->uname[u] = name_of("%s %s", d_name[di], cause);
             if (!s->uname[u]) {
                 return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
             }
@@ -398,7 +401,8 @@ zt_status drv_supply_open(drv_supply *s, const char *dir, zt_day first, int nday
     for (int j = 0; j < s->npt; j++) {
         const int u = s->nd * NC + j;
         s->uid[u] = 900000000 + j;
-        s->uname[u] = name_of("%s%s", s->net.user[j].name, "");
+        s->uname[u] = name_of("%s@%s", s->net.user[j].name,
+                              s->net.node[s->net.user[j].node].name);
         if (!s->uname[u]) {
             return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
         }

@@ -13,9 +13,10 @@
  *  5. the groundwater solver (tests/bench_gw.c): a groundwater-only year on
  *     560 x 440 and 2000 x 2000 cells, CG iterations, memory bandwidth.
  *
- * Usage: zoet-bench [--quick | --demo-output | --gw | --gw-small]
+ * Usage: zoet-bench [--quick | --demo-output | --gw | --gw-small | --alloc]
  *   --quick: fewer days, for a smoke test; --demo-output: the demo run only;
- *   --gw: the groundwater solver only; --gw-small: its 560 x 440 year only.
+ *   --gw: the groundwater solver only; --gw-small: its 560 x 440 year only;
+ *   --alloc: the allocation over a synthetic network of 10,000 districts only.
  */
 #include <math.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@
 
 /* tests/bench_gw.c: the groundwater solver (issue 3). */
 int bench_gw(int quick);
+int bench_alloc(int quick);
 
 static double now_seconds(void)
 {
@@ -65,8 +67,10 @@ static int write_scenario(const char *path, const char *cwd, const char *input, 
     /* with outputs: the coupled model as make demo runs it; without: the
        root zone alone, no output */
     if (outputs) {
-        snprintf(districts, sizeof districts, "districts = \"%s/%s/districts.ini\"\n", cwd,
-                 input);
+        snprintf(districts, sizeof districts,
+                 "districts = \"%s/%s/districts.ini\"\n"
+                 "network = \"%s/scenarios/network/noord-nederland.ini\"\n",
+                 cwd, input, cwd);
     }
     snprintf(text, sizeof text,
              "[run]\nname = \"bench\"\nstart = %s\nend = %s\n"
@@ -219,6 +223,7 @@ int main(int argc, char **argv)
     int demo_only = argc > 1 && strcmp(argv[1], "--demo-output") == 0;
     int gw_only = argc > 1 && strcmp(argv[1], "--gw") == 0;
     int gw_small = argc > 1 && strcmp(argv[1], "--gw-small") == 0;
+    int alloc_only = argc > 1 && strcmp(argv[1], "--alloc") == 0;
     char cwd[2048], scen[2400], forcing[2400];
     drv_run_stats st1, st2;
     zt_err err;
@@ -234,6 +239,9 @@ int main(int argc, char **argv)
     printf("zoet bench (%s)\n", quick ? "quick" : "full");
     if (gw_only || gw_small) {
         return bench_gw(gw_small ? 2 : 0);
+    }
+    if (alloc_only) {
+        return bench_alloc(0);
     }
     if (drv_demo_build("data", BENCH "/input", 1, &err) != ZT_OK) {
         return die(&err);
@@ -297,5 +305,13 @@ demo_output:
            "output (%.3f s of it closing the files) = %.1f %% of the run's %.3f s\n",
            st2.seconds_out, st2.seconds_wait, st2.seconds_close,
            100.0 * st2.seconds_wait / st2.seconds, st2.seconds);
+    printf("demo with output: allocation over the supply network %.4f s = %.3f ms a day = "
+           "%.2f %% of a day's %.1f ms (%ld bottlenecks in the year)\n",
+           st2.seconds_alloc, 1e3 * st2.seconds_alloc / st2.ndays,
+           100.0 * st2.seconds_alloc / st2.seconds, 1e3 * st2.seconds / st2.ndays,
+           st2.alloc_rounds);
+    if (bench_alloc(quick) != 0) {
+        return 1;
+    }
     return 0;
 }

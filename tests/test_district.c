@@ -47,7 +47,9 @@ static core_district_in quiet_day(double target)
     core_district_in in;
     memset(&in, 0, sizeof in);
     in.target = target;
-    in.supplied_frac = 1.0;
+    for (int c_ = 0; c_ < CORE_DCAT_COUNT; c_++) {
+        in.supplied_frac[c_] = 1.0;
+    }
     return in;
 }
 
@@ -153,7 +155,9 @@ static core_district_in dry_day(double frac)
     in.loss[CORE_DCAT_NATURE] = 100.0;
     in.loss[CORE_DCAT_FLUSHING] = 150.0;
     in.loss[CORE_DCAT_CAPITAL] = 50.0;
-    in.supplied_frac = frac;
+    for (int c_ = 0; c_ < CORE_DCAT_COUNT; c_++) {
+        in.supplied_frac[c_] = frac;
+    }
     return in;
 }
 
@@ -300,7 +304,9 @@ START_TEST(test_winter_to_summer)
 
     v = 0.0;
     in = quiet_day(SUMMER);
-    in.supplied_frac = 0.5;
+    for (int c_ = 0; c_ < CORE_DCAT_COUNT; c_++) {
+        in.supplied_frac[c_] = 0.5;
+    }
     core_district_step(&p, &in, WINTER, &v, &o);
     ASSERT_NEAR(o.shortage, 1000.0, TOL_M3);
     ASSERT_NEAR(o.level, -1.10, TOL_LEVEL);
@@ -350,7 +356,9 @@ START_TEST(test_random_balance)
         in.spill = urand(&seed) < 0.8 ? 0.0 : 1e3 * urand(&seed);
         in.runoff = 1e3 * urand(&seed);
         in.ow_net = 2e3 * (urand(&seed) - 0.6);
-        in.supplied_frac = urand(&seed) < 0.3 ? 1.0 : urand(&seed);
+        for (int c_ = 0; c_ < CORE_DCAT_COUNT; c_++) {
+            in.supplied_frac[c_] = urand(&seed) < 0.3 ? 1.0 : urand(&seed);
+        }
         /* level0 is yesterday's level: re-express v0 on this day's aow */
         v = (level0 - prev) * p.aow;
         v0 = v;
