@@ -1349,6 +1349,10 @@ static zt_status districts_day(run_ctx *c, zt_day day, int month, int mday, doub
                                                                         : 0.0;
                 c->rz_cut += cut[0] + cut[1];
             }
+            /* flushing that cannot be supplied is not done */
+            if (f[CORE_DCAT_FLUSHING] < 1.0) {
+                in.loss[CORE_DCAT_FLUSHING] *= f[CORE_DCAT_FLUSHING];
+            }
             /* the demand after the curtailment (a dry run), and the
              * fractions of it that give each cause what it was allocated */
             core_district_in in2 = in;
@@ -1362,9 +1366,11 @@ static zt_status districts_day(run_ctx *c, zt_day day, int month, int mday, doub
                 const double d1 = c->ddem[di * nc + cc], d2 = o2.demand_cat[cc];
                 const double a = f[cc] >= 1.0 ? d1 : f[cc] * d1; /* allocated (m3/d) */
                 in.supplied_frac[cc] = d2 > 0.0 ? (a >= d2 ? 1.0 : a / d2) : 1.0;
-                /* reported: the new demand; for sprinkling the demand before
-                 * the curtailment (the curtailed water is a shortage) */
-                const int spr = cc == CORE_DCAT_CAPITAL || cc == CORE_DCAT_AGRI;
+                /* reported: the new demand; for sprinkling and flushing the
+                 * demand before the curtailment (the curtailed water is a
+                 * shortage) */
+                const int spr = cc == CORE_DCAT_CAPITAL || cc == CORE_DCAT_AGRI ||
+                                cc == CORE_DCAT_FLUSHING;
                 const double nd_ = (spr ? d1 : d2) - c->dcar[di * nc + cc];
                 c->drep[di * nc + cc] = nd_ > 0.0 ? nd_ : 0.0;
             }

@@ -18,6 +18,7 @@
 
 #include "core_alloc.h"
 #include "io_file.h"
+#include "io_forcing.h"
 #include "io_out.h"
 
 #define NC CORE_DCAT_COUNT
@@ -344,7 +345,30 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
         }
     }
     if (su->ijssel_series) {
-        st = read_series(s, su->ijssel_series, su->first, su->last, err);
+        const char *p = su->ijssel_series, *colon = strrchr(p, ':');
+        size_t len = strlen(p);
+        int nc = (len > 3 && strcmp(p + len - 3, ".nc") == 0) ||
+                 (colon && colon - p > 3 && strncmp(colon - 3, ".nc", 3) == 0);
+        if (nc) {
+            /* "file.nc" (variable "availability") or "file.nc:variable" */
+            char file[4096];
+            const char *var = "availability";
+            snprintf(file, sizeof file, "%s", p);
+            if (colon && strncmp(colon - 3, ".nc", 3) == 0) {
+                file[colon - p] = '\0';
+                var = colon + 1;
+            }
+            const int n = (int)(su->last - su->first + 1);
+            s->series = zt_calloc((size_t)n, sizeof *s->series);
+            if (!s->series) {
+                st = zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+                goto done;
+            }
+            st = io_forcing_read_series(file, var, "m3 s-1", su->first, su->last, s->series, err);
+            s->nseries = n;
+        } else {
+            st = read_series(s, p, su->first, su->last, err);
+        }
         if (st != ZT_OK) {
             goto done;
         }

@@ -302,6 +302,59 @@ static zt_status time_var_of_dim(int ncid, int dim, const char *path, int *tvar,
     return ZT_OK;
 }
 
+zt_status io_forcing_read_series(const char *path, const char *var, const char *units,
+                                 zt_day first, zt_day last, double *out, zt_err *err)
+{
+    int ncid = -1, vid, nd, dim, tvar;
+    size_t ntime = 0, t0 = 0, n = (size_t)(last - first + 1);
+    zt_day *days = NULL;
+    zt_status st;
+    char u[64];
+
+    st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path, "open", err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    if (nc_inq_varid(ncid, var, &vid) != NC_NOERR) {
+        st = zt_fail(err, ZT_EINPUT, "%s: variable '%s' not found", path, var);
+        goto done;
+    }
+    if (nc_inq_varndims(ncid, vid, &nd) != NC_NOERR || nd != 1 ||
+        nc_inq_vardimid(ncid, vid, &dim) != NC_NOERR) {
+        st = zt_fail(err, ZT_EINPUT, "%s: variable '%s': expected one dimension (time)", path,
+                     var);
+        goto done;
+    }
+    if (units && get_text_att(ncid, vid, "units", u, sizeof u) && strcmp(u, units) != 0) {
+        st = zt_fail(err, ZT_EINPUT, "%s: variable '%s': units '%s', expected '%s'", path, var, u,
+                     units);
+        goto done;
+    }
+    st = time_var_of_dim(ncid, dim, path, &tvar, &ntime, err);
+    if (st == ZT_OK) {
+        st = read_days(ncid, tvar, path, ntime, &days, err);
+    }
+    if (st == ZT_OK) {
+        st = find_period(path, days, ntime, first, last, &t0, err);
+    }
+    if (st == ZT_OK) {
+        size_t start = t0, count = n;
+        st = io_nc_check(nc_get_vara_double(ncid, vid, &start, &count, out), ZT_EINPUT, path, var,
+                         err);
+    }
+    for (size_t i = 0; st == ZT_OK && i < n; i++) {
+        if (!(out[i] >= 0.0) || !isfinite(out[i])) {
+            char a[11];
+            st = zt_fail(err, ZT_EINPUT, "%s: %s on %s = %g (must be finite and >= 0)", path, var,
+                         zt_day_format(first + (zt_day)i, a), out[i]);
+        }
+    }
+done:
+    zt_free(days);
+    nc_close(ncid);
+    return st;
+}
+
 static int cell_active(const io_forcing *f, zt_idx k)
 {
     return !f->mask || f->mask[k] == ZT_MASK_ACTIVE;

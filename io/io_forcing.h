@@ -59,6 +59,18 @@ const char *io_forcing_describe(const io_forcing *f);
 void io_forcing_destroy(io_forcing **f);
 
 /*
+ * A daily series: the 1-D variable `var` of NetCDF file `path` over a time
+ * dimension with its coordinate variable (CF time units, standard
+ * calendar, one step a day), for every day of [first, last] into out
+ * (last - first + 1 values). Values must be finite and >= 0; when the
+ * variable has units they must be `units` (e.g. "m3 s-1"). ZT_EINPUT naming
+ * the file and variable (missing, not 1-D, a day missing, a bad value);
+ * ZT_ENOMEM.
+ */
+zt_status io_forcing_read_series(const char *path, const char *var, const char *units,
+                                 zt_day first, zt_day last, double *out, zt_err *err);
+
+/*
  * Write a gridded forcing file (the format io_forcing_open reads) on grid *g
  * for ndays days from `first`: p and et0 (mm/d, borrowed) hold ndays x ncell
  * floats, day-major, each day row 0 southernmost as in zt_grid; NaN is

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "io_nc.h"
+#include <netcdf.h>
 #include "testutil.h"
 
 #define DEMO "out/tests/demo"
@@ -230,6 +231,98 @@ START_TEST(supply_sums)
 }
 END_TEST
 
+/* A 5-day run of the demo in July 2018 with extra scenario text; returns
+ * the exit status, stderr into err. */
+static int run_july(const char *tag, const char *extra, char *err, size_t nerr)
+{
+    char cwd[900], text[8192], scen[1400], cmd[3000];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    snprintf(text, sizeof text,
+             "extends = \"%s/scenarios/demo.ini\"\n"
+             "[run]\nname = \"%s\"\nstart = 2018-07-01\nend = 2018-07-05\n"
+             "[input]\ndomain = \"%s/" DEMO "/input/domain.nc\"\n"
+             "forcing = \"%s/" DEMO "/input/forcing.nc\"\n"
+             "districts = \"%s/" DEMO "/input/districts.ini\"\n"
+             "%s"
+             "[output]\ndir = \"%s/" DEMO "/%s\"\nvariables = []\n",
+             cwd, tag, cwd, cwd, cwd, extra, cwd, tag);
+    snprintf(scen, sizeof scen, "%s/" DEMO "/%s.ini", cwd, tag);
+    ck_assert_int_eq(tu_write(scen, text), 0);
+    snprintf(cmd, sizeof cmd, "SOURCE_DATE_EPOCH=1700000000 %s run %s --quiet", tu_zoet(), scen);
+    return tu_run(cmd, NULL, 0, err, nerr);
+}
+
+START_TEST(ijsselmeer_series)
+{
+    /* No water from the IJsselmeer, said three ways: the inlets at factor
+     * 0; a CSV series of 0 m3/s; a NetCDF series of 0 m3/s. The users'
+     * and regions' accounting and the balance are the same to the byte
+     * (the nodes differ in the capacities they report). A series that lacks a day of the
+     * run is an error naming the file and the day. */
+    char cwd[900], err[8192], path[1400], a[1600], b[1600];
+    int ncid, dim, vt, va;
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    snprintf(path, sizeof path, "%s/" DEMO "/zero.csv", cwd);
+    ck_assert_int_eq(tu_write(path, "date,m3s\n2018-06-30,5\n2018-07-01,0\n2018-07-02,0\n"
+                                    "2018-07-03,0\n2018-07-04,0\n2018-07-05,0\n"),
+                     0);
+    snprintf(path, sizeof path, "%s/" DEMO "/zero.nc", cwd);
+    ck_assert_int_eq(nc_create(path, NC_CLOBBER, &ncid), NC_NOERR);
+    ck_assert_int_eq(nc_def_dim(ncid, "time", 10, &dim), NC_NOERR);
+    ck_assert_int_eq(nc_def_var(ncid, "time", NC_DOUBLE, 1, &dim, &vt), NC_NOERR);
+    ck_assert_int_eq(nc_put_att_text(ncid, vt, "units", 30, "days since 2018-06-28 00:00:00"),
+                     NC_NOERR);
+    ck_assert_int_eq(nc_def_var(ncid, "availability", NC_DOUBLE, 1, &dim, &va), NC_NOERR);
+    ck_assert_int_eq(nc_put_att_text(ncid, va, "units", 6, "m3 s-1"), NC_NOERR);
+    ck_assert_int_eq(nc_enddef(ncid), NC_NOERR);
+    double t[10], v[10];
+    for (int i = 0; i < 10; i++) {
+        t[i] = i;
+        v[i] = 0.0;
+    }
+    ck_assert_int_eq(nc_put_var_double(ncid, vt, t), NC_NOERR);
+    ck_assert_int_eq(nc_put_var_double(ncid, va, v), NC_NOERR);
+    ck_assert_int_eq(nc_close(ncid), NC_NOERR);
+
+    ck_assert_msg(run_july("sf0", "[supply]\nijsselmeer_factor = 0.0\n", err, sizeof err) == 0,
+                  "%s", err);
+    snprintf(a, sizeof a, "[supply]\nijsselmeer_series = \"%s/" DEMO "/zero.csv\"\n", cwd);
+    ck_assert_msg(run_july("scsv", a, err, sizeof err) == 0, "%s", err);
+    snprintf(a, sizeof a, "[supply]\nijsselmeer_series = \"%s/" DEMO "/zero.nc\"\n", cwd);
+    ck_assert_msg(run_july("snc", a, err, sizeof err) == 0, "%s", err);
+    const char *files[] = {"supply_users.csv", "supply_regions.csv", "balance.csv"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(a, sizeof a, "%s/" DEMO "/sf0/%s", cwd, files[i]);
+        snprintf(b, sizeof b, "%s/" DEMO "/scsv/%s", cwd, files[i]);
+        ck_assert_msg(tu_cmp_files(a, b) == 0, "%s: factor 0 and a CSV series of 0 differ",
+                      files[i]);
+        snprintf(b, sizeof b, "%s/" DEMO "/snc/%s", cwd, files[i]);
+        ck_assert_msg(tu_cmp_files(a, b) == 0, "%s: factor 0 and a NetCDF series of 0 differ",
+                      files[i]);
+    }
+    /* the IJsselmeer gives nothing: no flow over the inlets */
+    snprintf(a, sizeof a, "%s/" DEMO "/sf0/supply_nodes.csv", cwd);
+    char *nodes = tu_slurp(a, NULL);
+    ck_assert_ptr_nonnull(nodes);
+    ck_assert_ptr_nonnull(strstr(nodes, "2018-07-03,friese_boezem,0,0,"));
+    free(nodes);
+    snprintf(a, sizeof a, "%s/" DEMO "/scsv/supply_nodes.csv", cwd);
+    nodes = tu_slurp(a, NULL);
+    ck_assert_ptr_nonnull(nodes);
+    ck_assert_ptr_nonnull(strstr(nodes, "2018-07-03,ijsselmeer,0,0,"));
+    ck_assert_ptr_nonnull(strstr(nodes, "2018-07-03,friese_boezem,0,81,"));
+    free(nodes);
+    /* a day missing */
+    snprintf(path, sizeof path, "%s/" DEMO "/gap.csv", cwd);
+    ck_assert_int_eq(tu_write(path, "2018-07-01,1\n2018-07-02,1\n2018-07-04,1\n2018-07-05,1\n"), 0);
+    snprintf(a, sizeof a, "[supply]\nijsselmeer_series = \"%s\"\n", path);
+    ck_assert_int_eq(run_july("sgap", a, err, sizeof err), 2);
+    ck_assert_msg(strstr(err, "gap.csv:3") && strstr(err, "2018-07-03"), "%s", err);
+    snprintf(a, sizeof a, "%s/" DEMO "/sgap/supply_users.csv", cwd);
+    ck_assert(!tu_exists(a));
+}
+END_TEST
+
 Suite *suite_demo(void)
 {
     Suite *s = suite_create("demo");
@@ -240,6 +333,7 @@ Suite *suite_demo(void)
     tcase_add_test(tc, gdalinfo_places_output);
     tcase_add_test(tc, balance_closes_every_day);
     tcase_add_test(tc, supply_sums);
+    tcase_add_test(tc, ijsselmeer_series);
     suite_add_tcase(s, tc);
     return s;
 }
