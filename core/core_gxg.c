@@ -1,0 +1,238 @@
+/*
+ * core_gxg.c: GHG, GLG, GVG, mean summer and annual depth per cell
+ * (core_gxg.h; docs/model.md §9).
+ *
+ * Streaming: per cell the 3 smallest and 3 largest depths of the current
+ * hydrological year's sample dates (the 14th and 28th), the spring values,
+ * and running sums; a period is added when its last day passes and the run
+ * held its first day. Every cell shares the dates, so the counts are
+ * global; a NaN depth makes the cell's statistic NaN.
+ */
+#include "core_gxg.h"
+
+#include <assert.h>
+#include <math.h>
+#include <string.h>
+
+struct core_gxg {
+    zt_idx n;
+    zt_day last;        /* the last day seen, or ZT_DAY_NONE */
+    int have_day;
+    /* hydrological year */
+    int hy_on, hy_samples;
+    double *hi, *lo;    /* [3n]: smallest and largest depths, sorted */
+    double *sum_hg, *sum_lg;
+    int nhy;
+    /* spring */
+    int sp_on;
+    double *v14, *v28, *sum_vg;
+    int nsp;
+    /* summer and calendar year */
+    int su_on, su_days, yr_on, yr_days;
+    double *su_cur, *su_sum, *yr_cur, *yr_sum;
+    int nsu, nyr;
+};
+
+void core_gxg_destroy(core_gxg **pg)
+{
+    core_gxg *g;
+    if (!pg || !*pg) {
+        return;
+    }
+    g = *pg;
+    zt_free(g->hi);
+    zt_free(g->lo);
+    zt_free(g->sum_hg);
+    zt_free(g->sum_lg);
+    zt_free(g->v14);
+    zt_free(g->v28);
+    zt_free(g->sum_vg);
+    zt_free(g->su_cur);
+    zt_free(g->su_sum);
+    zt_free(g->yr_cur);
+    zt_free(g->yr_sum);
+    zt_free(g);
+    *pg = NULL;
+}
+
+zt_status core_gxg_create(zt_idx n, core_gxg **out, zt_err *err)
+{
+    core_gxg *g = zt_calloc(1, sizeof *g);
+    size_t m = (size_t)(n > 0 ? n : 1);
+    *out = NULL;
+    if (!g) {
+        return zt_fail(err, ZT_ENOMEM, "groundwater statistics: out of memory");
+    }
+    g->n = n;
+    g->hi = zt_calloc(3 * m, sizeof *g->hi);
+    g->lo = zt_calloc(3 * m, sizeof *g->lo);
+    g->sum_hg = zt_calloc(m, sizeof *g->sum_hg);
+    g->sum_lg = zt_calloc(m, sizeof *g->sum_lg);
+    g->v14 = zt_calloc(m, sizeof *g->v14);
+    g->v28 = zt_calloc(m, sizeof *g->v28);
+    g->sum_vg = zt_calloc(m, sizeof *g->sum_vg);
+    g->su_cur = zt_calloc(m, sizeof *g->su_cur);
+    g->su_sum = zt_calloc(m, sizeof *g->su_sum);
+    g->yr_cur = zt_calloc(m, sizeof *g->yr_cur);
+    g->yr_sum = zt_calloc(m, sizeof *g->yr_sum);
+    if (!g->hi || !g->lo || !g->sum_hg || !g->sum_lg || !g->v14 || !g->v28 || !g->sum_vg ||
+        !g->su_cur || !g->su_sum || !g->yr_cur || !g->yr_sum) {
+        core_gxg_destroy(&g);
+        return zt_fail(err, ZT_ENOMEM, "groundwater statistics: out of memory for %lld cells",
+                       (long long)n);
+    }
+    *out = g;
+    return ZT_OK;
+}
+
+/* Put depth d into the sorted triple t (ascending) if it belongs there:
+ * smallest (want_small) or largest. count: how many are filled (0-3). */
+static void keep3(double *t, int count, double d, int want_small)
+{
+    int i;
+    if (count < 3) {
+        i = count;
+        t[i] = d;
+    } else if (want_small ? d < t[2] : d > t[0]) {
+        if (want_small) {
+            i = 2;
+            t[2] = d;
+        } else {
+            /* drop the smallest: shift down, insert from the top */
+            t[0] = t[1];
+            t[1] = t[2];
+            t[2] = d;
+            i = 2;
+        }
+    } else {
+        return;
+    }
+    /* restore ascending order around position i */
+    while (i > 0 && t[i] < t[i - 1]) {
+        double x = t[i];
+        t[i] = t[i - 1];
+        t[i - 1] = x;
+        i--;
+    }
+}
+
+void core_gxg_day(core_gxg *g, zt_day day, const double *depth)
+{
+    int y, m, d;
+    const zt_idx n = g->n;
+
+    assert(!g->have_day || day == g->last + 1);
+    g->have_day = 1;
+    g->last = day;
+    zt_day_to_ymd(day, &y, &m, &d);
+
+    /* calendar year */
+    if (m == 1 && d == 1) {
+        g->yr_on = 1;
+        g->yr_days = 0;
+        memset(g->yr_cur, 0, (size_t)n * sizeof *g->yr_cur);
+    }
+    if (g->yr_on) {
+        for (zt_idx k = 0; k < n; k++) {
+            g->yr_cur[k] += depth[k];
+        }
+        g->yr_days++;
+        if (m == 12 && d == 31) {
+            for (zt_idx k = 0; k < n; k++) {
+                g->yr_sum[k] += g->yr_cur[k] / g->yr_days;
+            }
+            g->nyr++;
+            g->yr_on = 0;
+        }
+    }
+    /* summer half, 1 April - 30 September */
+    if (m == 4 && d == 1) {
+        g->su_on = 1;
+        g->su_days = 0;
+        memset(g->su_cur, 0, (size_t)n * sizeof *g->su_cur);
+    }
+    if (g->su_on) {
+        for (zt_idx k = 0; k < n; k++) {
+            g->su_cur[k] += depth[k];
+        }
+        g->su_days++;
+        if (m == 9 && d == 30) {
+            for (zt_idx k = 0; k < n; k++) {
+                g->su_sum[k] += g->su_cur[k] / g->su_days;
+            }
+            g->nsu++;
+            g->su_on = 0;
+        }
+    }
+    if (d != 14 && d != 28) {
+        return;
+    }
+    /* spring: 14 March, 28 March, 14 April of one year */
+    if (m == 3 && d == 14) {
+        g->sp_on = 1;
+        memcpy(g->v14, depth, (size_t)n * sizeof *depth);
+    } else if (m == 3 && d == 28 && g->sp_on) {
+        memcpy(g->v28, depth, (size_t)n * sizeof *depth);
+    } else if (m == 4 && d == 14 && g->sp_on) {
+        for (zt_idx k = 0; k < n; k++) {
+            g->sum_vg[k] += (g->v14[k] + g->v28[k] + depth[k]) / 3.0;
+        }
+        g->nsp++;
+        g->sp_on = 0;
+    }
+    /* hydrological year: from 14 April to 28 March, 24 dates */
+    if (m == 4 && d == 14) {
+        g->hy_on = 1;
+        g->hy_samples = 0;
+    }
+    if (g->hy_on) {
+        for (zt_idx k = 0; k < n; k++) {
+            const double x = depth[k];
+            double *hi = g->hi + 3 * k, *lo = g->lo + 3 * k;
+            if (isnan(x) || (g->hy_samples > 0 && isnan(hi[0]))) {
+                hi[0] = hi[1] = hi[2] = lo[0] = lo[1] = lo[2] = NAN;
+                continue;
+            }
+            keep3(hi, g->hy_samples, x, 1);
+            keep3(lo, g->hy_samples, x, 0);
+        }
+        g->hy_samples++;
+        if (m == 3 && d == 28) {
+            assert(g->hy_samples == 24);
+            for (zt_idx k = 0; k < n; k++) {
+                const double *hi = g->hi + 3 * k, *lo = g->lo + 3 * k;
+                g->sum_hg[k] += (hi[0] + hi[1] + hi[2]) / 3.0;
+                g->sum_lg[k] += (lo[0] + lo[1] + lo[2]) / 3.0;
+            }
+            g->nhy++;
+            g->hy_on = 0;
+        }
+    }
+}
+
+/* out[k] = sum[k] / count, or NaN when count is 0. */
+static void mean_of(const double *sum, int count, zt_idx n, double *out)
+{
+    if (!out) {
+        return;
+    }
+    for (zt_idx k = 0; k < n; k++) {
+        out[k] = count > 0 ? sum[k] / count : NAN;
+    }
+}
+
+void core_gxg_get(const core_gxg *g, double *ghg, double *glg, double *gvg, double *summer,
+                  double *annual, core_gxg_counts *counts)
+{
+    mean_of(g->sum_hg, g->nhy, g->n, ghg);
+    mean_of(g->sum_lg, g->nhy, g->n, glg);
+    mean_of(g->sum_vg, g->nsp, g->n, gvg);
+    mean_of(g->su_sum, g->nsu, g->n, summer);
+    mean_of(g->yr_sum, g->nyr, g->n, annual);
+    if (counts) {
+        counts->hydro_years = g->nhy;
+        counts->spring_years = g->nsp;
+        counts->summers = g->nsu;
+        counts->years = g->nyr;
+    }
+}

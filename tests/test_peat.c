@@ -1,0 +1,195 @@
+/*
+ * test_peat.c: suite "peat", the groundwater statistics (core/core_gxg.c)
+ * and the peat relations (core/core_peat.c).
+ *
+ * GxG on synthetic series with answers worked out by hand (written above
+ * each check): a constant depth; a depth that grows by 1 cm a day from 1
+ * April, so that the highest levels are the first three sample dates and
+ * the lowest the last three; a leap year (29 February in the hydrological
+ * and the calendar year); a run that starts in the middle of a year (which
+ * periods are complete); a NaN cell. The relations at known points.
+ * Tolerance 1e-12 m (a few additions of exact decimals).
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "core_gxg.h"
+#include "core_peat.h"
+#include "testutil.h"
+#include "zt.h"
+
+#define TOL 1e-12
+
+/* Run cells 0 and 1 from `from` to `to`: depth(day) for cell 0; cell 1 NaN
+ * when nan1, else 0.4. */
+typedef double (*depth_fn)(zt_day day);
+
+static core_gxg *run(zt_day from, zt_day to, depth_fn f, int nan1)
+{
+    core_gxg *g = NULL;
+    zt_err err;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gxg_create(2, &g, &err), ZT_OK);
+    for (zt_day d = from; d <= to; d++) {
+        double depth[2] = {f(d), nan1 ? NAN : 0.4};
+        core_gxg_day(g, d, depth);
+    }
+    return g;
+}
+
+static double constant(zt_day day)
+{
+    (void)day;
+    return 0.5;
+}
+
+START_TEST(constant_depth)
+{
+    /* 0.5 m every day from 1 April 2016 to 31 March 2018: two complete
+     * hydrological years, springs of 2017 (14 and 28 March, 14 April 2017)
+     * only (2016's 14 March is before the run; 2018's 14 April after),
+     * summers 2016 and 2017, calendar year 2017. Every statistic 0.5. */
+    core_gxg *g = run(zt_day_from_ymd(2016, 4, 1), zt_day_from_ymd(2018, 3, 31), constant, 0);
+    double ghg[2], glg[2], gvg[2], su[2], an[2];
+    core_gxg_counts c;
+    core_gxg_get(g, ghg, glg, gvg, su, an, &c);
+    ck_assert_int_eq(c.hydro_years, 2);
+    ck_assert_int_eq(c.spring_years, 1);
+    ck_assert_int_eq(c.summers, 2);
+    ck_assert_int_eq(c.years, 1);
+    ck_assert_double_eq_tol(ghg[0], 0.5, TOL);
+    ck_assert_double_eq_tol(glg[0], 0.5, TOL);
+    ck_assert_double_eq_tol(gvg[0], 0.5, TOL);
+    ck_assert_double_eq_tol(su[0], 0.5, TOL);
+    ck_assert_double_eq_tol(an[0], 0.5, TOL);
+    ck_assert_double_eq_tol(ghg[1], 0.4, TOL);
+    core_gxg_destroy(&g);
+    ck_assert_ptr_null(g);
+    core_gxg_destroy(NULL);
+}
+END_TEST
+
+/* 1 cm deeper every day from 1 April of the hydrological year (day 0 on 1
+ * April): 0.01 x (days since the last 1 April). */
+static double ramp(zt_day day)
+{
+    int y, m, d;
+    zt_day_to_ymd(day, &y, &m, &d);
+    zt_day start = zt_day_from_ymd(m >= 4 ? y : y - 1, 4, 1);
+    return 0.01 * (double)(day - start);
+}
+
+START_TEST(ramp_and_leap_year)
+{
+    /* Hydrological year 2019-04-01 .. 2020-03-31 (366 days: 29 February
+     * 2020). Samples: 14 April (day 13), 28 April (27), 14 May (43): HG3 =
+     * 0.01 (13 + 27 + 43) / 3 = 0.276667; 28 February 2020 is day 333, 14
+     * March day 348, 28 March day 362 (29 February counts): LG3 = 0.01 (333
+     * + 348 + 362) / 3 = 3.476667. Spring 2019: 14 March 2019 is before the
+     * run, so no GVG; summer 2019 (1 April - 30 September, days 0-182):
+     * mean 0.01 x 91 = 0.91. No complete calendar year. */
+    core_gxg *g = run(zt_day_from_ymd(2019, 4, 1), zt_day_from_ymd(2020, 3, 31), ramp, 0);
+    double ghg[2], glg[2], gvg[2], su[2], an[2];
+    core_gxg_counts c;
+    core_gxg_get(g, ghg, glg, gvg, su, an, &c);
+    ck_assert_int_eq(c.hydro_years, 1);
+    ck_assert_int_eq(c.spring_years, 0);
+    ck_assert_int_eq(c.summers, 1);
+    ck_assert_int_eq(c.years, 0);
+    ck_assert_double_eq_tol(ghg[0], 0.01 * (13.0 + 27.0 + 43.0) / 3.0, TOL);
+    ck_assert_double_eq_tol(glg[0], 0.01 * (333.0 + 348.0 + 362.0) / 3.0, TOL);
+    ck_assert(isnan(gvg[0]));
+    ck_assert_double_eq_tol(su[0], 0.91, TOL);
+    ck_assert(isnan(an[0]));
+    core_gxg_destroy(&g);
+}
+END_TEST
+
+static double leap_day_only(zt_day day)
+{
+    int y, m, d;
+    zt_day_to_ymd(day, &y, &m, &d);
+    return m == 2 && d == 29 ? 1.0 : 0.0;
+}
+
+START_TEST(calendar_year_of_366_days)
+{
+    /* 2020: depth 1 on 29 February, 0 on the other 365 days: annual mean
+     * 1/366 (not 1/365). */
+    core_gxg *g = run(zt_day_from_ymd(2020, 1, 1), zt_day_from_ymd(2020, 12, 31), leap_day_only,
+                      0);
+    double an[2];
+    core_gxg_counts c;
+    core_gxg_get(g, NULL, NULL, NULL, NULL, an, &c);
+    ck_assert_int_eq(c.years, 1);
+    ck_assert_double_eq_tol(an[0], 1.0 / 366.0, TOL);
+    core_gxg_destroy(&g);
+}
+END_TEST
+
+START_TEST(run_from_mid_year)
+{
+    /* 15 June 2018 to 31 December 2019, the ramp: hydrological year
+     * 2018-19 started before the run (its 14 April 2018 is missing) and
+     * 2019-20 ends after it: no GHG, GLG. Spring 2019 complete: 14 March
+     * 2019 = day 347 of 2018-19, 28 March = 361, 14 April 2019 = day 13:
+     * GVG = 0.01 (347 + 361 + 13) / 3 = 2.403333. Summer 2018 incomplete,
+     * 2019 complete (0.91). Calendar year 2019: 1 January = day 275 of
+     * 2018-19 (1 April 2018 + 275), 31 March = day 364, then 0 .. 274 from
+     * 1 April: mean = (sum_{275..364} + sum_{0..274}) / 365 x 0.01
+     * = (28755 + 37675) / 365 x 0.01 = 1.819999. A NaN cell stays NaN. */
+    core_gxg *g = run(zt_day_from_ymd(2018, 6, 15), zt_day_from_ymd(2019, 12, 31), ramp, 1);
+    double ghg[2], glg[2], gvg[2], su[2], an[2];
+    core_gxg_counts c;
+    core_gxg_get(g, ghg, glg, gvg, su, an, &c);
+    ck_assert_int_eq(c.hydro_years, 0);
+    ck_assert_int_eq(c.spring_years, 1);
+    ck_assert_int_eq(c.summers, 1);
+    ck_assert_int_eq(c.years, 1);
+    ck_assert(isnan(ghg[0]) && isnan(glg[0]));
+    ck_assert_double_eq_tol(gvg[0], 0.01 * (347.0 + 361.0 + 13.0) / 3.0, TOL);
+    ck_assert_double_eq_tol(su[0], 0.91, TOL);
+    ck_assert_double_eq_tol(an[0], 0.01 * (28755.0 + 37675.0) / 365.0, 1e-10);
+    ck_assert(isnan(gvg[1]) && isnan(su[1]) && isnan(an[1]));
+    core_gxg_destroy(&g);
+}
+END_TEST
+
+START_TEST(peat_relations)
+{
+    /* E = max(0, 13.8 + 30 (d - 0.55)) t CO2/ha/yr; subsidence E / 1.7:
+     * d = 0.55: 13.8 and 8.1176 mm/yr; d = 0.30: 13.8 - 7.5 = 6.3 and
+     * 3.7059; d = 0.20: 3.3; d = 0.70: 18.3; d = 0.05: 13.8 - 15 < 0 -> 0
+     * (never negative), and methane (above 0.10 m). */
+    core_peat_params p;
+    core_peat_defaults(&p);
+    ck_assert_double_eq_tol(core_peat_co2(&p, 0.55), 13.8, 1e-12);
+    ck_assert_double_eq_tol(core_peat_subsidence(&p, 0.55), 13.8 / 1.7, 1e-12);
+    ck_assert_double_eq_tol(core_peat_co2(&p, 0.30), 6.3, 1e-12);
+    ck_assert_double_eq_tol(core_peat_subsidence(&p, 0.30), 6.3 / 1.7, 1e-12);
+    ck_assert_double_eq_tol(core_peat_co2(&p, 0.20), 3.3, 1e-12);
+    ck_assert_double_eq_tol(core_peat_co2(&p, 0.70), 18.3, 1e-12);
+    ck_assert_double_eq(core_peat_co2(&p, 0.05), 0.0);
+    ck_assert_double_eq(core_peat_subsidence(&p, 0.05), 0.0);
+    ck_assert(core_peat_methane(&p, 0.05));
+    ck_assert(!core_peat_methane(&p, 0.20));
+    ck_assert(isnan(core_peat_co2(&p, NAN)));
+    /* every coefficient is a parameter */
+    p.co2_slope = 40.0;
+    ck_assert_double_eq_tol(core_peat_co2(&p, 0.45), 13.8 - 4.0, 1e-12);
+}
+END_TEST
+
+Suite *suite_peat(void)
+{
+    Suite *su = suite_create("peat");
+    TCase *tc = tcase_create("peat");
+    tcase_add_test(tc, constant_depth);
+    tcase_add_test(tc, ramp_and_leap_year);
+    tcase_add_test(tc, calendar_year_of_366_days);
+    tcase_add_test(tc, run_from_mid_year);
+    tcase_add_test(tc, peat_relations);
+    suite_add_tcase(su, tc);
+    return su;
+}
