@@ -239,7 +239,11 @@ static int feasible(core_alloc *a, const core_alloc_in *in, double t)
         }
         if (p >= 0) {
             a->need[p] += r;
-            a->free[p] |= a->free[x];
+            /* a node whose local water covers its need draws nothing from
+             * its parent: its unfrozen users' water does not pass there */
+            if (r > 0.0) {
+                a->free[p] |= a->free[x];
+            }
         }
     }
     return ok;
@@ -345,10 +349,14 @@ zt_status core_alloc_day(core_alloc *a, const core_alloc_in *in, core_alloc_out 
                 if (a->frozen[u]) {
                     continue;
                 }
+                /* up from the user's node while its water goes up: a node
+                 * that draws nothing from its parent ends the path */
                 int below = 0;
-                const int y = net->unode[u];
-                for (int x = y; x >= 0 && !below; x = net->parent[x]) {
+                for (int x = net->unode[u]; x >= 0 && !below; x = net->parent[x]) {
                     below = over(a, in, x);
+                    if (!(a->req[x] > 0.0)) {
+                        break;
+                    }
                 }
                 if (below) {
                     a->frozen[u] = 1;

@@ -110,6 +110,7 @@ void core_district_step(const core_district_params *p, const core_district_in *i
     for (c = 0; c < CORE_DCAT_COUNT; c++) {
         out->demand_cat[c] = 0.0;
         out->supplied_cat[c] = 0.0;
+        out->carried_cat[c] = 0.0;
     }
     out->demand = 0.0;
     out->supplied = 0.0;
@@ -147,6 +148,21 @@ void core_district_step(const core_district_params *p, const core_district_in *i
         out->shortage = out->demand - out->supplied;
         /* yesterday's missing water, as far as today's target still asks for it */
         out->carried = cd_min(out->demand, cd_min(cd_max(0.0, -v0), start_def));
+        /* by cause: the share of the start deficit in each cause's weight,
+         * scaled as the demand, times the restated part of that deficit */
+        if (out->carried > 0.0) {
+            double wtot = 0.0;
+            for (c = 0; c < CORE_DCAT_COUNT; c++) {
+                wtot += weight[c];
+            }
+            for (c = 0; c < CORE_DCAT_COUNT; c++) {
+                const double sh = share_tot > 0.0 ? p->base_share[c] / share_tot
+                                                  : (c == CORE_DCAT_AGRI ? 1.0 : 0.0);
+                const double part = out->demand * (start_def * sh / wtot) *
+                                    (out->carried / start_def);
+                out->carried_cat[c] = cd_min(part, out->demand_cat[c]);
+            }
+        }
         w += out->supplied;
     }
     out->dv = w - v_ref;

@@ -75,6 +75,9 @@ typedef struct core_district_out {
     double demand_cat[CORE_DCAT_COUNT]; /* demand by cause, sums to demand */
     double supplied;                /* inlet supplied (m3/d) */
     double supplied_cat[CORE_DCAT_COUNT]; /* supplied by cause, sums to supplied */
+    double carried_cat[CORE_DCAT_COUNT];  /* carried by cause: the part of demand_cat
+                                             that restates an earlier shortage,
+                                             0 <= carried_cat <= demand_cat */
     double shortage;                /* demand - supplied (m3/d) */
     double carried;                 /* the part of the demand that restates an
                                        earlier day's shortage still missing

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "core_district.h"
+#include "peat.h"
 #include "supply.h"
 #include "core_gw.h"
 #include "core_rootzone.h"
@@ -349,12 +350,17 @@ typedef struct run_ctx {
     core_district_in *din; /* [nd] today's district terms */
     double *ddem, *dfrac, *dreal; /* [nd * CORE_DCAT_COUNT] demand, allocated fraction, taken */
     double *drep;    /* [nd * CORE_DCAT_COUNT] the demand as reported (new demand, m3/d) */
-    double *dcar;    /* [nd * CORE_DCAT_COUNT] part of today's demand that restates an
-                        earlier shortage (m3/d) */
     double *dshort;  /* [nd * CORE_DCAT_COUNT] the last day's shortage by cause (m3) */
     double *dshare;  /* [nd * CORE_DCAT_COUNT] the districts' area shares (base_share) */
     double *dsurp;   /* [nd] surplus (discharge) before the allocation (m3/d) */
     double rz_cut;   /* today's curtailed sprinkling (m3), taken out of the root zone */
+
+    /* groundwater statistics and peat (whenever groundwater is solved) */
+    drv_peat *peat;
+    double *depth;   /* [ncell] today's depth of the water table (m), NaN outside */
+    double *tile_ci; /* [ncell] submerged drains: infiltration resistance (d), or NULL */
+    uint8_t *owd;    /* [ncell] 1 where the tile system is a submerged drain, or NULL */
+    int *d_provs;    /* [nd] province of each district */
 } run_ctx;
 
 static void ctx_free(run_ctx *c)
@@ -419,10 +425,14 @@ static void ctx_free(run_ctx *c)
     zt_free(c->dfrac);
     zt_free(c->dreal);
     zt_free(c->drep);
-    zt_free(c->dcar);
     zt_free(c->dshort);
     zt_free(c->dshare);
     zt_free(c->dsurp);
+    drv_peat_destroy(&c->peat);
+    zt_free(c->depth);
+    zt_free(c->tile_ci);
+    zt_free(c->owd);
+    zt_free(c->d_provs);
     io_forcing_destroy(&c->forc);
     io_params_destroy(&c->par);
     grid_domain_destroy(&c->dom);
@@ -674,6 +684,47 @@ static zt_status init_district_water(run_ctx *c, int month, int day, zt_err *err
     return ZT_OK;
 }
 
+/*
+ * The peat scenario ([peat] target_depth): in every district whose land is
+ * at least PEAT_DISTRICT_SHARE peat the summer target level is raised
+ * (never lowered) to the area-mean surface level of its peat cells minus
+ * the target depth, and the winter level by as much (docs/model.md §9.3).
+ * Returns the number of districts changed.
+ */
+#define PEAT_DISTRICT_SHARE 0.25 /* a peat district: at least this share of its land [E] */
+
+static int apply_peat_target(run_ctx *c)
+{
+    int changed = 0;
+    for (int di = 0; di < c->nd; di++) {
+        double zsum = 0.0;
+        zt_idx npeat = 0, nland = 0;
+        for (zt_idx q = c->d_start[di]; q < c->d_start[di + 1]; q++) {
+            const zt_idx k = c->d_cells[q];
+            if (c->dom->landuse[k] == ZT_LU_WATER) {
+                continue;
+            }
+            nland++;
+            if (c->dom->soil[k] == ZT_SOIL_PEAT) {
+                zsum += (double)c->dom->surface[k];
+                npeat++;
+            }
+        }
+        if (npeat == 0 || (double)npeat < PEAT_DISTRICT_SHARE * (double)nland) {
+            continue;
+        }
+        grid_district *t = (grid_district *)c->dd[di];
+        /* to the cm, as the table's levels */
+        const double want = round(100.0 * (zsum / (double)npeat - c->sc->peat_target)) / 100.0;
+        if (want > t->summer_level) {
+            t->winter_level += want - t->summer_level;
+            t->summer_level = want;
+            changed++;
+        }
+    }
+    return changed;
+}
+
 /* Groundwater arrays from the domain and the parameter table. */
 static zt_status init_gw(run_ctx *c, zt_err *err)
 {
@@ -745,6 +796,24 @@ static zt_status init_gw(run_ctx *c, zt_err *err)
     c->gwm.drain[0] = (core_gw_drain){"ditch", c->ditch_level, c->ditch_c, c->ditch_ci};
     c->gwm.drain[1] = (core_gw_drain){"trench", c->trench_level, c->trench_c, NULL};
     c->gwm.drain[2] = (core_gw_drain){"tile", c->tile_level, c->tile_c, NULL};
+    if (c->sc->peat_owd) {
+        /* submerged drains in every peat cell: the tile system at ditch level
+           (set each day), draining and infiltrating through one resistance */
+        c->tile_ci = zt_malloc((size_t)c->ncell * sizeof *c->tile_ci);
+        c->owd = zt_calloc((size_t)c->ncell, 1);
+        if (!c->tile_ci || !c->owd) {
+            return zt_fail(err, ZT_ENOMEM, "out of memory for submerged drains");
+        }
+        for (k = 0; k < c->ncell; k++) {
+            c->tile_ci[k] = INFINITY;
+            if (d->mask[k] == ZT_MASK_ACTIVE && d->soil[k] == ZT_SOIL_PEAT) {
+                c->owd[k] = 1;
+                c->tile_c[k] = c->sc->peat_owd_c;
+                c->tile_ci[k] = c->sc->peat_owd_c;
+            }
+        }
+        c->gwm.drain[2].ci = c->tile_ci;
+    }
     memset(&go, 0, sizeof go);
     go.tol_head = c->sc->gw_tol;
     go.max_picard = c->sc->gw_max_picard;
@@ -797,6 +866,31 @@ static zt_status init_fields(run_ctx *c, zt_err *err)
     return ZT_OK;
 }
 
+/* Groundwater statistics and peat results (whenever groundwater is solved). */
+static zt_status init_peat(run_ctx *c, zt_err *err)
+{
+    drv_peat_setup su;
+    c->depth = zt_malloc((size_t)c->ncell * sizeof *c->depth);
+    c->d_provs = zt_calloc((size_t)(c->nd > 0 ? c->nd : 1), sizeof *c->d_provs);
+    if (!c->depth || !c->d_provs) {
+        return zt_fail(err, ZT_ENOMEM, "out of memory for the groundwater statistics");
+    }
+    for (int di = 0; di < c->nd; di++) {
+        c->d_provs[di] = c->dd[di]->province;
+    }
+    memset(&su, 0, sizeof su);
+    su.grid = c->dom->g;
+    su.mask = c->dom->mask;
+    su.soil = c->dom->soil;
+    su.nd = c->nd;
+    su.d_id = c->d_id;
+    su.d_prov = c->d_provs;
+    su.d_start = c->d_start;
+    su.d_cells = c->d_cells;
+    su.cell_area = c->cell_area;
+    return drv_peat_create(&su, &c->peat, err);
+}
+
 /* The supply network (coupled mode with a network file). */
 static zt_status init_supply(run_ctx *c, zt_err *err)
 {
@@ -811,13 +905,12 @@ static zt_status init_supply(run_ctx *c, zt_err *err)
     c->dfrac = zt_calloc(n, sizeof *c->dfrac);
     c->dreal = zt_calloc(n, sizeof *c->dreal);
     c->drep = zt_calloc(n, sizeof *c->drep);
-    c->dcar = zt_calloc(n, sizeof *c->dcar);
     c->dshort = zt_calloc(n, sizeof *c->dshort);
     c->dshare = zt_calloc(n, sizeof *c->dshare);
     c->dsurp = zt_calloc((size_t)c->nd, sizeof *c->dsurp);
     prov = zt_calloc((size_t)c->nd, sizeof *prov);
     cx = zt_calloc((size_t)c->nd, sizeof *cx);
-    if (!c->din || !c->ddem || !c->dfrac || !c->dreal || !c->dsurp || !c->drep || !c->dcar || !c->dshort || !c->dshare ||
+    if (!c->din || !c->ddem || !c->dfrac || !c->dreal || !c->dsurp || !c->drep || !c->dshort || !c->dshare ||
         !prov || !cx) {
         zt_free(prov);
         zt_free(cx);
@@ -1006,13 +1099,17 @@ static void gather_gw_day(run_ctx *c, double *const *acc, int first)
             const double inf = ditch < 0.0 ? -ditch : 0.0;
             double val[V_COUNT];
 
-            ds[S_DRAIN] += (ditch > 0.0 ? ditch : 0.0) + c->f_drain[1][k] + c->f_drain[2][k];
+            /* submerged drains (the tile system in peat cells) infiltrate too */
+            const double tr = c->f_drain[1][k], ti = c->f_drain[2][k];
+            const double inf_all = inf + (tr < 0.0 ? -tr : 0.0) + (ti < 0.0 ? -ti : 0.0);
+            ds[S_DRAIN] += (ditch > 0.0 ? ditch : 0.0) + (tr > 0.0 ? tr : 0.0) +
+                           (ti > 0.0 ? ti : 0.0);
             if (dom->soil[k] == ZT_SOIL_PEAT) {
-                ds[S_INF_PEAT] += inf;
+                ds[S_INF_PEAT] += inf_all;
             } else if (dom->landuse[k] == ZT_LU_NATURE) {
-                ds[S_INF_NATURE] += inf;
+                ds[S_INF_NATURE] += inf_all;
             } else {
-                ds[S_INF_AGRI] += inf;
+                ds[S_INF_AGRI] += inf_all;
             }
             ds[S_SPILL] += c->f_spill[k];
             ds[S_SEEP] += c->f_seep[k];
@@ -1073,7 +1170,11 @@ static void set_ditch_levels(run_ctx *c)
     for (di = 0; di < nd; di++) {
         zt_idx q;
         for (q = c->d_start[di]; q < c->d_start[di + 1]; q++) {
-            c->ditch_level[c->d_cells[q]] = c->dlevel[di];
+            const zt_idx k = c->d_cells[q];
+            c->ditch_level[k] = c->dlevel[di];
+            if (c->owd && c->owd[k]) {
+                c->tile_level[k] = c->dlevel[di]; /* submerged drains at ditch level */
+            }
         }
     }
 }
@@ -1312,16 +1413,6 @@ static zt_status districts_day(run_ctx *c, zt_day day, int month, int mday, doub
                 c->ddem[di * nc + cc] = o.demand_cat[cc];
             }
             c->dsurp[di] = o.discharge;
-            {
-                double btot = 0.0;
-                for (int cc = 0; cc < nc; cc++) {
-                    btot += c->dpar[di].base_share[cc];
-                }
-                for (int cc = 0; cc < nc; cc++) {
-                    c->dcar[di * nc + cc] =
-                        btot > 0.0 ? o.carried * (c->dpar[di].base_share[cc] / btot) : 0.0;
-                }
-            }
         }
         st = drv_supply_allocate(c->sup, day, summer, c->ddem, c->dsurp, c->dfrac, err);
         if (st != ZT_OK) {
@@ -1371,7 +1462,7 @@ static zt_status districts_day(run_ctx *c, zt_day day, int month, int mday, doub
                  * shortage) */
                 const int spr = cc == CORE_DCAT_CAPITAL || cc == CORE_DCAT_AGRI ||
                                 cc == CORE_DCAT_FLUSHING;
-                const double nd_ = (spr ? d1 : d2) - c->dcar[di * nc + cc];
+                const double nd_ = (spr ? d1 : d2) - o2.carried_cat[cc];
                 c->drep[di * nc + cc] = nd_ > 0.0 ? nd_ : 0.0;
             }
         }
@@ -1500,8 +1591,24 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         if (st == ZT_OK) {
             st = init_gw(&c, err);
         }
+        if (st == ZT_OK && !isnan(c.sc->peat_target)) {
+            int nch = apply_peat_target(&c);
+            /* the start of the run may already be in summer */
+            for (int di = 0; di < c.nd; di++) {
+                c.dtarget[di] = target_of(&c, c.dd[di], m, d);
+                c.dlevel[di] = c.dtarget[di];
+            }
+            if (!o->quiet) {
+                printf("zoet run: peat target depth %.2f m: the summer level of %d peat "
+                       "districts raised\n",
+                       c.sc->peat_target, nch);
+            }
+        }
         if (st == ZT_OK && c.sc->network) {
             st = init_supply(&c, err);
+        }
+        if (st == ZT_OK) {
+            st = init_peat(&c, err);
         }
     }
     if (st == ZT_OK) {
@@ -1666,6 +1773,10 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
             cg_total += c.gws.cg;
             picard_total += c.gws.picard;
             gather_gw_day(&c, gout ? acc : NULL, first);
+            for (zt_idx k = 0; k < c.ncell; k++) {
+                c.depth[k] = c.dom->mask[k] == ZT_MASK_ACTIVE ? c.surface[k] - c.h[k] : NAN;
+            }
+            drv_peat_day(c.peat, day, c.depth);
         }
 
         /* sums over districts, in id order */
@@ -1714,6 +1825,33 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         }
         if (gout && c.gw_on) {
             district_fields_day(&c, acc, first);
+        }
+        if (c.coupled) {
+            /* the inlet for peat level maintenance, and the storage
+               capacity of 1 December */
+            for (di = 0; di < c.nd; di++) {
+                drv_peat_inlet(c.peat, di,
+                               c.sup ? c.dreal[di * CORE_DCAT_COUNT + CORE_DCAT_PEAT]
+                                     : c.dout[di].supplied_cat[CORE_DCAT_PEAT]);
+            }
+            if (month == 12 && dd == 1) {
+                double *cap = zt_malloc((size_t)c.ncell * sizeof *cap);
+                if (!cap) {
+                    st = zt_fail(err, ZT_ENOMEM, "out of memory");
+                    goto done;
+                }
+                for (zt_idx k = 0; k < c.ncell; k++) {
+                    cap[k] = NAN;
+                    if (c.dom->mask[k] == ZT_MASK_ACTIVE) {
+                        const core_rz_params *p = c.cp[k];
+                        const double dep = c.depth[k] > 0.0 ? c.depth[k] : 0.0;
+                        const double def = p->open_water ? 0.0 : (1.0 - p->paved) * (p->smax - c.s[k]);
+                        cap[k] = 1e3 * (c.sy[k] * dep + def);
+                    }
+                }
+                drv_peat_dec1(c.peat, cap);
+                zt_free(cap);
+            }
         }
         balance_close(&x, c.sc->mode);
 
@@ -1782,6 +1920,10 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         FILE *f = bal;
         bal = NULL;
         st = io_text_close(f, path_bal, 1, err);
+    }
+    if (st == ZT_OK && c.peat) {
+        st = drv_peat_write(c.peat, c.sc->out_dir, c.sup ? drv_supply_source_m3(c.sup) : NAN,
+                            o->quiet, err);
     }
     if (stats) {
         stats->ncell_active = c.d_start ? c.d_start[c.nd] : 0;

@@ -49,6 +49,8 @@ struct drv_supply {
     double *vals;
     double seconds;
     long rounds;
+    double source_m3;            /* drawn from the sources, all days (m3) */
+    int series_node;             /* the source the series applies to ("ijsselmeer"), or -1 */
 };
 
 enum { U_DEMAND, U_ALLOC, U_REAL, U_SHORT, U_N };
@@ -250,6 +252,13 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
         goto done;
     }
     for (int di = 0; di < s->nd; di++) {
+        if (su->d_id[di] > 99999999) {
+            st = zt_fail(err, ZT_EINPUT,
+                         "supply: district id %ld is too large for the user ids of the "
+                         "accounting (at most 99999999)",
+                         (long)su->d_id[di]);
+            goto done;
+        }
         s->d_node[di] = io_network_attach(&s->net, su->d_prov[di], su->d_cx[di]);
         s->d_prov[di] = su->d_prov[di];
         if (s->d_node[di] < 0) {
@@ -286,7 +295,7 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
                 best = p;
             }
         }
-        s->uprov[u] = best;
+        s->uprov[u] = pu->province >= 0 ? prov_index(pu->province) : best;
     }
     {
         core_alloc_net an = {s->nnode, NULL, s->nuser, s->unode, s->ulevel, IO_NET_NLEVEL};
@@ -344,17 +353,27 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
             }
         }
     }
+    s->series_node = -1;
     if (su->ijssel_series) {
         const char *p = su->ijssel_series, *colon = strrchr(p, ':');
         size_t len = strlen(p);
-        int nc = (len > 3 && strcmp(p + len - 3, ".nc") == 0) ||
-                 (colon && colon - p > 3 && strncmp(colon - 3, ".nc", 3) == 0);
+        const int with_var = colon && colon - p > 3 && strncmp(colon - 3, ".nc", 3) == 0 &&
+                             (size_t)(colon - p) < 4096;
+        const int nc = (len > 3 && strcmp(p + len - 3, ".nc") == 0) || with_var;
+        s->series_node = io_network_node(&s->net, "ijsselmeer");
+        if (s->series_node < 0 || s->net.node[s->series_node].parent >= 0) {
+            st = zt_fail(err, ZT_ECONFIG,
+                         "%s: the IJsselmeer series needs a source node [node.ijsselmeer] (a "
+                         "node without parent)",
+                         su->network);
+            goto done;
+        }
         if (nc) {
             /* "file.nc" (variable "availability") or "file.nc:variable" */
             char file[4096];
             const char *var = "availability";
             snprintf(file, sizeof file, "%s", p);
-            if (colon && strncmp(colon - 3, ".nc", 3) == 0) {
+            if (with_var) {
                 file[colon - p] = '\0';
                 var = colon + 1;
             }
@@ -518,11 +537,11 @@ zt_status drv_supply_allocate(drv_supply *s, zt_day day, int summer, const doubl
     for (int x = 0; x < s->nnode; x++) {
         const io_net_node *nd = &s->net.node[x];
         double c = nd->cap_m3s; /* m3/s */
-        if (nd->parent < 0 && s->series) {
+        if (x == s->series_node && s->series) {
             c = s->series[day - s->first];
         }
         if (nd->inlet) {
-            c *= s->factor;
+            c = s->factor > 0.0 ? c * s->factor : 0.0; /* (inf x 0 is no water) */
         }
         s->cap[x] = isfinite(c) ? 86400.0 * c : INFINITY; /* m3/d */
         s->local[x] = 0.0;
@@ -575,6 +594,11 @@ zt_status drv_supply_account(drv_supply *s, zt_day day, const double *rep, const
     /* the flows that delivered what was taken */
     core_alloc_in in = {s->cap, s->local, s->demand};
     core_alloc_flows(s->alloc, &in, s->real, s->rflow, s->rused);
+    for (int x = 0; x < nn; x++) {
+        if (s->parent[x] < 0) {
+            s->source_m3 += s->rflow[x];
+        }
+    }
     if (!s->ts_users) {
         return ZT_OK;
     }
@@ -645,6 +669,11 @@ zt_status drv_supply_close(drv_supply *s, int ok, zt_err *err)
     s2 = io_tsout_close(&s->ts_regions, ok && st == ZT_OK, err);
     st = st == ZT_OK ? s2 : st;
     return st;
+}
+
+double drv_supply_source_m3(const drv_supply *s)
+{
+    return s->source_m3;
 }
 
 void drv_supply_stats(const drv_supply *s, int *nnode, int *nuser, double *seconds,

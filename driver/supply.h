@@ -69,6 +69,9 @@ zt_status drv_supply_account(drv_supply *s, zt_day day, const double *rep, const
 /* Close the accounting files (ok: keep them). */
 zt_status drv_supply_close(drv_supply *s, int ok, zt_err *err);
 
+/* The water drawn from the sources (the IJsselmeer) so far (m3). */
+double drv_supply_source_m3(const drv_supply *s);
+
 /* For the log and the bench: nodes, users, the seconds spent allocating,
  * the bottlenecks met. */
 void drv_supply_stats(const drv_supply *s, int *nnode, int *nuser, double *seconds,

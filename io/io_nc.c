@@ -1485,3 +1485,75 @@ zt_status io_domain_write(const char *path, const grid_domain *d, const char *ti
 done:
     return io_nc_close_part(ncid, path, st, err);
 }
+
+zt_status io_nc_write_fields(const char *path, const zt_grid *g, const char *title,
+                             const io_nc_field *f, int n, zt_err *err)
+{
+    char part[4096], what[128];
+    int ncid = -1, dims[2], vid[IO_NC_MAX_FIELDS];
+    const zt_idx ncell = zt_grid_ncell(g);
+    size_t chunk[2] = {(size_t)g->ny, (size_t)g->nx};
+    float *buf = NULL, fill = IO_NC_FILL_FLOAT;
+    zt_status st;
+
+    if (n < 1 || n > IO_NC_MAX_FIELDS) {
+        return zt_fail(err, ZT_EINTERNAL, "%s: %d fields (1 to %d)", path, n, IO_NC_MAX_FIELDS);
+    }
+    io_part_path(path, part, sizeof part);
+    if ((st = io_nc_check(nc_create(part, NC_NETCDF4 | NC_CLOBBER, &ncid), ZT_EIO, path,
+                          "cannot create", err)) != ZT_OK) {
+        ncid = -1;
+        goto done;
+    }
+    if ((st = io_nc_put_global(ncid, path, title, NULL, err)) != ZT_OK ||
+        (st = io_nc_def_grid(ncid, g, path, &dims[0], &dims[1], err)) != ZT_OK) {
+        goto done;
+    }
+    for (int i = 0; i < n; i++) {
+        snprintf(what, sizeof what, "defining variable %s", f[i].name);
+        int ret = nc_def_var(ncid, f[i].name, NC_FLOAT, 2, dims, &vid[i]);
+        if (ret == NC_NOERR) {
+            ret = nc_def_var_chunking(ncid, vid[i], NC_CHUNKED, chunk);
+        }
+        if (ret == NC_NOERR) {
+            ret = nc_def_var_deflate(ncid, vid[i], 1, 1, IO_NC_DEFLATE_LEVEL);
+        }
+        if (ret == NC_NOERR) {
+            ret = nc_put_att_float(ncid, vid[i], "_FillValue", NC_FLOAT, 1, &fill);
+        }
+        if ((st = io_nc_check(ret, ZT_EIO, path, what, err)) != ZT_OK ||
+            (st = put_text(ncid, vid[i], f[i].name, "long_name", f[i].long_name, path, err)) !=
+                ZT_OK ||
+            (st = put_text(ncid, vid[i], f[i].name, "units", f[i].units, path, err)) != ZT_OK ||
+            (st = put_text(ncid, vid[i], f[i].name, "grid_mapping", "crs", path, err)) != ZT_OK) {
+            goto done;
+        }
+        if (f[i].comment &&
+            (st = put_text(ncid, vid[i], f[i].name, "comment", f[i].comment, path, err)) != ZT_OK) {
+            goto done;
+        }
+    }
+    if ((st = io_nc_check(nc_enddef(ncid), ZT_EIO, path, "leaving define mode", err)) != ZT_OK ||
+        (st = io_nc_put_grid(ncid, g, path, err)) != ZT_OK) {
+        goto done;
+    }
+    buf = zt_malloc((size_t)ncell * sizeof *buf);
+    if (!buf) {
+        st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    for (int i = 0; i < n; i++) {
+        for (zt_idx k = 0; k < ncell; k++) {
+            const double v = f[i].data[k];
+            buf[k] = isfinite(v) ? (float)v : IO_NC_FILL_FLOAT;
+        }
+        snprintf(what, sizeof what, "writing variable %s", f[i].name);
+        if ((st = io_nc_check(nc_put_var_float(ncid, vid[i], buf), ZT_EIO, path, what, err)) !=
+            ZT_OK) {
+            goto done;
+        }
+    }
+done:
+    zt_free(buf);
+    return io_nc_close_part(ncid, path, st, err);
+}

@@ -152,4 +152,20 @@ zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
 zt_status io_domain_write(const char *path, const grid_domain *d, const char *title,
                           zt_err *err);
 
+/* One 2-D float field to write (io_nc_write_fields). */
+typedef struct io_nc_field {
+    const char *name, *long_name, *units;
+    const char *comment;  /* or NULL */
+    const double *data;   /* ncell values, row 0 south; NaN is written as _FillValue */
+} io_nc_field;
+
+#define IO_NC_MAX_FIELDS 16
+
+/*
+ * Write n (1-16) 2-D fields on grid g to `path` (CF-1.8 on RD New, as the
+ * domain file; via path.part and a rename). ZT_EIO naming the file; ZT_ENOMEM.
+ */
+zt_status io_nc_write_fields(const char *path, const zt_grid *g, const char *title,
+                             const io_nc_field *f, int n, zt_err *err);
+
 #endif /* IO_NC_H */

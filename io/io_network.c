@@ -172,6 +172,17 @@ static zt_status read_user(io_ini *ini, const io_network *n, const char *sec, co
     if (st != ZT_OK) {
         return st;
     }
+    {
+        long prov;
+        if ((st = io_ini_int(ini, sec, "province", 0, -1, -1, 99, &prov, err)) != ZT_OK) {
+            return st;
+        }
+        if (prov != -1 && prov != ZT_PROV_GRONINGEN && prov != ZT_PROV_FRYSLAN &&
+            prov != ZT_PROV_DRENTHE) {
+            return io_ini_fail(ini, sec, "province", err, "%ld is not 20, 21 or 22", prov);
+        }
+        u->province = (int)prov;
+    }
     if (u->source == IO_NET_GROUNDWATER) {
         if ((st = io_ini_double(ini, sec, "x", 1, 0.0, -1e7, 1e7, &u->x, err)) != ZT_OK ||
             (st = io_ini_double(ini, sec, "y", 1, 0.0, -1e7, 1e7, &u->y, err)) != ZT_OK ||
@@ -324,6 +335,10 @@ zt_status io_network_load(const char *path, io_network *out, zt_err *err)
             goto done;
         }
         r->province = (int)prov;
+        if (!(r->x_min < r->x_max)) {
+            st = io_ini_fail(ini, s, "x_max", err, "must be larger than x_min (%g)", r->x_min);
+            goto done;
+        }
     }
     st = io_ini_check_unused(ini, err);
     if (st != ZT_OK) {

@@ -38,6 +38,8 @@
  * (demand = GW x 1000 x 24 x load x kg/MWh x L/kg / 1000 m3/d). A user with
  * source = "groundwater" takes its water from the wells at x, y (RD, m):
  * every active cell within radius_m, at most max_mm_d (mm/d) per cell.
+ * A point user counts in the region files for `province` (20, 21, 22;
+ * optional: by default the province of most districts at its node).
  *
  * Every node but the sources needs a parent; names are [a-z0-9_], < 48
  * bytes. Errors are ZT_ECONFIG "file:line: [section] key: why" (unknown
@@ -69,6 +71,8 @@ typedef struct io_net_user {
     int kind, season, source;
     double demand_m3s; /* the demand when active (m3/s), from the kind's formula */
     double x, y, radius_m, max_mm_d; /* groundwater wells */
+    int province;      /* ZT_PROV_* for the region files, or -1: the province of most
+                          districts at its node */
 } io_net_user;
 
 typedef struct io_net_rule {

@@ -17,6 +17,7 @@
  */
 #include "io_scenario.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "io_ini.h"
@@ -298,6 +299,22 @@ static zt_status read_water(io_ini *ini, io_scenario *s, zt_err *err)
     }
     s->gw_max_picard = (int)picard;
     s->gw_max_cg = (int)cg;
+    s->peat_target = NAN;
+    if (io_ini_has(ini, "peat", "target_depth")) {
+        if ((st = io_ini_double(ini, "peat", "target_depth", 1, 0.3, 0.05, 1.0, &s->peat_target,
+                                err)) != ZT_OK) {
+            return st;
+        }
+    }
+    if ((st = io_ini_bool(ini, "peat", "submerged_drains", 0, 0, &s->peat_owd, err)) != ZT_OK ||
+        (st = io_ini_double(ini, "peat", "submerged_drain_resistance_d", 0, 25.0, 1.0, 1000.0,
+                            &s->peat_owd_c, err)) != ZT_OK) {
+        return st;
+    }
+    if ((!isnan(s->peat_target) || s->peat_owd) && s->mode != IO_MODE_COUPLED) {
+        return io_ini_fail(ini, "peat", isnan(s->peat_target) ? "submerged_drains" : "target_depth",
+                           err, "the peat scenario needs the coupled mode");
+    }
     return ZT_OK;
 }
 
@@ -555,6 +572,14 @@ void io_scenario_print(const io_scenario *s, FILE *f)
         fprintf(f, "[groundwater]\ntolerance_m = %g\nmax_picard = %d\nmax_cg = %d\n"
                    "spill_resistance_d = %g\n",
                 s->gw_tol, s->gw_max_picard, s->gw_max_cg, s->c_spill);
+    }
+    if (!isnan(s->peat_target) || s->peat_owd) {
+        fputs("[peat]\n", f);
+        if (!isnan(s->peat_target)) {
+            fprintf(f, "target_depth = %g\n", s->peat_target);
+        }
+        fprintf(f, "submerged_drains = %s\nsubmerged_drain_resistance_d = %g\n",
+                s->peat_owd ? "true" : "false", s->peat_owd_c);
     }
     fputs("[output]\ndir = ", f);
     put_str(f, s->out_dir);

@@ -75,6 +75,11 @@ typedef struct io_scenario {
     int gw_max_picard;    /* [groundwater] max_picard */
     int gw_max_cg;        /* [groundwater] max_cg */
     double c_spill;       /* [groundwater] spill_resistance_d (d) */
+
+    double peat_target;   /* [peat] target_depth (m below surface), NAN: levels as in the
+                             district table */
+    int peat_owd;         /* [peat] submerged_drains: 1 = submerged drains in peat cells */
+    double peat_owd_c;    /* [peat] submerged_drain_resistance_d (d) */
 } io_scenario;
 
 /*

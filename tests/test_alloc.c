@@ -190,6 +190,28 @@ START_TEST(surplus_serves_below)
 }
 END_TEST
 
+START_TEST(local_water_not_behind_a_far_bottleneck)
+{
+    /* Unlimited source -> X over a link of 1, user u1 (10) at X; X -> Y over
+     * a link of 0, Y with local water 100 and user u2 (50); one level. X's
+     * link binds at t = 0.1 for u1 (1); u2's water is Y's own and never
+     * crosses X's link: u2 gets all 50, and 50 of Y's water stays. */
+    tnet t;
+    tnet_init(&t, 1);
+    int r = tnet_node(&t, -1, INFINITY, 0.0);
+    int x = tnet_node(&t, r, 1.0, 0.0);
+    int y = tnet_node(&t, x, 0.0, 100.0);
+    tnet_user(&t, x, 0, 10.0);
+    tnet_user(&t, y, 0, 50.0);
+    tnet_run(&t, NULL);
+    ck_assert_double_eq_tol(t.alloc[0], 1.0, TOL);
+    ck_assert_double_eq_tol(t.alloc[1], 50.0, TOL);
+    ck_assert_double_eq_tol(t.used[y], 50.0, TOL);
+    ck_assert_double_eq_tol(t.flow[y], 0.0, TOL);
+    ck_assert_double_eq_tol(t.flow[x], 1.0, TOL);
+}
+END_TEST
+
 START_TEST(chain_of_levels)
 {
     /* Source of 12 feeding two nodes (unlimited links). Level 0: 2 + 2;
@@ -268,9 +290,11 @@ START_TEST(random_conservation_and_fairness)
             }
             ck_assert_double_eq_tol(t.flow[x] + t.used[x], out, 1e-9 * (1.0 + out));
         }
-        /* max-min: a user short of its demand has, on its path, a full link
-         * or source (1e-9 relative) where no user of its level that also
-         * passes it has a larger fraction */
+        /* max-min: a user short of its demand has, on its path up to the
+         * source, a full link or source whose node's local water is used up
+         * (1e-9 relative), where no user of its level whose water crosses
+         * that link (positive flows all the way up to it) gets a larger
+         * fraction */
         for (int u = 0; u < t.nu; u++) {
             if (!(t.alloc[u] < t.demand[u] * (1.0 - 1e-9))) {
                 continue;
@@ -278,23 +302,30 @@ START_TEST(random_conservation_and_fairness)
             double fu = t.alloc[u] / t.demand[u];
             int found = 0;
             for (int x = t.unode[u]; x >= 0 && !found; x = t.parent[x]) {
-                if (!(t.flow[x] >= t.cap[x] * (1.0 - 1e-9))) {
-                    continue;
+                const int full = t.flow[x] >= t.cap[x] * (1.0 - 1e-9) &&
+                                 t.used[x] >= t.local[x] * (1.0 - 1e-9);
+                if (full) {
+                    int ok = 1;
+                    for (int v = 0; v < t.nu && ok; v++) {
+                        if (t.ulevel[v] != t.ulevel[u] || !(t.demand[v] > 0.0)) {
+                            continue;
+                        }
+                        int through = 0;
+                        for (int y = t.unode[v]; y >= 0; y = t.parent[y]) {
+                            if (y == x) {
+                                through = 1;
+                                break;
+                            }
+                            if (!(t.flow[y] > 0.0)) {
+                                break; /* v's water does not cross y's link */
+                            }
+                        }
+                        if (through && t.alloc[v] / t.demand[v] > fu * (1.0 + 1e-9) + 1e-12) {
+                            ok = 0;
+                        }
+                    }
+                    found = ok;
                 }
-                int ok = 1;
-                for (int v = 0; v < t.nu && ok; v++) {
-                    if (t.ulevel[v] != t.ulevel[u] || !(t.demand[v] > 0.0)) {
-                        continue;
-                    }
-                    int through = 0;
-                    for (int y = t.unode[v]; y >= 0; y = t.parent[y]) {
-                        through |= y == x;
-                    }
-                    if (through && t.alloc[v] / t.demand[v] > fu * (1.0 + 1e-9) + 1e-12) {
-                        ok = 0;
-                    }
-                }
-                found = ok;
             }
             ck_assert_msg(found, "rep %d: user %d short (%.6g of %.6g) without a bottleneck", rep,
                           u, t.alloc[u], t.demand[u]);
@@ -355,6 +386,7 @@ Suite *suite_alloc(void)
     tcase_add_test(tc, fair_with_capacity_bound_user);
     tcase_add_test(tc, zero_supply);
     tcase_add_test(tc, surplus_serves_below);
+    tcase_add_test(tc, local_water_not_behind_a_far_bottleneck);
     tcase_add_test(tc, chain_of_levels);
     tcase_add_test(tc, random_conservation_and_fairness);
     tcase_add_test(tc, bad_networks);

@@ -323,6 +323,35 @@ START_TEST(ijsselmeer_series)
 }
 END_TEST
 
+START_TEST(peat_scenario_short)
+{
+    /* Five days of July with the peat target at 0.30 m and submerged
+     * drains: the run closes its balance, says how many peat districts it
+     * raised (47 in the demo), writes peat.nc and the peat tables, and
+     * says that GHG and GLG need a complete hydrological year. */
+    char cwd[900], err[8192], path[1400], cmd[3000], out[65536];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    ck_assert_msg(run_july("peat", "[peat]\ntarget_depth = 0.30\nsubmerged_drains = true\n", err,
+                           sizeof err) == 0,
+                  "%s", err);
+    snprintf(path, sizeof path, "%s/" DEMO "/peat/balance.csv", cwd);
+    double rel = 1.0;
+    ck_assert_int_eq(tu_balance_days(path, &rel), 5);
+    ck_assert_msg(rel <= 1e-6, "largest relative balance error %g", rel);
+    snprintf(path, sizeof path, "%s/" DEMO "/peat/peat.nc", cwd);
+    ck_assert(tu_exists(path));
+    snprintf(path, sizeof path, "%s/" DEMO "/peat/peat_provinces.csv", cwd);
+    char *prov = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(prov);
+    ck_assert_ptr_nonnull(strstr(prov, "\nFryslan,"));
+    free(prov);
+    snprintf(cmd, sizeof cmd, "%s run %s/" DEMO "/peat.ini", tu_zoet(), cwd);
+    ck_assert_int_eq(tu_run(cmd, out, sizeof out, err, sizeof err), 0);
+    ck_assert_msg(strstr(out, "the summer level of 47 peat districts raised"), "%s", out);
+    ck_assert_msg(strstr(out, "GHG and GLG: no complete hydrological year"), "%s", out);
+}
+END_TEST
+
 Suite *suite_demo(void)
 {
     Suite *s = suite_create("demo");
@@ -334,6 +363,7 @@ Suite *suite_demo(void)
     tcase_add_test(tc, balance_closes_every_day);
     tcase_add_test(tc, supply_sums);
     tcase_add_test(tc, ijsselmeer_series);
+    tcase_add_test(tc, peat_scenario_short);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -215,6 +215,9 @@ START_TEST(test_dry_half_supply)
     ASSERT_NEAR(o.demand, 225.0, TOL_M3);
     ASSERT_NEAR(o.carried, 225.0, TOL_M3);
     ASSERT_NEAR(o.demand_cat[CORE_DCAT_AGRI], 225.0, TOL_M3);
+    /* by cause: all of it restated, all agriculture */
+    ASSERT_NEAR(o.carried_cat[CORE_DCAT_AGRI], 225.0, TOL_M3);
+    ASSERT_NEAR(o.carried_cat[CORE_DCAT_PEAT], 0.0, TOL_M3);
     ASSERT_NEAR(o.level, SUMMER, TOL_LEVEL);
     ASSERT_NEAR(o.dv, 225.0, TOL_M3);
 
@@ -223,6 +226,8 @@ START_TEST(test_dry_half_supply)
     core_district_step(&p, &in, SUMMER, &v2, &o);
     ASSERT_NEAR(o.demand_cat[CORE_DCAT_PEAT], 112.5, TOL_M3);
     ASSERT_NEAR(o.demand_cat[CORE_DCAT_AGRI], 112.5, TOL_M3);
+    ASSERT_NEAR(o.carried_cat[CORE_DCAT_PEAT], 112.5, TOL_M3);
+    ASSERT_NEAR(o.carried_cat[CORE_DCAT_AGRI], 112.5, TOL_M3);
     ASSERT_NEAR(o.demand_cat[CORE_DCAT_NATURE], 0.0, TOL_M3);
 }
 END_TEST
@@ -382,6 +387,15 @@ START_TEST(test_random_balance)
         ck_assert(o.discharge >= 0.0 && o.discharge <= p.pump_cap);
         ck_assert(o.demand == 0.0 || o.discharge == 0.0);
         ck_assert(o.carried >= 0.0 && o.carried <= o.demand);
+        {
+            double csum = 0.0;
+            for (int c_ = 0; c_ < CORE_DCAT_COUNT; c_++) {
+                ck_assert(o.carried_cat[c_] >= 0.0 &&
+                          o.carried_cat[c_] <= o.demand_cat[c_] * (1.0 + 1e-12));
+                csum += o.carried_cat[c_];
+            }
+            ck_assert(csum <= o.carried * (1.0 + 1e-12) + 1e-9);
+        }
         ndemand += o.demand > 0.0;
         ndischarge += o.discharge > 0.0;
         prev = in.target;

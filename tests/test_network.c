@@ -159,6 +159,23 @@ START_TEST(scenario_supply_keys)
     zt_err_clear(&err);
     ck_assert_int_eq(io_scenario_load(path, known, 1, &sc, &err), ZT_ECONFIG);
     ck_assert_msg(strstr(err.msg, "ijsselmeer_factor"), "%s", err.msg);
+    /* [peat]: a target depth out of range; the peat scenario in rootzone mode */
+    ck_assert_int_eq(tu_write(path, "[run]\nname = \"a\"\nstart = 2018-01-01\nend = 2018-01-02\n"
+                                    "[input]\ndomain = \"d.nc\"\nforcing = \"f.nc\"\n"
+                                    "parameters = \"p.ini\"\ndistricts = \"x.ini\"\n"
+                                    "[peat]\ntarget_depth = 1.5\n"),
+                     0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(io_scenario_load(path, known, 1, &sc, &err), ZT_ECONFIG);
+    ck_assert_msg(strstr(err.msg, "[peat] target_depth"), "%s", err.msg);
+    ck_assert_int_eq(tu_write(path, "[run]\nname = \"a\"\nstart = 2018-01-01\nend = 2018-01-02\n"
+                                    "mode = \"rootzone\"\n[input]\ndomain = \"d.nc\"\n"
+                                    "forcing = \"f.nc\"\nparameters = \"p.ini\"\n"
+                                    "[peat]\nsubmerged_drains = true\n"),
+                     0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(io_scenario_load(path, known, 1, &sc, &err), ZT_ECONFIG);
+    ck_assert_msg(strstr(err.msg, "coupled"), "%s", err.msg);
     io_scenario_destroy(&sc);
 }
 END_TEST

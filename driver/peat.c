@@ -1,0 +1,270 @@
+/*
+ * peat.c: groundwater statistics and peat results of a run (peat.h;
+ * docs/model.md §9).
+ */
+#include "peat.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core_gxg.h"
+#include "io_file.h"
+#include "io_nc.h"
+
+#define NPROV 3
+
+struct drv_peat {
+    drv_peat_setup su;
+    core_gxg *gxg;
+    core_peat_params par;
+    double *dec1;     /* [ncell] storage capacity of 1 December (mm), NaN: not in the run */
+    double *inlet;    /* [nd] inlet for peat (m3) */
+    int have_dec1;
+};
+
+static int prov_index(int prov)
+{
+    return prov == ZT_PROV_GRONINGEN ? 0 : prov == ZT_PROV_FRYSLAN ? 1 : prov == ZT_PROV_DRENTHE ? 2 : -1;
+}
+
+static const char *const prov_names[NPROV] = {"Groningen", "Fryslan", "Drenthe"};
+
+void drv_peat_destroy(drv_peat **pp)
+{
+    drv_peat *p;
+    if (!pp || !*pp) {
+        return;
+    }
+    p = *pp;
+    core_gxg_destroy(&p->gxg);
+    zt_free(p->dec1);
+    zt_free(p->inlet);
+    zt_free(p);
+    *pp = NULL;
+}
+
+zt_status drv_peat_create(const drv_peat_setup *su, drv_peat **out, zt_err *err)
+{
+    const zt_idx n = zt_grid_ncell(&su->grid);
+    drv_peat *p = zt_calloc(1, sizeof *p);
+    zt_status st;
+    *out = NULL;
+    if (!p) {
+        return zt_fail(err, ZT_ENOMEM, "peat results: out of memory");
+    }
+    p->su = *su;
+    core_peat_defaults(&p->par);
+    p->dec1 = zt_malloc((size_t)n * sizeof *p->dec1);
+    p->inlet = zt_calloc((size_t)(su->nd > 0 ? su->nd : 1), sizeof *p->inlet);
+    if (!p->dec1 || !p->inlet) {
+        drv_peat_destroy(&p);
+        return zt_fail(err, ZT_ENOMEM, "peat results: out of memory");
+    }
+    for (zt_idx k = 0; k < n; k++) {
+        p->dec1[k] = NAN;
+    }
+    st = core_gxg_create(n, &p->gxg, err);
+    if (st != ZT_OK) {
+        drv_peat_destroy(&p);
+        return st;
+    }
+    *out = p;
+    return ZT_OK;
+}
+
+void drv_peat_day(drv_peat *p, zt_day day, const double *depth)
+{
+    core_gxg_day(p->gxg, day, depth);
+}
+
+void drv_peat_dec1(drv_peat *p, const double *cap_mm)
+{
+    memcpy(p->dec1, cap_mm, (size_t)zt_grid_ncell(&p->su.grid) * sizeof *cap_mm);
+    p->have_dec1 = 1;
+}
+
+void drv_peat_inlet(drv_peat *p, int di, double m3)
+{
+    p->inlet[di] += m3;
+}
+
+/* Sums of one area (a district or a province). */
+typedef struct area_sum {
+    double peat_ha, in2040_ha, depth_ha, subs_ha, co2_t, inlet, cap_mm, ncap;
+    int cells, methane;
+} area_sum;
+
+static void put_row(FILE *f, const char *name, const area_sum *a, double ijssel)
+{
+    const double ha = a->peat_ha;
+    fprintf(f, "%s,%.1f,%.4f,%.4f,%.3f,%.4f,%.4f,%.4g,%.1f,%d\n", name, ha,
+            ha > 0.0 ? a->in2040_ha / ha : NAN, ha > 0.0 ? a->depth_ha / ha : NAN,
+            ha > 0.0 ? a->subs_ha / ha : NAN, 1e-3 * a->co2_t, 1e-6 * a->inlet,
+            isfinite(ijssel) && ijssel > 0.0 ? a->inlet / ijssel : NAN,
+            a->ncap > 0 ? a->cap_mm / a->ncap : NAN, a->methane);
+}
+
+static const char *const header =
+    "peat_area_ha,share_20_40cm,summer_depth_peat_m,subsidence_mm_yr,co2_kt_yr,"
+    "inlet_peat_Mm3,inlet_peat_share_of_ijsselmeer,storage_capacity_dec1_mm,"
+    "methane_cells\n";
+
+zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, int quiet,
+                         zt_err *err)
+{
+    const drv_peat_setup *su = &p->su;
+    const zt_idx n = zt_grid_ncell(&su->grid);
+    double *ghg = NULL, *glg = NULL, *gvg = NULL, *sum = NULL, *ann = NULL, *subs = NULL,
+           *co2 = NULL;
+    core_gxg_counts cnt;
+    char path[4096];
+    FILE *f = NULL;
+    zt_status st = ZT_OK;
+    area_sum prov[NPROV];
+
+    ghg = zt_malloc((size_t)n * sizeof *ghg);
+    glg = zt_malloc((size_t)n * sizeof *glg);
+    gvg = zt_malloc((size_t)n * sizeof *gvg);
+    sum = zt_malloc((size_t)n * sizeof *sum);
+    ann = zt_malloc((size_t)n * sizeof *ann);
+    subs = zt_malloc((size_t)n * sizeof *subs);
+    co2 = zt_malloc((size_t)n * sizeof *co2);
+    if (!ghg || !glg || !gvg || !sum || !ann || !subs || !co2) {
+        st = zt_fail(err, ZT_ENOMEM, "peat results: out of memory");
+        goto done;
+    }
+    core_gxg_get(p->gxg, ghg, glg, gvg, sum, ann, &cnt);
+    for (zt_idx k = 0; k < n; k++) {
+        const int peat = su->mask[k] == ZT_MASK_ACTIVE && su->soil[k] == ZT_SOIL_PEAT;
+        subs[k] = peat ? core_peat_subsidence(&p->par, ann[k]) : NAN;
+        co2[k] = peat ? core_peat_co2(&p->par, ann[k]) : NAN;
+        if (su->mask[k] != ZT_MASK_ACTIVE) {
+            ghg[k] = glg[k] = gvg[k] = sum[k] = ann[k] = NAN;
+        }
+    }
+    {
+        static const char *hy = "no complete hydrological year (1 April - 31 March) in the run";
+        static const char *sp = "no year in the run holds 14 March, 28 March and 14 April";
+        static const char *su_ = "no complete summer (1 April - 30 September) in the run";
+        static const char *yr = "no complete calendar year in the run";
+        const io_nc_field fields[] = {
+            {"GHG", "mean highest groundwater, depth below surface", "m",
+             cnt.hydro_years ? "mean of the 3 highest of the values on the 14th and 28th per "
+                               "hydrological year"
+                             : hy,
+             ghg},
+            {"GLG", "mean lowest groundwater, depth below surface", "m",
+             cnt.hydro_years ? "mean of the 3 lowest of the values on the 14th and 28th per "
+                               "hydrological year"
+                             : hy,
+             glg},
+            {"GVG", "mean spring groundwater, depth below surface", "m",
+             cnt.spring_years ? "mean of 14 March, 28 March and 14 April" : sp, gvg},
+            {"summer_depth", "mean depth of the water table, April-September", "m",
+             cnt.summers ? NULL : su_, sum},
+            {"annual_depth", "mean depth of the water table over calendar years", "m",
+             cnt.years ? NULL : yr, ann},
+            {"subsidence", "subsidence of peat cells from the mean annual depth", "mm yr-1",
+             cnt.years ? "default relation, to be calibrated (docs/model.md 9.2)" : yr, subs},
+            {"co2", "CO2 emission of peat cells from the mean annual depth", "t ha-1 yr-1",
+             cnt.years ? "default relation, to be calibrated (docs/model.md 9.2)" : yr, co2},
+            {"storage_capacity_dec1", "storage capacity on 1 December: Sy x depth + root-zone "
+                                      "deficit",
+             "mm", p->have_dec1 ? NULL : "1 December is not in the run", p->dec1},
+        };
+        io_path_join(dir, "peat.nc", path, sizeof path);
+        st = io_nc_write_fields(path, &su->grid, "zoet groundwater statistics and peat", fields,
+                                (int)(sizeof fields / sizeof fields[0]), err);
+        if (st != ZT_OK) {
+            goto done;
+        }
+        if (!quiet) {
+            if (!cnt.hydro_years) {
+                printf("zoet run: GHG and GLG: %s; written as missing\n", hy);
+            }
+            if (!cnt.spring_years) {
+                printf("zoet run: GVG: %s; written as missing\n", sp);
+            }
+            if (!cnt.years) {
+                printf("zoet run: subsidence and CO2: %s; written as missing\n", yr);
+            }
+        }
+    }
+    /* per district, then per province */
+    memset(prov, 0, sizeof prov);
+    io_path_join(dir, "peat_districts.csv", path, sizeof path);
+    st = io_text_open(path, &f, err);
+    if (st != ZT_OK) {
+        goto done;
+    }
+    fprintf(f, "district,%s", header);
+    for (int di = 0; di < su->nd; di++) {
+        area_sum a;
+        memset(&a, 0, sizeof a);
+        const double ha = su->cell_area / 1e4;
+        for (zt_idx q = su->d_start[di]; q < su->d_start[di + 1]; q++) {
+            const zt_idx k = su->d_cells[q];
+            if (isfinite(p->dec1[k])) {
+                a.cap_mm += p->dec1[k];
+                a.ncap += 1.0;
+            }
+            if (su->soil[k] != ZT_SOIL_PEAT) {
+                continue;
+            }
+            a.peat_ha += ha;
+            a.depth_ha += ha * sum[k];
+            a.in2040_ha += sum[k] >= 0.20 && sum[k] <= 0.40 ? ha : 0.0;
+            a.subs_ha += ha * subs[k];
+            a.co2_t += ha * co2[k];
+            a.methane += core_peat_methane(&p->par, ann[k]);
+        }
+        a.inlet = p->inlet[di];
+        char name[32];
+        snprintf(name, sizeof name, "%ld", (long)su->d_id[di]);
+        put_row(f, name, &a, ijssel_m3);
+        const int pi = prov_index(su->d_prov[di]);
+        if (pi >= 0) {
+            area_sum *b = &prov[pi];
+            b->peat_ha += a.peat_ha;
+            b->in2040_ha += a.in2040_ha;
+            b->depth_ha += a.depth_ha;
+            b->subs_ha += a.subs_ha;
+            b->co2_t += a.co2_t;
+            b->inlet += a.inlet;
+            b->cap_mm += a.cap_mm;
+            b->ncap += a.ncap;
+            b->methane += a.methane;
+        }
+    }
+    st = io_text_close(f, path, 1, err);
+    f = NULL;
+    if (st != ZT_OK) {
+        goto done;
+    }
+    io_path_join(dir, "peat_provinces.csv", path, sizeof path);
+    st = io_text_open(path, &f, err);
+    if (st != ZT_OK) {
+        goto done;
+    }
+    fprintf(f, "province,%s", header);
+    for (int pi = 0; pi < NPROV; pi++) {
+        put_row(f, prov_names[pi], &prov[pi], ijssel_m3);
+    }
+    st = io_text_close(f, path, 1, err);
+    f = NULL;
+done:
+    if (f) {
+        zt_err scratch;
+        zt_err_clear(&scratch);
+        io_text_close(f, path, 0, &scratch);
+    }
+    zt_free(ghg);
+    zt_free(glg);
+    zt_free(gvg);
+    zt_free(sum);
+    zt_free(ann);
+    zt_free(subs);
+    zt_free(co2);
+    return st;
+}
