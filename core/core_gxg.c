@@ -116,6 +116,32 @@ static void keep3(double *t, int count, double d, int want_small)
     }
 }
 
+/* One day of a mean over a period from its first to its last day: a
+ * period counts (into sum and count) only when the run held its first day. */
+static void period_day(zt_idx n, int first, int last, const double *depth, int *on, int *days,
+                       double *cur, double *sum, int *count)
+{
+    if (first) {
+        *on = 1;
+        *days = 0;
+        memset(cur, 0, (size_t)n * sizeof *cur);
+    }
+    if (!*on) {
+        return;
+    }
+    for (zt_idx k = 0; k < n; k++) {
+        cur[k] += depth[k];
+    }
+    (*days)++;
+    if (last) {
+        for (zt_idx k = 0; k < n; k++) {
+            sum[k] += cur[k] / *days;
+        }
+        (*count)++;
+        *on = 0;
+    }
+}
+
 void core_gxg_day(core_gxg *g, zt_day day, const double *depth)
 {
     int y, m, d;
@@ -126,44 +152,11 @@ void core_gxg_day(core_gxg *g, zt_day day, const double *depth)
     g->last = day;
     zt_day_to_ymd(day, &y, &m, &d);
 
-    /* calendar year */
-    if (m == 1 && d == 1) {
-        g->yr_on = 1;
-        g->yr_days = 0;
-        memset(g->yr_cur, 0, (size_t)n * sizeof *g->yr_cur);
-    }
-    if (g->yr_on) {
-        for (zt_idx k = 0; k < n; k++) {
-            g->yr_cur[k] += depth[k];
-        }
-        g->yr_days++;
-        if (m == 12 && d == 31) {
-            for (zt_idx k = 0; k < n; k++) {
-                g->yr_sum[k] += g->yr_cur[k] / g->yr_days;
-            }
-            g->nyr++;
-            g->yr_on = 0;
-        }
-    }
-    /* summer half, 1 April - 30 September */
-    if (m == 4 && d == 1) {
-        g->su_on = 1;
-        g->su_days = 0;
-        memset(g->su_cur, 0, (size_t)n * sizeof *g->su_cur);
-    }
-    if (g->su_on) {
-        for (zt_idx k = 0; k < n; k++) {
-            g->su_cur[k] += depth[k];
-        }
-        g->su_days++;
-        if (m == 9 && d == 30) {
-            for (zt_idx k = 0; k < n; k++) {
-                g->su_sum[k] += g->su_cur[k] / g->su_days;
-            }
-            g->nsu++;
-            g->su_on = 0;
-        }
-    }
+    /* calendar year; summer half, 1 April - 30 September */
+    period_day(n, m == 1 && d == 1, m == 12 && d == 31, depth, &g->yr_on, &g->yr_days, g->yr_cur,
+               g->yr_sum, &g->nyr);
+    period_day(n, m == 4 && d == 1, m == 9 && d == 30, depth, &g->su_on, &g->su_days, g->su_cur,
+               g->su_sum, &g->nsu);
     if (d != 14 && d != 28) {
         return;
     }

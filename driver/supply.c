@@ -576,6 +576,25 @@ zt_status drv_supply_allocate(drv_supply *s, zt_day day, int summer, const doubl
     return ZT_OK;
 }
 
+/* The day's demand, allocated and realised of user u (m3/d): a district
+ * cause reports its new demand (rep); a well user its wells' demand and
+ * yield, with nothing allocated. */
+static void user_day(const drv_supply *s, const double *rep, int u, double *d, double *a,
+                     double *r)
+{
+    *d = u < s->nd * NC ? rep[u] : s->demand[u];
+    *a = s->alloc_v[u];
+    *r = s->real[u];
+    if (u >= s->nd * NC) {
+        const int j = u - s->nd * NC;
+        if (s->net.user[j].source == IO_NET_GROUNDWATER) {
+            *d = s->wdem[j];
+            *a = 0.0;
+            *r = s->wreal[j];
+        }
+    }
+}
+
 zt_status drv_supply_account(drv_supply *s, zt_day day, const double *rep, const double *real,
                              zt_err *err)
 {
@@ -602,17 +621,10 @@ zt_status drv_supply_account(drv_supply *s, zt_day day, const double *rep, const
     if (!s->ts_users) {
         return ZT_OK;
     }
-    /* users (m3/s); a groundwater user's demand and realised are its wells' */
+    /* users (m3/s) */
     for (int u = 0; u < nu; u++) {
-        double d = u < s->nd * NC ? rep[u] : s->demand[u], a = s->alloc_v[u], r = s->real[u];
-        if (u >= s->nd * NC) {
-            const int j = u - s->nd * NC;
-            if (s->net.user[j].source == IO_NET_GROUNDWATER) {
-                d = s->wdem[j];
-                a = 0.0;
-                r = s->wreal[j];
-            }
-        }
+        double d, a, r;
+        user_day(s, rep, u, &d, &a, &r);
         v[U_DEMAND * nu + u] = d / 86400.0;
         v[U_ALLOC * nu + u] = a / 86400.0;
         v[U_REAL * nu + u] = r / 86400.0;
@@ -634,19 +646,12 @@ zt_status drv_supply_account(drv_supply *s, zt_day day, const double *rep, const
     /* regions: sums of the users' values (m3/d), in user order */
     memset(v, 0, (size_t)nr * U_N * sizeof *v);
     for (int u = 0; u < nu; u++) {
-        double d = u < s->nd * NC ? rep[u] : s->demand[u], a = s->alloc_v[u], r = s->real[u];
+        double d, a, r;
         const int p = s->uprov[u];
         if (p < 0) {
             continue;
         }
-        if (u >= s->nd * NC) {
-            const int j = u - s->nd * NC;
-            if (s->net.user[j].source == IO_NET_GROUNDWATER) {
-                d = s->wdem[j];
-                a = 0.0;
-                r = s->wreal[j];
-            }
-        }
+        user_day(s, rep, u, &d, &a, &r);
         const int rr = p * IO_NET_NLEVEL + s->ulevel[u];
         v[U_DEMAND * nr + rr] += d;
         v[U_ALLOC * nr + rr] += a;
