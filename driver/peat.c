@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core_gxg.h"
@@ -95,24 +96,152 @@ typedef struct area_sum {
     int cells, methane;
 } area_sum;
 
-static void put_row(FILE *f, const char *name, const area_sum *a, double ijssel)
+#define NV 9 /* values of a row */
+
+static const char *const colnames[NV] = {
+    "peat_area_ha",     "share_20_40cm", "summer_depth_peat_m",
+    "subsidence_mm_yr", "co2_kt_yr",     "inlet_peat_Mm3",
+    "inlet_peat_share_of_ijsselmeer", "storage_capacity_dec1_mm", "methane_cells"};
+
+/* The values of a row. */
+static void row_values(const area_sum *a, double ijssel, double v[NV])
 {
     const double ha = a->peat_ha;
-    fprintf(f, "%s,%.1f,%.4f,%.4f,%.3f,%.4f,%.4f,%.4g,%.1f,%d\n", name, ha,
-            ha > 0.0 ? a->in2040_ha / ha : NAN, ha > 0.0 ? a->depth_ha / ha : NAN,
-            ha > 0.0 ? a->subs_ha / ha : NAN, 1e-3 * a->co2_t, 1e-6 * a->inlet,
-            isfinite(ijssel) && ijssel > 0.0 ? a->inlet / ijssel : NAN,
-            a->ncap > 0 ? a->cap_mm / a->ncap : NAN, a->methane);
+    v[0] = ha;
+    v[1] = ha > 0.0 ? a->in2040_ha / ha : NAN;
+    v[2] = ha > 0.0 ? a->depth_ha / ha : NAN;
+    v[3] = ha > 0.0 ? a->subs_ha / ha : NAN;
+    v[4] = 1e-3 * a->co2_t;
+    v[5] = 1e-6 * a->inlet;
+    v[6] = isfinite(ijssel) && ijssel > 0.0 ? a->inlet / ijssel : NAN;
+    v[7] = a->ncap > 0 ? a->cap_mm / a->ncap : NAN;
+    v[8] = a->methane;
 }
 
-static const char *const header =
-    "peat_area_ha,share_20_40cm,summer_depth_peat_m,subsidence_mm_yr,co2_kt_yr,"
-    "inlet_peat_Mm3,inlet_peat_share_of_ijsselmeer,storage_capacity_dec1_mm,"
-    "methane_cells\n";
+/* The rows of a base table (the scenario a run extends). */
+typedef struct base_table {
+    int n;
+    char (*name)[32];
+    double (*v)[NV];
+} base_table;
 
-zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, int quiet,
-                         zt_err *err)
+static void base_free(base_table *b)
 {
+    zt_free(b->name);
+    zt_free(b->v);
+    memset(b, 0, sizeof *b);
+}
+
+/* Read a peat table written by drv_peat_write; 0, or -1 (not there, or not
+ * such a table). */
+static int base_load(const char *path, base_table *b)
+{
+    FILE *f = fopen(path, "r");
+    char line[2048];
+    int cap = 0;
+    memset(b, 0, sizeof *b);
+    if (!f) {
+        return -1;
+    }
+    if (!fgets(line, sizeof line, f) || !strstr(line, "peat_area_ha,share_20_40cm")) {
+        fclose(f);
+        return -1;
+    }
+    while (fgets(line, sizeof line, f)) {
+        char *p = strchr(line, ',');
+        if (!p) {
+            continue;
+        }
+        if (b->n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char(*nn)[32] = zt_realloc(b->name, (size_t)cap * sizeof *nn);
+            if (nn) {
+                b->name = nn;
+            }
+            double(*nv)[NV] = nn ? zt_realloc(b->v, (size_t)cap * sizeof *nv) : NULL;
+            if (!nn || !nv) {
+                fclose(f);
+                base_free(b);
+                return -1;
+            }
+            b->v = nv;
+        }
+        *p = '\0';
+        size_t len = strlen(line);
+        len = len < sizeof b->name[b->n] - 1 ? len : sizeof b->name[b->n] - 1;
+        memcpy(b->name[b->n], line, len);
+        b->name[b->n][len] = '\0';
+        for (int i = 0; i < NV; i++) {
+            char *end = NULL;
+            b->v[b->n][i] = strtod(p + 1, &end);
+            p = end && *end == ',' ? end : p;
+        }
+        b->n++;
+    }
+    fclose(f);
+    return 0;
+}
+
+/* One row, and with a base its differences from the base's row of the
+ * same name (NaN where the base has none). */
+static void put_row(FILE *f, const char *name, const area_sum *a, double ijssel,
+                    const base_table *base)
+{
+    static const char *const fmt[NV] = {"%.1f", "%.4f", "%.4f", "%.3f", "%.4f",
+                                        "%.4f", "%.4g", "%.1f", "%.0f"};
+    double v[NV];
+    row_values(a, ijssel, v);
+    fputs(name, f);
+    for (int i = 0; i < NV; i++) {
+        fputc(',', f);
+        fprintf(f, fmt[i], v[i]);
+    }
+    if (base) {
+        const double *bv = NULL;
+        for (int r = 0; r < base->n && !bv; r++) {
+            if (strcmp(base->name[r], name) == 0) {
+                bv = base->v[r];
+            }
+        }
+        for (int i = 0; i < NV; i++) {
+            fputc(',', f);
+            fprintf(f, fmt[i], bv ? v[i] - bv[i] : NAN);
+        }
+    }
+    fputc('\n', f);
+}
+
+/* The header: the columns, and with a base their differences (d_...). */
+static void put_header(FILE *f, const char *first, int with_base)
+{
+    fputs(first, f);
+    for (int i = 0; i < NV; i++) {
+        fprintf(f, ",%s", colnames[i]);
+    }
+    for (int i = 0; with_base && i < NV; i++) {
+        fprintf(f, ",d_%s", colnames[i]);
+    }
+    fputc('\n', f);
+}
+
+zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const char *base_dir,
+                         int quiet, zt_err *err)
+{
+    base_table bd, bp;
+    int have_base = 0;
+    memset(&bd, 0, sizeof bd);
+    memset(&bp, 0, sizeof bp);
+    if (base_dir) {
+        char a[4096], b[4096];
+        io_path_join(base_dir, "peat_districts.csv", a, sizeof a);
+        io_path_join(base_dir, "peat_provinces.csv", b, sizeof b);
+        have_base = base_load(a, &bd) == 0 && base_load(b, &bp) == 0;
+        if (!have_base && !quiet) {
+            printf("zoet run: warning: [peat] base: no peat tables in %s (run that scenario "
+                   "first); the tables have no differences\n",
+                   base_dir);
+        }
+    }
     const drv_peat_setup *su = &p->su;
     const zt_idx n = zt_grid_ncell(&su->grid);
     double *ghg = NULL, *glg = NULL, *gvg = NULL, *sum = NULL, *ann = NULL, *subs = NULL,
@@ -198,7 +327,7 @@ zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, int qui
     if (st != ZT_OK) {
         goto done;
     }
-    fprintf(f, "district,%s", header);
+    put_header(f, "district", have_base);
     for (int di = 0; di < su->nd; di++) {
         area_sum a;
         memset(&a, 0, sizeof a);
@@ -222,7 +351,7 @@ zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, int qui
         a.inlet = p->inlet[di];
         char name[32];
         snprintf(name, sizeof name, "%ld", (long)su->d_id[di]);
-        put_row(f, name, &a, ijssel_m3);
+        put_row(f, name, &a, ijssel_m3, have_base ? &bd : NULL);
         const int pi = prov_index(su->d_prov[di]);
         if (pi >= 0) {
             area_sum *b = &prov[pi];
@@ -247,13 +376,24 @@ zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, int qui
     if (st != ZT_OK) {
         goto done;
     }
-    fprintf(f, "province,%s", header);
+    put_header(f, "province", have_base);
     for (int pi = 0; pi < NPROV; pi++) {
-        put_row(f, prov_names[pi], &prov[pi], ijssel_m3);
+        put_row(f, prov_names[pi], &prov[pi], ijssel_m3, have_base ? &bp : NULL);
     }
     st = io_text_close(f, path, 1, err);
     f = NULL;
+    if (!quiet) {
+        int meth = prov[0].methane + prov[1].methane + prov[2].methane;
+        if (meth > 0) {
+            printf("zoet run: warning: %d peat cells have a mean annual water table less than "
+                   "%.2f m below surface: methane takes over there, the CO2 relation does not "
+                   "hold (methane_cells in the peat tables)\n",
+                   meth, p->par.ch4_depth);
+        }
+    }
 done:
+    base_free(&bd);
+    base_free(&bp);
     if (f) {
         zt_err scratch;
         zt_err_clear(&scratch);

@@ -45,8 +45,11 @@ void drv_peat_dec1(drv_peat *p, const double *cap_mm);
 void drv_peat_inlet(drv_peat *p, int di, double m3);
 
 /* Write the files into dir. ijssel_m3: the IJsselmeer's water in the run
- * (m3), NaN without a supply network. Prints what a too short run lacks. */
-zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, int quiet,
-                         zt_err *err);
+ * (m3), NaN without a supply network. base_dir (or NULL): the output folder
+ * of the scenario this run extends; its peat tables give the differences
+ * (columns d_...). Prints what a too short run lacks, peat cells above the
+ * methane depth, and a base without tables (a warning). */
+zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const char *base_dir,
+                         int quiet, zt_err *err);
 
 #endif /* DRV_PEAT_H */

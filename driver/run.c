@@ -1923,7 +1923,7 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
     }
     if (st == ZT_OK && c.peat) {
         st = drv_peat_write(c.peat, c.sc->out_dir, c.sup ? drv_supply_source_m3(c.sup) : NAN,
-                            o->quiet, err);
+                            c.sc->peat_base, o->quiet, err);
     }
     if (stats) {
         stats->ncell_active = c.d_start ? c.d_start[c.nd] : 0;

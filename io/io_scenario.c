@@ -308,7 +308,8 @@ static zt_status read_water(io_ini *ini, io_scenario *s, zt_err *err)
     }
     if ((st = io_ini_bool(ini, "peat", "submerged_drains", 0, 0, &s->peat_owd, err)) != ZT_OK ||
         (st = io_ini_double(ini, "peat", "submerged_drain_resistance_d", 0, 25.0, 1.0, 1000.0,
-                            &s->peat_owd_c, err)) != ZT_OK) {
+                            &s->peat_owd_c, err)) != ZT_OK ||
+        (st = io_ini_path(ini, "peat", "base", 0, NULL, &s->peat_base, err)) != ZT_OK) {
         return st;
     }
     if ((!isnan(s->peat_target) || s->peat_owd) && s->mode != IO_MODE_COUPLED) {
@@ -475,6 +476,7 @@ void io_scenario_destroy(io_scenario **ps)
     zt_free(s->forcing);
     zt_free(s->districts_file);
     zt_free(s->network);
+    zt_free(s->peat_base);
     zt_free(s->ijssel_series);
     zt_free(s->recharge);
     zt_free(s->parameters);
@@ -580,6 +582,11 @@ void io_scenario_print(const io_scenario *s, FILE *f)
         }
         fprintf(f, "submerged_drains = %s\nsubmerged_drain_resistance_d = %g\n",
                 s->peat_owd ? "true" : "false", s->peat_owd_c);
+        if (s->peat_base) {
+            fputs("base = ", f);
+            put_str(f, s->peat_base);
+            fputc('\n', f);
+        }
     }
     fputs("[output]\ndir = ", f);
     put_str(f, s->out_dir);

@@ -80,6 +80,8 @@ typedef struct io_scenario {
                              district table */
     int peat_owd;         /* [peat] submerged_drains: 1 = submerged drains in peat cells */
     double peat_owd_c;    /* [peat] submerged_drain_resistance_d (d) */
+    char *peat_base;      /* [peat] base: output folder of the scenario this one extends
+                             (differences in the peat tables), or NULL */
 } io_scenario;
 
 /*

@@ -331,9 +331,13 @@ START_TEST(peat_scenario_short)
      * says that GHG and GLG need a complete hydrological year. */
     char cwd[900], err[8192], path[1400], cmd[3000], out[65536];
     ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
-    ck_assert_msg(run_july("peat", "[peat]\ntarget_depth = 0.30\nsubmerged_drains = true\n", err,
-                           sizeof err) == 0,
-                  "%s", err);
+    ck_assert_msg(run_july("peatbase", "", err, sizeof err) == 0, "%s", err);
+    char extra[2400];
+    snprintf(extra, sizeof extra,
+             "[peat]\ntarget_depth = 0.30\nsubmerged_drains = true\nbase = \"%s/" DEMO
+             "/peatbase\"\n",
+             cwd);
+    ck_assert_msg(run_july("peat", extra, err, sizeof err) == 0, "%s", err);
     snprintf(path, sizeof path, "%s/" DEMO "/peat/balance.csv", cwd);
     double rel = 1.0;
     ck_assert_int_eq(tu_balance_days(path, &rel), 5);
@@ -344,6 +348,21 @@ START_TEST(peat_scenario_short)
     char *prov = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(prov);
     ck_assert_ptr_nonnull(strstr(prov, "\nFryslan,"));
+    /* with the base: the differences; raising the peat levels takes more
+     * inlet for peat in Fryslân (column 6 of 9, and its difference) */
+    ck_assert_ptr_nonnull(strstr(prov, ",d_peat_area_ha,"));
+    {
+        const char *row = strstr(prov, "\nFryslan,");
+        double v[18];
+        const char *q = row + 9;
+        for (int i = 0; i < 18; i++) {
+            char *end;
+            v[i] = strtod(q, &end);
+            q = *end == ',' ? end + 1 : end;
+        }
+        ck_assert_msg(v[9] == 0.0, "peat area changed: %g", v[9]);
+        ck_assert_msg(v[14] > 0.0, "no more inlet for peat: %g", v[14]);
+    }
     free(prov);
     snprintf(cmd, sizeof cmd, "%s run %s/" DEMO "/peat.ini", tu_zoet(), cwd);
     ck_assert_int_eq(tu_run(cmd, out, sizeof out, err, sizeof err), 0);
