@@ -405,6 +405,104 @@ START_TEST(groundwater_mode_closes_balance)
 }
 END_TEST
 
+/* A small supply network on the fixture: a source behind a narrow link
+ * (0.01 m3/s) to the node all four districts hang from. */
+static void make_network(const char *dir, const char *extra)
+{
+    char path[600], text[2048];
+    snprintf(path, sizeof path, "%s/net.ini", dir);
+    snprintf(text, sizeof text,
+             "[node.ijsselmeer]\n[node.boezem]\nparent = \"ijsselmeer\"\ncapacity_m3s = 0.01\n"
+             "ijsselmeer_inlet = true\n[attach.all]\nnode = \"boezem\"\n"
+             "[user.lock]\nnode = \"boezem\"\nclass = \"4\"\nkind = \"constant\"\n"
+             "demand_m3s = 0.005\n%s",
+             extra ? extra : "");
+    ck_assert_int_eq(tu_write(path, text), 0);
+}
+
+/* The coupled model with the supply network: runs, closes its balance,
+ * writes the accounting; the link never carries more than its capacity. */
+START_TEST(supply_run_closes_balance)
+{
+    const char *d = case_dir("supply");
+    char cmd[1200], err[4096], path[600];
+    make_domain(d, "gwdomain", DOM_GW);
+    make_districts(d);
+    make_network(d, NULL);
+    make_scenario(d, "s.ini", NULL,
+                  "domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\n"
+                  "districts = \"districts.ini\"\nnetwork = \"net.ini\"\n"
+                  "[supply]\nijsselmeer_factor = 0.5",
+                  "variables = [\"P\"]");
+    snprintf(cmd, sizeof cmd, "cd %s && %s run s.ini --quiet", d, zoet_abs());
+    ck_assert_msg(tu_run(cmd, NULL, 0, err, sizeof err) == 0, "supply run failed: %s", err);
+    ck_assert_int_eq(check_balance(d, 1e-6), 10);
+    snprintf(path, sizeof path, "%s/out/supply_nodes.csv", d);
+    char *nodes = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(nodes);
+    /* boezem rows: flow <= 0.005 m3/s (0.01 x factor 0.5), capacity 0.005 */
+    int rows = 0;
+    for (const char *q = strstr(nodes, ",boezem,"); q; q = strstr(q + 1, ",boezem,")) {
+        double flow = strtod(q + 8, NULL);
+        ck_assert_msg(flow <= 0.005 * (1.0 + 1e-6), "flow %g over the capacity", flow);
+        ck_assert_ptr_nonnull(strstr(q, ",0.005,"));
+        rows++;
+    }
+    ck_assert_int_eq(rows, 10);
+    free(nodes);
+    snprintf(path, sizeof path, "%s/out/supply_regions.csv", d);
+    ck_assert(tu_exists(path));
+}
+END_TEST
+
+START_TEST(bad_network_unknown_node)
+{
+    const char *d = case_dir("net-unknown-node");
+    make_domain(d, "gwdomain", DOM_GW);
+    make_districts(d);
+    make_network(d, "[user.x]\nnode = \"nowhere\"\nclass = \"3\"\nkind = \"constant\"\n"
+                    "demand_m3s = 1.0\n");
+    make_scenario(d, "s.ini", NULL,
+                  "domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\n"
+                  "districts = \"districts.ini\"\nnetwork = \"net.ini\"",
+                  NULL);
+    expect_bad(d, "run s.ini", "net.ini:", "[user.x] node", "no node named \"nowhere\"");
+}
+END_TEST
+
+START_TEST(bad_network_district_not_attached)
+{
+    const char *d = case_dir("net-not-attached");
+    char path[600];
+    make_domain(d, "gwdomain", DOM_GW);
+    make_districts(d);
+    snprintf(path, sizeof path, "%s/net.ini", d);
+    ck_assert_int_eq(tu_write(path, "[node.ijsselmeer]\n[node.boezem]\nparent = \"ijsselmeer\"\n"
+                                    "[attach.fryslan]\nprovince = 21\nnode = \"boezem\"\n"),
+                     0);
+    make_scenario(d, "s.ini", NULL,
+                  "domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\n"
+                  "districts = \"districts.ini\"\nnetwork = \"net.ini\"",
+                  NULL);
+    expect_bad(d, "run s.ini", "net.ini", "district 22001", "province 22");
+}
+END_TEST
+
+START_TEST(bad_ijsselmeer_series_missing)
+{
+    const char *d = case_dir("net-series-missing");
+    make_domain(d, "gwdomain", DOM_GW);
+    make_districts(d);
+    make_network(d, NULL);
+    make_scenario(d, "s.ini", NULL,
+                  "domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\n"
+                  "districts = \"districts.ini\"\nnetwork = \"net.ini\"\n"
+                  "[supply]\nijsselmeer_series = \"nothere.csv\"",
+                  NULL);
+    expect_bad(d, "run s.ini", "nothere.csv", "cannot open", NULL);
+}
+END_TEST
+
 START_TEST(bad_coupled_without_gw_fields)
 {
     const char *d = case_dir("coupled-no-gw");
@@ -728,6 +826,10 @@ Suite *suite_cli(void)
     tcase_add_test(tc, good_run_closes_balance);
     tcase_add_test(tc, coupled_run_closes_balance);
     tcase_add_test(tc, groundwater_mode_closes_balance);
+    tcase_add_test(tc, supply_run_closes_balance);
+    tcase_add_test(tc, bad_network_unknown_node);
+    tcase_add_test(tc, bad_network_district_not_attached);
+    tcase_add_test(tc, bad_ijsselmeer_series_missing);
     tcase_add_test(tc, bad_coupled_without_gw_fields);
     tcase_add_test(tc, bad_district_missing_in_table);
     tcase_add_test(tc, bad_missing_scenario);
