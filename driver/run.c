@@ -796,9 +796,11 @@ static zt_status init_gw(run_ctx *c, zt_err *err)
     c->gwm.drain[0] = (core_gw_drain){"ditch", c->ditch_level, c->ditch_c, c->ditch_ci};
     c->gwm.drain[1] = (core_gw_drain){"trench", c->trench_level, c->trench_c, NULL};
     c->gwm.drain[2] = (core_gw_drain){"tile", c->tile_level, c->tile_c, NULL};
-    if (c->sc->peat_owd) {
+    if (c->sc->peat_owd || c->sc->peat_pd) {
         /* submerged drains in every peat cell: the tile system at ditch level
-           (set each day), draining and infiltrating through one resistance */
+           (set each day), draining and infiltrating through one resistance;
+           pressure drains: the tile system at a set depth below surface,
+           infiltrating district water (docs/model.md §9.3) */
         c->tile_ci = zt_malloc((size_t)c->ncell * sizeof *c->tile_ci);
         c->owd = zt_calloc((size_t)c->ncell, 1);
         if (!c->tile_ci || !c->owd) {
@@ -807,9 +809,15 @@ static zt_status init_gw(run_ctx *c, zt_err *err)
         for (k = 0; k < c->ncell; k++) {
             c->tile_ci[k] = INFINITY;
             if (d->mask[k] == ZT_MASK_ACTIVE && d->soil[k] == ZT_SOIL_PEAT) {
-                c->owd[k] = 1;
-                c->tile_c[k] = c->sc->peat_owd_c;
-                c->tile_ci[k] = c->sc->peat_owd_c;
+                if (c->sc->peat_owd) {
+                    c->owd[k] = 1; /* the level follows the ditch */
+                    c->tile_c[k] = c->sc->peat_owd_c;
+                    c->tile_ci[k] = c->sc->peat_owd_c;
+                } else {
+                    c->tile_level[k] = c->surface[k] - c->sc->peat_pd_depth;
+                    c->tile_c[k] = c->sc->peat_pd_c;
+                    c->tile_ci[k] = c->sc->peat_pd_c;
+                }
             }
         }
         c->gwm.drain[2].ci = c->tile_ci;

@@ -309,10 +309,20 @@ static zt_status read_water(io_ini *ini, io_scenario *s, zt_err *err)
     if ((st = io_ini_bool(ini, "peat", "submerged_drains", 0, 0, &s->peat_owd, err)) != ZT_OK ||
         (st = io_ini_double(ini, "peat", "submerged_drain_resistance_d", 0, 25.0, 1.0, 1000.0,
                             &s->peat_owd_c, err)) != ZT_OK ||
-        (st = io_ini_path(ini, "peat", "base", 0, NULL, &s->peat_base, err)) != ZT_OK) {
+        (st = io_ini_path(ini, "peat", "base", 0, NULL, &s->peat_base, err)) != ZT_OK ||
+        (st = io_ini_bool(ini, "peat", "pressure_drains", 0, 0, &s->peat_pd, err)) != ZT_OK ||
+        (st = io_ini_double(ini, "peat", "pressure_drain_depth", 0, 0.30, 0.0, 2.0,
+                            &s->peat_pd_depth, err)) != ZT_OK ||
+        (st = io_ini_double(ini, "peat", "pressure_drain_resistance_d", 0, 25.0, 1.0, 1000.0,
+                            &s->peat_pd_c, err)) != ZT_OK) {
         return st;
     }
-    if ((!isnan(s->peat_target) || s->peat_owd) && s->mode != IO_MODE_COUPLED) {
+    if (s->peat_owd && s->peat_pd) {
+        return io_ini_fail(ini, "peat", "pressure_drains", err,
+                           "submerged drains and pressure drains are the same tile system: "
+                           "choose one");
+    }
+    if ((!isnan(s->peat_target) || s->peat_owd || s->peat_pd) && s->mode != IO_MODE_COUPLED) {
         return io_ini_fail(ini, "peat", isnan(s->peat_target) ? "submerged_drains" : "target_depth",
                            err, "the peat scenario needs the coupled mode");
     }
@@ -575,13 +585,18 @@ void io_scenario_print(const io_scenario *s, FILE *f)
                    "spill_resistance_d = %g\n",
                 s->gw_tol, s->gw_max_picard, s->gw_max_cg, s->c_spill);
     }
-    if (!isnan(s->peat_target) || s->peat_owd) {
+    if (!isnan(s->peat_target) || s->peat_owd || s->peat_pd) {
         fputs("[peat]\n", f);
         if (!isnan(s->peat_target)) {
             fprintf(f, "target_depth = %g\n", s->peat_target);
         }
         fprintf(f, "submerged_drains = %s\nsubmerged_drain_resistance_d = %g\n",
                 s->peat_owd ? "true" : "false", s->peat_owd_c);
+        if (s->peat_pd) {
+            fprintf(f, "pressure_drains = true\npressure_drain_depth = %g\n"
+                       "pressure_drain_resistance_d = %g\n",
+                    s->peat_pd_depth, s->peat_pd_c);
+        }
         if (s->peat_base) {
             fputs("base = ", f);
             put_str(f, s->peat_base);

@@ -80,6 +80,9 @@ typedef struct io_scenario {
                              district table */
     int peat_owd;         /* [peat] submerged_drains: 1 = submerged drains in peat cells */
     double peat_owd_c;    /* [peat] submerged_drain_resistance_d (d) */
+    int peat_pd;          /* [peat] pressure_drains: 1 = pressure drains in peat cells */
+    double peat_pd_depth; /* [peat] pressure_drain_depth (m below surface) */
+    double peat_pd_c;     /* [peat] pressure_drain_resistance_d (d) */
     char *peat_base;      /* [peat] base: output folder of the scenario this one extends
                              (differences in the peat tables), or NULL */
 } io_scenario;

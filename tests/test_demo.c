@@ -368,6 +368,31 @@ START_TEST(peat_scenario_short)
     ck_assert_int_eq(tu_run(cmd, out, sizeof out, err, sizeof err), 0);
     ck_assert_msg(strstr(out, "the summer level of 47 peat districts raised"), "%s", out);
     ck_assert_msg(strstr(out, "GHG and GLG: no complete hydrological year"), "%s", out);
+    /* pressure drains at 0.30 m: the balance closes, and they take more
+     * inlet water for peat than the base run */
+    snprintf(extra, sizeof extra,
+             "[peat]\npressure_drains = true\nbase = \"%s/" DEMO "/peatbase\"\n", cwd);
+    ck_assert_msg(run_july("peatpd", extra, err, sizeof err) == 0, "%s", err);
+    snprintf(path, sizeof path, "%s/" DEMO "/peatpd/balance.csv", cwd);
+    rel = 1.0;
+    ck_assert_int_eq(tu_balance_days(path, &rel), 5);
+    ck_assert_msg(rel <= 1e-6, "largest relative balance error %g", rel);
+    snprintf(path, sizeof path, "%s/" DEMO "/peatpd/peat_provinces.csv", cwd);
+    prov = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(prov);
+    {
+        const char *row = strstr(prov, "\nFryslan,");
+        ck_assert_ptr_nonnull(row);
+        double v[18];
+        const char *q = row + 9;
+        for (int i = 0; i < 18; i++) {
+            char *end;
+            v[i] = strtod(q, &end);
+            q = *end == ',' ? end + 1 : end;
+        }
+        ck_assert_msg(v[14] > 0.0, "pressure drains take no more inlet for peat: %g", v[14]);
+    }
+    free(prov);
 }
 END_TEST
 

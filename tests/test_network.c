@@ -176,6 +176,16 @@ START_TEST(scenario_supply_keys)
     zt_err_clear(&err);
     ck_assert_int_eq(io_scenario_load(path, known, 1, &sc, &err), ZT_ECONFIG);
     ck_assert_msg(strstr(err.msg, "coupled"), "%s", err.msg);
+    /* submerged and pressure drains at once */
+    ck_assert_int_eq(tu_write(path, "[run]\nname = \"a\"\nstart = 2018-01-01\nend = 2018-01-02\n"
+                                    "[input]\ndomain = \"d.nc\"\nforcing = \"f.nc\"\n"
+                                    "parameters = \"p.ini\"\ndistricts = \"x.ini\"\n"
+                                    "[peat]\nsubmerged_drains = true\npressure_drains = true\n"),
+                     0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(io_scenario_load(path, known, 1, &sc, &err), ZT_ECONFIG);
+    ck_assert_msg(strstr(err.msg, "[peat] pressure_drains") && strstr(err.msg, "choose one"), "%s",
+                  err.msg);
     io_scenario_destroy(&sc);
 }
 END_TEST
