@@ -228,3 +228,11 @@ char *zt_day_format(zt_day d, char *buf)
 const char *const zt_landuse_names[ZT_NLANDUSE] = {"none",   "grass", "arable", "capital",
                                                    "nature", "urban", "water"};
 const char *const zt_soil_names[ZT_NSOIL] = {"none", "peat", "clay", "sand"};
+
+int zt_prov_index(int prov)
+{
+    return prov == ZT_PROV_GRONINGEN ? 0
+           : prov == ZT_PROV_FRYSLAN ? 1
+           : prov == ZT_PROV_DRENTHE ? 2
+                                     : -1;
+}

@@ -182,6 +182,10 @@ enum zt_province {
     ZT_PROV_DRENTHE = 22
 };
 
+/* Index 0, 1, 2 of Groningen, Fryslân, Drenthe (for per-province sums), or
+ * -1 for any other code. */
+int zt_prov_index(int prov);
+
 /* Sprinkling source of a cell. */
 enum zt_sprinkling { ZT_SPR_NONE = 0, ZT_SPR_SURFACE = 1, ZT_SPR_GROUND = 2 };
 

@@ -24,10 +24,6 @@ struct drv_peat {
     int have_dec1;
 };
 
-static int prov_index(int prov)
-{
-    return prov == ZT_PROV_GRONINGEN ? 0 : prov == ZT_PROV_FRYSLAN ? 1 : prov == ZT_PROV_DRENTHE ? 2 : -1;
-}
 
 static const char *const prov_names[NPROV] = {"Groningen", "Fryslan", "Drenthe"};
 
@@ -352,7 +348,7 @@ zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const c
         char name[32];
         snprintf(name, sizeof name, "%ld", (long)su->d_id[di]);
         put_row(f, name, &a, ijssel_m3, have_base ? &bd : NULL);
-        const int pi = prov_index(su->d_prov[di]);
+        const int pi = zt_prov_index(su->d_prov[di]);
         if (pi >= 0) {
             area_sum *b = &prov[pi];
             b->peat_ha += a.peat_ha;

@@ -347,7 +347,6 @@ typedef struct run_ctx {
     double *abstr;   /* [ncell] wells' abstraction today (m/d) */
     double *rech_gw; /* [ncell] rech - abstr: what the solver gets (m/d) */
     double *spr_sw;  /* [ncell] today's sprinkling from surface water (m over the cell) */
-    core_district_in *din; /* [nd] today's district terms */
     double *ddem, *dfrac, *dreal; /* [nd * CORE_DCAT_COUNT] demand, allocated fraction, taken */
     double *drep;    /* [nd * CORE_DCAT_COUNT] the demand as reported (new demand, m3/d) */
     double *dshort;  /* [nd * CORE_DCAT_COUNT] the last day's shortage by cause (m3) */
@@ -420,7 +419,6 @@ static void ctx_free(run_ctx *c)
     zt_free(c->abstr);
     zt_free(c->rech_gw);
     zt_free(c->spr_sw);
-    zt_free(c->din);
     zt_free(c->ddem);
     zt_free(c->dfrac);
     zt_free(c->dreal);
@@ -883,6 +881,10 @@ static zt_status init_peat(run_ctx *c, zt_err *err)
     if (!c->depth || !c->d_provs) {
         return zt_fail(err, ZT_ENOMEM, "out of memory for the groundwater statistics");
     }
+    /* NaN outside the active cells; gather_gw_day sets the active ones */
+    for (zt_idx k = 0; k < c->ncell; k++) {
+        c->depth[k] = NAN;
+    }
     for (int di = 0; di < c->nd; di++) {
         c->d_provs[di] = c->dd[di]->province;
     }
@@ -908,7 +910,6 @@ static zt_status init_supply(run_ctx *c, zt_err *err)
     double *cx = NULL;
     zt_status st;
 
-    c->din = zt_calloc((size_t)c->nd, sizeof *c->din);
     c->ddem = zt_calloc(n, sizeof *c->ddem);
     c->dfrac = zt_calloc(n, sizeof *c->dfrac);
     c->dreal = zt_calloc(n, sizeof *c->dreal);
@@ -918,7 +919,7 @@ static zt_status init_supply(run_ctx *c, zt_err *err)
     c->dsurp = zt_calloc((size_t)c->nd, sizeof *c->dsurp);
     prov = zt_calloc((size_t)c->nd, sizeof *prov);
     cx = zt_calloc((size_t)c->nd, sizeof *cx);
-    if (!c->din || !c->ddem || !c->dfrac || !c->dreal || !c->dsurp || !c->drep || !c->dshort || !c->dshare ||
+    if (!c->ddem || !c->dfrac || !c->dreal || !c->dsurp || !c->drep || !c->dshort || !c->dshare ||
         !prov || !cx) {
         zt_free(prov);
         zt_free(cx);
@@ -1125,7 +1126,8 @@ static void gather_gw_day(run_ctx *c, double *const *acc, int first)
             ds[S_GWSTOR] += c->f_stor[k];
             ds[S_GWREACH] += c->rech[k];
             ds[S_ABSTR] += c->abstr[k];
-            ds[S_DEPTH] += c->surface[k] - c->h[k];
+            c->depth[k] = c->surface[k] - c->h[k]; /* for the statistics */
+            ds[S_DEPTH] += c->depth[k];
             if (nsel > 0) {
                 val[V_HEAD] = c->h[k];
                 val[V_DEPTH] = c->surface[k] - c->h[k];
@@ -1764,15 +1766,17 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
             f.storage = c.f_stor;
             f.lateral = c.f_lat;
             /* the wells of groundwater users take their water from the solve */
+            const double *rech_gw = c.rech;
             if (c.sup) {
                 double wtot = 0.0;
                 memset(c.abstr, 0, (size_t)c.ncell * sizeof *c.abstr);
                 drv_supply_wells(c.sup, in_summer(&c, month, dd), c.cell_area, c.abstr, &wtot);
+                for (zt_idx k = 0; k < c.ncell; k++) {
+                    c.rech_gw[k] = c.rech[k] - c.abstr[k];
+                }
+                rech_gw = c.rech_gw;
             }
-            for (zt_idx k = 0; k < c.ncell; k++) {
-                c.rech_gw[k] = c.rech[k] - c.abstr[k];
-            }
-            st = core_gw_step(c.gw, 1.0, c.rech_gw, c.h, &f, &c.gws, err);
+            st = core_gw_step(c.gw, 1.0, rech_gw, c.h, &f, &c.gws, err);
             t_gw += now_seconds() - t1;
             if (st != ZT_OK) {
                 zt_err_prefix(err, "%s: groundwater: ", date);
@@ -1781,9 +1785,6 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
             cg_total += c.gws.cg;
             picard_total += c.gws.picard;
             gather_gw_day(&c, gout ? acc : NULL, first);
-            for (zt_idx k = 0; k < c.ncell; k++) {
-                c.depth[k] = c.dom->mask[k] == ZT_MASK_ACTIVE ? c.surface[k] - c.h[k] : NAN;
-            }
             drv_peat_day(c.peat, day, c.depth);
         }
 

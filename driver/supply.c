@@ -43,7 +43,6 @@ struct drv_supply {
     double *wdem;                /* [npt] demand on the wells today (m3/d) */
     /* the IJsselmeer's availability per day (m3/s), or NULL */
     double *series;
-    int nseries;
     /* accounting */
     io_tsout *ts_users, *ts_nodes, *ts_regions;
     double *vals;
@@ -77,10 +76,6 @@ static const io_var_spec region_vars[U_N] = {
     {"shortage", "demand not realised", "m3", "m3", NULL, 1},
 };
 
-static int prov_index(int prov)
-{
-    return prov == ZT_PROV_GRONINGEN ? 0 : prov == ZT_PROV_FRYSLAN ? 1 : prov == ZT_PROV_DRENTHE ? 2 : -1;
-}
 
 static const char *const prov_names[NPROV] = {"groningen", "fryslan", "drenthe"};
 
@@ -203,7 +198,6 @@ static zt_status read_series(drv_supply *s, const char *path, zt_day first, zt_d
         return zt_fail(err, ZT_ECONFIG, "%s: no value for %s (the run needs every day)", path,
                        want);
     }
-    s->nseries = n;
     return ZT_OK;
 }
 
@@ -273,7 +267,7 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
             const int u = di * NC + c;
             s->unode[u] = s->d_node[di];
             s->ulevel[u] = s->net.cause_level[c];
-            s->uprov[u] = prov_index(su->d_prov[di]);
+            s->uprov[u] = zt_prov_index(su->d_prov[di]);
         }
     }
     /* point users; the province of a point user: the one of the districts
@@ -285,7 +279,7 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
         s->unode[u] = pu->node;
         s->ulevel[u] = pu->level;
         for (int di = 0; di < s->nd; di++) {
-            int pi = prov_index(s->d_prov[di]);
+            int pi = zt_prov_index(s->d_prov[di]);
             if (s->d_node[di] == pu->node && pi >= 0) {
                 count[pi]++;
             }
@@ -295,7 +289,7 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
                 best = p;
             }
         }
-        s->uprov[u] = pu->province >= 0 ? prov_index(pu->province) : best;
+        s->uprov[u] = pu->province >= 0 ? zt_prov_index(pu->province) : best;
     }
     {
         core_alloc_net an = {s->nnode, NULL, s->nuser, s->unode, s->ulevel, IO_NET_NLEVEL};
@@ -384,7 +378,6 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
                 goto done;
             }
             st = io_forcing_read_series(file, var, "m3 s-1", su->first, su->last, s->series, err);
-            s->nseries = n;
         } else {
             st = read_series(s, p, su->first, su->last, err);
         }

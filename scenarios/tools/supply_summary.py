@@ -68,7 +68,9 @@ def summarise(parent, cls, users, wells, out):
         if v[0] > 0 or v[2] > 0:
             print("| %s | %.2f | %.2f | %.2f | %.2f |" % (k, *v))
     total = sum(v[3] for v in reg.values())
-    print("\nTotal shortage: %.1f million m3\n" % total)
+    low = sum(v[3] for k, v in reg.items() if k.split(" ")[1][0] in "12")
+    print("\nTotal shortage: %.1f million m3 (classes 1 and 2: %.2f; classes 3 and 4: %.1f)\n"
+          % (total, low, total - low))
     # priority: per day, per node
     day_users = collections.defaultdict(list)
     for r in csv.DictReader(open(out + "/supply_users.csv")):
