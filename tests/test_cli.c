@@ -420,20 +420,31 @@ static void make_network(const char *dir, const char *extra)
     ck_assert_int_eq(tu_write(path, text), 0);
 }
 
+/* A case folder with the fixture domain, districts, the small network
+ * (with extra text) and a scenario s.ini naming it (with extra input text). */
+static const char *supply_case(const char *tag, const char *net_extra, const char *input_extra,
+                               const char *output)
+{
+    const char *d = case_dir(tag);
+    char input[1024];
+    make_domain(d, "gwdomain", DOM_GW);
+    make_districts(d);
+    make_network(d, net_extra);
+    snprintf(input, sizeof input,
+             "domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\n"
+             "districts = \"districts.ini\"\nnetwork = \"net.ini\"\n%s",
+             input_extra ? input_extra : "");
+    make_scenario(d, "s.ini", NULL, input, output);
+    return d;
+}
+
 /* The coupled model with the supply network: runs, closes its balance,
  * writes the accounting; the link never carries more than its capacity. */
 START_TEST(supply_run_closes_balance)
 {
-    const char *d = case_dir("supply");
+    const char *d = supply_case("supply", NULL, "[supply]\nijsselmeer_factor = 0.5",
+                                "variables = [\"P\"]");
     char cmd[1200], err[4096], path[600];
-    make_domain(d, "gwdomain", DOM_GW);
-    make_districts(d);
-    make_network(d, NULL);
-    make_scenario(d, "s.ini", NULL,
-                  "domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\n"
-                  "districts = \"districts.ini\"\nnetwork = \"net.ini\"\n"
-                  "[supply]\nijsselmeer_factor = 0.5",
-                  "variables = [\"P\"]");
     snprintf(cmd, sizeof cmd, "cd %s && %s run s.ini --quiet", d, zoet_abs());
     ck_assert_msg(tu_run(cmd, NULL, 0, err, sizeof err) == 0, "supply run failed: %s", err);
     ck_assert_int_eq(check_balance(d, 1e-6), 10);
@@ -457,15 +468,10 @@ END_TEST
 
 START_TEST(bad_network_unknown_node)
 {
-    const char *d = case_dir("net-unknown-node");
-    make_domain(d, "gwdomain", DOM_GW);
-    make_districts(d);
-    make_network(d, "[user.x]\nnode = \"nowhere\"\nclass = \"3\"\nkind = \"constant\"\n"
-                    "demand_m3s = 1.0\n");
-    make_scenario(d, "s.ini", NULL,
-                  "domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\n"
-                  "districts = \"districts.ini\"\nnetwork = \"net.ini\"",
-                  NULL);
+    const char *d = supply_case("net-unknown-node",
+                                "[user.x]\nnode = \"nowhere\"\nclass = \"3\"\n"
+                                "kind = \"constant\"\ndemand_m3s = 1.0\n",
+                                NULL, NULL);
     expect_bad(d, "run s.ini", "net.ini:", "[user.x] node", "no node named \"nowhere\"");
 }
 END_TEST
@@ -490,15 +496,8 @@ END_TEST
 
 START_TEST(bad_ijsselmeer_series_missing)
 {
-    const char *d = case_dir("net-series-missing");
-    make_domain(d, "gwdomain", DOM_GW);
-    make_districts(d);
-    make_network(d, NULL);
-    make_scenario(d, "s.ini", NULL,
-                  "domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\n"
-                  "districts = \"districts.ini\"\nnetwork = \"net.ini\"\n"
-                  "[supply]\nijsselmeer_series = \"nothere.csv\"",
-                  NULL);
+    const char *d = supply_case("net-series-missing", NULL,
+                                "[supply]\nijsselmeer_series = \"nothere.csv\"", NULL);
     expect_bad(d, "run s.ini", "nothere.csv", "cannot open", NULL);
 }
 END_TEST
