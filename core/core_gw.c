@@ -140,33 +140,37 @@ struct core_gw_solver {
     float *cebuf;           /* ce - 1, allocated */
     float *cn;              /* conductance of the north face (1/d), n */
     uint8_t *nbfix;         /* bits: neighbour E 1, W 2, N 4, S 8 is fixed-head */
-    int32_t *state;         /* branch bits per cell, see GW_BIT_SPILL */
+    float *act;             /* 1 in active cells, 0 elsewhere, n (read by prepare_rows) */
+    float *ffix;            /* sum of the conductances of the faces to fixed-head cells (1/d)
+                             * in active cells, 0 elsewhere, n */
+    uint8_t *state;         /* branch bits per cell, see GW_BIT_SPILL */
     double *x;              /* working head (m NAP), n; 0 in inactive cells; x[-1] = x[n] = 0 */
     double *xbuf;           /* x - 1, allocated */
-    float *act;             /* 1 in active cells, 0 elsewhere, n */
-    double *farrow;         /* nx times GW_FAR: the surface where there is none */
     double *r;              /* residual (m/d), n */
     double *pa, *pb;        /* search directions (m), n each, ping-pong */
     double *q;              /* A p (m/d), n */
-    double *diag;           /* diagonal of A (1/d), n; 0 outside active cells */
+    double *ex;             /* the exchange part of the diagonal of A (1/d): Sy/dt + 1/cv +
+                             * the active drain and spill conductances, n; 0 outside active
+                             * cells. diag = ex + the face conductances; the deflation
+                             * vector w = A 1 (Nicolaides 1987) is ex + ffix */
     float *dinv;            /* 1/diag (d), n; 0 outside active cells */
-    double *wdf;            /* w = A 1 in active cells (1/d), n; 0 elsewhere: the deflation
-                             * vector (Nicolaides 1987) */
     float *dexi;            /* 1/d_i, the inverse diagonal excess (d), n; 0 outside active
                              * cells: max |r_i| dexi_i bounds the head error (m) */
-    double *zdr[CORE_GW_MAX_DRAIN]; /* per step: drain level (m NAP), n each; GW_FAR where
-                                     * the system is absent or the cell not active */
-    double *gdr[CORE_GW_MAX_DRAIN]; /* per step: 1/c (1/d), n each; NaN where c <= 0,
-                                     * 0 where absent */
-    double *gin[CORE_GW_MAX_DRAIN]; /* per step: 1/ci (1/d), n each; 0: ci = INFINITY or
-                                     * no ci array; NaN where ci <= 0 */
-    double *gsp;            /* per step: 1/cv (1/d), n; NaN where cv <= 0; 0 where phi is
-                             * not finite, the cell not active or there is no phi */
-    double *phs;            /* per step: phi (m NAP), n; 0 where gsp is 0 */
-    double *sdt;            /* per step: Sy/dt (1/d) in active cells, 0 elsewhere, n */
-    double *rch;            /* per step: recharge (m/d) in active cells, 0 elsewhere, n */
-    double *h0s;            /* per step: the start heads as x (0 where not used), n */
+    /* The inputs as the assembly reads them (made ready by prepare_rows: at
+     * every step, or with keep_inputs once until they change), float: */
+    float *syf;             /* Sy in active cells (> 0), 0 elsewhere: also the mask */
+    float *zsf;             /* surface (m NAP); GW_FAR where there is none or not active */
+    float *zdr[CORE_GW_MAX_DRAIN]; /* drain level (m NAP), n each; GW_FAR where the system
+                                    * is absent or the cell not active */
+    float *gdr[CORE_GW_MAX_DRAIN]; /* 1/c (1/d), n each; NaN where c <= 0, 0 where absent */
+    float *gin[CORE_GW_MAX_DRAIN]; /* 1/ci (1/d), n each; 0: ci = INFINITY or no ci array;
+                                    * NaN where ci <= 0 */
+    float *gsp;             /* 1/cv (1/d), n; NaN where cv <= 0; 0 where phi is not finite,
+                             * the cell not active or there is no phi */
+    float *phs;             /* phi (m NAP), n; 0 where gsp is 0 */
     double *pbad;           /* per block: the first bad cell prepare found, 4 values */
+    int ready;              /* the inputs above are made ready (keep_inputs) */
+    double ready_dt;        /* for this step length (d): dexi depends on it */
     zt_idx *fixlist;        /* the fixed cells next to an active one */
     zt_idx nfix;
     uint8_t *xuse;          /* 1 where the head enters the equations (active cells, fixed
@@ -299,31 +303,29 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
     s->cn = zt_calloc((size_t)n, sizeof *s->cn);
     s->nbfix = zt_calloc((size_t)n, sizeof *s->nbfix);
     s->state = zt_calloc((size_t)n, sizeof *s->state);
+    s->ffix = zt_calloc((size_t)n, sizeof *s->ffix);
+    s->act = zt_calloc((size_t)n, sizeof *s->act);
     s->xbuf = zt_calloc((size_t)n + 2, sizeof *s->xbuf);
     s->x = s->xbuf ? s->xbuf + 1 : NULL;
-    s->act = zt_calloc((size_t)n, sizeof *s->act);
-    s->farrow = zt_malloc((size_t)nx * sizeof *s->farrow);
     s->xuse = zt_calloc((size_t)n, sizeof *s->xuse);
     s->gsp = zt_calloc((size_t)n, sizeof *s->gsp);
     s->phs = zt_calloc((size_t)n, sizeof *s->phs);
-    s->sdt = zt_calloc((size_t)n, sizeof *s->sdt);
-    s->rch = zt_calloc((size_t)n, sizeof *s->rch);
-    s->h0s = zt_calloc((size_t)n, sizeof *s->h0s);
+    s->syf = zt_calloc((size_t)n, sizeof *s->syf);
+    s->zsf = zt_calloc((size_t)n, sizeof *s->zsf);
     s->pbad = zt_calloc((size_t)s->nblock * 4, sizeof *s->pbad);
     s->r = zt_calloc((size_t)n, sizeof *s->r);
     s->pa = zt_calloc((size_t)n, sizeof *s->pa);
     s->pb = zt_calloc((size_t)n, sizeof *s->pb);
     s->q = zt_calloc((size_t)n, sizeof *s->q);
-    s->diag = zt_calloc((size_t)n, sizeof *s->diag);
+    s->ex = zt_calloc((size_t)n, sizeof *s->ex);
     s->dinv = zt_calloc((size_t)n, sizeof *s->dinv);
     s->dexi = zt_calloc((size_t)n, sizeof *s->dexi);
-    s->wdf = zt_calloc((size_t)n, sizeof *s->wdf);
     s->zero = zt_calloc((size_t)nx, sizeof *s->zero);
     s->fzero = zt_calloc((size_t)nx, sizeof *s->fzero);
     s->part = zt_calloc((size_t)2 * (size_t)s->nblock * GW_STRIDE, sizeof *s->part);
     s->rowfix = zt_calloc((size_t)ny, sizeof *s->rowfix);
-    if (!s->part || !s->rowfix || !s->act || !s->farrow || !s->xuse || !s->gsp || !s->phs ||
-        !s->pbad || !s->sdt || !s->rch || !s->h0s) {
+    if (!s->part || !s->rowfix || !s->ffix || !s->act || !s->xuse || !s->gsp || !s->phs || !s->pbad ||
+        !s->syf || !s->zsf) {
         st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
                      (long long)n);
         goto done;
@@ -339,7 +341,7 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
         }
     }
     if (!s->ce || !s->cn || !s->nbfix || !s->state || !s->x || !s->r || !s->pa || !s->pb ||
-        !s->q || !s->diag || !s->dinv || !s->dexi || !s->wdf || !s->zero || !s->fzero || !s->part) {
+        !s->q || !s->ex || !s->dinv || !s->dexi || !s->zero || !s->fzero || !s->part) {
         st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
                      (long long)n);
         goto done;
@@ -373,13 +375,19 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
         }
     }
     for (zt_idx k = 0; k < n; k++) {
-        if (s->nbfix[k]) {
+        const uint8_t fb = s->nbfix[k];
+        s->act[k] = m->mask[k] == ZT_MASK_ACTIVE ? 1.0f : 0.0f;
+        if (fb) {
             s->rowfix[k / nx] = 1;
         }
-        s->act[k] = m->mask[k] == ZT_MASK_ACTIVE ? 1.0f : 0.0f;
-    }
-    for (zt_idx i = 0; i < nx; i++) {
-        s->farrow[i] = GW_FAR;
+        if (fb && m->mask[k] == ZT_MASK_ACTIVE) {
+            double cf = 0.0;
+            cf += (fb & 1) ? (double)s->ce[k] : 0.0;
+            cf += (fb & 2) ? (double)s->ce[k - 1] : 0.0;
+            cf += (fb & 4) ? (double)s->cn[k] : 0.0;
+            cf += (fb & 8) ? (double)s->cn[k - nx] : 0.0;
+            s->ffix[k] = (float)cf;
+        }
     }
     for (zt_idx k = 0; k < n; k++) {
         const zt_idx i = k % nx, j = k / nx;
@@ -408,6 +416,13 @@ done:
     return st;
 }
 
+void core_gw_inputs_changed(core_gw_solver *s)
+{
+    if (s) {
+        s->ready = 0;
+    }
+}
+
 void core_gw_destroy(core_gw_solver **ps)
 {
     core_gw_solver *s;
@@ -416,14 +431,13 @@ void core_gw_destroy(core_gw_solver **ps)
     }
     s = *ps;
     zt_free(s->cebuf);
+    zt_free(s->ffix);
     zt_free(s->act);
-    zt_free(s->farrow);
     zt_free(s->xuse);
     zt_free(s->fixlist);
     zt_free(s->phs);
-    zt_free(s->sdt);
-    zt_free(s->rch);
-    zt_free(s->h0s);
+    zt_free(s->syf);
+    zt_free(s->zsf);
     zt_free(s->pbad);
     zt_free(s->cn);
     zt_free(s->nbfix);
@@ -433,10 +447,9 @@ void core_gw_destroy(core_gw_solver **ps)
     zt_free(s->pa);
     zt_free(s->pb);
     zt_free(s->q);
-    zt_free(s->diag);
+    zt_free(s->ex);
     zt_free(s->dinv);
     zt_free(s->dexi);
-    zt_free(s->wdf);
     zt_free(s->zero);
     zt_free(s->fzero);
     zt_free(s->halo);
@@ -463,6 +476,7 @@ typedef struct step_ctx {
     const double *h0;        /* m NAP, the heads at the start */
     double *hout;            /* the same array, written at the end (active cells) */
     core_gw_flux *f;         /* or NULL */
+    int prepare;             /* make the inputs ready (prepare_rows) */
     /* outcome, written by thread 0 */
     zt_status st;
     int noconv;              /* 1: Picard, 2: CG */
@@ -522,15 +536,18 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
 #endif
 
 /*
- * Once a step, before the first assembly, over rows [j0, j1) of one block:
- * per drain system the level and the inverse resistances 1/c, 1/ci (1/d),
- * and 1/cv and phi, all made such that the assembly needs no test of
- * presence: an absent system (level NaN) or a cell that is not active gets
- * the level GW_FAR and 0 for 1/c and 1/ci; no deep head gives 1/cv = 0.
- * A resistance that is not > 0 where it is used gives NaN and makes the
- * block's first such cell the step's error (into bad[0..3]: cell, reason,
- * system, value). Also 1/d_i, the inverse diagonal excess, for the bound.
- * INFINITY gives 0 (no exchange).
+ * Before the first assembly of a step (with keep_inputs only when the
+ * inputs changed), over rows [j0, j1) of one block: the inputs as the
+ * assembly reads them, in float, made such that it needs no test of
+ * presence: per drain system the level and the inverse resistances 1/c,
+ * 1/ci (1/d), with an absent system (level NaN) or a cell that is not
+ * active turned into the level GW_FAR and 0 for 1/c and 1/ci; 1/cv and phi
+ * (no deep head: 1/cv = 0); Sy (0 outside active cells, which makes it the
+ * mask); the surface (GW_FAR where there is none). A resistance that is
+ * not > 0 where it is used gives NaN and makes the block's first such cell
+ * the step's error (into bad[0..3]: cell, reason, system, value). INFINITY
+ * gives 0 (no exchange). Also 1/d_i, the inverse diagonal excess, for the
+ * bound.
  */
 GW_VECTORISE
 static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double *bad)
@@ -544,61 +561,63 @@ static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double *bad)
         const double *restrict lv = m->drain[d].level, *restrict cd = m->drain[d].c;
         const int hasci = m->drain[d].ci != NULL;
         const double *restrict ci = hasci ? m->drain[d].ci : cd;
-        double *restrict zd = s->zdr[d], *restrict gd = s->gdr[d], *restrict gi = s->gin[d];
+        float *restrict zd = s->zdr[d], *restrict gd = s->gdr[d], *restrict gi = s->gin[d];
+        /* no ci array: ci = INFINITY; a NaN ci gives -INFINITY (bad) */
+        const double cfloor = hasci ? -INFINITY : INFINITY;
 #pragma omp simd reduction(+ : nbad)
         for (zt_idx k = k0; k < k1; k++) {
-            const double z = lv[k], a = act[k], vc = cd[k], vi = hasci ? ci[k] : INFINITY;
-            const double pres = z == z ? a : 0.0;
+            const double z = lv[k], vc = cd[k], vr = ci[k], vi = vr > cfloor ? vr : cfloor;
+            const double a = act[k], pres = z == z ? a : 0.0;
             const double ic = 1.0 / vc, ii = 1.0 / vi; /* 1/d */
             const double gc = vc > 0.0 ? ic : NAN, gn = vi > 0.0 ? ii : NAN;
-            zd[k] = pres > 0.0 ? z : GW_FAR;
-            gd[k] = pres > 0.0 ? gc : 0.0;
-            gi[k] = pres > 0.0 ? gn : 0.0;
-            nbad += pres > 0.0 && !(vc > 0.0 && vi > 0.0) ? 1.0 : 0.0;
+            /* selects of values, then the conversions; the count of bad
+             * cells by products (an && here is a branch to gcc 12, which
+             * then vectorises nothing) */
+            const double zz = pres > 0.0 ? z : GW_FAR, gg = pres > 0.0 ? gc : 0.0;
+            const double gn2 = pres > 0.0 ? gn : 0.0;
+            const double okc = vc > 0.0 ? 1.0 : 0.0, oki = vi > 0.0 ? 1.0 : 0.0;
+            zd[k] = (float)zz;
+            gd[k] = (float)gg;
+            gi[k] = (float)gn2;
+            nbad += pres * (1.0 - okc * oki);
         }
     }
     {
-        const double *restrict ph = m->phi ? m->phi : s->zero, *restrict cv = m->cv;
-        double *restrict gv = s->gsp, *restrict phs = s->phs;
+        const double *restrict ph = m->phi, *restrict cv = m->cv;
+        float *restrict gv = s->gsp, *restrict phs = s->phs;
         if (m->phi) {
 #pragma omp simd reduction(+ : nbad)
             for (zt_idx k = k0; k < k1; k++) {
-                const double p = ph[k], a = act[k], v = cv[k], inv = 1.0 / v;
-                const double pres = p == p ? a : 0.0;
+                const double p = ph[k], v = cv[k], inv = 1.0 / v;
+                const double a = act[k], pres = p == p ? a : 0.0;
                 const double g = v > 0.0 ? inv : NAN;
-                gv[k] = pres > 0.0 ? g : 0.0;
-                phs[k] = pres > 0.0 ? p : 0.0;
-                nbad += pres > 0.0 && !(v > 0.0) ? 1.0 : 0.0;
+                const double gg = pres > 0.0 ? g : 0.0, pp = pres > 0.0 ? p : 0.0;
+                const double ok = v > 0.0 ? 1.0 : 0.0;
+                gv[k] = (float)gg;
+                phs[k] = (float)pp;
+                nbad += pres * (1.0 - ok);
             }
         }
     }
-    /* 1/d_i, d_i = Sy/dt + 1/cv + the faces to fixed cells (head-independent) */
+    /* Sy, the surface, and 1/d_i, d_i = Sy/dt + 1/cv + the faces to fixed
+     * cells (head-independent) */
     const double rdt = 1.0 / c->dt;
-    const double *restrict sy = m->sy, *restrict gv = s->gsp, *restrict rech = c->rech;
-    float *restrict ei = s->dexi;
-    double *restrict sdt = s->sdt, *restrict rch = s->rch;
+    const double *restrict sy = m->sy;
+    const double *restrict zs = m->surface ? m->surface : s->xbuf; /* read, not used */
+    const int hasz = m->surface != NULL;
+    const float *restrict gv = s->gsp, *restrict ff = s->ffix;
+    float *restrict ei = s->dexi, *restrict syf = s->syf, *restrict zsf = s->zsf;
 #pragma omp simd
     for (zt_idx k = k0; k < k1; k++) {
-        const double v = sy[k] * rdt, inv = GW_BOUND_SAFE / (v + gv[k]);
-        const double rv = rech[k];
-        const int on = act[k] > 0.0f;
-        ei[k] = on ? (float)inv : 0.0f;
-        sdt[k] = on ? v : 0.0;
-        rch[k] = on ? rv : 0.0;
-    }
-    for (zt_idx j = j0; j < j1; j++) {
-        for (zt_idx i = 0, o = j * nx; s->rowfix[j] && i < nx; i++) {
-            const zt_idx k = o + i;
-            const uint8_t fb = s->nbfix[k];
-            if (fb && act[k] > 0.0f) {
-                double cf = 0.0;
-                cf += (fb & 1) ? s->ce[k] : 0.0f;
-                cf += (fb & 2) ? s->ce[k - 1] : 0.0f;
-                cf += (fb & 4) ? s->cn[k] : 0.0f;
-                cf += (fb & 8) ? s->cn[k - nx] : 0.0f;
-                ei[k] = (float)(GW_BOUND_SAFE / (sy[k] * rdt + gv[k] + cf));
-            }
-        }
+        const double v = sy[k], zr = zs[k], z = hasz ? zr : GW_FAR;
+        const float sv = (float)v;
+        const double inv = GW_BOUND_SAFE / ((double)sv * rdt + (double)gv[k] + (double)ff[k]);
+        const double a = act[k];
+        const double zz = z == z ? z : GW_FAR, zo = a > 0.0 ? zz : GW_FAR;
+        const double eo = a > 0.0 ? inv : 0.0, so = a > 0.0 ? (double)sv : 0.0;
+        ei[k] = (float)eo;
+        syf[k] = (float)so;
+        zsf[k] = (float)zo;
     }
     bad[0] = INFINITY;
     bad[1] = BAD_NONE;
@@ -620,18 +639,20 @@ static const core_red_op sv_ops[SV_N] = {
 enum { SC_GRO, SC_SCALE, SC_CHG, SC_TRASH, SC_N = SC_TRASH + CORE_GW_MAX_DRAIN + 4 };
 
 /*
- * One row j of the assembly: branches from x, diag, dinv, w = A 1, the true
- * residual r, the new branch bits, and per cell into the scratch rows the
- * gross flux, the size of the terms, whether the branches changed and
- * whether the cell is bad; the fluxes if FLUXES. ND (the number of drain
- * systems) and FLUXES are constants where this is inlined, so the drain
- * loop unrolls and the cell loop is one vectorised loop (omp simd;
- * element-wise, so the bytes do not depend on it). Absent spill and seepage
- * read rows of +inf levels and NaN deep heads, which select zero.
+ * One row j of the assembly: branches from x, the exchange diagonal ex,
+ * dinv, the true residual r, the new branch bits, and per cell into the
+ * scratch rows the gross flux, the size of the terms and whether the
+ * branches changed; the fluxes if FLUXES. ND (the number of drain systems)
+ * and FLUXES are constants where this is inlined, so the drain loop unrolls
+ * and the cell loop is one vectorised loop (omp simd; element-wise, so the
+ * bytes do not depend on it). The start heads and the recharge are read
+ * from the caller's arrays, selected to 0 outside active cells (where they
+ * may be anything); every other input is finite outside active cells (made
+ * so by prepare_rows), so products with the mask a suffice there.
  *
- * A face flow is selected to zero where the face conductance is 0, so a
- * neighbour that does not exchange (inactive, the other side of the grid
- * edge, a fixed cell whose head is not finite) never adds a NaN.
+ * A face flow is zero where the face conductance is 0, and the heads in x
+ * are finite everywhere (0 where not used), so a neighbour that does not
+ * exchange never adds a NaN.
  */
 GW_VECTORISE
 static inline __attribute__((always_inline)) void
@@ -642,22 +663,23 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
     const core_gw_model *m = s->m;
     const zt_idx nx = s->nx, o = j * nx;
     const double cspl = 1.0 / m->c_spill;    /* 1/d */
-    const float *restrict act = s->act + o;
+    const double rdt = 1.0 / c->dt;          /* 1/d */
+    const float *restrict syf = s->syf + o;
     const double *restrict xc = s->x + o;
     const double *restrict xs = j > 0 ? xc - nx : s->zero;
     const double *restrict xn = j + 1 < s->ny ? xc + nx : s->zero;
     const float *restrict ce = s->ce + o, *restrict cn = s->cn + o;
     const float *restrict cs = j > 0 ? s->cn + o - nx : s->fzero;
-    const double *restrict sdtp = s->sdt + o, *restrict h0 = s->h0s + o, *restrict rech = s->rch + o;
-    const double *restrict zs = m->surface ? m->surface + o : s->farrow;
-    const double *restrict ph = s->phs + o, *restrict gv = s->gsp + o;
-    const int32_t *restrict st0 = s->state + o;
-    int32_t *restrict st1 = s->state + o; /* written after the read of the same cell */
-    double *restrict r = s->r + o, *restrict diag = s->diag + o, *restrict wdf = s->wdf + o;
+    const double *restrict h0 = c->h0 + o, *restrict rech = c->rech + o;
+    const float *restrict zs = s->zsf + o;
+    const float *restrict ph = s->phs + o, *restrict gv = s->gsp + o;
+    const uint8_t *restrict st0 = s->state + o;
+    uint8_t *restrict st1 = s->state + o; /* written after the read of the same cell */
+    double *restrict r = s->r + o, *restrict ex = s->ex + o;
     float *restrict dinv = s->dinv + o;
     double *restrict gro = w + SC_GRO * nx, *restrict sca = w + SC_SCALE * nx;
     double *restrict chg = w + SC_CHG * nx;
-    const double *lev[CORE_GW_MAX_DRAIN], *gd[CORE_GW_MAX_DRAIN], *gi[CORE_GW_MAX_DRAIN];
+    const float *lev[CORE_GW_MAX_DRAIN], *gd[CORE_GW_MAX_DRAIN], *gi[CORE_GW_MAX_DRAIN];
     double *fd[CORE_GW_MAX_DRAIN];
     double *fsp = NULL, *fse = NULL, *fst = NULL, *fla = NULL;
 
@@ -676,19 +698,21 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
     }
 #pragma omp simd
     for (zt_idx i = 0; i < nx; i++) {
-        const double xk = xc[i], a = act[i];
+        const double xk = xc[i], sdt = (double)syf[i] * rdt; /* m NAP, 1/d */
+        const double a = sdt > 0.0 ? 1.0 : 0.0;
         /* lateral outflow over the four faces */
         const double cE = ce[i], cW = ce[i - 1], cN = cn[i], cS = cs[i]; /* 1/d */
         const double fE = cE * (xk - xc[i + 1]), fW = cW * (xk - xc[i - 1]);
         const double fN = cN * (xk - xn[i]), fS = cS * (xk - xs[i]);
         const double lat = (fE + fW) + (fN + fS); /* m/d */
         const double faces = (cE + cW) + (cN + cS);                           /* 1/d */
-        /* storage */
-        const double sdt = sdtp[i];             /* 1/d */
-        const double stor = sdt * (xk - h0[i]); /* m/d */
+        /* storage; the start head and the recharge where the cell is active */
+        const double hr = h0[i], rr = rech[i];
+        const double hk = a > 0.0 ? hr : xk, rk = a > 0.0 ? rr : 0.0;
+        const double stor = sdt * (xk - hk); /* m/d */
         /* seepage to the deep head */
         const double scond = gv[i];               /* 1/d */
-        const double fsee = scond * (xk - ph[i]) + 0.0; /* m/d; + 0: never -0 */
+        const double fsee = scond * (xk - (double)ph[i]) + 0.0; /* m/d; + 0: never -0 */
         /* drainage systems: drainage above z, infiltration below; a branch
          * that was on stays on when stickyf = 1 (the Picard guard) */
         const double old = (double)st0[i];
@@ -708,29 +732,28 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
             dcond += cond;
             fd[d][i] = fl;
         }
-        /* spill above the surface */
-        const double z0 = zs[i], zk = z0 == z0 ? z0 : GW_FAR; /* no surface: no spill */
+        /* spill above the surface (GW_FAR where there is none) */
+        const double zk = zs[i];
         const double swas = (double)((st0[i] >> GW_SPILL_SHIFT) & 1) * stickyf;
         const double son = (xk > zk ? 1.0 : swas) * a;
         const double pcond = son * cspl; /* 1/d */
         const double fspl = pcond * (xk - zk) + 0.0; /* m/d; + 0: never -0 */
         bits += son * (double)GW_BIT_SPILL;
-        /* residual, diagonal, w = A 1, preconditioner */
-        const double res = rech[i] - lat - stor - fsee - dsum - fspl; /* m/d */
-        const double dg = sdt + faces + scond + dcond + pcond;        /* 1/d */
-        const double wv = sdt + scond + dcond + pcond; /* 1/d, + fixed faces below */
-        /* every term is finite outside active cells too (the inputs there
-         * are made 0 once a step), so a product with a masks them without
-         * a select; a / (dg + 1 - a) is 1/dg in active cells, 0 elsewhere */
+        /* residual, exchange diagonal, preconditioner; every term is
+         * finite outside active cells, so a product with a masks them
+         * without a select; a / (dg + 1 - a) is 1/dg in active cells, 0
+         * elsewhere */
+        const double res = rk - lat - stor - fsee - dsum - fspl; /* m/d */
+        const double e = sdt + scond + dcond + pcond;           /* 1/d */
+        const double dg = e + faces;                            /* 1/d, the diagonal */
         r[i] = a * res;
-        diag[i] = a * dg;
+        ex[i] = a * e;
         dinv[i] = (float)(a / (dg + (1.0 - a)));
-        wdf[i] = a * wv;
         const double nb = a * bits;
-        st1[i] = (int32_t)nb;
+        st1[i] = (uint8_t)nb;
         chg[i] = nb != old ? 1.0 : 0.0;
-        const double g = fabs(rech[i]) + fabs(stor) + fabs(fsee) + dgro + fabs(fspl); /* m/d */
-        const double sc = dg * fabs(xk) + fabs(rech[i]);                             /* m/d */
+        const double g = fabs(rk) + fabs(stor) + fabs(fsee) + dgro + fabs(fspl); /* m/d */
+        const double sc = dg * fabs(xk) + fabs(rk);                             /* m/d */
         gro[i] = a * g;
         sca[i] = a * sc;
         if (fluxes) {
@@ -811,24 +834,11 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
                 const uint8_t fb = nbfix[i];
                 if (fb && mask[i] == ZT_MASK_ACTIVE) {
                     const double xk = xc[i];
-                    double f = 0.0, cf = 0.0;
-                    if (fb & 1) {
-                        f += ce[i] * (xc[i + 1] - xk);
-                        cf += ce[i];
-                    }
-                    if (fb & 2) {
-                        f += ce[i - 1] * (xc[i - 1] - xk);
-                        cf += ce[i - 1];
-                    }
-                    if (fb & 4) {
-                        f += cn[i] * (xn[i] - xk);
-                        cf += cn[i];
-                    }
-                    if (fb & 8) {
-                        f += cs[i] * (xs[i] - xk);
-                        cf += cs[i];
-                    }
-                    s->wdf[o + i] += cf;
+                    double f = 0.0;
+                    f += (fb & 1) ? ce[i] * (xc[i + 1] - xk) : 0.0;
+                    f += (fb & 2) ? ce[i - 1] * (xc[i - 1] - xk) : 0.0;
+                    f += (fb & 4) ? cn[i] * (xn[i] - xk) : 0.0;
+                    f += (fb & 8) ? cs[i] * (xs[i] - xk) : 0.0;
                     gw[i] += fabs(f);
                     row_fixed += f;
                 }
@@ -841,8 +851,8 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
         }
         /* the sums of the row: lanes over even and odd cells; a non-finite
          * residual shows in the sum */
-        const double *r = s->r + o, *wd = s->wdf + o;
-        const float *di = s->dinv + o, *ei = s->dexi + o;
+        const double *r = s->r + o, *ex = s->ex + o;
+        const float *di = s->dinv + o, *ei = s->dexi + o, *ff = s->ffix + o;
         double a[2][SV_N];
         memset(a, 0, sizeof a);
         {
@@ -853,7 +863,7 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
             zt_idx i;
             for (i = 0; i + 2 <= nx; i += 2) {
                 const double ra = r[i], rb = r[i + 1], aa = fabs(ra), ab = fabs(rb);
-                const double wa = wd[i], wb = wd[i + 1];
+                const double wa = ex[i] + (double)ff[i], wb = ex[i + 1] + (double)ff[i + 1];
                 const double wda = wa * (double)di[i], wdb = wb * (double)di[i + 1];
                 const double ba = aa * (double)ei[i], bb = ab * (double)ei[i + 1];
                 rs0 += ra;
@@ -874,7 +884,7 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
                 bd1 = bb > bd1 ? bb : bd1;
             }
             if (i < nx) {
-                const double ra = r[i], aa = fabs(ra), wa = wd[i];
+                const double ra = r[i], aa = fabs(ra), wa = ex[i] + (double)ff[i];
                 const double wda = wa * (double)di[i], ba = aa * (double)ei[i];
                 rs0 += ra;
                 gr0 += gro[i];
@@ -941,14 +951,16 @@ static const core_red_op cv_ops[CV_N] = {CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SU
  * changes no byte. */
 GW_VECTORISE
 static inline void new_direction(const double *restrict r, const float *restrict dinv,
-                                 const double *restrict wdf, double delta, double mu,
+                                 const double *restrict ex, const float *restrict ff,
+                                 double delta, double mu,
                                  const double *restrict pold, double beta, double *restrict p,
                                  zt_idx len)
 {
     if (beta == 0.0) {
 #pragma omp simd
         for (zt_idx i = 0; i < len; i++) {
-            const double d = dinv[i], rr = r[i] - delta * wdf[i], pz = rr * d - mu;
+            const double w = ex[i] + (double)ff[i];
+            const double d = dinv[i], rr = r[i] - delta * w, pz = rr * d - mu;
             p[i] = d > 0.0 ? pz : 0.0;
         }
     } else {
@@ -964,14 +976,15 @@ static inline void new_direction(const double *restrict r, const float *restrict
  * max |r'|/d_i and sum r' to acc[P1_RZ..P1_RSUM], each in four partial sums
  * over i mod 4 (a fixed order). */
 static void row_start(const double *restrict r, const float *restrict dinv,
-                      const float *restrict ei, const double *restrict wdf, double delta,
-                      zt_idx nx, double *acc)
+                      const float *restrict ei, const double *restrict ex,
+                      const float *restrict ff, double delta, zt_idx nx, double *acc)
 {
     double z[4] = {0.0}, m[4] = {0.0}, b[4] = {0.0}, u[4] = {0.0};
     zt_idx i;
     for (i = 0; i + 4 <= nx; i += 4) {
         for (int l = 0; l < 4; l++) {
-            const double rr = r[i + l] - delta * wdf[i + l], fa = fabs(rr);
+            const double w = ex[i + l] + (double)ff[i + l];
+            const double rr = r[i + l] - delta * w, fa = fabs(rr);
             const double ea = fa * (double)ei[i + l];
             z[l] += rr * rr * (double)dinv[i + l];
             m[l] = fa > m[l] ? fa : m[l];
@@ -980,7 +993,8 @@ static void row_start(const double *restrict r, const float *restrict dinv,
         }
     }
     for (; i < nx; i++) {
-        const double rr = r[i] - delta * wdf[i], fa = fabs(rr), ea = fa * (double)ei[i];
+        const double w = ex[i] + (double)ff[i];
+        const double rr = r[i] - delta * w, fa = fabs(rr), ea = fa * (double)ei[i];
         z[0] += rr * rr * (double)dinv[i];
         m[0] = fa > m[0] ? fa : m[0];
         b[0] = ea > b[0] ? ea : b[0];
@@ -993,30 +1007,35 @@ static void row_start(const double *restrict r, const float *restrict dinv,
 }
 
 /* q = A p on one row and its p.q, from the rows of p south, centre and north
- * (pointers may be to halo buffers or the zero row). q element-wise in a
- * loop the compiler vectorises; p.q in four partial sums over i mod 4, then
- * ((a0 + a1) + (a2 + a3)): a fixed order, whatever the thread count. */
+ * (pointers may be to halo buffers or the zero row), with the diagonal
+ * ex + the face conductances, summed as the assembly sums it (the same
+ * bytes as the diagonal of dinv). q element-wise in a loop the compiler
+ * vectorises; p.q in four partial sums over i mod 4, then
+ * ((a0 + a1) + (a2 + a3)): a fixed order, whatever the thread count. ce of
+ * the cell before the row and of the row's last cell are 0. */
 GW_VECTORISE
-static inline double row_apply(const double *restrict diag, const float *restrict ce,
+static inline double row_apply(const double *restrict ex, const float *restrict ce,
                                const float *restrict cn, const float *restrict cs,
                                const double *restrict ps, const double *restrict pc,
                                const double *restrict pn, double *restrict q, zt_idx nx)
 {
     double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
     zt_idx i;
+#define GW_DIAG(i) (ex[i] + (((double)ce[i] + (double)ce[(i) - 1]) + ((double)cn[i] + (double)cs[i])))
     if (nx == 1) {
-        q[0] = diag[0] * pc[0] - cn[0] * pn[0] - cs[0] * ps[0];
+        q[0] = GW_DIAG(0) * pc[0] - cn[0] * pn[0] - cs[0] * ps[0];
         return pc[0] * q[0];
     }
     /* the west and east edges: one face each (ce[nx-1] = 0) */
-    q[0] = diag[0] * pc[0] - cn[0] * pn[0] - cs[0] * ps[0] - ce[0] * pc[1];
-    q[nx - 1] = diag[nx - 1] * pc[nx - 1] - cn[nx - 1] * pn[nx - 1] - cs[nx - 1] * ps[nx - 1] -
-                ce[nx - 2] * pc[nx - 2];
+    q[0] = GW_DIAG(0) * pc[0] - cn[0] * pn[0] - cs[0] * ps[0] - ce[0] * pc[1];
+    q[nx - 1] = GW_DIAG(nx - 1) * pc[nx - 1] - cn[nx - 1] * pn[nx - 1] -
+                cs[nx - 1] * ps[nx - 1] - ce[nx - 2] * pc[nx - 2];
 #pragma omp simd
     for (i = 1; i < nx - 1; i++) {
-        q[i] = diag[i] * pc[i] - (double)ce[i] * pc[i + 1] - (double)ce[i - 1] * pc[i - 1] -
+        q[i] = GW_DIAG(i) * pc[i] - (double)ce[i] * pc[i + 1] - (double)ce[i - 1] * pc[i - 1] -
                (double)cn[i] * pn[i] - (double)cs[i] * ps[i];
     }
+#undef GW_DIAG
     for (i = 0; i + 4 <= nx; i += 4) {
         a0 += pc[i] * q[i];
         a1 += pc[i + 1] * q[i + 1];
@@ -1039,7 +1058,8 @@ static inline double row_apply(const double *restrict diag, const float *restric
 GW_VECTORISE
 static void cg_update(double alpha, double delta, const double *restrict p,
                       const double *restrict q, const float *restrict di,
-                      const float *restrict ei, const double *restrict wdf, double *restrict x,
+                      const float *restrict ei, const double *restrict ex,
+                      const float *restrict ff, double *restrict x,
                       double *restrict r, zt_idx k0, zt_idx k1, double *pv)
 {
     double z[4] = {0.0}, m[4] = {0.0}, u[4] = {0.0}, b[4] = {0.0}, v[4] = {0.0};
@@ -1047,7 +1067,8 @@ static void cg_update(double alpha, double delta, const double *restrict p,
     if (delta != 0.0) {
 #pragma omp simd
         for (k = k0; k < k1; k++) {
-            const double d = di[k], rk = r[k], upd = rk - delta * wdf[k] - alpha * q[k];
+            const double w = ex[k] + (double)ff[k];
+            const double d = di[k], rk = r[k], upd = rk - delta * w - alpha * q[k];
             const double xn = x[k] + (alpha * p[k] + delta);
             x[k] = d > 0.0 ? xn : x[k];
             r[k] = d > 0.0 ? upd : rk;
@@ -1068,7 +1089,7 @@ static void cg_update(double alpha, double delta, const double *restrict p,
             m[l] = fa > m[l] ? fa : m[l];
             b[l] = ea > b[l] ? ea : b[l];
             u[l] += ra;
-            v[l] += wdf[k + l] * d * ra;
+            v[l] += (ex[k + l] + (double)ff[k + l]) * d * ra;
         }
     }
     for (; k < k1; k++) {
@@ -1077,7 +1098,7 @@ static void cg_update(double alpha, double delta, const double *restrict p,
         m[0] = fa > m[0] ? fa : m[0];
         b[0] = ea > b[0] ? ea : b[0];
         u[0] += ra;
-        v[0] += wdf[k] * d * ra;
+        v[0] += (ex[k] + (double)ff[k]) * d * ra;
     }
     pv[CV_RZ] = (z[0] + z[1]) + (z[2] + z[3]);
     pv[CV_RMAX] = fmax(fmax(m[0], m[1]), fmax(m[2], m[3]));
@@ -1119,13 +1140,13 @@ static void step_thread(step_ctx *c)
         const uint8_t *restrict use = s->xuse;
         const double *restrict h = c->h0;
         double *restrict x = s->x;
-        double *restrict h0s = s->h0s;
         for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
-            const double v = use[k] ? h[k] : 0.0;
-            x[k] = v;
-            h0s[k] = v;
+            const double v = h[k];
+            x[k] = use[k] ? v : 0.0;
         }
-        prepare_rows(c, j0, j1, s->pbad + 4 * b);
+        if (c->prepare) {
+            prepare_rows(c, j0, j1, s->pbad + 4 * b);
+        }
     }
 #pragma omp barrier
     for (int it = 0;; it++) {
@@ -1196,15 +1217,18 @@ static void step_thread(step_ctx *c)
             if (b0 < b1) {
                 if (J0 > 0) {
                     zt_idx o = (J0 - 1) * nx;
-                    new_direction(s->r + o, s->dinv + o, s->wdf + o, delta, mu, pold + o, beta,
+                    new_direction(s->r + o, s->dinv + o, s->ex + o, s->ffix + o, delta, mu,
+                                  pold + o, beta,
                                   hs, nx);
                 }
                 if (J1 < ny) {
                     zt_idx o = J1 * nx;
-                    new_direction(s->r + o, s->dinv + o, s->wdf + o, delta, mu, pold + o, beta,
+                    new_direction(s->r + o, s->dinv + o, s->ex + o, s->ffix + o, delta, mu,
+                                  pold + o, beta,
                                   hn, nx);
                 }
-                new_direction(s->r + J0 * nx, s->dinv + J0 * nx, s->wdf + J0 * nx, delta, mu,
+                new_direction(s->r + J0 * nx, s->dinv + J0 * nx, s->ex + J0 * nx,
+                              s->ffix + J0 * nx, delta, mu,
                               pold + J0 * nx, beta, p + J0 * nx, nx);
                 for (int b = b0; b < b1; b++) {
                     zt_idx j0, j1;
@@ -1213,16 +1237,17 @@ static void step_thread(step_ctx *c)
                     for (zt_idx j = j0; j < j1; j++) {
                         zt_idx o = j * nx;
                         if (j + 1 < J1) {
-                            new_direction(s->r + o + nx, s->dinv + o + nx, s->wdf + o + nx, delta,
+                            new_direction(s->r + o + nx, s->dinv + o + nx, s->ex + o + nx,
+                                          s->ffix + o + nx, delta,
                                           mu, pold + o + nx, beta, p + o + nx, nx);
                         }
                         const double *ps = j == J0 ? (J0 > 0 ? hs : s->zero) : p + o - nx;
                         const double *pn = j == J1 - 1 ? (J1 < ny ? hn : s->zero) : p + o + nx;
                         const float *cs = j > 0 ? s->cn + o - nx : s->fzero;
-                        acc[P1_PQ] += row_apply(s->diag + o, s->ce + o, s->cn + o, cs, ps,
+                        acc[P1_PQ] += row_apply(s->ex + o, s->ce + o, s->cn + o, cs, ps,
                                                 p + o, pn, s->q + o, nx);
                         if (k_it == 0) {
-                            row_start(s->r + o, s->dinv + o, s->dexi + o, s->wdf + o, delta, nx,
+                            row_start(s->r + o, s->dinv + o, s->dexi + o, s->ex + o, s->ffix + o, delta, nx,
                                       acc);
                         }
                     }
@@ -1262,7 +1287,7 @@ static void step_thread(step_ctx *c)
             for (int b = b0; b < b1; b++) {
                 zt_idx j0, j1;
                 core_red_rows(ny, nb, b, &j0, &j1);
-                cg_update(alpha, delta, p, s->q, s->dinv, s->dexi, s->wdf, s->x, s->r, j0 * nx,
+                cg_update(alpha, delta, p, s->q, s->dinv, s->dexi, s->ex, s->ffix, s->x, s->r, j0 * nx,
                           j1 * nx, part + (size_t)b * GW_STRIDE);
             }
 #pragma omp barrier
@@ -1297,7 +1322,7 @@ static void step_thread(step_ctx *c)
     for (int b = b0; b < b1; b++) {
         zt_idx j0, j1;
         core_red_rows(ny, nb, b, &j0, &j1);
-        const float *restrict act = s->act;
+        const float *restrict act = s->syf;
         const double *restrict x = s->x;
         double *restrict h = c->hout;
         for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
@@ -1368,9 +1393,12 @@ zt_status core_gw_step(core_gw_solver *s, double dt, const double *recharge, dou
     c.h0 = h;
     c.hout = h;
     c.f = f;
+    c.prepare = !s->o.keep_inputs || !s->ready || s->ready_dt != dt;
 #pragma omp parallel num_threads(nt) default(none) shared(c)
     step_thread(&c);
 
+    s->ready = c.prepare ? c.st != ZT_EINPUT : s->ready;
+    s->ready_dt = dt;
     if (st) {
         st->picard = c.picard;
         st->cg = c.cg;

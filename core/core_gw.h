@@ -35,7 +35,11 @@
  * ci (d; INFINITY or NULL array: it never infiltrates). Arrays are borrowed
  * and read at every step, so the caller may change them between steps
  * (ditch levels follow the district water levels; ci is set to INFINITY
- * where a district has no water to give).
+ * where a district has no water to give); with keep_inputs, only after
+ * core_gw_inputs_changed(). The solver keeps levels, inverse resistances,
+ * the deep head, Sy and the surface as float (7 significant digits: 1 um
+ * on a level of 10 m NAP); the fluxes are computed from these values, so
+ * the balance closes on them.
  */
 typedef struct core_gw_drain {
     const char *name;     /* "ditch", "trench", "tile", ... (borrowed) */
@@ -65,6 +69,9 @@ typedef struct core_gw_opts {
     int max_picard;      /* Picard iterations a step [20] */
     int max_cg;          /* CG iterations a linear solve [2000] */
     int nblock;          /* row blocks of the reductions (fixed, not the thread count) [64] */
+    int keep_inputs;     /* 1: Sy, the surface, phi, cv and the drain arrays (level, c, ci)
+                          * are read at the first step and again only after
+                          * core_gw_inputs_changed() or a change of dt; 0: at every step [0] */
 } core_gw_opts;
 
 /* What a step did. */
@@ -120,6 +127,15 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
  */
 zt_status core_gw_step(core_gw_solver *s, double dt, const double *recharge, double *h,
                        core_gw_flux *f, core_gw_stats *st, zt_err *err);
+
+/*
+ * For a solver made with keep_inputs = 1: the caller has changed Sy, the
+ * surface, phi, cv or a drain array (level, c, ci); they are read again at
+ * the next step. Without this call such a solver keeps what it read (the
+ * groundwater-only mode calls it when a ditch level changes). Cheap; any
+ * solver accepts it.
+ */
+void core_gw_inputs_changed(core_gw_solver *s);
 
 /* Free; accepts NULL and *s == NULL; sets *s = NULL. */
 void core_gw_destroy(core_gw_solver **s);
