@@ -115,6 +115,8 @@ enum {
     SV_E,       /* sum w_i = 1'A1 over active cells (1/d), the coarse matrix of the deflation */
     SV_S1,      /* sum w_i r_i / diag_i (m/d) */
     SV_S2,      /* sum w_i^2 / diag_i (1/d) */
+    SV_GX,      /* sum of the head-dependent gross terms |seepage| + |drains| + |spill|
+                 * (m/d): with the new recharge, the gross of the next step's start */
     SV_N,
     /* not reduced: what is wrong with the block's first bad cell */
     SV_BAD_REASON = SV_N, SV_BAD_SYS, SV_BAD_VALUE
@@ -170,6 +172,10 @@ struct core_gw_solver {
     float *phs;             /* phi (m NAP), n; 0 where gsp is 0 */
     double *pbad;           /* per block: the first bad cell prepare found, 4 values */
     int ready;              /* the inputs above are made ready (keep_inputs) */
+    int warm;               /* r and gxb hold the previous step's end (keep_inputs): r the
+                             * head-dependent part of the residual there, r + storage -
+                             * recharge (m/d) */
+    double *gxb;            /* keep_inputs: per block, its SV_GX at that end */
     double ready_dt;        /* for this step length (d): dexi depends on it */
     zt_idx *fixlist;        /* the fixed cells next to an active one */
     zt_idx nfix;
@@ -312,6 +318,14 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
     s->phs = zt_calloc((size_t)n, sizeof *s->phs);
     s->syf = zt_calloc((size_t)n, sizeof *s->syf);
     s->zsf = zt_calloc((size_t)n, sizeof *s->zsf);
+    if (s->o.keep_inputs) {
+        s->gxb = zt_calloc((size_t)s->nblock, sizeof *s->gxb);
+        if (!s->gxb) {
+            st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
+                         (long long)n);
+            goto done;
+        }
+    }
     s->pbad = zt_calloc((size_t)s->nblock * 4, sizeof *s->pbad);
     s->r = zt_calloc((size_t)n, sizeof *s->r);
     s->pa = zt_calloc((size_t)n, sizeof *s->pa);
@@ -420,6 +434,7 @@ void core_gw_inputs_changed(core_gw_solver *s)
 {
     if (s) {
         s->ready = 0;
+        s->warm = 0;
     }
 }
 
@@ -432,6 +447,7 @@ void core_gw_destroy(core_gw_solver **ps)
     s = *ps;
     zt_free(s->cebuf);
     zt_free(s->ffix);
+    zt_free(s->gxb);
     zt_free(s->act);
     zt_free(s->xuse);
     zt_free(s->fixlist);
@@ -477,6 +493,9 @@ typedef struct step_ctx {
     double *hout;            /* the same array, written at the end (active cells) */
     core_gw_flux *f;         /* or NULL */
     int prepare;             /* make the inputs ready (prepare_rows) */
+    int fast;                /* try the start from the previous step's end (start_rows) */
+    int warm;                /* out: r and gxb were made ready for that at the end */
+    int nasm;                /* out: full assemblies */
     /* outcome, written by thread 0 */
     zt_status st;
     int noconv;              /* 1: Picard, 2: CG */
@@ -633,10 +652,11 @@ static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double *bad)
 
 static const core_red_op sv_ops[SV_N] = {
     CORE_RED_MAX, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM, CORE_RED_MIN,
-    CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_SUM};
+    CORE_RED_SUM, CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SUM, CORE_RED_SUM, CORE_RED_SUM,
+    CORE_RED_SUM};
 
 /* Per-thread scratch rows of the assembly (after the 2 halo rows). */
-enum { SC_GRO, SC_SCALE, SC_CHG, SC_TRASH, SC_N = SC_TRASH + CORE_GW_MAX_DRAIN + 4 };
+enum { SC_GRO, SC_SCALE, SC_CHG, SC_GX, SC_TRASH, SC_N = SC_TRASH + CORE_GW_MAX_DRAIN + 4 };
 
 /*
  * One row j of the assembly: branches from x, the exchange diagonal ex,
@@ -678,7 +698,7 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
     double *restrict r = s->r + o, *restrict ex = s->ex + o;
     float *restrict dinv = s->dinv + o;
     double *restrict gro = w + SC_GRO * nx, *restrict sca = w + SC_SCALE * nx;
-    double *restrict chg = w + SC_CHG * nx;
+    double *restrict chg = w + SC_CHG * nx, *restrict gxr = w + SC_GX * nx;
     const float *lev[CORE_GW_MAX_DRAIN], *gd[CORE_GW_MAX_DRAIN], *gi[CORE_GW_MAX_DRAIN];
     double *fd[CORE_GW_MAX_DRAIN];
     double *fsp = NULL, *fse = NULL, *fst = NULL, *fla = NULL;
@@ -752,9 +772,11 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
         const double nb = a * bits;
         st1[i] = (uint8_t)nb;
         chg[i] = nb != old ? 1.0 : 0.0;
-        const double g = fabs(rk) + fabs(stor) + fabs(fsee) + dgro + fabs(fspl); /* m/d */
-        const double sc = dg * fabs(xk) + fabs(rk);                             /* m/d */
+        const double gx = fabs(fsee) + dgro + fabs(fspl);     /* m/d */
+        const double g = fabs(rk) + fabs(stor) + gx;          /* m/d */
+        const double sc = dg * fabs(xk) + fabs(rk);           /* m/d */
         gro[i] = a * g;
+        gxr[i] = a * gx;
         sca[i] = a * sc;
         if (fluxes) {
             fsp[i] = fspl;
@@ -791,6 +813,113 @@ static void assemble_row_any(const step_ctx *c, zt_idx j, int fluxes, double sti
 #undef GW_ROW
 }
 
+/* Two lanes of doubles (GCC vector extensions, which clang also has): the
+ * sums below keep lane 0 for even cells and lane 1 for odd ones, in the
+ * order a scalar loop would, so the bytes are those of the scalar code on
+ * any machine. */
+typedef double gw_v2d __attribute__((vector_size(16)));
+typedef float gw_v2f __attribute__((vector_size(8)));
+typedef int64_t gw_v2l __attribute__((vector_size(16)));
+
+static inline gw_v2d v2_ld(const double *p)
+{
+    gw_v2d v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline gw_v2d v2_ldf(const float *p)
+{
+    gw_v2f v;
+    memcpy(&v, p, sizeof v);
+    return __builtin_convertvector(v, gw_v2d);
+}
+
+/* |a| (the sign bit cleared, as fabs) */
+static inline gw_v2d v2_abs(gw_v2d a)
+{
+    const gw_v2l m = {INT64_MAX, INT64_MAX};
+    return (gw_v2d)((gw_v2l)a & m);
+}
+
+/* a > m ? a : m per lane */
+static inline gw_v2d v2_max(gw_v2d a, gw_v2d m)
+{
+    const gw_v2l gt = (gw_v2l)(a > m);
+    return (gw_v2d)((gt & (gw_v2l)a) | (~gt & (gw_v2l)m));
+}
+
+/*
+ * The sums of the assembly over row o/nx, from r, ex, ffix, dinv, dexi and
+ * the scratch rows (gross, its head-dependent part, branch changes, the
+ * size of the terms if FIRST): into a[lane][SV_...], lane 0 over even
+ * cells and lane 1 over odd ones. A fixed order, whatever the thread count.
+ */
+static void row_sums(const core_gw_solver *s, zt_idx o, const double *w, int first,
+                     double a[2][SV_N])
+{
+    const zt_idx nx = s->nx;
+    const double *restrict r = s->r + o, *restrict ex = s->ex + o;
+    const float *restrict di = s->dinv + o, *restrict ei = s->dexi + o, *restrict ff = s->ffix + o;
+    const double *restrict gro = w + SC_GRO * nx, *restrict sca = w + SC_SCALE * nx;
+    const double *restrict chg = w + SC_CHG * nx, *restrict gxr = w + SC_GX * nx;
+    gw_v2d rs = {0.0, 0.0}, gr = rs, gx = rs, ch = rs, mx = rs, bd = rs;
+    gw_v2d e = rs, s1 = rs, s2 = rs, sc = rs, sm = rs;
+    zt_idx i;
+
+    for (i = 0; i + 2 <= nx; i += 2) {
+        const gw_v2d ra = v2_ld(r + i), aa = v2_abs(ra), ba = aa * v2_ldf(ei + i);
+        const gw_v2d wa = v2_ld(ex + i) + v2_ldf(ff + i), wda = wa * v2_ldf(di + i);
+        rs += ra;
+        gr += v2_ld(gro + i);
+        gx += v2_ld(gxr + i);
+        ch += v2_ld(chg + i);
+        mx = v2_max(aa, mx);
+        bd = v2_max(ba, bd);
+        /* the coarse problem of the deflation: w = ex + ffix */
+        e += wa;
+        s1 += wda * ra;
+        s2 += wda * wa;
+    }
+    for (zt_idx k = 0; first && k + 2 <= nx; k += 2) {
+        const gw_v2d c = v2_ld(sca + k);
+        sc += c;
+        sm = v2_max(c, sm);
+    }
+    memset(a, 0, 2 * SV_N * sizeof a[0][0]);
+    for (int l = 0; l < 2; l++) {
+        a[l][SV_RSUM] = rs[l];
+        a[l][SV_GROSS] = gr[l];
+        a[l][SV_GX] = gx[l];
+        a[l][SV_CHANGED] = ch[l];
+        a[l][SV_RMAX] = mx[l];
+        a[l][SV_BOUND] = bd[l];
+        a[l][SV_E] = e[l];
+        a[l][SV_S1] = s1[l];
+        a[l][SV_S2] = s2[l];
+        a[l][SV_SCALE] = sc[l];
+        a[l][SV_SCALEMAX] = sm[l];
+    }
+    if (i < nx) {
+        /* the last, even cell of an odd row */
+        const double ra = r[i], aa = fabs(ra), ba = aa * (double)ei[i];
+        const double wa = ex[i] + (double)ff[i], wda = wa * (double)di[i];
+        a[0][SV_RSUM] += ra;
+        a[0][SV_GROSS] += gro[i];
+        a[0][SV_GX] += gxr[i];
+        a[0][SV_CHANGED] += chg[i];
+        a[0][SV_RMAX] = aa > a[0][SV_RMAX] ? aa : a[0][SV_RMAX];
+        a[0][SV_BOUND] = ba > a[0][SV_BOUND] ? ba : a[0][SV_BOUND];
+        a[0][SV_E] += wa;
+        a[0][SV_S1] += wda * ra;
+        a[0][SV_S2] += wda * wa;
+        if (first) {
+            a[0][SV_SCALE] += sca[i];
+            a[0][SV_SCALEMAX] = sca[i] > a[0][SV_SCALEMAX] ? sca[i] : a[0][SV_SCALEMAX];
+        }
+    }
+}
+
 /*
  * The assembly pass over rows [j0, j1) of one block: assemble_row, then the
  * faces to fixed-head cells (few cells, in few rows: their inflow and the
@@ -806,8 +935,6 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
     const core_gw_solver *s = c->s;
     const core_gw_model *m = s->m;
     const zt_idx nx = s->nx;
-    const double *gro = w + SC_GRO * nx, *sca = w + SC_SCALE * nx;
-    const double *chg = w + SC_CHG * nx;
     double sum[2][SV_N];
     double badcell = INFINITY, fixed = 0.0, rval = 0.0;
     int reason = BAD_NONE, rsys = -1;
@@ -849,73 +976,9 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
                 memset(c->f->drain[d] + o, 0, (size_t)nx * sizeof(double));
             }
         }
-        /* the sums of the row: lanes over even and odd cells; a non-finite
-         * residual shows in the sum */
-        const double *r = s->r + o, *ex = s->ex + o;
-        const float *di = s->dinv + o, *ei = s->dexi + o, *ff = s->ffix + o;
+        /* the sums of the row (a non-finite residual shows in the sum) */
         double a[2][SV_N];
-        memset(a, 0, sizeof a);
-        {
-            /* named accumulators (lanes 0 and 1) so that they live in registers */
-            double rs0 = 0.0, rs1 = 0.0, gr0 = 0.0, gr1 = 0.0, e0 = 0.0, e1 = 0.0;
-            double s10 = 0.0, s11 = 0.0, s20 = 0.0, s21 = 0.0, ch0 = 0.0, ch1 = 0.0;
-            double mx0 = 0.0, mx1 = 0.0, bd0 = 0.0, bd1 = 0.0;
-            zt_idx i;
-            for (i = 0; i + 2 <= nx; i += 2) {
-                const double ra = r[i], rb = r[i + 1], aa = fabs(ra), ab = fabs(rb);
-                const double wa = ex[i] + (double)ff[i], wb = ex[i + 1] + (double)ff[i + 1];
-                const double wda = wa * (double)di[i], wdb = wb * (double)di[i + 1];
-                const double ba = aa * (double)ei[i], bb = ab * (double)ei[i + 1];
-                rs0 += ra;
-                rs1 += rb;
-                gr0 += gro[i];
-                gr1 += gro[i + 1];
-                e0 += wa;
-                e1 += wb;
-                s10 += wda * ra;
-                s11 += wdb * rb;
-                s20 += wda * wa;
-                s21 += wdb * wb;
-                ch0 += chg[i];
-                ch1 += chg[i + 1];
-                mx0 = aa > mx0 ? aa : mx0;
-                mx1 = ab > mx1 ? ab : mx1;
-                bd0 = ba > bd0 ? ba : bd0;
-                bd1 = bb > bd1 ? bb : bd1;
-            }
-            if (i < nx) {
-                const double ra = r[i], aa = fabs(ra), wa = ex[i] + (double)ff[i];
-                const double wda = wa * (double)di[i], ba = aa * (double)ei[i];
-                rs0 += ra;
-                gr0 += gro[i];
-                e0 += wa;
-                s10 += wda * ra;
-                s20 += wda * wa;
-                ch0 += chg[i];
-                mx0 = aa > mx0 ? aa : mx0;
-                bd0 = ba > bd0 ? ba : bd0;
-            }
-            a[0][SV_RSUM] = rs0;
-            a[1][SV_RSUM] = rs1;
-            a[0][SV_GROSS] = gr0;
-            a[1][SV_GROSS] = gr1;
-            a[0][SV_E] = e0;
-            a[1][SV_E] = e1;
-            a[0][SV_S1] = s10;
-            a[1][SV_S1] = s11;
-            a[0][SV_S2] = s20;
-            a[1][SV_S2] = s21;
-            a[0][SV_CHANGED] = ch0;
-            a[1][SV_CHANGED] = ch1;
-            a[0][SV_RMAX] = mx0;
-            a[1][SV_RMAX] = mx1;
-            a[0][SV_BOUND] = bd0;
-            a[1][SV_BOUND] = bd1;
-        }
-        for (zt_idx i = 0; first && i < nx; i++) {
-            a[i & 1][SV_SCALE] += sca[i];
-            a[i & 1][SV_SCALEMAX] = sca[i] > a[i & 1][SV_SCALEMAX] ? sca[i] : a[i & 1][SV_SCALEMAX];
-        }
+        row_sums(s, o, w, first, a);
         for (int v = 0; v < SV_N; v++) {
             if (sv_ops[v] == CORE_RED_SUM) {
                 sum[0][v] += a[0][v] + a[1][v];
@@ -925,7 +988,7 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
             }
         }
         if (!isfinite(a[0][SV_RSUM] + a[1][SV_RSUM]) && !isfinite(badcell)) {
-            find_bad(c, j, r, &badcell, &reason, &rsys, &rval);
+            find_bad(c, j, s->r + o, &badcell, &reason, &rsys, &rval);
         }
         fixed += row_fixed;
     }
@@ -1107,6 +1170,71 @@ static void cg_update(double alpha, double delta, const double *restrict p,
     pv[CV_WZ] = (v[0] + v[1]) + (v[2] + v[3]);
 }
 
+/*
+ * The start of a step from the end of the previous one (keep_inputs, the
+ * inputs unchanged, the same dt, and that end not under the Picard guard),
+ * over rows [j0, j1) of one block: the head-dependent part of the residual
+ * is what it was at the end (in r), so r = recharge + r, with the branches, ex,
+ * dinv and the state of that end, which are those of the heads now. The
+ * gross is the new |recharge| plus the block's head-dependent gross of that
+ * end (gxb). Into the scratch row of changes: 1 where the head the caller
+ * gives differs from the one the solver ended with (or is not finite), and
+ * a non-finite recharge shows in the sum; either sends the whole step to
+ * the full start (copy, assembly). Partials into pv as assemble_rows.
+ */
+GW_VECTORISE
+static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, double *w,
+                       double *pv)
+{
+    const core_gw_solver *s = c->s;
+    const zt_idx nx = s->nx;
+    double sum[SV_N];
+
+    for (int v = 0; v < SV_N; v++) {
+        sum[v] = 0.0;
+    }
+    for (zt_idx j = j0; j < j1; j++) {
+        const zt_idx o = j * nx;
+        const uint8_t *restrict use = s->xuse + o;
+        const float *restrict syf = s->syf + o, *restrict dinv = s->dinv + o;
+        const double *restrict h = c->h0 + o, *restrict rech = c->rech + o;
+        const double *restrict x = s->x + o;
+        double *restrict r = s->r + o;
+        double *restrict gro = w + SC_GRO * nx, *restrict sca = w + SC_SCALE * nx;
+        double *restrict chg = w + SC_CHG * nx, *restrict gxr = w + SC_GX * nx;
+#pragma omp simd
+        for (zt_idx i = 0; i < nx; i++) {
+            const double hv = h[i], xv = x[i], rr = rech[i], d = dinv[i];
+            const double a = syf[i] > 0.0f ? 1.0 : 0.0;
+            const double hu = use[i] ? hv : 0.0;
+            const double rk = a > 0.0 ? rr : 0.0;
+            const double dg = d > 0.0f ? 1.0 / d : 0.0; /* 1/d, for the size of the terms */
+            r[i] = a * (rk + r[i]);
+            chg[i] = hu == xv ? 0.0 : 1.0;
+            gro[i] = fabs(rk);
+            gxr[i] = 0.0;
+            sca[i] = dg * fabs(xv) + fabs(rk);
+        }
+        double a[2][SV_N];
+        row_sums(s, o, w, 1, a);
+        for (int v = 0; v < SV_N; v++) {
+            if (sv_ops[v] == CORE_RED_SUM) {
+                sum[v] += a[0][v] + a[1][v];
+            } else {
+                sum[v] = fmax(sum[v], fmax(a[0][v], a[1][v]));
+            }
+        }
+    }
+    sum[SV_GROSS] += gxblock;
+    sum[SV_GX] = gxblock;
+    memcpy(pv, sum, SV_N * sizeof *pv);
+    pv[SV_BAD] = INFINITY;
+    pv[SV_FIXED] = 0.0;
+    pv[SV_BAD_REASON] = BAD_NONE;
+    pv[SV_BAD_SYS] = -1;
+    pv[SV_BAD_VALUE] = 0.0;
+}
+
 /* The CG passes and the Picard loop, run by every thread of the region. */
 static void step_thread(step_ctx *c)
 {
@@ -1133,35 +1261,59 @@ static void step_thread(step_ctx *c)
     }
     double *hs = s->halo + (size_t)GW_SCRATCH * (size_t)t * (size_t)nx;
     double *hn = hs + nx;
+    double *part = NULL, *lastpart = NULL;
+    int fast = c->fast, last_it = 0, nasm = 0;
 
-    for (int b = b0; b < b1; b++) {
-        zt_idx j0, j1;
-        core_red_rows(ny, nb, b, &j0, &j1);
-        const uint8_t *restrict use = s->xuse;
-        const double *restrict h = c->h0;
-        double *restrict x = s->x;
-        for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
-            const double v = h[k];
-            x[k] = use[k] ? v : 0.0;
-        }
-        if (c->prepare) {
-            prepare_rows(c, j0, j1, s->pbad + 4 * b);
-        }
-    }
-#pragma omp barrier
-    for (int it = 0;; it++) {
-        int fluxes = want_flux && it > 0;
-        /* assembly */
-        double *part = s->part + (size_t)flip * (size_t)nb * GW_STRIDE;
+    if (fast) {
+        /* the start from the previous step's end, if the heads are those
+         * it ended with (every thread decides the same from the same sums) */
+        part = s->part + (size_t)flip * (size_t)nb * GW_STRIDE;
         for (int b = b0; b < b1; b++) {
             zt_idx j0, j1;
             core_red_rows(ny, nb, b, &j0, &j1);
-            assemble_rows(c, j0, j1, it >= GW_STICKY_FROM, fluxes, it == 0 ? s->pbad + 4 * b : NULL,
-                          hs + 2 * nx, part + (size_t)b * GW_STRIDE);
+            start_rows(c, j0, j1, s->gxb[b], hs + 2 * nx, part + (size_t)b * GW_STRIDE);
         }
 #pragma omp barrier
         core_red_combine(part, nb, GW_STRIDE, SV_N, sv_ops, sv);
         flip ^= 1;
+        fast = sv[SV_CHANGED] == 0.0 && isfinite(sv[SV_RSUM]);
+    }
+    if (!fast) {
+        for (int b = b0; b < b1; b++) {
+            zt_idx j0, j1;
+            core_red_rows(ny, nb, b, &j0, &j1);
+            const uint8_t *restrict use = s->xuse;
+            const double *restrict h = c->h0;
+            double *restrict x = s->x;
+            for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
+                const double v = h[k];
+                x[k] = use[k] ? v : 0.0;
+            }
+            if (c->prepare) {
+                prepare_rows(c, j0, j1, s->pbad + 4 * b);
+            }
+        }
+#pragma omp barrier
+    }
+    for (int it = 0;; it++) {
+        int fluxes = want_flux && it > 0;
+        if (it > 0 || !fast) {
+            /* assembly */
+            part = s->part + (size_t)flip * (size_t)nb * GW_STRIDE;
+            for (int b = b0; b < b1; b++) {
+                zt_idx j0, j1;
+                core_red_rows(ny, nb, b, &j0, &j1);
+                assemble_rows(c, j0, j1, it >= GW_STICKY_FROM, fluxes,
+                              it == 0 ? s->pbad + 4 * b : NULL, hs + 2 * nx,
+                              part + (size_t)b * GW_STRIDE);
+            }
+#pragma omp barrier
+            core_red_combine(part, nb, GW_STRIDE, SV_N, sv_ops, sv);
+            flip ^= 1;
+            lastpart = part;
+            last_it = it;
+            nasm++;
+        }
         if (it == 0) {
             scale = sv[SV_SCALE];
             scalemax = sv[SV_SCALEMAX];
@@ -1189,8 +1341,10 @@ static void step_thread(step_ctx *c)
         const int conv = (sv[SV_BOUND] <= s->o.tol_head || sv[SV_RMAX] <= rfloor) &&
                          fabs(sv[SV_RSUM]) <= tol_r;
         if (conv) {
-            if (want_flux && !fluxes) {
-                /* converged at the starting head: one more pass for the fluxes */
+            if ((want_flux && !fluxes) || lastpart == NULL) {
+                /* converged at the starting head: one more pass for the
+                 * fluxes (and after the start from the previous end, for
+                 * every figure of the step from a full assembly) */
                 continue;
             }
             break;
@@ -1319,17 +1473,40 @@ static void step_thread(step_ctx *c)
             break;
         }
     }
+    /* the heads out; with keep_inputs, after a full assembly that met the
+     * rule without the Picard guard, also what the next step may start
+     * from: r + storage - recharge in r, the part of the residual that
+     * depends on the heads only, and the blocks' head-dependent gross */
+    const int keep = s->gxb != NULL && st == ZT_OK && lastpart != NULL && last_it < GW_STICKY_FROM;
     for (int b = b0; b < b1; b++) {
         zt_idx j0, j1;
         core_red_rows(ny, nb, b, &j0, &j1);
         const float *restrict act = s->syf;
         const double *restrict x = s->x;
         double *restrict h = c->hout;
-        for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
-            h[k] = act[k] > 0.0f ? x[k] : h[k];
+        if (keep) {
+            const double rdt = 1.0 / c->dt;
+            const double *restrict rech = c->rech;
+            double *restrict r = s->r;
+#pragma omp simd
+            for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
+                const double sdt = (double)act[k] * rdt, xv = x[k], hv = h[k], rr = rech[k];
+                const double a = sdt > 0.0 ? 1.0 : 0.0;
+                const double hk = a > 0.0 ? hv : xv, rk = a > 0.0 ? rr : 0.0;
+                r[k] = a * (r[k] + sdt * (xv - hk) - rk);
+                h[k] = a > 0.0 ? xv : hv;
+            }
+            s->gxb[b] = lastpart[(size_t)b * GW_STRIDE + SV_GX];
+        } else {
+            for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
+                h[k] = act[k] > 0.0f ? x[k] : h[k];
+            }
         }
     }
     if (t == 0) {
+        c->warm = keep;
+        c->nasm = nasm;
+        c->fast = fast;
         c->st = st;
         c->picard = picard;
         c->cg = ncg;
@@ -1394,11 +1571,13 @@ zt_status core_gw_step(core_gw_solver *s, double dt, const double *recharge, dou
     c.hout = h;
     c.f = f;
     c.prepare = !s->o.keep_inputs || !s->ready || s->ready_dt != dt;
+    c.fast = !c.prepare && s->warm;
 #pragma omp parallel num_threads(nt) default(none) shared(c)
     step_thread(&c);
 
     s->ready = c.prepare ? c.st != ZT_EINPUT : s->ready;
     s->ready_dt = dt;
+    s->warm = c.warm;
     if (st) {
         st->picard = c.picard;
         st->cg = c.cg;
@@ -1407,6 +1586,8 @@ zt_status core_gw_step(core_gw_solver *s, double dt, const double *recharge, dou
         st->gross = c.sv[SV_GROSS] * s->area;
         st->fixed_in = c.sv[SV_FIXED] * s->area;
         st->changed = (long)c.sv[SV_CHANGED];
+        st->assemblies = c.nasm;
+        st->warm_start = c.fast;
     }
     if (c.st == ZT_EINPUT) {
         zt_idx k = (zt_idx)c.sv[SV_BAD];

@@ -83,6 +83,8 @@ typedef struct core_gw_stats {
     double gross;        /* gross flux (m3/d): sum over active cells of |terms| */
     double fixed_in;     /* net inflow from fixed-head cells into active cells (m3/d) */
     long changed;        /* cells whose drain/spill state changed in the last Picard iteration */
+    int assemblies;      /* full assemblies (passes that compute every flux from the heads) */
+    int warm_start;      /* 1: the step started from the previous step's end (keep_inputs) */
 } core_gw_stats;
 
 /*
