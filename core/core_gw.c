@@ -768,16 +768,21 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
         const double dg = e + faces;                            /* 1/d, the diagonal */
         r[i] = a * res;
         ex[i] = a * e;
-        dinv[i] = (float)(a / (dg + (1.0 - a)));
+        const float af = (float)a, dgf = (float)(dg + (1.0 - a));
+        dinv[i] = af / dgf; /* in float: the preconditioner, not the operator */
         const double nb = a * bits;
         st1[i] = (uint8_t)nb;
         chg[i] = nb != old ? 1.0 : 0.0;
         const double gx = fabs(fsee) + dgro + fabs(fspl);     /* m/d */
         const double g = fabs(rk) + fabs(stor) + gx;          /* m/d */
-        const double sc = dg * fabs(xk) + fabs(rk);           /* m/d */
         gro[i] = a * g;
         gxr[i] = a * gx;
-        sca[i] = a * sc;
+        if (!fluxes) {
+            /* the size of the terms, for the first assembly of a step
+             * (which never computes the fluxes) */
+            const double sc = dg * fabs(xk) + fabs(rk); /* m/d */
+            sca[i] = a * sc;
+        }
         if (fluxes) {
             fsp[i] = fspl;
             fse[i] = fsee;
@@ -1208,7 +1213,8 @@ static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, 
             const double a = syf[i] > 0.0f ? 1.0 : 0.0;
             const double hu = use[i] ? hv : 0.0;
             const double rk = a > 0.0 ? rr : 0.0;
-            const double dg = d > 0.0f ? 1.0 / d : 0.0; /* 1/d, for the size of the terms */
+            const float dq = 1.0f / d; /* 1/d (inf where d = 0, not used there) */
+            const double dg = d > 0.0f ? (double)dq : 0.0; /* the size of the terms */
             r[i] = a * (rk + r[i]);
             chg[i] = hu == xv ? 0.0 : 1.0;
             gro[i] = fabs(rk);
