@@ -553,6 +553,18 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
 #else
 #define GW_VECTORISE
 #endif
+/* The passes over the grid also as AVX2 code, chosen when the program
+ * starts on a machine that has it (GCC function multi-versioning, an ifunc
+ * of glibc): 4 doubles an instruction instead of 2. The results are the
+ * same bytes as the baseline code: the compiler contracts no a * b + c
+ * into an FMA (ISO C mode, and "avx2" does not enable FMA), and every sum
+ * is written with its order fixed in the source. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(ZT_NO_CLONES)
+#define GW_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define GW_CLONES
+#endif
 
 /*
  * Before the first assembly of a step (with keep_inputs only when the
@@ -569,6 +581,7 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
  * bound.
  */
 GW_VECTORISE
+GW_CLONES
 static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double *bad)
 {
     const core_gw_solver *s = c->s;
@@ -794,6 +807,7 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
 
 /* The assembly of row j with the drain count and flux flag as constants. */
 GW_VECTORISE
+GW_CLONES
 static void assemble_row_any(const step_ctx *c, zt_idx j, int fluxes, double stickyf, double *w)
 {
 #define GW_ROW(ND)                                                                             \
@@ -860,6 +874,7 @@ static inline gw_v2d v2_max(gw_v2d a, gw_v2d m)
  * size of the terms if FIRST): into a[lane][SV_...], lane 0 over even
  * cells and lane 1 over odd ones. A fixed order, whatever the thread count.
  */
+GW_CLONES
 static void row_sums(const core_gw_solver *s, zt_idx o, const double *w, int first,
                      double a[2][SV_N])
 {
@@ -1124,6 +1139,7 @@ static inline double row_apply(const double *restrict ex, const float *restrict 
  * sum r, max |r|/d_i and w.z in four partial sums over k mod 4 (a fixed
  * order). */
 GW_VECTORISE
+GW_CLONES
 static void cg_update(double alpha, double delta, const double *restrict p,
                       const double *restrict q, const float *restrict di,
                       const float *restrict ei, const double *restrict ex,
@@ -1188,6 +1204,7 @@ static void cg_update(double alpha, double delta, const double *restrict p,
  * the full start (copy, assembly). Partials into pv as assemble_rows.
  */
 GW_VECTORISE
+GW_CLONES
 static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, double *w,
                        double *pv)
 {
@@ -1242,6 +1259,7 @@ static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, 
 }
 
 /* The CG passes and the Picard loop, run by every thread of the region. */
+GW_CLONES
 static void step_thread(step_ctx *c)
 {
     core_gw_solver *s = c->s;
