@@ -1033,6 +1033,7 @@ static const core_red_op cv_ops[CV_N] = {CORE_RED_SUM, CORE_RED_MAX, CORE_RED_SU
  * neighbours' halo rows read the same r). Element-wise, so vectorising it
  * changes no byte. */
 GW_VECTORISE
+GW_CLONES
 static inline void new_direction(const double *restrict r, const float *restrict dinv,
                                  const double *restrict ex, const float *restrict ff,
                                  double delta, double mu,
@@ -1058,6 +1059,7 @@ static inline void new_direction(const double *restrict r, const float *restrict
 /* The start residual r' = r - delta w of a row: adds r'.z, max |r'|,
  * max |r'|/d_i and sum r' to acc[P1_RZ..P1_RSUM], each in four partial sums
  * over i mod 4 (a fixed order). */
+GW_CLONES
 static void row_start(const double *restrict r, const float *restrict dinv,
                       const float *restrict ei, const double *restrict ex,
                       const float *restrict ff, double delta, zt_idx nx, double *acc)
@@ -1097,6 +1099,7 @@ static void row_start(const double *restrict r, const float *restrict dinv,
  * ((a0 + a1) + (a2 + a3)): a fixed order, whatever the thread count. ce of
  * the cell before the row and of the row's last cell are 0. */
 GW_VECTORISE
+GW_CLONES
 static inline double row_apply(const double *restrict ex, const float *restrict ce,
                                const float *restrict cn, const float *restrict cs,
                                const double *restrict ps, const double *restrict pc,
