@@ -1154,10 +1154,12 @@ static void cg_update(double alpha, double delta, const double *restrict p,
     if (delta != 0.0) {
 #pragma omp simd
         for (k = k0; k < k1; k++) {
+            /* active cells: dinv > 0, and also dexi > 0 (two conditions:
+             * gcc 12 makes two selects on one condition a branch) */
             const double w = ex[k] + (double)ff[k];
             const double d = di[k], rk = r[k], upd = rk - delta * w - alpha * q[k];
-            const double xn = x[k] + (alpha * p[k] + delta);
-            x[k] = d > 0.0 ? xn : x[k];
+            const double xk = x[k], xn = xk + (alpha * p[k] + delta);
+            x[k] = ei[k] > 0.0f ? xn : xk;
             r[k] = d > 0.0 ? upd : rk;
         }
     } else {
