@@ -824,6 +824,10 @@ static zt_status init_gw(run_ctx *c, zt_err *err)
     go.tol_head = c->sc->gw_tol;
     go.max_picard = c->sc->gw_max_picard;
     go.max_cg = c->sc->gw_max_cg;
+    /* the solver reads its inputs again only when a ditch level changes
+       (set_ditch_levels): in the groundwater mode twice a year, so most
+       days start from the previous day's end (docs/model.md §6.3) */
+    go.keep_inputs = 1;
     return core_gw_create(&c->gwm, &go, &c->gw, err);
 }
 
@@ -1171,22 +1175,28 @@ static void district_fields_day(run_ctx *c, double *const *acc, int first)
     }
 }
 
-/* Set the ditch level of every active cell to its district's level. */
-static void set_ditch_levels(run_ctx *c)
+/* Set the ditch level of every active cell to its district's level; 1 if one changed. */
+static int set_ditch_levels(run_ctx *c)
 {
     const int nd = c->nd;
-    int di;
-#pragma omp parallel for schedule(static) default(none) shared(c) firstprivate(nd)
+    int di, changed = 0;
+#pragma omp parallel for schedule(static) default(none) shared(c) firstprivate(nd) \
+    reduction(| : changed)
     for (di = 0; di < nd; di++) {
         zt_idx q;
+        const double z = c->dlevel[di];
         for (q = c->d_start[di]; q < c->d_start[di + 1]; q++) {
             const zt_idx k = c->d_cells[q];
-            c->ditch_level[k] = c->dlevel[di];
+            /* bitwise, so that NaN (no level yet) to NaN is no change */
+            changed |= memcmp(&c->ditch_level[k], &z, sizeof z) != 0;
+            c->ditch_level[k] = z;
             if (c->owd && c->owd[k]) {
-                c->tile_level[k] = c->dlevel[di]; /* submerged drains at ditch level */
+                changed |= memcmp(&c->tile_level[k], &z, sizeof z) != 0;
+                c->tile_level[k] = z; /* submerged drains at ditch level */
             }
         }
     }
+    return changed;
 }
 
 /* Storage of the root zone (m over cells, summed) in district order. */
@@ -1755,7 +1765,9 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
                     c.dlevel[di] = target_of(&c, c.dd[di], month, dd);
                 }
             }
-            set_ditch_levels(&c);
+            if (set_ditch_levels(&c)) {
+                core_gw_inputs_changed(c.gw); /* the solver keeps its inputs otherwise */
+            }
             memcpy(c.h_prev, c.h, (size_t)c.ncell * sizeof *c.h);
             memset(&f, 0, sizeof f);
             f.drain[0] = c.f_drain[0];

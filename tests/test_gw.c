@@ -204,7 +204,7 @@ START_TEST(hooghoudt_steady)
      * * 3 rows = -1e-3 * 99 * 100 * 3 = -29.7 m3/d. */
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-8, 1e-10, 0, 0, 0};
+    core_gw_opts o = {1e-8, 1e-10, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     strip(&t, 99, 10.0, 100.0, 0.1, 1e-3);
@@ -241,7 +241,7 @@ START_TEST(linear_reservoir)
     const double syf = (double)(float)0.1, gc = (double)(float)(1.0 / 100.0);
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-14, 1e-12, 0, 0, 0};
+    core_gw_opts o = {1e-14, 1e-12, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     tm_init(&t, 1, 1, 100.0, 50.0, 0.1);
@@ -289,7 +289,7 @@ START_TEST(kraijenhoff_transient)
      * within 1 %. Early on, the midfield rises as N t / Sy (10 d: 0.2 m). */
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-7, 1e-9, 0, 0, 0};
+    core_gw_opts o = {1e-7, 1e-9, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     const double times[5] = {10.0, 50.0, 100.0, 200.0, 400.0};
@@ -331,7 +331,7 @@ START_TEST(seepage_drain_steady)
     const double gi = (double)(float)(1.0 / 200.0);
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-12, 1e-12, 0, 0, 0};
+    core_gw_opts o = {1e-12, 1e-12, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     tm_init(&t, 1, 1, 100.0, 50.0, 0.1);
@@ -380,7 +380,7 @@ START_TEST(leaky_aquifer)
      * the fixed cell equals the total seepage out (steady state). */
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-10, 1e-10, 0, 0, 0};
+    core_gw_opts o = {1e-10, 1e-10, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     tm_init(&t, 201, 1, 5.0, 100.0, 0.1);
@@ -468,8 +468,8 @@ START_TEST(random_balance_and_bound)
      * (each is within its bound of the same exact solution). */
     tm t, u;
     core_gw_solver *s = NULL, *s2 = NULL;
-    core_gw_opts o = {1e-3, 1e-8, 0, 0, 8};
-    core_gw_opts o2 = {1e-4, 1e-8, 0, 0, 8};
+    core_gw_opts o = {1e-3, 1e-8, 0, 0, 8, 0};
+    core_gw_opts o2 = {1e-4, 1e-8, 0, 0, 8, 0};
     core_gw_stats st, st2;
     zt_err err;
     random_model(&t, 40, 30, 12345);
@@ -525,15 +525,17 @@ END_TEST
 START_TEST(threads_bitwise)
 {
     /* The same 10 steps with 1 and 2 threads: heads and fluxes identical
-     * byte for byte (fixed blocks, block-order sums). 260 x 140 cells, so
+     * byte for byte (fixed blocks, block-order sums), with the inputs read
+     * every step and with them kept. 260 x 140 cells, so
      * that the solver does use 2 threads (it takes one per 16384 cells). */
     double *ref_h = NULL, *ref_f = NULL;
-    int nthr[2] = {1, 2};
+    int nthr[4] = {1, 2, 1, 2};
     int saved = omp_get_max_threads();
-    for (int a = 0; a < 2; a++) {
+    for (int a = 0; a < 4; a++) {
         tm t;
         core_gw_solver *s = NULL;
-        core_gw_opts o = {1e-4, 1e-9, 0, 0, 16};
+        core_gw_opts o = {1e-4, 1e-9, 0, 0, 16, 0};
+        o.keep_inputs = a >= 2; /* and with the inputs kept (warm starts) */
         core_gw_stats st;
         zt_err err;
         random_model(&t, 260, 140, 777);
@@ -545,7 +547,9 @@ START_TEST(threads_bitwise)
             random_recharge(&t, day);
             run_steps(s, &t, 1.0, 1, &st);
         }
-        if (a == 0) {
+        if (a == 0 || a == 2) {
+            free(ref_h);
+            free(ref_f);
             ref_h = malloc((size_t)t.n * sizeof *ref_h);
             ref_f = malloc((size_t)t.n * sizeof *ref_f);
             memcpy(ref_h, t.h, (size_t)t.n * sizeof *ref_h);
@@ -562,6 +566,104 @@ START_TEST(threads_bitwise)
     omp_set_num_threads(saved);
     free(ref_h);
     free(ref_f);
+}
+END_TEST
+
+START_TEST(keep_inputs_warm_start)
+{
+    /* Four solvers on the random model, 30 daily steps with the same
+     * recharge: A reads its inputs every step (keep_inputs = 0), B keeps
+     * them (1) and is told of every change, C keeps them and is not told
+     * when its ditch levels change, D keeps them and its levels never
+     * change. Checks:
+     *  - B starts most steps from the previous step's end (warm_start) and
+     *    takes fewer full assemblies than A;
+     *  - every step of A and B closes its balance (<= 1e-6 of the gross
+     *    flux) and their heads agree within the sum of the bounds (2 x 1e-3 m);
+     *  - day 10: the caller changes two heads (an active and a fixed cell)
+     *    before the step: B's step starts cold (a full assembly) and agrees;
+     *  - day 15: the ditch levels of A, B and C fall 0.2 m; B is told: it
+     *    agrees with A; C is not: it keeps the old levels, the same bytes
+     *    as D;
+     *  - day 20: a step of 0.5 d: another dt makes every solver read its
+     *    inputs again, so C now has the new levels and differs from D;
+     *  - last: a NaN recharge on a warm start is the error of that cell. */
+    tm t[4];
+    core_gw_solver *s[4] = {NULL, NULL, NULL, NULL};
+    core_gw_stats st[4];
+    zt_err err;
+    long warm = 0, asm_a = 0, asm_b = 0;
+    for (int i = 0; i < 4; i++) {
+        core_gw_opts o = {1e-3, 1e-8, 0, 0, 8, 0};
+        o.keep_inputs = i > 0;
+        random_model(&t[i], 40, 30, 4242);
+        zt_err_clear(&err);
+        ck_assert_int_eq(core_gw_create(&t[i].m, &o, &s[i], &err), ZT_OK);
+    }
+    rng_state = 31;
+    for (int day = 0; day < 30; day++) {
+        const double dt = day == 20 ? 0.5 : 1.0;
+        random_recharge(&t[0], day);
+        /* A starts from B's heads (A reads everything anyway) */
+        memcpy(t[0].h, t[1].h, (size_t)t[0].n * sizeof *t[0].h);
+        if (day == 15) {
+            for (int i = 0; i < 3; i++) {
+                for (zt_idx k = 0; k < t[i].n; k++) {
+                    t[i].lev[0][k] -= 0.2;
+                }
+            }
+            core_gw_inputs_changed(s[1]);
+        }
+        for (int i = 1; i < 4; i++) {
+            memcpy(t[i].rech, t[0].rech, (size_t)t[0].n * sizeof *t[0].rech);
+        }
+        for (int i = 0; day == 10 && i < 4; i++) {
+            t[i].h[5 * 40 + 7] += 0.05; /* an active cell (row 5, column 7) */
+            t[i].h[8 * 40] = 0.45;      /* a fixed cell (column 0) */
+        }
+        for (int i = 0; i < 4; i++) {
+            run_steps(s[i], &t[i], dt, 1, &st[i]);
+        }
+        for (int i = 0; i < 2; i++) {
+            ck_assert_msg(fabs(st[i].balance_err) <= 1e-6 * st[i].gross, "day %d solver %d", day,
+                          i);
+            ck_assert(st[i].head_bound <= 1e-3);
+        }
+        ck_assert_int_eq(st[0].warm_start, 0);
+        if (day == 0 || day == 10 || day == 15 || day == 20 || day == 21) {
+            ck_assert_msg(st[1].warm_start == 0, "day %d started warm", day);
+        }
+        warm += st[1].warm_start;
+        asm_a += st[0].assemblies;
+        asm_b += st[1].assemblies;
+        double worst = 0.0;
+        for (zt_idx k = 0; k < t[0].n; k++) {
+            double dh = fabs(t[0].h[k] - t[1].h[k]);
+            worst = dh > worst ? dh : worst;
+        }
+        ck_assert_msg(worst <= 2e-3, "day %d: A and B differ by %g m", day, worst);
+        /* until the new dt of day 20, which makes C read its inputs again */
+        ck_assert_msg(day >= 20 || memcmp(t[2].h, t[3].h, (size_t)t[2].n * sizeof *t[2].h) == 0,
+                      "day %d: C, not told of the new levels, differs from D", day);
+        ck_assert_msg(day >= 20 || memcmp(t[2].fd[0], t[3].fd[0],
+                                          (size_t)t[2].n * sizeof *t[2].fd[0]) == 0,
+                      "day %d: C's drain fluxes differ from D's", day);
+        if (day == 20) {
+            ck_assert(memcmp(t[2].h, t[3].h, (size_t)t[2].n * sizeof *t[2].h) != 0);
+        }
+    }
+    ck_assert_msg(warm >= 15, "%ld warm starts in 30 steps", warm);
+    ck_assert_msg(asm_b < asm_a, "assemblies: kept %ld, read every step %ld", asm_b, asm_a);
+    /* a NaN recharge on a warm start (the heads are the solver's own) */
+    t[3].rech[12 * 40 + 20] = NAN;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_step(s[3], 1.0, t[3].rech, t[3].h, NULL, &st[3], &err), ZT_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "cell 500 (row 12, column 20)"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "non-finite"));
+    for (int i = 0; i < 4; i++) {
+        core_gw_destroy(&s[i]);
+        tm_free(&t[i]);
+    }
 }
 END_TEST
 
@@ -713,7 +815,7 @@ START_TEST(no_convergence)
      * with drain sets that change: ZT_ENOCONV naming Picard. */
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-6, 1e-9, 0, 1, 0};
+    core_gw_opts o = {1e-6, 1e-9, 0, 1, 0, 0};
     core_gw_stats st;
     zt_err err;
     random_model(&t, 30, 20, 4242);
@@ -725,7 +827,7 @@ START_TEST(no_convergence)
     ck_assert_ptr_nonnull(strstr(err.msg, "head bound"));
     core_gw_destroy(&s);
 
-    core_gw_opts o2 = {1e-6, 1e-9, 1, 0, 0};
+    core_gw_opts o2 = {1e-6, 1e-9, 1, 0, 0, 0};
     tm_free(&t);
     random_model(&t, 30, 20, 4242);
     random_recharge(&t, 0);
@@ -741,27 +843,34 @@ END_TEST
 START_TEST(alloc_failure)
 {
     /* Every allocation of create and of the first step fails in turn:
-     * ZT_ENOMEM, nothing leaks (valgrind), *out stays NULL. */
+     * ZT_ENOMEM, nothing leaks (valgrind), *out stays NULL; with the inputs
+     * read every step and with them kept. */
     tm t;
     zt_err err;
     random_model(&t, 12, 9, 5);
-    for (long nth = 1; nth < 40; nth++) {
-        core_gw_solver *s = NULL;
-        zt_err_clear(&err);
-        zt_alloc_fail_after(nth);
-        zt_status rc = core_gw_create(&t.m, NULL, &s, &err);
-        if (rc == ZT_OK) {
-            rc = core_gw_step(s, 1.0, t.rech, t.h, NULL, NULL, &err);
-        }
-        zt_alloc_fail_after(0);
-        if (rc == ZT_OK) {
+    for (int keep = 0; keep < 2; keep++) {
+        int done = 0;
+        for (long nth = 1; nth < 40 && !done; nth++) {
+            core_gw_solver *s = NULL;
+            core_gw_opts o = {0};
+            o.keep_inputs = keep;
+            zt_err_clear(&err);
+            zt_alloc_fail_after(nth);
+            zt_status rc = core_gw_create(&t.m, &o, &s, &err);
+            if (rc == ZT_OK) {
+                rc = core_gw_step(s, 1.0, t.rech, t.h, NULL, NULL, &err);
+            }
+            zt_alloc_fail_after(0);
+            if (rc == ZT_OK) {
+                ck_assert_int_gt(nth, 10);
+                done = 1;
+            } else {
+                ck_assert_int_eq(rc, ZT_ENOMEM);
+                ck_assert_ptr_nonnull(strstr(err.msg, "out of memory"));
+            }
             core_gw_destroy(&s);
-            ck_assert_int_gt(nth, 10);
-            break;
         }
-        ck_assert_int_eq(rc, ZT_ENOMEM);
-        ck_assert_ptr_nonnull(strstr(err.msg, "out of memory"));
-        core_gw_destroy(&s);
+        ck_assert(done);
     }
     tm_free(&t);
 }
@@ -780,6 +889,7 @@ Suite *suite_gw(void)
     tcase_add_test(tc, leaky_aquifer);
     tcase_add_test(tc, random_balance_and_bound);
     tcase_add_test(tc, threads_bitwise);
+    tcase_add_test(tc, keep_inputs_warm_start);
     tcase_add_test(tc, bad_model);
     tcase_add_test(tc, outside_values_unused);
     tcase_add_test(tc, no_convergence);
