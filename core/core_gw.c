@@ -669,7 +669,11 @@ static const core_red_op sv_ops[SV_N] = {
     CORE_RED_SUM};
 
 /* Per-thread scratch rows of the assembly (after the 2 halo rows). */
-enum { SC_GRO, SC_SCALE, SC_CHG, SC_GX, SC_TRASH, SC_N = SC_TRASH + CORE_GW_MAX_DRAIN + 4 };
+enum {
+    SC_GRO, SC_SCALE, SC_CHG, SC_GX,
+    SC_EX, SC_DI, SC_ST, /* the row's new ex, dinv (float) and state (uint8) */
+    SC_TRASH, SC_N = SC_TRASH + CORE_GW_MAX_DRAIN + 4
+};
 
 /*
  * One row j of the assembly: branches from x, the exchange diagonal ex,
@@ -707,9 +711,9 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
     const float *restrict zs = s->zsf + o;
     const float *restrict ph = s->phs + o, *restrict gv = s->gsp + o;
     const uint8_t *restrict st0 = s->state + o;
-    uint8_t *restrict st1 = s->state + o; /* written after the read of the same cell */
-    double *restrict r = s->r + o, *restrict ex = s->ex + o;
-    float *restrict dinv = s->dinv + o;
+    uint8_t *restrict st1 = (uint8_t *)(w + SC_ST * nx);
+    double *restrict r = s->r + o, *restrict ex = w + SC_EX * nx;
+    float *restrict dinv = (float *)(w + SC_DI * nx);
     double *restrict gro = w + SC_GRO * nx, *restrict sca = w + SC_SCALE * nx;
     double *restrict chg = w + SC_CHG * nx, *restrict gxr = w + SC_GX * nx;
     const float *lev[CORE_GW_MAX_DRAIN], *gd[CORE_GW_MAX_DRAIN], *gi[CORE_GW_MAX_DRAIN];
@@ -876,11 +880,11 @@ static inline gw_v2d v2_max(gw_v2d a, gw_v2d m)
  */
 GW_CLONES
 static void row_sums(const core_gw_solver *s, zt_idx o, const double *w, int first,
-                     double a[2][SV_N])
+                     const double *restrict ex, const float *restrict di, double a[2][SV_N])
 {
     const zt_idx nx = s->nx;
-    const double *restrict r = s->r + o, *restrict ex = s->ex + o;
-    const float *restrict di = s->dinv + o, *restrict ei = s->dexi + o, *restrict ff = s->ffix + o;
+    const double *restrict r = s->r + o;
+    const float *restrict ei = s->dexi + o, *restrict ff = s->ffix + o;
     const double *restrict gro = w + SC_GRO * nx, *restrict sca = w + SC_SCALE * nx;
     const double *restrict chg = w + SC_CHG * nx, *restrict gxr = w + SC_GX * nx;
     gw_v2d rs = {0.0, 0.0}, gr = rs, gx = rs, ch = rs, mx = rs, bd = rs;
@@ -998,7 +1002,19 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
         }
         /* the sums of the row (a non-finite residual shows in the sum) */
         double a[2][SV_N];
-        row_sums(s, o, w, first, a);
+        const double *exn = w + SC_EX * nx;
+        const float *din = (const float *)(w + SC_DI * nx);
+        row_sums(s, o, w, first, exn, din, a);
+        if (first || a[0][SV_CHANGED] + a[1][SV_CHANGED] > 0.0) {
+            /* the row's exchange diagonal, preconditioner and branch bits
+             * into the solver's arrays: where no branch changed they are
+             * already there, the same bytes (the same inputs and branches;
+             * after the first assembly of a step, or a warm start), and
+             * the row's writes are saved */
+            memcpy(s->ex + o, exn, (size_t)nx * sizeof *s->ex);
+            memcpy(s->dinv + o, din, (size_t)nx * sizeof *s->dinv);
+            memcpy(s->state + o, w + SC_ST * nx, (size_t)nx * sizeof *s->state);
+        }
         for (int v = 0; v < SV_N; v++) {
             if (sv_ops[v] == CORE_RED_SUM) {
                 sum[0][v] += a[0][v] + a[1][v];
@@ -1244,7 +1260,7 @@ static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, 
             sca[i] = dg * fabs(xv) + fabs(rk);
         }
         double a[2][SV_N];
-        row_sums(s, o, w, 1, a);
+        row_sums(s, o, w, 1, s->ex + o, s->dinv + o, a);
         for (int v = 0; v < SV_N; v++) {
             if (sv_ops[v] == CORE_RED_SUM) {
                 sum[v] += a[0][v] + a[1][v];
