@@ -39,17 +39,25 @@
  * meets the stopping rule.
  *
  * Performance (docs/performance.md, "Groundwater solver"): one OpenMP
- * parallel region per step; once a step the heads are copied in and the
- * inputs made ready (levels, 1/c, 1/ci, 1/cv, Sy/dt and recharge, with
- * absent systems and cells that are not active turned into zeros and far
- * levels), so the assembly is one vectorised loop per row without tests of
- * presence; the face conductances and the Jacobi preconditioner 1/diag are
- * stored as float (read-only in the CG passes; the assembly uses the same
- * float conductances, so the operator of CG and of the true residual is one
- * and the same, and symmetric; the rounding of a conductance, 6e-8
- * relative, is far below what kD is known to [E]); the CG loops are
- * element-wise and vectorised, with the sums in separate loops over a fixed
- * number of partial sums. Each CG iteration makes two passes over memory:
+ * parallel region per step. The inputs are made ready as float (levels,
+ * 1/c, 1/ci, 1/cv, phi, Sy, surface; absent systems and cells that are not
+ * active turned into zeros and far levels), at every step or, with
+ * keep_inputs, only when they change, so the assembly is one vectorised
+ * loop per row without tests of presence; it reads the start heads and the
+ * recharge from the caller's arrays. The face conductances and the Jacobi
+ * preconditioner 1/diag are float too (read-only in the CG passes; the
+ * assembly uses the same float conductances, so the operator of CG and of
+ * the true residual is one and the same, and symmetric; the rounding of a
+ * conductance, 6e-8 relative, is far below what kD is known to [E]). The
+ * solver stores the exchange part of the diagonal, ex (diag = ex + the
+ * faces, w = ex + ffix); a row whose branches did not change keeps its ex,
+ * 1/diag and state. With keep_inputs a step may start from the previous
+ * step's end (start_rows: r = recharge + the head-dependent residual kept
+ * there), one full assembly less. The CG loops are element-wise and
+ * vectorised, the sums in separate loops over a fixed number of partial
+ * sums or two-lane vectors (the order of a scalar loop); the passes are
+ * also compiled for AVX2 and chosen at run time (GW_CLONES), with the same
+ * bytes. Each CG iteration makes two passes over memory:
  *   pass 1: p = z - mu + beta p_old (z = r/diag, formed on the fly), q = A p, p.q
  *   pass 2: x += alpha p, r -= alpha q, r.z, max|r|, max|r|/d, sum r, w.z
  * The rows of the grid are cut into a fixed number of blocks; every sum is

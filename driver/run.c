@@ -824,10 +824,11 @@ static zt_status init_gw(run_ctx *c, zt_err *err)
     go.tol_head = c->sc->gw_tol;
     go.max_picard = c->sc->gw_max_picard;
     go.max_cg = c->sc->gw_max_cg;
-    /* the solver reads its inputs again only when a ditch level changes
-       (set_ditch_levels): in the groundwater mode twice a year, so most
-       days start from the previous day's end (docs/model.md §6.3) */
-    go.keep_inputs = 1;
+    /* groundwater mode: the solver reads its inputs again only when a ditch
+       level changes (set_ditch_levels), twice a year, so most days start
+       from the previous day's end (docs/model.md §6.3.1); the coupled mode
+       moves the ditch levels every day, so there it reads them every day */
+    go.keep_inputs = !c->coupled;
     return core_gw_create(&c->gwm, &go, &c->gw, err);
 }
 
