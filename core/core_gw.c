@@ -567,7 +567,7 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
  * same bytes as the baseline code: the compiler contracts no a * b + c
  * into an FMA (ISO C mode, and "avx2" does not enable FMA), and every sum
  * is written with its order fixed in the source. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__) && \
     !defined(ZT_NO_CLONES)
 #define GW_CLONES __attribute__((target_clones("avx2", "default")))
 #else
