@@ -877,21 +877,33 @@ static zt_status init_fields(run_ctx *c, zt_err *err)
     return ZT_OK;
 }
 
+/* The province of each district (c->d_provs), made once for the supply
+ * network and the peat results. 0 or -1 (out of memory). */
+static int district_provinces(run_ctx *c)
+{
+    if (!c->d_provs) {
+        c->d_provs = zt_calloc((size_t)(c->nd > 0 ? c->nd : 1), sizeof *c->d_provs);
+        if (!c->d_provs) {
+            return -1;
+        }
+        for (int di = 0; di < c->nd; di++) {
+            c->d_provs[di] = c->dd[di]->province;
+        }
+    }
+    return 0;
+}
+
 /* Groundwater statistics and peat results (whenever groundwater is solved). */
 static zt_status init_peat(run_ctx *c, zt_err *err)
 {
     drv_peat_setup su;
     c->depth = zt_malloc((size_t)c->ncell * sizeof *c->depth);
-    c->d_provs = zt_calloc((size_t)(c->nd > 0 ? c->nd : 1), sizeof *c->d_provs);
-    if (!c->depth || !c->d_provs) {
+    if (!c->depth || district_provinces(c) != 0) {
         return zt_fail(err, ZT_ENOMEM, "out of memory for the groundwater statistics");
     }
     /* NaN outside the active cells; gather_gw_day sets the active ones */
     for (zt_idx k = 0; k < c->ncell; k++) {
         c->depth[k] = NAN;
-    }
-    for (int di = 0; di < c->nd; di++) {
-        c->d_provs[di] = c->dd[di]->province;
     }
     memset(&su, 0, sizeof su);
     su.grid = c->dom->g;
@@ -911,7 +923,6 @@ static zt_status init_supply(run_ctx *c, zt_err *err)
 {
     const size_t n = (size_t)c->nd * CORE_DCAT_COUNT;
     drv_supply_setup su;
-    int *prov = NULL;
     double *cx = NULL;
     zt_status st;
 
@@ -922,11 +933,9 @@ static zt_status init_supply(run_ctx *c, zt_err *err)
     c->dshort = zt_calloc(n, sizeof *c->dshort);
     c->dshare = zt_calloc(n, sizeof *c->dshare);
     c->dsurp = zt_calloc((size_t)c->nd, sizeof *c->dsurp);
-    prov = zt_calloc((size_t)c->nd, sizeof *prov);
     cx = zt_calloc((size_t)c->nd, sizeof *cx);
     if (!c->ddem || !c->dfrac || !c->dreal || !c->dsurp || !c->drep || !c->dshort || !c->dshare ||
-        !prov || !cx) {
-        zt_free(prov);
+        !cx || district_provinces(c) != 0) {
         zt_free(cx);
         return zt_fail(err, ZT_ENOMEM, "out of memory for the supply network");
     }
@@ -936,7 +945,6 @@ static zt_status init_supply(run_ctx *c, zt_err *err)
         for (q = c->d_start[di]; q < c->d_start[di + 1]; q++) {
             sx += (double)(c->d_cells[q] % c->dom->g.nx) + 0.5;
         }
-        prov[di] = c->dd[di]->province;
         for (int cc = 0; cc < CORE_DCAT_COUNT; cc++) {
             c->dshare[di * CORE_DCAT_COUNT + cc] = c->dpar[di].base_share[cc];
         }
@@ -952,12 +960,11 @@ static zt_status init_supply(run_ctx *c, zt_err *err)
     su.nd = c->nd;
     su.d_id = c->d_id;
     su.d_name = c->d_name;
-    su.d_prov = prov;
+    su.d_prov = c->d_provs;
     su.d_cx = cx;
     su.grid = c->dom->g;
     su.mask = c->dom->mask;
     st = drv_supply_create(&su, &c->sup, err);
-    zt_free(prov);
     zt_free(cx);
     return st;
 }
