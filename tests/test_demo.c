@@ -323,6 +323,19 @@ START_TEST(ijsselmeer_series)
 }
 END_TEST
 
+/* The 18 numbers after the name on Fryslân's row of peat_provinces.csv. */
+static void fryslan_row(const char *prov, double v[18])
+{
+    const char *row = strstr(prov, "\nFryslan,");
+    ck_assert_ptr_nonnull(row);
+    const char *q = row + 9;
+    for (int i = 0; i < 18; i++) {
+        char *end;
+        v[i] = strtod(q, &end);
+        q = *end == ',' ? end + 1 : end;
+    }
+}
+
 START_TEST(peat_scenario_short)
 {
     /* Five days of July with the peat target at 0.30 m and submerged
@@ -352,14 +365,8 @@ START_TEST(peat_scenario_short)
      * inlet for peat in Fryslân (column 6 of 9, and its difference) */
     ck_assert_ptr_nonnull(strstr(prov, ",d_peat_area_ha,"));
     {
-        const char *row = strstr(prov, "\nFryslan,");
         double v[18];
-        const char *q = row + 9;
-        for (int i = 0; i < 18; i++) {
-            char *end;
-            v[i] = strtod(q, &end);
-            q = *end == ',' ? end + 1 : end;
-        }
+        fryslan_row(prov, v);
         ck_assert_msg(v[9] == 0.0, "peat area changed: %g", v[9]);
         ck_assert_msg(v[14] > 0.0, "no more inlet for peat: %g", v[14]);
     }
@@ -381,15 +388,8 @@ START_TEST(peat_scenario_short)
     prov = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(prov);
     {
-        const char *row = strstr(prov, "\nFryslan,");
-        ck_assert_ptr_nonnull(row);
         double v[18];
-        const char *q = row + 9;
-        for (int i = 0; i < 18; i++) {
-            char *end;
-            v[i] = strtod(q, &end);
-            q = *end == ',' ? end + 1 : end;
-        }
+        fryslan_row(prov, v);
         ck_assert_msg(v[14] > 0.0, "pressure drains take no more inlet for peat: %g", v[14]);
     }
     free(prov);
