@@ -857,111 +857,107 @@ static void assemble_row_any(const step_ctx *c, zt_idx j, int fluxes, double sti
 #undef GW_ROW
 }
 
-/* Two lanes of doubles (GCC vector extensions, which clang also has): the
- * sums below keep lane 0 for even cells and lane 1 for odd ones, in the
- * order a scalar loop would, so the bytes are those of the scalar code on
- * any machine. */
-typedef double gw_v2d __attribute__((vector_size(16)));
-typedef float gw_v2f __attribute__((vector_size(8)));
-typedef int64_t gw_v2l __attribute__((vector_size(16)));
+/* Four lanes of doubles (GCC vector extensions, which clang also has; one
+ * AVX register, two SSE2 ones): the sums below keep lane l for the cells
+ * i with i mod 4 = l, in the order a scalar loop over those cells would, so
+ * the bytes are the same on any machine and for any thread count. */
+typedef double gw_v4d __attribute__((vector_size(32)));
+typedef int64_t gw_v4l __attribute__((vector_size(32)));
+/* for loads from any address (elements aligned only) */
+typedef double gw_v4du __attribute__((vector_size(32), aligned(8), may_alias));
+typedef float gw_v4fu __attribute__((vector_size(16), aligned(4), may_alias));
 
-static inline gw_v2d v2_ld(const double *p)
-{
-    gw_v2d v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline gw_v2d v2_ldf(const float *p)
-{
-    gw_v2f v;
-    memcpy(&v, p, sizeof v);
-    return __builtin_convertvector(v, gw_v2d);
-}
-
+/* Macros, not functions: a 32-byte vector argument has an ABI gcc warns of
+ * without AVX. Arguments may be evaluated more than once. */
+#define V4_LD(p) (*(const gw_v4du *)(const void *)(p))
+#define V4_LDF(p) __builtin_convertvector(*(const gw_v4fu *)(const void *)(p), gw_v4d)
+#define V4_ST(p, v) (*(gw_v4du *)(void *)(p) = (v))
+/* m ? a : b per lane (m all ones or all zeros, as a comparison gives) */
+#define V4_SEL(m, a, b) ((gw_v4d)(((m) & (gw_v4l)(a)) | (~(m) & (gw_v4l)(b))))
 /* |a| (the sign bit cleared, as fabs) */
-static inline gw_v2d v2_abs(gw_v2d a)
-{
-    const gw_v2l m = {INT64_MAX, INT64_MAX};
-    return (gw_v2d)((gw_v2l)a & m);
-}
-
+#define V4_ABS(a) ((gw_v4d)((gw_v4l)(a) & (gw_v4l){INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX}))
 /* a > m ? a : m per lane */
-static inline gw_v2d v2_max(gw_v2d a, gw_v2d m)
-{
-    const gw_v2l gt = (gw_v2l)(a > m);
-    return (gw_v2d)((gt & (gw_v2l)a) | (~gt & (gw_v2l)m));
-}
+#define V4_MAX(a, m) V4_SEL((a) > (m), a, m)
+/* the four lanes summed in a fixed order, and their maximum */
+#define V4_SUM(a) (((a)[0] + (a)[1]) + ((a)[2] + (a)[3]))
+#define V4_HMAX(a) fmax(fmax((a)[0], (a)[1]), fmax((a)[2], (a)[3]))
 
 /*
  * The sums of the assembly over row o/nx, from r, ex, ffix, dinv, dexi and
  * the scratch rows (gross, its head-dependent part, branch changes, the
- * size of the terms if FIRST): into a[lane][SV_...], lane 0 over even
- * cells and lane 1 over odd ones. A fixed order, whatever the thread count.
+ * size of the terms if FIRST): into a[SV_...], each of four lanes over
+ * i mod 4 combined as v4_sum does (the cells of a row beyond a multiple of
+ * four into lane 0). A fixed order, whatever the thread count.
  */
 GW_CLONES
 static void row_sums(const core_gw_solver *s, zt_idx o, const double *w, int first,
-                     const double *restrict ex, const float *restrict di, double a[2][SV_N])
+                     const double *restrict ex, const float *restrict di, double a[SV_N])
 {
     const zt_idx nx = s->nx;
     const double *restrict r = s->r + o;
     const float *restrict ei = s->dexi + o, *restrict ff = s->ffix + o;
     const double *restrict gro = w + SC_GRO * nx, *restrict sca = w + SC_SCALE * nx;
     const double *restrict chg = w + SC_CHG * nx, *restrict gxr = w + SC_GX * nx;
-    gw_v2d rs = {0.0, 0.0}, gr = rs, gx = rs, ch = rs, mx = rs, bd = rs;
-    gw_v2d e = rs, s1 = rs, s2 = rs, sc = rs, sm = rs;
+    gw_v4d rs = {0.0, 0.0, 0.0, 0.0}, gr = rs, gx = rs, ch = rs, mx = rs, bd = rs;
+    gw_v4d e = rs, s1 = rs, s2 = rs, sc = rs, sm = rs;
     zt_idx i;
 
-    for (i = 0; i + 2 <= nx; i += 2) {
-        const gw_v2d ra = v2_ld(r + i), aa = v2_abs(ra), ba = aa * v2_ldf(ei + i);
-        const gw_v2d wa = v2_ld(ex + i) + v2_ldf(ff + i), wda = wa * v2_ldf(di + i);
+    for (i = 0; i + 4 <= nx; i += 4) {
+        const gw_v4d ra = V4_LD(r + i), aa = V4_ABS(ra), ba = aa * V4_LDF(ei + i);
+        const gw_v4d wa = V4_LD(ex + i) + V4_LDF(ff + i), wda = wa * V4_LDF(di + i);
         rs += ra;
-        gr += v2_ld(gro + i);
-        gx += v2_ld(gxr + i);
-        ch += v2_ld(chg + i);
-        mx = v2_max(aa, mx);
-        bd = v2_max(ba, bd);
+        gr += V4_LD(gro + i);
+        gx += V4_LD(gxr + i);
+        ch += V4_LD(chg + i);
+        mx = V4_MAX(aa, mx);
+        bd = V4_MAX(ba, bd);
         /* the coarse problem of the deflation: w = ex + ffix */
         e += wa;
         s1 += wda * ra;
         s2 += wda * wa;
     }
-    for (zt_idx k = 0; first && k + 2 <= nx; k += 2) {
-        const gw_v2d c = v2_ld(sca + k);
+    for (zt_idx k = 0; first && k + 4 <= nx; k += 4) {
+        const gw_v4d c = V4_LD(sca + k);
         sc += c;
-        sm = v2_max(c, sm);
+        sm = V4_MAX(c, sm);
     }
-    memset(a, 0, 2 * SV_N * sizeof a[0][0]);
-    for (int l = 0; l < 2; l++) {
-        a[l][SV_RSUM] = rs[l];
-        a[l][SV_GROSS] = gr[l];
-        a[l][SV_GX] = gx[l];
-        a[l][SV_CHANGED] = ch[l];
-        a[l][SV_RMAX] = mx[l];
-        a[l][SV_BOUND] = bd[l];
-        a[l][SV_E] = e[l];
-        a[l][SV_S1] = s1[l];
-        a[l][SV_S2] = s2[l];
-        a[l][SV_SCALE] = sc[l];
-        a[l][SV_SCALEMAX] = sm[l];
-    }
-    if (i < nx) {
-        /* the last, even cell of an odd row */
+    for (; i < nx; i++) {
+        /* the cells beyond a multiple of four, into lane 0 */
         const double ra = r[i], aa = fabs(ra), ba = aa * (double)ei[i];
         const double wa = ex[i] + (double)ff[i], wda = wa * (double)di[i];
-        a[0][SV_RSUM] += ra;
-        a[0][SV_GROSS] += gro[i];
-        a[0][SV_GX] += gxr[i];
-        a[0][SV_CHANGED] += chg[i];
-        a[0][SV_RMAX] = aa > a[0][SV_RMAX] ? aa : a[0][SV_RMAX];
-        a[0][SV_BOUND] = ba > a[0][SV_BOUND] ? ba : a[0][SV_BOUND];
-        a[0][SV_E] += wa;
-        a[0][SV_S1] += wda * ra;
-        a[0][SV_S2] += wda * wa;
+        rs[0] += ra;
+        gr[0] += gro[i];
+        gx[0] += gxr[i];
+        ch[0] += chg[i];
+        mx[0] = aa > mx[0] ? aa : mx[0];
+        bd[0] = ba > bd[0] ? ba : bd[0];
+        e[0] += wa;
+        s1[0] += wda * ra;
+        s2[0] += wda * wa;
         if (first) {
-            a[0][SV_SCALE] += sca[i];
-            a[0][SV_SCALEMAX] = sca[i] > a[0][SV_SCALEMAX] ? sca[i] : a[0][SV_SCALEMAX];
+            sc[0] += sca[i];
+            sm[0] = sca[i] > sm[0] ? sca[i] : sm[0];
         }
+    }
+    memset(a, 0, SV_N * sizeof a[0]);
+    a[SV_RSUM] = V4_SUM(rs);
+    a[SV_GROSS] = V4_SUM(gr);
+    a[SV_GX] = V4_SUM(gx);
+    a[SV_CHANGED] = V4_SUM(ch);
+    a[SV_RMAX] = V4_HMAX(mx);
+    a[SV_BOUND] = V4_HMAX(bd);
+    a[SV_E] = V4_SUM(e);
+    a[SV_S1] = V4_SUM(s1);
+    a[SV_S2] = V4_SUM(s2);
+    a[SV_SCALE] = V4_SUM(sc);
+    a[SV_SCALEMAX] = V4_HMAX(sm);
+}
+
+/* A row's sums into the block's: sums added, maxima kept. */
+static void sv_add(double sum[SV_N], const double a[SV_N])
+{
+    for (int v = 0; v < SV_N; v++) {
+        sum[v] = sv_ops[v] == CORE_RED_SUM ? sum[v] + a[v] : fmax(sum[v], a[v]);
     }
 }
 
@@ -980,7 +976,7 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
     const core_gw_solver *s = c->s;
     const core_gw_model *m = s->m;
     const zt_idx nx = s->nx;
-    double sum[2][SV_N];
+    double sum[SV_N];
     double badcell = INFINITY, fixed = 0.0, rval = 0.0;
     int reason = BAD_NONE, rsys = -1;
 
@@ -1022,11 +1018,11 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
             }
         }
         /* the sums of the row (a non-finite residual shows in the sum) */
-        double a[2][SV_N];
+        double a[SV_N];
         const double *exn = w + SC_EX * nx;
         const float *din = (const float *)(w + SC_DI * nx);
         row_sums(s, o, w, first, exn, din, a);
-        if (first || a[0][SV_CHANGED] + a[1][SV_CHANGED] > 0.0) {
+        if (first || a[SV_CHANGED] > 0.0) {
             /* the row's exchange diagonal, preconditioner and branch bits
              * into the solver's arrays: where no branch changed they are
              * already there, the same bytes (the same inputs and branches;
@@ -1036,20 +1032,13 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
             memcpy(s->dinv + o, din, (size_t)nx * sizeof *s->dinv);
             memcpy(s->state + o, w + SC_ST * nx, (size_t)nx * sizeof *s->state);
         }
-        for (int v = 0; v < SV_N; v++) {
-            if (sv_ops[v] == CORE_RED_SUM) {
-                sum[0][v] += a[0][v] + a[1][v];
-            } else {
-                const double mx = fmax(a[0][v], a[1][v]);
-                sum[0][v] = fmax(sum[0][v], mx);
-            }
-        }
-        if (!isfinite(a[0][SV_RSUM] + a[1][SV_RSUM]) && !isfinite(badcell)) {
+        sv_add(sum, a);
+        if (!isfinite(a[SV_RSUM]) && !isfinite(badcell)) {
             find_bad(c, j, s->r + o, &badcell, &reason, &rsys, &rval);
         }
         fixed += row_fixed;
     }
-    memcpy(pv, sum[0], SV_N * sizeof *pv);
+    memcpy(pv, sum, SV_N * sizeof *pv);
     pv[SV_BAD] = badcell;
     pv[SV_FIXED] = fixed;
     pv[SV_BAD_REASON] = reason;
@@ -1266,11 +1255,17 @@ static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, 
         double *restrict r = s->r + o;
         double *restrict gro = w + SC_GRO * nx, *restrict sca = w + SC_SCALE * nx;
         double *restrict chg = w + SC_CHG * nx, *restrict gxr = w + SC_GX * nx;
+        float *restrict usef = (float *)(w + SC_SI * nx);
+        /* xuse as float: a byte in the loop below would set its vector
+         * length to 32 cells (as in assemble_row) */
+        for (zt_idx i = 0; i < nx; i++) {
+            usef[i] = use[i];
+        }
 #pragma omp simd
         for (zt_idx i = 0; i < nx; i++) {
             const double hv = h[i], xv = x[i], rr = rech[i], d = dinv[i];
             const double a = syf[i] > 0.0f ? 1.0 : 0.0;
-            const double hu = use[i] ? hv : 0.0;
+            const double hu = usef[i] > 0.0f ? hv : 0.0;
             const double rk = a > 0.0 ? rr : 0.0;
             const float dq = 1.0f / d; /* 1/d (inf where d = 0, not used there) */
             const double dg = d > 0.0f ? (double)dq : 0.0; /* the size of the terms */
@@ -1280,15 +1275,9 @@ static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, 
             gxr[i] = 0.0;
             sca[i] = dg * fabs(xv) + fabs(rk);
         }
-        double a[2][SV_N];
+        double a[SV_N];
         row_sums(s, o, w, 1, s->ex + o, s->dinv + o, a);
-        for (int v = 0; v < SV_N; v++) {
-            if (sv_ops[v] == CORE_RED_SUM) {
-                sum[v] += a[0][v] + a[1][v];
-            } else {
-                sum[v] = fmax(sum[v], fmax(a[0][v], a[1][v]));
-            }
-        }
+        sv_add(sum, a);
     }
     sum[SV_GROSS] += gxblock;
     sum[SV_GX] = gxblock;
