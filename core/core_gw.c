@@ -1090,18 +1090,17 @@ static void row_start(const double *restrict r, const float *restrict dinv,
                       const float *restrict ei, const double *restrict ex,
                       const float *restrict ff, double delta, zt_idx nx, double *acc)
 {
-    double z[4] = {0.0}, m[4] = {0.0}, b[4] = {0.0}, u[4] = {0.0};
+    const gw_v4d zero = {0.0, 0.0, 0.0, 0.0};
+    gw_v4d z = zero, m = zero, b = zero, u = zero;
     zt_idx i;
     for (i = 0; i + 4 <= nx; i += 4) {
-        for (int l = 0; l < 4; l++) {
-            const double w = ex[i + l] + (double)ff[i + l];
-            const double rr = r[i + l] - delta * w, fa = fabs(rr);
-            const double ea = fa * (double)ei[i + l];
-            z[l] += rr * rr * (double)dinv[i + l];
-            m[l] = fa > m[l] ? fa : m[l];
-            b[l] = ea > b[l] ? ea : b[l];
-            u[l] += rr;
-        }
+        const gw_v4d w = V4_LD(ex + i) + V4_LDF(ff + i);
+        const gw_v4d rr = V4_LD(r + i) - delta * w, fa = V4_ABS(rr);
+        const gw_v4d ea = fa * V4_LDF(ei + i);
+        z += rr * rr * V4_LDF(dinv + i);
+        m = V4_MAX(fa, m);
+        b = V4_MAX(ea, b);
+        u += rr;
     }
     for (; i < nx; i++) {
         const double w = ex[i] + (double)ff[i];
@@ -1111,10 +1110,10 @@ static void row_start(const double *restrict r, const float *restrict dinv,
         b[0] = ea > b[0] ? ea : b[0];
         u[0] += rr;
     }
-    acc[P1_RZ] += (z[0] + z[1]) + (z[2] + z[3]);
-    acc[P1_RMAX] = fmax(acc[P1_RMAX], fmax(fmax(m[0], m[1]), fmax(m[2], m[3])));
-    acc[P1_BOUND] = fmax(acc[P1_BOUND], fmax(fmax(b[0], b[1]), fmax(b[2], b[3])));
-    acc[P1_RSUM] += (u[0] + u[1]) + (u[2] + u[3]);
+    acc[P1_RZ] += V4_SUM(z);
+    acc[P1_RMAX] = fmax(acc[P1_RMAX], V4_HMAX(m));
+    acc[P1_BOUND] = fmax(acc[P1_BOUND], V4_HMAX(b));
+    acc[P1_RSUM] += V4_SUM(u);
 }
 
 /* q = A p on one row and its p.q, from the rows of p south, centre and north
@@ -1164,9 +1163,8 @@ static inline double row_apply(const double *restrict ex, const float *restrict 
 /* Pass 2 of a CG iteration on cells [k0, k1): x += alpha p + delta,
  * r -= delta w + alpha q (not in cells with dinv = 0: q is not zero in a
  * fixed cell next to an active one; delta != 0 only in the first iteration,
- * the deflation's start), element-wise and vectorised; then r.z, max |r|,
- * sum r, max |r|/d_i and w.z in four partial sums over k mod 4 (a fixed
- * order). */
+ * the deflation's start), and in the same pass r.z, max |r|, sum r,
+ * max |r|/d_i and w.z in four lanes over (k - k0) mod 4 (a fixed order). */
 GW_VECTORISE
 GW_CLONES
 static void cg_update(double alpha, double delta, const double *restrict p,
@@ -1175,51 +1173,60 @@ static void cg_update(double alpha, double delta, const double *restrict p,
                       const float *restrict ff, double *restrict x,
                       double *restrict r, zt_idx k0, zt_idx k1, double *pv)
 {
-    double z[4] = {0.0}, m[4] = {0.0}, u[4] = {0.0}, b[4] = {0.0}, v[4] = {0.0};
+    const gw_v4d zero = {0.0, 0.0, 0.0, 0.0};
+    gw_v4d z = zero, m = zero, u = zero, b = zero, v = zero;
     zt_idx k;
-    if (delta != 0.0) {
-#pragma omp simd
-        for (k = k0; k < k1; k++) {
-            /* active cells: dinv > 0, and also dexi > 0 (two conditions:
-             * gcc 12 makes two selects on one condition a branch) */
-            const double w = ex[k] + (double)ff[k];
-            const double d = di[k], rk = r[k], upd = rk - delta * w - alpha * q[k];
-            const double xk = x[k], xn = xk + (alpha * p[k] + delta);
-            x[k] = ei[k] > 0.0f ? xn : xk;
-            r[k] = d > 0.0 ? upd : rk;
-        }
-    } else {
-#pragma omp simd
-        for (k = k0; k < k1; k++) {
-            const double d = di[k], rk = r[k], upd = rk - alpha * q[k];
-            x[k] += alpha * p[k];
-            r[k] = d > 0.0 ? upd : rk;
-        }
-    }
     for (k = k0; k + 4 <= k1; k += 4) {
-        for (int l = 0; l < 4; l++) {
-            const double ra = r[k + l], d = di[k + l], fa = fabs(ra);
-            const double ea = fa * (double)ei[k + l];
-            z[l] += ra * ra * d;
-            m[l] = fa > m[l] ? fa : m[l];
-            b[l] = ea > b[l] ? ea : b[l];
-            u[l] += ra;
-            v[l] += (ex[k + l] + (double)ff[k + l]) * d * ra;
+        const gw_v4d d = V4_LDF(di + k), rk = V4_LD(r + k), xk = V4_LD(x + k);
+        const gw_v4d ea = V4_LDF(ei + k), w = V4_LD(ex + k) + V4_LDF(ff + k);
+        gw_v4d ra;
+        if (delta != 0.0) {
+            /* active cells: dinv > 0, and also dexi > 0 */
+            const gw_v4d upd = rk - delta * w - alpha * V4_LD(q + k);
+            const gw_v4d xn = xk + (alpha * V4_LD(p + k) + delta);
+            V4_ST(x + k, V4_SEL(ea > zero, xn, xk));
+            ra = V4_SEL(d > zero, upd, rk);
+        } else {
+            const gw_v4d upd = rk - alpha * V4_LD(q + k);
+            V4_ST(x + k, xk + alpha * V4_LD(p + k));
+            ra = V4_SEL(d > zero, upd, rk);
         }
+        V4_ST(r + k, ra);
+        const gw_v4d fa = V4_ABS(ra), eb = fa * ea;
+        z += ra * ra * d;
+        m = V4_MAX(fa, m);
+        b = V4_MAX(eb, b);
+        u += ra;
+        v += w * d * ra;
     }
     for (; k < k1; k++) {
-        const double ra = r[k], d = di[k], fa = fabs(ra), ea = fa * (double)ei[k];
+        /* the cells beyond a multiple of four, into lane 0 */
+        const double w = ex[k] + (double)ff[k];
+        const double d = di[k], rk = r[k];
+        double ra;
+        if (delta != 0.0) {
+            const double upd = rk - delta * w - alpha * q[k];
+            const double xk = x[k], xn = xk + (alpha * p[k] + delta);
+            x[k] = ei[k] > 0.0f ? xn : xk;
+            ra = d > 0.0 ? upd : rk;
+        } else {
+            const double upd = rk - alpha * q[k];
+            x[k] += alpha * p[k];
+            ra = d > 0.0 ? upd : rk;
+        }
+        r[k] = ra;
+        const double fa = fabs(ra), eb = fa * (double)ei[k];
         z[0] += ra * ra * d;
         m[0] = fa > m[0] ? fa : m[0];
-        b[0] = ea > b[0] ? ea : b[0];
+        b[0] = eb > b[0] ? eb : b[0];
         u[0] += ra;
-        v[0] += (ex[k] + (double)ff[k]) * d * ra;
+        v[0] += w * d * ra;
     }
-    pv[CV_RZ] = (z[0] + z[1]) + (z[2] + z[3]);
-    pv[CV_RMAX] = fmax(fmax(m[0], m[1]), fmax(m[2], m[3]));
-    pv[CV_RSUM] = (u[0] + u[1]) + (u[2] + u[3]);
-    pv[CV_BOUND] = fmax(fmax(b[0], b[1]), fmax(b[2], b[3]));
-    pv[CV_WZ] = (v[0] + v[1]) + (v[2] + v[3]);
+    pv[CV_RZ] = V4_SUM(z);
+    pv[CV_RMAX] = V4_HMAX(m);
+    pv[CV_RSUM] = V4_SUM(u);
+    pv[CV_BOUND] = V4_HMAX(b);
+    pv[CV_WZ] = V4_SUM(v);
 }
 
 /*
