@@ -684,146 +684,258 @@ enum {
     SC_TRASH, SC_N = SC_TRASH + CORE_GW_MAX_DRAIN + 4
 };
 
+/* Four lanes of doubles (GCC vector extensions, which clang also has; one
+ * AVX register, two SSE2 ones): the sums below keep lane l for the cells
+ * i with i mod 4 = l, in the order a scalar loop over those cells would, so
+ * the bytes are the same on any machine and for any thread count. */
+typedef double gw_v4d __attribute__((vector_size(32)));
+typedef int64_t gw_v4l __attribute__((vector_size(32)));
+/* for loads from any address (elements aligned only) */
+typedef float gw_v4f __attribute__((vector_size(16)));
+typedef int32_t gw_v4i __attribute__((vector_size(16)));
+typedef double gw_v4du __attribute__((vector_size(32), aligned(8), may_alias));
+typedef float gw_v4fu __attribute__((vector_size(16), aligned(4), may_alias));
+
+/* Macros, not functions: a 32-byte vector argument has an ABI gcc warns of
+ * without AVX. Arguments may be evaluated more than once. */
+#define V4_LD(p) (*(const gw_v4du *)(const void *)(p))
+#define V4_LDF(p) V4_TOD(p)
+/* Conversions lane by lane, from anything indexable (a vector, or memory):
+ * gcc 12 makes one instruction of these (vcvtps2pd, vcvtdq2pd, vcvtpd2ps,
+ * vcvttpd2dq with AVX), but two halves and a shuffle of
+ * __builtin_convertvector between vectors of 16 and 32 bytes. */
+#define V4_TOD(v) ((gw_v4d){(v)[0], (v)[1], (v)[2], (v)[3]})
+#define V4_TOF(v) ((gw_v4f){(float)(v)[0], (float)(v)[1], (float)(v)[2], (float)(v)[3]})
+#define V4_TOI(v)                                                                              \
+    ((gw_v4i){(int32_t)(v)[0], (int32_t)(v)[1], (int32_t)(v)[2], (int32_t)(v)[3]})
+#define V4_ST(p, v) (*(gw_v4du *)(void *)(p) = (v))
+/* m ? a : b per lane (m all ones or all zeros, as a comparison gives) */
+#define V4_SEL(m, a, b) ((gw_v4d)(((m) & (gw_v4l)(a)) | (~(m) & (gw_v4l)(b))))
+/* |a| (the sign bit cleared, as fabs) */
+#define V4_ABS(a) ((gw_v4d)((gw_v4l)(a) & (gw_v4l){INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX}))
+/* a > m ? a : m per lane */
+#define V4_MAX(a, m) V4_SEL((a) > (m), a, m)
+/* The first nv (1-4) values at p, the other lanes 0, and the first nv
+ * lanes of v stored at p: for the cells of a row beyond a multiple of four
+ * (with nv = 4 a plain load or store) */
+#define V4_LDN(p, nv)                                                                          \
+    __extension__({                                                                            \
+        gw_v4d v_ = {0.0, 0.0, 0.0, 0.0};                                                      \
+        if ((nv) == 4) {                                                                       \
+            v_ = V4_LD(p);                                                                     \
+        } else {                                                                               \
+            memcpy(&v_, (p), (size_t)(nv) * sizeof(double));                                   \
+        }                                                                                      \
+        v_;                                                                                    \
+    })
+#define V4_LDFN(p, nv)                                                                         \
+    __extension__({                                                                            \
+        gw_v4d v_ = {0.0, 0.0, 0.0, 0.0};                                                      \
+        if ((nv) == 4) {                                                                       \
+            v_ = V4_LDF(p);                                                                    \
+        } else {                                                                               \
+            for (int l_ = 0; l_ < (nv); l_++) {                                                \
+                v_[l_] = (p)[l_];                                                              \
+            }                                                                                  \
+        }                                                                                      \
+        v_;                                                                                    \
+    })
+#define V4_LDIN(p, nv)                                                                         \
+    __extension__({                                                                            \
+        gw_v4i v_ = {0, 0, 0, 0};                                                              \
+        memcpy(&v_, (p), (size_t)(nv) * sizeof(int32_t));                                      \
+        v_;                                                                                    \
+    })
+#define V4_STN(p, v, nv)                                                                       \
+    do {                                                                                       \
+        const gw_v4d v_ = (v);                                                                 \
+        memcpy((p), &v_, (size_t)(nv) * sizeof(double));                                       \
+    } while (0)
+#define V4_STFN(p, v, nv)                                                                      \
+    do {                                                                                       \
+        const gw_v4f v_ = (v);                                                                 \
+        memcpy((p), &v_, (size_t)(nv) * sizeof(float));                                        \
+    } while (0)
+#define V4_STIN(p, v, nv)                                                                      \
+    do {                                                                                       \
+        const gw_v4i v_ = (v);                                                                 \
+        memcpy((p), &v_, (size_t)(nv) * sizeof(int32_t));                                      \
+    } while (0)
+/* the four lanes summed in a fixed order, and their maximum */
+#define V4_SUM(a) (((a)[0] + (a)[1]) + ((a)[2] + (a)[3]))
+#define V4_HMAX(a) fmax(fmax((a)[0], (a)[1]), fmax((a)[2], (a)[3]))
+
+/* The rows an assembly of one grid row reads and writes, offset to it. */
+typedef struct gw_arow {
+    double cspl, rdt, stickyf; /* 1/c_spill, 1/dt (1/d); 1 under the Picard guard */
+    const float *syf, *ce, *cw, *cn, *cs, *zs, *ph, *gv;
+    const double *xc, *xe, *xw, *xs, *xn, *h0, *rech;
+    const int32_t *si;
+    const float *lev[CORE_GW_MAX_DRAIN], *gd[CORE_GW_MAX_DRAIN], *gi[CORE_GW_MAX_DRAIN];
+    double *r, *ex, *gro, *sca, *chg, *gxr;
+    float *dinv;
+    int32_t *so;
+    double *fd[CORE_GW_MAX_DRAIN], *fsp, *fse, *fst, *fla;
+} gw_arow;
+
 /*
- * One row j of the assembly: branches from x, the exchange diagonal ex,
- * dinv, the true residual r, the new branch bits, and per cell into the
- * scratch rows the gross flux, the size of the terms and whether the
- * branches changed; the fluxes if FLUXES. ND (the number of drain systems)
- * and FLUXES are constants where this is inlined, so the drain loop unrolls
- * and the cell loop is one vectorised loop (omp simd; element-wise, so the
- * bytes do not depend on it). The start heads and the recharge are read
- * from the caller's arrays, selected to 0 outside active cells (where they
- * may be anything); every other input is finite outside active cells (made
- * so by prepare_rows), so products with the mask a suffice there.
+ * The assembly of the nv (1-4) cells from i of a row, in four lanes: the
+ * branches from x, the exchange diagonal ex, dinv, the true residual r, the
+ * new branch bits, and per cell into the scratch rows the gross flux, the
+ * size of the terms and whether the branches changed; the fluxes if FLUXES.
+ * ND (the number of drain systems), FLUXES and, in the loop over a row, nv
+ * are constants where this is inlined, so the drain loop unrolls and the
+ * loads and stores are plain. Element-wise, so the bytes do not depend on
+ * the lanes. The start heads and the recharge are read from the caller's
+ * arrays, selected to 0 outside active cells (where they may be anything);
+ * every other input is finite outside active cells (made so by
+ * prepare_rows), so products with the mask a suffice there.
  *
  * A face flow is zero where the face conductance is 0, and the heads in x
  * are finite everywhere (0 where not used), so a neighbour that does not
  * exchange never adds a NaN.
  */
-GW_VECTORISE
+static inline __attribute__((always_inline)) void
+assemble_cells(const gw_arow *R, zt_idx i, const int nv, const int nd, const int fluxes)
+{
+    const gw_v4d zero = {0.0, 0.0, 0.0, 0.0}, one = {1.0, 1.0, 1.0, 1.0};
+    const gw_v4d xk = V4_LDN(R->xc + i, nv), sdt = V4_LDFN(R->syf + i, nv) * R->rdt;
+    const gw_v4l act = sdt > zero;
+    const gw_v4d a = V4_SEL(act, one, zero);
+    /* lateral outflow over the four faces (1/d, m/d) */
+    const gw_v4d cE = V4_LDFN(R->ce + i, nv), cW = V4_LDFN(R->cw + i, nv);
+    const gw_v4d cN = V4_LDFN(R->cn + i, nv), cS = V4_LDFN(R->cs + i, nv);
+    const gw_v4d fE = cE * (xk - V4_LDN(R->xe + i, nv)), fW = cW * (xk - V4_LDN(R->xw + i, nv));
+    const gw_v4d fN = cN * (xk - V4_LDN(R->xn + i, nv)), fS = cS * (xk - V4_LDN(R->xs + i, nv));
+    const gw_v4d lat = (fE + fW) + (fN + fS);
+    const gw_v4d faces = (cE + cW) + (cN + cS);
+    /* storage; the start head and the recharge where the cell is active */
+    const gw_v4d hk = V4_SEL(act, V4_LDN(R->h0 + i, nv), xk);
+    const gw_v4d rk = V4_SEL(act, V4_LDN(R->rech + i, nv), zero);
+    const gw_v4d stor = sdt * (xk - hk); /* m/d */
+    /* seepage to the deep head */
+    const gw_v4d scond = V4_LDFN(R->gv + i, nv);                         /* 1/d */
+    const gw_v4d fsee = scond * (xk - V4_LDFN(R->ph + i, nv)) + 0.0;     /* m/d; + 0: never -0 */
+    /* drainage systems: drainage above z, infiltration below; a branch
+     * that was on stays on when stickyf = 1 (the Picard guard) */
+    const gw_v4i sb = V4_LDIN(R->si + i, nv);
+    const gw_v4d old = V4_TOD(sb);
+    gw_v4d bits = zero, dsum = zero, dgro = zero, dcond = zero;
+#pragma GCC unroll 8
+    for (int d = 0; d < nd; d++) {
+        const gw_v4d z = V4_LDFN(R->lev[d] + i, nv);
+        const gw_v4d was = V4_TOD((sb >> d) & 1) * R->stickyf;
+        const gw_v4d on = V4_SEL(xk > z, one, was);
+        const gw_v4d cond = V4_SEL(on > zero, V4_LDFN(R->gd[d] + i, nv), V4_LDFN(R->gi[d] + i, nv));
+        const gw_v4d fl = cond * (xk - z) + 0.0; /* m/d; + 0: never -0 */
+        bits += on * (double)(1 << d);
+        dsum += fl;
+        dgro += V4_ABS(fl);
+        dcond += cond;
+        if (fluxes) {
+            V4_STN(R->fd[d] + i, fl, nv);
+        }
+    }
+    /* spill above the surface (GW_FAR where there is none) */
+    const gw_v4d zk = V4_LDFN(R->zs + i, nv);
+    const gw_v4d swas = V4_TOD((sb >> GW_SPILL_SHIFT) & 1) * R->stickyf;
+    const gw_v4d son = V4_SEL(xk > zk, one, swas) * a;
+    const gw_v4d pcond = son * R->cspl;             /* 1/d */
+    const gw_v4d fspl = pcond * (xk - zk) + 0.0;    /* m/d; + 0: never -0 */
+    bits += son * (double)GW_BIT_SPILL;
+    /* residual, exchange diagonal, preconditioner; every term is finite
+     * outside active cells, so a product with a masks them without a
+     * select; a / (dg + 1 - a) is 1/dg in active cells, 0 elsewhere */
+    const gw_v4d res = rk - lat - stor - fsee - dsum - fspl; /* m/d */
+    const gw_v4d e = sdt + scond + dcond + pcond;           /* 1/d */
+    const gw_v4d dg = e + faces;                            /* 1/d, the diagonal */
+    V4_STN(R->r + i, a * res, nv);
+    V4_STN(R->ex + i, a * e, nv);
+    const gw_v4f af = V4_TOF(a);
+    const gw_v4f dgf = V4_TOF(dg + (1.0 - a));
+    V4_STFN(R->dinv + i, af / dgf, nv); /* in float: the preconditioner, not the operator */
+    const gw_v4d nb = a * bits;
+    V4_STIN(R->so + i, V4_TOI(nb), nv);
+    V4_STN(R->chg + i, V4_SEL(nb != old, one, zero), nv);
+    const gw_v4d gx = V4_ABS(fsee) + dgro + V4_ABS(fspl); /* m/d */
+    const gw_v4d g = V4_ABS(rk) + V4_ABS(stor) + gx;      /* m/d */
+    V4_STN(R->gro + i, a * g, nv);
+    V4_STN(R->gxr + i, a * gx, nv);
+    if (!fluxes) {
+        /* the size of the terms, for the first assembly of a step (which
+         * never computes the fluxes) */
+        V4_STN(R->sca + i, a * (dg * V4_ABS(xk) + V4_ABS(rk)), nv);
+    } else {
+        V4_STN(R->fsp + i, fspl, nv);
+        V4_STN(R->fse + i, fsee, nv);
+        V4_STN(R->fst + i, a * stor + 0.0, nv);
+        V4_STN(R->fla + i, a * lat + 0.0, nv);
+    }
+}
+
+/* One row j of the assembly (assemble_cells over the row). */
 static inline __attribute__((always_inline)) void
 assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double stickyf,
              double *restrict w)
 {
     const core_gw_solver *s = c->s;
-    const core_gw_model *m = s->m;
     const zt_idx nx = s->nx, o = j * nx;
-    const double cspl = 1.0 / m->c_spill;    /* 1/d */
-    const double rdt = 1.0 / c->dt;          /* 1/d */
-    const float *restrict syf = s->syf + o;
-    const double *restrict xc = s->x + o;
-    const double *restrict xs = j > 0 ? xc - nx : s->zero;
-    const double *restrict xn = j + 1 < s->ny ? xc + nx : s->zero;
-    const float *restrict ce = s->ce + o, *restrict cn = s->cn + o;
-    const float *restrict cs = j > 0 ? s->cn + o - nx : s->fzero;
-    const double *restrict h0 = c->h0 + o, *restrict rech = c->rech + o;
-    const float *restrict zs = s->zsf + o;
-    const float *restrict ph = s->phs + o, *restrict gv = s->gsp + o;
     const uint8_t *restrict st0 = s->state + o;
-    int32_t *restrict si = (int32_t *)(w + SC_SI * nx), *restrict so = (int32_t *)(w + SC_SO * nx);
-    double *restrict r = s->r + o, *restrict ex = w + SC_EX * nx;
-    float *restrict dinv = (float *)(w + SC_DI * nx);
-    double *restrict gro = w + SC_GRO * nx, *restrict sca = w + SC_SCALE * nx;
-    double *restrict chg = w + SC_CHG * nx, *restrict gxr = w + SC_GX * nx;
-    const float *lev[CORE_GW_MAX_DRAIN], *gd[CORE_GW_MAX_DRAIN], *gi[CORE_GW_MAX_DRAIN];
-    double *fd[CORE_GW_MAX_DRAIN];
-    double *fsp = NULL, *fse = NULL, *fst = NULL, *fla = NULL;
+    int32_t *restrict si = (int32_t *)(w + SC_SI * nx);
+    gw_arow R;
+    zt_idx i;
 
+    R.cspl = 1.0 / s->m->c_spill;
+    R.rdt = 1.0 / c->dt;
+    R.stickyf = stickyf;
+    R.syf = s->syf + o;
+    R.ce = s->ce + o;
+    R.cw = s->ce + o - 1;
+    R.cn = s->cn + o;
+    R.cs = j > 0 ? s->cn + o - nx : s->fzero;
+    R.zs = s->zsf + o;
+    R.ph = s->phs + o;
+    R.gv = s->gsp + o;
+    R.xc = s->x + o;
+    R.xe = R.xc + 1;
+    R.xw = R.xc - 1;
+    R.xs = j > 0 ? R.xc - nx : s->zero;
+    R.xn = j + 1 < s->ny ? R.xc + nx : s->zero;
+    R.h0 = c->h0 + o;
+    R.rech = c->rech + o;
+    R.si = si;
+    R.r = s->r + o;
+    R.ex = w + SC_EX * nx;
+    R.gro = w + SC_GRO * nx;
+    R.sca = w + SC_SCALE * nx;
+    R.chg = w + SC_CHG * nx;
+    R.gxr = w + SC_GX * nx;
+    R.dinv = (float *)(w + SC_DI * nx);
+    R.so = (int32_t *)(w + SC_SO * nx);
+    R.fsp = R.fse = R.fst = R.fla = NULL;
     for (int d = 0; d < nd; d++) {
-        lev[d] = s->zdr[d] + o;
-        gd[d] = s->gdr[d] + o;
-        gi[d] = s->gin[d] + o;
-        fd[d] = fluxes && c->f->drain[d] ? c->f->drain[d] + o : w + (SC_TRASH + d) * nx;
+        R.lev[d] = s->zdr[d] + o;
+        R.gd[d] = s->gdr[d] + o;
+        R.gi[d] = s->gin[d] + o;
+        R.fd[d] = fluxes && c->f->drain[d] ? c->f->drain[d] + o : w + (SC_TRASH + d) * nx;
     }
     if (fluxes) {
         double *t = w + (SC_TRASH + CORE_GW_MAX_DRAIN) * nx;
-        fsp = c->f->spill ? c->f->spill + o : t;
-        fse = c->f->seepage ? c->f->seepage + o : t + nx;
-        fst = c->f->storage ? c->f->storage + o : t + 2 * nx;
-        fla = c->f->lateral ? c->f->lateral + o : t + 3 * nx;
+        R.fsp = c->f->spill ? c->f->spill + o : t;
+        R.fse = c->f->seepage ? c->f->seepage + o : t + nx;
+        R.fst = c->f->storage ? c->f->storage + o : t + 2 * nx;
+        R.fla = c->f->lateral ? c->f->lateral + o : t + 3 * nx;
     }
-    /* the branch bits in and out as int32: a byte in the loop below would
-     * set its vector length to 32 cells (AVX2), each double then in 8
-     * registers, spilled; as int32 it is 8 (measured: the year on 1 thread
-     * 14 % faster) */
+    /* the branch bits in as int32 (four to a vector of doubles) */
 #pragma omp simd
-    for (zt_idx i = 0; i < nx; i++) {
+    for (i = 0; i < nx; i++) {
         si[i] = st0[i];
     }
-#pragma omp simd
-    for (zt_idx i = 0; i < nx; i++) {
-        const double xk = xc[i], sdt = (double)syf[i] * rdt; /* m NAP, 1/d */
-        const double a = sdt > 0.0 ? 1.0 : 0.0;
-        /* lateral outflow over the four faces */
-        const double cE = ce[i], cW = ce[i - 1], cN = cn[i], cS = cs[i]; /* 1/d */
-        const double fE = cE * (xk - xc[i + 1]), fW = cW * (xk - xc[i - 1]);
-        const double fN = cN * (xk - xn[i]), fS = cS * (xk - xs[i]);
-        const double lat = (fE + fW) + (fN + fS); /* m/d */
-        const double faces = (cE + cW) + (cN + cS);                           /* 1/d */
-        /* storage; the start head and the recharge where the cell is active */
-        const double hr = h0[i], rr = rech[i];
-        const double hk = a > 0.0 ? hr : xk, rk = a > 0.0 ? rr : 0.0;
-        const double stor = sdt * (xk - hk); /* m/d */
-        /* seepage to the deep head */
-        const double scond = gv[i];               /* 1/d */
-        const double fsee = scond * (xk - (double)ph[i]) + 0.0; /* m/d; + 0: never -0 */
-        /* drainage systems: drainage above z, infiltration below; a branch
-         * that was on stays on when stickyf = 1 (the Picard guard) */
-        const int32_t sb = si[i];
-        const double old = (double)sb;
-        double bits = 0.0, dsum = 0.0, dgro = 0.0, dcond = 0.0;
-#pragma GCC unroll 8
-        for (int d = 0; d < nd; d++) {
-            /* every load unconditional, then selects of values (a select
-             * of loads would be a branch and stop the vectorisation) */
-            const double z = lev[d][i], g_d = gd[d][i], g_i = gi[d][i];
-            const double was = (double)((sb >> d) & 1) * stickyf;
-            const double on = xk > z ? 1.0 : was;
-            const double cond = on > 0.0 ? g_d : g_i; /* 1/d */
-            const double fl = cond * (xk - z) + 0.0;             /* m/d; + 0: never -0 */
-            bits += on * (double)(1 << d);
-            dsum += fl;
-            dgro += fabs(fl);
-            dcond += cond;
-            fd[d][i] = fl;
-        }
-        /* spill above the surface (GW_FAR where there is none) */
-        const double zk = zs[i];
-        const double swas = (double)((sb >> GW_SPILL_SHIFT) & 1) * stickyf;
-        const double son = (xk > zk ? 1.0 : swas) * a;
-        const double pcond = son * cspl; /* 1/d */
-        const double fspl = pcond * (xk - zk) + 0.0; /* m/d; + 0: never -0 */
-        bits += son * (double)GW_BIT_SPILL;
-        /* residual, exchange diagonal, preconditioner; every term is
-         * finite outside active cells, so a product with a masks them
-         * without a select; a / (dg + 1 - a) is 1/dg in active cells, 0
-         * elsewhere */
-        const double res = rk - lat - stor - fsee - dsum - fspl; /* m/d */
-        const double e = sdt + scond + dcond + pcond;           /* 1/d */
-        const double dg = e + faces;                            /* 1/d, the diagonal */
-        r[i] = a * res;
-        ex[i] = a * e;
-        const float af = (float)a, dgf = (float)(dg + (1.0 - a));
-        dinv[i] = af / dgf; /* in float: the preconditioner, not the operator */
-        const double nb = a * bits;
-        so[i] = (int32_t)nb;
-        chg[i] = nb != old ? 1.0 : 0.0;
-        const double gx = fabs(fsee) + dgro + fabs(fspl);     /* m/d */
-        const double g = fabs(rk) + fabs(stor) + gx;          /* m/d */
-        gro[i] = a * g;
-        gxr[i] = a * gx;
-        if (!fluxes) {
-            /* the size of the terms, for the first assembly of a step
-             * (which never computes the fluxes) */
-            const double sc = dg * fabs(xk) + fabs(rk); /* m/d */
-            sca[i] = a * sc;
-        }
-        if (fluxes) {
-            fsp[i] = fspl;
-            fse[i] = fsee;
-            fst[i] = a * stor + 0.0;
-            fla[i] = a * lat + 0.0;
-        }
+    for (i = 0; i + 4 <= nx; i += 4) {
+        assemble_cells(&R, i, 4, nd, fluxes);
+    }
+    if (i < nx) {
+        assemble_cells(&R, i, (int)(nx - i), nd, fluxes);
     }
 }
 
@@ -853,31 +965,6 @@ static void assemble_row_any(const step_ctx *c, zt_idx j, int fluxes, double sti
     }
 #undef GW_ROW
 }
-
-/* Four lanes of doubles (GCC vector extensions, which clang also has; one
- * AVX register, two SSE2 ones): the sums below keep lane l for the cells
- * i with i mod 4 = l, in the order a scalar loop over those cells would, so
- * the bytes are the same on any machine and for any thread count. */
-typedef double gw_v4d __attribute__((vector_size(32)));
-typedef int64_t gw_v4l __attribute__((vector_size(32)));
-/* for loads from any address (elements aligned only) */
-typedef double gw_v4du __attribute__((vector_size(32), aligned(8), may_alias));
-typedef float gw_v4fu __attribute__((vector_size(16), aligned(4), may_alias));
-
-/* Macros, not functions: a 32-byte vector argument has an ABI gcc warns of
- * without AVX. Arguments may be evaluated more than once. */
-#define V4_LD(p) (*(const gw_v4du *)(const void *)(p))
-#define V4_LDF(p) __builtin_convertvector(*(const gw_v4fu *)(const void *)(p), gw_v4d)
-#define V4_ST(p, v) (*(gw_v4du *)(void *)(p) = (v))
-/* m ? a : b per lane (m all ones or all zeros, as a comparison gives) */
-#define V4_SEL(m, a, b) ((gw_v4d)(((m) & (gw_v4l)(a)) | (~(m) & (gw_v4l)(b))))
-/* |a| (the sign bit cleared, as fabs) */
-#define V4_ABS(a) ((gw_v4d)((gw_v4l)(a) & (gw_v4l){INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX}))
-/* a > m ? a : m per lane */
-#define V4_MAX(a, m) V4_SEL((a) > (m), a, m)
-/* the four lanes summed in a fixed order, and their maximum */
-#define V4_SUM(a) (((a)[0] + (a)[1]) + ((a)[2] + (a)[3]))
-#define V4_HMAX(a) fmax(fmax((a)[0], (a)[1]), fmax((a)[2], (a)[3]))
 
 /*
  * The sums of the assembly over row o/nx, from r, ex, ffix, dinv, dexi and
