@@ -567,7 +567,7 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
  * same bytes as the baseline code: the compiler contracts no a * b + c
  * into an FMA (ISO C mode, and "avx2" does not enable FMA), and every sum
  * is written with its order fixed in the source. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__) && \
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__) &&       \
     !defined(ZT_NO_CLONES)
 #define GW_CLONES __attribute__((target_clones("avx2", "default")))
 #else
@@ -706,7 +706,7 @@ typedef float gw_v4fu __attribute__((vector_size(16), aligned(4), may_alias));
  * __builtin_convertvector between vectors of 16 and 32 bytes. */
 #define V4_TOD(v) ((gw_v4d){(v)[0], (v)[1], (v)[2], (v)[3]})
 #define V4_TOF(v) ((gw_v4f){(float)(v)[0], (float)(v)[1], (float)(v)[2], (float)(v)[3]})
-#define V4_TOI(v)                                                                              \
+#define V4_TOI(v)                                                                                  \
     ((gw_v4i){(int32_t)(v)[0], (int32_t)(v)[1], (int32_t)(v)[2], (int32_t)(v)[3]})
 #define V4_ST(p, v) (*(gw_v4du *)(void *)(p) = (v))
 /* m ? a : b per lane (m all ones or all zeros, as a comparison gives) */
@@ -718,48 +718,48 @@ typedef float gw_v4fu __attribute__((vector_size(16), aligned(4), may_alias));
 /* The first nv (1-4) values at p, the other lanes 0, and the first nv
  * lanes of v stored at p: for the cells of a row beyond a multiple of four
  * (with nv = 4 a plain load or store) */
-#define V4_LDN(p, nv)                                                                          \
-    __extension__({                                                                            \
-        gw_v4d v_ = {0.0, 0.0, 0.0, 0.0};                                                      \
-        if ((nv) == 4) {                                                                       \
-            v_ = V4_LD(p);                                                                     \
-        } else {                                                                               \
-            memcpy(&v_, (p), (size_t)(nv) * sizeof(double));                                   \
-        }                                                                                      \
-        v_;                                                                                    \
+#define V4_LDN(p, nv)                                                                              \
+    __extension__({                                                                                \
+        gw_v4d ld_ = {0.0, 0.0, 0.0, 0.0};                                                         \
+        if ((nv) == 4) {                                                                           \
+            ld_ = V4_LD(p);                                                                        \
+        } else {                                                                                   \
+            memcpy(&ld_, (p), (size_t)(nv) * sizeof(double));                                      \
+        }                                                                                          \
+        ld_;                                                                                       \
     })
-#define V4_LDFN(p, nv)                                                                         \
-    __extension__({                                                                            \
-        gw_v4d v_ = {0.0, 0.0, 0.0, 0.0};                                                      \
-        if ((nv) == 4) {                                                                       \
-            v_ = V4_LDF(p);                                                                    \
-        } else {                                                                               \
-            for (int l_ = 0; l_ < (nv); l_++) {                                                \
-                v_[l_] = (p)[l_];                                                              \
-            }                                                                                  \
-        }                                                                                      \
-        v_;                                                                                    \
+#define V4_LDFN(p, nv)                                                                             \
+    __extension__({                                                                                \
+        gw_v4d lf_ = {0.0, 0.0, 0.0, 0.0};                                                         \
+        if ((nv) == 4) {                                                                           \
+            lf_ = V4_LDF(p);                                                                       \
+        } else {                                                                                   \
+            for (int l_ = 0; l_ < (nv); l_++) {                                                    \
+                lf_[l_] = (p)[l_];                                                                 \
+            }                                                                                      \
+        }                                                                                          \
+        lf_;                                                                                       \
     })
-#define V4_LDIN(p, nv)                                                                         \
-    __extension__({                                                                            \
-        gw_v4i v_ = {0, 0, 0, 0};                                                              \
-        memcpy(&v_, (p), (size_t)(nv) * sizeof(int32_t));                                      \
-        v_;                                                                                    \
+#define V4_LDIN(p, nv)                                                                             \
+    __extension__({                                                                                \
+        gw_v4i li_ = {0, 0, 0, 0};                                                                 \
+        memcpy(&li_, (p), (size_t)(nv) * sizeof(int32_t));                                         \
+        li_;                                                                                       \
     })
-#define V4_STN(p, v, nv)                                                                       \
-    do {                                                                                       \
-        const gw_v4d v_ = (v);                                                                 \
-        memcpy((p), &v_, (size_t)(nv) * sizeof(double));                                       \
+#define V4_STN(p, v, nv)                                                                           \
+    do {                                                                                           \
+        const gw_v4d sd_ = (v);                                                                    \
+        memcpy((p), &sd_, (size_t)(nv) * sizeof(double));                                          \
     } while (0)
-#define V4_STFN(p, v, nv)                                                                      \
-    do {                                                                                       \
-        const gw_v4f v_ = (v);                                                                 \
-        memcpy((p), &v_, (size_t)(nv) * sizeof(float));                                        \
+#define V4_STFN(p, v, nv)                                                                          \
+    do {                                                                                           \
+        const gw_v4f sf_ = (v);                                                                    \
+        memcpy((p), &sf_, (size_t)(nv) * sizeof(float));                                           \
     } while (0)
-#define V4_STIN(p, v, nv)                                                                      \
-    do {                                                                                       \
-        const gw_v4i v_ = (v);                                                                 \
-        memcpy((p), &v_, (size_t)(nv) * sizeof(int32_t));                                      \
+#define V4_STIN(p, v, nv)                                                                          \
+    do {                                                                                           \
+        const gw_v4i si_ = (v);                                                                    \
+        memcpy((p), &si_, (size_t)(nv) * sizeof(int32_t));                                         \
     } while (0)
 /* the four lanes summed in a fixed order, and their maximum */
 #define V4_SUM(a) (((a)[0] + (a)[1]) + ((a)[2] + (a)[3]))
@@ -944,13 +944,13 @@ GW_VECTORISE
 GW_CLONES
 static void assemble_row_any(const step_ctx *c, zt_idx j, int fluxes, double stickyf, double *w)
 {
-#define GW_ROW(ND)                                                                             \
-    case ND:                                                                                   \
-        if (fluxes) {                                                                          \
-            assemble_row(c, j, ND, 1, stickyf, w);                                             \
-        } else {                                                                               \
-            assemble_row(c, j, ND, 0, stickyf, w);                                             \
-        }                                                                                      \
+#define GW_ROW(ND)                                                                                 \
+    case ND:                                                                                       \
+        if (fluxes) {                                                                              \
+            assemble_row(c, j, ND, 1, stickyf, w);                                                 \
+        } else {                                                                                   \
+            assemble_row(c, j, ND, 0, stickyf, w);                                                 \
+        }                                                                                          \
         break;
     switch (c->s->m->ndrain) {
         GW_ROW(0)
@@ -1318,6 +1318,79 @@ static void cg_update(double alpha, double delta, const double *restrict p,
     pv[CV_WZ] = V4_SUM(v);
 }
 
+/* The rows the start of a step from the previous end reads and writes. */
+typedef struct gw_start {
+    const float *syf, *dinv, *dexi, *ffix, *usef;
+    const double *h0, *rech, *x, *ex;
+    double *r;
+} gw_start;
+
+/* Its sums, four lanes each: as row_sums makes them from the scratch rows. */
+enum { ST_R, ST_GRO, ST_CHG, ST_RMAX, ST_BOUND, ST_E, ST_S1, ST_S2, ST_SCALE, ST_SCALEMAX,
+       ST_N };
+
+/* The start on the nv (1-4) cells from i: r = recharge + r, whether the
+ * caller's head differs from the solver's (or is not finite), the gross
+ * |recharge| and the size of the terms, and the sums of row_sums in the
+ * same pass: lane l over the cells i + l of the row, and the cells beyond a
+ * multiple of four into lane 0 one by one, in the order row_sums adds them
+ * (so these are its bytes). */
+static inline __attribute__((always_inline)) void
+start_cells(const gw_start *R, zt_idx i, const int nv, gw_v4d acc[ST_N])
+{
+    const gw_v4d zero = {0.0, 0.0, 0.0, 0.0}, one = {1.0, 1.0, 1.0, 1.0};
+    const gw_v4d hv = V4_LDN(R->h0 + i, nv), xv = V4_LDN(R->x + i, nv);
+    const gw_v4d d = V4_LDFN(R->dinv + i, nv);
+    const gw_v4l act = V4_LDFN(R->syf + i, nv) > zero;
+    const gw_v4d a = V4_SEL(act, one, zero);
+    const gw_v4d hu = V4_SEL(V4_LDFN(R->usef + i, nv) > zero, hv, zero);
+    const gw_v4d rk = V4_SEL(act, V4_LDN(R->rech + i, nv), zero);
+    /* 1/d rounded to float (inf where d = 0, not used there): in double
+     * first, the same value, as 53 >= 2 x 24 + 2 bits */
+    const gw_v4d dq = V4_TOD(V4_TOF(one / d));
+    const gw_v4d dg = V4_SEL(d > zero, dq, zero); /* the size of the terms */
+    const gw_v4d ra = a * (rk + V4_LDN(R->r + i, nv));
+    V4_STN(R->r + i, ra, nv);
+    /* the sums (row_sums) */
+    const gw_v4d c[ST_N] = {
+        [ST_R] = ra,
+        [ST_GRO] = V4_ABS(rk),
+        [ST_CHG] = V4_SEL(hu == xv, zero, one),
+        [ST_RMAX] = V4_ABS(ra),
+        [ST_BOUND] = V4_ABS(ra) * V4_LDFN(R->dexi + i, nv),
+        [ST_E] = V4_LDN(R->ex + i, nv) + V4_LDFN(R->ffix + i, nv),
+        [ST_SCALE] = dg * V4_ABS(xv) + V4_ABS(rk),
+    };
+    const gw_v4d wda = c[ST_E] * d;
+    if (nv == 4) {
+        acc[ST_R] += c[ST_R];
+        acc[ST_GRO] += c[ST_GRO];
+        acc[ST_CHG] += c[ST_CHG];
+        acc[ST_RMAX] = V4_MAX(c[ST_RMAX], acc[ST_RMAX]);
+        acc[ST_BOUND] = V4_MAX(c[ST_BOUND], acc[ST_BOUND]);
+        acc[ST_E] += c[ST_E];
+        acc[ST_S1] += wda * ra;
+        acc[ST_S2] += wda * c[ST_E];
+        acc[ST_SCALE] += c[ST_SCALE];
+        acc[ST_SCALEMAX] = V4_MAX(c[ST_SCALE], acc[ST_SCALEMAX]);
+    } else {
+        for (int l = 0; l < nv; l++) {
+            gw_v4d *q = acc;
+            q[ST_R][0] += c[ST_R][l];
+            q[ST_GRO][0] += c[ST_GRO][l];
+            q[ST_CHG][0] += c[ST_CHG][l];
+            q[ST_RMAX][0] = c[ST_RMAX][l] > q[ST_RMAX][0] ? c[ST_RMAX][l] : q[ST_RMAX][0];
+            q[ST_BOUND][0] = c[ST_BOUND][l] > q[ST_BOUND][0] ? c[ST_BOUND][l] : q[ST_BOUND][0];
+            q[ST_E][0] += c[ST_E][l];
+            q[ST_S1][0] += wda[l] * ra[l];
+            q[ST_S2][0] += wda[l] * c[ST_E][l];
+            q[ST_SCALE][0] += c[ST_SCALE][l];
+            q[ST_SCALEMAX][0] =
+                c[ST_SCALE][l] > q[ST_SCALEMAX][0] ? c[ST_SCALE][l] : q[ST_SCALEMAX][0];
+        }
+    }
+}
+
 /*
  * The start of a step from the end of the previous one (keep_inputs, the
  * inputs unchanged, the same dt, and that end not under the Picard guard),
@@ -1345,34 +1418,35 @@ static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, 
     for (zt_idx j = j0; j < j1; j++) {
         const zt_idx o = j * nx;
         const uint8_t *restrict use = s->xuse + o;
-        const float *restrict syf = s->syf + o, *restrict dinv = s->dinv + o;
-        const double *restrict h = c->h0 + o, *restrict rech = c->rech + o;
-        const double *restrict x = s->x + o;
-        double *restrict r = s->r + o;
-        double *restrict gro = w + SC_GRO * nx, *restrict sca = w + SC_SCALE * nx;
-        double *restrict chg = w + SC_CHG * nx, *restrict gxr = w + SC_GX * nx;
         float *restrict usef = (float *)(w + SC_SI * nx);
-        /* xuse as float: a byte in the loop below would set its vector
-         * length to 32 cells (as in assemble_row) */
-        for (zt_idx i = 0; i < nx; i++) {
+        gw_start R = {s->syf + o, s->dinv + o, s->dexi + o, s->ffix + o, usef,
+                      c->h0 + o, c->rech + o, s->x + o, s->ex + o, s->r + o};
+        gw_v4d acc[ST_N];
+        double a[SV_N];
+        zt_idx i;
+        /* xuse as float (a byte with the doubles would make gcc split them) */
+#pragma omp simd
+        for (i = 0; i < nx; i++) {
             usef[i] = use[i];
         }
-#pragma omp simd
-        for (zt_idx i = 0; i < nx; i++) {
-            const double hv = h[i], xv = x[i], rr = rech[i], d = dinv[i];
-            const double a = syf[i] > 0.0f ? 1.0 : 0.0;
-            const double hu = usef[i] > 0.0f ? hv : 0.0;
-            const double rk = a > 0.0 ? rr : 0.0;
-            const float dq = 1.0f / d; /* 1/d (inf where d = 0, not used there) */
-            const double dg = d > 0.0f ? (double)dq : 0.0; /* the size of the terms */
-            r[i] = a * (rk + r[i]);
-            chg[i] = hu == xv ? 0.0 : 1.0;
-            gro[i] = fabs(rk);
-            gxr[i] = 0.0;
-            sca[i] = dg * fabs(xv) + fabs(rk);
+        memset(acc, 0, sizeof acc);
+        for (i = 0; i + 4 <= nx; i += 4) {
+            start_cells(&R, i, 4, acc);
         }
-        double a[SV_N];
-        row_sums(s, o, w, 1, s->ex + o, s->dinv + o, a);
+        if (i < nx) {
+            start_cells(&R, i, (int)(nx - i), acc);
+        }
+        memset(a, 0, sizeof a);
+        a[SV_RSUM] = V4_SUM(acc[ST_R]);
+        a[SV_GROSS] = V4_SUM(acc[ST_GRO]);
+        a[SV_CHANGED] = V4_SUM(acc[ST_CHG]);
+        a[SV_RMAX] = V4_HMAX(acc[ST_RMAX]);
+        a[SV_BOUND] = V4_HMAX(acc[ST_BOUND]);
+        a[SV_E] = V4_SUM(acc[ST_E]);
+        a[SV_S1] = V4_SUM(acc[ST_S1]);
+        a[SV_S2] = V4_SUM(acc[ST_S2]);
+        a[SV_SCALE] = V4_SUM(acc[ST_SCALE]);
+        a[SV_SCALEMAX] = V4_HMAX(acc[ST_SCALEMAX]);
         sv_add(sum, a);
     }
     sum[SV_GROSS] += gxblock;
@@ -1383,6 +1457,23 @@ static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, 
     pv[SV_BAD_REASON] = BAD_NONE;
     pv[SV_BAD_SYS] = -1;
     pv[SV_BAD_VALUE] = 0.0;
+}
+
+/* The end of a step with keep_inputs on nv (1-4) cells: the heads out into
+ * h (active cells), and in r what the next step may start from, r +
+ * storage - recharge, the part of the residual that depends on the heads
+ * only. Four lanes (a select in a loop gcc 12 makes a branch). */
+static inline __attribute__((always_inline)) void
+keep_cells(const float *act, const double *x, const double *rech, double rdt, double *r,
+           double *h, const int nv)
+{
+    const gw_v4d zero = {0.0, 0.0, 0.0, 0.0}, one = {1.0, 1.0, 1.0, 1.0};
+    const gw_v4d sdt = V4_LDFN(act, nv) * rdt, xv = V4_LDN(x, nv), hv = V4_LDN(h, nv);
+    const gw_v4l on = sdt > zero;
+    const gw_v4d a = V4_SEL(on, one, zero);
+    const gw_v4d hk = V4_SEL(on, hv, xv), rk = V4_SEL(on, V4_LDN(rech, nv), zero);
+    V4_STN(r, a * (V4_LDN(r, nv) + sdt * (xv - hk) - rk), nv);
+    V4_STN(h, V4_SEL(on, xv, hv), nv);
 }
 
 /* The CG passes and the Picard loop, run by every thread of the region. */
@@ -1639,13 +1730,12 @@ static void step_thread(step_ctx *c)
             const double rdt = 1.0 / c->dt;
             const double *restrict rech = c->rech;
             double *restrict r = s->r;
-#pragma omp simd
-            for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
-                const double sdt = (double)act[k] * rdt, xv = x[k], hv = h[k], rr = rech[k];
-                const double a = sdt > 0.0 ? 1.0 : 0.0;
-                const double hk = a > 0.0 ? hv : xv, rk = a > 0.0 ? rr : 0.0;
-                r[k] = a * (r[k] + sdt * (xv - hk) - rk);
-                h[k] = a > 0.0 ? xv : hv;
+            zt_idx k = j0 * nx;
+            for (; k + 4 <= j1 * nx; k += 4) {
+                keep_cells(act + k, x + k, rech + k, rdt, r + k, h + k, 4);
+            }
+            if (k < j1 * nx) {
+                keep_cells(act + k, x + k, rech + k, rdt, r + k, h + k, (int)(j1 * nx - k));
             }
             s->gxb[b] = lastpart[(size_t)b * GW_STRIDE + SV_GX];
         } else {
