@@ -229,6 +229,13 @@ int main(int argc, char **argv)
     zt_err err;
     int t;
 
+    if (argc > 2 || (argc == 2 && !quick && !demo_only && !gw_only && !gw_small && !alloc_only)) {
+        fprintf(stderr, "usage: %s [--quick | --demo-output | --gw | --gw-small | --alloc]\n"
+                        "  (no option: every benchmark, the full sizes)\n",
+                argv[0]);
+        return 2;
+    }
+
     zt_err_clear(&err);
     if (!getcwd(cwd, sizeof cwd)) {
         return 1;
