@@ -53,11 +53,10 @@
  * faces, w = ex + ffix); a row whose branches did not change keeps its ex,
  * 1/diag and state. With keep_inputs a step may start from the previous
  * step's end (start_rows: r = recharge + the head-dependent residual kept
- * there), one full assembly less. The CG loops are element-wise and
- * vectorised, the sums in separate loops over a fixed number of partial
- * sums or two-lane vectors (the order of a scalar loop); the passes are
- * also compiled for AVX2 and chosen at run time (GW_CLONES), with the same
- * bytes. Each CG iteration makes two passes over memory:
+ * there), one full assembly less. The passes work on four cells at a
+ * time in explicit vectors (gw_v4d), element-wise, with their sums in four
+ * lanes in a fixed order; they are also compiled for AVX2 and chosen at
+ * run time (GW_CLONES), with the same bytes. Each CG iteration makes two passes over memory:
  *   pass 1: p = z - mu + beta p_old (z = r/diag, formed on the fly), q = A p, p.q
  *   pass 2: x += alpha p, r -= alpha q, r.z, max|r|, max|r|/d, sum r, w.z
  * The rows of the grid are cut into a fixed number of blocks; every sum is
@@ -686,15 +685,16 @@ enum {
 
 /* Four lanes of doubles (GCC vector extensions, which clang also has; one
  * AVX register, two SSE2 ones): the sums below keep lane l for the cells
- * i with i mod 4 = l, in the order a scalar loop over those cells would, so
- * the bytes are the same on any machine and for any thread count. */
+ * of a row (or a block) at offsets i with i mod 4 = l, and the cells beyond
+ * a multiple of four in lane 0, in the order a scalar loop over those
+ * cells would, so the bytes are the same on any machine and for any thread
+ * count. */
 typedef double gw_v4d __attribute__((vector_size(32)));
 typedef int64_t gw_v4l __attribute__((vector_size(32)));
-/* for loads from any address (elements aligned only) */
 typedef float gw_v4f __attribute__((vector_size(16)));
 typedef int32_t gw_v4i __attribute__((vector_size(16)));
+/* for loads of doubles from any address (elements aligned only) */
 typedef double gw_v4du __attribute__((vector_size(32), aligned(8), may_alias));
-typedef float gw_v4fu __attribute__((vector_size(16), aligned(4), may_alias));
 
 /* Macros, not functions: a 32-byte vector argument has an ABI gcc warns of
  * without AVX. Arguments may be evaluated more than once. */
@@ -970,7 +970,7 @@ static void assemble_row_any(const step_ctx *c, zt_idx j, int fluxes, double sti
  * The sums of the assembly over row o/nx, from r, ex, ffix, dinv, dexi and
  * the scratch rows (gross, its head-dependent part, branch changes, the
  * size of the terms if FIRST): into a[SV_...], each of four lanes over
- * i mod 4 combined as v4_sum does (the cells of a row beyond a multiple of
+ * i mod 4 combined as V4_SUM does (the cells of a row beyond a multiple of
  * four into lane 0). A fixed order, whatever the thread count.
  */
 GW_CLONES
@@ -1049,8 +1049,7 @@ static void sv_add(double sum[SV_N], const double a[SV_N])
  * The assembly pass over rows [j0, j1) of one block: assemble_row, then the
  * faces to fixed-head cells (few cells, in few rows: their inflow and the
  * part of w they add), the unused drain flux arrays zeroed, and the sums of
- * the row in two partial sums over even and odd cells (a fixed order);
- * partials into pv. A row with a bad cell is scanned for the first one.
+ * the row (row_sums: four lanes, a fixed order); partials into pv. A row with a bad cell is scanned for the first one.
  */
 GW_VECTORISE
 static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, int fluxes,
@@ -1398,10 +1397,10 @@ start_cells(const gw_start *R, zt_idx i, const int nv, gw_v4d acc[ST_N])
  * is what it was at the end (in r), so r = recharge + r, with the branches, ex,
  * dinv and the state of that end, which are those of the heads now. The
  * gross is the new |recharge| plus the block's head-dependent gross of that
- * end (gxb). Into the scratch row of changes: 1 where the head the caller
+ * end (gxb). The sum of changes counts the cells where the head the caller
  * gives differs from the one the solver ended with (or is not finite), and
- * a non-finite recharge shows in the sum; either sends the whole step to
- * the full start (copy, assembly). Partials into pv as assemble_rows.
+ * a non-finite recharge shows in the sum of r; either sends the whole step
+ * to the full start (copy, assembly). Partials into pv as assemble_rows.
  */
 GW_VECTORISE
 GW_CLONES
