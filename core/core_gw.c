@@ -252,6 +252,13 @@ static zt_status check_model(const core_gw_model *m, zt_err *err)
         if (!(m->sy[k] > 0.0) || !isfinite(m->sy[k])) {
             return cell_fail(err, m, k, "Sy", m->sy[k], "(must be > 0 in an active cell)");
         }
+        if (!(m->sy[k] >= FLT_MIN && m->sy[k] <= FLT_MAX)) {
+            /* the solver holds Sy as a float, where 0 marks a cell that is
+             * not active: a smaller Sy would turn the cell off silently */
+            return cell_fail(err, m, k, "Sy", m->sy[k],
+                             "(must be between 1.2e-38 and 3.4e38 in an active cell: "
+                             "the solver holds it as a float)");
+        }
         if (m->phi && isfinite(m->phi[k]) && !(m->cv[k] > 0.0)) {
             return cell_fail(err, m, k, "cv", m->cv[k], "d (must be > 0 where phi is given)");
         }

@@ -688,6 +688,13 @@ START_TEST(bad_model)
     ck_assert_int_eq(core_gw_create(&t.m, NULL, &s, &err), ZT_EINPUT);
     ck_assert_ptr_nonnull(strstr(err.msg, "row 1, column 1"));
     ck_assert_ptr_nonnull(strstr(err.msg, "Sy = 0"));
+    /* a Sy that a float cannot hold would make the cell inactive */
+    t.sy[5] = 1e-40;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, NULL, &s, &err), ZT_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "row 1, column 1"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "as a float"));
+    t.sy[5] = 0.0;
     /* Sy = 0 in an inactive cell is fine */
     t.mask[5] = ZT_MASK_INACTIVE;
     zt_err_clear(&err);
