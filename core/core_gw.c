@@ -137,7 +137,10 @@ enum { P1_PQ, P1_RZ, P1_RMAX, P1_BOUND, P1_RSUM, P1_N };
 enum { CV_RZ, CV_RMAX, CV_RSUM, CV_BOUND, CV_WZ, CV_N };
 
 /* Why a cell is bad (the reason goes into the message). */
-enum { BAD_NONE, BAD_C, BAD_CI, BAD_CV, BAD_NONFINITE };
+enum {
+    BAD_NONE, BAD_C, BAD_CI, BAD_CV, BAD_HEAD, BAD_RECH, BAD_LEVEL, BAD_PHI, BAD_SURF, BAD_RANGE,
+    BAD_NONFINITE
+};
 
 struct core_gw_solver {
     const core_gw_model *m; /* borrowed */
@@ -531,29 +534,66 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
         if (m->mask[k] != ZT_MASK_ACTIVE) {
             continue;
         }
+        /* a level beyond a float, or a resistance <= 0 or whose inverse
+         * is beyond a float, where the system is present */
         for (int d = 0; d < m->ndrain; d++) {
             const double z = m->drain[d].level[k], cd = m->drain[d].c[k];
             const double ci = m->drain[d].ci ? m->drain[d].ci[k] : INFINITY;
-            if (z == z && (!(cd > 0.0) || !(ci > 0.0))) {
+            const int why = !(fabs(z) <= FLT_MAX) ? BAD_LEVEL : !(cd > 0.0) ? BAD_C
+                            : !(ci > 0.0) ? BAD_CI : !(1.0 / cd <= FLT_MAX) || !(1.0 / ci <= FLT_MAX)
+                            ? BAD_RANGE : BAD_NONE;
+            if (z == z && why != BAD_NONE) {
                 *bad = (double)k;
-                *reason = !(cd > 0.0) ? BAD_C : BAD_CI;
+                *reason = why;
                 *rsys = d;
-                *rval = !(cd > 0.0) ? cd : ci;
+                *rval = why == BAD_LEVEL ? z : why == BAD_C ? cd : why == BAD_CI ? ci
+                        : !(1.0 / cd <= FLT_MAX) ? cd : ci;
                 return;
             }
         }
-        if (m->phi && m->phi[k] == m->phi[k] && !(m->cv[k] > 0.0)) {
+        if (m->phi && m->phi[k] == m->phi[k]) {
+            const double p = m->phi[k], v = m->cv[k];
+            const int why = !(v > 0.0) ? BAD_CV : !(fabs(p) <= FLT_MAX) ? BAD_PHI
+                            : !(1.0 / v <= FLT_MAX) ? BAD_RANGE : BAD_NONE;
+            if (why != BAD_NONE) {
+                *bad = (double)k;
+                *reason = why;
+                *rsys = -1;
+                *rval = why == BAD_PHI ? p : v;
+                return;
+            }
+        }
+        if (m->surface && m->surface[k] == m->surface[k] && !(fabs(m->surface[k]) <= FLT_MAX)) {
             *bad = (double)k;
-            *reason = BAD_CV;
+            *reason = BAD_SURF;
             *rsys = -1;
-            *rval = m->cv[k];
+            *rval = m->surface[k];
             return;
         }
         if (res && !isfinite(res[i])) {
+            /* what made it so: a start head or the recharge, here or (the
+             * head) next door */
             *bad = (double)k;
             *reason = BAD_NONFINITE;
             *rsys = -1;
             *rval = res[i];
+            if (!isfinite(c->h0[k]) || !isfinite(c->rech[k])) {
+                *reason = !isfinite(c->h0[k]) ? BAD_HEAD : BAD_RECH;
+                *rval = !isfinite(c->h0[k]) ? c->h0[k] : c->rech[k];
+                return;
+            }
+            /* a neighbour's start head (its flow to this cell comes first
+             * in the scan when it lies north or east) */
+            const zt_idx nb[4] = {i + 1 < nx ? k + 1 : -1, i > 0 ? k - 1 : -1,
+                                  j + 1 < c->s->ny ? k + nx : -1, j > 0 ? k - nx : -1};
+            for (int q = 0; q < 4; q++) {
+                if (nb[q] >= 0 && c->s->xuse[nb[q]] && !isfinite(c->h0[nb[q]])) {
+                    *bad = (double)nb[q];
+                    *reason = BAD_HEAD;
+                    *rval = c->h0[nb[q]];
+                    return;
+                }
+            }
             return;
         }
     }
@@ -621,11 +661,14 @@ static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double *bad)
              * then vectorises nothing) */
             const double zz = pres > 0.0 ? z : GW_FAR, gg = pres > 0.0 ? gc : 0.0;
             const double gn2 = pres > 0.0 ? gn : 0.0;
-            const double okc = vc > 0.0 ? 1.0 : 0.0, oki = vi > 0.0 ? 1.0 : 0.0;
+            /* bad: c or ci <= 0, or a level or 1/c, 1/ci beyond a float */
+            const double okc = (vc > 0.0 ? 1.0 : 0.0) * (ic <= FLT_MAX ? 1.0 : 0.0);
+            const double oki = (vi > 0.0 ? 1.0 : 0.0) * (ii <= FLT_MAX ? 1.0 : 0.0);
+            const double okz = fabs(z) <= FLT_MAX ? 1.0 : 0.0;
             zd[k] = (float)zz;
             gd[k] = (float)gg;
             gi[k] = (float)gn2;
-            nbad += pres * (1.0 - okc * oki);
+            nbad += pres * (1.0 - okc * oki * okz);
         }
     }
     {
@@ -638,7 +681,8 @@ static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double *bad)
                 const double a = act[k], pres = p == p ? a : 0.0;
                 const double g = v > 0.0 ? inv : NAN;
                 const double gg = pres > 0.0 ? g : 0.0, pp = pres > 0.0 ? p : 0.0;
-                const double ok = v > 0.0 ? 1.0 : 0.0;
+                const double ok = (v > 0.0 ? 1.0 : 0.0) * (inv <= FLT_MAX ? 1.0 : 0.0) *
+                                  (fabs(p) <= FLT_MAX ? 1.0 : 0.0);
                 gv[k] = (float)gg;
                 phs[k] = (float)pp;
                 nbad += pres * (1.0 - ok);
@@ -653,7 +697,7 @@ static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double *bad)
     const int hasz = m->surface != NULL;
     const float *restrict gv = s->gsp, *restrict ff = s->ffix;
     float *restrict ei = s->dexi, *restrict syf = s->syf, *restrict zsf = s->zsf;
-#pragma omp simd
+#pragma omp simd reduction(+ : nbad)
     for (zt_idx k = k0; k < k1; k++) {
         const double v = sy[k], zr = zs[k], z = hasz ? zr : GW_FAR;
         const float sv = (float)v;
@@ -664,6 +708,7 @@ static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double *bad)
         ei[k] = (float)eo;
         syf[k] = (float)so;
         zsf[k] = (float)zo;
+        nbad += a * (fabs(zz) <= FLT_MAX ? 0.0 : 1.0); /* a surface beyond a float */
     }
     bad[0] = INFINITY;
     bad[1] = BAD_NONE;
@@ -892,7 +937,7 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
     gw_arow R;
     zt_idx i;
 
-    R.cspl = 1.0 / s->m->c_spill;
+    R.cspl = s->m->surface ? 1.0 / s->m->c_spill : 0.0; /* c_spill unused without a surface */
     R.rdt = 1.0 / c->dt;
     R.stickyf = stickyf;
     R.syf = s->syf + o;
@@ -1838,16 +1883,26 @@ zt_status core_gw_step(core_gw_solver *s, double dt, const double *recharge, dou
     }
     if (c.st == ZT_EINPUT) {
         zt_idx k = (zt_idx)c.sv[SV_BAD];
-        static const char *const what[] = {"", "drainage resistance c", "infiltration resistance ci",
-                                           "seepage resistance cv", "non-finite head or recharge"};
+        static const char *const what[] = {
+            "", "drainage resistance c", "infiltration resistance ci", "seepage resistance cv",
+            "start head", "recharge", "level", "deep head phi", "surface", "resistance",
+            "water balance"};
+        static const char *const beyond = "m NAP (beyond what the solver holds: a float, "
+                                          "at most 3.4e38)";
+        const char *const expect[] = {
+            "", "d (must be finite and > 0)", "d (must be finite and > 0)",
+            "d (must be finite and > 0)", "m NAP (must be finite)", "m/d (must be finite)",
+            beyond, beyond, beyond,
+            "d (too small for the solver, which holds its inverse as a float: at least "
+            "3e-39 d)",
+            "m/d (not finite, though the inputs of the cell are)"};
         return zt_fail(err, ZT_EINPUT,
-                       "groundwater step: cell %lld (row %lld, column %lld)%s%s: %s = %g "
-                       "(must be finite and > 0)",
+                       "groundwater step: cell %lld (row %lld, column %lld)%s%s: %s = %g %s",
                        (long long)k, (long long)(k / s->nx), (long long)(k % s->nx),
                        c.bad_sys >= 0 ? ", drainage system " : "",
                        c.bad_sys >= 0 && m->drain[c.bad_sys].name ? m->drain[c.bad_sys].name
                                                                   : "",
-                       what[c.bad_reason], c.bad_value);
+                       what[c.bad_reason], c.bad_value, expect[c.bad_reason]);
     }
     if (c.st == ZT_ENOCONV && c.noconv == 1) {
         return zt_fail(err, ZT_ENOCONV,

@@ -55,7 +55,8 @@ typedef struct core_gw_model {
     const double *kd;       /* transmissivity (m2/d), >= 0 */
     const double *sy;       /* specific yield (-), > 0 in active cells */
     const double *surface;  /* surface level (m NAP); NULL or NAN: no spill */
-    double c_spill;         /* resistance of the spill above the surface (d), > 0 */
+    double c_spill;         /* resistance of the spill above the surface (d), > 0; not read
+                             * without a surface */
     const double *phi;      /* deep head (m NAP), or NULL: no seepage; NAN: none here */
     const double *cv;       /* vertical resistance to the deep head (d), > 0 where phi */
     int ndrain;             /* number of drainage systems, <= CORE_GW_MAX_DRAIN */

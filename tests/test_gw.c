@@ -659,7 +659,7 @@ START_TEST(keep_inputs_warm_start)
     zt_err_clear(&err);
     ck_assert_int_eq(core_gw_step(s[3], 1.0, t[3].rech, t[3].h, NULL, &st[3], &err), ZT_EINPUT);
     ck_assert_ptr_nonnull(strstr(err.msg, "cell 500 (row 12, column 20)"));
-    ck_assert_ptr_nonnull(strstr(err.msg, "non-finite"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "recharge = nan m/d (must be finite)"));
     for (int i = 0; i < 4; i++) {
         core_gw_destroy(&s[i]);
         tm_free(&t[i]);
@@ -716,9 +716,91 @@ START_TEST(bad_model)
     zt_err_clear(&err);
     ck_assert_int_eq(core_gw_step(s, 1.0, t.rech, t.h, NULL, NULL, &err), ZT_EINPUT);
     ck_assert_ptr_nonnull(strstr(err.msg, "row 0, column 3"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "recharge = nan"));
     t.rech[3] = 0.0;
+    /* so does a NaN start head */
+    t.h[6] = NAN;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_step(s, 1.0, t.rech, t.h, NULL, NULL, &err), ZT_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "row 1, column 2"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "start head = nan"));
+    t.h[6] = 0.0;
+    /* a level or a resistance beyond what a float holds names the system */
+    t.lev[0][9] = 1e39;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_step(s, 1.0, t.rech, t.h, NULL, NULL, &err), ZT_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "row 2, column 1), drainage system ditch: level = 1e+39"));
+    t.lev[0][9] = 0.0;
+    t.c[0][9] = 1e-40;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_step(s, 1.0, t.rech, t.h, NULL, NULL, &err), ZT_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "ditch: resistance = 1e-40"));
+    t.c[0][9] = 100.0;
     zt_err_clear(&err);
     ck_assert_int_eq(core_gw_step(s, 0.0, t.rech, t.h, NULL, NULL, &err), ZT_EINPUT);
+    core_gw_destroy(&s);
+    tm_free(&t);
+}
+END_TEST
+
+/* The surface, the deep head and cv beyond what a float holds name their
+ * cell and what is wrong. */
+START_TEST(float_range)
+{
+    tm t;
+    core_gw_solver *s = NULL;
+    zt_err err;
+    tm_init(&t, 4, 3, 100.0, 10.0, 0.1);
+    tm_seepage(&t, 0.0, 500.0);
+    t.surf = dfill(t.n, 1.0);
+    t.m.surface = t.surf;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, NULL, &s, &err), ZT_OK);
+    ck_assert_int_eq(core_gw_step(s, 1.0, t.rech, t.h, NULL, NULL, &err), ZT_OK);
+    const struct {
+        double *a;
+        zt_idx k;
+        double v;
+        const char *msg;
+    } bad[] = {{t.surf, 3, 1e39, "row 0, column 3): surface = 1e+39 m NAP (beyond"},
+               {t.phi, 4, -1e39, "row 1, column 0): deep head phi = -1e+39"},
+               {t.cv, 5, 1e-40, "row 1, column 1): resistance = 1e-40 d (too small"}};
+    for (int i = 0; i < 3; i++) {
+        const double keep = bad[i].a[bad[i].k];
+        bad[i].a[bad[i].k] = bad[i].v;
+        zt_err_clear(&err);
+        ck_assert_int_eq(core_gw_step(s, 1.0, t.rech, t.h, NULL, NULL, &err), ZT_EINPUT);
+        ck_assert_msg(strstr(err.msg, bad[i].msg) != NULL, "%s", err.msg);
+        bad[i].a[bad[i].k] = keep;
+    }
+    core_gw_destroy(&s);
+    tm_free(&t);
+}
+END_TEST
+
+/* Without a surface there is no spill, and c_spill is not read (0 here). */
+START_TEST(no_surface_no_spill)
+{
+    tm t;
+    core_gw_solver *s = NULL;
+    core_gw_stats st;
+    zt_err err;
+    tm_init(&t, 6, 5, 100.0, 10.0, 0.1);
+    tm_drain(&t, 0, 0.0, 100.0, INFINITY);
+    t.m.c_spill = 0.0;
+    for (zt_idx k = 0; k < t.n; k++) {
+        t.h[k] = 0.5;
+        t.rech[k] = 1e-3;
+    }
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_gw_create(&t.m, NULL, &s, &err), ZT_OK);
+    ck_assert_int_eq(core_gw_step(s, 1.0, t.rech, t.h, NULL, &st, &err), ZT_OK);
+    ck_assert(fabs(st.balance_err) <= 1e-6 * st.gross);
+    /* no lateral flow (uniform): Sy (h' - h)/dt = R - h'/c, h' = (0.05 + 0.001) / 0.11
+     * (to the float rounding of Sy and 1/c, 1e-7 relative) */
+    for (zt_idx k = 0; k < t.n; k++) {
+        ck_assert_double_eq_tol(t.h[k], 0.051 / 0.11, 1e-6);
+    }
     core_gw_destroy(&s);
     tm_free(&t);
 }
@@ -898,6 +980,8 @@ Suite *suite_gw(void)
     tcase_add_test(tc, threads_bitwise);
     tcase_add_test(tc, keep_inputs_warm_start);
     tcase_add_test(tc, bad_model);
+    tcase_add_test(tc, no_surface_no_spill);
+    tcase_add_test(tc, float_range);
     tcase_add_test(tc, outside_values_unused);
     tcase_add_test(tc, no_convergence);
     tcase_add_test(tc, alloc_failure);
