@@ -523,77 +523,110 @@ typedef struct step_ctx {
     double bad_value;
 } step_ctx;
 
-/* First bad cell of a row (the slow path, only when a row has one). */
+/* What is wrong with the inputs of active cell k, first found: BAD_NONE,
+ * or the reason, with the drainage system (-1: none) and the value: a
+ * resistance <= 0, or a level, deep head, surface or inverse resistance
+ * beyond what a float holds, where the system, seepage or surface is
+ * present. */
+static int cell_bad(const core_gw_model *m, zt_idx k, int *sys, double *val)
+{
+    for (int d = 0; d < m->ndrain; d++) {
+        const double z = m->drain[d].level[k], cd = m->drain[d].c[k];
+        const double ci = m->drain[d].ci ? m->drain[d].ci[k] : INFINITY;
+        if (z != z) {
+            continue; /* the system is absent here */
+        }
+        *sys = d;
+        if (!(fabs(z) <= FLT_MAX)) {
+            *val = z;
+            return BAD_LEVEL;
+        }
+        *val = cd;
+        if (!(cd > 0.0)) {
+            return BAD_C;
+        }
+        if (!(1.0 / cd <= FLT_MAX)) {
+            return BAD_RANGE;
+        }
+        *val = ci;
+        if (!(ci > 0.0)) {
+            return BAD_CI;
+        }
+        if (!(1.0 / ci <= FLT_MAX)) {
+            return BAD_RANGE;
+        }
+    }
+    *sys = -1;
+    if (m->phi && m->phi[k] == m->phi[k]) {
+        const double p = m->phi[k], v = m->cv[k];
+        *val = v;
+        if (!(v > 0.0)) {
+            return BAD_CV;
+        }
+        if (!(1.0 / v <= FLT_MAX)) {
+            return BAD_RANGE;
+        }
+        if (!(fabs(p) <= FLT_MAX)) {
+            *val = p;
+            return BAD_PHI;
+        }
+    }
+    if (m->surface && m->surface[k] == m->surface[k] && !(fabs(m->surface[k]) <= FLT_MAX)) {
+        *val = m->surface[k];
+        return BAD_SURF;
+    }
+    return BAD_NONE;
+}
+
+/* Why the residual of cell k = j nx + i is not finite while its inputs
+ * are: its start head or recharge, or (the head) a neighbour's, whose flow
+ * to it comes first in the scan when the neighbour lies north or east. Into
+ * *at the cell to name. */
+static int residual_bad(const step_ctx *c, zt_idx j, zt_idx i, zt_idx *at, double *val)
+{
+    const core_gw_solver *s = c->s;
+    const zt_idx k = j * s->nx + i;
+    const zt_idx nb[5] = {k, i + 1 < s->nx ? k + 1 : -1, i > 0 ? k - 1 : -1,
+                          j + 1 < s->ny ? k + s->nx : -1, j > 0 ? k - s->nx : -1};
+    if (!isfinite(c->rech[k])) {
+        *at = k;
+        *val = c->rech[k];
+        return BAD_RECH;
+    }
+    for (int q = 0; q < 5; q++) {
+        if (nb[q] >= 0 && s->xuse[nb[q]] && !isfinite(c->h0[nb[q]])) {
+            *at = nb[q];
+            *val = c->h0[nb[q]];
+            return BAD_HEAD;
+        }
+    }
+    return BAD_NONFINITE;
+}
+
+/* The first bad active cell of row j: bad inputs, or (res given) a residual
+ * that is not finite. */
 static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad, int *reason,
                      int *rsys, double *rval)
 {
     const core_gw_model *m = c->s->m;
     const zt_idx nx = c->s->nx;
     for (zt_idx i = 0; i < nx; i++) {
-        const zt_idx k = j * nx + i;
+        zt_idx k = j * nx + i;
+        int sys = -1;
+        double val = 0.0;
         if (m->mask[k] != ZT_MASK_ACTIVE) {
             continue;
         }
-        /* a level beyond a float, or a resistance <= 0 or whose inverse
-         * is beyond a float, where the system is present */
-        for (int d = 0; d < m->ndrain; d++) {
-            const double z = m->drain[d].level[k], cd = m->drain[d].c[k];
-            const double ci = m->drain[d].ci ? m->drain[d].ci[k] : INFINITY;
-            const int why = !(fabs(z) <= FLT_MAX) ? BAD_LEVEL : !(cd > 0.0) ? BAD_C
-                            : !(ci > 0.0) ? BAD_CI : !(1.0 / cd <= FLT_MAX) || !(1.0 / ci <= FLT_MAX)
-                            ? BAD_RANGE : BAD_NONE;
-            if (z == z && why != BAD_NONE) {
-                *bad = (double)k;
-                *reason = why;
-                *rsys = d;
-                *rval = why == BAD_LEVEL ? z : why == BAD_C ? cd : why == BAD_CI ? ci
-                        : !(1.0 / cd <= FLT_MAX) ? cd : ci;
-                return;
-            }
+        int why = cell_bad(m, k, &sys, &val);
+        if (why == BAD_NONE && res && !isfinite(res[i])) {
+            val = res[i];
+            why = residual_bad(c, j, i, &k, &val);
         }
-        if (m->phi && m->phi[k] == m->phi[k]) {
-            const double p = m->phi[k], v = m->cv[k];
-            const int why = !(v > 0.0) ? BAD_CV : !(fabs(p) <= FLT_MAX) ? BAD_PHI
-                            : !(1.0 / v <= FLT_MAX) ? BAD_RANGE : BAD_NONE;
-            if (why != BAD_NONE) {
-                *bad = (double)k;
-                *reason = why;
-                *rsys = -1;
-                *rval = why == BAD_PHI ? p : v;
-                return;
-            }
-        }
-        if (m->surface && m->surface[k] == m->surface[k] && !(fabs(m->surface[k]) <= FLT_MAX)) {
+        if (why != BAD_NONE) {
             *bad = (double)k;
-            *reason = BAD_SURF;
-            *rsys = -1;
-            *rval = m->surface[k];
-            return;
-        }
-        if (res && !isfinite(res[i])) {
-            /* what made it so: a start head or the recharge, here or (the
-             * head) next door */
-            *bad = (double)k;
-            *reason = BAD_NONFINITE;
-            *rsys = -1;
-            *rval = res[i];
-            if (!isfinite(c->h0[k]) || !isfinite(c->rech[k])) {
-                *reason = !isfinite(c->h0[k]) ? BAD_HEAD : BAD_RECH;
-                *rval = !isfinite(c->h0[k]) ? c->h0[k] : c->rech[k];
-                return;
-            }
-            /* a neighbour's start head (its flow to this cell comes first
-             * in the scan when it lies north or east) */
-            const zt_idx nb[4] = {i + 1 < nx ? k + 1 : -1, i > 0 ? k - 1 : -1,
-                                  j + 1 < c->s->ny ? k + nx : -1, j > 0 ? k - nx : -1};
-            for (int q = 0; q < 4; q++) {
-                if (nb[q] >= 0 && c->s->xuse[nb[q]] && !isfinite(c->h0[nb[q]])) {
-                    *bad = (double)nb[q];
-                    *reason = BAD_HEAD;
-                    *rval = c->h0[nb[q]];
-                    return;
-                }
-            }
+            *reason = why;
+            *rsys = sys;
+            *rval = val;
             return;
         }
     }
