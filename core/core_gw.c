@@ -785,6 +785,7 @@ typedef double gw_v4du __attribute__((vector_size(32), aligned(8), may_alias));
  * without AVX. Arguments may be evaluated more than once. */
 #define V4_LD(p) (*(const gw_v4du *)(const void *)(p))
 #define V4_LDF(p) V4_TOD(p)
+#define V4_LDI(p) ((gw_v4i){(p)[0], (p)[1], (p)[2], (p)[3]})
 /* Conversions lane by lane, from anything indexable (a vector, or memory):
  * gcc 12 makes one instruction of these (vcvtps2pd, vcvtdq2pd, vcvtpd2ps,
  * vcvttpd2dq with AVX), but two halves and a shuffle of
@@ -803,48 +804,26 @@ typedef double gw_v4du __attribute__((vector_size(32), aligned(8), may_alias));
 /* The first nv (1-4) values at p, the other lanes 0, and the first nv
  * lanes of v stored at p: for the cells of a row beyond a multiple of four
  * (with nv = 4 a plain load or store) */
-#define V4_LDN(p, nv)                                                                              \
+#define V4_PART(p, nv, FULL, T)                                                                    \
     __extension__({                                                                                \
-        gw_v4d ld_ = {0.0, 0.0, 0.0, 0.0};                                                         \
+        T pt_ = {0, 0, 0, 0};                                                                      \
         if ((nv) == 4) {                                                                           \
-            ld_ = V4_LD(p);                                                                        \
-        } else {                                                                                   \
-            memcpy(&ld_, (p), (size_t)(nv) * sizeof(double));                                      \
-        }                                                                                          \
-        ld_;                                                                                       \
-    })
-#define V4_LDFN(p, nv)                                                                             \
-    __extension__({                                                                                \
-        gw_v4d lf_ = {0.0, 0.0, 0.0, 0.0};                                                         \
-        if ((nv) == 4) {                                                                           \
-            lf_ = V4_LDF(p);                                                                       \
+            pt_ = FULL(p);                                                                         \
         } else {                                                                                   \
             for (int l_ = 0; l_ < (nv); l_++) {                                                    \
-                lf_[l_] = (p)[l_];                                                                 \
+                pt_[l_] = (p)[l_];                                                                 \
             }                                                                                      \
         }                                                                                          \
-        lf_;                                                                                       \
+        pt_;                                                                                       \
     })
-#define V4_LDIN(p, nv)                                                                             \
-    __extension__({                                                                                \
-        gw_v4i li_ = {0, 0, 0, 0};                                                                 \
-        memcpy(&li_, (p), (size_t)(nv) * sizeof(int32_t));                                         \
-        li_;                                                                                       \
-    })
+#define V4_LDN(p, nv) V4_PART(p, nv, V4_LD, gw_v4d)
+#define V4_LDFN(p, nv) V4_PART(p, nv, V4_LDF, gw_v4d)
+#define V4_LDIN(p, nv) V4_PART(p, nv, V4_LDI, gw_v4i)
+/* v is a vector of the element type of p */
 #define V4_STN(p, v, nv)                                                                           \
     do {                                                                                           \
-        const gw_v4d sd_ = (v);                                                                    \
-        memcpy((p), &sd_, (size_t)(nv) * sizeof(double));                                          \
-    } while (0)
-#define V4_STFN(p, v, nv)                                                                          \
-    do {                                                                                           \
-        const gw_v4f sf_ = (v);                                                                    \
-        memcpy((p), &sf_, (size_t)(nv) * sizeof(float));                                           \
-    } while (0)
-#define V4_STIN(p, v, nv)                                                                          \
-    do {                                                                                           \
-        const gw_v4i si_ = (v);                                                                    \
-        memcpy((p), &si_, (size_t)(nv) * sizeof(int32_t));                                         \
+        const __typeof__(v) st_ = (v);                                                             \
+        memcpy((p), &st_, (size_t)(nv) * sizeof *(p));                                             \
     } while (0)
 /* the four lanes summed in a fixed order, and their maximum */
 #define V4_SUM(a) (((a)[0] + (a)[1]) + ((a)[2] + (a)[3]))
@@ -938,9 +917,9 @@ assemble_cells(const gw_arow *R, zt_idx i, const int nv, const int nd, const int
     V4_STN(R->ex + i, a * e, nv);
     const gw_v4f af = V4_TOF(a);
     const gw_v4f dgf = V4_TOF(dg + (1.0 - a));
-    V4_STFN(R->dinv + i, af / dgf, nv); /* in float: the preconditioner, not the operator */
+    V4_STN(R->dinv + i, af / dgf, nv); /* in float: the preconditioner, not the operator */
     const gw_v4d nb = a * bits;
-    V4_STIN(R->so + i, V4_TOI(nb), nv);
+    V4_STN(R->so + i, V4_TOI(nb), nv);
     V4_STN(R->chg + i, V4_SEL(nb != old, one, zero), nv);
     const gw_v4d gx = V4_ABS(fsee) + dgro + V4_ABS(fspl); /* m/d */
     const gw_v4d g = V4_ABS(rk) + V4_ABS(stor) + gx;      /* m/d */
