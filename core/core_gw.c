@@ -1383,7 +1383,8 @@ static void cg_update(double alpha, double delta, const double *restrict p,
 
 /* The rows the start of a step from the previous end reads and writes. */
 typedef struct gw_start {
-    const float *syf, *dinv, *dexi, *ffix, *usef;
+    const float *syf, *dinv, *dexi, *ffix;
+    const uint8_t *use;
     const double *h0, *rech, *x, *ex;
     double *r;
 } gw_start;
@@ -1406,7 +1407,7 @@ start_cells(const gw_start *R, zt_idx i, const int nv, gw_v4d acc[ST_N])
     const gw_v4d d = V4_LDFN(R->dinv + i, nv);
     const gw_v4l act = V4_LDFN(R->syf + i, nv) > zero;
     const gw_v4d a = V4_SEL(act, one, zero);
-    const gw_v4d hu = V4_SEL(V4_LDFN(R->usef + i, nv) > zero, hv, zero);
+    const gw_v4d hu = V4_SEL(V4_LDFN(R->use + i, nv) > zero, hv, zero);
     const gw_v4d rk = V4_SEL(act, V4_LDN(R->rech + i, nv), zero);
     /* 1/d rounded to float (inf where d = 0, not used there): in double
      * first, the same value, as 53 >= 2 x 24 + 2 bits */
@@ -1468,8 +1469,7 @@ start_cells(const gw_start *R, zt_idx i, const int nv, gw_v4d acc[ST_N])
  */
 GW_VECTORISE
 GW_CLONES
-static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, double *w,
-                       double *pv)
+static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, double *pv)
 {
     const core_gw_solver *s = c->s;
     const zt_idx nx = s->nx;
@@ -1480,18 +1480,11 @@ static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, 
     }
     for (zt_idx j = j0; j < j1; j++) {
         const zt_idx o = j * nx;
-        const uint8_t *restrict use = s->xuse + o;
-        float *restrict usef = (float *)(w + SC_SI * nx);
-        gw_start R = {s->syf + o, s->dinv + o, s->dexi + o, s->ffix + o, usef,
+        gw_start R = {s->syf + o, s->dinv + o, s->dexi + o, s->ffix + o, s->xuse + o,
                       c->h0 + o, c->rech + o, s->x + o, s->ex + o, s->r + o};
         gw_v4d acc[ST_N];
         double a[SV_N];
         zt_idx i;
-        /* xuse as float (a byte with the doubles would make gcc split them) */
-#pragma omp simd
-        for (i = 0; i < nx; i++) {
-            usef[i] = use[i];
-        }
         memset(acc, 0, sizeof acc);
         for (i = 0; i + 4 <= nx; i += 4) {
             start_cells(&R, i, 4, acc);
@@ -1576,7 +1569,7 @@ static void step_thread(step_ctx *c)
         for (int b = b0; b < b1; b++) {
             zt_idx j0, j1;
             core_red_rows(ny, nb, b, &j0, &j1);
-            start_rows(c, j0, j1, s->gxb[b], hs + 2 * nx, part + (size_t)b * GW_STRIDE);
+            start_rows(c, j0, j1, s->gxb[b], part + (size_t)b * GW_STRIDE);
         }
 #pragma omp barrier
         core_red_combine(part, nb, GW_STRIDE, SV_N, sv_ops, sv);
