@@ -764,7 +764,7 @@ static const core_red_op sv_ops[SV_N] = {
 enum {
     SC_GRO, SC_SCALE, SC_CHG, SC_GX,
     SC_EX, SC_DI, /* the row's new ex and dinv (float) */
-    SC_SI, SC_SO, /* the row's state before and after, as int32 */
+    SC_SO,        /* the row's new state, as int32 */
     SC_TRASH, SC_N = SC_TRASH + CORE_GW_MAX_DRAIN + 4
 };
 
@@ -834,7 +834,7 @@ typedef struct gw_arow {
     double cspl, rdt, stickyf; /* 1/c_spill, 1/dt (1/d); 1 under the Picard guard */
     const float *syf, *ce, *cw, *cn, *cs, *zs, *ph, *gv;
     const double *xc, *xe, *xw, *xs, *xn, *h0, *rech;
-    const int32_t *si;
+    const uint8_t *st; /* the branch bits */
     const float *lev[CORE_GW_MAX_DRAIN], *gd[CORE_GW_MAX_DRAIN], *gi[CORE_GW_MAX_DRAIN];
     double *r, *ex, *gro, *sca, *chg, *gxr;
     float *dinv;
@@ -882,7 +882,7 @@ assemble_cells(const gw_arow *R, zt_idx i, const int nv, const int nd, const int
     const gw_v4d fsee = scond * (xk - V4_LDFN(R->ph + i, nv)) + 0.0;     /* m/d; + 0: never -0 */
     /* drainage systems: drainage above z, infiltration below; a branch
      * that was on stays on when stickyf = 1 (the Picard guard) */
-    const gw_v4i sb = V4_LDIN(R->si + i, nv);
+    const gw_v4i sb = V4_LDIN(R->st + i, nv);
     const gw_v4d old = V4_TOD(sb);
     gw_v4d bits = zero, dsum = zero, dgro = zero, dcond = zero;
 #pragma GCC unroll 8
@@ -944,8 +944,6 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
 {
     const core_gw_solver *s = c->s;
     const zt_idx nx = s->nx, o = j * nx;
-    const uint8_t *restrict st0 = s->state + o;
-    int32_t *restrict si = (int32_t *)(w + SC_SI * nx);
     gw_arow R;
     zt_idx i;
 
@@ -967,7 +965,7 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
     R.xn = j + 1 < s->ny ? R.xc + nx : s->zero;
     R.h0 = c->h0 + o;
     R.rech = c->rech + o;
-    R.si = si;
+    R.st = s->state + o;
     R.r = s->r + o;
     R.ex = w + SC_EX * nx;
     R.gro = w + SC_GRO * nx;
@@ -989,11 +987,6 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
         R.fse = c->f->seepage ? c->f->seepage + o : t + nx;
         R.fst = c->f->storage ? c->f->storage + o : t + 2 * nx;
         R.fla = c->f->lateral ? c->f->lateral + o : t + 3 * nx;
-    }
-    /* the branch bits in as int32 (four to a vector of doubles) */
-#pragma omp simd
-    for (i = 0; i < nx; i++) {
-        si[i] = st0[i];
     }
     for (i = 0; i + 4 <= nx; i += 4) {
         assemble_cells(&R, i, 4, nd, fluxes);
