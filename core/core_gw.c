@@ -997,7 +997,6 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
 }
 
 /* The assembly of row j with the drain count and flux flag as constants. */
-GW_VECTORISE
 GW_CLONES
 static void assemble_row_any(const step_ctx *c, zt_idx j, int fluxes, double stickyf, double *w)
 {
@@ -1310,7 +1309,6 @@ static inline double row_apply(const double *restrict ex, const float *restrict 
  * fixed cell next to an active one; delta != 0 only in the first iteration,
  * the deflation's start), and in the same pass r.z, max |r|, sum r,
  * max |r|/d_i and w.z in four lanes over (k - k0) mod 4 (a fixed order). */
-GW_VECTORISE
 GW_CLONES
 static void cg_update(double alpha, double delta, const double *restrict p,
                       const double *restrict q, const float *restrict di,
@@ -1460,7 +1458,6 @@ start_cells(const gw_start *R, zt_idx i, const int nv, gw_v4d acc[ST_N])
  * a non-finite recharge shows in the sum of r; either sends the whole step
  * to the full start (copy, assembly). Partials into pv as assemble_rows.
  */
-GW_VECTORISE
 GW_CLONES
 static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, double *pv)
 {
