@@ -1,0 +1,1077 @@
+/*
+ * core_couple.c: one day of the coupled model (core_couple.h).
+ *
+ * Coupling within a day, explicit in the district levels: the root zone
+ * sees the water table of yesterday's solve; the groundwater solve sees the
+ * ditch levels at the end of yesterday; the districts then take the day's
+ * drainage, infiltration and withdrawals and set today's level.
+ *
+ * The water balance of every day is checked per compartment and for the
+ * whole (docs/model.md §4): root zone and districts to 1e-9 of their gross
+ * flux, groundwater and the whole to 1e-6 (the solver's tolerance).
+ */
+#include "core_couple.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NC CORE_DCAT_COUNT
+
+/* kD given to fixed-head cells (open water): a face between land and open
+   water then conducts 2 kD(land)/dx^2, the head of the water holding at the
+   shore line (the face). */
+#define KD_OPEN_WATER 1e7
+
+/* A peat district: at least this share of its land is peat [E]. */
+#define PEAT_DISTRICT_SHARE 0.25
+
+const char *const core_cpl_bterm_names[CORE_B_COUNT] = {
+    "precipitation",     "sprinkling",        "capillary_rise",       "interception",
+    "transpiration",     "open_water_evaporation", "percolation",     "paved_runoff",
+    "open_water_net",    "rootzone_storage_change", "gw_recharge",    "sprinkling_from_gw",
+    "gw_abstraction",    "drainage",          "infiltration",      "spill",                "seepage_out",
+    "fixed_head_out",    "gw_storage_change", "inlet_supplied",       "sprinkling_from_sw",
+    "flushing",          "discharge",         "district_storage_change"};
+
+double core_cpl_var_scale(int v)
+{
+    return (v == CORE_V_HEAD || v == CORE_V_DEPTH || v == CORE_V_DLEVEL) ? 1.0 : 1e3;
+}
+
+/* ---- set-up ------------------------------------------------------------ */
+
+void core_cpl_destroy(core_cpl **pm)
+{
+    core_cpl *m = pm ? *pm : NULL;
+    if (!m) {
+        return;
+    }
+    void *list[] = {m->d_id,      m->d_start,    m->d_cells,  m->d_area,     m->d_land,
+                    m->dd,        m->dpar,       m->share,    (void *)m->cp, m->s,
+                    m->spr_left,  m->rech,       m->rech_gw,  m->depth,      m->h,
+                    m->kd,        m->sy,         m->surface,  m->phi,        m->cv,
+                    m->ditch_level, m->ditch_c,  m->ditch_ci, m->trench_level, m->trench_c,
+                    m->tile_level, m->tile_c,    m->tile_ci,  m->owd,        m->f_drain[0],
+                    m->f_drain[1], m->f_drain[2], m->f_spill, m->f_seep,     m->f_stor,
+                    m->f_lat,     m->dv,         m->dlevel,   m->dtarget,    m->dshort,
+                    m->gfrac,     m->dsum,       m->din,      m->dout,       m->dem,
+                    m->surplus,   m->rep,        m->real,     m->flush};
+    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
+        zt_free(list[i]);
+    }
+    core_gw_destroy(&m->gw);
+    zt_free(m);
+    *pm = NULL;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The index of district id in the sorted id list, or -1. */
+static int district_index(const core_cpl *m, int32_t id)
+{
+    int lo = 0, hi = m->nd - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (m->d_id[mid] == id) {
+            return mid;
+        }
+        if (m->d_id[mid] < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return -1;
+}
+
+/* The districts' ids and the CSR lists of their active cells, in cell order. */
+static zt_status build_districts(core_cpl *m, zt_err *err)
+{
+    const grid_domain *d = m->dom;
+    zt_idx k, nact = 0;
+    zt_idx *fill = NULL;
+
+    for (k = 0; k < m->ncell; k++) {
+        nact += d->mask[k] == ZT_MASK_ACTIVE;
+    }
+    m->d_id = zt_malloc((size_t)(nact > 0 ? nact : 1) * sizeof *m->d_id);
+    m->d_cells = zt_malloc((size_t)(nact > 0 ? nact : 1) * sizeof *m->d_cells);
+    if (!m->d_id || !m->d_cells) {
+        return zt_fail(err, ZT_ENOMEM, "out of memory for %lld district cells", (long long)nact);
+    }
+    nact = 0;
+    for (k = 0; k < m->ncell; k++) {
+        if (d->mask[k] == ZT_MASK_ACTIVE) {
+            m->d_id[nact++] = d->district[k];
+        }
+    }
+    qsort(m->d_id, (size_t)nact, sizeof *m->d_id, cmp_i32);
+    m->nd = 0;
+    for (k = 0; k < nact; k++) {
+        if (m->nd == 0 || m->d_id[m->nd - 1] != m->d_id[k]) {
+            m->d_id[m->nd++] = m->d_id[k];
+        }
+    }
+    const size_t nd1 = (size_t)(m->nd > 0 ? m->nd : 1);
+    m->d_start = zt_calloc(nd1 + 1, sizeof *m->d_start);
+    m->d_area = zt_calloc(nd1, sizeof *m->d_area);
+    m->d_land = zt_calloc(nd1, sizeof *m->d_land);
+    fill = zt_calloc(nd1, sizeof *fill);
+    if (!m->d_start || !m->d_area || !m->d_land || !fill) {
+        zt_free(fill);
+        return zt_fail(err, ZT_ENOMEM, "out of memory for %d districts", m->nd);
+    }
+    for (k = 0; k < m->ncell; k++) {
+        if (d->mask[k] == ZT_MASK_ACTIVE) {
+            m->d_start[district_index(m, d->district[k]) + 1]++;
+        }
+    }
+    for (int i = 0; i < m->nd; i++) {
+        m->d_start[i + 1] += m->d_start[i];
+    }
+    for (k = 0; k < m->ncell; k++) {
+        if (d->mask[k] == ZT_MASK_ACTIVE) {
+            int di = district_index(m, d->district[k]);
+            m->d_cells[m->d_start[di] + fill[di]++] = k;
+            m->d_area[di] += m->cell_area;
+        }
+    }
+    zt_free(fill);
+    return ZT_OK;
+}
+
+/* Per-cell parameters and the initial root zone: field capacity. */
+static zt_status init_cells(core_cpl *m, const core_cpl_tables *tab, zt_err *err)
+{
+    const grid_domain *d = m->dom;
+    const size_t n = (size_t)m->ncell;
+
+    m->cp = zt_calloc(n, sizeof *m->cp);
+    m->s = zt_calloc(n, sizeof *m->s);
+    m->spr_left = zt_calloc(n, sizeof *m->spr_left);
+    m->rech = zt_calloc(n, sizeof *m->rech);
+    m->rech_gw = zt_calloc(n, sizeof *m->rech_gw);
+    if (!m->cp || !m->s || !m->spr_left || !m->rech || !m->rech_gw) {
+        return zt_fail(err, ZT_ENOMEM, "out of memory for the state of %lld cells",
+                       (long long)m->ncell);
+    }
+    memcpy(m->nospr, tab->rz, sizeof m->nospr);
+    for (int lu = 0; lu < ZT_NLANDUSE; lu++) {
+        for (int so = 0; so < ZT_NSOIL; so++) {
+            m->nospr[lu][so].sprinkle = 0;
+        }
+    }
+    /* a cell is sprinkled only where its land use allows it and the domain
+       gives it a source (sprinkling_source > 0) */
+    for (zt_idx k = 0; k < m->ncell; k++) {
+        if (d->mask[k] == ZT_MASK_ACTIVE) {
+            const core_rz_params *p = d->sprinkling[k] == ZT_SPR_NONE
+                                          ? &m->nospr[d->landuse[k]][d->soil[k]]
+                                          : &tab->rz[d->landuse[k]][d->soil[k]];
+            m->cp[k] = p;
+            m->s[k] = p->open_water ? 0.0 : p->smax;
+        }
+    }
+    for (int di = 0; di < m->nd; di++) {
+        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+            const core_rz_params *p = m->cp[m->d_cells[q]];
+            if (!p->open_water) {
+                m->d_land[di] += (1.0 - p->paved) * m->cell_area;
+            }
+        }
+    }
+    return ZT_OK;
+}
+
+/* 1 when month/day lies in the summer half. */
+static int in_summer(const core_cpl_config *cfg, int month, int day)
+{
+    const int md = month * 100 + day;
+    const int ss = cfg->summer_start[0] * 100 + cfg->summer_start[1];
+    const int ws = cfg->winter_start[0] * 100 + cfg->winter_start[1];
+    return md >= ss && md < ws;
+}
+
+int core_cpl_summer(const core_cpl *m, zt_day day)
+{
+    int y, mo, d;
+    zt_day_to_ymd(day, &y, &mo, &d);
+    return in_summer(&m->cfg, mo, d);
+}
+
+static double target_of(const grid_district *t, int summer)
+{
+    return summer ? t->summer_level : t->winter_level;
+}
+
+/* The district table's entry of every district, its open water, pumps and
+ * area shares; the state at the target. */
+static zt_status init_district_water(core_cpl *m, const grid_district *dtab, int ntab,
+                                     zt_err *err)
+{
+    const size_t nd1 = (size_t)(m->nd > 0 ? m->nd : 1);
+    int j = 0;
+
+    m->dd = zt_calloc(nd1, sizeof *m->dd);
+    m->dpar = zt_calloc(nd1, sizeof *m->dpar);
+    m->share = zt_calloc(nd1 * NC, sizeof *m->share);
+    if (!m->dd || !m->dpar || !m->share) {
+        return zt_fail(err, ZT_ENOMEM, "out of memory for %d districts", m->nd);
+    }
+    for (int di = 0; di < m->nd; di++) {
+        double land = 0.0, water = 0.0, peat = 0.0, nature = 0.0;
+        while (j < ntab && dtab[j].id < m->d_id[di]) {
+            j++;
+        }
+        if (j >= ntab || dtab[j].id != m->d_id[di]) {
+            return zt_fail(err, ZT_EINPUT, "no [district.%ld] for district %ld of the domain",
+                           (long)m->d_id[di], (long)m->d_id[di]);
+        }
+        m->dd[di] = dtab[j];
+        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+            const zt_idx k = m->d_cells[q];
+            if (m->dom->landuse[k] == ZT_LU_WATER) {
+                water += m->cell_area;
+            } else {
+                land += m->cell_area;
+                if (m->dom->soil[k] == ZT_SOIL_PEAT) {
+                    peat += m->cell_area;
+                } else if (m->dom->landuse[k] == ZT_LU_NATURE) {
+                    nature += m->cell_area;
+                }
+            }
+        }
+        /* a deficit the day starts with (a target rise, a shortage still
+           missing) is charged to the land it serves, by area */
+        double *sh = m->share + (size_t)di * NC;
+        if (land > 0.0) {
+            sh[CORE_DCAT_PEAT] = peat / land;
+            sh[CORE_DCAT_NATURE] = nature / land;
+            sh[CORE_DCAT_AGRI] = (land - peat - nature) / land;
+        }
+        memcpy(m->dpar[di].base_share, sh, sizeof m->dpar[di].base_share);
+        /* the ditches' water surface plus the open-water cells */
+        m->dpar[di].aow = m->dd[di].ow_fraction * land + water;
+        m->dpar[di].pump_cap = 1e-3 * m->dd[di].pump_mm_d * m->d_area[di];
+        if (!(m->dpar[di].aow > 0.0)) {
+            return zt_fail(err, ZT_EINPUT,
+                           "[district.%ld]: no open water (open_water_fraction x land area is 0)",
+                           (long)m->d_id[di]);
+        }
+    }
+    return ZT_OK;
+}
+
+/*
+ * The peat scenario (cfg.peat_target): in every district whose land is at
+ * least PEAT_DISTRICT_SHARE peat the summer target level is raised (never
+ * lowered) to the area-mean surface level of its peat cells minus the
+ * target depth, and the winter level by as much (docs/model.md §9.3).
+ */
+static void apply_peat_target(core_cpl *m)
+{
+    for (int di = 0; di < m->nd; di++) {
+        double zsum = 0.0;
+        zt_idx npeat = 0, nland = 0;
+        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+            const zt_idx k = m->d_cells[q];
+            if (m->dom->landuse[k] == ZT_LU_WATER) {
+                continue;
+            }
+            nland++;
+            if (m->dom->soil[k] == ZT_SOIL_PEAT) {
+                zsum += (double)m->dom->surface[k];
+                npeat++;
+            }
+        }
+        if (npeat == 0 || (double)npeat < PEAT_DISTRICT_SHARE * (double)nland) {
+            continue;
+        }
+        grid_district *t = &m->dd[di];
+        /* to the cm, as the table's levels */
+        const double want = round(100.0 * (zsum / (double)npeat - m->cfg.peat_target)) / 100.0;
+        if (want > t->summer_level) {
+            t->winter_level += want - t->summer_level;
+            t->summer_level = want;
+            m->npeat_raised++;
+        }
+    }
+}
+
+int core_cpl_peat_districts(const core_cpl *m)
+{
+    return m ? m->npeat_raised : 0;
+}
+
+/* Allocate n doubles into every pointer of the list; 0 on success. */
+static int alloc_doubles(zt_idx n, double **const *list, int count)
+{
+    int bad = 0;
+    for (int i = 0; i < count; i++) {
+        *list[i] = zt_malloc((size_t)n * sizeof **list[i]);
+        bad |= *list[i] == NULL;
+    }
+    return bad ? -1 : 0;
+}
+
+/* A domain float as a double, NAN kept. */
+static double fval(const float *a, zt_idx k)
+{
+    return (double)a[k];
+}
+
+/* Submerged drains (the tile system at ditch level, set each day, draining
+ * and infiltrating through one resistance) or pressure drains (the tile
+ * system at a set depth below surface, infiltrating district water) in
+ * every peat cell (docs/model.md §9.3). */
+static zt_status init_peat_drains(core_cpl *m, zt_err *err)
+{
+    const grid_domain *d = m->dom;
+    m->tile_ci = zt_malloc((size_t)m->ncell * sizeof *m->tile_ci);
+    m->owd = zt_calloc((size_t)m->ncell, 1);
+    if (!m->tile_ci || !m->owd) {
+        return zt_fail(err, ZT_ENOMEM, "out of memory for submerged drains");
+    }
+    for (zt_idx k = 0; k < m->ncell; k++) {
+        m->tile_ci[k] = INFINITY;
+        if (d->mask[k] == ZT_MASK_ACTIVE && d->soil[k] == ZT_SOIL_PEAT) {
+            if (m->cfg.peat_owd) {
+                m->owd[k] = 1; /* the level follows the ditch */
+                m->tile_c[k] = m->cfg.peat_owd_c;
+                m->tile_ci[k] = m->cfg.peat_owd_c;
+            } else {
+                m->tile_level[k] = m->surface[k] - m->cfg.peat_pd_depth;
+                m->tile_c[k] = m->cfg.peat_pd_c;
+                m->tile_ci[k] = m->cfg.peat_pd_c;
+            }
+        }
+    }
+    m->gwm.drain[2].ci = m->tile_ci;
+    return ZT_OK;
+}
+
+/* The groundwater arrays of one cell from the domain. */
+static void gw_cell(core_cpl *m, const core_cpl_tables *tab, zt_idx k)
+{
+    const grid_domain *d = m->dom;
+    const double zs = fval(d->surface, k);
+    m->surface[k] = zs;
+    m->rech[k] = 0.0;
+    if (d->mask[k] == ZT_MASK_ACTIVE) {
+        m->kd[k] = fval(d->kd, k);
+        m->sy[k] = tab->sy[d->soil[k]];
+        m->phi[k] = fval(d->deep_head, k);
+        m->cv[k] = fval(d->cv, k);
+        m->h[k] = zs - fval(d->gwdepth, k);
+        m->ditch_level[k] = NAN; /* set each day from the district level */
+        m->ditch_c[k] = fval(d->ditch_c, k);
+        m->ditch_ci[k] = fval(d->ditch_ci, k);
+        m->trench_level[k] = zs - fval(d->trench_depth, k); /* NAN: none */
+        m->trench_c[k] = isnan(m->trench_level[k]) ? 1.0 : fval(d->trench_c, k);
+        m->tile_level[k] = zs - fval(d->tile_depth, k);
+        m->tile_c[k] = isnan(m->tile_level[k]) ? 1.0 : fval(d->tile_c, k);
+    } else {
+        /* fixed-head cells hold the open water's level (surface_level);
+           inactive cells are no-flow and never read */
+        m->kd[k] = d->mask[k] == ZT_MASK_FIXED ? KD_OPEN_WATER : 0.0;
+        m->sy[k] = 1.0;
+        m->phi[k] = zs;
+        m->cv[k] = 1.0;
+        m->h[k] = d->mask[k] == ZT_MASK_FIXED ? zs : 0.0;
+        m->ditch_level[k] = NAN;
+        m->ditch_c[k] = 1.0;
+        m->ditch_ci[k] = INFINITY;
+        m->trench_level[k] = NAN;
+        m->trench_c[k] = 1.0;
+        m->tile_level[k] = NAN;
+        m->tile_c[k] = 1.0;
+    }
+}
+
+/* Groundwater arrays from the domain and the parameter table; the solver. */
+static zt_status init_gw(core_cpl *m, const core_cpl_tables *tab, zt_err *err)
+{
+    const grid_domain *d = m->dom;
+    double **const list[] = {&m->h,           &m->kd,          &m->sy,          &m->surface,
+                             &m->phi,         &m->cv,          &m->ditch_level, &m->ditch_c,
+                             &m->ditch_ci,    &m->trench_level, &m->trench_c,   &m->tile_level,
+                             &m->tile_c,      &m->f_drain[0],  &m->f_drain[1],  &m->f_drain[2],
+                             &m->f_spill,     &m->f_seep,      &m->f_stor,      &m->f_lat,
+                             &m->depth};
+    zt_status st;
+
+    if (!d->has_gw) {
+        return zt_fail(err, ZT_EINPUT,
+                       "the groundwater variables (kd, deep_head, seepage_resistance, "
+                       "ditch_resistance, ...) are missing; mode \"%s\" needs them",
+                       m->cfg.mode == CORE_CPL_COUPLED ? "coupled" : "groundwater");
+    }
+    if (alloc_doubles(m->ncell, list, (int)(sizeof list / sizeof list[0])) != 0) {
+        return zt_fail(err, ZT_ENOMEM, "out of memory for the groundwater of %lld cells",
+                       (long long)m->ncell);
+    }
+    for (zt_idx k = 0; k < m->ncell; k++) {
+        gw_cell(m, tab, k);
+        m->depth[k] = NAN; /* set in the active cells each day */
+    }
+    memset(&m->gwm, 0, sizeof m->gwm);
+    m->gwm.g = d->g;
+    m->gwm.mask = d->mask;
+    m->gwm.kd = m->kd;
+    m->gwm.sy = m->sy;
+    m->gwm.surface = m->surface;
+    m->gwm.c_spill = m->cfg.c_spill;
+    m->gwm.phi = m->phi;
+    m->gwm.cv = m->cv;
+    m->gwm.ndrain = 3;
+    m->gwm.drain[0] = (core_gw_drain){"ditch", m->ditch_level, m->ditch_c, m->ditch_ci};
+    m->gwm.drain[1] = (core_gw_drain){"trench", m->trench_level, m->trench_c, NULL};
+    m->gwm.drain[2] = (core_gw_drain){"tile", m->tile_level, m->tile_c, NULL};
+    if (m->cfg.peat_owd || m->cfg.peat_pd) {
+        st = init_peat_drains(m, err);
+        if (st != ZT_OK) {
+            return st;
+        }
+    }
+    core_gw_opts go = m->cfg.gw;
+    /* groundwater mode: the solver reads its inputs again only when a ditch
+       level changes, twice a year, so most days start from the previous
+       day's end (docs/model.md §6.3.1); the coupled mode moves the ditch
+       levels every day, so there it reads them every day */
+    go.keep_inputs = m->cfg.mode == CORE_CPL_GROUNDWATER;
+    return core_gw_create(&m->gwm, &go, &m->gw, err);
+}
+
+/* The district state and the day's district arrays. */
+static zt_status init_district_state(core_cpl *m, zt_err *err)
+{
+    const size_t nd1 = (size_t)(m->nd > 0 ? m->nd : 1);
+    int y, mo, d;
+
+    m->dv = zt_calloc(nd1, sizeof *m->dv);
+    m->dlevel = zt_calloc(nd1, sizeof *m->dlevel);
+    m->dtarget = zt_calloc(nd1, sizeof *m->dtarget);
+    m->dshort = zt_calloc(nd1 * NC, sizeof *m->dshort);
+    m->gfrac = zt_calloc(nd1 * NC, sizeof *m->gfrac);
+    m->dsum = zt_calloc(nd1 * CORE_S_COUNT, sizeof *m->dsum);
+    m->din = zt_calloc(nd1, sizeof *m->din);
+    m->dout = zt_calloc(nd1, sizeof *m->dout);
+    m->dem = zt_calloc(nd1 * NC, sizeof *m->dem);
+    m->surplus = zt_calloc(nd1, sizeof *m->surplus);
+    m->rep = zt_calloc(nd1 * NC, sizeof *m->rep);
+    m->real = zt_calloc(nd1 * NC, sizeof *m->real);
+    m->flush = zt_calloc(nd1, sizeof *m->flush);
+    if (!m->dv || !m->dlevel || !m->dtarget || !m->dshort || !m->gfrac || !m->dsum || !m->din ||
+        !m->dout || !m->dem || !m->surplus || !m->rep || !m->real || !m->flush) {
+        return zt_fail(err, ZT_ENOMEM, "out of memory for %d districts", m->nd);
+    }
+    zt_day_to_ymd(m->cfg.start, &y, &mo, &d);
+    for (int di = 0; di < m->nd; di++) {
+        if (m->dd) {
+            m->dtarget[di] = target_of(&m->dd[di], in_summer(&m->cfg, mo, d));
+        }
+        m->dlevel[di] = m->dtarget[di];
+        for (int c = 0; c < NC; c++) {
+            m->gfrac[(size_t)di * NC + c] = 1.0;
+        }
+    }
+    return ZT_OK;
+}
+
+/* Root-zone storage (m over cells, summed) in district order. */
+static double rz_storage(const core_cpl *m)
+{
+    double tot = 0.0;
+    for (int di = 0; di < m->nd; di++) {
+        double sum = 0.0;
+        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+            const zt_idx k = m->d_cells[q];
+            const core_rz_params *p = m->cp[k];
+            if (!p->open_water) {
+                sum += (1.0 - p->paved) * m->s[k];
+            }
+        }
+        tot += sum;
+    }
+    return tot;
+}
+
+zt_status core_cpl_create(const core_cpl_config *cfg, const grid_domain *dom,
+                          const grid_district *dtab, int ntab, const core_cpl_tables *tab,
+                          core_cpl **out, zt_err *err)
+{
+    core_cpl *m;
+    zt_status st;
+
+    *out = NULL;
+    m = zt_calloc(1, sizeof *m);
+    if (!m) {
+        return zt_fail(err, ZT_ENOMEM, "out of memory for the model");
+    }
+    m->cfg = *cfg;
+    m->dom = dom;
+    m->ncell = zt_grid_ncell(&dom->g);
+    m->cell_area = dom->g.dx * dom->g.dx;
+    m->rz_on = cfg->mode != CORE_CPL_GROUNDWATER;
+    m->gw_on = cfg->mode != CORE_CPL_ROOTZONE;
+    st = build_districts(m, err);
+    if (st == ZT_OK) {
+        st = init_cells(m, tab, err);
+    }
+    if (st == ZT_OK && m->gw_on) {
+        st = init_district_water(m, dtab, ntab, err);
+        if (st == ZT_OK && !isnan(cfg->peat_target)) {
+            apply_peat_target(m);
+        }
+        if (st == ZT_OK) {
+            st = init_gw(m, tab, err);
+        }
+    }
+    if (st == ZT_OK) {
+        st = init_district_state(m, err);
+    }
+    if (st != ZT_OK) {
+        core_cpl_destroy(&m);
+        return st;
+    }
+    m->rz_total = m->rz_on ? rz_storage(m) : 0.0;
+    *out = m;
+    return ZT_OK;
+}
+
+/* ---- the day ------------------------------------------------------------ */
+
+/* Add (or set, when first) scale x val[v] of the selected variables with
+ * lo <= v < hi to the accumulators at cell k. */
+static inline void out_add(const core_cpl_acc *a, zt_idx k, const double *val, int lo, int hi)
+{
+    for (int i = 0; i < a->nsel; i++) {
+        const int v = a->sel[i];
+        if (v >= lo && v < hi) {
+            const double x = core_cpl_var_scale(v) * val[v];
+            if (a->first) {
+                a->acc[i][k] = x;
+            } else {
+                a->acc[i][k] += x;
+            }
+        }
+    }
+}
+
+/* The root zone of one cell for the day; adds its terms to ds[]. g: the
+ * fractions of district di's causes (today's sprinkling). */
+static void rz_cell(core_cpl *m, zt_idx k, int month, double pf, double ef, const float *p,
+                    const float *et0, const double *g, const core_cpl_acc *acc, double *ds)
+{
+    const grid_domain *dom = m->dom;
+    const core_rz_params *pr = m->cp[k];
+    core_rz_state s = {m->s[k], m->spr_left[k]};
+    core_rz_in in;
+    core_rz_out o;
+    double spr_gw = 0.0;
+    const int ground = dom->sprinkling[k] == ZT_SPR_GROUND;
+    const int cap = dom->landuse[k] == ZT_LU_CAPITAL;
+
+    const double want = core_rz_sprinkle_demand(pr, &s, month);
+    /* surface water gives the fraction of the want that yesterday's
+       allocation gave the cause; wells give all of it */
+    const double gf = ground ? 1.0 : g[cap ? CORE_DCAT_CAPITAL : CORE_DCAT_AGRI];
+    in.p = 1e-3 * pf * p[k];
+    in.et0 = 1e-3 * ef * et0[k];
+    in.depth = m->gw_on ? m->surface[k] - m->h[k] : (double)dom->gwdepth[k];
+    in.month = month;
+    in.spr_in = gf >= 1.0 ? want : gf * want;
+    core_rz_step(pr, &in, &s, &o);
+    m->s[k] = s.s;
+    m->spr_left[k] = s.spr_left;
+
+    if (want > 0.0 && !ground) {
+        ds[cap ? CORE_S_SPRDEM_CAP : CORE_S_SPRDEM_AGRI] += want;
+    }
+    if (o.spr > 0.0) {
+        if (ground) {
+            spr_gw = o.spr;
+        } else {
+            ds[cap ? CORE_S_SPR_SW_CAP : CORE_S_SPR_SW_AGRI] += o.spr;
+        }
+    }
+    if (m->gw_on) {
+        m->rech[k] = o.recharge - spr_gw;
+    }
+    const double land = pr->open_water ? 0.0 : 1.0 - pr->paved;
+    if (acc && acc->nsel > 0) {
+        double val[CORE_V_NRZ];
+        val[CORE_V_P] = in.p;
+        val[CORE_V_ET0] = in.et0;
+        val[CORE_V_ETP] = o.etp;
+        val[CORE_V_ETACT] = o.ei + o.ta + o.eow;
+        val[CORE_V_EI] = o.ei;
+        val[CORE_V_TA] = o.ta;
+        val[CORE_V_EOW] = o.eow;
+        val[CORE_V_PERC] = o.perc;
+        val[CORE_V_CR] = o.cr;
+        val[CORE_V_RECHARGE] = o.recharge;
+        val[CORE_V_RUNOFF] = o.runoff;
+        val[CORE_V_OWNET] = o.ownet;
+        val[CORE_V_SPR] = o.spr;
+        val[CORE_V_SPRDEM] = want;
+        val[CORE_V_S] = pr->open_water ? 0.0 : s.s;
+        val[CORE_V_DEFICIT] = pr->open_water ? 0.0 : pr->smax - s.s;
+        out_add(acc, k, val, 0, CORE_V_NRZ);
+    }
+    ds[CORE_S_P] += in.p;
+    ds[CORE_S_ET0] += in.et0;
+    ds[CORE_S_ETACT] += o.ei + o.ta + o.eow;
+    ds[CORE_S_TA] += o.ta;
+    ds[CORE_S_RECHARGE] += o.recharge;
+    ds[CORE_S_S] += land * s.s;
+    ds[CORE_S_RUNOFF] += o.runoff + o.ownet;
+    ds[CORE_S_SPRDEM] += want;
+    ds[CORE_S_SPR] += o.spr;
+    ds[CORE_S_SPR_GW] += spr_gw;
+    ds[CORE_S_CR] += o.cr;
+    ds[CORE_S_EI] += o.ei;
+    ds[CORE_S_EOW] += o.eow;
+    ds[CORE_S_PERC] += o.perc;
+    ds[CORE_S_OWNET] += o.ownet;
+}
+
+/* The root zone of every active cell, district by district; the root-zone
+ * sums of each district. */
+static void rootzone_day(core_cpl *m, int month, const float *p, const float *et0,
+                         const core_cpl_acc *acc)
+{
+    const int nd = m->nd;
+    const double pf = m->cfg.precip_factor[month - 1];
+    const double ef = m->cfg.et0_factor[month - 1];
+    int di;
+
+#pragma omp parallel for schedule(static) default(none) shared(m, p, et0, acc)                 \
+    firstprivate(nd, pf, ef, month)
+    for (di = 0; di < nd; di++) {
+        /* local sums (not through m->dsum, which the compiler would have to
+           assume aliases the output arrays), written back at the end */
+        double ds[CORE_S_COUNT] = {0};
+        const double *g = m->gfrac + (size_t)di * NC;
+        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+            rz_cell(m, m->d_cells[q], month, pf, ef, p, et0, g, acc, ds);
+        }
+        memcpy(m->dsum + (size_t)di * CORE_S_COUNT, ds, sizeof ds);
+    }
+}
+
+/* The groundwater terms of one cell into ds[] and the output. */
+static void gw_cell_day(core_cpl *m, zt_idx k, const double *abstr, const core_cpl_acc *acc,
+                        double *ds)
+{
+    const grid_domain *dom = m->dom;
+    const double ditch = m->f_drain[0][k];
+    const double inf = ditch < 0.0 ? -ditch : 0.0;
+    /* submerged drains (the tile system in peat cells) infiltrate too */
+    const double tr = m->f_drain[1][k], ti = m->f_drain[2][k];
+    const double inf_all = inf + (tr < 0.0 ? -tr : 0.0) + (ti < 0.0 ? -ti : 0.0);
+
+    ds[CORE_S_DRAIN] += (ditch > 0.0 ? ditch : 0.0) + (tr > 0.0 ? tr : 0.0) + (ti > 0.0 ? ti : 0.0);
+    if (dom->soil[k] == ZT_SOIL_PEAT) {
+        ds[CORE_S_INF_PEAT] += inf_all;
+    } else if (dom->landuse[k] == ZT_LU_NATURE) {
+        ds[CORE_S_INF_NATURE] += inf_all;
+    } else {
+        ds[CORE_S_INF_AGRI] += inf_all;
+    }
+    ds[CORE_S_SPILL] += m->f_spill[k];
+    ds[CORE_S_SEEP] += m->f_seep[k];
+    ds[CORE_S_FIXED] += m->f_lat[k];
+    ds[CORE_S_GWSTOR] += m->f_stor[k];
+    ds[CORE_S_GWREACH] += m->rech[k];
+    ds[CORE_S_ABSTR] += abstr ? abstr[k] : 0.0;
+    m->depth[k] = m->surface[k] - m->h[k];
+    ds[CORE_S_DEPTH] += m->depth[k];
+    if (acc && acc->nsel > 0) {
+        double val[CORE_V_COUNT];
+        val[CORE_V_HEAD] = m->h[k];
+        val[CORE_V_DEPTH] = m->surface[k] - m->h[k];
+        val[CORE_V_DRAIN_DITCH] = ditch > 0.0 ? ditch : 0.0;
+        val[CORE_V_INFILTRATION] = inf;
+        val[CORE_V_DRAIN_TRENCH] = tr;
+        val[CORE_V_DRAIN_TILE] = ti;
+        val[CORE_V_SEEPAGE] = -m->f_seep[k];
+        val[CORE_V_SPILL] = m->f_spill[k];
+        out_add(acc, k, val, CORE_V_NRZ, CORE_V_NGW);
+        if (!m->rz_on) {
+            val[CORE_V_RECHARGE] = m->rech[k]; /* groundwater mode: given */
+            out_add(acc, k, val, CORE_V_RECHARGE, CORE_V_RECHARGE + 1);
+        }
+    }
+}
+
+/* Per district, the groundwater terms of the day (from the solver's fluxes). */
+static void gather_gw_day(core_cpl *m, const double *abstr, const core_cpl_acc *acc)
+{
+    const int nd = m->nd;
+    int di;
+
+#pragma omp parallel for schedule(static) default(none) shared(m, abstr, acc) firstprivate(nd)
+    for (di = 0; di < nd; di++) {
+        double ds[CORE_S_COUNT];
+        double *dst = m->dsum + (size_t)di * CORE_S_COUNT;
+        for (int v = CORE_S_DRAIN; v < CORE_S_COUNT; v++) {
+            ds[v] = 0.0;
+        }
+        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+            gw_cell_day(m, m->d_cells[q], abstr, acc, ds);
+        }
+        for (int v = CORE_S_DRAIN; v < CORE_S_COUNT; v++) {
+            dst[v] = ds[v];
+        }
+    }
+}
+
+/* Set the ditch level of every active cell to its district's level; 1 if
+ * one changed. */
+static int set_ditch_levels(core_cpl *m)
+{
+    const int nd = m->nd;
+    int di, changed = 0;
+#pragma omp parallel for schedule(static) default(none) shared(m) firstprivate(nd)             \
+    reduction(| : changed)
+    for (di = 0; di < nd; di++) {
+        const double z = m->dlevel[di];
+        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+            const zt_idx k = m->d_cells[q];
+            /* bitwise, so that NaN (no level yet) to NaN is no change */
+            changed |= memcmp(&m->ditch_level[k], &z, sizeof z) != 0;
+            m->ditch_level[k] = z;
+            if (m->owd && m->owd[k]) {
+                changed |= memcmp(&m->tile_level[k], &z, sizeof z) != 0;
+                m->tile_level[k] = z; /* submerged drains at ditch level */
+            }
+        }
+    }
+    return changed;
+}
+
+/* The groundwater solve of the day, with the ditch levels of yesterday's
+ * end (coupled) or today's targets (groundwater mode). */
+static zt_status groundwater_day(core_cpl *m, const double *abstr, const core_cpl_acc *acc,
+                                 zt_err *err)
+{
+    core_gw_flux f;
+    zt_status st;
+
+    if (m->cfg.mode == CORE_CPL_GROUNDWATER) {
+        for (int di = 0; di < m->nd; di++) {
+            m->dlevel[di] = target_of(&m->dd[di], m->summer);
+        }
+    }
+    if (set_ditch_levels(m)) {
+        core_gw_inputs_changed(m->gw); /* the solver keeps its inputs otherwise */
+    }
+    memset(&f, 0, sizeof f);
+    for (int i = 0; i < 3; i++) {
+        f.drain[i] = m->f_drain[i];
+    }
+    f.spill = m->f_spill;
+    f.seepage = m->f_seep;
+    f.storage = m->f_stor;
+    f.lateral = m->f_lat;
+    /* the wells of groundwater users take their water from the solve */
+    const double *r = m->rech;
+    if (abstr) {
+        for (zt_idx k = 0; k < m->ncell; k++) {
+            m->rech_gw[k] = m->rech[k] - abstr[k];
+        }
+        r = m->rech_gw;
+    }
+    st = core_gw_step(m->gw, 1.0, r, m->h, &f, &m->gws, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    gather_gw_day(m, abstr, acc);
+    return ZT_OK;
+}
+
+/* The day's terms of district di (m3/d) into m->din[di], supply fractions 1;
+ * flushing the fraction of its need that yesterday's allocation gave. */
+static void district_in(core_cpl *m, int di)
+{
+    const double *ds = m->dsum + (size_t)di * CORE_S_COUNT;
+    const double a = m->cell_area;
+    core_district_in *in = &m->din[di];
+    memset(in, 0, sizeof *in);
+    in->target = target_of(&m->dd[di], m->summer);
+    in->drainage = a * ds[CORE_S_DRAIN];
+    in->spill = a * ds[CORE_S_SPILL];
+    in->runoff = a * (ds[CORE_S_RUNOFF] - ds[CORE_S_OWNET]);
+    in->ow_net = a * ds[CORE_S_OWNET];
+    in->loss[CORE_DCAT_PEAT] = a * ds[CORE_S_INF_PEAT];
+    in->loss[CORE_DCAT_NATURE] = a * ds[CORE_S_INF_NATURE];
+    /* flushing against salinisation runs in the summer half */
+    const double gfl = m->gfrac[(size_t)di * NC + CORE_DCAT_FLUSHING];
+    const double need = m->summer ? 86400.0 * m->dd[di].flushing_m3s : 0.0;
+    in->loss[CORE_DCAT_FLUSHING] = gfl >= 1.0 ? need : gfl * need;
+    in->loss[CORE_DCAT_CAPITAL] = a * ds[CORE_S_SPR_SW_CAP];
+    in->loss[CORE_DCAT_AGRI] = a * (ds[CORE_S_INF_AGRI] + ds[CORE_S_SPR_SW_AGRI]);
+    for (int c = 0; c < NC; c++) {
+        in->supplied_frac[c] = 1.0;
+    }
+    /* a deficit the day starts with is charged to the causes that went
+       short (yesterday's shortage), else by area (a target rise) */
+    const double *sh = m->dshort + (size_t)di * NC;
+    double stot = 0.0;
+    for (int c = 0; c < NC; c++) {
+        stot += sh[c];
+    }
+    for (int c = 0; c < NC; c++) {
+        m->dpar[di].base_share[c] = stot > 0.0 ? sh[c] : m->share[(size_t)di * NC + c];
+    }
+}
+
+/* The demand of every district by cause, and its surplus: the district
+ * step evaluated on a copy of the state (nothing is changed). */
+static void districts_demand(core_cpl *m)
+{
+    for (int di = 0; di < m->nd; di++) {
+        core_district_in in = m->din[di];
+        core_district_out o;
+        double v = m->dv[di];
+        for (int c = 0; c < NC; c++) {
+            in.supplied_frac[c] = 0.0;
+        }
+        core_district_step(&m->dpar[di], &in, m->dtarget[di], &v, &o);
+        for (int c = 0; c < NC; c++) {
+            m->dem[(size_t)di * NC + c] = o.demand_cat[c];
+        }
+        m->surplus[di] = o.discharge;
+    }
+}
+
+zt_status core_cpl_day_begin(core_cpl *m, zt_day day, const float *p, const float *et0,
+                             const double *abstr, const core_cpl_acc *acc, zt_err *err)
+{
+    int y, month, mday;
+    zt_status st;
+
+    zt_day_to_ymd(day, &y, &month, &mday);
+    m->summer = in_summer(&m->cfg, month, mday);
+    if (m->rz_on) {
+        rootzone_day(m, month, p, et0, acc);
+    } else {
+        for (zt_idx k = 0; k < m->ncell; k++) {
+            m->rech[k] = m->dom->mask[k] == ZT_MASK_ACTIVE ? 1e-3 * (double)p[k] : 0.0;
+        }
+        memset(m->dsum, 0, (size_t)m->nd * CORE_S_COUNT * sizeof *m->dsum);
+    }
+    if (m->gw_on) {
+        st = groundwater_day(m, abstr, acc, err);
+        if (st != ZT_OK) {
+            return st;
+        }
+    }
+    if (m->cfg.mode == CORE_CPL_COUPLED) {
+        for (int di = 0; di < m->nd; di++) {
+            district_in(m, di);
+        }
+        districts_demand(m);
+    }
+    return ZT_OK;
+}
+
+/* The one real step of district di with the allocated fractions f (NULL:
+ * all supplied); what each cause took, its shortage, and what is reported. */
+static void district_day(core_cpl *m, int di, const double *f)
+{
+    core_district_in *in = &m->din[di];
+    core_district_out *o = &m->dout[di];
+    const double *ds = m->dsum + (size_t)di * CORE_S_COUNT;
+    const double a = m->cell_area;
+    double *g = m->gfrac + (size_t)di * NC;
+
+    if (f) {
+        for (int c = 0; c < NC; c++) {
+            const double x = f[(size_t)di * NC + c];
+            in->supplied_frac[c] = x > 1.0 ? 1.0 : (x > 0.0 ? x : 0.0);
+        }
+    }
+    /* the want that was not sprinkled or flushed (a cut by yesterday's
+       allocation) is reported as demand not supplied */
+    const double need_fl = m->summer ? 86400.0 * m->dd[di].flushing_m3s : 0.0;
+    double notdone[NC] = {0};
+    notdone[CORE_DCAT_FLUSHING] = need_fl - in->loss[CORE_DCAT_FLUSHING];
+    notdone[CORE_DCAT_CAPITAL] = a * (ds[CORE_S_SPRDEM_CAP] - ds[CORE_S_SPR_SW_CAP]);
+    notdone[CORE_DCAT_AGRI] = a * (ds[CORE_S_SPRDEM_AGRI] - ds[CORE_S_SPR_SW_AGRI]);
+
+    m->flush[di] = in->loss[CORE_DCAT_FLUSHING];
+    core_district_step(&m->dpar[di], in, m->dtarget[di], &m->dv[di], o);
+    m->dtarget[di] = in->target;
+    m->dlevel[di] = o->level;
+    for (int c = 0; c < NC; c++) {
+        const size_t u = (size_t)di * NC + c;
+        const double sh = o->demand_cat[c] - o->supplied_cat[c];
+        const double rep = o->demand_cat[c] - o->carried_cat[c] + (notdone[c] > 0.0 ? notdone[c] : 0.0);
+        m->real[u] = o->supplied_cat[c];
+        m->dshort[u] = sh > 0.0 ? sh : 0.0;
+        m->rep[u] = rep > 0.0 ? rep : 0.0;
+    }
+    /* tomorrow's sprinkling and flushing: the fraction given today */
+    if (f) {
+        g[CORE_DCAT_FLUSHING] = in->supplied_frac[CORE_DCAT_FLUSHING];
+        g[CORE_DCAT_CAPITAL] = in->supplied_frac[CORE_DCAT_CAPITAL];
+        g[CORE_DCAT_AGRI] = in->supplied_frac[CORE_DCAT_AGRI];
+    }
+}
+
+/* District values painted on their cells: the level and the inlet demand
+ * per unit of the district's area. */
+static void district_fields_day(core_cpl *m, const core_cpl_acc *acc)
+{
+    const int nd = m->nd;
+    int di;
+#pragma omp parallel for schedule(static) default(none) shared(m, acc) firstprivate(nd)
+    for (di = 0; di < nd; di++) {
+        double val[CORE_V_COUNT];
+        val[CORE_V_DLEVEL] = m->dlevel[di];
+        val[CORE_V_DEMAND] =
+            m->cfg.mode == CORE_CPL_COUPLED ? m->dout[di].demand / m->d_area[di] : 0.0;
+        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+            out_add(acc, m->d_cells[q], val, CORE_V_NGW, CORE_V_COUNT);
+        }
+    }
+}
+
+static double rel_of(double e, double gross)
+{
+    return gross > 0.0 ? fabs(e) / gross : fabs(e);
+}
+
+/* Errors and gross fluxes of the balance; mode says which compartments exist. */
+static void balance_close(core_cpl_balance *x, core_cpl_mode mode)
+{
+    const double *b = x->b;
+    x->err_rz = b[CORE_B_P] + b[CORE_B_SPR] + b[CORE_B_CR] - b[CORE_B_EI] - b[CORE_B_TA] -
+                b[CORE_B_EOW] - b[CORE_B_PERC] - b[CORE_B_RUNOFF] - b[CORE_B_OWNET] -
+                b[CORE_B_DS_RZ];
+    x->gross_rz = fabs(b[CORE_B_P]) + fabs(b[CORE_B_SPR]) + fabs(b[CORE_B_CR]) +
+                  fabs(b[CORE_B_EI]) + fabs(b[CORE_B_TA]) + fabs(b[CORE_B_EOW]) +
+                  fabs(b[CORE_B_PERC]) + fabs(b[CORE_B_RUNOFF]) + fabs(b[CORE_B_OWNET]) +
+                  fabs(b[CORE_B_DS_RZ]);
+    x->err_gw = b[CORE_B_RECH] - b[CORE_B_ABSTR] + b[CORE_B_INF] - b[CORE_B_DRAIN] -
+                b[CORE_B_SPILL] - b[CORE_B_SEEP] - b[CORE_B_FIXED] - b[CORE_B_DS_GW];
+    x->gross_gw = fabs(b[CORE_B_RECH]) + fabs(b[CORE_B_ABSTR]) + fabs(b[CORE_B_INF]) +
+                  fabs(b[CORE_B_DRAIN]) + fabs(b[CORE_B_SPILL]) + fabs(b[CORE_B_SEEP]) +
+                  fabs(b[CORE_B_FIXED]) + fabs(b[CORE_B_DS_GW]);
+    x->err_d = b[CORE_B_DRAIN] + b[CORE_B_SPILL] + b[CORE_B_RUNOFF] + b[CORE_B_OWNET] +
+               b[CORE_B_SUPPLIED] - b[CORE_B_INF] - b[CORE_B_SPR_SW] - b[CORE_B_FLUSH] -
+               b[CORE_B_DISCHARGE] - b[CORE_B_DV];
+    x->gross_d = fabs(b[CORE_B_DRAIN]) + fabs(b[CORE_B_SPILL]) + fabs(b[CORE_B_RUNOFF]) +
+                 fabs(b[CORE_B_OWNET]) + fabs(b[CORE_B_SUPPLIED]) + fabs(b[CORE_B_INF]) +
+                 fabs(b[CORE_B_SPR_SW]) + fabs(b[CORE_B_FLUSH]) + fabs(b[CORE_B_DISCHARGE]) +
+                 fabs(b[CORE_B_DV]);
+    if (mode == CORE_CPL_ROOTZONE) {
+        /* percolation, capillary rise and the flows to the district cross the
+           model's boundary: only the root zone has a balance */
+        x->err_gw = x->gross_gw = x->err_d = x->gross_d = 0.0;
+    }
+    x->err_all = x->err_rz + x->err_gw + x->err_d;
+    x->gross_all = x->gross_rz + x->gross_gw + x->gross_d;
+    x->rel_rz = rel_of(x->err_rz, x->gross_rz);
+    x->rel_gw = rel_of(x->err_gw, x->gross_gw);
+    x->rel_d = rel_of(x->err_d, x->gross_d);
+    x->rel_all = rel_of(x->err_all, x->gross_all);
+}
+
+/* The terms of the root zone and groundwater: sums over districts, in id order. */
+static void balance_cells(const core_cpl *m, core_cpl_balance *x)
+{
+    const double a = m->cell_area;
+    for (int di = 0; di < m->nd; di++) {
+        const double *ds = m->dsum + (size_t)di * CORE_S_COUNT;
+        x->b[CORE_B_P] += a * ds[CORE_S_P];
+        x->b[CORE_B_SPR] += a * ds[CORE_S_SPR];
+        x->b[CORE_B_CR] += a * ds[CORE_S_CR];
+        x->b[CORE_B_EI] += a * ds[CORE_S_EI];
+        x->b[CORE_B_TA] += a * ds[CORE_S_TA];
+        x->b[CORE_B_EOW] += a * ds[CORE_S_EOW];
+        x->b[CORE_B_PERC] += a * ds[CORE_S_PERC];
+        x->b[CORE_B_RUNOFF] += a * (ds[CORE_S_RUNOFF] - ds[CORE_S_OWNET]);
+        x->b[CORE_B_OWNET] += a * ds[CORE_S_OWNET];
+        if (m->gw_on) {
+            x->b[CORE_B_RECH] += a * ds[CORE_S_GWREACH];
+            x->b[CORE_B_SPR_GW] += a * ds[CORE_S_SPR_GW];
+            x->b[CORE_B_ABSTR] += a * ds[CORE_S_ABSTR];
+            x->b[CORE_B_DRAIN] += a * ds[CORE_S_DRAIN];
+            x->b[CORE_B_INF] +=
+                a * (ds[CORE_S_INF_PEAT] + ds[CORE_S_INF_NATURE] + ds[CORE_S_INF_AGRI]);
+            x->b[CORE_B_SPILL] += a * ds[CORE_S_SPILL];
+            x->b[CORE_B_SEEP] += a * ds[CORE_S_SEEP];
+            x->b[CORE_B_FIXED] += a * ds[CORE_S_FIXED];
+            x->b[CORE_B_DS_GW] += a * ds[CORE_S_GWSTOR];
+        }
+    }
+}
+
+zt_status core_cpl_day_end(core_cpl *m, const double *frac, const core_cpl_acc *acc,
+                           core_cpl_balance *x, zt_err *err)
+{
+    memset(x, 0, sizeof *x);
+    if (m->rz_on) {
+        const double rz_now = rz_storage(m);
+        x->b[CORE_B_DS_RZ] = m->cell_area * (rz_now - m->rz_total);
+        m->rz_total = rz_now;
+    }
+    balance_cells(m, x);
+    if (m->cfg.mode == CORE_CPL_COUPLED) {
+        for (int di = 0; di < m->nd; di++) {
+            const core_district_out *o = &m->dout[di];
+            district_day(m, di, frac);
+            x->b[CORE_B_SUPPLIED] += o->supplied;
+            x->b[CORE_B_SPR_SW] += m->din[di].loss[CORE_DCAT_CAPITAL] +
+                                   m->cell_area * m->dsum[(size_t)di * CORE_S_COUNT +
+                                                          CORE_S_SPR_SW_AGRI];
+            x->b[CORE_B_FLUSH] += m->din[di].loss[CORE_DCAT_FLUSHING];
+            x->b[CORE_B_DISCHARGE] += o->discharge;
+            x->b[CORE_B_DV] += o->dv;
+        }
+    } else if (m->gw_on) {
+        /* groundwater mode: the ditches are held at target; what they
+           drain or give is exchanged with the outside of the model */
+        x->b[CORE_B_SUPPLIED] = x->b[CORE_B_INF];
+        x->b[CORE_B_DISCHARGE] = x->b[CORE_B_DRAIN] + x->b[CORE_B_SPILL];
+    }
+    if (!m->rz_on) {
+        x->b[CORE_B_RUNOFF] = 0.0;
+        x->b[CORE_B_OWNET] = 0.0;
+    }
+    if (acc && acc->nsel > 0 && m->gw_on) {
+        district_fields_day(m, acc);
+    }
+    balance_close(x, m->cfg.mode);
+    if (x->rel_rz > CORE_CPL_TOL_EXACT || x->rel_d > CORE_CPL_TOL_EXACT ||
+        x->rel_gw > CORE_CPL_TOL_GW || x->rel_all > CORE_CPL_TOL_GW) {
+        return zt_fail(err, ZT_EBALANCE,
+                       "the water balance does not close: relative errors root zone %.2e, "
+                       "districts %.2e (tolerance %.0e), groundwater %.2e, whole %.2e "
+                       "(tolerance %.0e)",
+                       x->rel_rz, x->rel_d, CORE_CPL_TOL_EXACT, x->rel_gw, x->rel_all,
+                       CORE_CPL_TOL_GW);
+    }
+    return ZT_OK;
+}
+
+void core_cpl_storage_capacity(const core_cpl *m, double *cap)
+{
+    for (zt_idx k = 0; k < m->ncell; k++) {
+        cap[k] = NAN;
+        if (m->dom->mask[k] == ZT_MASK_ACTIVE) {
+            const core_rz_params *p = m->cp[k];
+            const double dep = m->depth && m->depth[k] > 0.0 ? m->depth[k] : 0.0;
+            const double def = p->open_water ? 0.0 : (1.0 - p->paved) * (p->smax - m->s[k]);
+            cap[k] = 1e3 * ((m->sy ? m->sy[k] : 0.0) * dep + def);
+        }
+    }
+}
