@@ -116,12 +116,14 @@ typedef struct io_tsout io_tsout; /* opaque */
 
 /*
  * Create a time-series writer for nfeat features (ids and names borrowed, must
- * outlive the writer) and nvar variables over ndays days from `first`. Values
- * are kept in memory and written at close to nc_path (CF timeSeries, dims
- * (feature, time)) and csv_path (long format: date,<feature>,var1,var2,...),
- * either path may be NULL. `feature` names the feature kind ("district").
+ * outlive the writer) and nvar variables over at most ndays days from
+ * `first`. Values are streamed to nc_path (CF timeSeries, dims (feature,
+ * time), time unlimited, written a block of days at a time) and csv_path
+ * (long format: date,<feature>,var1,var2,..., a day's rows at a time), both
+ * under .part names until close; either path may be NULL; the memory held
+ * does not depend on ndays. `feature` names the feature kind ("district").
  * names may be NULL (the ids are then the names). The .part files are
- * probed here, so an unwritable path fails early: ZT_EIO naming the file;
+ * created here, so an unwritable path fails early: ZT_EIO naming the file;
  * ZT_ENOMEM; ZT_EINTERNAL for bad arguments. *out is returned to the caller.
  */
 zt_status io_tsout_create(const char *nc_path, const char *csv_path, const char *feature,
@@ -137,6 +139,18 @@ zt_status io_tsout_create(const char *nc_path, const char *csv_path, const char 
  * a daily mean ("time: mean").
  */
 zt_status io_tsout_add_day(io_tsout *t, zt_day day, const double *values, zt_err *err);
+
+/*
+ * Checkpoint: write what is held, and copy both files as they stand into
+ * the folder dir (under their final names); the writer goes on. A run that
+ * continues from the checkpoint calls io_tsout_resume(t, dir, day) right
+ * after create: the copies replace the new files and writing continues at
+ * `day` (the first day not in them). Both end with the same bytes as a run
+ * that made the checkpoint and went on. ZT_EIO naming the file (ZT_EINPUT
+ * when the copies do not hold the days before `day`).
+ */
+zt_status io_tsout_checkpoint(io_tsout *t, const char *dir, zt_err *err);
+zt_status io_tsout_resume(io_tsout *t, const char *dir, zt_day day, zt_err *err);
 
 /*
  * Write (when ok) the days set so far, and free, as io_gridout_close. ZT_EIO

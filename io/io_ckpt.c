@@ -1,0 +1,232 @@
+/*
+ * io_ckpt.c: checkpoint copies and state files (io_ckpt.h).
+ *
+ * The state file is NetCDF-4: one double variable per state array, with
+ * its own dimension (n_<name>), and the global attributes
+ * zoet_state_day and zoet_state_fingerprint.
+ */
+#include "io_ckpt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netcdf.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io_file.h"
+#include "io_nc.h"
+#include "io_out.h"
+
+#define CK_PATH_MAX 4096
+
+/* The last component of a path. */
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* Copy src to dst (created or truncated), whole or not at all. */
+static zt_status copy_file(const char *src, const char *dst, zt_status missing, zt_err *err)
+{
+    char buf[1 << 16];
+    zt_status st = ZT_OK;
+    int in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+        return zt_fail(err, errno == ENOENT ? missing : ZT_EIO, "%s: cannot read: %s", src,
+                       strerror(errno));
+    }
+    int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0) {
+        st = zt_fail(err, ZT_EIO, "%s: cannot create: %s", dst, strerror(errno));
+        close(in);
+        return st;
+    }
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            st = zt_fail(err, ZT_EIO, "%s: cannot read: %s", src, strerror(errno));
+            break;
+        }
+        if (n == 0) {
+            break;
+        }
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = write(out, buf + off, (size_t)(n - off));
+            if (w < 0 && errno == EINTR) {
+                continue;
+            }
+            if (w < 0) {
+                st = zt_fail(err, ZT_EIO, "%s: cannot write: %s", dst, strerror(errno));
+                break;
+            }
+            off += w;
+        }
+        if (st != ZT_OK) {
+            break;
+        }
+    }
+    close(in);
+    if (close(out) != 0 && st == ZT_OK) {
+        st = zt_fail(err, ZT_EIO, "%s: cannot write: %s", dst, strerror(errno));
+    }
+    if (st != ZT_OK) {
+        (void)unlink(dst);
+    }
+    return st;
+}
+
+zt_status io_ckpt_copy_in(const char *src, const char *dir, const char *final, zt_err *err)
+{
+    char dst[CK_PATH_MAX];
+    io_path_join(dir, base_name(final), dst, sizeof dst);
+    return copy_file(src, dst, ZT_EIO, err);
+}
+
+zt_status io_ckpt_copy_out(const char *dir, const char *final, const char *dst, zt_err *err)
+{
+    char src[CK_PATH_MAX];
+    io_path_join(dir, base_name(final), src, sizeof src);
+    return copy_file(src, dst, ZT_EINPUT, err);
+}
+
+/* Define and write the arrays (holding the netCDF lock). */
+static zt_status write_locked(int ncid, const char *part, zt_day day, const char *fingerprint,
+                              const io_ckpt_var *vars, int nvar, zt_err *err)
+{
+    char date[16], dim[128];
+    int *vid = NULL;
+    int r = io_nc_put_text(ncid, NC_GLOBAL, "zoet_state_day", zt_day_format(day, date));
+    if (r == NC_NOERR) {
+        r = io_nc_put_text(ncid, NC_GLOBAL, "zoet_state_fingerprint", fingerprint);
+    }
+    if (r == NC_NOERR) {
+        r = io_nc_put_text(ncid, NC_GLOBAL, "title", "zoet run state (a checkpoint)");
+    }
+    for (int i = 0; i < nvar && r == NC_NOERR; i++) {
+        int d, v;
+        snprintf(dim, sizeof dim, "n_%s", vars[i].name);
+        r = nc_def_dim(ncid, dim, vars[i].n > 0 ? vars[i].n : 1, &d);
+        if (r == NC_NOERR) {
+            r = nc_def_var(ncid, vars[i].name, NC_DOUBLE, 1, &d, &v);
+        }
+    }
+    if (r == NC_NOERR) {
+        r = nc_enddef(ncid);
+    }
+    for (int i = 0; i < nvar && r == NC_NOERR; i++) {
+        int v;
+        r = nc_inq_varid(ncid, vars[i].name, &v);
+        if (r == NC_NOERR && vars[i].n > 0) {
+            r = nc_put_var_double(ncid, v, vars[i].v);
+        }
+    }
+    (void)vid;
+    return io_nc_check(r, ZT_EIO, part, "write the state", err);
+}
+
+zt_status io_ckpt_write(const char *path, zt_day day, const char *fingerprint,
+                        const io_ckpt_var *vars, int nvar, zt_err *err)
+{
+    char part[CK_PATH_MAX];
+    int ncid = -1;
+    zt_status st;
+
+    io_part_path(path, part, sizeof part);
+    io_out_nc_lock();
+    int r = nc_create(part, NC_NETCDF4 | NC_CLOBBER, &ncid);
+    st = io_nc_check(r, ZT_EIO, part, "create", err);
+    if (st == ZT_OK) {
+        st = write_locked(ncid, part, day, fingerprint, vars, nvar, err);
+        r = nc_close(ncid);
+        if (st == ZT_OK) {
+            st = io_nc_check(r, ZT_EIO, part, "close", err);
+        }
+    }
+    io_out_nc_unlock();
+    if (st == ZT_OK) {
+        return io_part_commit(path, err);
+    }
+    io_part_discard(path);
+    return st;
+}
+
+/* A text attribute into buf (size n). */
+static int get_text(int ncid, const char *name, char *buf, size_t n)
+{
+    size_t len;
+    int r = nc_inq_attlen(ncid, NC_GLOBAL, name, &len);
+    if (r == NC_NOERR && len + 1 > n) {
+        return NC_EINVAL;
+    }
+    if (r == NC_NOERR) {
+        r = nc_get_att_text(ncid, NC_GLOBAL, name, buf);
+        buf[len] = '\0';
+    }
+    return r;
+}
+
+zt_status io_ckpt_peek(const char *path, zt_day *day, char *fp, size_t nfp, zt_err *err)
+{
+    char date[32];
+    int ncid;
+    zt_status st = ZT_OK;
+    io_out_nc_lock();
+    int r = nc_open(path, NC_NOWRITE, &ncid);
+    if (r != NC_NOERR) {
+        io_out_nc_unlock();
+        return zt_fail(err, ZT_EINPUT, "%s: not a zoet state file (%s)", path, nc_strerror(r));
+    }
+    if (get_text(ncid, "zoet_state_day", date, sizeof date) != NC_NOERR ||
+        get_text(ncid, "zoet_state_fingerprint", fp, nfp) != NC_NOERR ||
+        zt_day_parse(date, day) != 0) {
+        st = zt_fail(err, ZT_EINPUT,
+                     "%s: not a zoet state file (no zoet_state_day or zoet_state_fingerprint)",
+                     path);
+    }
+    nc_close(ncid);
+    io_out_nc_unlock();
+    return st;
+}
+
+zt_status io_ckpt_read(const char *path, const io_ckpt_var *vars, int nvar, zt_err *err)
+{
+    int ncid;
+    zt_status st = ZT_OK;
+    io_out_nc_lock();
+    int r = nc_open(path, NC_NOWRITE, &ncid);
+    if (r != NC_NOERR) {
+        io_out_nc_unlock();
+        return zt_fail(err, ZT_EINPUT, "%s: cannot open: %s", path, nc_strerror(r));
+    }
+    for (int i = 0; i < nvar && st == ZT_OK; i++) {
+        int v, nd, dim;
+        size_t len = 0;
+        r = nc_inq_varid(ncid, vars[i].name, &v);
+        if (r == NC_NOERR) {
+            r = nc_inq_varndims(ncid, v, &nd);
+        }
+        if (r == NC_NOERR && nd == 1) {
+            r = nc_inq_vardimid(ncid, v, &dim);
+            if (r == NC_NOERR) {
+                r = nc_inq_dimlen(ncid, dim, &len);
+            }
+        }
+        if (r != NC_NOERR || nd != 1 || len != (vars[i].n > 0 ? vars[i].n : 1)) {
+            st = zt_fail(err, ZT_EINPUT,
+                         "%s: variable %s: expected %zu values (a state of another model?)", path,
+                         vars[i].name, vars[i].n);
+        } else if (vars[i].n > 0) {
+            st = io_nc_check(nc_get_var_double(ncid, v, vars[i].v), ZT_EINPUT, path,
+                             vars[i].name, err);
+        }
+    }
+    nc_close(ncid);
+    io_out_nc_unlock();
+    return st;
+}

@@ -1,0 +1,48 @@
+/*
+ * io_ckpt.h: checkpoints of a run (docs/io.md, "Checkpoints and restart"):
+ * the copies of the outputs written so far, and the state file that holds
+ * every state variable of the model, so that `zoet run --restart` continues
+ * a run and ends with the same bytes as the run that was not interrupted.
+ *
+ * A checkpoint is a folder <out>/checkpoints/<date>/, <date> the first day
+ * the continued run simulates; it is made under a temporary name and
+ * renamed when complete, so a folder with that name is always whole.
+ */
+#ifndef IO_CKPT_H
+#define IO_CKPT_H
+
+#include <stddef.h>
+
+#include "zt.h"
+
+/* Copy the file src to dir/<the last component of final>. ZT_EIO naming
+ * the files and the system's reason (a full disk). */
+zt_status io_ckpt_copy_in(const char *src, const char *dir, const char *final, zt_err *err);
+
+/* Copy dir/<the last component of final> to dst. ZT_EINPUT when the
+ * checkpoint has no such file; ZT_EIO naming the files otherwise. */
+zt_status io_ckpt_copy_out(const char *dir, const char *final, const char *dst, zt_err *err);
+
+/* One array of the state: name, length and values (borrowed). */
+typedef struct io_ckpt_var {
+    const char *name;
+    size_t n;
+    double *v; /* written from, read into */
+} io_ckpt_var;
+
+/* Write the state file path (under .part, renamed when whole): the arrays
+ * and the global attributes day (the first day still to simulate, as
+ * YYYY-MM-DD) and fingerprint (what the run must match to continue).
+ * ZT_EIO naming the file. */
+zt_status io_ckpt_write(const char *path, zt_day day, const char *fingerprint,
+                        const io_ckpt_var *vars, int nvar, zt_err *err);
+
+/* Read the day and fingerprint of a state file (fingerprint into fp, size
+ * nfp). ZT_EINPUT naming the file when it is not a zoet state file. */
+zt_status io_ckpt_peek(const char *path, zt_day *day, char *fp, size_t nfp, zt_err *err);
+
+/* Read the arrays of a state file into vars (each must be there with the
+ * length given). ZT_EINPUT naming file and variable. */
+zt_status io_ckpt_read(const char *path, const io_ckpt_var *vars, int nvar, zt_err *err);
+
+#endif /* IO_CKPT_H */
