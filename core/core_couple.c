@@ -1075,3 +1075,34 @@ void core_cpl_storage_capacity(const core_cpl *m, double *cap)
         }
     }
 }
+
+/* ---- state ----------------------------------------------------------- */
+
+int core_cpl_state(core_cpl *m, zt_named_array *list, int max)
+{
+    const size_t nc = (size_t)m->ncell, nd = (size_t)m->nd;
+    zt_named_array all[] = {
+        {"rootzone_storage", nc, m->s},
+        {"sprinkling_left", nc, m->spr_left},
+        {"rootzone_total", 1, &m->rz_total},
+        {"district_storage", nd, m->dv},
+        {"district_level", nd, m->dlevel},
+        {"district_target", nd, m->dtarget},
+        {"district_shortage", nd * NC, m->dshort},
+        {"district_fraction", nd * NC, m->gfrac},
+        {"head", nc, m->h},
+    };
+    int n = (int)(sizeof all / sizeof all[0]) - (m->gw_on ? 0 : 1);
+    if (n > max) {
+        n = max;
+    }
+    memcpy(list, all, (size_t)n * sizeof *list);
+    return n;
+}
+
+void core_cpl_restart_point(core_cpl *m)
+{
+    if (m->gw) {
+        core_gw_inputs_changed(m->gw);
+    }
+}

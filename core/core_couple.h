@@ -307,6 +307,23 @@ int core_cpl_summer(const core_cpl *m, zt_day day);
  * active cells. cap[ncell]. */
 void core_cpl_storage_capacity(const core_cpl *m, double *cap);
 
+/*
+ * The state carried from day to day (checkpoints): up to max arrays into
+ * list, pointing into the model (root-zone storage, sprinkling turns,
+ * heads, district storage, levels, targets, shortages and the fractions of
+ * the last allocation); returns their number (at most 9). Reading a saved
+ * state into them restores the model.
+ */
+int core_cpl_state(core_cpl *m, zt_named_array *list, int max);
+
+/*
+ * A checkpoint was written, or a state read: the groundwater solver's next
+ * step reads its inputs again and starts from the heads alone (no warm
+ * start from a step it did not make), so that a continued run and the run
+ * that went on take the same path and give the same bytes.
+ */
+void core_cpl_restart_point(core_cpl *m);
+
 /* The factor from model units to the output units of variable v (mm for
  * fluxes and storages, m for levels and depths). */
 double core_cpl_var_scale(int v);

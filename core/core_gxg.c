@@ -229,3 +229,66 @@ void core_gxg_get(const core_gxg *g, double *ghg, double *glg, double *gvg, doub
         counts->years = g->nyr;
     }
 }
+
+/* The scalars of the state, in the order they are saved. */
+#define GXG_NSCALAR 13
+
+size_t core_gxg_state_size(const core_gxg *g)
+{
+    return GXG_NSCALAR + 15 * (size_t)(g->n > 0 ? g->n : 1);
+}
+
+/* The arrays of the state and their lengths (in units of n). */
+static void gxg_arrays(const core_gxg *g, double **a, int *mult)
+{
+    double *const list[] = {g->hi,  g->lo,     g->sum_hg, g->sum_lg, g->v14,   g->v28,
+                            g->sum_vg, g->su_cur, g->su_sum, g->yr_cur, g->yr_sum};
+    for (int i = 0; i < 11; i++) {
+        a[i] = list[i];
+        mult[i] = i < 2 ? 3 : 1;
+    }
+}
+
+void core_gxg_state_save(const core_gxg *g, double *buf)
+{
+    const size_t m = (size_t)(g->n > 0 ? g->n : 1);
+    const double sc[GXG_NSCALAR] = {(double)g->last, g->have_day, g->hy_on,  g->hy_samples,
+                                    g->nhy,          g->sp_on,    g->nsp,    g->su_on,
+                                    g->su_days,      g->yr_on,    g->yr_days, g->nsu,
+                                    g->nyr};
+    double *a[11];
+    int mult[11];
+    memcpy(buf, sc, sizeof sc);
+    buf += GXG_NSCALAR;
+    gxg_arrays(g, a, mult);
+    for (int i = 0; i < 11; i++) {
+        memcpy(buf, a[i], (size_t)mult[i] * m * sizeof *buf);
+        buf += (size_t)mult[i] * m;
+    }
+}
+
+void core_gxg_state_load(core_gxg *g, const double *buf)
+{
+    const size_t m = (size_t)(g->n > 0 ? g->n : 1);
+    double *a[11];
+    int mult[11];
+    g->last = (zt_day)buf[0];
+    g->have_day = (int)buf[1];
+    g->hy_on = (int)buf[2];
+    g->hy_samples = (int)buf[3];
+    g->nhy = (int)buf[4];
+    g->sp_on = (int)buf[5];
+    g->nsp = (int)buf[6];
+    g->su_on = (int)buf[7];
+    g->su_days = (int)buf[8];
+    g->yr_on = (int)buf[9];
+    g->yr_days = (int)buf[10];
+    g->nsu = (int)buf[11];
+    g->nyr = (int)buf[12];
+    buf += GXG_NSCALAR;
+    gxg_arrays(g, a, mult);
+    for (int i = 0; i < 11; i++) {
+        memcpy(a[i], buf, (size_t)mult[i] * m * sizeof *buf);
+        buf += (size_t)mult[i] * m;
+    }
+}

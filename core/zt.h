@@ -193,4 +193,14 @@ enum zt_sprinkling { ZT_SPR_NONE = 0, ZT_SPR_SURFACE = 1, ZT_SPR_GROUND = 2 };
 extern const char *const zt_landuse_names[ZT_NLANDUSE];
 extern const char *const zt_soil_names[ZT_NSOIL];
 
+/*
+ * A named array of doubles (borrowed): how a module shows its state to the
+ * checkpoint writer and reader (io_ckpt.h) without knowing the file.
+ */
+typedef struct zt_named_array {
+    const char *name;
+    size_t n;
+    double *v;
+} zt_named_array;
+
 #endif /* ZT_H */

@@ -12,13 +12,21 @@
 #include "io_out.h"
 #include "zt.h"
 
+/* How a run shows its progress on stderr. */
+enum drv_progress {
+    DRV_PROGRESS_NONE = 0, /* nothing (--quiet) */
+    DRV_PROGRESS_TERMINAL, /* one line, rewritten each day */
+    DRV_PROGRESS_LOG       /* a line a simulated month: date, days/s, elapsed, time left */
+};
+
 /* Options of `zoet run` that the command line sets. */
 typedef struct drv_run_opts {
     const char *scenario; /* scenario file (borrowed) */
     const char *out_dir;  /* NULL: the scenario's [output] dir */
     int threads;          /* > 0: OpenMP threads, overrides the scenario */
     int quiet;            /* 1: no settings and summary on stdout */
-    int progress;         /* 1: a progress line on stderr */
+    int progress;         /* enum drv_progress */
+    const char *restart;  /* a checkpoint's state.nc to continue from, or NULL */
     int check_only;       /* 1: load and validate every input, run nothing */
 } drv_run_opts;
 

@@ -44,7 +44,7 @@ static const char usage_main[] =
     "exit status: 0 success, 2 bad input, 1 internal failure\n";
 
 static const char usage_run[] =
-    "usage: zoet run SCENARIO.ini [--threads N] [--out DIR] [--quiet]\n"
+    "usage: zoet run SCENARIO.ini [--threads N] [--out DIR] [--restart STATE.nc] [--quiet]\n"
     "\n"
     "Run a scenario day by day and write its outputs: gridded variables\n"
     "(grids_<aggregation>.nc), district series (districts.nc, districts.csv)\n"
@@ -53,7 +53,10 @@ static const char usage_run[] =
     "\n"
     "  --threads N   OpenMP threads (default: the scenario's, else all cores)\n"
     "  --out DIR     output folder (default: the scenario's [output] dir)\n"
-    "  --quiet       no settings or summary on standard output\n";
+    "  --restart STATE.nc  continue from a checkpoint ([run] checkpoint writes\n"
+    "                them to DIR/checkpoints/DATE/state.nc); the run ends with the\n"
+    "                same outputs as one that was not interrupted\n"
+    "  --quiet       no settings, summary or progress\n";
 
 static const char usage_check[] =
     "usage: zoet check SCENARIO.ini\n"
@@ -195,6 +198,8 @@ static int cmd_run(int argc, char **argv, int check_only)
             }
         } else if (!check_only && strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
             o.out_dir = argv[++i];
+        } else if (!check_only && strcmp(argv[i], "--restart") == 0 && i + 1 < argc) {
+            o.restart = argv[++i];
         } else if (!check_only && strcmp(argv[i], "--quiet") == 0) {
             o.quiet = 1;
         } else if (argv[i][0] == '-') {
@@ -209,7 +214,11 @@ static int cmd_run(int argc, char **argv, int check_only)
         return usage_error(usage, "%s", "no scenario file given");
     }
     o.check_only = check_only;
-    o.progress = !o.quiet && !check_only && isatty(STDERR_FILENO);
+    /* a line that moves on a terminal; a line a simulated month in a
+       batch log */
+    o.progress = o.quiet || check_only ? DRV_PROGRESS_NONE
+                 : isatty(STDERR_FILENO) ? DRV_PROGRESS_TERMINAL
+                                         : DRV_PROGRESS_LOG;
     if (drv_run(&o, &stats, &err) != ZT_OK) {
         return fail(&err);
     }

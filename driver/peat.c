@@ -22,6 +22,7 @@ struct drv_peat {
     double *dec1;     /* [ncell] storage capacity of 1 December (mm), NaN: not in the run */
     double *inlet;    /* [nd] inlet for peat (m3) */
     int have_dec1;
+    double *ckpt;     /* the statistics' state and have_dec1, for checkpoints (or NULL) */
 };
 
 
@@ -35,6 +36,7 @@ void drv_peat_destroy(drv_peat **pp)
     }
     p = *pp;
     core_gxg_destroy(&p->gxg);
+    zt_free(p->ckpt);
     zt_free(p->dec1);
     zt_free(p->inlet);
     zt_free(p);
@@ -403,4 +405,31 @@ done:
     zt_free(subs);
     zt_free(co2);
     return st;
+}
+
+int drv_peat_state(drv_peat *p, zt_named_array *list, int max, zt_err *err)
+{
+    const size_t ng = core_gxg_state_size(p->gxg);
+    if (max < 3) {
+        return zt_fail(err, ZT_EINTERNAL, "drv_peat_state: room for %d arrays", max), -1;
+    }
+    if (!p->ckpt) {
+        p->ckpt = zt_malloc((ng + 1) * sizeof *p->ckpt);
+        if (!p->ckpt) {
+            return zt_fail(err, ZT_ENOMEM, "out of memory for the peat state"), -1;
+        }
+    }
+    core_gxg_state_save(p->gxg, p->ckpt);
+    p->ckpt[ng] = p->have_dec1;
+    list[0] = (zt_named_array){"peat_statistics", ng + 1, p->ckpt};
+    list[1] = (zt_named_array){"peat_dec1", (size_t)zt_grid_ncell(&p->su.grid), p->dec1};
+    list[2] = (zt_named_array){"peat_inlet", (size_t)p->su.nd, p->inlet};
+    return 3;
+}
+
+void drv_peat_state_loaded(drv_peat *p)
+{
+    const size_t ng = core_gxg_state_size(p->gxg);
+    core_gxg_state_load(p->gxg, p->ckpt);
+    p->have_dec1 = (int)p->ckpt[ng];
 }

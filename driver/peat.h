@@ -52,4 +52,11 @@ void drv_peat_inlet(drv_peat *p, int di, double m3);
 zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const char *base_dir,
                          int quiet, zt_err *err);
 
+/* The state (checkpoints): up to max arrays into list, pointing into the
+ * object (valid until the next call); returns their number, or -1
+ * (ZT_ENOMEM). After reading a saved state into them, call
+ * drv_peat_state_loaded. */
+int drv_peat_state(drv_peat *p, zt_named_array *list, int max, zt_err *err);
+void drv_peat_state_loaded(drv_peat *p);
+
 #endif /* DRV_PEAT_H */

@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "core_couple.h"
+#include "io_balance.h"
+#include "io_ckpt.h"
 #include "io_districts.h"
 #include "io_file.h"
 #include "io_forcing.h"
@@ -162,6 +164,9 @@ typedef struct run_ctx {
     double *abstr;       /* [ncell] wells' abstraction today (m/d), with the network */
     double *frac;        /* [nd * CORE_DCAT_COUNT] the allocation's fractions */
     drv_peat *peat;      /* groundwater statistics and peat (whenever groundwater is solved) */
+    char out_root[4096]; /* the output folder (checkpoints go to its checkpoints/) */
+    zt_day first;        /* the first day simulated (after a restart: the checkpoint's) */
+    char ckpt_dir[4096]; /* the checkpoint continued from */
     double *cap;         /* [ncell] storage capacity of 1 December (mm) */
 } run_ctx;
 
@@ -456,6 +461,14 @@ static zt_status setup(run_ctx *c, const drv_run_opts *o, zt_err *err)
     if (c->sc->threads > 0) {
         omp_set_num_threads(c->sc->threads);
     }
+    snprintf(c->out_root, sizeof c->out_root, "%s", c->sc->out_dir);
+    /* a checkpoint ends a period of the gridded output */
+    if (c->sc->checkpoint == IO_CKPT_MONTH && c->sc->agg == IO_AGG_YEAR) {
+        return zt_fail(err, ZT_ECONFIG,
+                       "%s: [run] checkpoint = \"month\" needs [output] aggregation of a month "
+                       "or shorter (it is \"year\")",
+                       c->sc->file);
+    }
     model_config(c->sc, &cfg);
     const core_cpl_tables tab = {(const core_rz_params(*)[ZT_NSOIL])c->par->rz, c->par->sy};
     st = core_cpl_create(&cfg, c->dom, c->dtab, c->ndtab, &tab, &c->m, err);
@@ -498,34 +511,11 @@ static void print_settings(const run_ctx *c, FILE *f)
     io_params_print(c->par, f);
 }
 
-/* The header of balance.csv. */
-static void balance_header(FILE *f)
-{
-    fprintf(f, "date");
-    for (int i = 0; i < CORE_B_COUNT; i++) {
-        fprintf(f, ",%s_m3", core_cpl_bterm_names[i]);
-    }
-    fprintf(f, ",rootzone_error_m3,gw_error_m3,district_error_m3,error_m3,gross_flux_m3,"
-               "relative_error,picard,cg_iterations\n");
-}
-
-/* One day's row of balance.csv. */
-static void balance_row(FILE *f, const char *date, const core_cpl_balance *x, const core_cpl *m)
-{
-    fprintf(f, "%s", date);
-    for (int i = 0; i < CORE_B_COUNT; i++) {
-        fprintf(f, ",%.3f", x->b[i]);
-    }
-    fprintf(f, ",%.6e,%.6e,%.6e,%.6e,%.3f,%.3e,%d,%d\n", x->err_rz, x->err_gw, x->err_d,
-            x->err_all, x->gross_all, x->rel_all, m->gw_on ? m->gws.picard : 0,
-            m->gw_on ? m->gws.cg : 0);
-}
-
 /* The writers of a run: gridded, district series, supply accounting, balance. */
 typedef struct run_out {
     io_gridout *grid;
     io_tsout *ts;
-    FILE *bal;
+    io_balance *bal;
     char path_grid[4096], path_dnc[4096], path_dcsv[4096], path_bal[4096];
     io_var_spec *gvars;
     double *tsval;
@@ -573,10 +563,7 @@ static zt_status out_open(run_ctx *c, run_out *w, int ndays, zt_err *err)
         st = drv_supply_open(c->sup, sc->out_dir, sc->start, ndays, c->m->d_id, c->d_name, err);
     }
     if (st == ZT_OK) {
-        st = io_text_open(w->path_bal, &w->bal, err);
-    }
-    if (st == ZT_OK) {
-        balance_header(w->bal);
+        st = io_balance_open(w->path_bal, core_cpl_bterm_names, CORE_B_COUNT, &w->bal, err);
     }
     return st;
 }
@@ -597,12 +584,8 @@ static zt_status out_close(run_ctx *c, run_out *w, int ok, zt_err *err)
     }
     zt_status s3 = io_gridout_close(&w->grid, ok && st == ZT_OK, e);
     st = st == ZT_OK ? s3 : st;
-    if (w->bal) {
-        FILE *f = w->bal;
-        w->bal = NULL;
-        zt_status s4 = io_text_close(f, w->path_bal, ok && st == ZT_OK, e);
-        st = st == ZT_OK ? s4 : st;
-    }
+    zt_status s4 = io_balance_close(&w->bal, ok && st == ZT_OK, e);
+    st = st == ZT_OK ? s4 : st;
     zt_free(w->gvars);
     zt_free(w->tsval);
     w->gvars = NULL;
@@ -704,22 +687,210 @@ static void print_summary(const run_ctx *c, const run_out *w, const drv_run_stat
     }
 }
 
+/* ---- checkpoints and restart ----------------------------------------- */
+
+#define STATE_MAX 16 /* arrays of the state */
+#define STATE_FILE "state.nc"
+
+/* What a state file must match to continue this run. */
+static void fingerprint(const run_ctx *c, char *buf, size_t n)
+{
+    char a[11], b[11];
+    const zt_grid *g = &c->dom->g;
+    int len = snprintf(buf, n,
+                       "zoet state 1; scenario %s; mode %d; grid %lld x %lld, %g m at %.1f %.1f; "
+                       "%lld active cells; %d districts; %s to %s; aggregation %s; network %s; "
+                       "variables",
+                       c->sc->name, (int)c->sc->mode, (long long)g->nx, (long long)g->ny, g->dx,
+                       g->x0, g->y0, (long long)c->m->d_start[c->m->nd], c->m->nd,
+                       zt_day_format(c->sc->start, a), zt_day_format(c->sc->end, b),
+                       io_agg_name(c->sc->agg), c->sup ? "yes" : "no");
+    for (int i = 0; i < c->nsel && len > 0 && (size_t)len < n; i++) {
+        len += snprintf(buf + len, n - (size_t)len, " %s", catalogue[c->sel[i]].name);
+    }
+}
+
+/* Every array of the run's state. */
+static int state_list(run_ctx *c, zt_named_array *list, zt_err *err)
+{
+    int n = core_cpl_state(c->m, list, STATE_MAX);
+    if (c->peat) {
+        int k = drv_peat_state(c->peat, list + n, STATE_MAX - n, err);
+        if (k < 0) {
+            return -1;
+        }
+        n += k;
+    }
+    if (c->sup) {
+        n += drv_supply_state(c->sup, list + n, STATE_MAX - n);
+    }
+    return n;
+}
+
+/* 1 when a checkpoint is due after `day`: the next day starts a month or a
+ * year (as [run] checkpoint says) and is still in the run. */
+static int checkpoint_due(const run_ctx *c, zt_day day)
+{
+    int y, m, d;
+    if (c->sc->checkpoint == IO_CKPT_NONE || day >= c->sc->end) {
+        return 0;
+    }
+    zt_day_to_ymd(day + 1, &y, &m, &d);
+    return d == 1 && (c->sc->checkpoint == IO_CKPT_MONTH || m == 1);
+}
+
+/* Write the checkpoint of `next` (the first day still to simulate): the
+ * state and a copy of every output so far, into out/checkpoints/DATE. */
+static zt_status checkpoint_write(run_ctx *c, run_out *w, zt_day next, zt_err *err)
+{
+    char tmp[4096], final[4096], path[4200], fp[2048];
+    zt_named_array list[STATE_MAX];
+    zt_status st = io_ckpt_begin(c->out_root, next, tmp, sizeof tmp, final, sizeof final, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    if (w->grid) {
+        st = io_gridout_checkpoint(w->grid, tmp, err);
+    }
+    if (st == ZT_OK && w->ts) {
+        st = io_tsout_checkpoint(w->ts, tmp, err);
+    }
+    if (st == ZT_OK && c->sup) {
+        st = drv_supply_checkpoint(c->sup, tmp, err);
+    }
+    if (st == ZT_OK) {
+        st = io_balance_checkpoint(w->bal, tmp, err);
+    }
+    const int n = st == ZT_OK ? state_list(c, list, err) : -1;
+    if (n >= 0) {
+        fingerprint(c, fp, sizeof fp);
+        io_path_join(tmp, STATE_FILE, path, sizeof path);
+        st = io_ckpt_write(path, next, fp, list, n, err);
+    } else if (st == ZT_OK) {
+        st = ZT_ENOMEM;
+    }
+    if (st == ZT_OK) {
+        st = io_ckpt_commit(tmp, final, err);
+    }
+    if (st != ZT_OK) {
+        io_ckpt_discard(tmp);
+        return st;
+    }
+    core_cpl_restart_point(c->m);
+    return ZT_OK;
+}
+
+/* Read a checkpoint's state into the model; the run continues at
+ * c->first from the outputs in c->ckpt_dir. */
+static zt_status restart_read(run_ctx *c, const char *state, zt_err *err)
+{
+    char fp[2048], want[2048], a[11];
+    zt_named_array list[STATE_MAX];
+    zt_status st = io_ckpt_peek(state, &c->first, fp, sizeof fp, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    fingerprint(c, want, sizeof want);
+    if (strcmp(fp, want) != 0) {
+        return zt_fail(err, ZT_EINPUT,
+                       "%s: the checkpoint is of another run (%s); this run is: %s", state, fp,
+                       want);
+    }
+    if (c->first <= c->sc->start || c->first > c->sc->end) {
+        return zt_fail(err, ZT_EINPUT, "%s: the checkpoint's day %s is not within the run",
+                       state, zt_day_format(c->first, a));
+    }
+    const int n = state_list(c, list, err);
+    if (n < 0) {
+        return ZT_ENOMEM;
+    }
+    st = io_ckpt_read(state, list, n, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    if (c->peat) {
+        drv_peat_state_loaded(c->peat);
+    }
+    if (c->sup) {
+        drv_supply_state_loaded(c->sup);
+    }
+    core_cpl_restart_point(c->m);
+    snprintf(c->ckpt_dir, sizeof c->ckpt_dir, "%s", state);
+    char *slash = strrchr(c->ckpt_dir, '/');
+    if (slash) {
+        *slash = '\0';
+    } else {
+        snprintf(c->ckpt_dir, sizeof c->ckpt_dir, ".");
+    }
+    return ZT_OK;
+}
+
+/* The writers continue from the checkpoint's copies. */
+static zt_status out_resume(run_ctx *c, run_out *w, zt_err *err)
+{
+    zt_status st = ZT_OK;
+    if (w->grid) {
+        st = io_gridout_resume(w->grid, c->ckpt_dir, c->first, err);
+    }
+    if (st == ZT_OK && w->ts) {
+        st = io_tsout_resume(w->ts, c->ckpt_dir, c->first, err);
+    }
+    if (st == ZT_OK && c->sup) {
+        st = drv_supply_resume(c->sup, c->ckpt_dir, c->first, err);
+    }
+    if (st == ZT_OK) {
+        st = io_balance_resume(w->bal, c->ckpt_dir, err);
+    }
+    return st;
+}
+
+/* ---- the time loop ------------------------------------------------------ */
+
+/* Progress on stderr: on a terminal the current day, rewritten; in a batch
+ * log a line at the end of each simulated month. */
+static void progress(const run_ctx *c, const drv_run_opts *o, zt_day day, double t0)
+{
+    char date[16];
+    int y, m, d;
+    const int done = (int)(day - c->first + 1), total = (int)(c->sc->end - c->first + 1);
+    if (o->progress == DRV_PROGRESS_NONE) {
+        return;
+    }
+    zt_day_format(day, date);
+    if (o->progress == DRV_PROGRESS_TERMINAL) {
+        fprintf(stderr, "\rzoet: %s  day %d of %d", date, done, total);
+        fflush(stderr);
+        return;
+    }
+    zt_day_to_ymd(day + 1, &y, &m, &d);
+    if (d != 1 && day != c->sc->end) {
+        return;
+    }
+    const double el = now_seconds() - t0;
+    const double rate = el > 0.0 ? done / el : 0.0;
+    fprintf(stderr, "zoet: %s  %d of %d days, %.1f days/s, %.0f s elapsed, %.0f s left\n", date,
+            done, total, rate, el, rate > 0.0 ? (total - done) / rate : 0.0);
+    fflush(stderr);
+}
+
 /* The time loop. */
 static zt_status run_days(run_ctx *c, run_out *w, const drv_run_opts *o, drv_run_stats *s,
                           zt_err *err)
 {
     const double t0 = now_seconds();
     zt_status st = ZT_OK;
-    for (zt_day day = c->sc->start; day <= c->sc->end; day++) {
+    for (zt_day day = c->first; day <= c->sc->end; day++) {
         core_cpl_balance x;
-        char date[16];
-        zt_day_format(day, date);
         st = run_day(c, w, day, &x, s, err);
         if (st == ZT_OK) {
+            const io_balance_row row = {x.b,       x.err_rz,    x.err_gw,
+                                        x.err_d,   x.err_all,   x.gross_all,
+                                        x.rel_all, c->m->gw_on ? c->m->gws.picard : 0,
+                                        c->m->gw_on ? c->m->gws.cg : 0};
             if (x.rel_all > s->max_rel_err) {
                 s->max_rel_err = x.rel_all;
             }
-            balance_row(w->bal, date, &x, c->m);
+            st = io_balance_add(w->bal, day, &row, err);
         }
         if (st == ZT_OK && w->grid) {
             st = io_gridout_end_day(w->grid, day, err);
@@ -728,17 +899,17 @@ static zt_status run_days(run_ctx *c, run_out *w, const drv_run_opts *o, drv_run
             district_series(c, w->tsval);
             st = io_tsout_add_day(w->ts, day, w->tsval, err);
         }
+        if (st == ZT_OK && checkpoint_due(c, day)) {
+            st = checkpoint_write(c, w, day + 1, err);
+        }
         if (st != ZT_OK) {
-            zt_err_prefix(err, "%s: ", date);
+            char date[16];
+            zt_err_prefix(err, "%s: ", zt_day_format(day, date));
             return st;
         }
-        if (o->progress) {
-            fprintf(stderr, "\rzoet: %s  day %d of %d", date, (int)(day - c->sc->start + 1),
-                    s->ndays);
-            fflush(stderr);
-        }
+        progress(c, o, day, t0);
     }
-    if (o->progress) {
+    if (o->progress == DRV_PROGRESS_TERMINAL) {
         fprintf(stderr, "\n");
     }
     s->seconds = now_seconds() - t0;
@@ -763,9 +934,18 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
     if (st != ZT_OK || o->check_only) {
         goto done;
     }
-    s.ndays = (int)(c.sc->end - c.sc->start + 1);
+    c.first = c.sc->start;
+    if (o->restart) {
+        st = restart_read(&c, o->restart, err);
+    }
+    s.ndays = (int)(c.sc->end - c.first + 1);
     s.ncell_active = c.m->d_start[c.m->nd];
-    st = out_open(&c, &w, s.ndays, err);
+    if (st == ZT_OK) {
+        st = out_open(&c, &w, (int)(c.sc->end - c.sc->start + 1), err);
+    }
+    if (st == ZT_OK && o->restart) {
+        st = out_resume(&c, &w, err);
+    }
     if (st == ZT_OK) {
         st = run_days(&c, &w, o, &s, err);
     }

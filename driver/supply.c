@@ -50,6 +50,7 @@ struct drv_supply {
     long rounds;
     double source_m3;            /* drawn from the sources, all days (m3) */
     int series_node;             /* the source the series applies to ("ijsselmeer"), or -1 */
+    double ckpt[3];              /* source_m3, rounds, seconds (checkpoints) */
 };
 
 enum { U_DEMAND, U_ALLOC, U_REAL, U_SHORT, U_N };
@@ -681,4 +682,47 @@ void drv_supply_stats(const drv_supply *s, int *nnode, int *nuser, double *secon
     *nuser = s->nuser;
     *seconds = s->seconds;
     *rounds = s->rounds;
+}
+
+int drv_supply_state(drv_supply *s, zt_named_array *list, int max)
+{
+    if (max < 1) {
+        return 0;
+    }
+    s->ckpt[0] = s->source_m3;
+    s->ckpt[1] = (double)s->rounds;
+    s->ckpt[2] = s->seconds;
+    list[0] = (zt_named_array){"supply_totals", 3, s->ckpt};
+    return 1;
+}
+
+void drv_supply_state_loaded(drv_supply *s)
+{
+    s->source_m3 = s->ckpt[0];
+    s->rounds = (long)s->ckpt[1];
+    s->seconds = s->ckpt[2];
+}
+
+zt_status drv_supply_checkpoint(drv_supply *s, const char *dir, zt_err *err)
+{
+    zt_status st = io_tsout_checkpoint(s->ts_users, dir, err);
+    if (st == ZT_OK) {
+        st = io_tsout_checkpoint(s->ts_nodes, dir, err);
+    }
+    if (st == ZT_OK) {
+        st = io_tsout_checkpoint(s->ts_regions, dir, err);
+    }
+    return st;
+}
+
+zt_status drv_supply_resume(drv_supply *s, const char *dir, zt_day day, zt_err *err)
+{
+    zt_status st = io_tsout_resume(s->ts_users, dir, day, err);
+    if (st == ZT_OK) {
+        st = io_tsout_resume(s->ts_nodes, dir, day, err);
+    }
+    if (st == ZT_OK) {
+        st = io_tsout_resume(s->ts_regions, dir, day, err);
+    }
+    return st;
 }

@@ -77,4 +77,16 @@ double drv_supply_source_m3(const drv_supply *s);
 void drv_supply_stats(const drv_supply *s, int *nnode, int *nuser, double *seconds,
                       long *rounds);
 
+/* The state (checkpoints): the running totals as arrays into list (at most
+ * max); returns their number. After reading a saved state into them, call
+ * drv_supply_state_loaded. */
+int drv_supply_state(drv_supply *s, zt_named_array *list, int max);
+void drv_supply_state_loaded(drv_supply *s);
+
+/* The accounting files as they stand into the folder dir (a checkpoint);
+ * after drv_supply_open, continue them from the copies in dir at `day` (a
+ * restart). io_tsout_checkpoint's statuses. */
+zt_status drv_supply_checkpoint(drv_supply *s, const char *dir, zt_err *err);
+zt_status drv_supply_resume(drv_supply *s, const char *dir, zt_day day, zt_err *err);
+
 #endif /* DRV_SUPPLY_H */

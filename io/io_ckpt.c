@@ -5,10 +5,12 @@
  * its own dimension (n_<name>), and the global attributes
  * zoet_state_day and zoet_state_fingerprint.
  */
+#define _XOPEN_SOURCE 700
 #include "io_ckpt.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <netcdf.h>
 #include <stdio.h>
 #include <string.h>
@@ -229,4 +231,66 @@ zt_status io_ckpt_read(const char *path, const io_ckpt_var *vars, int nvar, zt_e
     nc_close(ncid);
     io_out_nc_unlock();
     return st;
+}
+
+/* Remove a folder and everything in it (no error when it does not exist). */
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int remove_tree(const char *dir)
+{
+    struct stat sb;
+    if (lstat(dir, &sb) != 0) {
+        return errno == ENOENT ? 0 : -1;
+    }
+    return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+zt_status io_ckpt_begin(const char *root, zt_day day, char *tmp, size_t ntmp, char *final,
+                        size_t nfinal, zt_err *err)
+{
+    char top[CK_PATH_MAX], date[16], name[64];
+    zt_status st;
+
+    io_path_join(root, "checkpoints", top, sizeof top);
+    st = io_dir_ensure(top, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    zt_day_format(day, date);
+    snprintf(name, sizeof name, ".%s.tmp", date);
+    io_path_join(top, name, tmp, ntmp);
+    io_path_join(top, date, final, nfinal);
+    if (remove_tree(tmp) != 0 || mkdir(tmp, 0755) != 0) {
+        return zt_fail(err, ZT_EIO, "%s: cannot make the checkpoint folder: %s", tmp,
+                       strerror(errno));
+    }
+    return ZT_OK;
+}
+
+zt_status io_ckpt_commit(const char *tmp, const char *final, zt_err *err)
+{
+    char old[CK_PATH_MAX + 8];
+    snprintf(old, sizeof old, "%s.old", final);
+    if (remove_tree(old) != 0) {
+        return zt_fail(err, ZT_EIO, "%s: cannot remove: %s", old, strerror(errno));
+    }
+    if (rename(final, old) != 0 && errno != ENOENT) {
+        return zt_fail(err, ZT_EIO, "%s: cannot replace: %s", final, strerror(errno));
+    }
+    if (rename(tmp, final) != 0) {
+        return zt_fail(err, ZT_EIO, "%s: cannot rename to %s: %s", tmp, final, strerror(errno));
+    }
+    (void)remove_tree(old);
+    return ZT_OK;
+}
+
+void io_ckpt_discard(const char *tmp)
+{
+    (void)remove_tree(tmp);
 }

@@ -23,12 +23,9 @@ zt_status io_ckpt_copy_in(const char *src, const char *dir, const char *final, z
  * checkpoint has no such file; ZT_EIO naming the files otherwise. */
 zt_status io_ckpt_copy_out(const char *dir, const char *final, const char *dst, zt_err *err);
 
-/* One array of the state: name, length and values (borrowed). */
-typedef struct io_ckpt_var {
-    const char *name;
-    size_t n;
-    double *v; /* written from, read into */
-} io_ckpt_var;
+/* One array of the state: name, length and values (borrowed; written
+ * from, read into). */
+typedef zt_named_array io_ckpt_var;
 
 /* Write the state file path (under .part, renamed when whole): the arrays
  * and the global attributes day (the first day still to simulate, as
@@ -44,5 +41,18 @@ zt_status io_ckpt_peek(const char *path, zt_day *day, char *fp, size_t nfp, zt_e
 /* Read the arrays of a state file into vars (each must be there with the
  * length given). ZT_EINPUT naming file and variable. */
 zt_status io_ckpt_read(const char *path, const io_ckpt_var *vars, int nvar, zt_err *err);
+
+/*
+ * Start the checkpoint of `day` (the first day the continued run
+ * simulates) under root: makes the empty folder root/checkpoints/.DATE.tmp
+ * (tmp) and names the final one root/checkpoints/DATE (final). The writers
+ * copy into tmp; io_ckpt_commit then puts it in place of final (an older
+ * checkpoint of that date is replaced), io_ckpt_discard removes it after a
+ * failure. ZT_EIO naming the folder and the reason.
+ */
+zt_status io_ckpt_begin(const char *root, zt_day day, char *tmp, size_t ntmp, char *final,
+                        size_t nfinal, zt_err *err);
+zt_status io_ckpt_commit(const char *tmp, const char *final, zt_err *err);
+void io_ckpt_discard(const char *tmp);
 
 #endif /* IO_CKPT_H */

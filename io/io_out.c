@@ -54,6 +54,7 @@
 #include <time.h>
 
 #include "io_cftime.h"
+#include "io_ckpt.h"
 #include "io_file.h"
 #include "io_nc.h"
 
@@ -838,4 +839,125 @@ double io_gridout_seconds(const io_gridout *w)
         pthread_mutex_unlock(&mw->mu);
     }
     return s;
+}
+
+/* ---- checkpoints ------------------------------------------------------- */
+
+/* Wait until the writer thread has written every queued period. */
+static void writer_wait_idle(io_gridout *w)
+{
+    if (!w->thread_on) {
+        return;
+    }
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        int busy = 0;
+        for (int i = 0; i < w->nslot; i++) {
+            busy |= w->slot[i].state != SLOT_FREE;
+        }
+        if (!busy || w->werr.status != ZT_OK) {
+            break;
+        }
+        pthread_cond_wait(&w->cv_free, &w->mu);
+    }
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Open the .part file again for writing (holding the netCDF lock): the
+ * ids, the records written and the incomplete_periods note. */
+static zt_status reopen_locked(io_gridout *w, zt_err *err)
+{
+    int dimt;
+    size_t len = 0;
+    int r = nc_open(w->part, NC_WRITE, &w->ncid);
+    if (r != NC_NOERR) {
+        w->ncid = -1;
+    }
+    if (r == NC_NOERR) {
+        r = nc_inq_varid(w->ncid, "time", &w->vtime);
+    }
+    if (r == NC_NOERR) {
+        r = nc_inq_varid(w->ncid, "time_bnds", &w->vbnds);
+    }
+    if (r == NC_NOERR) {
+        r = nc_inq_varid(w->ncid, "ndays", &w->vndays);
+    }
+    for (int v = 0; v < w->nvar && r == NC_NOERR; v++) {
+        r = nc_inq_varid(w->ncid, w->vars[v].name, &w->varid[v]);
+    }
+    if (r == NC_NOERR) {
+        r = nc_inq_dimid(w->ncid, "time", &dimt);
+    }
+    if (r == NC_NOERR) {
+        r = nc_inq_dimlen(w->ncid, dimt, &w->nrec);
+    }
+    w->note[0] = '\0';
+    if (r == NC_NOERR && nc_inq_attlen(w->ncid, NC_GLOBAL, "incomplete_periods", &len) == NC_NOERR &&
+        len < sizeof w->note) {
+        r = nc_get_att_text(w->ncid, NC_GLOBAL, "incomplete_periods", w->note);
+        w->note[len] = '\0';
+    }
+    return io_nc_check(r, ZT_EIO, w->part, "open again for writing", err);
+}
+
+zt_status io_gridout_checkpoint(io_gridout *w, const char *dir, zt_err *err)
+{
+    zt_status st;
+    if (w->failed || w->p_n != 0) {
+        return zt_fail(err, ZT_EINTERNAL, "%s: a checkpoint %s", w->path,
+                       w->failed ? "after a failure" : "within a period");
+    }
+    writer_wait_idle(w);
+    st = writer_error(w, err);
+    if (st != ZT_OK) {
+        w->failed = 1;
+        return st;
+    }
+    io_out_nc_lock();
+    int r = NC_NOERR;
+    if (w->note[0]) {
+        /* the note so far, so that a continued run finds it */
+        r = nc_redef(w->ncid);
+        if (r == NC_NOERR) {
+            r = io_nc_put_text(w->ncid, NC_GLOBAL, "incomplete_periods", w->note);
+        }
+        if (r == NC_NOERR) {
+            r = nc_enddef(w->ncid);
+        }
+    }
+    st = io_nc_check(r, ZT_EIO, w->part, "global attribute incomplete_periods", err);
+    r = nc_close(w->ncid);
+    w->ncid = -1;
+    if (st == ZT_OK) {
+        st = io_nc_check(r, ZT_EIO, w->part, "close", err);
+    }
+    if (st == ZT_OK) {
+        st = io_ckpt_copy_in(w->part, dir, w->path, err);
+    }
+    if (st == ZT_OK) {
+        st = reopen_locked(w, err);
+    }
+    io_out_nc_unlock();
+    w->failed = st != ZT_OK;
+    return st;
+}
+
+zt_status io_gridout_resume(io_gridout *w, const char *dir, zt_day day, zt_err *err)
+{
+    zt_status st;
+    if (w->started || w->failed) {
+        return zt_fail(err, ZT_EINTERNAL, "%s: resume after days were added", w->path);
+    }
+    io_out_nc_lock();
+    (void)nc_close(w->ncid);
+    w->ncid = -1;
+    st = io_ckpt_copy_out(dir, w->path, w->part, err);
+    if (st == ZT_OK) {
+        st = reopen_locked(w, err);
+    }
+    io_out_nc_unlock();
+    w->started = 1;
+    w->next = day;
+    w->failed = st != ZT_OK;
+    return st;
 }

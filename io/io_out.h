@@ -99,6 +99,17 @@ zt_status io_gridout_end_day(io_gridout *w, zt_day day, zt_err *err);
  */
 zt_status io_gridout_close(io_gridout **w, int ok, zt_err *err);
 
+/*
+ * Checkpoint at the end of a period (no day of the next one added yet):
+ * the queued periods are written and the file copied as it stands into the
+ * folder dir; the writer goes on. io_gridout_resume(w, dir, day), right
+ * after create, replaces the new file by the copy in dir and goes on at
+ * `day`, the first day of a period. Both runs end with the same bytes.
+ * ZT_EIO naming the file; ZT_EINTERNAL within a period.
+ */
+zt_status io_gridout_checkpoint(io_gridout *w, const char *dir, zt_err *err);
+zt_status io_gridout_resume(io_gridout *w, const char *dir, zt_day day, zt_err *err);
+
 /* Seconds spent writing (on whichever thread), for the performance log. */
 double io_gridout_seconds(const io_gridout *w);
 

@@ -35,6 +35,9 @@ static const char *const field_keys[] = {
 /* Modes, in the order of enum io_mode. */
 static const char *const mode_names[] = {"coupled", "rootzone", "groundwater", NULL};
 
+/* Checkpoint periods, in the order of enum io_ckpt_every. */
+static const char *const ckpt_names[] = {"none", "month", "year", NULL};
+
 /* Aggregation names, in the order of enum io_agg. */
 static const char *const agg_names[] = {"day", "10day", "month", "year", NULL};
 
@@ -149,6 +152,12 @@ static zt_status read_run(io_ini *ini, io_scenario *s, zt_err *err)
             return st;
         }
         s->mode = (io_mode)mode;
+        int ck = IO_CKPT_NONE;
+        st = io_ini_choice(ini, "run", "checkpoint", 0, ckpt_names, IO_CKPT_NONE, &ck, err);
+        if (st != ZT_OK) {
+            return st;
+        }
+        s->checkpoint = (io_ckpt_every)ck;
     }
     if (s->start > s->end) {
         char a[11], b[11];
@@ -538,6 +547,7 @@ void io_scenario_print(const io_scenario *s, FILE *f)
     fputs(s->file, f);
     fputs("\n[run]\nname = ", f);
     put_str(f, s->name);
+    fprintf(f, "\ncheckpoint = \"%s\"", ckpt_names[s->checkpoint]);
     fprintf(f, "\nstart = %s\nend = %s\nthreads = %d\nmode = \"%s\"\n",
             zt_day_format(s->start, a), zt_day_format(s->end, b), s->threads,
             mode_names[s->mode]);

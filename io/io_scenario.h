@@ -27,6 +27,9 @@
 #define IO_MAX_FIELD_SOURCES 17
 
 /* What a run simulates ([run] mode). */
+/* [run] checkpoint: how often the run writes a checkpoint. */
+typedef enum io_ckpt_every { IO_CKPT_NONE = 0, IO_CKPT_MONTH, IO_CKPT_YEAR } io_ckpt_every;
+
 typedef enum io_mode {
     IO_MODE_COUPLED = 0, /* root zone, groundwater and districts */
     IO_MODE_ROOTZONE,    /* the root zone alone, the water table held at its initial depth */
@@ -39,6 +42,7 @@ typedef struct io_scenario {
     zt_day start, end;    /* first and last day simulated */
     int threads;          /* OpenMP threads, 0 = default */
     io_mode mode;         /* [run] mode: "coupled" (default), "rootzone", "groundwater" */
+    io_ckpt_every checkpoint; /* [run] checkpoint: "none" (default), "month", "year" */
 
     char *domain;         /* static domain NetCDF (resolved path) */
     char *forcing;        /* forcing NetCDF (resolved path); NULL in groundwater mode */
