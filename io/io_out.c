@@ -884,6 +884,10 @@ static zt_status reopen_locked(io_gridout *w, zt_err *err)
     }
     for (int v = 0; v < w->nvar && r == NC_NOERR; v++) {
         r = nc_inq_varid(w->ncid, w->vars[v].name, &w->varid[v]);
+        if (r == NC_NOERR) {
+            /* no chunk cache, as at create (the setting is not kept in the file) */
+            r = nc_set_var_chunk_cache(w->ncid, w->varid[v], 1, 1, 1.0f);
+        }
     }
     if (r == NC_NOERR) {
         r = nc_inq_dimid(w->ncid, "time", &dimt);

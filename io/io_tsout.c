@@ -144,6 +144,17 @@ static zt_status csv_day(io_tsout *t, zt_day day, const double *values, zt_err *
     return ZT_OK;
 }
 
+/*
+ * No chunk cache for a series variable: a block is one whole chunk, written
+ * once; HDF5's default cache (16 MB a variable) would keep every chunk
+ * written, so that memory grew with the years of a run. Not kept in the
+ * file: set at create and again after every open.
+ */
+static int no_chunk_cache(int ncid, int varid)
+{
+    return nc_set_var_chunk_cache(ncid, varid, 1, 1, 1.0f);
+}
+
 /* The attributes of variable v (defined as varid). */
 static int def_var_atts(const io_tsout *t, int varid, const io_var_spec *s, const char *coord)
 {
@@ -153,6 +164,9 @@ static int def_var_atts(const io_tsout *t, int varid, const io_var_spec *s, cons
     int r = NC_NOERR;
     size_t chunk[2] = {(size_t)t->nfeat, TS_BLOCK};
     r = nc_def_var_chunking(t->ncid, varid, NC_CHUNKED, chunk);
+    if (r == NC_NOERR) {
+        r = no_chunk_cache(t->ncid, varid);
+    }
     if (r == NC_NOERR && s->long_name) {
         r = io_nc_put_text(t->ncid, varid, "long_name", s->long_name);
     }
@@ -335,6 +349,9 @@ static zt_status reopen_nc(io_tsout *t, size_t *ntime, zt_err *err)
     }
     for (int v = 0; v < t->nvar && r == NC_NOERR; v++) {
         r = nc_inq_varid(t->ncid, t->vars[v].name, &t->varid[v]);
+        if (r == NC_NOERR) {
+            r = no_chunk_cache(t->ncid, t->varid[v]);
+        }
     }
     if (r == NC_NOERR) {
         r = nc_inq_dimid(t->ncid, "time", &dimt);

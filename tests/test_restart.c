@@ -1,0 +1,198 @@
+/*
+ * test_restart.c: checkpoints and restart of `zoet run` (docs/io.md,
+ * "Checkpoints and restart"), on the demo's domain at 4 km with the supply
+ * network, the KNMI stations of 2018, January to March:
+ *
+ * - [run] checkpoint = "month" writes checkpoints/2018-02-01, -03-01 and
+ *   -04-01, each with state.nc and a copy of every output written so far;
+ * - a run continued from each checkpoint ends with the same bytes, in every
+ *   output file, as the run that was not interrupted;
+ * - a state of another run, a file that is no state, and a checkpoint
+ *   within a period of the gridded output are refused (exit 2, one line
+ *   naming the file or key).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "grid_demo.h"
+#include "io_districts.h"
+#include "io_forcing.h"
+#include "io_nc.h"
+#include "testutil.h"
+
+#define BASE "out/tests/restart"
+#define DX 4000.0
+
+static char cwd[1024];
+
+/* The outputs a supply run writes (every one is compared). */
+static const char *const outputs[] = {
+    "balance.csv",        "districts.csv",      "districts.nc",       "grids_month.nc",
+    "peat.nc",            "peat_districts.csv", "peat_provinces.csv", "supply_nodes.csv",
+    "supply_nodes.nc",    "supply_regions.csv", "supply_regions.nc",  "supply_users.csv",
+    "supply_users.nc"};
+#define NOUT (int)(sizeof outputs / sizeof outputs[0])
+
+/* Domain, district table and forcing, once for the suite. */
+static void setup_inputs(void)
+{
+    grid_domain *dom = NULL;
+    grid_district *dist = NULL;
+    int nd = 0;
+    zt_err err;
+    char bnd[1200], cmd[1400], e[2048];
+    const char *knmi[] = {"data/knmi/etmgeg_270_leeuwarden_1951-2021_selected.csv",
+                          "data/knmi/etmgeg_279_hoogeveen_selected.csv",
+                          "data/knmi/etmgeg_286_nieuw_beerta_selected.csv",
+                          "data/knmi/etmgeg_277_lauwersoog_selected.csv"};
+    io_knmi_opts ko;
+
+    if (!getcwd(cwd, sizeof cwd)) {
+        abort();
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", BASE, BASE);
+    if (tu_run(cmd, NULL, 0, e, sizeof e) != 0) {
+        abort();
+    }
+    zt_err_clear(&err);
+    snprintf(bnd, sizeof bnd, "data/boundaries/provinciegebied_noord_nederland_rd_new.geojson");
+    if (grid_demo_build(bnd, DX, &dom, &err) != ZT_OK ||
+        io_domain_write(BASE "/domain.nc", dom, "restart test", &err) != ZT_OK ||
+        grid_demo_districts(dom, &dist, &nd, &err) != ZT_OK ||
+        io_districts_write(BASE "/districts.ini", dist, nd, NULL, &err) != ZT_OK) {
+        fprintf(stderr, "restart fixture: %s\n", err.msg);
+        abort();
+    }
+    memset(&ko, 0, sizeof ko);
+    ko.stations = "data/knmi/stations.csv";
+    ko.fill_nearest = 1;
+    ko.first = zt_day_from_ymd(2018, 1, 1);
+    ko.last = zt_day_from_ymd(2018, 3, 31);
+    if (io_knmi_import(knmi, 4, &ko, BASE "/forcing.nc", NULL, &err) != ZT_OK) {
+        fprintf(stderr, "restart fixture: %s\n", err.msg);
+        abort();
+    }
+    zt_free(dist);
+    grid_domain_destroy(&dom);
+}
+
+/* A scenario s.ini in BASE with the given [run] and [output] extras. */
+static void make_scenario(const char *name, const char *run, const char *output)
+{
+    char path[600], text[4096];
+    snprintf(path, sizeof path, "%s/%s", BASE, name);
+    snprintf(text, sizeof text,
+             "[run]\nname = \"restart\"\nstart = 2018-01-01\nend = 2018-03-31\n%s\n"
+             "[input]\ndomain = \"domain.nc\"\nforcing = \"forcing.nc\"\n"
+             "districts = \"districts.ini\"\nparameters = \"%s/scenarios/params/default.ini\"\n"
+             "network = \"%s/scenarios/network/noord-nederland.ini\"\n"
+             "[supply]\nijsselmeer_factor = 0.5\n"
+             "[output]\ndir = \"out\"\naggregation = \"month\"\ndistricts = true\n"
+             "variables = [\"P\", \"ETact\", \"sprinkling\", \"head\", \"inlet_demand\"]\n%s\n",
+             run, cwd, cwd, output ? output : "");
+    ck_assert_int_eq(tu_write(path, text), 0);
+}
+
+/* Run zoet in BASE with args; the exit status, stderr into e. */
+static int zoet(const char *args, char *e, size_t ne)
+{
+    char cmd[3000];
+    const char *z = tu_zoet();
+    snprintf(cmd, sizeof cmd, "cd %s && SOURCE_DATE_EPOCH=1700000000 %s%s%s %s", BASE,
+             z[0] == '/' ? "" : cwd, z[0] == '/' ? "" : "/", z, args);
+    return tu_run(cmd, NULL, 0, e, ne);
+}
+
+START_TEST(continued_runs_end_with_the_same_bytes)
+{
+    static const char *const dates[] = {"2018-02-01", "2018-03-01"};
+    char e[8192], args[600], a[600], b[600];
+    make_scenario("s.ini", "checkpoint = \"month\"", NULL);
+    ck_assert_msg(zoet("run s.ini --quiet --out full", e, sizeof e) == 0, "full run: %s", e);
+    for (int i = 0; i < 2; i++) {
+        snprintf(a, sizeof a, "%s/full/checkpoints/%s/state.nc", BASE, dates[i]);
+        ck_assert_msg(tu_exists(a), "no %s", a);
+        snprintf(a, sizeof a, "%s/full/checkpoints/%s/districts.csv", BASE, dates[i]);
+        ck_assert_msg(tu_exists(a), "no %s", a);
+    }
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args,
+                 "run s.ini --quiet --out re%d --restart full/checkpoints/%s/state.nc", i,
+                 dates[i]);
+        ck_assert_msg(zoet(args, e, sizeof e) == 0, "restart from %s: %s", dates[i], e);
+        for (int f = 0; f < NOUT; f++) {
+            snprintf(a, sizeof a, "%s/full/%s", BASE, outputs[f]);
+            snprintf(b, sizeof b, "%s/re%d/%s", BASE, i, outputs[f]);
+            ck_assert_msg(tu_cmp_files(a, b) == 0, "%s differs after a restart from %s",
+                          outputs[f], dates[i]);
+        }
+    }
+}
+END_TEST
+
+/* exit 2 and one line on stderr holding every one of the words */
+static void expect_refused(const char *args, const char *w1, const char *w2)
+{
+    char e[8192];
+    int rc = zoet(args, e, sizeof e);
+    ck_assert_msg(rc == 2, "%s: exit %d, expected 2: %s", args, rc, e);
+    ck_assert_msg(tu_count_lines(e) == 1, "%s: expected one line, got: %s", args, e);
+    ck_assert_msg(strstr(e, w1) && strstr(e, w2), "%s: message lacks '%s' or '%s': %s", args, w1,
+                  w2, e);
+}
+
+START_TEST(state_of_another_run_is_refused)
+{
+    char e[8192];
+    make_scenario("s.ini", "checkpoint = \"month\"", NULL);
+    ck_assert_msg(zoet("run s.ini --quiet --out other", e, sizeof e) == 0, "run: %s", e);
+    /* another period: the state is not this run's */
+    make_scenario("t.ini", "checkpoint = \"month\"\n# shorter", NULL);
+    char path[600];
+    snprintf(path, sizeof path, "%s/t.ini", BASE);
+    char *text = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    char *q = strstr(text, "end = 2018-03-31");
+    ck_assert_ptr_nonnull(q);
+    memcpy(q, "end = 2018-03-30", 16);
+    ck_assert_int_eq(tu_write(path, text), 0);
+    free(text);
+    expect_refused("run t.ini --quiet --out t --restart other/checkpoints/2018-03-01/state.nc",
+                   "other/checkpoints/2018-03-01/state.nc", "another run");
+    expect_refused("run s.ini --quiet --out t --restart forcing.nc", "forcing.nc",
+                   "not a zoet state file");
+}
+END_TEST
+
+START_TEST(checkpoint_within_a_period_is_refused)
+{
+    make_scenario("y.ini", "checkpoint = \"month\"", "# a year of grids");
+    char path[600];
+    snprintf(path, sizeof path, "%s/y.ini", BASE);
+    char *text = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    char *q = strstr(text, "aggregation = \"month\"");
+    ck_assert_ptr_nonnull(q);
+    memcpy(q, "aggregation = \"year\" ", 21);
+    ck_assert_int_eq(tu_write(path, text), 0);
+    free(text);
+    expect_refused("run y.ini --quiet --out y", "y.ini", "[run] checkpoint");
+}
+END_TEST
+
+Suite *suite_restart(void)
+{
+    Suite *s = suite_create("restart");
+    TCase *tc = tcase_create("restart");
+    tcase_add_unchecked_fixture(tc, setup_inputs, NULL);
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, continued_runs_end_with_the_same_bytes);
+    tcase_add_test(tc, state_of_another_run_is_refused);
+    tcase_add_test(tc, checkpoint_within_a_period_is_refused);
+    suite_add_tcase(s, tc);
+    return s;
+}
