@@ -37,6 +37,7 @@
 #include <netcdf.h>
 
 #include "io_file.h"
+#include "io_input.h"
 #include "io_nc.h"
 
 enum { FORCING_STATION = 1, FORCING_GRID = 2 };
@@ -311,7 +312,10 @@ zt_status io_forcing_read_series(const char *path, const char *var, const char *
     zt_status st;
     char u[64];
 
-    st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path, "open", err);
+    st = io_input_check(path, "the series file", ZT_EINPUT, err);
+    if (st == ZT_OK) {
+        st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path, "open", err);
+    }
     if (st != ZT_OK) {
         return st;
     }
@@ -658,8 +662,12 @@ static zt_status forcing_open(const char *path, const zt_grid *g, const uint8_t 
     f->last = last;
     f->nday = (zt_idx)(last - first) + 1;
 
-    st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path,
-                     "cannot open the forcing file", err);
+    st = io_input_check(path, recharge ? "the recharge file" : "the forcing file", ZT_EINPUT,
+                        err);
+    if (st == ZT_OK) {
+        st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path,
+                         "cannot open the forcing file", err);
+    }
     if (st != ZT_OK) {
         goto done;
     }

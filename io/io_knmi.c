@@ -45,6 +45,7 @@
 
 #include "io_file.h"
 #include "io_nc.h"
+#include "io_input.h"
 
 #define KNMI_MISSING INT32_MIN /* marker of a missing value in the series */
 #define KNMI_NAME_MAX 64
@@ -430,6 +431,9 @@ static zt_status read_knmi_file(knmi_import *im, const char *const *files, int f
     knmi_cols cols = {0, -1, -1, -1, -1};
     zt_status st = ZT_OK;
 
+    if ((st = io_input_check(file, "the KNMI file", ZT_EINPUT, err)) != ZT_OK) {
+        goto done;
+    }
     fp = fopen(file, "r");
     if (!fp) {
         st = zt_fail(err, ZT_EINPUT, "%s: cannot open: %s", file, strerror(errno));
@@ -508,6 +512,9 @@ static zt_status read_stations_csv(knmi_import *im, const char *file, zt_err *er
     int lineno = 0, ncol = 0, cstn = -1, cname = -1, clat = -1, clon = -1;
     zt_status st = ZT_OK;
 
+    if ((st = io_input_check(file, "the stations file", ZT_EINPUT, err)) != ZT_OK) {
+        goto done;
+    }
     fp = fopen(file, "r");
     if (!fp) {
         st = zt_fail(err, ZT_EINPUT, "%s: cannot open the stations file: %s", file,

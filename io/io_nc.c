@@ -44,6 +44,7 @@
 #include <time.h>
 
 #include "io_file.h"
+#include "io_input.h"
 
 /* Written into the `source` global attribute. */
 #define IO_NC_SOURCE "zoet 0.1"
@@ -1002,9 +1003,14 @@ static zt_status read_var(int ncid, const char *path, const char *var, int allow
     return read_slab(ncid, varid, var, path, &g, ydesc, ndims, t, out, err);
 }
 
-/* Open a file for reading: ZT_EINPUT "<file>: cannot open: <nc text>". */
+/* Open a file for reading: ZT_EINPUT "<file>: cannot open: <nc text>", or
+ * "<file>: is a folder, not a regular file" (io_input.h). */
 static zt_status open_read(const char *path, int *ncid, zt_err *err)
 {
+    zt_status st = io_input_check(path, NULL, ZT_EINPUT, err);
+    if (st != ZT_OK) {
+        return st;
+    }
     return io_nc_check(nc_open(path, NC_NOWRITE, ncid), ZT_EINPUT, path, "cannot open", err);
 }
 

@@ -59,6 +59,7 @@
 
 #include "io_file.h"
 #include "io_nc.h"
+#include "io_input.h"
 
 /* ---- colour ramps ---------------------------------------------------------- */
 
@@ -273,7 +274,8 @@ static zt_status read_meta(const char *path, const char *var, size_t t, map_meta
     zt_status st;
 
     memset(m, 0, sizeof *m);
-    if ((st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path, "cannot open",
+    if ((st = io_input_check(path, "the map's NetCDF file", ZT_EINPUT, err)) != ZT_OK ||
+        (st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path, "cannot open",
                           err)) != ZT_OK) {
         ncid = -1;
         goto done;
@@ -851,6 +853,9 @@ static zt_status read_series(const char *path, const char *key_col, const char *
     long ln = 1;
     zt_status st = ZT_OK;
 
+    if ((st = io_input_check(path, "the chart's CSV file", ZT_EINPUT, err)) != ZT_OK) {
+        goto done;
+    }
     f = fopen(path, "r");
     if (!f) {
         st = zt_fail(err, ZT_EINPUT, "%s: cannot open: %s", path, strerror(errno));
