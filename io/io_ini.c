@@ -311,6 +311,13 @@ static int parse_string(const char **pp, ini_val *v, char *msg, size_t nmsg)
                     cp = cp * 16 + (unsigned long)dv;
                 }
                 p += nd;
+                if (cp == 0) {
+                    /* a C string ends at NUL: "a\u0000b" would silently be "a" */
+                    snprintf(msg, nmsg, "\\%c escape of NUL (U+0000): a NUL character is not "
+                                        "allowed in a string", e);
+                    zt_free(buf);
+                    return -1;
+                }
                 /* \u is 6 source bytes for at most 3 out, \U 10 for at most 4 */
                 if (put_utf8(cp, &o) != 0) {
                     snprintf(msg, nmsg, "\\%c escape is not a Unicode scalar value", e);
