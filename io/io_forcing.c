@@ -343,8 +343,7 @@ zt_status io_forcing_read_series(const char *path, const char *var, const char *
     }
     if (st == ZT_OK) {
         size_t start = t0, count = n;
-        st = io_nc_check(nc_get_vara_double(ncid, vid, &start, &count, out), ZT_EINPUT, path, var,
-                         err);
+        st = io_nc_read_unpacked(ncid, vid, path, var, &start, &count, out, err);
     }
     for (size_t i = 0; st == ZT_OK && i < n; i++) {
         if (!(out[i] >= 0.0) || !isfinite(out[i])) {
@@ -366,6 +365,76 @@ static int cell_active(const io_forcing *f, zt_idx k)
 
 /* ---- station files ------------------------------------------------------------ */
 
+/*
+ * The accepted range of a forcing variable (mm d-1): io_forcing.h, the
+ * reasons in docs/inputs.md.
+ */
+static void var_range(const char *var, double *lo, double *hi)
+{
+    if (strcmp(var, "recharge") == 0) {
+        *lo = IO_RECHARGE_MIN;
+        *hi = IO_RECHARGE_MAX;
+    } else if (strcmp(var, "ET0") == 0) {
+        *lo = 0.0;
+        *hi = IO_ET0_MAX;
+    } else {
+        *lo = 0.0;
+        *hi = IO_P_MAX;
+    }
+}
+
+/*
+ * Why value v (mm d-1) of variable var is refused, into why (size n), or
+ * NULL when it is accepted: missing (NaN: a fill or NaN in the file),
+ * negative (P, ET0), or outside the accepted range (+-Inf included).
+ */
+static const char *value_problem(const char *var, double v, char *why, size_t n)
+{
+    double lo, hi;
+    var_range(var, &lo, &hi);
+    if (isnan(v)) {
+        snprintf(why, n, "missing (NaN or _FillValue)");
+    } else if (v < 0.0 && lo == 0.0) {
+        snprintf(why, n, "negative (%g mm d-1)", v);
+    } else if (!(v >= lo && v <= hi)) {
+        snprintf(why, n, "%g mm d-1, outside the accepted range [%g, %g] mm d-1", v, lo, hi);
+    } else {
+        return NULL;
+    }
+    return why;
+}
+
+/*
+ * Read variable var (varid; station, time) of a station file for the run
+ * period (from time index t0), unpacked whatever its type (io_nc.h), check
+ * every value and store it as float in dst ([s * nday + day]).
+ */
+static zt_status read_station_var(io_forcing *f, int ncid, int varid, const char *var,
+                                  size_t t0, float *dst, zt_err *err)
+{
+    size_t start[2] = {0, t0};
+    size_t count[2] = {(size_t)f->nstation, (size_t)f->nday};
+    size_t n = count[0] * count[1], i;
+    double *v = zt_malloc(n * sizeof *v);
+    zt_status st;
+    char why[128], a[11];
+
+    if (!v) {
+        return zt_fail(err, ZT_ENOMEM, "%s: out of memory for %s", f->path, var);
+    }
+    st = io_nc_read_unpacked(ncid, varid, f->path, var, start, count, v, err);
+    for (i = 0; st == ZT_OK && i < n; i++) {
+        if (value_problem(var, v[i], why, sizeof why)) {
+            st = zt_fail(err, ZT_EINPUT, "%s: %s of station %d on %s is %s", f->path, var,
+                         f->station_id[i / count[1]],
+                         zt_day_format(f->first + (zt_day)(i % count[1]), a), why);
+        }
+        dst[i] = (float)v[i];
+    }
+    zt_free(v);
+    return st;
+}
+
 static zt_status open_station(io_forcing *f, int ncid, zt_err *err)
 {
     const char *path = f->path;
@@ -378,7 +447,6 @@ static zt_status open_station(io_forcing *f, int ncid, zt_err *err)
     int vv[2];
     int q, s;
     zt_idx k;
-    char a[11];
 
     if (nc_inq_dimid(ncid, "station", &dst) != NC_NOERR) {
         return zt_fail(err, ZT_EINPUT, "%s: station file without a 'station' dimension", path);
@@ -473,42 +541,12 @@ static zt_status open_station(io_forcing *f, int ncid, zt_err *err)
             goto done;
         }
     }
-    {
-        size_t start[2] = {0, t0};
-        size_t count[2] = {ns, (size_t)f->nday};
-        st = io_nc_check(nc_get_vara_float(ncid, vp, start, count, f->sp), ZT_EINPUT, path, "P",
-                         err);
-        if (st == ZT_OK) {
-            st = io_nc_check(nc_get_vara_float(ncid, ve, start, count, f->se), ZT_EINPUT, path,
-                             "ET0", err);
-        }
-        if (st != ZT_OK) {
-            goto done;
-        }
+    st = read_station_var(f, ncid, vp, "P", t0, f->sp, err);
+    if (st == ZT_OK) {
+        st = read_station_var(f, ncid, ve, "ET0", t0, f->se, err);
     }
-    for (q = 0; q < 2; q++) {
-        float fill = NC_FILL_FLOAT;
-        int nofill = 0;
-        const float *a2 = q == 0 ? f->sp : f->se;
-        (void)nc_inq_var_fill(ncid, vv[q], &nofill, &fill);
-        for (s = 0; s < (int)ns; s++) {
-            for (k = 0; k < f->nday; k++) {
-                float v = a2[(zt_idx)s * f->nday + k];
-                if (isnan(v) || (!nofill && v == fill)) {
-                    st = zt_fail(err, ZT_EINPUT, "%s: %s of station %d on %s is missing", path,
-                                 vars[q], f->station_id[s],
-                                 zt_day_format(f->first + (zt_day)k, a));
-                    goto done;
-                }
-                if (v < 0.0f) {
-                    st = zt_fail(err, ZT_EINPUT,
-                                 "%s: %s of station %d on %s is negative (%g mm d-1)", path,
-                                 vars[q], f->station_id[s],
-                                 zt_day_format(f->first + (zt_day)k, a), (double)v);
-                    goto done;
-                }
-            }
-        }
+    if (st != ZT_OK) {
+        goto done;
     }
     /* nearest station of every cell; ties keep the lower index (strict <) */
     for (k = 0; k < zt_grid_ncell(&f->g); k++) {
@@ -717,9 +755,9 @@ static zt_status check_field(const io_forcing *f, const char *var, zt_day day, f
                              zt_err *err)
 {
     zt_idx k, n = zt_grid_ncell(&f->g);
-    char a[11];
+    char a[11], why[128];
     for (k = 0; k < n; k++) {
-        int bad = isnan(v[k]) || (!f->signed_ok && v[k] < 0.0f);
+        const char *bad = value_problem(var, v[k], why, sizeof why);
         if (f->mask && f->mask[k] == ZT_MASK_INACTIVE) {
             v[k] = 0.0f;
         } else if (bad && cell_active(f, k)) {
@@ -729,8 +767,7 @@ static zt_status check_field(const io_forcing *f, const char *var, zt_day day, f
                            "the south edge): %s",
                            f->path, var, zt_day_format(day, a), (long long)j, (long long)i,
                            f->g.x0 + ((double)i + 0.5) * f->g.dx,
-                           f->g.y0 + ((double)j + 0.5) * f->g.dx,
-                           isnan(v[k]) ? "missing (NaN or _FillValue)" : "negative");
+                           f->g.y0 + ((double)j + 0.5) * f->g.dx, bad);
         } else if (bad) {
             v[k] = 0.0f; /* fixed-head cell without a valid value */
         }

@@ -20,6 +20,16 @@
 typedef struct io_forcing io_forcing; /* opaque */
 
 /*
+ * Accepted ranges of the forcing (mm d-1), checked when a file is read
+ * (docs/inputs.md gives the reasons): generous, but a value outside is an
+ * error in the file, not weather. NaN, fill and +-Inf are refused too.
+ */
+#define IO_P_MAX 500.0         /* P in [0, 500]: 2.4 x the Dutch record of 208 mm */
+#define IO_ET0_MAX 20.0        /* ET0 in [0, 20]: above the radiation limit (~17) */
+#define IO_RECHARGE_MIN (-25.0) /* recharge in [-25, 500]: -1.25 x ET0 max ... */
+#define IO_RECHARGE_MAX 500.0  /* ... to P max */
+
+/*
  * Open a forcing file for a run on grid *g (mask: enum zt_mask per cell,
  * borrowed, must outlive the handle; NULL = all active) from day `first` to
  * `last` inclusive.
