@@ -16,9 +16,10 @@
  * (xc, yc the cell centre, m; ties: the lower station index), i.e. Thiessen
  * polygons on the cell centres.
  *
- * Days: the time coordinate is "<unit> since <date>[ <time>]" with unit days,
- * hours, minutes or seconds and calendar standard / gregorian /
- * proleptic_gregorian (identical after 1582). A time step belongs to the day
+ * Days: the time coordinate is "<unit> since <date>[ <time>][ <zone>]" with
+ * unit days, hours, minutes or seconds and calendar standard / gregorian /
+ * proleptic_gregorian (identical after 1582); the zone must be UTC (none,
+ * Z, UTC, +00:00): another offset is refused (parse_time_units says why). A time step belongs to the day
  * that contains its lower time bound when the time variable has `bounds`,
  * else the day containing its time value; so day-start, mid-day and
  * bounded end-of-day stamps all work. Days must increase, one step per day.
@@ -127,20 +128,110 @@ static zt_status check_units(int ncid, int varid, const char *path, const char *
     return ZT_OK;
 }
 
+/* Read 1 to `max` digits at *p into *v; returns the number read. */
+static int read_digits(const char **p, int max, int *v)
+{
+    int n = 0;
+    *v = 0;
+    while (n < max && **p >= '0' && **p <= '9') {
+        *v = *v * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    return n;
+}
+
 /*
- * Parse "<unit> since YYYY-MM-DD[( |T)hh:mm[:ss]][Z]" into the length of the
- * unit in days and the reference instant (days since 1970-01-01, with a
- * fraction). Returns 0, or -1 when not understood.
+ * The time zone after the reference time: nothing, "Z", "UTC", "GMT" or an
+ * offset "+hh", "+hh:mm", "+hhmm" (or '-'), blanks before it allowed.
+ * Returns 0 and *minutes the offset (min), or -1 when not understood.
  */
-static int parse_time_units(const char *u, double *unit_days, double *ref)
+static int parse_zone(const char *p, int *minutes)
+{
+    int sign, hh = 0, mm = 0, n;
+    *minutes = 0;
+    p += strspn(p, " ");
+    if (*p == '\0' || strcmp(p, "Z") == 0 || strcasecmp(p, "UTC") == 0 ||
+        strcasecmp(p, "GMT") == 0) {
+        return 0;
+    }
+    if (*p != '+' && *p != '-') {
+        return -1;
+    }
+    sign = *p++ == '-' ? -1 : 1;
+    n = read_digits(&p, 2, &hh);
+    if (n == 0) {
+        return -1;
+    }
+    if (*p == ':') {
+        p++;
+    }
+    if (*p && read_digits(&p, 2, &mm) != 2) {
+        return -1;
+    }
+    if (*p != '\0' || hh > 14 || mm > 59) {
+        return -1;
+    }
+    *minutes = sign * (hh * 60 + mm);
+    return 0;
+}
+
+/*
+ * The time of day after the date, "( |T)hh:mm[:ss[.f]]", into *frac (d);
+ * *p is moved past it. Nothing there is midnight. 0, or -1.
+ */
+static int parse_clock(const char **p, double *frac)
+{
+    const char *q = *p;
+    int hh, mm;
+    double ss = 0.0;
+    *frac = 0.0;
+    if (*q != 'T' && *q != ' ') {
+        return 0;
+    }
+    q += *q == 'T' ? 1 : strspn(q, " ");
+    if (!(*q >= '0' && *q <= '9')) {
+        return 0; /* a zone after the date: "2018-01-01 +01:00" */
+    }
+    if (read_digits(&q, 2, &hh) == 0 || *q++ != ':' || read_digits(&q, 2, &mm) == 0) {
+        return -1;
+    }
+    if (*q == ':') {
+        char *end;
+        q++;
+        ss = strtod(q, &end);
+        if (end == q) {
+            return -1;
+        }
+        q = end;
+    }
+    if (hh > 24 || mm > 59 || !(ss >= 0.0 && ss < 61.0)) {
+        return -1;
+    }
+    *frac = (hh + (mm + ss / 60.0) / 60.0) / 24.0;
+    *p = q;
+    return 0;
+}
+
+/*
+ * Parse "<unit> since YYYY-MM-DD[( |T)hh:mm[:ss]][ ][zone]" into the length
+ * of the unit in days and the reference instant (days since 1970-01-01 UTC,
+ * with a fraction). The zone must be UTC: none, "Z", "UTC", "GMT" or a zero
+ * offset ("+00:00"). A time-zone offset is refused rather than honoured: a
+ * daily value stamped at local midnight would, honoured, move to the
+ * previous UT day (the KNMI day is the UT day). Returns 0; -1 when not
+ * understood; -2 for a non-zero offset (*zone_min gets it, minutes).
+ */
+static int parse_time_units(const char *u, double *unit_days, double *ref, int *zone_min)
 {
     char unit[32];
-    int n = 0, y, m, d, hh = 0, mm = 0;
-    double ss = 0.0;
+    int n = 0, y, m, d;
+    double frac;
     const char *p;
     zt_day day;
     char datebuf[16];
 
+    *zone_min = 0;
     if (sscanf(u, " %31s since %n", unit, &n) != 1 || n == 0) {
         return -1;
     }
@@ -168,14 +259,13 @@ static int parse_time_units(const char *u, double *unit_days, double *ref)
         return -1;
     }
     p += n;
-    if (*p == 'T' || *p == ' ') {
-        int k = sscanf(p + 1, "%d:%d:%lf", &hh, &mm, &ss);
-        if (k < 2) {
-            hh = mm = 0;
-            ss = 0.0;
-        }
+    if (parse_clock(&p, &frac) != 0 || parse_zone(p, zone_min) != 0) {
+        return -1;
     }
-    *ref = (double)day + (hh + (mm + ss / 60.0) / 60.0) / 24.0;
+    if (*zone_min != 0) {
+        return -2;
+    }
+    *ref = (double)day + frac;
     return 0;
 }
 
@@ -189,6 +279,7 @@ static zt_status read_days(int ncid, int tvar, const char *path, size_t ntime, z
 {
     char units[256], cal[64], bname[NC_MAX_NAME + 1];
     double unit_days, ref;
+    int rc, zone;
     double *v = NULL;
     zt_day *out = NULL;
     int bvar = -1;
@@ -197,8 +288,19 @@ static zt_status read_days(int ncid, int tvar, const char *path, size_t ntime, z
     char a[11], b[11];
 
     *days = NULL;
-    if (!get_text_att(ncid, tvar, "units", units, sizeof units) ||
-        parse_time_units(units, &unit_days, &ref) != 0) {
+    if (!get_text_att(ncid, tvar, "units", units, sizeof units)) {
+        units[0] = '\0';
+        rc = -1;
+    } else {
+        rc = parse_time_units(units, &unit_days, &ref, &zone);
+    }
+    if (rc == -2) {
+        return zt_fail(err, ZT_EINPUT,
+                       "%s: time: units '%s': the time-zone offset %c%02d:%02d is not "
+                       "supported; give the times in UTC (no offset, Z, UTC or +00:00)",
+                       path, units, zone < 0 ? '-' : '+', abs(zone) / 60, abs(zone) % 60);
+    }
+    if (rc != 0) {
         return zt_fail(err, ZT_EINPUT,
                        "%s: time: units '%s' not understood (expected e.g. 'days since "
                        "1970-01-01')",
