@@ -98,8 +98,17 @@ typedef struct io_knmi_opts {
                              header (NULL: only header positions) */
     int fill_nearest;     /* 1: fill a missing day from the nearest station
                              that has it, and report every fill */
-    zt_day first, last;   /* period to write; first > last: the common period */
+    zt_day first, last;   /* period to write (inclusive); the pair
+                             IO_KNMI_COMMON_FIRST, IO_KNMI_COMMON_LAST: the
+                             period all files have in common; any other
+                             first > last is refused (ZT_EUSAGE) */
 } io_knmi_opts;
+
+/* io_knmi_opts.first and .last asking for the common period (the pair that
+ * `zoet forcing knmi` passes without --from/--to; as dates, 1970-01-02 to
+ * 1970-01-01, an empty period nobody means). */
+#define IO_KNMI_COMMON_FIRST 1
+#define IO_KNMI_COMMON_LAST 0
 
 /*
  * Import KNMI daily station files (etmgeg_NNN.txt as KNMI publishes it, with
@@ -109,6 +118,8 @@ typedef struct io_knmi_opts {
  * (no row, or an empty RH/EV24) is ZT_EINPUT naming the file, station and
  * date, unless o->fill_nearest, in which case each fill is reported on
  * `report` (may be NULL). A malformed row is ZT_EINPUT naming file and line.
+ * A period with o->first after o->last (other than the common-period pair)
+ * is ZT_EUSAGE "OUT: --from D1 is after --to D2", before any file is read.
  * Stations without a position (file header or o->stations) are ZT_EINPUT;
  * ZT_EGDAL when PROJ cannot project; ZT_EIO (via io_nc_check) when the
  * output cannot be written; ZT_ENOMEM.

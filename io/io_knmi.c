@@ -1022,6 +1022,12 @@ zt_status io_knmi_import(const char *const *files, int nfiles, const io_knmi_opt
     if (!files || nfiles <= 0 || !o || !out_path) {
         return zt_fail(err, ZT_EUSAGE, "KNMI import: no input files or no output file given");
     }
+    if (o->first > o->last &&
+        !(o->first == IO_KNMI_COMMON_FIRST && o->last == IO_KNMI_COMMON_LAST)) {
+        char a[11], b[11];
+        return zt_fail(err, ZT_EUSAGE, "%s: --from %s is after --to %s: the period is empty",
+                       out_path, zt_day_format(o->first, a), zt_day_format(o->last, b));
+    }
     for (i = 0; i < nfiles; i++) {
         st = read_knmi_file(&im, files, i, err);
         if (st != ZT_OK) {
@@ -1059,7 +1065,7 @@ zt_status io_knmi_import(const char *const *files, int nfiles, const io_knmi_opt
     }
     qsort(im.s, (size_t)im.ns, sizeof *im.s, cmp_series);
 
-    if (o->first <= o->last) {
+    if (o->first <= o->last) { /* else the common period (checked above) */
         first = o->first;
         last = o->last;
     } else {
