@@ -25,8 +25,12 @@
  * bounded end-of-day stamps all work. Days must increase, one step per day.
  *
  * Cells: mask ZT_MASK_ACTIVE cells must have valid values (no NaN, no fill,
- * no negative) else ZT_EINPUT; ZT_MASK_FIXED cells (fixed head: sea, lakes)
- * take the value when it is valid, else 0; inactive cells get 0.
+ * within the accepted range of io_forcing.h, so no negative P or ET0 and no
+ * infinity) else ZT_EINPUT; ZT_MASK_FIXED cells (fixed head: sea, lakes)
+ * take the value when it is valid, else 0; inactive cells get 0. Station
+ * series are held to the same ranges. Values of every numeric type are read
+ * and unpacked through io_nc_read_unpacked, the path the gridded reader
+ * takes too.
  */
 #include "io_forcing.h"
 

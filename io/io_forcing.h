@@ -36,10 +36,14 @@ typedef struct io_forcing io_forcing; /* opaque */
  * Validates on open: the variables, their units (mm d-1 or mm), RD New and
  * the grid (gridded files), station coordinates, and that every day of the
  * run is in the file (else ZT_EINPUT naming the file and the first missing
- * date). Station files are read whole for the run period and checked at once
- * (no NaN or fill, no negative value); gridded files are checked day by day
- * in read_day. *out is returned to the caller (io_forcing_destroy); NULL on
- * failure. Statuses: ZT_EINPUT (the file), ZT_ENOMEM.
+ * date), and that the time units are UTC (an offset such as +01:00 is
+ * ZT_EINPUT). Any numeric type is read, packed or not (io_nc_read_unpacked).
+ * Station files are read whole for the run period and checked at once (no
+ * NaN or fill, P in [0, IO_P_MAX], ET0 in [0, IO_ET0_MAX], naming station and
+ * date); gridded files are checked day by day in read_day. A path that is
+ * not a regular file (FIFO, folder, device) is ZT_EINPUT (io_input.h).
+ * *out is returned to the caller (io_forcing_destroy); NULL on failure.
+ * Statuses: ZT_EINPUT (the file), ZT_ENOMEM.
  */
 zt_status io_forcing_open(const char *path, const zt_grid *g, const uint8_t *mask, zt_day first,
                           zt_day last, io_forcing **out, zt_err *err);
@@ -48,15 +52,16 @@ zt_status io_forcing_open(const char *path, const zt_grid *g, const uint8_t *mas
  * The forcing of one day for every cell (mm/d) into p and et0 (ncell floats
  * each; inactive cells get 0; station files: every other cell its nearest
  * station's value). ZT_EINPUT naming file, variable, date and cell for NaN,
- * fill or negative values in an active cell (in a fixed-head cell they
- * become 0), or for a day outside the opened period.
+ * fill, negative values or values outside the accepted range above (+-Inf
+ * included) in an active cell (in a fixed-head cell they become 0), or for a
+ * day outside the opened period.
  */
 zt_status io_forcing_read_day(io_forcing *f, zt_day day, float *p, float *et0, zt_err *err);
 
 /*
  * Open a gridded recharge file for a groundwater-only run: recharge(time, y,
- * x) in mm d-1 (net flux into the groundwater; negative values are valid,
- * NaN or fill in an active cell is not). io_forcing_read_day then fills p
+ * x) in mm d-1 (net flux into the groundwater; values in [IO_RECHARGE_MIN,
+ * IO_RECHARGE_MAX] are valid, NaN, fill or others in an active cell are not). io_forcing_read_day then fills p
  * with the recharge and leaves et0 alone (it may be NULL).
  */
 zt_status io_forcing_open_recharge(const char *path, const zt_grid *g, const uint8_t *mask,
