@@ -163,7 +163,8 @@ typedef struct io_field_source {
  * In active cells no data and unknown or non-integral class codes are
  * errors; outside them they become 0 (floats stay NAN). Errors are
  * ZT_EINPUT naming the file and variable (and the cell where it applies):
- * "cannot open", "variable 'soil' not found", "expected dimensions (y, x),
+ * "cannot open", "is a FIFO/folder/device, not a regular file" (io_input.h),
+ * "variable 'soil' not found", "expected dimensions (y, x),
  * found …", "grid differs from <mask file> (nx ny x0 y0 dx: … vs …)",
  * "grid mapping is not RD New", "units", "missing value (fill or NaN) in
  * active cell row j col i (x, y)", "unknown soil code"; then those of
