@@ -50,44 +50,122 @@ void zt_err_clear(zt_err *err)
     }
 }
 
+/*
+ * Long messages. A message is formatted into a work buffer first; when it
+ * does not fit the record (ZT_ERRMSG_MAX), every word longer than
+ * ERR_WORD_MAX bytes (a path, as a rule) keeps its first ERR_WORD_HEAD and
+ * last ERR_WORD_TAIL bytes around "...", so that long paths cannot push the
+ * reason, which comes last, out of the record. Should that not suffice, the
+ * middle of the whole message goes. Cuts fall on UTF-8 character bounds.
+ */
+#define ERR_WORK 12288    /* bytes: two paths of PATH_MAX and a reason */
+#define ERR_WORD_MAX 160  /* bytes: longer words are shortened */
+#define ERR_WORD_HEAD 48  /* bytes kept at the start of a long word */
+#define ERR_WORD_TAIL 96  /* bytes kept at its end (a path ends with the file) */
+#define ERR_HEAD 256      /* bytes kept at the start of a message cut in its middle */
+
+/* i moved back to the start of the UTF-8 character that contains s[i]. */
+static size_t utf8_start(const char *s, size_t lo, size_t i)
+{
+    while (i > lo && ((unsigned char)s[i] & 0xC0) == 0x80) {
+        i--;
+    }
+    return i;
+}
+
+/* Append n bytes of src to dst (used bytes *len, size cap), truncating. */
+static void put_bytes(char *dst, size_t *len, size_t cap, const char *src, size_t n)
+{
+    if (*len + n > cap - 1) {
+        n = cap - 1 - *len;
+    }
+    memcpy(dst + *len, src, n);
+    *len += n;
+    dst[*len] = '\0';
+}
+
+/* msg (NUL-terminated) into out (size cap) with its long words shortened. */
+static void shorten_words(const char *msg, char *out, size_t cap)
+{
+    size_t len = 0, i = 0;
+    out[0] = '\0';
+    while (msg[i]) {
+        size_t w = i;
+        while (msg[w] && msg[w] != ' ') {
+            w++;
+        }
+        if (w - i > ERR_WORD_MAX) {
+            size_t h = utf8_start(msg, i, i + ERR_WORD_HEAD);
+            size_t t = utf8_start(msg, i, w - ERR_WORD_TAIL);
+            put_bytes(out, &len, cap, msg + i, h - i);
+            put_bytes(out, &len, cap, "...", 3);
+            put_bytes(out, &len, cap, msg + t, w - t);
+        } else {
+            put_bytes(out, &len, cap, msg + i, w - i);
+        }
+        for (i = w; msg[i] == ' '; i++) {
+            put_bytes(out, &len, cap, " ", 1);
+        }
+    }
+}
+
+/* Store msg in the record, shortened as the comment above says. */
+static void err_store(zt_err *err, const char *msg)
+{
+    char work[ERR_WORK];
+    size_t len = strlen(msg), max = sizeof err->msg - 1, h, t, n = 0;
+
+    if (len <= max) {
+        memcpy(err->msg, msg, len + 1);
+        return;
+    }
+    shorten_words(msg, work, sizeof work);
+    len = strlen(work);
+    if (len <= max) {
+        memcpy(err->msg, work, len + 1);
+        return;
+    }
+    h = utf8_start(work, 0, ERR_HEAD);
+    t = len - (max - h - 3); /* forward to a character start: the tail only shrinks */
+    while (t < len && ((unsigned char)work[t] & 0xC0) == 0x80) {
+        t++;
+    }
+    err->msg[0] = '\0';
+    put_bytes(err->msg, &n, sizeof err->msg, work, h);
+    put_bytes(err->msg, &n, sizeof err->msg, "...", 3);
+    put_bytes(err->msg, &n, sizeof err->msg, work + t, len - t);
+}
+
 zt_status zt_fail(zt_err *err, zt_status st, const char *fmt, ...)
 {
     if (err && err->status == ZT_OK && st != ZT_OK) {
+        char work[ERR_WORK];
         va_list ap;
         err->status = st;
         va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        vsnprintf(work, sizeof work, fmt, ap);
         va_end(ap);
+        err_store(err, work);
     }
     return st;
 }
 
 void zt_err_prefix(zt_err *err, const char *fmt, ...)
 {
-    char head[ZT_ERRMSG_MAX];
-    char old[ZT_ERRMSG_MAX];
+    char work[ERR_WORK];
     va_list ap;
+    int nh;
 
     if (!err || err->status == ZT_OK) {
         return;
     }
     va_start(ap, fmt);
-    vsnprintf(head, sizeof head, fmt, ap);
+    nh = vsnprintf(work, sizeof work, fmt, ap);
     va_end(ap);
-    memcpy(old, err->msg, sizeof old);
-    {
-        size_t nh = strlen(head);
-        size_t no = strlen(old);
-        if (nh > sizeof err->msg - 1) {
-            nh = sizeof err->msg - 1;
-        }
-        if (no > sizeof err->msg - 1 - nh) {
-            no = sizeof err->msg - 1 - nh;
-        }
-        memcpy(err->msg, head, nh);
-        memcpy(err->msg + nh, old, no);
-        err->msg[nh + no] = '\0';
+    if (nh >= 0 && (size_t)nh < sizeof work) {
+        snprintf(work + nh, sizeof work - (size_t)nh, "%s", err->msg);
     }
+    err_store(err, work);
 }
 
 /* ---- allocation -------------------------------------------------------- */

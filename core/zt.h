@@ -75,7 +75,10 @@ void zt_err_clear(zt_err *err);
  * Record a failure in err (which may be NULL) unless one is recorded already,
  * and return st, so that a caller can write `return zt_fail(err, ...)`.
  * The message is printf-formatted and should say what and where: file,
- * variable, key, line, cell or date, and the library's own text.
+ * variable, key, line, cell or date, and the library's own text. A message
+ * longer than the record keeps its end (the reason): words over 160 bytes,
+ * paths as a rule, are shortened in their middle ("abc...xyz"), then, if
+ * need be, the message itself; cuts fall on UTF-8 character bounds.
  */
 zt_status zt_fail(zt_err *err, zt_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -83,6 +86,7 @@ zt_status zt_fail(zt_err *err, zt_status st, const char *fmt, ...)
 /*
  * Prefix the message already in err with more context ("file.nc: ") when a
  * caller knows more than the callee did. Does nothing when err holds no error.
+ * Shortened as zt_fail shortens, so the reason survives a long prefix.
  */
 void zt_err_prefix(zt_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

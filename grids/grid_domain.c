@@ -6,8 +6,11 @@
  * grid_domain_add_gw gives a domain the nine arrays, all NAN. The checks of
  * grid_domain_validate follow from the equation of core_gw.h: kD, cv and
  * every resistance divide a head difference, so they must be finite and
- * > 0 where they are used; depths of trenches and tile drains are measured
- * down from the surface (m, >= 0), NAN meaning "no such system here".
+ * > 0 where they are used, and within the accepted ranges of grid_domain.h
+ * (docs/inputs.md: a resistance of 1e-30 d or a kD of 1e30 m2/d breaks the
+ * solver or the balance instead of being named); depths of trenches and
+ * tile drains are measured down from the surface (m, >= 0), NAN meaning
+ * "no such system here".
  */
 #include "grid_domain.h"
 
@@ -128,14 +131,36 @@ static zt_status bad_cell(const grid_domain *d, zt_idx k, const char *what, cons
                    d->g.y0 + (j + 0.5) * d->g.dx);
 }
 
-/* A finite value > 0 (m2/d or d); else the reason into why. */
-static int bad_positive(float v, char *why, size_t n)
+/* v in [lo, hi] (unit); else the reason into why (NaN and +-Inf fail). */
+static int bad_range(float v, double lo, double hi, const char *unit, char *why, size_t n)
 {
-    if (isfinite(v) && v > 0.0f) {
+    if (v >= lo && v <= hi) {
         return 0;
     }
-    snprintf(why, n, "value %g, must be finite and > 0", (double)v);
+    snprintf(why, n, "value %g, outside the accepted range [%g, %g] %s", (double)v, lo, hi,
+             unit);
     return 1;
+}
+
+/* A drainage system (trenches or tile drains) of cell k: its depth, NAN for
+ * none, and its resistance where a depth is given. */
+static zt_status validate_drain(const grid_domain *d, zt_idx k, const char *what,
+                                const float *depth, const float *c, const char *vdepth,
+                                const char *vc, zt_err *err)
+{
+    char why[128];
+    if (isnan(depth[k])) {
+        return ZT_OK;
+    }
+    if (!(depth[k] >= 0.0f && depth[k] <= GRID_DRAIN_DEPTH_MAX)) {
+        snprintf(why, sizeof why, "depth %g, must be >= 0 and <= %g m (or fill: none)",
+                 (double)depth[k], GRID_DRAIN_DEPTH_MAX);
+        return bad_cell(d, k, what, vdepth, why, err);
+    }
+    if (bad_range(c[k], GRID_C_MIN, GRID_C_MAX, "d", why, sizeof why)) {
+        return bad_cell(d, k, what, vc, why, err);
+    }
+    return ZT_OK;
 }
 
 /*
@@ -144,50 +169,38 @@ static int bad_positive(float v, char *why, size_t n)
  */
 static zt_status validate_gw_cell(const grid_domain *d, zt_idx k, const char *what, zt_err *err)
 {
+    static const char *const cname[3] = {"seepage_resistance", "ditch_resistance",
+                                          "ditch_infiltration_resistance"};
+    const float *c[3] = {d->cv, d->ditch_c, d->ditch_ci};
     char why[128];
+    zt_status st;
+    int i;
 
-    if (bad_positive(d->kd[k], why, sizeof why)) {
+    if (bad_range(d->kd[k], GRID_KD_MIN, GRID_KD_MAX, "m2 d-1", why, sizeof why)) {
         return bad_cell(d, k, what, "kd", why, err);
     }
-    if (!isfinite(d->deep_head[k])) {
-        return bad_cell(d, k, what, "deep_head", "no finite head", err);
+    if (bad_range(d->deep_head[k], GRID_LEVEL_MIN, GRID_LEVEL_MAX, "m NAP", why, sizeof why)) {
+        return bad_cell(d, k, what, "deep_head", why, err);
     }
-    if (bad_positive(d->cv[k], why, sizeof why)) {
-        return bad_cell(d, k, what, "seepage_resistance", why, err);
-    }
-    if (bad_positive(d->ditch_c[k], why, sizeof why)) {
-        return bad_cell(d, k, what, "ditch_resistance", why, err);
-    }
-    if (bad_positive(d->ditch_ci[k], why, sizeof why)) {
-        return bad_cell(d, k, what, "ditch_infiltration_resistance", why, err);
-    }
-    if (!isnan(d->trench_depth[k])) {
-        if (!isfinite(d->trench_depth[k]) || d->trench_depth[k] < 0.0f) {
-            snprintf(why, sizeof why, "depth %g, must be >= 0 (or fill: no trenches)",
-                     (double)d->trench_depth[k]);
-            return bad_cell(d, k, what, "trench_depth", why, err);
-        }
-        if (bad_positive(d->trench_c[k], why, sizeof why)) {
-            return bad_cell(d, k, what, "trench_resistance", why, err);
+    for (i = 0; i < 3; i++) {
+        if (bad_range(c[i][k], GRID_C_MIN, GRID_C_MAX, "d", why, sizeof why)) {
+            return bad_cell(d, k, what, cname[i], why, err);
         }
     }
-    if (!isnan(d->tile_depth[k])) {
-        if (!isfinite(d->tile_depth[k]) || d->tile_depth[k] < 0.0f) {
-            snprintf(why, sizeof why, "depth %g, must be >= 0 (or fill: no tile drains)",
-                     (double)d->tile_depth[k]);
-            return bad_cell(d, k, what, "tile_depth", why, err);
-        }
-        if (bad_positive(d->tile_c[k], why, sizeof why)) {
-            return bad_cell(d, k, what, "tile_resistance", why, err);
-        }
+    st = validate_drain(d, k, what, d->trench_depth, d->trench_c, "trench_depth",
+                        "trench_resistance", err);
+    if (st == ZT_OK) {
+        st = validate_drain(d, k, what, d->tile_depth, d->tile_c, "tile_depth",
+                            "tile_resistance", err);
     }
-    return ZT_OK;
+    return st;
 }
 
 zt_status grid_domain_validate(const grid_domain *d, const char *what, zt_err *err)
 {
     zt_idx n = zt_grid_ncell(&d->g);
     zt_idx k, nactive = 0;
+    char why[128];
 
     for (k = 0; k < n; k++) {
         if (d->mask[k] > ZT_MASK_FIXED) {
@@ -207,11 +220,12 @@ zt_status grid_domain_validate(const grid_domain *d, const char *what, zt_err *e
         if (d->district[k] <= 0) {
             return bad_cell(d, k, what, "district", "no district id (> 0)", err);
         }
-        if (!isfinite(d->surface[k]) || d->surface[k] < -20.0f || d->surface[k] > 400.0f) {
-            return bad_cell(d, k, what, "surface_level", "value outside -20 to 400 m NAP", err);
+        if (bad_range(d->surface[k], GRID_LEVEL_MIN, GRID_LEVEL_MAX, "m NAP", why,
+                      sizeof why)) {
+            return bad_cell(d, k, what, "surface_level", why, err);
         }
-        if (!isfinite(d->gwdepth[k]) || d->gwdepth[k] < 0.0f || d->gwdepth[k] > 50.0f) {
-            return bad_cell(d, k, what, "gw_depth_init", "depth outside 0 to 50 m", err);
+        if (bad_range(d->gwdepth[k], 0.0, GRID_GWDEPTH_MAX, "m", why, sizeof why)) {
+            return bad_cell(d, k, what, "gw_depth_init", why, err);
         }
         if (d->sprinkling[k] > ZT_SPR_GROUND) {
             return bad_cell(d, k, what, "sprinkling_source", "code outside 0-2", err);

@@ -36,6 +36,21 @@ typedef struct grid_domain {
 } grid_domain;
 
 /*
+ * Accepted ranges of the domain in active cells, checked by
+ * grid_domain_validate (the reasons, with sources: docs/inputs.md). Wide
+ * enough for every Dutch value, narrow enough that a unit error (mm for m,
+ * m2/s for m2/d) or a garbage value (1e30, 1e-30) is refused by name.
+ */
+#define GRID_LEVEL_MIN (-20.0) /* m NAP: surface level, deep head; NL's lowest -6.76 */
+#define GRID_LEVEL_MAX 400.0   /* m NAP: NL's highest point is 322.4 */
+#define GRID_GWDEPTH_MAX 50.0  /* m: initial depth of the water table, >= 0 */
+#define GRID_KD_MIN 1e-3       /* m2/d: a 10 cm layer of clay (k 0.01 m/d) */
+#define GRID_KD_MAX 1e5        /* m2/d: 10 x the most permeable Dutch aquifers */
+#define GRID_C_MIN 0.1         /* d: every resistance; below, 1 d steps are stiff */
+#define GRID_C_MAX 1e6         /* d: 10 x the thickest Holocene clay and peat */
+#define GRID_DRAIN_DEPTH_MAX 10.0 /* m: trenches and tile drains below surface */
+
+/*
  * A district (peilgebied) as the district table describes it (the table is
  * an INI file, io/io_districts.h; the demo makes one from its domain).
  */
@@ -69,12 +84,15 @@ void grid_domain_destroy(grid_domain **d);
 /*
  * Check the invariants a run relies on and name the first cell that breaks
  * one (ZT_EINPUT, with row, column and RD coordinates): active cells have a
- * land use, a soil (none only for open water), a district > 0, a finite
- * surface level and an initial depth >= 0; classes are known codes. With
- * the groundwater group (has_gw), active cells also have kd > 0, cv > 0,
- * ditch_c > 0, ditch_ci > 0 (all finite), a finite deep_head, trench and
- * tile depths >= 0 or NAN (none), and a finite resistance > 0 wherever a
- * depth is given. Fixed-head and inactive cells are not checked.
+ * land use, a soil (none only for open water), a district > 0, a surface
+ * level in [GRID_LEVEL_MIN, GRID_LEVEL_MAX] and an initial depth in [0,
+ * GRID_GWDEPTH_MAX]; classes are known codes. With
+ * the groundwater group (has_gw), active cells also have kd in [GRID_KD_MIN,
+ * GRID_KD_MAX], cv, ditch_c and ditch_ci in [GRID_C_MIN, GRID_C_MAX], a
+ * deep_head in [GRID_LEVEL_MIN, GRID_LEVEL_MAX] (surface levels too), trench
+ * and tile depths in [0, GRID_DRAIN_DEPTH_MAX] or NAN (none), and a
+ * resistance in the range above wherever a depth is given. The message
+ * states the range. Fixed-head and inactive cells are not checked.
  * `what` names the source (a file) for the message.
  */
 zt_status grid_domain_validate(const grid_domain *d, const char *what, zt_err *err);

@@ -16,16 +16,21 @@
  * (xc, yc the cell centre, m; ties: the lower station index), i.e. Thiessen
  * polygons on the cell centres.
  *
- * Days: the time coordinate is "<unit> since <date>[ <time>]" with unit days,
- * hours, minutes or seconds and calendar standard / gregorian /
- * proleptic_gregorian (identical after 1582). A time step belongs to the day
+ * Days: the time coordinate is "<unit> since <date>[ <time>][ <zone>]" with
+ * unit days, hours, minutes or seconds and calendar standard / gregorian /
+ * proleptic_gregorian (identical after 1582); the zone must be UTC (none,
+ * Z, UTC, +00:00): another offset is refused (parse_time_units says why). A time step belongs to the day
  * that contains its lower time bound when the time variable has `bounds`,
  * else the day containing its time value; so day-start, mid-day and
  * bounded end-of-day stamps all work. Days must increase, one step per day.
  *
  * Cells: mask ZT_MASK_ACTIVE cells must have valid values (no NaN, no fill,
- * no negative) else ZT_EINPUT; ZT_MASK_FIXED cells (fixed head: sea, lakes)
- * take the value when it is valid, else 0; inactive cells get 0.
+ * within the accepted range of io_forcing.h, so no negative P or ET0 and no
+ * infinity) else ZT_EINPUT; ZT_MASK_FIXED cells (fixed head: sea, lakes)
+ * take the value when it is valid, else 0; inactive cells get 0. Station
+ * series are held to the same ranges. Values of every numeric type are read
+ * and unpacked through io_nc_read_unpacked, the path the gridded reader
+ * takes too.
  */
 #include "io_forcing.h"
 
@@ -37,6 +42,7 @@
 #include <netcdf.h>
 
 #include "io_file.h"
+#include "io_input.h"
 #include "io_nc.h"
 
 enum { FORCING_STATION = 1, FORCING_GRID = 2 };
@@ -126,20 +132,110 @@ static zt_status check_units(int ncid, int varid, const char *path, const char *
     return ZT_OK;
 }
 
+/* Read 1 to `max` digits at *p into *v; returns the number read. */
+static int read_digits(const char **p, int max, int *v)
+{
+    int n = 0;
+    *v = 0;
+    while (n < max && **p >= '0' && **p <= '9') {
+        *v = *v * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    return n;
+}
+
 /*
- * Parse "<unit> since YYYY-MM-DD[( |T)hh:mm[:ss]][Z]" into the length of the
- * unit in days and the reference instant (days since 1970-01-01, with a
- * fraction). Returns 0, or -1 when not understood.
+ * The time zone after the reference time: nothing, "Z", "UTC", "GMT" or an
+ * offset "+hh", "+hh:mm", "+hhmm" (or '-'), blanks before it allowed.
+ * Returns 0 and *minutes the offset (min), or -1 when not understood.
  */
-static int parse_time_units(const char *u, double *unit_days, double *ref)
+static int parse_zone(const char *p, int *minutes)
+{
+    int sign, hh = 0, mm = 0, n;
+    *minutes = 0;
+    p += strspn(p, " ");
+    if (*p == '\0' || strcmp(p, "Z") == 0 || strcasecmp(p, "UTC") == 0 ||
+        strcasecmp(p, "GMT") == 0) {
+        return 0;
+    }
+    if (*p != '+' && *p != '-') {
+        return -1;
+    }
+    sign = *p++ == '-' ? -1 : 1;
+    n = read_digits(&p, 2, &hh);
+    if (n == 0) {
+        return -1;
+    }
+    if (*p == ':') {
+        p++;
+    }
+    if (*p && read_digits(&p, 2, &mm) != 2) {
+        return -1;
+    }
+    if (*p != '\0' || hh > 14 || mm > 59) {
+        return -1;
+    }
+    *minutes = sign * (hh * 60 + mm);
+    return 0;
+}
+
+/*
+ * The time of day after the date, "( |T)hh:mm[:ss[.f]]", into *frac (d);
+ * *p is moved past it. Nothing there is midnight. 0, or -1.
+ */
+static int parse_clock(const char **p, double *frac)
+{
+    const char *q = *p;
+    int hh, mm;
+    double ss = 0.0;
+    *frac = 0.0;
+    if (*q != 'T' && *q != ' ') {
+        return 0;
+    }
+    q += *q == 'T' ? 1 : strspn(q, " ");
+    if (!(*q >= '0' && *q <= '9')) {
+        return 0; /* a zone after the date: "2018-01-01 +01:00" */
+    }
+    if (read_digits(&q, 2, &hh) == 0 || *q++ != ':' || read_digits(&q, 2, &mm) == 0) {
+        return -1;
+    }
+    if (*q == ':') {
+        char *end;
+        q++;
+        ss = strtod(q, &end);
+        if (end == q) {
+            return -1;
+        }
+        q = end;
+    }
+    if (hh > 24 || mm > 59 || !(ss >= 0.0 && ss < 61.0)) {
+        return -1;
+    }
+    *frac = (hh + (mm + ss / 60.0) / 60.0) / 24.0;
+    *p = q;
+    return 0;
+}
+
+/*
+ * Parse "<unit> since YYYY-MM-DD[( |T)hh:mm[:ss]][ ][zone]" into the length
+ * of the unit in days and the reference instant (days since 1970-01-01 UTC,
+ * with a fraction). The zone must be UTC: none, "Z", "UTC", "GMT" or a zero
+ * offset ("+00:00"). A time-zone offset is refused rather than honoured: a
+ * daily value stamped at local midnight would, honoured, move to the
+ * previous UT day (the KNMI day is the UT day). Returns 0; -1 when not
+ * understood; -2 for a non-zero offset (*zone_min gets it, minutes).
+ */
+static int parse_time_units(const char *u, double *unit_days, double *ref, int *zone_min)
 {
     char unit[32];
-    int n = 0, y, m, d, hh = 0, mm = 0;
-    double ss = 0.0;
+    int n = 0, y, m, d;
+    double frac;
     const char *p;
     zt_day day;
     char datebuf[16];
 
+    *zone_min = 0;
     if (sscanf(u, " %31s since %n", unit, &n) != 1 || n == 0) {
         return -1;
     }
@@ -167,14 +263,13 @@ static int parse_time_units(const char *u, double *unit_days, double *ref)
         return -1;
     }
     p += n;
-    if (*p == 'T' || *p == ' ') {
-        int k = sscanf(p + 1, "%d:%d:%lf", &hh, &mm, &ss);
-        if (k < 2) {
-            hh = mm = 0;
-            ss = 0.0;
-        }
+    if (parse_clock(&p, &frac) != 0 || parse_zone(p, zone_min) != 0) {
+        return -1;
     }
-    *ref = (double)day + (hh + (mm + ss / 60.0) / 60.0) / 24.0;
+    if (*zone_min != 0) {
+        return -2;
+    }
+    *ref = (double)day + frac;
     return 0;
 }
 
@@ -188,6 +283,7 @@ static zt_status read_days(int ncid, int tvar, const char *path, size_t ntime, z
 {
     char units[256], cal[64], bname[NC_MAX_NAME + 1];
     double unit_days, ref;
+    int rc, zone;
     double *v = NULL;
     zt_day *out = NULL;
     int bvar = -1;
@@ -196,8 +292,19 @@ static zt_status read_days(int ncid, int tvar, const char *path, size_t ntime, z
     char a[11], b[11];
 
     *days = NULL;
-    if (!get_text_att(ncid, tvar, "units", units, sizeof units) ||
-        parse_time_units(units, &unit_days, &ref) != 0) {
+    if (!get_text_att(ncid, tvar, "units", units, sizeof units)) {
+        units[0] = '\0';
+        rc = -1;
+    } else {
+        rc = parse_time_units(units, &unit_days, &ref, &zone);
+    }
+    if (rc == -2) {
+        return zt_fail(err, ZT_EINPUT,
+                       "%s: time: units '%s': the time-zone offset %c%02d:%02d is not "
+                       "supported; give the times in UTC (no offset, Z, UTC or +00:00)",
+                       path, units, zone < 0 ? '-' : '+', abs(zone) / 60, abs(zone) % 60);
+    }
+    if (rc != 0) {
         return zt_fail(err, ZT_EINPUT,
                        "%s: time: units '%s' not understood (expected e.g. 'days since "
                        "1970-01-01')",
@@ -311,7 +418,10 @@ zt_status io_forcing_read_series(const char *path, const char *var, const char *
     zt_status st;
     char u[64];
 
-    st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path, "open", err);
+    st = io_input_check(path, "the series file", ZT_EINPUT, err);
+    if (st == ZT_OK) {
+        st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path, "open", err);
+    }
     if (st != ZT_OK) {
         return st;
     }
@@ -339,8 +449,7 @@ zt_status io_forcing_read_series(const char *path, const char *var, const char *
     }
     if (st == ZT_OK) {
         size_t start = t0, count = n;
-        st = io_nc_check(nc_get_vara_double(ncid, vid, &start, &count, out), ZT_EINPUT, path, var,
-                         err);
+        st = io_nc_read_unpacked(ncid, vid, path, var, &start, &count, out, err);
     }
     for (size_t i = 0; st == ZT_OK && i < n; i++) {
         if (!(out[i] >= 0.0) || !isfinite(out[i])) {
@@ -362,6 +471,76 @@ static int cell_active(const io_forcing *f, zt_idx k)
 
 /* ---- station files ------------------------------------------------------------ */
 
+/*
+ * The accepted range of a forcing variable (mm d-1): io_forcing.h, the
+ * reasons in docs/inputs.md.
+ */
+static void var_range(const char *var, double *lo, double *hi)
+{
+    if (strcmp(var, "recharge") == 0) {
+        *lo = IO_RECHARGE_MIN;
+        *hi = IO_RECHARGE_MAX;
+    } else if (strcmp(var, "ET0") == 0) {
+        *lo = 0.0;
+        *hi = IO_ET0_MAX;
+    } else {
+        *lo = 0.0;
+        *hi = IO_P_MAX;
+    }
+}
+
+/*
+ * Why value v (mm d-1) of variable var is refused, into why (size n), or
+ * NULL when it is accepted: missing (NaN: a fill or NaN in the file),
+ * negative (P, ET0), or outside the accepted range (+-Inf included).
+ */
+static const char *value_problem(const char *var, double v, char *why, size_t n)
+{
+    double lo, hi;
+    var_range(var, &lo, &hi);
+    if (isnan(v)) {
+        snprintf(why, n, "missing (NaN or _FillValue)");
+    } else if (v < 0.0 && lo == 0.0) {
+        snprintf(why, n, "negative (%g mm d-1)", v);
+    } else if (!(v >= lo && v <= hi)) {
+        snprintf(why, n, "%g mm d-1, outside the accepted range [%g, %g] mm d-1", v, lo, hi);
+    } else {
+        return NULL;
+    }
+    return why;
+}
+
+/*
+ * Read variable var (varid; station, time) of a station file for the run
+ * period (from time index t0), unpacked whatever its type (io_nc.h), check
+ * every value and store it as float in dst ([s * nday + day]).
+ */
+static zt_status read_station_var(io_forcing *f, int ncid, int varid, const char *var,
+                                  size_t t0, float *dst, zt_err *err)
+{
+    size_t start[2] = {0, t0};
+    size_t count[2] = {(size_t)f->nstation, (size_t)f->nday};
+    size_t n = count[0] * count[1], i;
+    double *v = zt_malloc(n * sizeof *v);
+    zt_status st;
+    char why[128], a[11];
+
+    if (!v) {
+        return zt_fail(err, ZT_ENOMEM, "%s: out of memory for %s", f->path, var);
+    }
+    st = io_nc_read_unpacked(ncid, varid, f->path, var, start, count, v, err);
+    for (i = 0; st == ZT_OK && i < n; i++) {
+        if (value_problem(var, v[i], why, sizeof why)) {
+            st = zt_fail(err, ZT_EINPUT, "%s: %s of station %d on %s is %s", f->path, var,
+                         f->station_id[i / count[1]],
+                         zt_day_format(f->first + (zt_day)(i % count[1]), a), why);
+        }
+        dst[i] = (float)v[i];
+    }
+    zt_free(v);
+    return st;
+}
+
 static zt_status open_station(io_forcing *f, int ncid, zt_err *err)
 {
     const char *path = f->path;
@@ -374,7 +553,6 @@ static zt_status open_station(io_forcing *f, int ncid, zt_err *err)
     int vv[2];
     int q, s;
     zt_idx k;
-    char a[11];
 
     if (nc_inq_dimid(ncid, "station", &dst) != NC_NOERR) {
         return zt_fail(err, ZT_EINPUT, "%s: station file without a 'station' dimension", path);
@@ -469,42 +647,12 @@ static zt_status open_station(io_forcing *f, int ncid, zt_err *err)
             goto done;
         }
     }
-    {
-        size_t start[2] = {0, t0};
-        size_t count[2] = {ns, (size_t)f->nday};
-        st = io_nc_check(nc_get_vara_float(ncid, vp, start, count, f->sp), ZT_EINPUT, path, "P",
-                         err);
-        if (st == ZT_OK) {
-            st = io_nc_check(nc_get_vara_float(ncid, ve, start, count, f->se), ZT_EINPUT, path,
-                             "ET0", err);
-        }
-        if (st != ZT_OK) {
-            goto done;
-        }
+    st = read_station_var(f, ncid, vp, "P", t0, f->sp, err);
+    if (st == ZT_OK) {
+        st = read_station_var(f, ncid, ve, "ET0", t0, f->se, err);
     }
-    for (q = 0; q < 2; q++) {
-        float fill = NC_FILL_FLOAT;
-        int nofill = 0;
-        const float *a2 = q == 0 ? f->sp : f->se;
-        (void)nc_inq_var_fill(ncid, vv[q], &nofill, &fill);
-        for (s = 0; s < (int)ns; s++) {
-            for (k = 0; k < f->nday; k++) {
-                float v = a2[(zt_idx)s * f->nday + k];
-                if (isnan(v) || (!nofill && v == fill)) {
-                    st = zt_fail(err, ZT_EINPUT, "%s: %s of station %d on %s is missing", path,
-                                 vars[q], f->station_id[s],
-                                 zt_day_format(f->first + (zt_day)k, a));
-                    goto done;
-                }
-                if (v < 0.0f) {
-                    st = zt_fail(err, ZT_EINPUT,
-                                 "%s: %s of station %d on %s is negative (%g mm d-1)", path,
-                                 vars[q], f->station_id[s],
-                                 zt_day_format(f->first + (zt_day)k, a), (double)v);
-                    goto done;
-                }
-            }
-        }
+    if (st != ZT_OK) {
+        goto done;
     }
     /* nearest station of every cell; ties keep the lower index (strict <) */
     for (k = 0; k < zt_grid_ncell(&f->g); k++) {
@@ -658,8 +806,12 @@ static zt_status forcing_open(const char *path, const zt_grid *g, const uint8_t 
     f->last = last;
     f->nday = (zt_idx)(last - first) + 1;
 
-    st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path,
-                     "cannot open the forcing file", err);
+    st = io_input_check(path, recharge ? "the recharge file" : "the forcing file", ZT_EINPUT,
+                        err);
+    if (st == ZT_OK) {
+        st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path,
+                         "cannot open the forcing file", err);
+    }
     if (st != ZT_OK) {
         goto done;
     }
@@ -709,9 +861,9 @@ static zt_status check_field(const io_forcing *f, const char *var, zt_day day, f
                              zt_err *err)
 {
     zt_idx k, n = zt_grid_ncell(&f->g);
-    char a[11];
+    char a[11], why[128];
     for (k = 0; k < n; k++) {
-        int bad = isnan(v[k]) || (!f->signed_ok && v[k] < 0.0f);
+        const char *bad = value_problem(var, v[k], why, sizeof why);
         if (f->mask && f->mask[k] == ZT_MASK_INACTIVE) {
             v[k] = 0.0f;
         } else if (bad && cell_active(f, k)) {
@@ -721,8 +873,7 @@ static zt_status check_field(const io_forcing *f, const char *var, zt_day day, f
                            "the south edge): %s",
                            f->path, var, zt_day_format(day, a), (long long)j, (long long)i,
                            f->g.x0 + ((double)i + 0.5) * f->g.dx,
-                           f->g.y0 + ((double)j + 0.5) * f->g.dx,
-                           isnan(v[k]) ? "missing (NaN or _FillValue)" : "negative");
+                           f->g.y0 + ((double)j + 0.5) * f->g.dx, bad);
         } else if (bad) {
             v[k] = 0.0f; /* fixed-head cell without a valid value */
         }

@@ -41,6 +41,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io_input.h"
+
 #define INI_MAX_EXTENDS 16   /* longest extends chain (files) */
 #define INI_RAW_MAX 4096     /* longest raw line we keep (bytes); libinih's limit is lower */
 
@@ -309,6 +311,13 @@ static int parse_string(const char **pp, ini_val *v, char *msg, size_t nmsg)
                     cp = cp * 16 + (unsigned long)dv;
                 }
                 p += nd;
+                if (cp == 0) {
+                    /* a C string ends at NUL: "a\u0000b" would silently be "a" */
+                    snprintf(msg, nmsg, "\\%c escape of NUL (U+0000): a NUL character is not "
+                                        "allowed in a string", e);
+                    zt_free(buf);
+                    return -1;
+                }
                 /* \u is 6 source bytes for at most 3 out, \U 10 for at most 4 */
                 if (put_utf8(cp, &o) != 0) {
                     snprintf(msg, nmsg, "\\%c escape is not a Unicode scalar value", e);
@@ -951,6 +960,16 @@ static zt_status load_file(io_ini *ini, const char *path, const char *from, int 
     c->extends = -1;
     c->cursec = "";
     c->err = err;
+    if (io_input_kind(path)) {
+        /* a FIFO would block fopen forever; a folder would read as empty */
+        if (from) {
+            st = zt_fail(err, ZT_ECONFIG, "%s:%d: extends: %s is %s, not a regular file", from,
+                         from_line, path, io_input_kind(path));
+        } else {
+            st = io_input_check(path, NULL, ZT_ECONFIG, err);
+        }
+        goto done;
+    }
     if (!realpath(path, real) || !(c->f = fopen(path, "r"))) {
         const char *why = strerror(errno);
         if (from) {

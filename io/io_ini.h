@@ -20,10 +20,12 @@
  * Errors (all ZT_ECONFIG unless said): "<file>: cannot open: <strerror>";
  * "file:line: syntax error ..."; "file:line: [section] key: <why>" for a bad
  * value (bad number, bad date, unquoted text, unclosed string or array, text
- * after the value), a key set twice in one file (naming both lines), a line
+ * after the value, a NUL character written as \u0000 or \U00000000, which
+ * would cut the string), a key set twice in one file (naming both lines), a line
  * longer than libinih's limit (197 characters), an indented line (INI would
  * join it to the value above), a ';' comment, a repeated [section];
- * "file:line: extends: cycle a.ini -> b.ini -> a.ini"; ZT_ENOMEM; ZT_EIO
+ * "file:line: extends: cycle a.ini -> b.ini -> a.ini"; "file: is a FIFO
+ * (named pipe), not a regular file" (a folder, a device: io_input.h); ZT_ENOMEM; ZT_EIO
  * when reading fails. Limits: extends chains of at most 16 files.
  */
 #ifndef IO_INI_H

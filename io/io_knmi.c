@@ -45,6 +45,7 @@
 
 #include "io_file.h"
 #include "io_nc.h"
+#include "io_input.h"
 
 #define KNMI_MISSING INT32_MIN /* marker of a missing value in the series */
 #define KNMI_NAME_MAX 64
@@ -430,6 +431,9 @@ static zt_status read_knmi_file(knmi_import *im, const char *const *files, int f
     knmi_cols cols = {0, -1, -1, -1, -1};
     zt_status st = ZT_OK;
 
+    if ((st = io_input_check(file, "the KNMI file", ZT_EINPUT, err)) != ZT_OK) {
+        goto done;
+    }
     fp = fopen(file, "r");
     if (!fp) {
         st = zt_fail(err, ZT_EINPUT, "%s: cannot open: %s", file, strerror(errno));
@@ -508,6 +512,9 @@ static zt_status read_stations_csv(knmi_import *im, const char *file, zt_err *er
     int lineno = 0, ncol = 0, cstn = -1, cname = -1, clat = -1, clon = -1;
     zt_status st = ZT_OK;
 
+    if ((st = io_input_check(file, "the stations file", ZT_EINPUT, err)) != ZT_OK) {
+        goto done;
+    }
     fp = fopen(file, "r");
     if (!fp) {
         st = zt_fail(err, ZT_EINPUT, "%s: cannot open the stations file: %s", file,
@@ -1015,6 +1022,12 @@ zt_status io_knmi_import(const char *const *files, int nfiles, const io_knmi_opt
     if (!files || nfiles <= 0 || !o || !out_path) {
         return zt_fail(err, ZT_EUSAGE, "KNMI import: no input files or no output file given");
     }
+    if (o->first > o->last &&
+        !(o->first == IO_KNMI_COMMON_FIRST && o->last == IO_KNMI_COMMON_LAST)) {
+        char a[11], b[11];
+        return zt_fail(err, ZT_EUSAGE, "%s: --from %s is after --to %s: the period is empty",
+                       out_path, zt_day_format(o->first, a), zt_day_format(o->last, b));
+    }
     for (i = 0; i < nfiles; i++) {
         st = read_knmi_file(&im, files, i, err);
         if (st != ZT_OK) {
@@ -1052,7 +1065,7 @@ zt_status io_knmi_import(const char *const *files, int nfiles, const io_knmi_opt
     }
     qsort(im.s, (size_t)im.ns, sizeof *im.s, cmp_series);
 
-    if (o->first <= o->last) {
+    if (o->first <= o->last) { /* else the common period (checked above) */
         first = o->first;
         last = o->last;
     } else {

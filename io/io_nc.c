@@ -44,6 +44,7 @@
 #include <time.h>
 
 #include "io_file.h"
+#include "io_input.h"
 
 /* Written into the `source` global attribute. */
 #define IO_NC_SOURCE "zoet 0.1"
@@ -62,9 +63,6 @@
 /* Coordinates are evenly spaced when every step is within this of the mean
  * (m); [E], the 1 mm of the grid comparison. */
 #define IO_NC_STEP_TOL 1e-3
-
-/* Most missing_value entries we look at (-). */
-#define IO_NC_MAX_MISSING 8
 
 const char io_rdnew_wkt[] =
     "PROJCS[\"Amersfoort / RD New\",GEOGCS[\"Amersfoort\",DATUM[\"Amersfoort\","
@@ -902,6 +900,68 @@ static zt_status get_doubles(int ncid, int varid, const char *var, const char *a
     return ZT_OK;
 }
 
+zt_status io_nc_unpack_init(int ncid, int varid, const char *path, const char *var,
+                            io_nc_unpack *u, zt_err *err)
+{
+    size_t nfill = 0, nmiss = 0, nsc = 0, noff = 0;
+    nc_type type;
+    zt_status st;
+
+    u->scale = 1.0;
+    u->offset = 0.0;
+    u->nfill = 0;
+    if ((st = io_nc_check(nc_inq_vartype(ncid, varid, &type), ZT_EINPUT, path, "variable type",
+                          err)) != ZT_OK ||
+        (st = get_doubles(ncid, varid, var, "_FillValue", path, u->fills, 1, &nfill, err)) !=
+            ZT_OK ||
+        (st = get_doubles(ncid, varid, var, "missing_value", path, u->fills + nfill,
+                          IO_NC_MAX_MISSING, &nmiss, err)) != ZT_OK ||
+        (st = get_doubles(ncid, varid, var, "scale_factor", path, &u->scale, 1, &nsc, err)) !=
+            ZT_OK ||
+        (st = get_doubles(ncid, varid, var, "add_offset", path, &u->offset, 1, &noff, err)) !=
+            ZT_OK) {
+        return st;
+    }
+    if (nfill == 0 && default_fill(type, &u->fills[nmiss])) {
+        nmiss++;
+    }
+    u->nfill = nfill + nmiss;
+    return ZT_OK;
+}
+
+zt_status io_nc_read_unpacked(int ncid, int varid, const char *path, const char *var,
+                              const size_t *start, const size_t *count, double *out,
+                              zt_err *err)
+{
+    io_nc_unpack u;
+    char what[NC_MAX_NAME + 32];
+    size_t n = 1, i, f;
+    int nd, d;
+    zt_status st;
+
+    if ((st = io_nc_unpack_init(ncid, varid, path, var, &u, err)) != ZT_OK ||
+        (st = io_nc_check(nc_inq_varndims(ncid, varid, &nd), ZT_EINPUT, path, var, err)) !=
+            ZT_OK) {
+        return st;
+    }
+    for (d = 0; d < nd; d++) {
+        n *= count[d];
+    }
+    snprintf(what, sizeof what, "variable %s: reading values", var);
+    if ((st = io_nc_check(nc_get_vara_double(ncid, varid, start, count, out), ZT_EINPUT, path,
+                          what, err)) != ZT_OK) {
+        return st;
+    }
+    for (i = 0; i < n; i++) {
+        int isfill = isnan(out[i]);
+        for (f = 0; f < u.nfill && !isfill; f++) {
+            isfill = out[i] == u.fills[f];
+        }
+        out[i] = isfill ? NAN : out[i] * u.scale + u.offset;
+    }
+    return ZT_OK;
+}
+
 /*
  * Read the (y, x) slab at time t (3-D only) of a variable of grid g into out
  * (ncell floats, row 0 south), fills and NaN as NAN, unpacked.
@@ -910,37 +970,15 @@ static zt_status read_slab(int ncid, int varid, const char *var, const char *pat
                            const zt_grid *g, int y_descending, int ndims, size_t t, float *out,
                            zt_err *err)
 {
-    double fills[IO_NC_MAX_MISSING + 1]; /* values that mean "no data", in the file's type */
-    double scale = 1.0, offset = 0.0;    /* packing (CF §8.1) */
-    double *buf = NULL;                  /* the slab as stored, file row order */
-    size_t nfill = 0, nmiss = 0, nsc = 0, noff = 0, f;
+    double *buf = NULL; /* the slab, unpacked, file row order */
     size_t start[3] = {0, 0, 0}, count[3] = {1, 1, 1};
     size_t nx = (size_t)g->nx, ny = (size_t)g->ny, j, i;
-    char what[NC_MAX_NAME + 32];
-    nc_type type;
     zt_status st;
 
-    if ((st = io_nc_check(nc_inq_vartype(ncid, varid, &type), ZT_EINPUT, path, "variable type",
-                          err)) != ZT_OK ||
-        (st = get_doubles(ncid, varid, var, "_FillValue", path, fills, 1, &nfill, err)) !=
-            ZT_OK ||
-        (st = get_doubles(ncid, varid, var, "missing_value", path, fills + nfill,
-                          IO_NC_MAX_MISSING, &nmiss, err)) != ZT_OK ||
-        (st = get_doubles(ncid, varid, var, "scale_factor", path, &scale, 1, &nsc, err)) !=
-            ZT_OK ||
-        (st = get_doubles(ncid, varid, var, "add_offset", path, &offset, 1, &noff, err)) !=
-            ZT_OK) {
-        goto done;
-    }
-    if (nfill == 0 && default_fill(type, &fills[nmiss])) {
-        nmiss++;
-    }
-    nfill += nmiss;
     buf = zt_malloc(nx * ny * sizeof *buf);
     if (!buf) {
-        st = zt_fail(err, ZT_ENOMEM, "%s: variable %s: out of memory for %zu x %zu values", path,
-                     var, ny, nx);
-        goto done;
+        return zt_fail(err, ZT_ENOMEM, "%s: variable %s: out of memory for %zu x %zu values",
+                       path, var, ny, nx);
     }
     if (ndims == 3) {
         start[0] = t;
@@ -950,24 +988,14 @@ static zt_status read_slab(int ncid, int varid, const char *var, const char *pat
         count[0] = ny;
         count[1] = nx;
     }
-    snprintf(what, sizeof what, "variable %s: reading values", var);
-    if ((st = io_nc_check(nc_get_vara_double(ncid, varid, start, count, buf), ZT_EINPUT, path,
-                          what, err)) != ZT_OK) {
-        goto done;
-    }
-    for (j = 0; j < ny; j++) {
+    st = io_nc_read_unpacked(ncid, varid, path, var, start, count, buf, err);
+    for (j = 0; st == ZT_OK && j < ny; j++) {
         const double *row = buf + j * nx;
         float *dst = out + (y_descending ? ny - 1 - j : j) * nx;
         for (i = 0; i < nx; i++) {
-            double v = row[i];
-            int isfill = isnan(v);
-            for (f = 0; f < nfill && !isfill; f++) {
-                isfill = v == fills[f];
-            }
-            dst[i] = isfill ? NAN : (float)(v * scale + offset);
+            dst[i] = (float)row[i];
         }
     }
-done:
     zt_free(buf);
     return st;
 }
@@ -1002,9 +1030,14 @@ static zt_status read_var(int ncid, const char *path, const char *var, int allow
     return read_slab(ncid, varid, var, path, &g, ydesc, ndims, t, out, err);
 }
 
-/* Open a file for reading: ZT_EINPUT "<file>: cannot open: <nc text>". */
+/* Open a file for reading: ZT_EINPUT "<file>: cannot open: <nc text>", or
+ * "<file>: is a folder, not a regular file" (io_input.h). */
 static zt_status open_read(const char *path, int *ncid, zt_err *err)
 {
+    zt_status st = io_input_check(path, NULL, ZT_EINPUT, err);
+    if (st != ZT_OK) {
+        return st;
+    }
     return io_nc_check(nc_open(path, NC_NOWRITE, ncid), ZT_EINPUT, path, "cannot open", err);
 }
 

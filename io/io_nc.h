@@ -28,6 +28,44 @@ extern const char io_rdnew_wkt[];
  */
 zt_status io_nc_check(int ncret, zt_status st, const char *file, const char *what, zt_err *err);
 
+/* Most missing_value entries read (-). */
+#define IO_NC_MAX_MISSING 8
+
+/*
+ * How the stored numbers of a variable become values, the one unpacking
+ * path of every reader (gridded fields, station series): the values that
+ * mean "no data" (_FillValue; up to IO_NC_MAX_MISSING missing_value; without
+ * _FillValue the NetCDF default fill of the variable's type, except for
+ * bytes: NUG) and the packing v = packed * scale_factor + add_offset
+ * (CF-1.8 §8.1). Attributes are read as double whatever the variable's
+ * type, so the fill of a double, int64 or short variable is compared in
+ * that type's own values.
+ */
+typedef struct io_nc_unpack {
+    double fills[IO_NC_MAX_MISSING + 1]; /* values meaning no data, as stored */
+    size_t nfill;
+    double scale, offset; /* packing; 1 and 0 when not packed */
+} io_nc_unpack;
+
+/*
+ * Read the unpacking attributes of variable varid (named var in path, for
+ * messages). ZT_EINPUT naming file, variable and attribute when one is text
+ * or has too many values; ZT_EINPUT for a failed nc_* call.
+ */
+zt_status io_nc_unpack_init(int ncid, int varid, const char *path, const char *var,
+                            io_nc_unpack *u, zt_err *err);
+
+/*
+ * Read the hyperslab start/count (as nc_get_vara) of a numeric variable as
+ * double into out (the product of count values) and unpack it in place: no
+ * data (a fill, a missing_value, NaN) becomes NAN, every other value
+ * packed * scale_factor + add_offset. ZT_EINPUT naming file and variable;
+ * ZT_ENOMEM never (out is the caller's).
+ */
+zt_status io_nc_read_unpacked(int ncid, int varid, const char *path, const char *var,
+                              const size_t *start, const size_t *count, double *out,
+                              zt_err *err);
+
 /* A text attribute (nc_put_att_text with the string's length); NC status. */
 int io_nc_put_text(int ncid, int varid, const char *name, const char *text);
 
@@ -125,7 +163,8 @@ typedef struct io_field_source {
  * In active cells no data and unknown or non-integral class codes are
  * errors; outside them they become 0 (floats stay NAN). Errors are
  * ZT_EINPUT naming the file and variable (and the cell where it applies):
- * "cannot open", "variable 'soil' not found", "expected dimensions (y, x),
+ * "cannot open", "is a FIFO/folder/device, not a regular file" (io_input.h),
+ * "variable 'soil' not found", "expected dimensions (y, x),
  * found …", "grid differs from <mask file> (nx ny x0 y0 dx: … vs …)",
  * "grid mapping is not RD New", "units", "missing value (fill or NaN) in
  * active cell row j col i (x, y)", "unknown soil code"; then those of

@@ -51,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -59,6 +60,7 @@
 
 #include "io_file.h"
 #include "io_nc.h"
+#include "io_input.h"
 
 /* ---- colour ramps ---------------------------------------------------------- */
 
@@ -273,7 +275,8 @@ static zt_status read_meta(const char *path, const char *var, size_t t, map_meta
     zt_status st;
 
     memset(m, 0, sizeof *m);
-    if ((st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path, "cannot open",
+    if ((st = io_input_check(path, "the map's NetCDF file", ZT_EINPUT, err)) != ZT_OK ||
+        (st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path, "cannot open",
                           err)) != ZT_OK) {
         ncid = -1;
         goto done;
@@ -604,6 +607,20 @@ done:
     return st;
 }
 
+/*
+ * -o must name a file: an existing folder there would make the final rename
+ * fail after the .part file was written. ZT_EUSAGE naming the path.
+ */
+static zt_status check_out_path(const char *path, const char *what, zt_err *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        return zt_fail(err, ZT_EUSAGE, "%s: -o names a folder; give the %s's file name", path,
+                       what);
+    }
+    return ZT_OK;
+}
+
 zt_status io_map_png(const char *nc_path, const char *var, long t, const char *png_path,
                      const io_map_opts *o_in, zt_err *err)
 {
@@ -638,7 +655,8 @@ zt_status io_map_png(const char *nc_path, const char *var, long t, const char *p
                      o.vmin, o.vmax);
         goto done;
     }
-    if ((st = read_meta(nc_path, var, (size_t)t, &m, err)) != ZT_OK) {
+    if ((st = check_out_path(png_path, "map", err)) != ZT_OK ||
+        (st = read_meta(nc_path, var, (size_t)t, &m, err)) != ZT_OK) {
         goto done;
     }
     if (m.g.nx * o.scale * m.g.ny * o.scale > MAP_MAX_PIXELS) {
@@ -851,6 +869,9 @@ static zt_status read_series(const char *path, const char *key_col, const char *
     long ln = 1;
     zt_status st = ZT_OK;
 
+    if ((st = io_input_check(path, "the chart's CSV file", ZT_EINPUT, err)) != ZT_OK) {
+        goto done;
+    }
     f = fopen(path, "r");
     if (!f) {
         st = zt_fail(err, ZT_EINPUT, "%s: cannot open: %s", path, strerror(errno));
@@ -1243,7 +1264,8 @@ zt_status io_chart_svg(const char *csv_path, const char *key_col, const char *ke
         st = zt_fail(err, ZT_EUSAGE, "chart of %s: no column to draw", csv_path);
         goto done;
     }
-    if ((st = read_series(csv_path, key_col, key, cols, ncols, &s, err)) != ZT_OK) {
+    if ((st = check_out_path(svg_path, "chart", err)) != ZT_OK ||
+        (st = read_series(csv_path, key_col, key, cols, ncols, &s, err)) != ZT_OK) {
         goto done;
     }
     if (series_sort(&s) != ZT_OK) {
@@ -1260,6 +1282,9 @@ zt_status io_chart_svg(const char *csv_path, const char *key_col, const char *ke
     }
     svg_write(f, csv_path, key_col, key, cols, ncols, title, &s);
     st = io_text_close(f, svg_path, 1, err);
+    if (st != ZT_OK) {
+        io_part_discard(svg_path); /* a failed rename leaves the .part behind */
+    }
 done:
     zt_free(s.day);
     zt_free(s.val);

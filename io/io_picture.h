@@ -46,8 +46,8 @@ void io_map_opts_default(io_map_opts *o);
  * appended when it has none) and <png_path>.aux.xml. o may be NULL
  * (defaults). All strings borrowed.
  *
- * Statuses: ZT_EUSAGE for t < 0, scale outside 1-64, vmin >= vmax, or a
- * picture over 2^28 pixels; ZT_EINPUT naming file and variable for what
+ * Statuses: ZT_EUSAGE for t < 0, scale outside 1-64, vmin >= vmax, a
+ * picture over 2^28 pixels, or png_path an existing folder; ZT_EINPUT naming file and variable for what
  * io_nc_read_field and io_nc_read_grid reject (missing file or variable,
  * time index outside, not RD New) and for a field without a valid value;
  * ZT_EGDAL with CPLGetLastErrorMsg() when GDAL cannot make the PNG; ZT_EIO
@@ -67,8 +67,9 @@ zt_status io_map_png(const char *nc_path, const char *var, long t, const char *p
  * (NULL: "<key_col> <key>"). Rows are drawn in date order; NaN values leave
  * a gap (a new <polyline> after it). All strings borrowed.
  *
- * Statuses: ZT_EUSAGE for ncols < 1; ZT_EINPUT naming the file for a file
- * that cannot be opened (system's reason), an empty file, a missing column
+ * Statuses: ZT_EUSAGE for ncols < 1 or svg_path an existing folder (checked
+ * before anything is read or written); ZT_EINPUT naming the file for a file
+ * that cannot be opened (system's reason) or is not a regular file, an empty file, a missing column
  * (named, with the columns the file has), no rows for the key (named), a bad
  * date or number (line and column); ZT_EIO naming the SVG file when it
  * cannot be written (no .part is left); ZT_ENOMEM.

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "io_ini.h"
+#include "io_input.h"
 
 /* The fields of the domain a scenario may replace ([input] keys). */
 static const char *const field_keys[] = {
@@ -188,6 +189,13 @@ static zt_status read_input(io_ini *ini, io_scenario *s, zt_err *err)
         (st = io_ini_path(ini, "supply", "ijsselmeer_series", 0, NULL, &s->ijssel_series,
                           err)) != ZT_OK) {
         return st;
+    }
+    /* The series is opened by the supply driver; refuse a FIFO or a folder
+       here, where the key is known (io_input.h). */
+    if (s->ijssel_series && io_input_kind(s->ijssel_series)) {
+        return io_ini_fail(ini, "supply", "ijsselmeer_series", err,
+                           "%s is %s, not a regular file", s->ijssel_series,
+                           io_input_kind(s->ijssel_series));
     }
     if (s->network && s->mode != IO_MODE_COUPLED) {
         return io_ini_fail(ini, "input", "network", err,

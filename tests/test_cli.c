@@ -802,6 +802,313 @@ START_TEST(bad_command_line)
 }
 END_TEST
 
+/* ---- bad inputs of issue 11, item 6 ---------------------------------------- */
+
+/*
+ * dir/to.nc (and to.cdl) from the fixture dir/from.cdl through a sed script:
+ * a variant with one bad value. The sed must change the file, else the
+ * variant would be the good fixture and the case could not fail as meant.
+ */
+static void variant(const char *dir, const char *from, const char *to, const char *sed)
+{
+    char cmd[2400], err[2048];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && sed -e '%s' %s.cdl > %s.cdl && ! cmp -s %s.cdl %s.cdl && "
+             "ncgen -k nc4 -o %s.nc %s.cdl",
+             dir, sed, from, to, from, to, to, to);
+    ck_assert_msg(tu_run(cmd, NULL, 0, err, sizeof err) == 0, "variant %s (%s): %s", to, sed,
+                  err);
+}
+
+/* A case with the groundwater domain and the district table (coupled run). */
+static const char *coupled_case(const char *tag)
+{
+    const char *d = case_dir(tag);
+    make_domain(d, "gwdomain", DOM_GW);
+    make_districts(d);
+    return d;
+}
+
+/* The KNMI CSV of Leeuwarden for the fixture's ten days, RH of 2018-06-03
+ * given, and the stations file. */
+static void make_knmi(const char *dir, const char *rh3)
+{
+    char path[600], text[1024];
+    snprintf(path, sizeof path, "%s/etmgeg_270.csv", dir);
+    snprintf(text, sizeof text,
+             "STN,YYYYMMDD,RH,EV24\n270,20180601,0,41\n270,20180602,12,35\n"
+             "270,20180603,%s,45\n270,20180604,0,50\n270,20180605,3,38\n270,20180606,0,44\n"
+             "270,20180607,0,47\n270,20180608,25,30\n270,20180609,0,41\n270,20180610,0,52\n",
+             rh3);
+    ck_assert_int_eq(tu_write(path, text), 0);
+    snprintf(path, sizeof path, "%s/stations.csv", dir);
+    ck_assert_int_eq(tu_write(path, "STN,name,lat,lon\n270,Leeuwarden,53.224,5.752\n"), 0);
+}
+
+START_TEST(bad_knmi_from_after_to)
+{
+    const char *d = case_dir("knmi-from-after-to");
+    make_knmi(d, "0");
+    expect_bad(d,
+               "forcing knmi etmgeg_270.csv --stations stations.csv --from 2018-12-01 "
+               "--to 2018-01-01 -o out/f.nc",
+               "out/f.nc", "--from 2018-12-01 is after --to 2018-01-01", NULL);
+}
+END_TEST
+
+START_TEST(bad_forcing_p_range)
+{
+    const char *d = case_dir("p-range");
+    variant(d, "forcing", "bigp", "s/^  P = 4.0,/  P = 5000,/");
+    make_scenario(d, "s.ini", NULL, "domain = \"domain.nc\"\nforcing = \"bigp.nc\"", NULL);
+    expect_bad(d, "run s.ini", "bigp.nc: P on 2018-06-01 at row 0, column 0",
+               "5000 mm d-1", "accepted range [0, 500] mm d-1");
+}
+END_TEST
+
+START_TEST(bad_forcing_et0_range)
+{
+    const char *d = case_dir("et0-range");
+    variant(d, "forcing", "bige", "s/^  ET0 = 3.0,/  ET0 = 1e6,/");
+    make_scenario(d, "s.ini", NULL, "domain = \"domain.nc\"\nforcing = \"bige.nc\"", NULL);
+    expect_bad(d, "run s.ini", "bige.nc: ET0 on 2018-06-01", "1e+06 mm d-1",
+               "accepted range [0, 20] mm d-1");
+}
+END_TEST
+
+/* +Inf tripped an assert (exit 134) and left a .part file. */
+START_TEST(bad_forcing_infinite)
+{
+    const char *d = case_dir("p-inf");
+    variant(d, "forcing", "infp", "s/^  P = 4.0, 4.1,/  P = 4.0, Infinity,/");
+    make_scenario(d, "s.ini", NULL, "domain = \"domain.nc\"\nforcing = \"infp.nc\"", NULL);
+    expect_bad(d, "run s.ini", "infp.nc: P on 2018-06-01 at row 0, column 1 (x 200375, y 550125",
+               "inf mm d-1", "accepted range");
+    variant(d, "forcing", "infe", "s/^  ET0 = 3.0, 3.0,/  ET0 = 3.0, Infinity,/");
+    make_scenario(d, "s.ini", NULL, "domain = \"domain.nc\"\nforcing = \"infe.nc\"", NULL);
+    expect_bad(d, "run s.ini", "infe.nc: ET0 on 2018-06-01 at row 0, column 1", "inf mm d-1",
+               NULL);
+}
+END_TEST
+
+START_TEST(bad_station_p_range)
+{
+    const char *d = case_dir("station-p-range");
+    char cmd[1200], err[2048];
+    make_knmi(d, "50000");
+    snprintf(cmd, sizeof cmd,
+             "cd %s && %s forcing knmi etmgeg_270.csv --stations stations.csv -o st.nc", d,
+             zoet_abs());
+    ck_assert_msg(tu_run(cmd, NULL, 0, err, sizeof err) == 0, "import: %s", err);
+    make_scenario(d, "s.ini", NULL, "domain = \"domain.nc\"\nforcing = \"st.nc\"", NULL);
+    expect_bad(d, "run s.ini", "st.nc: P of station 270 on 2018-06-03 is 5000 mm d-1",
+               "accepted range [0, 500] mm d-1", NULL);
+}
+END_TEST
+
+START_TEST(bad_recharge_range)
+{
+    const char *d = coupled_case("recharge-range");
+    char cmd[1200], err[2048];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && sed -e 's/float P(/float recharge(/; s/ P:/ recharge:/g; "
+             "s/^  P = 4.0,/  recharge = 1e6,/' -e '/ET0/d' forcing.cdl > recharge.cdl && "
+             "ncgen -k nc4 -o recharge.nc recharge.cdl",
+             d);
+    ck_assert_msg(tu_run(cmd, NULL, 0, err, sizeof err) == 0, "recharge fixture: %s", err);
+    make_scenario(d, "s.ini", "start = 2018-06-01\nend = 2018-06-10\nmode = \"groundwater\"",
+                  "domain = \"gwdomain.nc\"\nrecharge = \"recharge.nc\"\n"
+                  "districts = \"districts.ini\"",
+                  "variables = [\"head\"]");
+    expect_bad(d, "run s.ini", "recharge.nc: recharge on 2018-06-01", "1e+06 mm d-1",
+               "accepted range [-25, 500] mm d-1");
+}
+END_TEST
+
+/* Domain values a solver cannot use, each named with its accepted range. */
+START_TEST(bad_domain_ranges)
+{
+    static const struct {
+        const char *sed, *var, *range;
+    } cases[] = {
+        {"s/^  deep_head = -1.2,/  deep_head = 1e6,/", "variable deep_head: value 1e+06",
+         "[-20, 400] m NAP"},
+        {"s/^  kd = 20,/  kd = 1e30,/", "variable kd: value 1e+30", "[0.001, 100000] m2 d-1"},
+        {"s/^  seepage_resistance = 1000,/  seepage_resistance = 1e-30,/",
+         "variable seepage_resistance: value 1e-30", "[0.1, 1e+06] d"},
+        {"s/^  ditch_resistance = 50,/  ditch_resistance = 1e-30,/",
+         "variable ditch_resistance: value 1e-30", "[0.1, 1e+06] d"},
+        {"s/^  trench_resistance = _, 30,/  trench_resistance = _, 1e-30,/",
+         "variable trench_resistance: value 1e-30", "[0.1, 1e+06] d"},
+        {"s/^  surface_level = -1.5,/  surface_level = 1500,/",
+         "variable surface_level: value 1500", "[-20, 400] m NAP"},
+    };
+    const char *d = coupled_case("domain-ranges");
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char name[32], input[256];
+        snprintf(name, sizeof name, "bad%zu", i);
+        variant(d, "gwdomain", name, cases[i].sed);
+        snprintf(input, sizeof input,
+                 "domain = \"%s.nc\"\nforcing = \"forcing.nc\"\ndistricts = \"districts.ini\"",
+                 name);
+        make_scenario(d, "s.ini", NULL, input, NULL);
+        expect_bad(d, "run s.ini", cases[i].var, cases[i].range, ".nc");
+    }
+}
+END_TEST
+
+START_TEST(bad_district_level_range)
+{
+    const char *d = coupled_case("district-level");
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && sed -i 's/^summer_level = -1.5/summer_level = 250/' districts.ini && "
+             "grep -q 'summer_level = 250' districts.ini",
+             d);
+    ck_assert_int_eq(tu_run(cmd, NULL, 0, NULL, 0), 0);
+    make_scenario(d, "s.ini", NULL,
+                  "domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\n"
+                  "districts = \"districts.ini\"",
+                  NULL);
+    expect_bad(d, "run s.ini", "districts.ini:4: [district.21001] summer_level",
+               "250 is outside the allowed range [-10, 100]", NULL);
+}
+END_TEST
+
+/* "\u0000" cut the path silently: "domain.nc\u0000x" read as "domain.nc". */
+START_TEST(bad_nul_in_string)
+{
+    const char *d = case_dir("nul-in-string");
+    make_scenario(d, "s.ini", NULL,
+                  "domain = \"domain.nc\\u0000.bak\"\nforcing = \"forcing.nc\"", NULL);
+    expect_bad(d, "run s.ini", "s.ini:7: [input] domain", "NUL", NULL);
+    make_scenario(d, "s.ini", NULL,
+                  "domain = \"domain.nc\"\nforcing = \"forcing.nc\\U00000000\"", NULL);
+    expect_bad(d, "run s.ini", "s.ini:8: [input] forcing", "NUL", NULL);
+}
+END_TEST
+
+START_TEST(bad_time_zone)
+{
+    const char *d = case_dir("time-zone");
+    char cmd[1200], err[2048];
+    variant(d, "forcing", "tz",
+            "s/days since 2018-06-01\"/days since 2018-06-01 00:00:00 +01:00\"/");
+    make_scenario(d, "s.ini", NULL, "domain = \"domain.nc\"\nforcing = \"tz.nc\"", NULL);
+    expect_bad(d, "run s.ini", "tz.nc: time: units", "offset +01:00 is not supported", "UTC");
+    /* UTC spelled out is fine */
+    variant(d, "forcing", "utc", "s/days since 2018-06-01\"/days since 2018-06-01T00:00:00Z\"/");
+    make_scenario(d, "s.ini", NULL, "domain = \"domain.nc\"\nforcing = \"utc.nc\"", NULL);
+    snprintf(cmd, sizeof cmd, "cd %s && %s check s.ini", d, zoet_abs());
+    ck_assert_msg(tu_run(cmd, NULL, 0, err, sizeof err) == 0, "Z refused: %s", err);
+    variant(d, "forcing", "zero", "s/days since 2018-06-01\"/days since 2018-06-01 00:00 +00:00\"/");
+    make_scenario(d, "s.ini", NULL, "domain = \"domain.nc\"\nforcing = \"zero.nc\"", NULL);
+    ck_assert_msg(tu_run(cmd, NULL, 0, err, sizeof err) == 0, "+00:00 refused: %s", err);
+}
+END_TEST
+
+/* A FIFO hung the forcing reader forever; folders and devices are refused too,
+ * wherever a file is read. Each case has the 60 s timeout of the test case. */
+START_TEST(bad_not_regular_inputs)
+{
+    static const struct {
+        const char *input, *expect1, *expect2;
+    } cases[] = {
+        {"domain = \"domain.nc\"\nforcing = \"fifo\"", "fifo: the forcing file is a FIFO",
+         "not a regular file"},
+        {"domain = \"folder\"\nforcing = \"forcing.nc\"", "folder: is a folder",
+         "not a regular file"},
+        {"domain = \"domain.nc\"\nforcing = \"/dev/zero\"",
+         "/dev/zero: the forcing file is a character device", NULL},
+        {"domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\ndistricts = \"fifo\"",
+         "fifo: is a FIFO", NULL},
+        {"domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\ndistricts = \"districts.ini\"\n"
+         "network = \"folder\"",
+         "folder: is a folder", NULL},
+        {"domain = \"gwdomain.nc\"\nforcing = \"forcing.nc\"\ndistricts = \"districts.ini\"\n"
+         "network = \"net.ini\"\n[supply]\nijsselmeer_series = \"fifo\"",
+         "[supply] ijsselmeer_series", "is a FIFO"},
+    };
+    const char *d = coupled_case("not-regular");
+    char cmd[1200], path[600], text[1400];
+    size_t i;
+    snprintf(cmd, sizeof cmd, "cd %s && mkfifo fifo && mkdir folder", d);
+    ck_assert_int_eq(tu_run(cmd, NULL, 0, NULL, 0), 0);
+    make_network(d, NULL);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        make_scenario(d, "s.ini", NULL, cases[i].input, NULL);
+        expect_bad(d, "run s.ini", cases[i].expect1, cases[i].expect2, NULL);
+    }
+    /* the scenario, an extends and the parameters */
+    expect_bad(d, "run fifo", "fifo: is a FIFO", NULL, NULL);
+    expect_bad(d, "check folder", "folder: is a folder", NULL, NULL);
+    snprintf(path, sizeof path, "%s/x.ini", d);
+    ck_assert_int_eq(tu_write(path, "extends = \"fifo\"\n"), 0);
+    expect_bad(d, "run x.ini", "x.ini:1: extends: fifo is a FIFO", NULL, NULL);
+    snprintf(path, sizeof path, "%s/p.ini", d);
+    snprintf(text, sizeof text,
+             "[run]\nname = \"cli\"\nstart = 2018-06-01\nend = 2018-06-10\n"
+             "[input]\nparameters = \"folder\"\ndomain = \"domain.nc\"\nforcing = "
+             "\"forcing.nc\"\n[output]\ndir = \"out\"\n");
+    ck_assert_int_eq(tu_write(path, text), 0);
+    expect_bad(d, "run p.ini", "folder: is a folder", NULL, NULL);
+    /* the KNMI import and the pictures */
+    expect_bad(d, "forcing knmi fifo -o out/f.nc", "fifo: the KNMI file is a FIFO", NULL, NULL);
+    expect_bad(d, "chart fifo --district 1 --var a -o out/c.svg",
+               "fifo: the chart's CSV file is a FIFO", NULL, NULL);
+    expect_bad(d, "map fifo P -o out/m.png", "fifo: the map's NetCDF file is a FIFO", NULL,
+               NULL);
+}
+END_TEST
+
+/* -o naming an existing folder left OUT.part behind. */
+START_TEST(bad_chart_out_folder)
+{
+    const char *d = case_dir("chart-out-folder");
+    char path[600], cmd[1200];
+    snprintf(path, sizeof path, "%s/d.csv", d);
+    ck_assert_int_eq(tu_write(path, "date,district,level\n2018-06-01,21001,-1.5\n"
+                                    "2018-06-02,21001,-1.4\n"),
+                     0);
+    snprintf(cmd, sizeof cmd, "cd %s && mkdir -p out/c.svg", d);
+    ck_assert_int_eq(tu_run(cmd, NULL, 0, NULL, 0), 0);
+    expect_bad(d, "chart d.csv --district 21001 --var level -o out/c.svg",
+               "out/c.svg: -o names a folder", NULL, NULL);
+    snprintf(path, sizeof path, "%s/out/c.svg.part", d);
+    ck_assert(!tu_exists(path));
+}
+END_TEST
+
+/* A message over 1,024 bytes lost its reason: a long path must not push it
+ * out. The scenario sits five folders of 200 characters deep. */
+START_TEST(bad_long_path_keeps_reason)
+{
+    const char *d = case_dir("long-path");
+    char sub[1200] = "", cmd[2400], name[210];
+    int i;
+    memset(name, 'a', 200);
+    name[200] = '\0';
+    for (i = 0; i < 5; i++) {
+        strcat(sub, name);
+        strcat(sub, "/");
+    }
+    snprintf(cmd, sizeof cmd, "cd %s && mkdir -p %s", d, sub);
+    ck_assert_int_eq(tu_run(cmd, NULL, 0, NULL, 0), 0);
+    {
+        char path[1800], text[2048];
+        snprintf(path, sizeof path, "%s/%ss.ini", d, sub);
+        snprintf(text, sizeof text,
+                 "[run]\nname = \"cli\"\nstart = 2018-06-01\nend = 2018-06-10\n"
+                 "[input]\nparameters = \"%s\"\ndomain = \"nothere.nc\"\nforcing = \"f.nc\"\n",
+                 params_abs);
+        ck_assert_int_eq(tu_write(path, text), 0);
+    }
+    snprintf(cmd, sizeof cmd, "run %ss.ini", sub);
+    expect_bad(d, cmd, "nothere.nc: cannot open", "No such file or directory", "...");
+}
+END_TEST
+
 START_TEST(help_of_every_command)
 {
     const char *cmds[] = {"--help",         "run --help", "check --help", "demo --help",
@@ -856,6 +1163,19 @@ Suite *suite_cli(void)
     tcase_add_test(tc, bad_knmi_row);
     tcase_add_test(tc, bad_knmi_missing_day);
     tcase_add_test(tc, bad_command_line);
+    tcase_add_test(tc, bad_knmi_from_after_to);
+    tcase_add_test(tc, bad_forcing_p_range);
+    tcase_add_test(tc, bad_forcing_et0_range);
+    tcase_add_test(tc, bad_forcing_infinite);
+    tcase_add_test(tc, bad_station_p_range);
+    tcase_add_test(tc, bad_recharge_range);
+    tcase_add_test(tc, bad_domain_ranges);
+    tcase_add_test(tc, bad_district_level_range);
+    tcase_add_test(tc, bad_nul_in_string);
+    tcase_add_test(tc, bad_time_zone);
+    tcase_add_test(tc, bad_not_regular_inputs);
+    tcase_add_test(tc, bad_chart_out_folder);
+    tcase_add_test(tc, bad_long_path_keeps_reason);
     tcase_add_test(tc, help_of_every_command);
     suite_add_tcase(s, tc);
     return s;

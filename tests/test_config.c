@@ -348,6 +348,8 @@ START_TEST(test_ini_syntax_errors)
         {"s18.ini", "[a]\nx = [[1]]\n", 2, "nested"},
         {"s19.ini", "[a]\nx =\n", 2, "missing value"},
         {"s20.ini", "[a]\nx = 2018-1-01\n", 2, "bad date"},
+        {"s21.ini", "[a]\nx = \"d.nc\\u0000.bak\"\n", 2, "NUL"},
+        {"s22.ini", "[a]\nx = [\"a\", \"b\\U00000000\"]\n", 2, "NUL"},
     };
     size_t k;
     for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -381,6 +383,56 @@ START_TEST(test_ini_crlf_bom)
     ck_assert_int_eq(io_ini_string(ini, "a", "y", 1, NULL, &s, &err), ZT_OK);
     ck_assert_str_eq(s, "v");
     io_ini_destroy(&ini);
+}
+END_TEST
+
+/* A message too long for the error record keeps its reason: long words
+ * (paths) lose their middle, never the end of the message. */
+START_TEST(test_err_long_message)
+{
+    char path[3000], msg[ZT_ERRMSG_MAX + 8];
+    zt_err err;
+    size_t i;
+    for (i = 0; i + 1 < sizeof path; i++) {
+        path[i] = (i % 50 == 49) ? '/' : 'a' + (char)(i % 26);
+    }
+    path[sizeof path - 1] = '\0';
+    zt_err_clear(&err);
+    ck_assert_int_eq(zt_fail(&err, ZT_EINPUT, "%s/forcing.nc: variable P: %s", path,
+                             "the reason at the end"),
+                     ZT_EINPUT);
+    ck_assert_uint_lt(strlen(err.msg), ZT_ERRMSG_MAX);
+    ck_assert_msg(strstr(err.msg, "/forcing.nc: variable P: the reason at the end"), "%s",
+                  err.msg);
+    ck_assert_msg(strncmp(err.msg, path, 40) == 0 && strstr(err.msg, "..."), "%s", err.msg);
+    /* two long paths and a prefix: still the reason */
+    zt_err_clear(&err);
+    zt_fail(&err, ZT_EINPUT, "%s: grid differs from %s (nx ny: 1 2 vs 3 4)", path, path);
+    zt_err_prefix(&err, "%s: ", path);
+    ck_assert_uint_lt(strlen(err.msg), ZT_ERRMSG_MAX);
+    ck_assert_msg(strstr(err.msg, "(nx ny: 1 2 vs 3 4)"), "%s", err.msg);
+    /* one long word made of multi-byte characters: cut on character bounds */
+    path[0] = 'x'; /* odd offsets: a cut at a fixed byte count would split a character */
+    for (i = 1; i + 2 < 2400; i += 2) {
+        path[i] = (char)0xC3; /* U+00E9, e acute */
+        path[i + 1] = (char)0xA9;
+    }
+    path[i] = '\0';
+    zt_err_clear(&err);
+    zt_fail(&err, ZT_EINPUT, "%s: why", path);
+    snprintf(msg, sizeof msg, "%s", err.msg);
+    ck_assert_msg(strstr(msg, "...") && strstr(msg, ": why"), "%s", msg);
+    for (i = 0; msg[i]; i++) {
+        if ((unsigned char)msg[i] == 0xC3) {
+            ck_assert_int_eq((unsigned char)msg[i + 1], 0xA9);
+        } else if ((unsigned char)msg[i] == 0xA9) {
+            ck_assert_int_eq((unsigned char)msg[i - 1], 0xC3);
+        }
+    }
+    /* a short message is untouched */
+    zt_err_clear(&err);
+    zt_fail(&err, ZT_EINPUT, "%s", "a.nc: b");
+    ck_assert_str_eq(err.msg, "a.nc: b");
 }
 END_TEST
 
@@ -1046,6 +1098,7 @@ Suite *suite_config(void)
     tcase_add_test(tc, test_ini_syntax_errors);
     tcase_add_test(tc, test_ini_crlf_bom);
     tcase_add_test(tc, test_ini_missing_file);
+    tcase_add_test(tc, test_err_long_message);
     tcase_add_test(tc, test_ini_extends_3);
     tcase_add_test(tc, test_ini_extends_cycle);
     tcase_add_test(tc, test_ini_extends_missing);

@@ -570,6 +570,262 @@ START_TEST(test_nearest_station_mapping)
 }
 END_TEST
 
+/* The NetCDF default fill of `type` into P of station 1 (index 1) at day d,
+ * written in the type itself (as double it may not be representable). */
+static void put_default_fill(int ncid, int varid, nc_type type, size_t d)
+{
+    size_t idx[2] = {1, d};
+    int r;
+    switch (type) {
+    case NC_DOUBLE: {
+        double v = NC_FILL_DOUBLE;
+        r = nc_put_var1_double(ncid, varid, idx, &v);
+        break;
+    }
+    case NC_INT64: {
+        long long v = NC_FILL_INT64;
+        r = nc_put_var1_longlong(ncid, varid, idx, &v);
+        break;
+    }
+    case NC_USHORT: {
+        unsigned short v = NC_FILL_USHORT;
+        r = nc_put_var1_ushort(ncid, varid, idx, &v);
+        break;
+    }
+    default:
+        r = NC_EBADTYPE; /* not used by the cases */
+    }
+    ck_assert_int_eq(r, NC_NOERR);
+}
+
+/*
+ * The two stations of write_two_stations stored as `type`, packed with
+ * scale and offset (P = stored * scale + offset; scale 1, offset 0: not
+ * packed), with _FillValue `fill` when has_fill. fill_at >= 0 puts the
+ * fill (or, without a _FillValue, the type's default fill) into P of
+ * station 100 at that day.
+ */
+static void write_typed_stations(const char *path, nc_type type, double scale, double offset,
+                                 int has_fill, double fill, int fill_at)
+{
+    int ncid, ds, dt, vt, vid, vx, vy, vv[2], dims[2], q, s, d;
+    int ids[2] = {300, 100};
+    double x[2] = {500.0, 2500.0}, y[2] = {500.0, 500.0}, t[3], v[6];
+    static const char *const names[2] = {"P", "ET0"};
+
+    for (d = 0; d < 3; d++) {
+        t[d] = (double)ymd(2018, 7, 1 + d);
+    }
+    ck_assert_int_eq(nc_create(path, NC_NETCDF4 | NC_CLOBBER, &ncid), NC_NOERR);
+    nc_def_dim(ncid, "station", 2, &ds);
+    nc_def_dim(ncid, "time", 3, &dt);
+    nc_def_var(ncid, "time", NC_DOUBLE, 1, &dt, &vt);
+    nc_put_att_text(ncid, vt, "units", 30, "days since 1970-01-01 00:00:00");
+    nc_def_var(ncid, "station_id", NC_INT, 1, &ds, &vid);
+    nc_def_var(ncid, "x", NC_DOUBLE, 1, &ds, &vx);
+    nc_put_att_text(ncid, vx, "units", 1, "m");
+    nc_def_var(ncid, "y", NC_DOUBLE, 1, &ds, &vy);
+    nc_put_att_text(ncid, vy, "units", 1, "m");
+    dims[0] = ds;
+    dims[1] = dt;
+    for (q = 0; q < 2; q++) {
+        ck_assert_int_eq(nc_def_var(ncid, names[q], type, 2, dims, &vv[q]), NC_NOERR);
+        nc_put_att_text(ncid, vv[q], "units", 6, "mm d-1");
+        if (scale != 1.0 || offset != 0.0) {
+            nc_put_att_double(ncid, vv[q], "scale_factor", NC_DOUBLE, 1, &scale);
+            nc_put_att_double(ncid, vv[q], "add_offset", NC_DOUBLE, 1, &offset);
+        }
+        if (has_fill) {
+            /* _FillValue in the variable's own type: nc_put_att_double converts */
+            ck_assert_int_eq(nc_put_att_double(ncid, vv[q], "_FillValue", type, 1, &fill),
+                             NC_NOERR);
+        }
+    }
+    nc_put_att_text(ncid, NC_GLOBAL, "featureType", 10, "timeSeries");
+    nc_enddef(ncid);
+    nc_put_var_double(ncid, vt, t);
+    nc_put_var_int(ncid, vid, ids);
+    nc_put_var_double(ncid, vx, x);
+    nc_put_var_double(ncid, vy, y);
+    for (q = 0; q < 2; q++) {
+        for (s = 0; s < 2; s++) {
+            for (d = 0; d < 3; d++) {
+                double p = (s ? 10 : 1) + d;             /* mm d-1, as write_two_stations */
+                double want = q == 0 ? p : p / 10.0;     /* ET0 = P / 10 */
+                v[s * 3 + d] = round((want - offset) / scale); /* the packed value */
+                if (type == NC_DOUBLE && scale == 1.0) {
+                    v[s * 3 + d] = want;
+                }
+            }
+        }
+        if (q == 0 && fill_at >= 0 && has_fill) {
+            v[3 + fill_at] = fill;
+        }
+        ck_assert_int_eq(nc_put_var_double(ncid, vv[q], v), NC_NOERR);
+        if (q == 0 && fill_at >= 0 && !has_fill) {
+            put_default_fill(ncid, vv[q], type, (size_t)fill_at);
+        }
+    }
+    ck_assert_int_eq(nc_close(ncid), NC_NOERR);
+}
+
+/*
+ * Station series of every numeric type are read as the values they hold:
+ * double and int64 were read as zero, packed ones unpacked as the gridded
+ * reader does, and the fill is compared in the variable's own type (a float
+ * fill passed for a double variable overflowed the stack, ASan).
+ */
+START_TEST(test_station_types_and_packing)
+{
+    static const struct {
+        nc_type type;
+        double scale, offset;
+        int has_fill;
+        double fill;
+    } cases[] = {
+        {NC_DOUBLE, 1.0, 0.0, 0, 0.0},     {NC_DOUBLE, 1.0, 0.0, 1, -9999.0},
+        {NC_INT64, 0.1, 0.0, 0, 0.0},      {NC_INT64, 0.01, -5.0, 1, -999.0},
+        {NC_INT, 0.1, 0.0, 1, -9999.0},    {NC_SHORT, 0.01, 1.0, 1, -32767.0},
+        {NC_USHORT, 0.01, 0.0, 0, 0.0},    {NC_FLOAT, 0.5, 0.0, 1, -1.0},
+    };
+    zt_grid g = {4, 1, 0.0, 0.0, 1000.0}; /* columns 0-1 station 300, 2-3 station 100 */
+    char dir[256], path[512];
+    size_t i;
+
+    tu_tmpdir("forcing/types", dir, sizeof dir);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        io_forcing *f = NULL;
+        float p[4], e[4];
+        zt_err err;
+        int d;
+        snprintf(path, sizeof path, "%s/t%zu.nc", dir, i);
+        write_typed_stations(path, cases[i].type, cases[i].scale, cases[i].offset,
+                             cases[i].has_fill, cases[i].fill, -1);
+        zt_err_clear(&err);
+        ck_assert_msg(io_forcing_open(path, &g, NULL, ymd(2018, 7, 1), ymd(2018, 7, 3), &f,
+                                      &err) == ZT_OK,
+                      "case %zu: %s", i, err.msg);
+        for (d = 0; d < 3; d++) {
+            day_values(f, ymd(2018, 7, 1 + d), p, e);
+            /* packed values are exact to half a packing step */
+            ck_assert_msg(fabs(p[0] - (1 + d)) < 1e-4 && fabs(p[3] - (10 + d)) < 1e-4,
+                          "case %zu day %d: P %g %g, want %d %d", i, d, (double)p[0],
+                          (double)p[3], 1 + d, 10 + d);
+            ck_assert_msg(fabs(e[0] - (1 + d) / 10.0) < 0.5 * cases[i].scale + 1e-6 &&
+                              fabs(e[3] - (10 + d) / 10.0) < 0.5 * cases[i].scale + 1e-6,
+                          "case %zu day %d: ET0 %g %g", i, d, (double)e[0], (double)e[3]);
+        }
+        io_forcing_destroy(&f);
+
+        /* a fill in P of station 100 on 2018-07-02: missing, named */
+        write_typed_stations(path, cases[i].type, cases[i].scale, cases[i].offset,
+                             cases[i].has_fill, cases[i].fill, 1);
+        zt_err_clear(&err);
+        ck_assert_int_eq(io_forcing_open(path, &g, NULL, ymd(2018, 7, 1), ymd(2018, 7, 3), &f,
+                                         &err),
+                         ZT_EINPUT);
+        ck_assert_msg(strstr(err.msg, "P of station 100 on 2018-07-02 is missing"),
+                      "case %zu: %s", i, err.msg);
+        ck_assert_ptr_null(f);
+    }
+}
+END_TEST
+
+/* Station values beyond the accepted ranges are named with the range. */
+START_TEST(test_station_ranges)
+{
+    zt_grid g = {4, 1, 0.0, 0.0, 1000.0};
+    char dir[256], path[512];
+    io_forcing *f = NULL;
+    zt_err err;
+
+    tu_tmpdir("forcing/ranges", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/big.nc", dir);
+    /* packed by 10: 500 stored in P of station 100 on 2018-07-03 is 5000 mm */
+    write_typed_stations(path, NC_INT, 10.0, 0.0, 0, 0.0, -1);
+    {
+        int ncid, vp, ve;
+        size_t idx[2] = {1, 2};
+        int big = 500, huge = 100000;
+        ck_assert_int_eq(nc_open(path, NC_WRITE, &ncid), NC_NOERR);
+        ck_assert_int_eq(nc_inq_varid(ncid, "P", &vp), NC_NOERR);
+        ck_assert_int_eq(nc_put_var1_int(ncid, vp, idx, &big), NC_NOERR);
+        ck_assert_int_eq(nc_close(ncid), NC_NOERR);
+        zt_err_clear(&err);
+        ck_assert_int_eq(io_forcing_open(path, &g, NULL, ymd(2018, 7, 1), ymd(2018, 7, 3), &f,
+                                         &err),
+                         ZT_EINPUT);
+        ck_assert_msg(strstr(err.msg, "big.nc: P of station 100 on 2018-07-03 is 5000 mm d-1, "
+                                      "outside the accepted range [0, 500] mm d-1"),
+                      "%s", err.msg);
+        ck_assert_int_eq(nc_open(path, NC_WRITE, &ncid), NC_NOERR);
+        ck_assert_int_eq(nc_inq_varid(ncid, "P", &vp), NC_NOERR);
+        big = 0;
+        ck_assert_int_eq(nc_put_var1_int(ncid, vp, idx, &big), NC_NOERR);
+        ck_assert_int_eq(nc_inq_varid(ncid, "ET0", &ve), NC_NOERR);
+        ck_assert_int_eq(nc_put_var1_int(ncid, ve, idx, &huge), NC_NOERR);
+        ck_assert_int_eq(nc_close(ncid), NC_NOERR);
+        zt_err_clear(&err);
+        ck_assert_int_eq(io_forcing_open(path, &g, NULL, ymd(2018, 7, 1), ymd(2018, 7, 3), &f,
+                                         &err),
+                         ZT_EINPUT);
+        ck_assert_msg(strstr(err.msg, "ET0 of station 100 on 2018-07-03 is 1e+06 mm d-1, "
+                                      "outside the accepted range [0, 20] mm d-1"),
+                      "%s", err.msg);
+    }
+}
+END_TEST
+
+/* Time units with a zone: UTC in any spelling is read, an offset refused. */
+START_TEST(test_time_zone)
+{
+    static const struct {
+        const char *units;
+        int ok;
+    } cases[] = {
+        {"days since 1970-01-01 00:00:00", 1},
+        {"days since 1970-01-01T00:00:00Z", 1},
+        {"days since 1970-01-01 00:00:00 UTC", 1},
+        {"days since 1970-01-01 00:00:00 +00:00", 1},
+        {"days since 1970-01-01 00:00 -0000", 1},
+        {"days since 1970-01-01 00:00:00 +01:00", 0},
+        {"days since 1970-01-01T00:00:00-05:30", 0},
+        {"days since 1970-01-01 +02", 0},
+        {"days since 1970-01-01 00:00:00 CET", 0},
+    };
+    zt_grid g = {4, 1, 0.0, 0.0, 1000.0};
+    char dir[256], path[512];
+    size_t i;
+
+    tu_tmpdir("forcing/tz", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/tz.nc", dir);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        io_forcing *f = NULL;
+        zt_err err;
+        int ncid, vt;
+        write_two_stations(path, -1);
+        ck_assert_int_eq(nc_open(path, NC_WRITE, &ncid), NC_NOERR);
+        ck_assert_int_eq(nc_inq_varid(ncid, "time", &vt), NC_NOERR);
+        ck_assert_int_eq(nc_redef(ncid), NC_NOERR);
+        ck_assert_int_eq(
+            nc_put_att_text(ncid, vt, "units", strlen(cases[i].units), cases[i].units), NC_NOERR);
+        ck_assert_int_eq(nc_close(ncid), NC_NOERR);
+        zt_err_clear(&err);
+        ck_assert_int_eq(io_forcing_open(path, &g, NULL, ymd(2018, 7, 1), ymd(2018, 7, 3), &f,
+                                         &err),
+                         cases[i].ok ? ZT_OK : ZT_EINPUT);
+        if (cases[i].ok) {
+            float p[4], e[4];
+            day_values(f, ymd(2018, 7, 1), p, e); /* the same days as without a zone */
+            ck_assert_float_eq(p[0], 1.0f);
+        } else {
+            ck_assert_msg(strstr(err.msg, "tz.nc: time: units"), "%s", err.msg);
+        }
+        io_forcing_destroy(&f);
+    }
+}
+END_TEST
+
 /* ---- gridded files ------------------------------------------------------------------ */
 
 START_TEST(test_gridded_round_trip)
@@ -817,6 +1073,9 @@ Suite *suite_forcing(void)
     tc = tcase_create("open");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_nearest_station_mapping);
+    tcase_add_test(tc, test_station_types_and_packing);
+    tcase_add_test(tc, test_station_ranges);
+    tcase_add_test(tc, test_time_zone);
     tcase_add_test(tc, test_gridded_round_trip);
     tcase_add_test(tc, test_gridded_negative_and_missing);
     tcase_add_test(tc, test_gridded_hours_since);
