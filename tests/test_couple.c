@@ -811,6 +811,31 @@ START_TEST(sprinkling_without_network)
 }
 END_TEST
 
+/*
+ * A day without an allocation (frac NULL: all supplied) after one that
+ * cut: the next day follows the day without, so it sprinkles and flushes
+ * in full (day 1 cut as above; day 2 cut to 0.4/0.7/0.5 as it follows day
+ * 1; day 3 follows day 2, all supplied: 300 m3 and 86.4 m3).
+ */
+START_TEST(sprinkling_after_null_day)
+{
+    c4 f;
+    core_cpl_balance b;
+    double frac[NC] = {1.0, 1.0, 0.5, 0.7, 0.4};
+    const zt_day day = zt_day_from_ymd(2018, 6, 15);
+    c4_init(&f);
+    core_cpl *m = c4_model(&f, day);
+    run_day(m, day, f.p, f.et0, frac, NULL, &b);
+    run_day(m, day + 1, f.p, f.et0, NULL, NULL, &b);
+    c4_check_rz(m, &b, 210.0);
+    run_day(m, day + 2, f.p, f.et0, NULL, NULL, &b);
+    c4_check_rz(m, &b, 300.0);
+    ASSERT_NEAR(b.b[CORE_B_FLUSH], 86.4, TOL_M3);
+    core_cpl_destroy(&m);
+    grid_domain_destroy(&f.d);
+}
+END_TEST
+
 /* ---- 5. error paths ------------------------------------------------------ */
 
 START_TEST(district_missing)
@@ -1186,6 +1211,7 @@ Suite *suite_couple(void)
     tcase_add_test(tc, coupled_demand_short);
     tcase_add_test(tc, sprinkling_follows_yesterday);
     tcase_add_test(tc, sprinkling_without_network);
+    tcase_add_test(tc, sprinkling_after_null_day);
     tcase_add_test(tc, district_missing);
     tcase_add_test(tc, district_without_open_water);
     tcase_add_test(tc, domain_without_groundwater);
