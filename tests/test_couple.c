@@ -30,15 +30,14 @@
 #include "zt.h"
 
 #define NC CORE_DCAT_COUNT
-#define AREA 1e4       /* m2, a cell of 100 m */
 #define TOL_M 1e-12    /* m or m/d */
 #define TOL_M3 1e-8    /* m3 or m3/d */
 #define TOL_H 1e-9     /* m */
 #define TOL_FLOAT 2e-5 /* m3: a ditch level rounded to float */
 
 #define ASSERT_NEAR(a, b, tol)                                                                     \
-    ck_assert_msg(fabs((a) - (b)) <= (tol), "%s = %.17g, expected %.17g (tol %g)", #a, (double)(a), \
-                  (double)(b), (double)(tol))
+    ck_assert_msg(fabs((a) - (b)) <= (tol), "%s = %.17g, expected %.17g (tol %g)", #a,             \
+                  (double)(a), (double)(b), (double)(tol))
 
 /* ---- fixtures ------------------------------------------------------------ */
 
@@ -106,8 +105,7 @@ static void open_water(core_rz_params *p)
  * sand 0.25 (exact in float). */
 static const double SY[ZT_NSOIL] = {0.5, 0.5, 0.125, 0.25};
 
-static grid_district district(int32_t id, double summer, double winter, double owf,
-                              double flush)
+static grid_district district(int32_t id, double summer, double winter, double owf, double flush)
 {
     grid_district t;
     memset(&t, 0, sizeof t);
@@ -920,10 +918,10 @@ START_TEST(domain_without_groundwater)
         } else {
             ck_assert_int_eq(st, ZT_EINPUT);
             ck_assert_ptr_null(m);
-            ck_assert_msg(strstr(err.msg, "groundwater variables") &&
-                              strstr(err.msg, mode == CORE_CPL_COUPLED ? "\"coupled\""
-                                                                        : "\"groundwater\""),
-                          "%s", err.msg);
+            ck_assert_msg(
+                strstr(err.msg, "groundwater variables") &&
+                    strstr(err.msg, mode == CORE_CPL_COUPLED ? "\"coupled\"" : "\"groundwater\""),
+                "%s", err.msg);
         }
     }
     grid_domain_destroy(&d);
@@ -1090,8 +1088,7 @@ typedef struct snap {
     core_cpl_balance bal[8];
     double *acc[CORE_V_COUNT];
     double *s, *spr_left, *h;
-    double dv[3], dlevel[3], dshort[3 * NC], gfrac[3 * NC], rep[3 * NC], real[3 * NC],
-        dem[3 * NC];
+    double dv[3], dlevel[3], dshort[3 * NC], gfrac[3 * NC], rep[3 * NC], real[3 * NC], dem[3 * NC];
     double spr_total, short_total, fixed_total;
 } snap;
 
@@ -1129,8 +1126,8 @@ static void c6_run(int nthreads, snap *out)
         for (int u = 0; u < 3 * NC; u++) {
             frac[u] = u % NC == CORE_DCAT_PEAT ? 1.0 : 0.35 + 0.1 * (double)((day * 3 + u) % 7);
         }
-        ck_assert_msg(core_cpl_day_end(m, frac, &acc, &out->bal[day], &err) == ZT_OK,
-                      "day %d: %s", day, err.msg);
+        ck_assert_msg(core_cpl_day_end(m, frac, &acc, &out->bal[day], &err) == ZT_OK, "day %d: %s",
+                      day, err.msg);
         acc.first = 0;
         out->spr_total += out->bal[day].b[CORE_B_SPR_SW];
         out->fixed_total += fabs(out->bal[day].b[CORE_B_FIXED]);
@@ -1186,10 +1183,12 @@ START_TEST(threads_bitwise)
     ck_assert_msg(memcmp(a.s, b.s, 108 * sizeof(double)) == 0, "root-zone storage differs");
     ck_assert_msg(memcmp(a.spr_left, b.spr_left, 108 * sizeof(double)) == 0, "spr_left differs");
     ck_assert_msg(memcmp(a.h, b.h, 108 * sizeof(double)) == 0, "heads differ");
-    ck_assert(memcmp(a.dv, b.dv, sizeof a.dv) == 0 && memcmp(a.dlevel, b.dlevel, sizeof a.dlevel) == 0);
+    ck_assert(memcmp(a.dv, b.dv, sizeof a.dv) == 0 &&
+              memcmp(a.dlevel, b.dlevel, sizeof a.dlevel) == 0);
     ck_assert(memcmp(a.dshort, b.dshort, sizeof a.dshort) == 0);
     ck_assert(memcmp(a.gfrac, b.gfrac, sizeof a.gfrac) == 0);
-    ck_assert(memcmp(a.rep, b.rep, sizeof a.rep) == 0 && memcmp(a.real, b.real, sizeof a.real) == 0);
+    ck_assert(memcmp(a.rep, b.rep, sizeof a.rep) == 0 &&
+              memcmp(a.real, b.real, sizeof a.real) == 0);
     ck_assert(memcmp(a.dem, b.dem, sizeof a.dem) == 0);
     for (int v = 0; v < CORE_V_COUNT; v++) {
         ck_assert_msg(memcmp(a.acc[v], b.acc[v], 108 * sizeof(double)) == 0,
