@@ -918,12 +918,11 @@ static void district_day(core_cpl *m, int di, const double *f)
         m->dshort[u] = sh > 0.0 ? sh : 0.0;
         m->rep[u] = rep > 0.0 ? rep : 0.0;
     }
-    /* tomorrow's sprinkling and flushing: the fraction given today */
-    if (f) {
-        g[CORE_DCAT_FLUSHING] = in->supplied_frac[CORE_DCAT_FLUSHING];
-        g[CORE_DCAT_CAPITAL] = in->supplied_frac[CORE_DCAT_CAPITAL];
-        g[CORE_DCAT_AGRI] = in->supplied_frac[CORE_DCAT_AGRI];
-    }
+    /* tomorrow's sprinkling and flushing: the fraction given today (1 when
+       all was supplied, f NULL) */
+    g[CORE_DCAT_FLUSHING] = in->supplied_frac[CORE_DCAT_FLUSHING];
+    g[CORE_DCAT_CAPITAL] = in->supplied_frac[CORE_DCAT_CAPITAL];
+    g[CORE_DCAT_AGRI] = in->supplied_frac[CORE_DCAT_AGRI];
 }
 
 /* District values painted on their cells: the level and the inlet demand
