@@ -12,6 +12,9 @@
 #include "io_out.h"
 #include "zt.h"
 
+/* The program's version (zoet --version, the manifest run.json). */
+#define ZOET_VERSION "0.1.0"
+
 /* Options of `zoet run` that the command line sets. */
 typedef struct drv_run_opts {
     const char *scenario; /* scenario file (borrowed) */
