@@ -47,6 +47,7 @@
 #include "io_file.h"
 #include "io_forcing.h"
 #include "io_nc.h"
+#include "io_outset.h"
 #include "io_params.h"
 #include "io_scenario.h"
 
@@ -1587,6 +1588,7 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
     run_ctx c;
     io_gridout *gout = NULL;
     io_tsout *tsout = NULL;
+    io_outset *set = NULL;
     FILE *bal = NULL;
     char path_grid[4096], path_dnc[4096], path_dcsv[4096], path_bal[4096];
     io_var_spec *gvars = NULL;
@@ -1653,19 +1655,27 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         goto done;
     }
 
-    /* outputs, under .part names until the run succeeds */
-    st = io_dir_ensure(c.sc->out_dir, err);
-    if (st != ZT_OK) {
-        goto done;
+    /* outputs: into the staging folder of an output set, published whole
+       at the end (io_outset.h) */
+    {
+        io_outset_info oi = {"zoet", ZOET_VERSION, c.sc->start, c.sc->end,
+                             omp_get_max_threads()};
+        st = io_outset_create(c.sc->out_dir, &oi, stderr, &set, err);
+        if (st == ZT_OK) {
+            st = io_outset_add_scenario(set, c.sc, err);
+        }
+        if (st != ZT_OK) {
+            goto done;
+        }
     }
     {
         char name[64];
         io_gridout_opts go;
         snprintf(name, sizeof name, "grids_%s.nc", io_agg_name(c.sc->agg));
-        io_path_join(c.sc->out_dir, name, path_grid, sizeof path_grid);
-        io_path_join(c.sc->out_dir, "districts.nc", path_dnc, sizeof path_dnc);
-        io_path_join(c.sc->out_dir, "districts.csv", path_dcsv, sizeof path_dcsv);
-        io_path_join(c.sc->out_dir, "balance.csv", path_bal, sizeof path_bal);
+        io_path_join(io_outset_staging(set), name, path_grid, sizeof path_grid);
+        io_path_join(io_outset_staging(set), "districts.nc", path_dnc, sizeof path_dnc);
+        io_path_join(io_outset_staging(set), "districts.csv", path_dcsv, sizeof path_dcsv);
+        io_path_join(io_outset_staging(set), "balance.csv", path_bal, sizeof path_bal);
         gvars = zt_calloc((size_t)(c.nsel ? c.nsel : 1), sizeof *gvars);
         if (!gvars) {
             st = zt_fail(err, ZT_ENOMEM, "out of memory");
@@ -1704,7 +1714,7 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         }
     }
     if (c.sup) {
-        st = drv_supply_open(c.sup, c.sc->out_dir, c.sc->start, ndays, c.d_id, c.d_name, err);
+        st = drv_supply_open(c.sup, io_outset_staging(set), c.sc->start, ndays, c.d_id, c.d_name, err);
         if (st != ZT_OK) {
             goto done;
         }
@@ -1732,6 +1742,11 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         memset(&x, 0, sizeof x);
         zt_day_to_ymd(day, &year, &month, &dd);
         zt_day_format(day, date);
+        st = io_outset_poll(set, err); /* SIGINT, SIGTERM */
+        if (st != ZT_OK) {
+            zt_err_prefix(err, "%s: ", date);
+            goto done;
+        }
         /* netCDF-C and HDF5 are not thread-safe: the forcing read takes the
            same lock as the output writer's thread */
         io_out_nc_lock();
@@ -1951,8 +1966,11 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         st = io_text_close(f, path_bal, 1, err);
     }
     if (st == ZT_OK && c.peat) {
-        st = drv_peat_write(c.peat, c.sc->out_dir, c.sup ? drv_supply_source_m3(c.sup) : NAN,
+        st = drv_peat_write(c.peat, io_outset_staging(set), c.sup ? drv_supply_source_m3(c.sup) : NAN,
                             c.sc->peat_base, o->quiet, err);
+    }
+    if (st == ZT_OK) {
+        st = io_outset_publish(set, err);
     }
     if (stats) {
         stats->ncell_active = c.d_start ? c.d_start[c.nd] : 0;
@@ -1977,9 +1995,10 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
             printf("; groundwater %.1f Picard and %.1f CG iterations a day",
                    (double)picard_total / ndays, (double)cg_total / ndays);
         }
-        printf("\nzoet run: wrote %s, %s, %s, %s\n", c.nsel ? path_grid : "(no grids)",
-               c.sc->districts ? path_dnc : "(no district series)",
-               c.sc->districts ? path_dcsv : "", path_bal);
+        printf("\nzoet run: wrote %s, %s, %s, balance.csv and run.json to %s\n",
+               c.nsel ? strrchr(path_grid, '/') + 1 : "(no grids)",
+               c.sc->districts ? "districts.nc" : "(no district series)",
+               c.sc->districts ? "districts.csv" : "", c.sc->out_dir);
         if (c.sup) {
             int nn, nu;
             double sec;
@@ -2005,6 +2024,8 @@ done:
             io_text_close(bal, path_bal, 0, &scratch);
         }
     }
+    st = io_outset_abort(set, st, err); /* names a full disk; previous outputs untouched */
+    io_outset_destroy(&set);
     zt_free(gvars);
     zt_free(tsval);
     ctx_free(&c);
