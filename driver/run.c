@@ -1714,7 +1714,8 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         }
     }
     if (c.sup) {
-        st = drv_supply_open(c.sup, io_outset_staging(set), c.sc->start, ndays, c.d_id, c.d_name, err);
+        st = drv_supply_open(c.sup, io_outset_staging(set), c.sc->start, ndays, c.d_id,
+                             c.d_name, err);
         if (st != ZT_OK) {
             goto done;
         }
@@ -1966,8 +1967,9 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         st = io_text_close(f, path_bal, 1, err);
     }
     if (st == ZT_OK && c.peat) {
-        st = drv_peat_write(c.peat, io_outset_staging(set), c.sup ? drv_supply_source_m3(c.sup) : NAN,
-                            c.sc->peat_base, o->quiet, err);
+        st = drv_peat_write(c.peat, io_outset_staging(set),
+                            c.sup ? drv_supply_source_m3(c.sup) : NAN, c.sc->peat_base, o->quiet,
+                            err);
     }
     if (st == ZT_OK) {
         st = io_outset_publish(set, err);

@@ -70,7 +70,8 @@ const char *io_outset_dir(const io_outset *s);
 /*
  * Add an input file under `role` ("domain", "forcing", ...) with its sha256,
  * computed now (the file as the run read it); the manifest names it by its
- * absolute path (realpath). A file added before is skipped. ZT_EIO naming the file when it cannot be read, ZT_ENOMEM.
+ * absolute path (realpath). A file added before is skipped. ZT_EIO naming
+ * the file when it cannot be read, ZT_ENOMEM.
  */
 zt_status io_outset_add_input(io_outset *s, const char *role, const char *path, zt_err *err);
 
