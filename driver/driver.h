@@ -12,6 +12,9 @@
 #include "io_out.h"
 #include "zt.h"
 
+/* The program's version (zoet --version, the manifest run.json). */
+#define ZOET_VERSION "0.1.0"
+
 /* How a run shows its progress on stderr. */
 enum drv_progress {
     DRV_PROGRESS_NONE = 0, /* nothing (--quiet) */

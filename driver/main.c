@@ -9,7 +9,17 @@
  *
  * Only main exits (STYLE.md 4). Exit status: 0 success; 2 bad input (a file,
  * a scenario, the command line: the error names file and variable, key or
- * line); 1 internal failure. Errors are one line on stderr.
+ * line; an output folder in use by another run); 1 internal failure (a full
+ * file system or the file-size limit among them); 130 and 143 when SIGINT
+ * or SIGTERM stopped a run (128 + the signal, as a shell reports it).
+ * Errors are one line on stderr.
+ *
+ * HDF5 1.10 (Debian 12) crashes in its exit handler after a failed
+ * H5Fclose (a full disk: H5F__dest frees the file but leaves its id, which
+ * H5_term_library then closes again; CVE-2020-10812, fixed in 1.14), and
+ * prints its error stack while doing so. zoet closes every file it keeps
+ * itself, so main tells HDF5 not to install that handler (H5dont_atexit,
+ * before any other HDF5 call) and nothing is left for it to do.
  */
 #include <errno.h>
 #include <limits.h>
@@ -18,12 +28,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <hdf5.h>
+
 #include "driver.h"
 #include "io_forcing.h"
+#include "io_outset.h"
 #include "io_picture.h"
 #include "zt.h"
-
-#define ZOET_VERSION "0.1.0"
 
 static const char usage_main[] =
     "usage: zoet COMMAND [OPTIONS]\n"
@@ -41,15 +52,18 @@ static const char usage_main[] =
     "  zoet --version       print the version\n"
     "  zoet COMMAND --help  help on a command\n"
     "\n"
-    "exit status: 0 success, 2 bad input, 1 internal failure\n";
+    "exit status: 0 success, 2 bad input, 1 internal failure, 130/143 interrupted\n";
 
 static const char usage_run[] =
     "usage: zoet run SCENARIO.ini [--threads N] [--out DIR] [--restart STATE.nc] [--quiet]\n"
     "\n"
     "Run a scenario day by day and write its outputs: gridded variables\n"
     "(grids_<aggregation>.nc), district series (districts.nc, districts.csv)\n"
-    "and the daily domain water balance (balance.csv). Files are written as\n"
-    "*.part and renamed only when the run succeeds.\n"
+    "and the daily domain water balance (balance.csv). The files are written\n"
+    "into DIR/.staging-PID and published together when the run succeeds, with\n"
+    "run.json (the manifest: inputs, outputs and their sha256) last; a failed or\n"
+    "interrupted run (SIGINT: exit 130, SIGTERM: 143) leaves DIR as it was. A\n"
+    "second run into the same DIR exits 2 at once.\n"
     "\n"
     "  --threads N   OpenMP threads (default: the scenario's, else all cores)\n"
     "  --out DIR     output folder (default: the scenario's [output] dir)\n"
@@ -214,12 +228,25 @@ static int cmd_run(int argc, char **argv, int check_only)
         return usage_error(usage, "%s", "no scenario file given");
     }
     o.check_only = check_only;
+    /* SIGINT and SIGTERM only set a flag the time loop polls; SIGXFSZ is
+       ignored, so that a write past `ulimit -f` fails with EFBIG */
+    if (!check_only && io_outset_catch_signals(&err) != ZT_OK) {
+        return fail(&err);
+    }
     /* a line that moves on a terminal; a line a simulated month in a
        batch log */
     o.progress = o.quiet || check_only ? DRV_PROGRESS_NONE
                  : isatty(STDERR_FILENO) ? DRV_PROGRESS_TERMINAL
                                          : DRV_PROGRESS_LOG;
     if (drv_run(&o, &stats, &err) != ZT_OK) {
+        int sig = io_outset_interrupted();
+        if (sig) {
+            if (o.progress == DRV_PROGRESS_TERMINAL) {
+                fputc('\n', stderr);
+            }
+            fprintf(stderr, "zoet: %s\n", err.msg[0] ? err.msg : "interrupted");
+            return 128 + sig;
+        }
         return fail(&err);
     }
     if (check_only && !o.quiet) {
@@ -463,6 +490,7 @@ static int cmd_chart(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    (void)H5dont_atexit(); /* see the top of this file */
     if (argc < 2) {
         fputs(usage_main, stderr);
         return 2;

@@ -28,6 +28,7 @@
 #include "io_file.h"
 #include "io_forcing.h"
 #include "io_nc.h"
+#include "io_outset.h"
 #include "io_params.h"
 #include "io_scenario.h"
 #include "peat.h"
@@ -521,20 +522,18 @@ typedef struct run_out {
     double *tsval;
 } run_out;
 
-static zt_status out_open(run_ctx *c, run_out *w, int ndays, zt_err *err)
+/* Open the writers in dir (the output set's staging folder). */
+static zt_status out_open(run_ctx *c, run_out *w, const char *dir, int ndays, zt_err *err)
 {
     const io_scenario *sc = c->sc;
     io_gridout_opts go;
     char name[64];
-    zt_status st = io_dir_ensure(sc->out_dir, err);
-    if (st != ZT_OK) {
-        return st;
-    }
+    zt_status st = ZT_OK;
     snprintf(name, sizeof name, "grids_%s.nc", io_agg_name(sc->agg));
-    io_path_join(sc->out_dir, name, w->path_grid, sizeof w->path_grid);
-    io_path_join(sc->out_dir, "districts.nc", w->path_dnc, sizeof w->path_dnc);
-    io_path_join(sc->out_dir, "districts.csv", w->path_dcsv, sizeof w->path_dcsv);
-    io_path_join(sc->out_dir, "balance.csv", w->path_bal, sizeof w->path_bal);
+    io_path_join(dir, name, w->path_grid, sizeof w->path_grid);
+    io_path_join(dir, "districts.nc", w->path_dnc, sizeof w->path_dnc);
+    io_path_join(dir, "districts.csv", w->path_dcsv, sizeof w->path_dcsv);
+    io_path_join(dir, "balance.csv", w->path_bal, sizeof w->path_bal);
     w->gvars = zt_calloc((size_t)(c->nsel ? c->nsel : 1), sizeof *w->gvars);
     w->tsval = zt_calloc((size_t)c->m->nd * D_COUNT + 1, sizeof *w->tsval);
     if (!w->gvars || !w->tsval) {
@@ -560,7 +559,7 @@ static zt_status out_open(run_ctx *c, run_out *w, int ndays, zt_err *err)
                              sc->start, ndays, &w->ts, err);
     }
     if (st == ZT_OK && c->sup) {
-        st = drv_supply_open(c->sup, sc->out_dir, sc->start, ndays, c->m->d_id, c->d_name, err);
+        st = drv_supply_open(c->sup, dir, sc->start, ndays, c->m->d_id, c->d_name, err);
     }
     if (st == ZT_OK) {
         st = io_balance_open(w->path_bal, core_cpl_bterm_names, CORE_B_COUNT, &w->bal, err);
@@ -672,9 +671,10 @@ static void print_summary(const run_ctx *c, const run_out *w, const drv_run_stat
         printf("; groundwater %.1f Picard and %.1f CG iterations a day",
                (double)s->picard_total / s->ndays, (double)s->cg_total / s->ndays);
     }
-    printf("\nzoet run: wrote %s, %s, %s, %s\n", c->nsel ? w->path_grid : "(no grids)",
-           c->sc->districts ? w->path_dnc : "(no district series)",
-           c->sc->districts ? w->path_dcsv : "", w->path_bal);
+    printf("\nzoet run: wrote %s%s%s, balance.csv to %s\n",
+           c->nsel ? strrchr(w->path_grid, '/') + 1 : "(no grids)",
+           c->sc->districts ? ", districts.nc, districts.csv" : ", (no district series)",
+           c->peat ? ", peat.nc, peat_districts.csv, peat_provinces.csv" : "", c->out_root);
     if (c->sup) {
         int nn, nu;
         double sec;
@@ -874,14 +874,17 @@ static void progress(const run_ctx *c, const drv_run_opts *o, zt_day day, double
 }
 
 /* The time loop. */
-static zt_status run_days(run_ctx *c, run_out *w, const drv_run_opts *o, drv_run_stats *s,
-                          zt_err *err)
+static zt_status run_days(run_ctx *c, run_out *w, io_outset *set, const drv_run_opts *o,
+                          drv_run_stats *s, zt_err *err)
 {
     const double t0 = now_seconds();
     zt_status st = ZT_OK;
     for (zt_day day = c->first; day <= c->sc->end; day++) {
         core_cpl_balance x;
-        st = run_day(c, w, day, &x, s, err);
+        st = io_outset_poll(set, err); /* SIGINT, SIGTERM */
+        if (st == ZT_OK) {
+            st = run_day(c, w, day, &x, s, err);
+        }
         if (st == ZT_OK) {
             const io_balance_row row = {x.b,       x.err_rz,    x.err_gw,
                                         x.err_d,   x.err_all,   x.gross_all,
@@ -921,6 +924,7 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
     run_ctx c;
     run_out w;
     drv_run_stats s;
+    io_outset *set = NULL;
     zt_status st;
 
     memset(&c, 0, sizeof c);
@@ -941,13 +945,26 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
     s.ndays = (int)(c.sc->end - c.first + 1);
     s.ncell_active = c.m->d_start[c.m->nd];
     if (st == ZT_OK) {
-        st = out_open(&c, &w, (int)(c.sc->end - c.sc->start + 1), err);
+        /* outputs: into the staging folder of an output set, published
+           whole at the end (io_outset.h) */
+        const io_outset_info oi = {"zoet", ZOET_VERSION, c.sc->start, c.sc->end,
+                                   omp_get_max_threads()};
+        st = io_outset_create(c.sc->out_dir, &oi, stderr, &set, err);
+        if (st == ZT_OK) {
+            st = io_outset_add_scenario(set, c.sc, err);
+        }
+        if (st == ZT_OK && o->restart) {
+            st = io_outset_add_input(set, "restart", o->restart, err);
+        }
+    }
+    if (st == ZT_OK) {
+        st = out_open(&c, &w, io_outset_staging(set), (int)(c.sc->end - c.sc->start + 1), err);
     }
     if (st == ZT_OK && o->restart) {
         st = out_resume(&c, &w, err);
     }
     if (st == ZT_OK) {
-        st = run_days(&c, &w, o, &s, err);
+        st = run_days(&c, &w, set, o, &s, err);
     }
     if (st == ZT_OK) {
         const double t1 = now_seconds();
@@ -956,8 +973,12 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         s.seconds_close = now_seconds() - t1;
     }
     if (st == ZT_OK && c.peat) {
-        st = drv_peat_write(c.peat, c.sc->out_dir, c.sup ? drv_supply_source_m3(c.sup) : NAN,
-                            c.sc->peat_base, o->quiet, err);
+        st = drv_peat_write(c.peat, io_outset_staging(set),
+                            c.sup ? drv_supply_source_m3(c.sup) : NAN, c.sc->peat_base, o->quiet,
+                            err);
+    }
+    if (st == ZT_OK) {
+        st = io_outset_publish(set, err);
     }
     if (c.sup) {
         int nn, nu;
@@ -969,7 +990,9 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
 done:
     if (st != ZT_OK) {
         out_close(&c, &w, 0, err);
+        st = io_outset_abort(set, st, err);
     }
+    io_outset_destroy(&set);
     if (stats) {
         *stats = s;
     }

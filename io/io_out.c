@@ -45,6 +45,7 @@
  */
 #include "io_out.h"
 
+#include <hdf5.h>
 #include <math.h>
 #include <netcdf.h>
 #include <pthread.h>
@@ -301,6 +302,10 @@ static zt_status write_slot(io_gridout *w, const out_slot *s, zt_err *err)
 static void *writer_main(void *arg)
 {
     io_gridout *w = arg;
+    /* HDF5 keeps its error-printing switch per thread, and netCDF turns it
+       off only on the thread that initialised it: silence it here too, the
+       errors come back through the nc_* return codes */
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     pthread_mutex_lock(&w->mu);
     for (;;) {
         out_slot *s = NULL;
