@@ -491,6 +491,12 @@ static int cmd_chart(int argc, char **argv)
 int main(int argc, char **argv)
 {
     (void)H5dont_atexit(); /* see the top of this file */
+    /* zoet reports HDF5's failures itself, through netCDF's status codes;
+       HDF5's own error stack on stderr (also from netCDF's probes for
+       optional attributes when a file is opened again, as at a checkpoint)
+       would bury that one line. The setting is per thread: the writer
+       thread sets it too (io_out.c). */
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (argc < 2) {
         fputs(usage_main, stderr);
         return 2;
