@@ -1091,11 +1091,10 @@ int core_cpl_state(core_cpl *m, zt_named_array *list, int max)
         {"district_fraction", nd * NC, m->gfrac},
         {"head", nc, m->h},
     };
-    int n = (int)(sizeof all / sizeof all[0]) - (m->gw_on ? 0 : 1);
-    if (n > max) {
-        n = max;
+    const int n = (int)(sizeof all / sizeof all[0]) - (m->gw_on ? 0 : 1);
+    if (n <= max) {
+        memcpy(list, all, (size_t)n * sizeof *list);
     }
-    memcpy(list, all, (size_t)n * sizeof *list);
     return n;
 }
 

@@ -308,10 +308,10 @@ int core_cpl_summer(const core_cpl *m, zt_day day);
 void core_cpl_storage_capacity(const core_cpl *m, double *cap);
 
 /*
- * The state carried from day to day (checkpoints): up to max arrays into
- * list, pointing into the model (root-zone storage, sprinkling turns,
+ * The state carried from day to day (checkpoints): its arrays into list
+ * when they fit in max, pointing into the model (root-zone storage, sprinkling turns,
  * heads, district storage, levels, targets, shortages and the fractions of
- * the last allocation); returns their number (at most 9). Reading a saved
+ * the last allocation); returns their number (at most 9) in any case. Reading a saved
  * state into them restores the model.
  */
 int core_cpl_state(core_cpl *m, zt_named_array *list, int max);

@@ -31,6 +31,7 @@ struct core_gxg {
     int su_on, su_days, yr_on, yr_days;
     double *su_cur, *su_sum, *yr_cur, *yr_sum;
     int nsu, nyr;
+    double scalars[13];   /* the scalars above as doubles, for checkpoints */
 };
 
 void core_gxg_destroy(core_gxg **pg)
@@ -233,62 +234,42 @@ void core_gxg_get(const core_gxg *g, double *ghg, double *glg, double *gvg, doub
 /* The scalars of the state, in the order they are saved. */
 #define GXG_NSCALAR 13
 
-size_t core_gxg_state_size(const core_gxg *g)
-{
-    return GXG_NSCALAR + 15 * (size_t)(g->n > 0 ? g->n : 1);
-}
-
-/* The arrays of the state and their lengths (in units of n). */
-static void gxg_arrays(const core_gxg *g, double **a, int *mult)
-{
-    double *const list[] = {g->hi,  g->lo,     g->sum_hg, g->sum_lg, g->v14,   g->v28,
-                            g->sum_vg, g->su_cur, g->su_sum, g->yr_cur, g->yr_sum};
-    for (int i = 0; i < 11; i++) {
-        a[i] = list[i];
-        mult[i] = i < 2 ? 3 : 1;
-    }
-}
-
-void core_gxg_state_save(const core_gxg *g, double *buf)
+int core_gxg_state(core_gxg *g, zt_named_array *list, int max)
 {
     const size_t m = (size_t)(g->n > 0 ? g->n : 1);
+    const zt_named_array all[] = {
+        {"gxg_scalars", GXG_NSCALAR, g->scalars}, {"gxg_high3", 3 * m, g->hi},
+        {"gxg_low3", 3 * m, g->lo},              {"gxg_sum_hg", m, g->sum_hg},
+        {"gxg_sum_lg", m, g->sum_lg},            {"gxg_v14", m, g->v14},
+        {"gxg_v28", m, g->v28},                  {"gxg_sum_vg", m, g->sum_vg},
+        {"gxg_summer", m, g->su_cur},            {"gxg_summer_sum", m, g->su_sum},
+        {"gxg_year", m, g->yr_cur},              {"gxg_year_sum", m, g->yr_sum}};
     const double sc[GXG_NSCALAR] = {(double)g->last, g->have_day, g->hy_on,  g->hy_samples,
                                     g->nhy,          g->sp_on,    g->nsp,    g->su_on,
                                     g->su_days,      g->yr_on,    g->yr_days, g->nsu,
                                     g->nyr};
-    double *a[11];
-    int mult[11];
-    memcpy(buf, sc, sizeof sc);
-    buf += GXG_NSCALAR;
-    gxg_arrays(g, a, mult);
-    for (int i = 0; i < 11; i++) {
-        memcpy(buf, a[i], (size_t)mult[i] * m * sizeof *buf);
-        buf += (size_t)mult[i] * m;
+    const int n = (int)(sizeof all / sizeof all[0]);
+    memcpy(g->scalars, sc, sizeof sc);
+    if (n <= max) {
+        memcpy(list, all, (size_t)n * sizeof *list);
     }
+    return n;
 }
 
-void core_gxg_state_load(core_gxg *g, const double *buf)
+void core_gxg_state_loaded(core_gxg *g)
 {
-    const size_t m = (size_t)(g->n > 0 ? g->n : 1);
-    double *a[11];
-    int mult[11];
-    g->last = (zt_day)buf[0];
-    g->have_day = (int)buf[1];
-    g->hy_on = (int)buf[2];
-    g->hy_samples = (int)buf[3];
-    g->nhy = (int)buf[4];
-    g->sp_on = (int)buf[5];
-    g->nsp = (int)buf[6];
-    g->su_on = (int)buf[7];
-    g->su_days = (int)buf[8];
-    g->yr_on = (int)buf[9];
-    g->yr_days = (int)buf[10];
-    g->nsu = (int)buf[11];
-    g->nyr = (int)buf[12];
-    buf += GXG_NSCALAR;
-    gxg_arrays(g, a, mult);
-    for (int i = 0; i < 11; i++) {
-        memcpy(a[i], buf, (size_t)mult[i] * m * sizeof *buf);
-        buf += (size_t)mult[i] * m;
-    }
+    const double *b = g->scalars;
+    g->last = (zt_day)b[0];
+    g->have_day = (int)b[1];
+    g->hy_on = (int)b[2];
+    g->hy_samples = (int)b[3];
+    g->nhy = (int)b[4];
+    g->sp_on = (int)b[5];
+    g->nsp = (int)b[6];
+    g->su_on = (int)b[7];
+    g->su_days = (int)b[8];
+    g->yr_on = (int)b[9];
+    g->yr_days = (int)b[10];
+    g->nsu = (int)b[11];
+    g->nyr = (int)b[12];
 }

@@ -50,11 +50,11 @@ void core_gxg_day(core_gxg *g, zt_day day, const double *depth);
 void core_gxg_get(const core_gxg *g, double *ghg, double *glg, double *gvg, double *summer,
                   double *annual, core_gxg_counts *counts);
 
-/* The state as one array of core_gxg_state_size(g) doubles (checkpoints):
- * save copies it into buf; load restores a state saved from statistics of
- * the same number of cells. */
-size_t core_gxg_state_size(const core_gxg *g);
-void core_gxg_state_save(const core_gxg *g, double *buf);
-void core_gxg_state_load(core_gxg *g, const double *buf);
+/* The state (checkpoints): its arrays into list when they fit in max,
+ * pointing into the statistics (valid until the next call); returns their
+ * number (12) in any case.
+ * After reading a saved state into them, call core_gxg_state_loaded. */
+int core_gxg_state(core_gxg *g, zt_named_array *list, int max);
+void core_gxg_state_loaded(core_gxg *g);
 
 #endif /* CORE_GXG_H */

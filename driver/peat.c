@@ -20,9 +20,8 @@ struct drv_peat {
     core_gxg *gxg;
     core_peat_params par;
     double *dec1;     /* [ncell] storage capacity of 1 December (mm), NaN: not in the run */
-    double *inlet;    /* [nd] inlet for peat (m3) */
+    double *inlet;    /* [nd] inlet for peat (m3); [nd]: have_dec1, for checkpoints */
     int have_dec1;
-    double *ckpt;     /* the statistics' state and have_dec1, for checkpoints (or NULL) */
 };
 
 
@@ -36,7 +35,6 @@ void drv_peat_destroy(drv_peat **pp)
     }
     p = *pp;
     core_gxg_destroy(&p->gxg);
-    zt_free(p->ckpt);
     zt_free(p->dec1);
     zt_free(p->inlet);
     zt_free(p);
@@ -55,7 +53,7 @@ zt_status drv_peat_create(const drv_peat_setup *su, drv_peat **out, zt_err *err)
     p->su = *su;
     core_peat_defaults(&p->par);
     p->dec1 = zt_malloc((size_t)n * sizeof *p->dec1);
-    p->inlet = zt_calloc((size_t)(su->nd > 0 ? su->nd : 1), sizeof *p->inlet);
+    p->inlet = zt_calloc((size_t)su->nd + 1, sizeof *p->inlet);
     if (!p->dec1 || !p->inlet) {
         drv_peat_destroy(&p);
         return zt_fail(err, ZT_ENOMEM, "peat results: out of memory");
@@ -409,27 +407,18 @@ done:
 
 int drv_peat_state(drv_peat *p, zt_named_array *list, int max, zt_err *err)
 {
-    const size_t ng = core_gxg_state_size(p->gxg);
-    if (max < 3) {
+    int n = core_gxg_state(p->gxg, list, max - 2);
+    if (n > max - 2) {
         return zt_fail(err, ZT_EINTERNAL, "drv_peat_state: room for %d arrays", max), -1;
     }
-    if (!p->ckpt) {
-        p->ckpt = zt_malloc((ng + 1) * sizeof *p->ckpt);
-        if (!p->ckpt) {
-            return zt_fail(err, ZT_ENOMEM, "out of memory for the peat state"), -1;
-        }
-    }
-    core_gxg_state_save(p->gxg, p->ckpt);
-    p->ckpt[ng] = p->have_dec1;
-    list[0] = (zt_named_array){"peat_statistics", ng + 1, p->ckpt};
-    list[1] = (zt_named_array){"peat_dec1", (size_t)zt_grid_ncell(&p->su.grid), p->dec1};
-    list[2] = (zt_named_array){"peat_inlet", (size_t)p->su.nd, p->inlet};
-    return 3;
+    p->inlet[p->su.nd] = p->have_dec1;
+    list[n++] = (zt_named_array){"peat_dec1", (size_t)zt_grid_ncell(&p->su.grid), p->dec1};
+    list[n++] = (zt_named_array){"peat_inlet_and_flag", (size_t)p->su.nd + 1, p->inlet};
+    return n;
 }
 
 void drv_peat_state_loaded(drv_peat *p)
 {
-    const size_t ng = core_gxg_state_size(p->gxg);
-    core_gxg_state_load(p->gxg, p->ckpt);
-    p->have_dec1 = (int)p->ckpt[ng];
+    core_gxg_state_loaded(p->gxg);
+    p->have_dec1 = (int)p->inlet[p->su.nd];
 }

@@ -689,7 +689,7 @@ static void print_summary(const run_ctx *c, const run_out *w, const drv_run_stat
 
 /* ---- checkpoints and restart ----------------------------------------- */
 
-#define STATE_MAX 16 /* arrays of the state */
+#define STATE_MAX 32 /* arrays of the state, at most */
 #define STATE_FILE "state.nc"
 
 /* What a state file must match to continue this run. */
@@ -714,6 +714,9 @@ static void fingerprint(const run_ctx *c, char *buf, size_t n)
 static int state_list(run_ctx *c, zt_named_array *list, zt_err *err)
 {
     int n = core_cpl_state(c->m, list, STATE_MAX);
+    if (n > STATE_MAX) {
+        return zt_fail(err, ZT_EINTERNAL, "the state has more than %d arrays", STATE_MAX), -1;
+    }
     if (c->peat) {
         int k = drv_peat_state(c->peat, list + n, STATE_MAX - n, err);
         if (k < 0) {
@@ -722,7 +725,11 @@ static int state_list(run_ctx *c, zt_named_array *list, zt_err *err)
         n += k;
     }
     if (c->sup) {
-        n += drv_supply_state(c->sup, list + n, STATE_MAX - n);
+        const int k = drv_supply_state(c->sup, list + n, STATE_MAX - n);
+        if (k > STATE_MAX - n) {
+            return zt_fail(err, ZT_EINTERNAL, "the state has more than %d arrays", STATE_MAX), -1;
+        }
+        n += k;
     }
     return n;
 }

@@ -687,7 +687,7 @@ void drv_supply_stats(const drv_supply *s, int *nnode, int *nuser, double *secon
 int drv_supply_state(drv_supply *s, zt_named_array *list, int max)
 {
     if (max < 1) {
-        return 0;
+        return 1;
     }
     s->ckpt[0] = s->source_m3;
     s->ckpt[1] = (double)s->rounds;

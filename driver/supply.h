@@ -77,8 +77,8 @@ double drv_supply_source_m3(const drv_supply *s);
 void drv_supply_stats(const drv_supply *s, int *nnode, int *nuser, double *seconds,
                       long *rounds);
 
-/* The state (checkpoints): the running totals as arrays into list (at most
- * max); returns their number. After reading a saved state into them, call
+/* The state (checkpoints): the running totals as arrays into list when
+ * they fit in max; returns their number (1) in any case. After reading a saved state into them, call
  * drv_supply_state_loaded. */
 int drv_supply_state(drv_supply *s, zt_named_array *list, int max);
 void drv_supply_state_loaded(drv_supply *s);
