@@ -22,6 +22,7 @@
  * before any other HDF5 call) and nothing is left for it to do.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,38 +192,78 @@ static int parse_threads(const char *s, int *out)
     return 0;
 }
 
+/*
+ * The next option of a command (getopt_long over argv[first..]; GNU
+ * getopt moves the operands behind the options): the option's value
+ * (getopt_long's return, its argument in optarg), -1 at the end, or -2
+ * after printing a usage error (an unknown option or a missing value).
+ * Reset optind to 0 before the first call of a command.
+ */
+static int next_opt(int argc, char **argv, const char *shortopts,
+                    const struct option *longopts, const char *usage)
+{
+    int c;
+    opterr = 0;
+    c = getopt_long(argc, argv, shortopts, longopts, NULL);
+    if (c == '?' || c == ':') {
+        const char *arg = argv[optind - 1];
+        usage_error(usage, "unknown option or missing value: %s", arg ? arg : "?");
+        return -2;
+    }
+    return c;
+}
+
+enum { OPT_HELP = 'h', OPT_OUT = 'o', OPT_THREADS = 1000, OPT_RESTART, OPT_QUIET, OPT_DATA,
+       OPT_STATIONS, OPT_FROM, OPT_TO, OPT_FILL, OPT_TIME, OPT_SCALE, OPT_VMIN, OPT_VMAX,
+       OPT_DIVERGING, OPT_OPAQUE, OPT_DISTRICT, OPT_VAR, OPT_TITLE };
+
 static int cmd_run(int argc, char **argv, int check_only)
 {
     const char *usage = check_only ? usage_check : usage_run;
     drv_run_opts o;
     drv_run_stats stats;
     zt_err err;
-    int i;
+    int c;
+
+    static const struct option run_opts[] = {
+        {"help", no_argument, NULL, OPT_HELP},       {"threads", required_argument, NULL, OPT_THREADS},
+        {"out", required_argument, NULL, OPT_OUT},   {"restart", required_argument, NULL, OPT_RESTART},
+        {"quiet", no_argument, NULL, OPT_QUIET},     {NULL, 0, NULL, 0}};
+    static const struct option check_opts[] = {{"help", no_argument, NULL, OPT_HELP},
+                                               {NULL, 0, NULL, 0}};
 
     memset(&o, 0, sizeof o);
     zt_err_clear(&err);
-    for (i = 1; i < argc; i++) {
-        if (is_help(argv[i])) {
+    optind = 0;
+    while ((c = next_opt(argc, argv, "h", check_only ? check_opts : run_opts, usage)) != -1) {
+        switch (c) {
+        case -2:
+            return 2;
+        case OPT_HELP:
             fputs(usage, stdout);
             return 0;
-        } else if (!check_only && strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
-            if (parse_threads(argv[++i], &o.threads) != 0) {
+        case OPT_THREADS:
+            if (parse_threads(optarg, &o.threads) != 0) {
                 return usage_error(usage, "--threads: expected a whole number 1-1024, got '%s'",
-                                   argv[i]);
+                                   optarg);
             }
-        } else if (!check_only && strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-            o.out_dir = argv[++i];
-        } else if (!check_only && strcmp(argv[i], "--restart") == 0 && i + 1 < argc) {
-            o.restart = argv[++i];
-        } else if (!check_only && strcmp(argv[i], "--quiet") == 0) {
+            break;
+        case OPT_OUT:
+            o.out_dir = optarg;
+            break;
+        case OPT_RESTART:
+            o.restart = optarg;
+            break;
+        default: /* OPT_QUIET */
             o.quiet = 1;
-        } else if (argv[i][0] == '-') {
-            return usage_error(usage, "unknown option or missing value: %s", argv[i]);
-        } else if (!o.scenario) {
-            o.scenario = argv[i];
-        } else {
-            return usage_error(usage, "one scenario only; extra argument '%s'", argv[i]);
+            break;
         }
+    }
+    if (optind < argc) {
+        o.scenario = argv[optind++];
+    }
+    if (optind < argc) {
+        return usage_error(usage, "one scenario only; extra argument '%s'", argv[optind]);
     }
     if (!o.scenario) {
         return usage_error(usage, "%s", "no scenario file given");
@@ -259,7 +300,7 @@ static int cmd_demo(int argc, char **argv)
 {
     const char *out = "out/demo/input";
     char data[PATH_MAX];
-    int quiet = 0, i;
+    int quiet = 0, c;
     zt_err err;
 
     zt_err_clear(&err);
@@ -271,19 +312,32 @@ static int cmd_demo(int argc, char **argv)
     if (strcmp(argv[1], "build") != 0) {
         return usage_error(usage_demo, "unknown demo command '%s'", argv[1]);
     }
-    for (i = 2; i < argc; i++) {
-        if (is_help(argv[i])) {
+    static const struct option lo[] = {{"help", no_argument, NULL, OPT_HELP},
+                                       {"out", required_argument, NULL, OPT_OUT},
+                                       {"data", required_argument, NULL, OPT_DATA},
+                                       {"quiet", no_argument, NULL, OPT_QUIET},
+                                       {NULL, 0, NULL, 0}};
+    optind = 0;
+    while ((c = next_opt(argc - 1, argv + 1, "h", lo, usage_demo)) != -1) {
+        switch (c) {
+        case -2:
+            return 2;
+        case OPT_HELP:
             fputs(usage_demo, stdout);
             return 0;
-        } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-            out = argv[++i];
-        } else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
-            snprintf(data, sizeof data, "%s", argv[++i]);
-        } else if (strcmp(argv[i], "--quiet") == 0) {
+        case OPT_OUT:
+            out = optarg;
+            break;
+        case OPT_DATA:
+            snprintf(data, sizeof data, "%s", optarg);
+            break;
+        default: /* OPT_QUIET */
             quiet = 1;
-        } else {
-            return usage_error(usage_demo, "unknown option or missing value: %s", argv[i]);
+            break;
         }
+    }
+    if (optind < argc - 1) {
+        return usage_error(usage_demo, "unknown option or missing value: %s", argv[1 + optind]);
     }
     if (drv_demo_build(data, out, quiet, &err) != ZT_OK) {
         return fail(&err);
@@ -297,7 +351,12 @@ static int cmd_forcing(int argc, char **argv)
     const char *out = NULL;
     io_knmi_opts ko;
     zt_err err;
-    int nfiles = 0, i, rc, has_from = 0, has_to = 0;
+    int nfiles = 0, i, c, rc, has_from = 0, has_to = 0;
+    static const struct option forcing_opts[] = {
+        {"help", no_argument, NULL, OPT_HELP},           {"output", required_argument, NULL, OPT_OUT},
+        {"stations", required_argument, NULL, OPT_STATIONS}, {"from", required_argument, NULL, OPT_FROM},
+        {"to", required_argument, NULL, OPT_TO},         {"fill-nearest", no_argument, NULL, OPT_FILL},
+        {NULL, 0, NULL, 0}};
 
     zt_err_clear(&err);
     memset(&ko, 0, sizeof ko);
@@ -315,39 +374,39 @@ static int cmd_forcing(int argc, char **argv)
         fprintf(stderr, "zoet: out of memory\n");
         return 1;
     }
-    for (i = 2; i < argc; i++) {
-        if (is_help(argv[i])) {
+    optind = 0;
+    while ((c = next_opt(argc - 1, argv + 1, "ho:", forcing_opts, usage_forcing)) != -1) {
+        zt_day d;
+        switch (c) {
+        case -2:
+            free(files);
+            return 2;
+        case OPT_HELP:
             fputs(usage_forcing, stdout);
             free(files);
             return 0;
-        } else if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) &&
-                   i + 1 < argc) {
-            out = argv[++i];
-        } else if (strcmp(argv[i], "--stations") == 0 && i + 1 < argc) {
-            ko.stations = argv[++i];
-        } else if ((strcmp(argv[i], "--from") == 0 || strcmp(argv[i], "--to") == 0) &&
-                   i + 1 < argc) {
-            zt_day d;
-            const char *opt = argv[i];
-            if (zt_day_parse(argv[++i], &d) != 0) {
+        case OPT_OUT:
+            out = optarg;
+            break;
+        case OPT_STATIONS:
+            ko.stations = optarg;
+            break;
+        case OPT_FROM:
+        case OPT_TO:
+            if (zt_day_parse(optarg, &d) != 0) {
                 free(files);
-                return usage_error(usage_forcing, "bad date '%s' (expected YYYY-MM-DD)", argv[i]);
+                return usage_error(usage_forcing, "bad date '%s' (expected YYYY-MM-DD)", optarg);
             }
-            if (opt[2] == 'f') {
-                ko.first = d;
-                has_from = 1;
-            } else {
-                ko.last = d;
-                has_to = 1;
-            }
-        } else if (strcmp(argv[i], "--fill-nearest") == 0) {
+            *(c == OPT_FROM ? &ko.first : &ko.last) = d;
+            *(c == OPT_FROM ? &has_from : &has_to) = 1;
+            break;
+        default: /* OPT_FILL */
             ko.fill_nearest = 1;
-        } else if (argv[i][0] == '-') {
-            free(files);
-            return usage_error(usage_forcing, "unknown option or missing value: %s", argv[i]);
-        } else {
-            files[nfiles++] = argv[i];
+            break;
         }
+    }
+    for (i = 1 + optind; i < argc; i++) {
+        files[nfiles++] = argv[i];
     }
     if (nfiles == 0 || !out) {
         free(files);
@@ -381,53 +440,60 @@ static int cmd_map(int argc, char **argv)
     io_map_opts mo;
     long t = 0;
     zt_err err;
-    int i;
+    int c;
+    static const struct option map_opts[] = {
+        {"help", no_argument, NULL, OPT_HELP},          {"time", required_argument, NULL, OPT_TIME},
+        {"scale", required_argument, NULL, OPT_SCALE},  {"vmin", required_argument, NULL, OPT_VMIN},
+        {"vmax", required_argument, NULL, OPT_VMAX},    {"diverging", no_argument, NULL, OPT_DIVERGING},
+        {"opaque", no_argument, NULL, OPT_OPAQUE},      {NULL, 0, NULL, 0}};
 
     zt_err_clear(&err);
     io_map_opts_default(&mo);
     mo.scale = 2;
-    for (i = 1; i < argc; i++) {
+    optind = 0;
+    while ((c = next_opt(argc, argv, "ho:", map_opts, usage_map)) != -1) {
         double x;
-        if (is_help(argv[i])) {
+        switch (c) {
+        case -2:
+            return 2;
+        case OPT_HELP:
             fputs(usage_map, stdout);
             return 0;
-        } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-            out = argv[++i];
-        } else if (strcmp(argv[i], "--time") == 0 && i + 1 < argc) {
-            if (parse_double(argv[++i], &x) != 0 || x < 0 || x != (double)(long)x) {
+        case OPT_OUT:
+            out = optarg;
+            break;
+        case OPT_TIME:
+            if (parse_double(optarg, &x) != 0 || x < 0 || x != (double)(long)x) {
                 return usage_error(usage_map, "--time: expected an index 0, 1, ..., got '%s'",
-                                   argv[i]);
+                                   optarg);
             }
             t = (long)x;
-        } else if (strcmp(argv[i], "--scale") == 0 && i + 1 < argc) {
-            if (parse_double(argv[++i], &x) != 0 || x < 1 || x > 64 || x != (double)(int)x) {
-                return usage_error(usage_map, "--scale: expected 1-64, got '%s'", argv[i]);
+            break;
+        case OPT_SCALE:
+            if (parse_double(optarg, &x) != 0 || x < 1 || x > 64 || x != (double)(int)x) {
+                return usage_error(usage_map, "--scale: expected 1-64, got '%s'", optarg);
             }
             mo.scale = (int)x;
-        } else if ((strcmp(argv[i], "--vmin") == 0 || strcmp(argv[i], "--vmax") == 0) &&
-                   i + 1 < argc) {
-            const char *opt = argv[i];
-            if (parse_double(argv[++i], &x) != 0) {
-                return usage_error(usage_map, "expected a number, got '%s'", argv[i]);
+            break;
+        case OPT_VMIN:
+        case OPT_VMAX:
+            if (parse_double(optarg, &x) != 0) {
+                return usage_error(usage_map, "expected a number, got '%s'", optarg);
             }
-            if (opt[3] == 'i') {
-                mo.vmin = x;
-            } else {
-                mo.vmax = x;
-            }
-        } else if (strcmp(argv[i], "--diverging") == 0) {
+            *(c == OPT_VMIN ? &mo.vmin : &mo.vmax) = x;
+            break;
+        case OPT_DIVERGING:
             mo.diverging = 1;
-        } else if (strcmp(argv[i], "--opaque") == 0) {
+            break;
+        default: /* OPT_OPAQUE */
             mo.opaque = 1;
-        } else if (argv[i][0] == '-') {
-            return usage_error(usage_map, "unknown option or missing value: %s", argv[i]);
-        } else if (!file) {
-            file = argv[i];
-        } else if (!var) {
-            var = argv[i];
-        } else {
-            return usage_error(usage_map, "extra argument '%s'", argv[i]);
+            break;
         }
+    }
+    file = optind < argc ? argv[optind++] : NULL;
+    var = optind < argc ? argv[optind++] : NULL;
+    if (optind < argc) {
+        return usage_error(usage_map, "extra argument '%s'", argv[optind]);
     }
     if (!file || !var || !out) {
         return usage_error(usage_map, "%s", "give FILE.nc, VAR and -o OUT.png");
@@ -445,28 +511,40 @@ static int cmd_chart(int argc, char **argv)
     const char *cols[32];
     char buf[1024];
     zt_err err;
-    int i, ncol = 0;
+    int c, ncol = 0;
+    static const struct option chart_opts[] = {
+        {"help", no_argument, NULL, OPT_HELP},
+        {"district", required_argument, NULL, OPT_DISTRICT},
+        {"var", required_argument, NULL, OPT_VAR},
+        {"title", required_argument, NULL, OPT_TITLE},
+        {NULL, 0, NULL, 0}};
 
     zt_err_clear(&err);
-    for (i = 1; i < argc; i++) {
-        if (is_help(argv[i])) {
+    optind = 0;
+    while ((c = next_opt(argc, argv, "ho:", chart_opts, usage_chart)) != -1) {
+        switch (c) {
+        case -2:
+            return 2;
+        case OPT_HELP:
             fputs(usage_chart, stdout);
             return 0;
-        } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-            out = argv[++i];
-        } else if (strcmp(argv[i], "--district") == 0 && i + 1 < argc) {
-            district = argv[++i];
-        } else if (strcmp(argv[i], "--var") == 0 && i + 1 < argc) {
-            vars = argv[++i];
-        } else if (strcmp(argv[i], "--title") == 0 && i + 1 < argc) {
-            title = argv[++i];
-        } else if (argv[i][0] == '-') {
-            return usage_error(usage_chart, "unknown option or missing value: %s", argv[i]);
-        } else if (!file) {
-            file = argv[i];
-        } else {
-            return usage_error(usage_chart, "extra argument '%s'", argv[i]);
+        case OPT_OUT:
+            out = optarg;
+            break;
+        case OPT_DISTRICT:
+            district = optarg;
+            break;
+        case OPT_VAR:
+            vars = optarg;
+            break;
+        default: /* OPT_TITLE */
+            title = optarg;
+            break;
         }
+    }
+    file = optind < argc ? argv[optind++] : NULL;
+    if (optind < argc) {
+        return usage_error(usage_chart, "extra argument '%s'", argv[optind]);
     }
     if (!file || !district || !vars || !out) {
         return usage_error(usage_chart, "%s", "give FILE.csv, --district, --var and -o OUT.svg");
