@@ -27,17 +27,22 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
 CORE_SRC   := $(sort $(wildcard core/*.c))
 LIB_SRC    := $(sort $(wildcard io/*.c grids/*.c driver/*.c))
-LIB_SRC    := $(filter-out driver/main.c,$(LIB_SRC))
+# the demo's input generation is a tool that makes inputs, not the model:
+# its own archive, linked into the program and the tests only
+DEMO_SRC   := grids/grid_demo.c driver/demo.c
+LIB_SRC    := $(filter-out driver/main.c $(DEMO_SRC),$(LIB_SRC))
 TEST_SRC   := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC  := $(sort $(wildcard tests/bench_*.c))
 
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+DEMO_OBJ   := $(DEMO_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ   := $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/runner.o $(BUILD)/tests/testutil.o
 BENCH_OBJ  := $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/bench.o
 
 CORE_LIB   := $(BUILD)/libzoetcore.a
 IO_LIB     := $(BUILD)/libzoetio.a
+DEMO_LIB   := $(BUILD)/libzoetdemo.a
 
 .PHONY: all deps demo demo-run test test-run bench bench-run sanitize valgrind clean
 
@@ -46,7 +51,7 @@ all: $(PROG)
 deps:
 	@sh .ci/deps.sh
 
-$(PROG): $(BUILD)/driver/main.o $(IO_LIB) $(CORE_LIB)
+$(PROG): $(BUILD)/driver/main.o $(DEMO_LIB) $(IO_LIB) $(CORE_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(CORE_LIB): $(CORE_OBJ)
@@ -54,6 +59,10 @@ $(CORE_LIB): $(CORE_OBJ)
 	ar rcs $@ $^
 
 $(IO_LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(DEMO_LIB): $(DEMO_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -76,7 +85,7 @@ $(BUILD)/tests/%.o: tests/%.c
 
 $(BUILD)/tests/runner.o: $(BUILD)/tests/suites.h
 
-$(BUILD)/zoet-tests: $(TEST_OBJ) $(IO_LIB) $(CORE_LIB)
+$(BUILD)/zoet-tests: $(TEST_OBJ) $(DEMO_LIB) $(IO_LIB) $(CORE_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 $(BUILD)/zoet-bench: $(BENCH_OBJ) $(IO_LIB) $(CORE_LIB)
