@@ -103,8 +103,9 @@ demo-run: $(PROG)
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
+# every suite in its own process, two at a time (tests/run-suites.sh)
 test-run: $(PROG) $(BUILD)/zoet-tests
-	ZT_ZOET=./$(PROG) $(BUILD)/zoet-tests
+	ZT_ZOET=./$(PROG) sh tests/run-suites.sh $(BUILD)/zoet-tests 2
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-run
