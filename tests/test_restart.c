@@ -12,9 +12,13 @@
  *   naming the file or key).
  */
 #include <check.h>
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -71,7 +75,7 @@ static void setup_inputs(void)
     ko.stations = "data/knmi/stations.csv";
     ko.fill_nearest = 1;
     ko.first = zt_day_from_ymd(2018, 1, 1);
-    ko.last = zt_day_from_ymd(2018, 3, 31);
+    ko.last = zt_day_from_ymd(2018, 4, 30);
     if (io_knmi_import(knmi, 4, &ko, BASE "/forcing.nc", NULL, &err) != ZT_OK) {
         fprintf(stderr, "restart fixture: %s\n", err.msg);
         abort();
@@ -86,7 +90,7 @@ static void make_scenario(const char *name, const char *run, const char *output)
     char path[600], text[4096];
     snprintf(path, sizeof path, "%s/%s", BASE, name);
     snprintf(text, sizeof text,
-             "[run]\nname = \"restart\"\nstart = 2018-01-01\nend = 2018-03-31\n%s\n"
+             "[run]\nname = \"restart\"\nstart = 2018-01-01\nend = 2018-04-30\n%s\n"
              "[input]\ndomain = \"domain.nc\"\nforcing = \"forcing.nc\"\n"
              "districts = \"districts.ini\"\nparameters = \"%s/scenarios/params/default.ini\"\n"
              "network = \"%s/scenarios/network/noord-nederland.ini\"\n"
@@ -107,12 +111,23 @@ static int zoet(const char *args, char *e, size_t ne)
     return tu_run(cmd, NULL, 0, e, ne);
 }
 
+/* The uninterrupted run into BASE/full, once for the suite (the tests that
+ * compare with it or continue from its checkpoints share it). */
+static void full_run(void)
+{
+    char e[8192];
+    if (tu_exists(BASE "/full/run.json")) {
+        return;
+    }
+    make_scenario("s.ini", "checkpoint = \"month\"", NULL);
+    ck_assert_msg(zoet("run s.ini --quiet --out full", e, sizeof e) == 0, "full run: %s", e);
+}
+
 START_TEST(continued_runs_end_with_the_same_bytes)
 {
     static const char *const dates[] = {"2018-02-01", "2018-03-01"};
     char e[8192], args[600], a[600], b[600];
-    make_scenario("s.ini", "checkpoint = \"month\"", NULL);
-    ck_assert_msg(zoet("run s.ini --quiet --out full", e, sizeof e) == 0, "full run: %s", e);
+    full_run();
     for (int i = 0; i < 2; i++) {
         snprintf(a, sizeof a, "%s/full/checkpoints/%s/state.nc", BASE, dates[i]);
         ck_assert_msg(tu_exists(a), "no %s", a);
@@ -134,6 +149,97 @@ START_TEST(continued_runs_end_with_the_same_bytes)
 }
 END_TEST
 
+/* 1 when folder dir holds an entry whose name contains `part`. */
+static int has_entry(const char *dir, const char *part)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int found = 0;
+    if (!d) {
+        return 0;
+    }
+    while ((e = readdir(d)) != NULL) {
+        found |= strstr(e->d_name, part) != NULL;
+    }
+    closedir(d);
+    return found;
+}
+
+START_TEST(sigterm_then_restart_into_the_same_folder)
+{
+    char e[8192], a[600], b[600], cmd[3000];
+    char *before[NOUT];
+    const char *z = tu_zoet();
+    /* the uninterrupted run, and a previous set in the folder "kill" */
+    full_run();
+    make_scenario("p.ini", "# previous", NULL);
+    snprintf(a, sizeof a, "%s/p.ini", BASE);
+    char *text = tu_slurp(a, NULL);
+    ck_assert_ptr_nonnull(text);
+    memcpy(strstr(text, "end = 2018-04-30"), "end = 2018-01-03", 16);
+    ck_assert_int_eq(tu_write(a, text), 0);
+    free(text);
+    ck_assert_msg(zoet("run p.ini --quiet --out kill", e, sizeof e) == 0, "previous run: %s", e);
+    for (int f = 0; f < NOUT; f++) {
+        snprintf(a, sizeof a, "%s/kill/%s", BASE, outputs[f]);
+        before[f] = tu_slurp(a, NULL);
+    }
+    /* the run to stop: in the background, stopped by SIGTERM as soon as
+       its first checkpoint is there */
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        snprintf(cmd, sizeof cmd, "%s%s%s", z[0] == '/' ? "" : cwd, z[0] == '/' ? "" : "/", z);
+        if (chdir(BASE) != 0 || !freopen("kill.err", "w", stderr)) {
+            _exit(127);
+        }
+        setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+        execl(cmd, cmd, "run", "s.ini", "--quiet", "--out", "kill", (char *)NULL);
+        _exit(127);
+    }
+    snprintf(a, sizeof a, "%s/kill/checkpoints/2018-02-01/state.nc", BASE);
+    for (int i = 0; i < 60000 && !tu_exists(a); i++) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    ck_assert_msg(tu_exists(a), "no first checkpoint");
+    ck_assert_int_eq(kill(pid, SIGTERM), 0);
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    snprintf(a, sizeof a, "%s/kill.err", BASE);
+    char *msg = tu_slurp(a, NULL);
+    ck_assert_ptr_nonnull(msg);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 143,
+                  "exit %d, expected 143 (the run ended before the signal?): %s",
+                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, msg);
+    ck_assert_msg(tu_count_lines(msg) == 1 && strstr(msg, "SIGTERM"), "%s", msg);
+    free(msg);
+    snprintf(a, sizeof a, "%s/kill", BASE);
+    ck_assert_msg(!has_entry(a, ".staging") && !has_entry(a, ".part"),
+                  "a staging folder or .part file is left in %s", a);
+    for (int f = 0; f < NOUT; f++) {
+        snprintf(a, sizeof a, "%s/kill/%s", BASE, outputs[f]);
+        char *now = tu_slurp(a, NULL);
+        ck_assert_msg((before[f] == NULL) == (now == NULL) &&
+                          (!now || strcmp(before[f], now) == 0),
+                      "%s of the previous run changed", outputs[f]);
+        free(now);
+        free(before[f]);
+    }
+    /* continued from the first checkpoint, into the same folder */
+    ck_assert_msg(zoet("run s.ini --quiet --out kill --restart "
+                       "kill/checkpoints/2018-02-01/state.nc",
+                       e, sizeof e) == 0,
+                  "restart: %s", e);
+    for (int f = 0; f < NOUT; f++) {
+        snprintf(a, sizeof a, "%s/full/%s", BASE, outputs[f]);
+        snprintf(b, sizeof b, "%s/kill/%s", BASE, outputs[f]);
+        ck_assert_msg(tu_cmp_files(a, b) == 0, "%s differs after SIGTERM and a restart",
+                      outputs[f]);
+    }
+}
+END_TEST
+
 /* exit 2 and one line on stderr holding every one of the words */
 static void expect_refused(const char *args, const char *w1, const char *w2)
 {
@@ -147,22 +253,20 @@ static void expect_refused(const char *args, const char *w1, const char *w2)
 
 START_TEST(state_of_another_run_is_refused)
 {
-    char e[8192];
-    make_scenario("s.ini", "checkpoint = \"month\"", NULL);
-    ck_assert_msg(zoet("run s.ini --quiet --out other", e, sizeof e) == 0, "run: %s", e);
+    full_run();
     /* another period: the state is not this run's */
     make_scenario("t.ini", "checkpoint = \"month\"\n# shorter", NULL);
     char path[600];
     snprintf(path, sizeof path, "%s/t.ini", BASE);
     char *text = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(text);
-    char *q = strstr(text, "end = 2018-03-31");
+    char *q = strstr(text, "end = 2018-04-30");
     ck_assert_ptr_nonnull(q);
-    memcpy(q, "end = 2018-03-30", 16);
+    memcpy(q, "end = 2018-04-29", 16);
     ck_assert_int_eq(tu_write(path, text), 0);
     free(text);
-    expect_refused("run t.ini --quiet --out t --restart other/checkpoints/2018-03-01/state.nc",
-                   "other/checkpoints/2018-03-01/state.nc", "another run");
+    expect_refused("run t.ini --quiet --out t --restart full/checkpoints/2018-03-01/state.nc",
+                   "full/checkpoints/2018-03-01/state.nc", "another run");
     expect_refused("run s.ini --quiet --out t --restart forcing.nc", "forcing.nc",
                    "not a zoet state file");
 }
@@ -191,6 +295,7 @@ Suite *suite_restart(void)
     tcase_add_unchecked_fixture(tc, setup_inputs, NULL);
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, continued_runs_end_with_the_same_bytes);
+    tcase_add_test(tc, sigterm_then_restart_into_the_same_folder);
     tcase_add_test(tc, state_of_another_run_is_refused);
     tcase_add_test(tc, checkpoint_within_a_period_is_refused);
     suite_add_tcase(s, tc);
