@@ -240,6 +240,25 @@ START_TEST(sigterm_then_restart_into_the_same_folder)
 }
 END_TEST
 
+/* Progress in a batch log (stderr not a terminal): one line a simulated
+ * month, with the date, the days done of the days to do, days/s, elapsed
+ * and time left; --quiet silences it. Here from a restart: March and April. */
+START_TEST(progress_a_line_a_month_in_a_batch_log)
+{
+    char e[8192];
+    full_run();
+    ck_assert_msg(zoet("run s.ini --out prog --restart full/checkpoints/2018-03-01/state.nc "
+                       "> /dev/null",
+                       e, sizeof e) == 0,
+                  "run: %s", e);
+    ck_assert_msg(tu_count_lines(e) == 2, "expected two lines: %s", e);
+    ck_assert_msg(strstr(e, "zoet: 2018-03-31  31 of 61 days, ") &&
+                      strstr(e, "\nzoet: 2018-04-30  61 of 61 days, ") && strstr(e, " days/s, ") &&
+                      strstr(e, " s elapsed, ") && strstr(e, " s left\n"),
+                  "%s", e);
+}
+END_TEST
+
 /* exit 2 and one line on stderr holding every one of the words */
 static void expect_refused(const char *args, const char *w1, const char *w2)
 {
@@ -296,6 +315,7 @@ Suite *suite_restart(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, continued_runs_end_with_the_same_bytes);
     tcase_add_test(tc, sigterm_then_restart_into_the_same_folder);
+    tcase_add_test(tc, progress_a_line_a_month_in_a_batch_log);
     tcase_add_test(tc, state_of_another_run_is_refused);
     tcase_add_test(tc, checkpoint_within_a_period_is_refused);
     suite_add_tcase(s, tc);
