@@ -33,6 +33,8 @@ typedef int64_t zt_idx;
     X(ZT_EUSAGE, "bad command line", 1)                                        \
     /* files and libraries */                                                  \
     X(ZT_EIO, "input/output error", 1)                                         \
+    X(ZT_ENOSPACE, "no room for the output (a full disk, the file-size limit)", 0) \
+    X(ZT_EINTERRUPTED, "interrupted by a signal", 0)                           \
     X(ZT_ENETCDF, "NetCDF error", 0)                                           \
     X(ZT_EGDAL, "GDAL error", 0)                                               \
     /* parallel */                                                             \

@@ -100,9 +100,9 @@ zt_status io_outset_poll(const io_outset *s, zt_err *err)
         return ZT_OK;
     }
     if (!s) {
-        return zt_fail(err, ZT_EINTERNAL, "interrupted by %s", signal_name(sig));
+        return zt_fail(err, ZT_EINTERRUPTED, "interrupted by %s", signal_name(sig));
     }
-    return zt_fail(err, ZT_EINTERNAL,
+    return zt_fail(err, ZT_EINTERRUPTED,
                    "interrupted by %s: nothing published in %s, its previous outputs are "
                    "untouched",
                    signal_name(sig), s->dir);
@@ -812,7 +812,7 @@ zt_status io_outset_abort(io_outset *s, zt_status st, zt_err *err)
             snprintf(shown, sizeof shown, "%s", msg);
         }
         zt_err_clear(err);
-        st = zt_fail(err, ZT_EINTERNAL,
+        st = zt_fail(err, ZT_ENOSPACE,
                      "%s; nothing published in %s, its previous outputs are untouched", shown,
                      s->dir);
     }

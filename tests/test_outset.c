@@ -329,11 +329,11 @@ START_TEST(signal_stops_publish)
             put(io_outset_staging(s), "a.csv", "a\n");
             raise(SIGTERM); /* the handler only sets the flag */
             bad |= io_outset_interrupted() != SIGTERM;
-            bad |= io_outset_poll(s, &err) != ZT_EINTERNAL;
+            bad |= io_outset_poll(s, &err) != ZT_EINTERRUPTED;
             bad |= strstr(err.msg, "interrupted by SIGTERM") == NULL;
             zt_err_clear(&err);
-            bad |= io_outset_publish(s, &err) != ZT_EINTERNAL;
-            (void)io_outset_abort(s, ZT_EINTERNAL, &err);
+            bad |= io_outset_publish(s, &err) != ZT_EINTERRUPTED;
+            (void)io_outset_abort(s, ZT_EINTERRUPTED, &err);
             io_outset_destroy(&s);
         }
         _exit(bad ? 3 : 0);
