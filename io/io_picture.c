@@ -58,9 +58,10 @@
 #include <gdal.h>
 #include <netcdf.h>
 
+#include "io_csv.h"
 #include "io_file.h"
-#include "io_nc.h"
 #include "io_input.h"
+#include "io_nc.h"
 
 /* ---- colour ramps ---------------------------------------------------------- */
 
@@ -724,106 +725,6 @@ done:
 
 /* ---- CSV ------------------------------------------------------------------- */
 
-/* A line split into fields (pointers into the line, unquoted in place). */
-typedef struct csv_row {
-    char **f;   /* fields */
-    int n;      /* number of fields */
-    int cap;    /* capacity of f */
-} csv_row;
-
-/*
- * Split line (NUL-terminated, line end removed) into fields, RFC 4180: a
- * field in double quotes may hold commas, and "" stands for one quote.
- * Returns ZT_OK or ZT_ENOMEM (the caller names the file).
- */
-static zt_status csv_split(char *line, csv_row *row)
-{
-    char *p = line;
-    row->n = 0;
-    for (;;) {
-        char *out = p, *start = p;
-        if (row->n == row->cap) {
-            int cap = row->cap ? 2 * row->cap : 16;
-            char **nf = zt_realloc(row->f, (size_t)cap * sizeof *nf);
-            if (!nf) {
-                return ZT_ENOMEM;
-            }
-            row->f = nf;
-            row->cap = cap;
-        }
-        if (*p == '"') {
-            p++;
-            for (;;) {
-                if (*p == '\0') {
-                    break;
-                }
-                if (*p == '"') {
-                    if (p[1] == '"') {
-                        *out++ = '"';
-                        p += 2;
-                        continue;
-                    }
-                    p++;
-                    break;
-                }
-                *out++ = *p++;
-            }
-            while (*p && *p != ',') {
-                p++; /* text after the closing quote: ignored */
-            }
-        } else {
-            while (*p && *p != ',') {
-                *out++ = *p++;
-            }
-        }
-        {
-            int last = *p == '\0';
-            *out = '\0';
-            row->f[row->n++] = start;
-            if (last) {
-                return ZT_OK;
-            }
-            p++;
-        }
-    }
-}
-
-/* Remove the line end ("\n" or "\r\n"). */
-static void chomp(char *s)
-{
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r')) {
-        s[--n] = '\0';
-    }
-}
-
-/* Index of column name in the header, -1 when absent. */
-static int csv_col(const csv_row *hdr, const char *name)
-{
-    int i;
-    for (i = 0; i < hdr->n; i++) {
-        if (strcmp(hdr->f[i], name) == 0) {
-            return i;
-        }
-    }
-    return -1;
-}
-
-/* "column 'X' not found (columns: a, b, c)". */
-static zt_status missing_col(const char *path, const csv_row *hdr, const char *name,
-                             zt_err *err)
-{
-    char list[512];
-    size_t used = 0;
-    int i;
-    list[0] = '\0';
-    for (i = 0; i < hdr->n && used < sizeof list; i++) {
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                 hdr->f[i]);
-    }
-    return zt_fail(err, ZT_EINPUT, "%s: column '%s' not found (columns: %s)", path, name, list);
-}
-
 /* The series selected from the CSV. */
 typedef struct series {
     zt_idx n, cap;
@@ -859,32 +760,16 @@ static zt_status series_push(series *s, zt_day d, const double *v)
 static zt_status read_series(const char *path, const char *key_col, const char *key,
                              const char *const *cols, int ncols, series *s, zt_err *err)
 {
-    FILE *f = NULL;
-    char *line = NULL, *hline = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    csv_row hdr = {NULL, 0, 0}, row = {NULL, 0, 0};
-    int *ci = NULL, idate, ikey, c, need;
+    io_csv *csv = NULL;
+    int *ci = NULL, idate, ikey, c, got = 0;
     double *v = NULL;
-    long ln = 1;
-    zt_status st = ZT_OK;
+    zt_status st;
 
-    if ((st = io_input_check(path, "the chart's CSV file", ZT_EINPUT, err)) != ZT_OK) {
-        goto done;
+    st = io_csv_open(path, "the chart's CSV file", ZT_EINPUT, NULL, &csv, err);
+    if (st == ZT_OK) {
+        st = io_csv_header(csv, err);
     }
-    f = fopen(path, "r");
-    if (!f) {
-        st = zt_fail(err, ZT_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-        goto done;
-    }
-    if ((len = getline(&hline, &cap, f)) < 0) {
-        st = zt_fail(err, ZT_EINPUT, "%s: empty file (no header line)", path);
-        goto done;
-    }
-    cap = 0;
-    chomp(hline);
-    if (csv_split(hline, &hdr) != ZT_OK) {
-        st = zt_fail(err, ZT_ENOMEM, "%s: header: out of memory", path);
+    if (st != ZT_OK) {
         goto done;
     }
     ci = zt_malloc((size_t)ncols * sizeof *ci);
@@ -893,72 +778,36 @@ static zt_status read_series(const char *path, const char *key_col, const char *
         st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
         goto done;
     }
-    if ((idate = csv_col(&hdr, "date")) < 0) {
-        st = missing_col(path, &hdr, "date", err);
+    if ((st = io_csv_require(csv, "date", &idate, err)) != ZT_OK ||
+        (st = io_csv_require(csv, key_col, &ikey, err)) != ZT_OK) {
         goto done;
     }
-    if ((ikey = csv_col(&hdr, key_col)) < 0) {
-        st = missing_col(path, &hdr, key_col, err);
-        goto done;
-    }
-    need = idate > ikey ? idate : ikey;
     for (c = 0; c < ncols; c++) {
-        if ((ci[c] = csv_col(&hdr, cols[c])) < 0) {
-            st = missing_col(path, &hdr, cols[c], err);
+        if ((st = io_csv_require(csv, cols[c], &ci[c], err)) != ZT_OK) {
             goto done;
         }
-        need = ci[c] > need ? ci[c] : need;
     }
-    while ((len = getline(&line, &cap, f)) >= 0) {
+    while ((st = io_csv_next(csv, &got, err)) == ZT_OK && got) {
         zt_day d;
-        ln++;
-        chomp(line);
-        if (line[0] == '\0') {
+        if (strcmp(io_csv_field(csv, ikey), key) != 0) {
             continue;
         }
-        if (csv_split(line, &row) != ZT_OK) {
-            st = zt_fail(err, ZT_ENOMEM, "%s: line %ld: out of memory", path, ln);
-            goto done;
-        }
-        if (row.n <= need) {
-            st = zt_fail(err, ZT_EINPUT, "%s: line %ld: %d fields, the header has %d", path, ln,
-                         row.n, hdr.n);
-            goto done;
-        }
-        if (strcmp(row.f[ikey], key) != 0) {
-            continue;
-        }
-        if (zt_day_parse(row.f[idate], &d) != 0) {
-            st = zt_fail(err, ZT_EINPUT, "%s: line %ld: column 'date': '%s' is not a date "
-                                         "YYYY-MM-DD",
-                         path, ln, row.f[idate]);
+        if ((st = io_csv_day(csv, idate, &d, err)) != ZT_OK) {
             goto done;
         }
         for (c = 0; c < ncols; c++) {
-            const char *txt = row.f[ci[c]];
-            char *end;
-            if (txt[0] == '\0') {
-                v[c] = NAN;
-                continue;
-            }
-            v[c] = strtod(txt, &end);
-            while (*end == ' ') {
-                end++;
-            }
-            if (end == txt || *end != '\0') {
-                st = zt_fail(err, ZT_EINPUT, "%s: line %ld: column '%s': '%s' is not a number",
-                             path, ln, cols[c], txt);
+            if (io_csv_field(csv, ci[c])[0] == '\0') {
+                v[c] = NAN; /* an empty field: no value that day */
+            } else if ((st = io_csv_double(csv, ci[c], &v[c], err)) != ZT_OK) {
                 goto done;
             }
         }
         if (series_push(s, d, v) != ZT_OK) {
-            st = zt_fail(err, ZT_ENOMEM, "%s: line %ld: out of memory", path, ln);
+            st = zt_fail(err, ZT_ENOMEM, "%s:%ld: out of memory", path, io_csv_line(csv));
             goto done;
         }
     }
-    if (ferror(f)) {
-        st = zt_fail(err, ZT_EINPUT, "%s: read error after line %ld: %s", path, ln,
-                     strerror(errno));
+    if (st != ZT_OK) {
         goto done;
     }
     if (s->n == 0) {
@@ -966,13 +815,7 @@ static zt_status read_series(const char *path, const char *key_col, const char *
         goto done;
     }
 done:
-    if (f) {
-        fclose(f);
-    }
-    free(line);  /* getline allocates with malloc */
-    free(hline);
-    zt_free(hdr.f);
-    zt_free(row.f);
+    io_csv_close(&csv);
     zt_free(ci);
     zt_free(v);
     return st;

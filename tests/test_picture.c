@@ -561,15 +561,15 @@ START_TEST(test_chart_errors)
     ck_assert_int_eq(tu_write(bad, "date,district,demand\n2018-07-01,A,1\n2018-07-02,A,x1\n"), 0);
     zt_err_clear(&err);
     expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
-                "line 3: column 'demand': 'x1' is not a number", NULL);
+                "bad.csv:3: column 'demand': expected a number, got 'x1'", NULL);
     ck_assert_int_eq(tu_write(bad, "date,district,demand\n2018-02-29,A,1\n"), 0);
     zt_err_clear(&err);
     expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
-                "line 2: column 'date': '2018-02-29'", NULL);
+                "bad.csv:2: column 'date': expected a date YYYY-MM-DD, got '2018-02-29'", NULL);
     ck_assert_int_eq(tu_write(bad, "date,district,demand\n2018-07-01,A\n"), 0);
     zt_err_clear(&err);
     expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
-                "line 2: 2 fields", NULL);
+                "bad.csv:2: 2 fields, but the header has 3", NULL);
     ck_assert_int_eq(tu_write(bad, ""), 0);
     zt_err_clear(&err);
     expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
