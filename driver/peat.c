@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core_gxg.h"
+#include "io_csv.h"
 #include "io_file.h"
 #include "io_nc.h"
 
@@ -128,26 +130,35 @@ static void base_free(base_table *b)
     memset(b, 0, sizeof *b);
 }
 
-/* Read a peat table written by drv_peat_write; 0, or -1 (not there, or not
- * such a table). */
-static int base_load(const char *path, base_table *b)
+/*
+ * Read a peat table written by drv_peat_write (the columns are found by
+ * name; "nan" is a value). *found = 0 when there is no such file or it is
+ * not a peat table (no column peat_area_ha); a row that cannot be read is
+ * ZT_EINPUT naming file, line and column.
+ */
+static zt_status base_load(const char *path, base_table *b, int *found, zt_err *err)
 {
-    FILE *f = fopen(path, "r");
-    char line[2048];
-    int cap = 0;
+    io_csv *csv = NULL;
+    int cap = 0, got = 0, col[NV];
+    zt_status st;
+
     memset(b, 0, sizeof *b);
-    if (!f) {
-        return -1;
+    *found = 0;
+    if (access(path, F_OK) != 0) {
+        return ZT_OK; /* that scenario has not been run */
     }
-    if (!fgets(line, sizeof line, f) || !strstr(line, "peat_area_ha,share_20_40cm")) {
-        fclose(f);
-        return -1;
+    st = io_csv_open(path, "the base's peat table", ZT_EINPUT, NULL, &csv, err);
+    if (st == ZT_OK) {
+        st = io_csv_header(csv, err);
     }
-    while (fgets(line, sizeof line, f)) {
-        char *p = strchr(line, ',');
-        if (!p) {
-            continue;
-        }
+    if (st != ZT_OK || io_csv_col(csv, colnames[0]) < 0) {
+        io_csv_close(&csv);
+        return st;
+    }
+    for (int i = 0; i < NV && st == ZT_OK; i++) {
+        st = io_csv_require(csv, colnames[i], &col[i], err);
+    }
+    while (st == ZT_OK && (st = io_csv_next(csv, &got, err)) == ZT_OK && got) {
         if (b->n == cap) {
             cap = cap ? 2 * cap : 64;
             char(*nn)[32] = zt_realloc(b->name, (size_t)cap * sizeof *nn);
@@ -156,26 +167,24 @@ static int base_load(const char *path, base_table *b)
             }
             double(*nv)[NV] = nn ? zt_realloc(b->v, (size_t)cap * sizeof *nv) : NULL;
             if (!nn || !nv) {
-                fclose(f);
-                base_free(b);
-                return -1;
+                st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
+                break;
             }
             b->v = nv;
         }
-        *p = '\0';
-        size_t len = strlen(line);
-        len = len < sizeof b->name[b->n] - 1 ? len : sizeof b->name[b->n] - 1;
-        memcpy(b->name[b->n], line, len);
-        b->name[b->n][len] = '\0';
-        for (int i = 0; i < NV; i++) {
-            char *end = NULL;
-            b->v[b->n][i] = strtod(p + 1, &end);
-            p = end && *end == ',' ? end : p;
+        snprintf(b->name[b->n], sizeof b->name[b->n], "%s", io_csv_field(csv, 0));
+        for (int i = 0; i < NV && st == ZT_OK; i++) {
+            st = io_csv_double(csv, col[i], &b->v[b->n][i], err);
         }
         b->n++;
     }
-    fclose(f);
-    return 0;
+    io_csv_close(&csv);
+    if (st != ZT_OK) {
+        base_free(b);
+        return st;
+    }
+    *found = 1;
+    return ZT_OK;
 }
 
 /* One row, and with a base its differences from the base's row of the
@@ -231,7 +240,16 @@ zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const c
         char a[4096], b[4096];
         io_path_join(base_dir, "peat_districts.csv", a, sizeof a);
         io_path_join(base_dir, "peat_provinces.csv", b, sizeof b);
-        have_base = base_load(a, &bd) == 0 && base_load(b, &bp) == 0;
+        int fd = 0, fp = 0;
+        zt_status bst = base_load(a, &bd, &fd, err);
+        if (bst == ZT_OK) {
+            bst = base_load(b, &bp, &fp, err);
+        }
+        if (bst != ZT_OK) {
+            base_free(&bd);
+            return bst;
+        }
+        have_base = fd && fp;
         if (!have_base && !quiet) {
             printf("zoet run: warning: [peat] base: no peat tables in %s (run that scenario "
                    "first); the tables have no differences\n",

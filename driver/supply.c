@@ -9,7 +9,6 @@
  */
 #include "supply.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <time.h>
 
 #include "core_alloc.h"
+#include "io_csv.h"
 #include "io_file.h"
 #include "io_forcing.h"
 #include "io_out.h"
@@ -132,52 +132,43 @@ void drv_supply_destroy(drv_supply **ps)
     *ps = NULL;
 }
 
-/* The IJsselmeer series: "date,m3s" lines (a header line allowed), one per
- * day of the run, in order. */
+/* The IJsselmeer series: "date,m3s" lines (a header line allowed, '#'
+ * comments), one per day of the run, in order. */
 static zt_status read_series(drv_supply *s, const char *path, zt_day first, zt_day last,
                              zt_err *err)
 {
-    FILE *f = fopen(path, "r");
-    char line[256];
-    int lineno = 0, n = (int)(last - first + 1);
+    static const io_csv_opts opts = {1, 1, 0, NULL}; /* blanks trimmed, '#' lines skipped */
+    io_csv *csv = NULL;
+    int got = 0, n = (int)(last - first + 1);
     zt_day expect = first;
-    if (!f) {
-        return zt_fail(err, ZT_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
+    zt_status st = io_csv_open(path, "the IJsselmeer series", ZT_ECONFIG, &opts, &csv, err);
+    if (st != ZT_OK) {
+        return st;
     }
     s->series = zt_calloc((size_t)n, sizeof *s->series);
     if (!s->series) {
-        fclose(f);
+        io_csv_close(&csv);
         return zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
     }
-    while (fgets(line, sizeof line, f)) {
-        char *comma, *end;
+    while ((st = io_csv_next(csv, &got, err)) == ZT_OK && got) {
         zt_day d;
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '\0' || line[0] == '#' || (lineno == 1 && strncmp(line, "date", 4) == 0)) {
-            continue;
+        double v;
+        if (io_csv_line(csv) == 1 && strncmp(io_csv_field(csv, 0), "date", 4) == 0) {
+            continue; /* the header */
         }
-        comma = strchr(line, ',');
-        if (!comma) {
-            fclose(f);
-            return zt_fail(err, ZT_ECONFIG, "%s:%d: expected \"YYYY-MM-DD,m3s\"", path, lineno);
+        if (io_csv_nfields(csv) != 2) {
+            st = io_csv_fail(csv, -1, err, "expected \"YYYY-MM-DD,m3s\", got %d fields",
+                             io_csv_nfields(csv));
+            break;
         }
-        *comma = '\0';
-        if (zt_day_parse(line, &d) != 0) {
-            fclose(f);
-            return zt_fail(err, ZT_ECONFIG, "%s:%d: bad date \"%s\" (expected YYYY-MM-DD)", path,
-                           lineno, line);
+        if ((st = io_csv_day(csv, 0, &d, err)) != ZT_OK ||
+            (st = io_csv_double(csv, 1, &v, err)) != ZT_OK) {
+            break;
         }
-        errno = 0;
-        double v = strtod(comma + 1, &end);
-        while (*end == ' ') {
-            end++;
-        }
-        if (end == comma + 1 || *end != '\0' || errno != 0 || !(v >= 0.0) || !isfinite(v)) {
-            fclose(f);
-            return zt_fail(err, ZT_ECONFIG,
-                           "%s:%d: bad availability \"%s\" (expected m3/s, finite and >= 0)",
-                           path, lineno, comma + 1);
+        if (!(v >= 0.0) || !isfinite(v)) {
+            st = io_csv_fail(csv, 1, err, "expected m3/s, finite and >= 0, got '%s'",
+                             io_csv_field(csv, 1));
+            break;
         }
         if (d < first || d > last) {
             continue;
@@ -185,14 +176,16 @@ static zt_status read_series(drv_supply *s, const char *path, zt_day first, zt_d
         if (d != expect) {
             char want[16];
             zt_day_format(expect, want);
-            fclose(f);
-            return zt_fail(err, ZT_ECONFIG, "%s:%d: day %s expected (one line per day, in order)",
-                           path, lineno, want);
+            st = io_csv_fail(csv, -1, err, "day %s expected (one line per day, in order)", want);
+            break;
         }
         s->series[expect - first] = v;
         expect++;
     }
-    fclose(f);
+    io_csv_close(&csv);
+    if (st != ZT_OK) {
+        return st;
+    }
     if (expect <= last) {
         char want[16];
         zt_day_format(expect, want);

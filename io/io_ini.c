@@ -4,21 +4,30 @@
  * (TOML 1.0, https://toml.io/en/v1.0.0; libinih r55,
  * https://github.com/benhoyt/inih). No physics here.
  *
- * How the two fit together. libinih splits the file into sections and
- * `name = value` lines, but it knows nothing of TOML: it strips inline
- * comments only after ';', it joins indented lines to the value above
- * (multi-line continuation is on in the Debian build), it truncates lines
- * longer than INI_MAX_LINE, and with INI_HANDLER_LINENO 0 it does not tell
- * the handler the line number. So we give it our own reader, which
- *   - counts lines (the handler runs right after the reader returned the
- *     line it reports, so ctx->lineno is that line's number),
- *   - keeps the raw text of the current line, from which the handler parses
- *     the key and the TOML value itself (so '#' comments after a value, and
- *     ';' inside strings, work as TOML says),
- *   - rejects lines too long for libinih's buffer, indented lines (which
- *     libinih would join to the value above; TOML has no continuation),
- *     ';' comments (not TOML), and malformed or repeated [section] headers
- *     (libinih ignores text after ']'; TOML forbids a table twice).
+ * What libinih does: it reads the file a line at a time through our
+ * reader, skips blank lines, '#' and ';' comment lines and a UTF-8 BOM,
+ * keeps track of the current [section], splits `name = value` at the first
+ * '=' or ':' and strips the white space around both, and calls our handler
+ * with section, name and value; a line that is none of these is its syntax
+ * error, reported as the line number. Debian's build (r55 with run-time
+ * options) lets us turn off what TOML does not have: continuation lines
+ * (ini_allow_multiline) and ';' inline comments (ini_allow_inline_comments,
+ * so a value reaches us whole, '#' comment included), and stop at the first
+ * error. Its compile-time options stay: INI_HANDLER_LINENO 0 (the handler is
+ * not told the line), INI_MAX_LINE 200 on the stack (no longer lines), and
+ * INI_CALL_HANDLER_ON_NEW_SECTION 0 (a [section] with no keys is never
+ * reported). r55 has no ini_parse_string_length.
+ *
+ * What zoet adds. The reader counts lines (the handler runs right after the
+ * reader returned the line it is about, so ctx->lineno is its number), and
+ * refuses what libinih would accept but TOML does not, or would get wrong:
+ * lines too long for libinih's buffer (it would split them silently), NUL
+ * bytes, indented lines, ';' comments, and [section] headers that are
+ * malformed, repeated (TOML forbids a table twice) or followed by text
+ * (libinih ignores text after ']'); it records each header with its line,
+ * so that empty sections are known too. The handler checks the name as a
+ * TOML bare key, refuses ':' as the separator, a key set twice and a
+ * misplaced extends, and parses the value with the TOML grammar below.
  *
  * Values: "basic strings" with the TOML escapes, 'literal strings', integers
  * (with '_' between digits), floats (1.0, 1e-3, -0.5), true/false, local
@@ -44,7 +53,6 @@
 #include "io_input.h"
 
 #define INI_MAX_EXTENDS 16   /* longest extends chain (files) */
-#define INI_RAW_MAX 4096     /* longest raw line we keep (bytes); libinih's limit is lower */
 
 /* ---- values ------------------------------------------------------------ */
 
@@ -596,14 +604,14 @@ static int parse_value(const char *text, ini_val *v, size_t *vlen, char *msg, si
 typedef struct parse_ctx {
     FILE *f;
     io_ini *ini;
-    int file;              /* index of this file in ini->files */
-    const char *path;      /* its path (borrowed from ini->files) */
-    int lineno;            /* number of the line last read (1-based) */
-    char raw[INI_RAW_MAX]; /* that line, without the line end */
-    ini_layer ly;          /* this file's entries and headers */
-    int extends;           /* index in ly.e of the extends entry, -1 if none */
-    const char *cursec;    /* the section of the current line ("" at the top) */
-    zt_status st;          /* first failure */
+    int file;           /* index of this file in ini->files */
+    const char *path;   /* its path (borrowed from ini->files) */
+    int lineno;         /* number of the line last read (1-based) */
+    int colon;          /* 1 when that line's first '=' or ':' is a ':' */
+    ini_layer ly;       /* this file's entries and headers */
+    int extends;        /* index in ly.e of the extends entry, -1 if none */
+    const char *cursec; /* the section of the current line ("" at the top) */
+    zt_status st;       /* first failure */
     zt_err *err;
 } parse_ctx;
 
@@ -663,7 +671,7 @@ static void read_header(parse_ctx *c, const char *p)
         }
     }
     q = skip_ws(q + 1);
-    if (*q != '\0' && *q != '#') {
+    if (*q != '\0' && *q != '#' && *q != '\r' && *q != '\n') {
         ctx_fail(c, "unexpected text after [%.*s]: '%.40s'", (int)n, name, q);
         return;
     }
@@ -691,14 +699,15 @@ static void read_header(parse_ctx *c, const char *p)
 }
 
 /*
- * libinih's reader: hand over one line, after our own checks. Returns NULL
- * at the end of the file and after a failure (so libinih stops).
+ * libinih's reader (fgets-style): one line into str (num bytes, libinih's
+ * INI_MAX_LINE), counted, after the checks libinih does not make. Returns
+ * NULL at the end of the file and after a failure (so libinih stops).
  */
 static char *reader(char *str, int num, void *stream)
 {
     parse_ctx *c = stream;
-    size_t len = 0;
-    int ch, eof = 0, trunc = 0;
+    size_t len = 0, cap = (size_t)num - 1;
+    int ch = 0, eof = 0, trunc = 0;
     const char *p;
 
     if (c->st != ZT_OK) {
@@ -710,16 +719,17 @@ static char *reader(char *str, int num, void *stream)
             eof = 1;
             break;
         }
+        if (len < cap) {
+            str[len++] = (char)ch;
+        } else {
+            trunc = 1; /* the rest of the line is not needed: we stop here */
+            break;
+        }
         if (ch == '\n') {
             break;
         }
-        if (len < sizeof c->raw - 1) {
-            c->raw[len++] = (char)ch;
-        } else {
-            trunc = 1;
-        }
     }
-    if (eof && len == 0 && !trunc) {
+    if (eof && len == 0) {
         if (ferror(c->f)) {
             c->lineno++;
             c->st = zt_fail(c->err, ZT_EIO, "%s:%d: read error: %s", c->path, c->lineno,
@@ -728,14 +738,18 @@ static char *reader(char *str, int num, void *stream)
         return NULL;
     }
     c->lineno++;
-    if (len > 0 && c->raw[len - 1] == '\r') {
+    str[len] = '\0';
+    if (memchr(str, '\0', len)) {
+        ctx_fail(c, "NUL byte in the line (a binary file?)");
+        return NULL;
+    }
+    /* the text without its line end; libinih needs room for "\r\n" and NUL */
+    while (len > 0 && (str[len - 1] == '\n' || str[len - 1] == '\r')) {
         len--;
     }
-    c->raw[len] = '\0';
-    /* libinih needs room for the line, "\r\n" and the NUL in num bytes */
     if (trunc || (int)len > num - 3) {
         /* name the key when the line starts with one */
-        const char *k0 = skip_ws(c->raw), *k1 = k0;
+        const char *k0 = skip_ws(str), *k1 = k0;
         char wk[300] = "";
         while (is_bare_key_char((unsigned char)*k1)) {
             k1++;
@@ -751,17 +765,13 @@ static char *reader(char *str, int num, void *stream)
                  num - 3);
         return NULL;
     }
-    if (memchr(c->raw, '\0', len)) {
-        ctx_fail(c, "NUL byte in the line (a binary file?)");
-        return NULL;
-    }
-    p = c->raw;
+    p = str;
     if (c->lineno == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0) {
         p += 3; /* UTF-8 byte-order mark; libinih skips it too */
     }
     if (is_ws((unsigned char)*p)) {
         const char *q = skip_ws(p);
-        if (*q != '\0' && *q != '#') {
+        if (*q != '\0' && *q != '#' && *q != '\r' && *q != '\n') {
             ctx_fail(c, "indented line: in INI an indented line continues the value above, "
                         "which TOML does not allow; remove the indentation");
             return NULL;
@@ -778,69 +788,53 @@ static char *reader(char *str, int num, void *stream)
             return NULL;
         }
     }
-    memcpy(str, c->raw, len);
-    str[len] = '\n';
-    str[len + 1] = '\0';
+    /* libinih splits at the first '=' or ':' and does not say which */
+    c->colon = p[strcspn(p, "=:")] == ':';
     return str;
 }
 
-/* libinih's handler: one `key = value` line. Returns 1 to go on, 0 on error. */
+/*
+ * libinih's handler: one `key = value` line, split by libinih into section,
+ * name and value (white space stripped; inline comments are off, so the
+ * value runs to the end of the line). Returns 1 to go on, 0 on error.
+ */
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     parse_ctx *c = user;
-    const char *p = c->raw, *k0, *eq;
     ini_entry e;
-    char key[128], wk[300], msg[600];
-    size_t klen, vlen = 0;
+    char wk[300], msg[600];
+    size_t klen = strlen(name), k, vlen = 0;
     int i, rc;
 
-    (void)name;  /* we take the key from the raw line, which we checked */
-    (void)value; /* likewise the value: libinih strips only ';' comments */
     if (c->st != ZT_OK) {
         return 0;
     }
-    if (c->lineno == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0) {
-        p += 3;
+    for (k = 0; k < klen && is_bare_key_char((unsigned char)name[k]); k++) {
     }
-    k0 = p = skip_ws(p);
-    while (*p && is_bare_key_char((unsigned char)*p)) {
-        p++;
-    }
-    klen = (size_t)(p - k0);
-    eq = skip_ws(p);
-    if (klen == 0 || klen >= sizeof key || (*eq != '=' && *eq != ':')) {
-        const char *q = k0;
-        while (*q && *q != '=' && *q != ':') {
-            q++;
-        }
-        while (q > k0 && is_ws((unsigned char)q[-1])) {
-            q--;
-        }
-        ctx_fail(c, "bad key '%.*s': use letters, digits, '_' and '-' (no quotes, dots or spaces)",
-                 (int)(q - k0 > 60 ? 60 : q - k0), k0);
+    if (klen == 0 || k < klen || klen >= 128) {
+        ctx_fail(c, "bad key '%.60s': use letters, digits, '_' and '-' (no quotes, dots or spaces)",
+                 name);
         return 0;
     }
-    memcpy(key, k0, klen);
-    key[klen] = '\0';
-    where_key(section, key, wk, sizeof wk);
-    if (*eq == ':') {
+    where_key(section, name, wk, sizeof wk);
+    if (c->colon) {
         ctx_fail(c, "%s: write 'key = value' with '=' (TOML), not ':'", wk);
         return 0;
     }
     for (i = 0; i < c->ly.n; i++) {
-        if (strcmp(c->ly.e[i].section, section) == 0 && strcmp(c->ly.e[i].key, key) == 0) {
+        if (strcmp(c->ly.e[i].section, section) == 0 && strcmp(c->ly.e[i].key, name) == 0) {
             ctx_fail(c, "%s: set twice in this file (lines %d and %d)", wk, c->ly.e[i].line,
                      c->lineno);
             return 0;
         }
     }
-    if (strcmp(key, "extends") == 0 && section[0] != '\0') {
+    if (strcmp(name, "extends") == 0 && section[0] != '\0') {
         ctx_fail(c, "[%s] extends: extends is allowed only at the top, before any [section]",
                  section);
         return 0;
     }
     memset(&e, 0, sizeof e);
-    rc = parse_value(eq + 1, &e.v, &vlen, msg, sizeof msg);
+    rc = parse_value(value, &e.v, &vlen, msg, sizeof msg);
     if (rc == -2) {
         ctx_nomem(c);
         return 0;
@@ -855,8 +849,8 @@ static int handler(void *user, const char *section, const char *name, const char
         return 0;
     }
     e.section = dup_str(section);
-    e.key = dup_str(key);
-    e.raw = dup_mem(skip_ws(eq + 1), vlen);
+    e.key = dup_str(name);
+    e.raw = dup_mem(value, vlen);
     e.file = c->file;
     e.line = c->lineno;
     if (!e.section || !e.key || !e.raw) {
@@ -864,7 +858,7 @@ static int handler(void *user, const char *section, const char *name, const char
         ctx_nomem(c);
         return 0;
     }
-    if (strcmp(key, "extends") == 0) {
+    if (strcmp(name, "extends") == 0) {
         if (e.v.type != IV_STRING || e.v.s[0] == '\0') {
             entry_free(&e);
             ctx_fail(c, "extends: expected a file name in double quotes");
@@ -875,6 +869,30 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     c->ly.e[c->ly.n++] = e;
     return 1;
+}
+
+/*
+ * Parse one open file with libinih. Debian's libinih (r55 with its
+ * run-time options patch) keeps its syntax options in globals; they are set
+ * here for the one call and put back, so nothing else sees them. Loading a
+ * configuration is single-threaded.
+ */
+static int parse_with_inih(parse_ctx *c)
+{
+    bool multiline = ini_allow_multiline, inline_comments = ini_allow_inline_comments;
+    bool stop = ini_stop_on_first_error, no_value = ini_allow_no_value;
+    int rc;
+
+    ini_allow_multiline = false;       /* TOML has no continuation lines */
+    ini_allow_inline_comments = false; /* ';' may be inside a TOML string; '#' is ours */
+    ini_stop_on_first_error = true;    /* the first error is the one reported */
+    ini_allow_no_value = false;        /* a line without '=' is a syntax error */
+    rc = ini_parse_stream(reader, c, handler, c);
+    ini_allow_multiline = multiline;
+    ini_allow_inline_comments = inline_comments;
+    ini_stop_on_first_error = stop;
+    ini_allow_no_value = no_value;
+    return rc;
 }
 
 /* Register a file (path as it will be shown); returns its index or -1. */
@@ -1014,7 +1032,7 @@ static zt_status load_file(io_ini *ini, const char *path, const char *from, int 
     c->ini = ini;
     c->file = file;
     c->path = ini->files[file].path;
-    rc = ini_parse_stream(reader, c, handler, c);
+    rc = parse_with_inih(c);
     if (c->st != ZT_OK) {
         st = c->st;
         goto done;

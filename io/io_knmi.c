@@ -37,15 +37,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <netcdf.h>
 #include <ogr_srs_api.h>
 #include <cpl_error.h>
 
+#include "io_csv.h"
 #include "io_file.h"
-#include "io_nc.h"
 #include "io_input.h"
+#include "io_nc.h"
 
 #define KNMI_MISSING INT32_MIN /* marker of a missing value in the series */
 #define KNMI_NAME_MAX 64
@@ -113,31 +113,6 @@ static int parse_int(const char *s, long *out)
     }
     *out = v;
     return 0;
-}
-
-/*
- * Split a line at commas in place; up to max field pointers (trimmed) go to
- * f. Returns the number of fields in the line (which may exceed max).
- */
-static int split_commas(char *line, char **f, int max)
-{
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        char *c = strchr(p, ',');
-        if (c) {
-            *c = '\0';
-        }
-        if (n < max) {
-            f[n] = trim(p);
-        }
-        n++;
-        if (!c) {
-            break;
-        }
-        p = c + 1;
-    }
-    return n;
 }
 
 /* The text after leading white space, '#' marks and white space again. */
@@ -297,31 +272,17 @@ static int parse_station_row(const char *t, knmi_pos *p)
 
 /* Column indices of the fields zoet reads. */
 typedef struct knmi_cols {
-    int ncol, stn, date, rh, ev;
+    int stn, date, rh, ev;
 } knmi_cols;
 
-static zt_status parse_column_line(char *t, const char *file, int line, knmi_cols *c,
-                                   zt_err *err)
+/* Find the columns zoet reads in the header (the column line). */
+static zt_status find_columns(const io_csv *csv, int line, knmi_cols *c, zt_err *err)
 {
-    char *f[256];
-    int n, i;
-    n = split_commas(t, f, 256);
-    if (n > 256) {
-        return zt_fail(err, ZT_EINPUT, "%s:%d: more than 256 columns", file, line);
-    }
-    c->ncol = n;
-    c->stn = c->date = c->rh = c->ev = -1;
-    for (i = 0; i < n; i++) {
-        if (strcmp(f[i], "STN") == 0) {
-            c->stn = i;
-        } else if (strcmp(f[i], "YYYYMMDD") == 0) {
-            c->date = i;
-        } else if (strcmp(f[i], "RH") == 0) {
-            c->rh = i;
-        } else if (strcmp(f[i], "EV24") == 0) {
-            c->ev = i;
-        }
-    }
+    const char *file = io_csv_path(csv);
+    c->stn = io_csv_col(csv, "STN");
+    c->date = io_csv_col(csv, "YYYYMMDD");
+    c->rh = io_csv_col(csv, "RH");
+    c->ev = io_csv_col(csv, "EV24");
     if (c->stn < 0 || c->date < 0) {
         return zt_fail(err, ZT_EINPUT, "%s:%d: the column line has no STN or YYYYMMDD column",
                        file, line);
@@ -365,12 +326,13 @@ static zt_status parse_amount(const char *s, const char *col, int is_rh, const c
     return ZT_OK;
 }
 
-static zt_status parse_data_row(knmi_import *im, const knmi_cols *c, char *raw, int fi,
-                                const char *const *files, int line, zt_err *err)
+/* The current record of csv, a data row, into its station's series. */
+static zt_status parse_data_row(knmi_import *im, const knmi_cols *c, const io_csv *csv, int fi,
+                                const char *const *files, zt_err *err)
 {
     const char *file = files[fi];
-    char *f[256];
-    int n;
+    const int line = (int)io_csv_line(csv);
+    const char *stn_txt = io_csv_field(csv, c->stn), *date_txt = io_csv_field(csv, c->date);
     long stn;
     zt_day d;
     int32_t rh, ev;
@@ -378,22 +340,17 @@ static zt_status parse_data_row(knmi_import *im, const knmi_cols *c, char *raw, 
     zt_status st;
     char a[11], b[11];
 
-    n = split_commas(raw, f, 256);
-    if (n != c->ncol) {
-        return zt_fail(err, ZT_EINPUT, "%s:%d: %d fields, but the column line has %d", file,
-                       line, n, c->ncol);
-    }
-    if (parse_int(f[c->stn], &stn) != 0 || stn < 0) {
+    if (parse_int(stn_txt, &stn) != 0 || stn < 0) {
         return zt_fail(err, ZT_EINPUT, "%s:%d: STN '%s' is not a station number", file, line,
-                       f[c->stn]);
+                       stn_txt);
     }
-    if (strlen(f[c->date]) != 8 || zt_day_parse(f[c->date], &d) != 0) {
+    if (strlen(date_txt) != 8 || zt_day_parse(date_txt, &d) != 0) {
         return zt_fail(err, ZT_EINPUT, "%s:%d: bad date '%s' (expected YYYYMMDD)", file, line,
-                       f[c->date]);
+                       date_txt);
     }
-    st = parse_amount(f[c->rh], "RH", 1, file, line, &rh, err);
+    st = parse_amount(io_csv_field(csv, c->rh), "RH", 1, file, line, &rh, err);
     if (st == ZT_OK) {
-        st = parse_amount(f[c->ev], "EV24", 0, file, line, &ev, err);
+        st = parse_amount(io_csv_field(csv, c->ev), "EV24", 0, file, line, &ev, err);
     }
     if (st == ZT_OK) {
         st = series_get(im, (int)stn, fi, files, file, line, &s, err);
@@ -419,76 +376,72 @@ static zt_status parse_data_row(knmi_import *im, const knmi_cols *c, char *raw, 
     return ZT_OK;
 }
 
-/* Read one KNMI file (layout (a) or (b)) into the import record. */
+/*
+ * Read one KNMI file (layout (a) or (b)) into the import record: free text
+ * (with the station block) line by line up to the column line, which is the
+ * CSV header, then the data rows as CSV records.
+ */
 static zt_status read_knmi_file(knmi_import *im, const char *const *files, int fi, zt_err *err)
 {
+    static const io_csv_opts opts = {1, 1, 0, "the column line"}; /* space-padded, '#' lines */
     const char *file = files[fi];
-    FILE *fp = NULL;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    int lineno = 0, in_block = 0, have_cols = 0, nrows = 0;
-    knmi_cols cols = {0, -1, -1, -1, -1};
-    zt_status st = ZT_OK;
+    io_csv *csv = NULL;
+    const char *line = NULL;
+    int in_block = 0, nrows = 0, got = 0;
+    knmi_cols cols = {-1, -1, -1, -1};
+    zt_status st;
 
-    if ((st = io_input_check(file, "the KNMI file", ZT_EINPUT, err)) != ZT_OK) {
+    st = io_csv_open(file, "the KNMI file", ZT_EINPUT, &opts, &csv, err);
+    if (st != ZT_OK) {
         goto done;
     }
-    fp = fopen(file, "r");
-    if (!fp) {
-        st = zt_fail(err, ZT_EINPUT, "%s: cannot open: %s", file, strerror(errno));
-        goto done;
-    }
-    while ((len = getline(&line, &cap, fp)) >= 0) {
-        char *t;
-        lineno++;
-        if (!have_cols) {
-            knmi_pos p;
-            t = (char *)strip_comment_mark(line);
-            t = trim(t);
-            if (strncmp(t, "STN", 3) == 0 && strstr(t, "LON(east)")) {
-                in_block = 1;
-                continue;
-            }
-            if (in_block) {
-                if (parse_station_row(t, &p)) {
-                    if (!pos_find(im->hdr, im->nhdr, p.stn)) {
-                        st = pos_add(&im->hdr, &im->nhdr, &im->caphdr, &p, err);
-                        if (st != ZT_OK) {
-                            goto done;
-                        }
-                    }
-                    continue;
-                }
-                in_block = 0;
-            }
-            if (strncmp(t, "STN,", 4) == 0) {
-                st = parse_column_line(t, file, lineno, &cols, err);
-                if (st != ZT_OK) {
-                    goto done;
-                }
-                have_cols = 1;
-            }
-            continue; /* free text of the header */
+    while ((st = io_csv_next_line(csv, &line, err)) == ZT_OK && line) {
+        const char *t = strip_comment_mark(line);
+        char buf[256];
+        knmi_pos p;
+        if (strncmp(t, "STN,", 4) == 0) {
+            break; /* the column line */
         }
-        t = trim(line);
-        if (*t == '\0' || *t == '#') {
+        snprintf(buf, sizeof buf, "%s", t);
+        t = trim(buf);
+        if (strncmp(t, "STN", 3) == 0 && strstr(t, "LON(east)")) {
+            in_block = 1;
             continue;
         }
-        st = parse_data_row(im, &cols, t, fi, files, lineno, err);
+        if (in_block) {
+            if (parse_station_row(t, &p)) {
+                if (!pos_find(im->hdr, im->nhdr, p.stn)) {
+                    st = pos_add(&im->hdr, &im->nhdr, &im->caphdr, &p, err);
+                    if (st != ZT_OK) {
+                        goto done;
+                    }
+                }
+                continue;
+            }
+            in_block = 0;
+        }
+        /* free text of the header */
+    }
+    if (st != ZT_OK) {
+        goto done;
+    }
+    if (!line) {
+        st = zt_fail(err, ZT_EINPUT,
+                     "%s: no column line 'STN,YYYYMMDD,...' found; not a KNMI daily file", file);
+        goto done;
+    }
+    if ((st = io_csv_header_at(csv, (size_t)(strip_comment_mark(line) - line), err)) != ZT_OK ||
+        (st = find_columns(csv, (int)io_csv_header_line(csv), &cols, err)) != ZT_OK) {
+        goto done;
+    }
+    while ((st = io_csv_next(csv, &got, err)) == ZT_OK && got) {
+        st = parse_data_row(im, &cols, csv, fi, files, err);
         if (st != ZT_OK) {
             goto done;
         }
         nrows++;
     }
-    if (ferror(fp)) {
-        st = zt_fail(err, ZT_EIO, "%s: read error after line %d: %s", file, lineno,
-                     strerror(errno));
-        goto done;
-    }
-    if (!have_cols) {
-        st = zt_fail(err, ZT_EINPUT,
-                     "%s: no column line 'STN,YYYYMMDD,...' found; not a KNMI daily file", file);
+    if (st != ZT_OK) {
         goto done;
     }
     if (nrows == 0) {
@@ -496,108 +449,65 @@ static zt_status read_knmi_file(knmi_import *im, const char *const *files, int f
         goto done;
     }
 done:
-    free(line); /* allocated by getline, not by zt_malloc */
-    if (fp) {
-        fclose(fp);
-    }
+    io_csv_close(&csv);
     return st;
 }
 
 /* Read the stations CSV: a header naming STN, name, lat, lon (any order). */
 static zt_status read_stations_csv(knmi_import *im, const char *file, zt_err *err)
 {
-    FILE *fp = NULL;
-    char *line = NULL;
-    size_t cap = 0;
-    int lineno = 0, ncol = 0, cstn = -1, cname = -1, clat = -1, clon = -1;
-    zt_status st = ZT_OK;
+    static const io_csv_opts opts = {1, 1, 1, NULL}; /* blanks trimmed, '#' lines, any case */
+    io_csv *csv = NULL;
+    int cstn, cname, clat, clon, got = 0;
+    zt_status st;
 
-    if ((st = io_input_check(file, "the stations file", ZT_EINPUT, err)) != ZT_OK) {
+    st = io_csv_open(file, "the stations file", ZT_EINPUT, &opts, &csv, err);
+    if (st == ZT_OK) {
+        st = io_csv_header(csv, err);
+    }
+    if (st != ZT_OK) {
         goto done;
     }
-    fp = fopen(file, "r");
-    if (!fp) {
-        st = zt_fail(err, ZT_EINPUT, "%s: cannot open the stations file: %s", file,
-                     strerror(errno));
+    cstn = io_csv_col(csv, "STN");
+    cname = io_csv_col(csv, "name");
+    clat = io_csv_col(csv, "lat");
+    clon = io_csv_col(csv, "lon");
+    if (cstn < 0 || clat < 0 || clon < 0) {
+        st = zt_fail(err, ZT_EINPUT, "%s:%ld: the header must name the columns STN, name, lat, lon",
+                     file, io_csv_header_line(csv));
         goto done;
     }
-    while (getline(&line, &cap, fp) >= 0) {
-        char *f[64];
-        char *t = trim(line);
-        int n, i;
-        lineno++;
-        if (*t == '\0' || *t == '#') {
-            continue;
-        }
-        n = split_commas(t, f, 64);
-        if (ncol == 0) {
-            if (n > 64) {
-                st = zt_fail(err, ZT_EINPUT, "%s:%d: more than 64 columns", file, lineno);
-                goto done;
-            }
-            for (i = 0; i < n; i++) {
-                if (strcasecmp(f[i], "STN") == 0) {
-                    cstn = i;
-                } else if (strcasecmp(f[i], "name") == 0) {
-                    cname = i;
-                } else if (strcasecmp(f[i], "lat") == 0) {
-                    clat = i;
-                } else if (strcasecmp(f[i], "lon") == 0) {
-                    clon = i;
-                }
-            }
-            if (cstn < 0 || clat < 0 || clon < 0) {
-                st = zt_fail(err, ZT_EINPUT,
-                             "%s:%d: the header must name the columns STN, name, lat, lon",
-                             file, lineno);
-                goto done;
-            }
-            ncol = n;
-            continue;
-        }
-        if (n != ncol) {
-            st = zt_fail(err, ZT_EINPUT, "%s:%d: %d fields, but the header has %d", file, lineno,
-                         n, ncol);
+    while ((st = io_csv_next(csv, &got, err)) == ZT_OK && got) {
+        knmi_pos p;
+        long stn;
+        char *e1, *e2;
+        const int lineno = (int)io_csv_line(csv);
+        const char *lat = io_csv_field(csv, clat), *lon = io_csv_field(csv, clon);
+        memset(&p, 0, sizeof p);
+        if (parse_int(io_csv_field(csv, cstn), &stn) != 0 || stn < 0) {
+            st = zt_fail(err, ZT_EINPUT, "%s:%d: STN '%s' is not a station number", file, lineno,
+                         io_csv_field(csv, cstn));
             goto done;
         }
-        {
-            knmi_pos p;
-            long stn;
-            char *e1, *e2;
-            memset(&p, 0, sizeof p);
-            if (parse_int(f[cstn], &stn) != 0 || stn < 0) {
-                st = zt_fail(err, ZT_EINPUT, "%s:%d: STN '%s' is not a station number", file,
-                             lineno, f[cstn]);
+        p.stn = (int)stn;
+        p.lat = strtod(lat, &e1);
+        p.lon = strtod(lon, &e2);
+        if (!*lat || *e1 || !*lon || *e2 || !isfinite(p.lat) || !isfinite(p.lon) ||
+            fabs(p.lat) > 90.0 || fabs(p.lon) > 180.0) {
+            st = zt_fail(err, ZT_EINPUT, "%s:%d: station %d: lat '%s' / lon '%s' are not degrees",
+                         file, lineno, p.stn, lat, lon);
+            goto done;
+        }
+        copy_name(p.name, cname >= 0 ? io_csv_field(csv, cname) : "");
+        if (!pos_find(im->csv, im->ncsv, p.stn)) {
+            st = pos_add(&im->csv, &im->ncsv, &im->capcsv, &p, err);
+            if (st != ZT_OK) {
                 goto done;
-            }
-            p.stn = (int)stn;
-            p.lat = strtod(f[clat], &e1);
-            p.lon = strtod(f[clon], &e2);
-            if (!*f[clat] || *e1 || !*f[clon] || *e2 || !isfinite(p.lat) || !isfinite(p.lon) ||
-                fabs(p.lat) > 90.0 || fabs(p.lon) > 180.0) {
-                st = zt_fail(err, ZT_EINPUT,
-                             "%s:%d: station %d: lat '%s' / lon '%s' are not degrees", file,
-                             lineno, p.stn, f[clat], f[clon]);
-                goto done;
-            }
-            copy_name(p.name, cname >= 0 ? f[cname] : "");
-            if (!pos_find(im->csv, im->ncsv, p.stn)) {
-                st = pos_add(&im->csv, &im->ncsv, &im->capcsv, &p, err);
-                if (st != ZT_OK) {
-                    goto done;
-                }
             }
         }
     }
-    if (ncol == 0) {
-        st = zt_fail(err, ZT_EINPUT, "%s: empty stations file (expected STN,name,lat,lon)",
-                     file);
-    }
 done:
-    free(line); /* from getline */
-    if (fp) {
-        fclose(fp);
-    }
+    io_csv_close(&csv);
     return st;
 }
 

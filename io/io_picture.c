@@ -30,10 +30,15 @@
  *
  * Orientation: our arrays have row 0 in the south (zt.h); the PNG's first
  * row is the north, so PNG row r shows grid row ny - 1 - floor(r / scale).
- * The world file (ESRI convention; GDAL reads .pgw for PNG) holds, one per
- * line: pixel width A = dx / scale, rotations D = 0 and B = 0, pixel height
- * E = -dx / scale, and the centre of the upper-left pixel
- *     C = x0 + A / 2,   F = y0 + ny dx - A / 2        (m, RD New).
+ * Georeference: the picture is built in a GDAL MEM dataset with the
+ * geotransform (upper-left corner x0, y0 + ny dx; pixel A = dx / scale m,
+ * height -A) and RD New (EPSG:28992), and GDAL's PNG driver writes it with
+ * CreateCopy: WORLDFILE=YES writes the ESRI world file (pixel size and the
+ * centre of the upper-left pixel, C = x0 + A / 2, F = y0 + ny dx - A / 2),
+ * and the CRS, which a PNG cannot hold, goes to GDAL's PAM file .aux.xml.
+ * Both are written beside the .part name and renamed with the PNG: the
+ * world file to <name>.pgw (GDAL's PNG driver writes .wld; it reads .pgw
+ * too), the PAM file to <png>.aux.xml.
  *
  * Chart. Values are mapped linearly to the plot area; y ticks are "nice"
  * numbers 1, 2 or 5 x 10^k (Heckbert, "Nice numbers for graph labels",
@@ -58,9 +63,10 @@
 #include <gdal.h>
 #include <netcdf.h>
 
+#include "io_csv.h"
 #include "io_file.h"
-#include "io_nc.h"
 #include "io_input.h"
+#include "io_nc.h"
 
 /* ---- colour ramps ---------------------------------------------------------- */
 
@@ -355,32 +361,6 @@ static void xml_put(FILE *f, const char *s)
     }
 }
 
-static zt_status write_world(const char *path, const zt_grid *g, int scale, zt_err *err)
-{
-    FILE *f = NULL;
-    zt_status st;
-    double px = g->dx / scale; /* pixel size (m) */
-    if ((st = io_text_open(path, &f, err)) != ZT_OK) {
-        return st;
-    }
-    fprintf(f, "%.10g\n0\n0\n%.10g\n%.10f\n%.10f\n", px, -px, g->x0 + 0.5 * px,
-            g->y0 + (double)g->ny * g->dx - 0.5 * px);
-    return io_text_close(f, path, 1, err);
-}
-
-static zt_status write_aux(const char *path, zt_err *err)
-{
-    FILE *f = NULL;
-    zt_status st;
-    if ((st = io_text_open(path, &f, err)) != ZT_OK) {
-        return st;
-    }
-    fputs("<PAMDataset>\n  <SRS dataAxisToSRSAxisMapping=\"1,2\">", f);
-    xml_put(f, io_rdnew_wkt);
-    fputs("</SRS>\n</PAMDataset>\n", f);
-    return io_text_close(f, path, 1, err);
-}
-
 /* What the legend reports about the field and the range. */
 typedef struct map_stats {
     zt_idx nvalid, nnodata;
@@ -538,18 +518,34 @@ static void paint(const float *v, const zt_grid *g, const io_map_opts *o, const 
     }
 }
 
-/* Write the pixels as a PNG (through a MEM dataset) to "<png_path>.part". */
-static zt_status write_png(const char *png_path, int nb, size_t w, size_t h,
+/* Where the picture goes: the PNG and its two sidecars. */
+typedef struct map_files {
+    const char *png; /* the PNG */
+    const char *pgw; /* its world file */
+    const char *aux; /* GDAL's PAM file: the CRS */
+} map_files;
+
+/*
+ * Write the pixels as a PNG through a MEM dataset with geotransform gt and
+ * RD New: GDAL writes "<png>.part", its world file (CPLResetExtension(part,
+ * "wld")) and "<png>.part.aux.xml"; the sidecars are renamed to their names
+ * and the PNG committed. On failure nothing of this call is left.
+ */
+static zt_status write_png(const map_files *mf, const double gt[6], int nb, size_t w, size_t h,
                            unsigned char *px, zt_err *err)
 {
+    static const char *const options[] = {"WORLDFILE=YES", NULL};
     GDALDriverH mem, png;
     GDALDatasetH ds = NULL, out = NULL;
-    char part[4096];
+    char part[4096], part_aux[4200], part_wld[4200];
     zt_status st = ZT_OK;
-    int b;
+    int b, moved_pgw = 0, moved_aux = 0;
 
+    io_part_path(mf->png, part, sizeof part);
+    snprintf(part_aux, sizeof part_aux, "%s.aux.xml", part);
     CPLPushErrorHandler(CPLQuietErrorHandler);
     CPLErrorReset();
+    snprintf(part_wld, sizeof part_wld, "%s", CPLResetExtension(part, "wld"));
     mem = GDALGetDriverByName("MEM");
     png = GDALGetDriverByName("PNG");
     if (!mem || !png) {
@@ -558,20 +554,26 @@ static zt_status write_png(const char *png_path, int nb, size_t w, size_t h,
         png = GDALGetDriverByName("PNG");
     }
     if (!mem || !png) {
-        st = zt_fail(err, ZT_EGDAL, "%s: GDAL has no %s driver", png_path, mem ? "PNG" : "MEM");
+        st = zt_fail(err, ZT_EGDAL, "%s: GDAL has no %s driver", mf->png, mem ? "PNG" : "MEM");
         goto done;
     }
     ds = GDALCreate(mem, "", (int)w, (int)h, nb, GDT_Byte, NULL);
     if (!ds) {
         st = zt_fail(err, ZT_EGDAL, "%s: cannot create a %zu x %zu picture in memory: %s",
-                     png_path, w, h, CPLGetLastErrorMsg());
+                     mf->png, w, h, CPLGetLastErrorMsg());
+        goto done;
+    }
+    if (GDALSetGeoTransform(ds, (double *)gt) != CE_None ||
+        GDALSetProjection(ds, io_rdnew_wkt) != CE_None) {
+        st = zt_fail(err, ZT_EGDAL, "%s: cannot georeference the picture: %s", mf->png,
+                     CPLGetLastErrorMsg());
         goto done;
     }
     for (b = 0; b < nb; b++) {
         GDALRasterBandH band = GDALGetRasterBand(ds, b + 1);
         if (GDALRasterIO(band, GF_Write, 0, 0, (int)w, (int)h, px + (size_t)b * w * h, (int)w,
                          (int)h, GDT_Byte, 0, 0) != CE_None) {
-            st = zt_fail(err, ZT_EGDAL, "%s: band %d: %s", png_path, b + 1,
+            st = zt_fail(err, ZT_EGDAL, "%s: band %d: %s", mf->png, b + 1,
                          CPLGetLastErrorMsg());
             goto done;
         }
@@ -580,37 +582,52 @@ static zt_status write_png(const char *png_path, int nb, size_t w, size_t h,
                                                : b == 2 ? GCI_BlueBand
                                                         : GCI_AlphaBand);
     }
-    io_part_path(png_path, part, sizeof part);
-    out = GDALCreateCopy(png, part, ds, FALSE, NULL, NULL, NULL);
+    out = GDALCreateCopy(png, part, ds, FALSE, (char **)options, NULL, NULL);
     if (!out) {
         st = zt_fail(err, ZT_EIO, "%s: cannot write the PNG: %s", part, CPLGetLastErrorMsg());
         goto done;
     }
-    GDALClose(out);
+    GDALClose(out); /* writes the PAM file */
     out = NULL;
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
         st = zt_fail(err, ZT_EIO, "%s: writing the PNG failed: %s", part,
                      CPLGetLastErrorMsg());
         goto done;
     }
+    if (rename(part_wld, mf->pgw) != 0) {
+        st = zt_fail(err, ZT_EIO, "%s: cannot rename GDAL's world file to %s: %s", part_wld,
+                     mf->pgw, strerror(errno));
+        goto done;
+    }
+    moved_pgw = 1;
+    if (rename(part_aux, mf->aux) != 0) {
+        st = zt_fail(err, ZT_EIO, "%s: cannot rename GDAL's .aux.xml (the CRS) to %s: %s",
+                     part_aux, mf->aux, strerror(errno));
+        goto done;
+    }
+    moved_aux = 1;
 done:
     if (ds) {
         GDALClose(ds);
     }
     CPLPopErrorHandler();
     if (st == ZT_OK) {
-        st = io_part_commit(png_path, err);
+        st = io_part_commit(mf->png, err);
     }
     if (st != ZT_OK) {
-        io_part_discard(png_path);
+        io_part_discard(mf->png);
+        (void)remove(part_wld);
+        (void)remove(part_aux);
+        if (moved_pgw) {
+            (void)remove(mf->pgw);
+        }
+        if (moved_aux) {
+            (void)remove(mf->aux);
+        }
     }
     return st;
 }
 
-/*
- * -o must name a file: an existing folder there would make the final rename
- * fail after the .part file was written. ZT_EUSAGE naming the path.
- */
 static zt_status check_out_path(const char *path, const char *what, zt_err *err)
 {
     struct stat sb;
@@ -630,7 +647,7 @@ zt_status io_map_png(const char *nc_path, const char *var, long t, const char *p
     float *v = NULL;
     unsigned char *px = NULL;
     char txt[4096], pgw[4096], aux[4096];
-    int wrote_txt = 0, wrote_pgw = 0, wrote_aux = 0, nb;
+    int wrote_txt = 0, nb;
     size_t w, h;
     zt_idx ncell;
     zt_status st;
@@ -695,27 +712,16 @@ zt_status io_map_png(const char *nc_path, const char *var, long t, const char *p
         goto done;
     }
     wrote_txt = 1;
-    if ((st = write_world(pgw, &m.g, o.scale, err)) != ZT_OK) {
-        goto done;
+    {
+        const double px_m = m.g.dx / o.scale; /* pixel size (m) */
+        const double gt[6] = {m.g.x0, px_m, 0.0, m.g.y0 + (double)m.g.ny * m.g.dx, 0.0, -px_m};
+        const map_files mf = {png_path, pgw, aux};
+        st = write_png(&mf, gt, nb, w, h, px, err);
     }
-    wrote_pgw = 1;
-    if ((st = write_aux(aux, err)) != ZT_OK) {
-        goto done;
-    }
-    wrote_aux = 1;
-    st = write_png(png_path, nb, w, h, px, err);
 done:
-    if (st != ZT_OK) {
-        /* A map without its picture is no map: remove the files beside it. */
-        if (wrote_txt) {
-            (void)remove(txt);
-        }
-        if (wrote_pgw) {
-            (void)remove(pgw);
-        }
-        if (wrote_aux) {
-            (void)remove(aux);
-        }
+    if (st != ZT_OK && wrote_txt) {
+        /* A map without its picture is no map: remove the legend beside it. */
+        (void)remove(txt);
     }
     zt_free(px);
     zt_free(v);
@@ -723,106 +729,6 @@ done:
 }
 
 /* ---- CSV ------------------------------------------------------------------- */
-
-/* A line split into fields (pointers into the line, unquoted in place). */
-typedef struct csv_row {
-    char **f;   /* fields */
-    int n;      /* number of fields */
-    int cap;    /* capacity of f */
-} csv_row;
-
-/*
- * Split line (NUL-terminated, line end removed) into fields, RFC 4180: a
- * field in double quotes may hold commas, and "" stands for one quote.
- * Returns ZT_OK or ZT_ENOMEM (the caller names the file).
- */
-static zt_status csv_split(char *line, csv_row *row)
-{
-    char *p = line;
-    row->n = 0;
-    for (;;) {
-        char *out = p, *start = p;
-        if (row->n == row->cap) {
-            int cap = row->cap ? 2 * row->cap : 16;
-            char **nf = zt_realloc(row->f, (size_t)cap * sizeof *nf);
-            if (!nf) {
-                return ZT_ENOMEM;
-            }
-            row->f = nf;
-            row->cap = cap;
-        }
-        if (*p == '"') {
-            p++;
-            for (;;) {
-                if (*p == '\0') {
-                    break;
-                }
-                if (*p == '"') {
-                    if (p[1] == '"') {
-                        *out++ = '"';
-                        p += 2;
-                        continue;
-                    }
-                    p++;
-                    break;
-                }
-                *out++ = *p++;
-            }
-            while (*p && *p != ',') {
-                p++; /* text after the closing quote: ignored */
-            }
-        } else {
-            while (*p && *p != ',') {
-                *out++ = *p++;
-            }
-        }
-        {
-            int last = *p == '\0';
-            *out = '\0';
-            row->f[row->n++] = start;
-            if (last) {
-                return ZT_OK;
-            }
-            p++;
-        }
-    }
-}
-
-/* Remove the line end ("\n" or "\r\n"). */
-static void chomp(char *s)
-{
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r')) {
-        s[--n] = '\0';
-    }
-}
-
-/* Index of column name in the header, -1 when absent. */
-static int csv_col(const csv_row *hdr, const char *name)
-{
-    int i;
-    for (i = 0; i < hdr->n; i++) {
-        if (strcmp(hdr->f[i], name) == 0) {
-            return i;
-        }
-    }
-    return -1;
-}
-
-/* "column 'X' not found (columns: a, b, c)". */
-static zt_status missing_col(const char *path, const csv_row *hdr, const char *name,
-                             zt_err *err)
-{
-    char list[512];
-    size_t used = 0;
-    int i;
-    list[0] = '\0';
-    for (i = 0; i < hdr->n && used < sizeof list; i++) {
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                 hdr->f[i]);
-    }
-    return zt_fail(err, ZT_EINPUT, "%s: column '%s' not found (columns: %s)", path, name, list);
-}
 
 /* The series selected from the CSV. */
 typedef struct series {
@@ -859,32 +765,16 @@ static zt_status series_push(series *s, zt_day d, const double *v)
 static zt_status read_series(const char *path, const char *key_col, const char *key,
                              const char *const *cols, int ncols, series *s, zt_err *err)
 {
-    FILE *f = NULL;
-    char *line = NULL, *hline = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    csv_row hdr = {NULL, 0, 0}, row = {NULL, 0, 0};
-    int *ci = NULL, idate, ikey, c, need;
+    io_csv *csv = NULL;
+    int *ci = NULL, idate, ikey, c, got = 0;
     double *v = NULL;
-    long ln = 1;
-    zt_status st = ZT_OK;
+    zt_status st;
 
-    if ((st = io_input_check(path, "the chart's CSV file", ZT_EINPUT, err)) != ZT_OK) {
-        goto done;
+    st = io_csv_open(path, "the chart's CSV file", ZT_EINPUT, NULL, &csv, err);
+    if (st == ZT_OK) {
+        st = io_csv_header(csv, err);
     }
-    f = fopen(path, "r");
-    if (!f) {
-        st = zt_fail(err, ZT_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-        goto done;
-    }
-    if ((len = getline(&hline, &cap, f)) < 0) {
-        st = zt_fail(err, ZT_EINPUT, "%s: empty file (no header line)", path);
-        goto done;
-    }
-    cap = 0;
-    chomp(hline);
-    if (csv_split(hline, &hdr) != ZT_OK) {
-        st = zt_fail(err, ZT_ENOMEM, "%s: header: out of memory", path);
+    if (st != ZT_OK) {
         goto done;
     }
     ci = zt_malloc((size_t)ncols * sizeof *ci);
@@ -893,72 +783,36 @@ static zt_status read_series(const char *path, const char *key_col, const char *
         st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
         goto done;
     }
-    if ((idate = csv_col(&hdr, "date")) < 0) {
-        st = missing_col(path, &hdr, "date", err);
+    if ((st = io_csv_require(csv, "date", &idate, err)) != ZT_OK ||
+        (st = io_csv_require(csv, key_col, &ikey, err)) != ZT_OK) {
         goto done;
     }
-    if ((ikey = csv_col(&hdr, key_col)) < 0) {
-        st = missing_col(path, &hdr, key_col, err);
-        goto done;
-    }
-    need = idate > ikey ? idate : ikey;
     for (c = 0; c < ncols; c++) {
-        if ((ci[c] = csv_col(&hdr, cols[c])) < 0) {
-            st = missing_col(path, &hdr, cols[c], err);
+        if ((st = io_csv_require(csv, cols[c], &ci[c], err)) != ZT_OK) {
             goto done;
         }
-        need = ci[c] > need ? ci[c] : need;
     }
-    while ((len = getline(&line, &cap, f)) >= 0) {
+    while ((st = io_csv_next(csv, &got, err)) == ZT_OK && got) {
         zt_day d;
-        ln++;
-        chomp(line);
-        if (line[0] == '\0') {
+        if (strcmp(io_csv_field(csv, ikey), key) != 0) {
             continue;
         }
-        if (csv_split(line, &row) != ZT_OK) {
-            st = zt_fail(err, ZT_ENOMEM, "%s: line %ld: out of memory", path, ln);
-            goto done;
-        }
-        if (row.n <= need) {
-            st = zt_fail(err, ZT_EINPUT, "%s: line %ld: %d fields, the header has %d", path, ln,
-                         row.n, hdr.n);
-            goto done;
-        }
-        if (strcmp(row.f[ikey], key) != 0) {
-            continue;
-        }
-        if (zt_day_parse(row.f[idate], &d) != 0) {
-            st = zt_fail(err, ZT_EINPUT, "%s: line %ld: column 'date': '%s' is not a date "
-                                         "YYYY-MM-DD",
-                         path, ln, row.f[idate]);
+        if ((st = io_csv_day(csv, idate, &d, err)) != ZT_OK) {
             goto done;
         }
         for (c = 0; c < ncols; c++) {
-            const char *txt = row.f[ci[c]];
-            char *end;
-            if (txt[0] == '\0') {
-                v[c] = NAN;
-                continue;
-            }
-            v[c] = strtod(txt, &end);
-            while (*end == ' ') {
-                end++;
-            }
-            if (end == txt || *end != '\0') {
-                st = zt_fail(err, ZT_EINPUT, "%s: line %ld: column '%s': '%s' is not a number",
-                             path, ln, cols[c], txt);
+            if (io_csv_field(csv, ci[c])[0] == '\0') {
+                v[c] = NAN; /* an empty field: no value that day */
+            } else if ((st = io_csv_double(csv, ci[c], &v[c], err)) != ZT_OK) {
                 goto done;
             }
         }
         if (series_push(s, d, v) != ZT_OK) {
-            st = zt_fail(err, ZT_ENOMEM, "%s: line %ld: out of memory", path, ln);
+            st = zt_fail(err, ZT_ENOMEM, "%s:%ld: out of memory", path, io_csv_line(csv));
             goto done;
         }
     }
-    if (ferror(f)) {
-        st = zt_fail(err, ZT_EINPUT, "%s: read error after line %ld: %s", path, ln,
-                     strerror(errno));
+    if (st != ZT_OK) {
         goto done;
     }
     if (s->n == 0) {
@@ -966,13 +820,7 @@ static zt_status read_series(const char *path, const char *key_col, const char *
         goto done;
     }
 done:
-    if (f) {
-        fclose(f);
-    }
-    free(line);  /* getline allocates with malloc */
-    free(hline);
-    zt_free(hdr.f);
-    zt_free(row.f);
+    io_csv_close(&csv);
     zt_free(ci);
     zt_free(v);
     return st;

@@ -8,14 +8,19 @@
  * the lowest the last three; a leap year (29 February in the hydrological
  * and the calendar year); a run that starts in the middle of a year (which
  * periods are complete); a NaN cell. The relations at known points.
- * Tolerance 1e-12 m (a few additions of exact decimals).
+ * Tolerance 1e-12 m (a few additions of exact decimals). The peat tables of
+ * a base run (driver/peat.c): read back as written, and a bad row is an
+ * error naming file, line and column.
  */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core_gxg.h"
 #include "core_peat.h"
+#include "peat.h"
 #include "testutil.h"
 #include "zt.h"
 
@@ -181,6 +186,72 @@ START_TEST(peat_relations)
 }
 END_TEST
 
+/* Write peat tables of a two-cell grid (one peat district in Fryslân)
+ * into dir, with base_dir (or NULL) as the base. */
+static zt_status write_tables(const char *dir, const char *base_dir, zt_err *err)
+{
+    static const uint8_t mask[2] = {ZT_MASK_ACTIVE, ZT_MASK_ACTIVE};
+    static const uint8_t soil[2] = {ZT_SOIL_PEAT, ZT_SOIL_PEAT};
+    static const int32_t d_id[1] = {21001};
+    static const int d_prov[1] = {ZT_PROV_FRYSLAN};
+    static const zt_idx d_start[2] = {0, 2}, d_cells[2] = {0, 1};
+    drv_peat_setup su = {{2, 1, 0.0, 0.0, 250.0}, mask, soil, 1, d_id, d_prov, d_start, d_cells,
+                         250.0 * 250.0};
+    drv_peat *p = NULL;
+    zt_status st = drv_peat_create(&su, &p, err);
+    for (zt_day d = zt_day_from_ymd(2018, 7, 1); st == ZT_OK && d <= zt_day_from_ymd(2018, 7, 5);
+         d++) {
+        double depth[2] = {0.4, 0.6};
+        drv_peat_day(p, d, depth);
+    }
+    if (st == ZT_OK) {
+        st = drv_peat_write(p, dir, NAN, base_dir, 1, err);
+    }
+    drv_peat_destroy(&p);
+    return st;
+}
+
+START_TEST(base_table_bad_row)
+{
+    char base[256], run[256], path[600], *text;
+    zt_err err;
+    tu_tmpdir("peat_base", base, sizeof base);
+    tu_tmpdir("peat_run", run, sizeof run);
+    zt_err_clear(&err);
+    ck_assert_msg(write_tables(base, NULL, &err) == ZT_OK, "%s", err.msg);
+    /* the base as written is read (its one row gives differences of 0) */
+    ck_assert_msg(write_tables(run, base, &err) == ZT_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/peat_districts.csv", run);
+    text = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, ",d_peat_area_ha,") && strstr(text, "\n21001,12.5,"), "%s", text);
+    ck_assert_msg(strstr(text, ",0.0,"), "no zero difference in: %s", text);
+    free(text);
+    /* a row that is not numbers: file, line 3, column */
+    snprintf(path, sizeof path, "%s/peat_districts.csv", base);
+    text = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    {
+        char bad[4096];
+        snprintf(bad, sizeof bad, "%s21002,1.0,x,0,0,0,0,0,0,0\n", text);
+        ck_assert_int_eq(tu_write(path, bad), 0);
+        zt_err_clear(&err);
+        ck_assert_int_eq(write_tables(run, base, &err), ZT_EINPUT);
+        ck_assert_msg(strstr(err.msg, "peat_districts.csv:3: column 'share_20_40cm': expected a "
+                                      "number, got 'x'"),
+                      "%s", err.msg);
+        /* a short row */
+        snprintf(bad, sizeof bad, "%s21002,1.0\n", text);
+        ck_assert_int_eq(tu_write(path, bad), 0);
+        zt_err_clear(&err);
+        ck_assert_int_eq(write_tables(run, base, &err), ZT_EINPUT);
+        ck_assert_msg(strstr(err.msg, "peat_districts.csv:3: 2 fields, but the header has 10"),
+                      "%s", err.msg);
+    }
+    free(text);
+}
+END_TEST
+
 Suite *suite_peat(void)
 {
     Suite *su = suite_create("peat");
@@ -190,6 +261,7 @@ Suite *suite_peat(void)
     tcase_add_test(tc, calendar_year_of_366_days);
     tcase_add_test(tc, run_from_mid_year);
     tcase_add_test(tc, peat_relations);
+    tcase_add_test(tc, base_table_bad_row);
     suite_add_tcase(su, tc);
     return su;
 }

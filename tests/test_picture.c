@@ -195,11 +195,45 @@ START_TEST(test_map_sequential)
     expect_pixel(png, 4, 1, 0xDC, 0xDC, 0xDC, 0);
     expect_pixel(png, 5, 2, 0x47, 0x2D, 0x7B, 255);
 
-    /* World file: pixel 125 m; upper-left pixel centre (200062.5, 550687.5). */
+    /* World file (GDAL's text): six lines, pixel 125 m; upper-left pixel
+     * centre (200062.5, 550687.5). */
     io_path_join(dir, "demand.pgw", side, sizeof side);
     txt = slurp_ok(side);
-    ck_assert_str_eq(txt, "125\n0\n0\n-125\n200062.5000000000\n550687.5000000000\n");
+    ck_assert_int_eq(tu_count_lines(txt), 6);
+    {
+        static const double want[6] = {125.0, 0.0, 0.0, -125.0, 200062.5, 550687.5};
+        const char *q = txt;
+        for (int i = 0; i < 6; i++) {
+            char *end;
+            double x = strtod(q, &end);
+            ck_assert_msg(end != q && (*end == '\n'), "world file line %d: %s", i + 1, txt);
+            ck_assert_double_eq_tol(x, want[i], 1e-9);
+            q = end + 1;
+        }
+    }
     free(txt);
+    /* The CRS comes from the .aux.xml, the placement from the world file. */
+    {
+        char aside[700];
+        png_info no_aux;
+        GDALDatasetH ds;
+        double gt[6];
+        snprintf(side, sizeof side, "%s.aux.xml", png);
+        snprintf(aside, sizeof aside, "%s.aside", side);
+        ck_assert_int_eq(rename(side, aside), 0);
+        png_open(png, &no_aux);
+        ck_assert_str_eq(no_aux.srs, "");
+        ck_assert_double_eq_tol(no_aux.gt[0], 200000.0, 1e-6);
+        ck_assert_int_eq(rename(aside, side), 0);
+        io_path_join(dir, "demand.pgw", side, sizeof side);
+        snprintf(aside, sizeof aside, "%s.aside", side);
+        ck_assert_int_eq(rename(side, aside), 0);
+        ds = GDALOpen(png, GA_ReadOnly);
+        ck_assert_ptr_nonnull(ds);
+        ck_assert(GDALGetGeoTransform(ds, gt) != CE_None);
+        GDALClose(ds);
+        ck_assert_int_eq(rename(aside, side), 0);
+    }
     /* GDAL places it: corner (200000, 550750), 125 m pixels, RD New. */
     ck_assert_double_eq_tol(pi.gt[0], 200000.0, 1e-6);
     ck_assert_double_eq_tol(pi.gt[1], 125.0, 1e-9);
@@ -561,15 +595,15 @@ START_TEST(test_chart_errors)
     ck_assert_int_eq(tu_write(bad, "date,district,demand\n2018-07-01,A,1\n2018-07-02,A,x1\n"), 0);
     zt_err_clear(&err);
     expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
-                "line 3: column 'demand': 'x1' is not a number", NULL);
+                "bad.csv:3: column 'demand': expected a number, got 'x1'", NULL);
     ck_assert_int_eq(tu_write(bad, "date,district,demand\n2018-02-29,A,1\n"), 0);
     zt_err_clear(&err);
     expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
-                "line 2: column 'date': '2018-02-29'", NULL);
+                "bad.csv:2: column 'date': expected a date YYYY-MM-DD, got '2018-02-29'", NULL);
     ck_assert_int_eq(tu_write(bad, "date,district,demand\n2018-07-01,A\n"), 0);
     zt_err_clear(&err);
     expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
-                "line 2: 2 fields", NULL);
+                "bad.csv:2: 2 fields, but the header has 3", NULL);
     ck_assert_int_eq(tu_write(bad, ""), 0);
     zt_err_clear(&err);
     expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
