@@ -314,3 +314,13 @@ int zt_prov_index(int prov)
            : prov == ZT_PROV_DRENTHE ? 2
                                      : -1;
 }
+
+char *zt_strdup(const char *s)
+{
+    const size_t n = strlen(s) + 1;
+    char *p = zt_malloc(n);
+    if (p) {
+        memcpy(p, s, n);
+    }
+    return p;
+}

@@ -102,6 +102,10 @@ void *zt_calloc(size_t count, size_t size);
 void *zt_realloc(void *p, size_t n);
 void zt_free(void *p);
 
+/* A copy of the string s through zt_malloc (free with zt_free), or NULL
+ * when out of memory. */
+char *zt_strdup(const char *s);
+
 /*
  * Test hook: make the allocation that is number `nth` from now fail (1 = the
  * next one); 0 switches failing off. Not thread-safe; for tests only.

@@ -340,11 +340,10 @@ static zt_status district_names(run_ctx *c, zt_err *err)
     for (int i = 0; i < m->nd; i++) {
         char name[32];
         snprintf(name, sizeof name, "%ld", (long)m->d_id[i]);
-        c->d_name[i] = zt_malloc(strlen(name) + 1);
+        c->d_name[i] = zt_strdup(name);
         if (!c->d_name[i]) {
             return zt_fail(err, ZT_ENOMEM, "out of memory for district names");
         }
-        memcpy(c->d_name[i], name, strlen(name) + 1);
         c->d_prov[i] = m->dd ? m->dd[i].province : 0;
     }
     return ZT_OK;

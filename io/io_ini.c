@@ -113,16 +113,6 @@ struct io_ini {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = zt_malloc(n);
-    if (p) {
-        memcpy(p, s, n);
-    }
-    return p;
-}
-
 static char *dup_mem(const char *s, size_t n)
 {
     char *p = zt_malloc(n + 1);
@@ -848,8 +838,8 @@ static int handler(void *user, const char *section, const char *name, const char
         ctx_nomem(c);
         return 0;
     }
-    e.section = dup_str(section);
-    e.key = dup_str(name);
+    e.section = zt_strdup(section);
+    e.key = zt_strdup(name);
     e.raw = dup_mem(value, vlen);
     e.file = c->file;
     e.line = c->lineno;
@@ -904,9 +894,9 @@ static int add_file(io_ini *ini, const char *path)
         return -1;
     }
     f = &ini->files[ini->nfiles];
-    f->path = dup_str(path);
+    f->path = zt_strdup(path);
     slash = strrchr(path, '/');
-    f->dir = slash ? dup_mem(path, (size_t)(slash - path + 1)) : dup_str("");
+    f->dir = slash ? dup_mem(path, (size_t)(slash - path + 1)) : zt_strdup("");
     if (!f->path || !f->dir) {
         zt_free(f->path);
         zt_free(f->dir);
@@ -1162,8 +1152,8 @@ static zt_status note_asked(io_ini *ini, const char *section, const char *key, z
         return zt_fail(err, ZT_ENOMEM, "%s: out of memory", io_ini_file(ini));
     }
     a = &ini->asked[ini->nasked];
-    a->section = dup_str(section);
-    a->key = dup_str(key);
+    a->section = zt_strdup(section);
+    a->key = zt_strdup(key);
     if (!a->section || !a->key) {
         zt_free(a->section);
         zt_free(a->key);
@@ -1272,7 +1262,7 @@ zt_status io_ini_path(io_ini *ini, const char *section, const char *key, int req
     }
     if (!e) {
         if (def) {
-            *out = dup_str(def);
+            *out = zt_strdup(def);
             if (!*out) {
                 return zt_fail(err, ZT_ENOMEM, "%s: out of memory", io_ini_file(ini));
             }

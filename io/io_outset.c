@@ -171,16 +171,6 @@ done:
 
 /* ---- small helpers ----------------------------------------------------------- */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = zt_malloc(n);
-    if (p) {
-        memcpy(p, s, n);
-    }
-    return p;
-}
-
 /* Remove a staging folder: its files (it has no subfolders), then itself. */
 static void remove_flat_dir(const char *path)
 {
@@ -393,8 +383,8 @@ zt_status io_outset_add_input(io_outset *s, const char *role, const char *given,
     if (st != ZT_OK) {
         return st;
     }
-    e->role = dup_str(role);
-    e->path = dup_str(path);
+    e->role = zt_strdup(role);
+    e->path = zt_strdup(path);
     if (!e->role || !e->path) {
         zt_free(e->role);
         zt_free(e->path);

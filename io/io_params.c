@@ -74,16 +74,6 @@ typedef struct spr_rec {
     long first, last;   /* months 1-12 */
 } spr_rec;
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = zt_malloc(n);
-    if (p) {
-        memcpy(p, s, n);
-    }
-    return p;
-}
-
 /* A number that must be > 0 and <= max. */
 static zt_status positive(io_ini *ini, const char *sec, const char *key, double max, double *out,
                           zt_err *err)
@@ -231,7 +221,7 @@ zt_status io_params_load(const char *path, io_params **out, zt_err *err)
     memset(so, 0, sizeof so);
     memset(&spr, 0, sizeof spr);
     p = zt_calloc(1, sizeof *p);
-    if (!p || !(p->file = dup_str(path))) {
+    if (!p || !(p->file = zt_strdup(path))) {
         st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
         goto done;
     }

@@ -46,16 +46,6 @@ static const char *const agg_names[] = {"day", "10day", "month", "year", NULL};
 static const char *const default_vars[] = {"P", "ETact", "recharge"};
 #define NDEFAULT_VARS ((int)(sizeof default_vars / sizeof default_vars[0]))
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = zt_malloc(n);
-    if (p) {
-        memcpy(p, s, n);
-    }
-    return p;
-}
-
 /* "P, ETact, ..." of the catalogue into buf. */
 static void list_names(const char *const *names, int n, char *buf, size_t size)
 {
@@ -85,7 +75,7 @@ static char *name_from_file(const char *path)
     char *s;
     size_t n;
     b = b ? b + 1 : path;
-    s = dup_str(b);
+    s = zt_strdup(b);
     if (!s) {
         return NULL;
     }
@@ -122,7 +112,7 @@ static zt_status read_run(io_ini *ini, io_scenario *s, zt_err *err)
     if (st != ZT_OK) {
         return st;
     }
-    s->name = name ? dup_str(name) : name_from_file(s->file);
+    s->name = name ? zt_strdup(name) : name_from_file(s->file);
     if (!s->name) {
         return zt_fail(err, ZT_ENOMEM, "%s: out of memory", s->file);
     }
@@ -357,7 +347,7 @@ static zt_status set_vars(io_scenario *s, const char *const *names, int n, zt_er
         return zt_fail(err, ZT_ENOMEM, "%s: out of memory", s->file);
     }
     for (i = 0; i < n; i++) {
-        s->out_vars[i] = dup_str(names[i]);
+        s->out_vars[i] = zt_strdup(names[i]);
         if (!s->out_vars[i]) {
             return zt_fail(err, ZT_ENOMEM, "%s: out of memory", s->file);
         }
@@ -457,7 +447,7 @@ zt_status io_scenario_load(const char *path, const char *const *known_vars, int 
         st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
         goto done;
     }
-    s->file = dup_str(path);
+    s->file = zt_strdup(path);
     if (!s->file) {
         st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
         goto done;
@@ -480,7 +470,7 @@ done:
 
 zt_status io_scenario_set_out_dir(io_scenario *s, const char *dir, zt_err *err)
 {
-    char *d = dup_str(dir);
+    char *d = zt_strdup(dir);
     if (!d) {
         return zt_fail(err, ZT_ENOMEM, "%s: out of memory", s->file);
     }
