@@ -19,7 +19,7 @@
  * Days: the time coordinate is "<unit> since <date>[ <time>][ <zone>]" with
  * unit days, hours, minutes or seconds and calendar standard / gregorian /
  * proleptic_gregorian (identical after 1582); the zone must be UTC (none,
- * Z, UTC, +00:00): another offset is refused (parse_time_units says why). A time step belongs to the day
+ * Z, UTC, +00:00): another offset is refused (io_cftime_parse_units says why). A time step belongs to the day
  * that contains its lower time bound when the time variable has `bounds`,
  * else the day containing its time value; so day-start, mid-day and
  * bounded end-of-day stamps all work. Days must increase, one step per day.
@@ -43,6 +43,7 @@
 
 #include "io_file.h"
 #include "io_input.h"
+#include "io_cftime.h"
 #include "io_nc.h"
 
 enum { FORCING_STATION = 1, FORCING_GRID = 2 };
@@ -132,147 +133,6 @@ static zt_status check_units(int ncid, int varid, const char *path, const char *
     return ZT_OK;
 }
 
-/* Read 1 to `max` digits at *p into *v; returns the number read. */
-static int read_digits(const char **p, int max, int *v)
-{
-    int n = 0;
-    *v = 0;
-    while (n < max && **p >= '0' && **p <= '9') {
-        *v = *v * 10 + (**p - '0');
-        (*p)++;
-        n++;
-    }
-    return n;
-}
-
-/*
- * The time zone after the reference time: nothing, "Z", "UTC", "GMT" or an
- * offset "+hh", "+hh:mm", "+hhmm" (or '-'), blanks before it allowed.
- * Returns 0 and *minutes the offset (min), or -1 when not understood.
- */
-static int parse_zone(const char *p, int *minutes)
-{
-    int sign, hh = 0, mm = 0, n;
-    *minutes = 0;
-    p += strspn(p, " ");
-    if (*p == '\0' || strcmp(p, "Z") == 0 || strcasecmp(p, "UTC") == 0 ||
-        strcasecmp(p, "GMT") == 0) {
-        return 0;
-    }
-    if (*p != '+' && *p != '-') {
-        return -1;
-    }
-    sign = *p++ == '-' ? -1 : 1;
-    n = read_digits(&p, 2, &hh);
-    if (n == 0) {
-        return -1;
-    }
-    if (*p == ':') {
-        p++;
-    }
-    if (*p && read_digits(&p, 2, &mm) != 2) {
-        return -1;
-    }
-    if (*p != '\0' || hh > 14 || mm > 59) {
-        return -1;
-    }
-    *minutes = sign * (hh * 60 + mm);
-    return 0;
-}
-
-/*
- * The time of day after the date, "( |T)hh:mm[:ss[.f]]", into *frac (d);
- * *p is moved past it. Nothing there is midnight. 0, or -1.
- */
-static int parse_clock(const char **p, double *frac)
-{
-    const char *q = *p;
-    int hh, mm;
-    double ss = 0.0;
-    *frac = 0.0;
-    if (*q != 'T' && *q != ' ') {
-        return 0;
-    }
-    q += *q == 'T' ? 1 : strspn(q, " ");
-    if (!(*q >= '0' && *q <= '9')) {
-        return 0; /* a zone after the date: "2018-01-01 +01:00" */
-    }
-    if (read_digits(&q, 2, &hh) == 0 || *q++ != ':' || read_digits(&q, 2, &mm) == 0) {
-        return -1;
-    }
-    if (*q == ':') {
-        char *end;
-        q++;
-        ss = strtod(q, &end);
-        if (end == q) {
-            return -1;
-        }
-        q = end;
-    }
-    if (hh > 24 || mm > 59 || !(ss >= 0.0 && ss < 61.0)) {
-        return -1;
-    }
-    *frac = (hh + (mm + ss / 60.0) / 60.0) / 24.0;
-    *p = q;
-    return 0;
-}
-
-/*
- * Parse "<unit> since YYYY-MM-DD[( |T)hh:mm[:ss]][ ][zone]" into the length
- * of the unit in days and the reference instant (days since 1970-01-01 UTC,
- * with a fraction). The zone must be UTC: none, "Z", "UTC", "GMT" or a zero
- * offset ("+00:00"). A time-zone offset is refused rather than honoured: a
- * daily value stamped at local midnight would, honoured, move to the
- * previous UT day (the KNMI day is the UT day). Returns 0; -1 when not
- * understood; -2 for a non-zero offset (*zone_min gets it, minutes).
- */
-static int parse_time_units(const char *u, double *unit_days, double *ref, int *zone_min)
-{
-    char unit[32];
-    int n = 0, y, m, d;
-    double frac;
-    const char *p;
-    zt_day day;
-    char datebuf[16];
-
-    *zone_min = 0;
-    if (sscanf(u, " %31s since %n", unit, &n) != 1 || n == 0) {
-        return -1;
-    }
-    if (strcasecmp(unit, "days") == 0 || strcasecmp(unit, "day") == 0 ||
-        strcasecmp(unit, "d") == 0) {
-        *unit_days = 1.0;
-    } else if (strcasecmp(unit, "hours") == 0 || strcasecmp(unit, "hour") == 0 ||
-               strcasecmp(unit, "h") == 0) {
-        *unit_days = 1.0 / 24.0;
-    } else if (strcasecmp(unit, "minutes") == 0 || strcasecmp(unit, "minute") == 0) {
-        *unit_days = 1.0 / 1440.0;
-    } else if (strcasecmp(unit, "seconds") == 0 || strcasecmp(unit, "second") == 0 ||
-               strcasecmp(unit, "s") == 0) {
-        *unit_days = 1.0 / 86400.0;
-    } else {
-        return -1;
-    }
-    p = u + n;
-    n = 0;
-    if (sscanf(p, "%d-%d-%d%n", &y, &m, &d, &n) != 3) {
-        return -1;
-    }
-    snprintf(datebuf, sizeof datebuf, "%04d-%02d-%02d", y, m, d);
-    if (y < 1 || y > 9999 || zt_day_parse(datebuf, &day) != 0) {
-        return -1;
-    }
-    p += n;
-    if (parse_clock(&p, &frac) != 0 || parse_zone(p, zone_min) != 0) {
-        return -1;
-    }
-    if (*zone_min != 0) {
-        return -2;
-    }
-    *ref = (double)day + frac;
-    return 0;
-}
-
 /*
  * The day of every time step of the time variable `tvar` (ntime steps), into
  * *days (returned, zt_free): the day containing the lower bound (if bounds)
@@ -296,7 +156,7 @@ static zt_status read_days(int ncid, int tvar, const char *path, size_t ntime, z
         units[0] = '\0';
         rc = -1;
     } else {
-        rc = parse_time_units(units, &unit_days, &ref, &zone);
+        rc = io_cftime_parse_units(units, &unit_days, &ref, &zone);
     }
     if (rc == -2) {
         return zt_fail(err, ZT_EINPUT,
@@ -974,16 +834,11 @@ zt_status io_forcing_write_grid(const char *path, const zt_grid *g, zt_day first
     }
     NCOK(nc_def_dim(ncid, "time", NC_UNLIMITED, &dimt), "defining dimension time");
     NCOK(nc_inq_dimid(ncid, "nv", &dimnv), "dimension nv");
-    NCOK(nc_def_var(ncid, "time", NC_DOUBLE, 1, &dimt, &vt), "defining time");
-    NCOK(io_nc_put_text(ncid, vt, "standard_name", "time"), "time attributes");
-    NCOK(io_nc_put_text(ncid, vt, "long_name", "start of the day (00 UT)"), "time attributes");
-    NCOK(io_nc_put_text(ncid, vt, "units", "days since 1970-01-01 00:00:00"), "time attributes");
-    NCOK(io_nc_put_text(ncid, vt, "calendar", "standard"), "time attributes");
-    NCOK(io_nc_put_text(ncid, vt, "axis", "T"), "time attributes");
-    NCOK(io_nc_put_text(ncid, vt, "bounds", "time_bnds"), "time attributes");
-    dims[0] = dimt;
-    dims[1] = dimnv;
-    NCOK(nc_def_var(ncid, "time_bnds", NC_DOUBLE, 2, dims, &vtb), "defining time_bnds");
+    st = io_cftime_define(ncid, dimt, dimnv, 0, "start of the day (00 UT)", part, &vt, &vtb,
+                          err);
+    if (st != ZT_OK) {
+        goto done;
+    }
     dims[0] = dimt;
     dims[1] = dimy;
     dims[2] = dimx;

@@ -45,6 +45,7 @@
 #include "io_csv.h"
 #include "io_file.h"
 #include "io_input.h"
+#include "io_cftime.h"
 #include "io_nc.h"
 
 #define KNMI_MISSING INT32_MIN /* marker of a missing value in the series */
@@ -789,16 +790,11 @@ static zt_status write_station_file(const char *out_path, const knmi_series *s, 
     NCOK(nc_def_dim(ncid, "time", (size_t)nd, &dt), "defining dimension time");
     NCOK(nc_def_dim(ncid, "nv", 2, &dnv), "defining dimension nv");
 
-    NCOK(nc_def_var(ncid, "time", NC_DOUBLE, 1, &dt, &vt), "defining time");
-    NCOK(io_nc_put_text(ncid, vt, "standard_name", "time"), "time attributes");
-    NCOK(io_nc_put_text(ncid, vt, "long_name", "start of the KNMI day (00 UT)"), "time attributes");
-    NCOK(io_nc_put_text(ncid, vt, "units", "days since 1970-01-01 00:00:00"), "time attributes");
-    NCOK(io_nc_put_text(ncid, vt, "calendar", "standard"), "time attributes");
-    NCOK(io_nc_put_text(ncid, vt, "axis", "T"), "time attributes");
-    NCOK(io_nc_put_text(ncid, vt, "bounds", "time_bnds"), "time attributes");
-    dims[0] = dt;
-    dims[1] = dnv;
-    NCOK(nc_def_var(ncid, "time_bnds", NC_DOUBLE, 2, dims, &vtb), "defining time_bnds");
+    st = io_cftime_define(ncid, dt, dnv, 0, "start of the KNMI day (00 UT)", part, &vt, &vtb,
+                          err);
+    if (st != ZT_OK) {
+        goto done;
+    }
 
     NCOK(nc_def_var(ncid, "station_id", NC_INT, 1, &dst, &vid), "defining station_id");
     NCOK(io_nc_put_text(ncid, vid, "long_name", "KNMI station number"), "station_id attributes");

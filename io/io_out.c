@@ -474,7 +474,7 @@ static zt_status define_grid_file(io_gridout *w, zt_err *err)
     st = io_nc_check(nc_inq_dimid(w->ncid, "nv", &dimnv), ZT_EIO, w->part,
                      "dimension nv (io_nc_def_grid defines it)", err);
     if (st == ZT_OK) {
-        st = io_cftime_define(w->ncid, dimt, dimnv, OUT_TIME_CHUNK, w->part, &w->vtime, &w->vbnds,
+        st = io_cftime_define(w->ncid, dimt, dimnv, OUT_TIME_CHUNK, NULL, w->part, &w->vtime, &w->vbnds,
                               err);
     }
     if (st == ZT_OK) {

@@ -66,6 +66,7 @@
 #include "io_csv.h"
 #include "io_file.h"
 #include "io_input.h"
+#include "io_cftime.h"
 #include "io_nc.h"
 
 /* ---- colour ramps ---------------------------------------------------------- */
@@ -186,50 +187,6 @@ static void att_text(int ncid, int varid, const char *att, char *buf, size_t n)
 }
 
 /*
- * Days per unit of a CF time unit "<unit> since <date>" and the day number
- * of <date>; returns 0 on success, -1 when the text is not understood.
- */
-static int time_units(const char *units, double *days_per_unit, zt_day *epoch)
-{
-    static const struct {
-        const char *name;
-        double days; /* days per unit (d) */
-    } unit_list[] = {{"days", 1.0},           {"day", 1.0},          {"d", 1.0},
-                     {"hours", 1.0 / 24.0},   {"hour", 1.0 / 24.0},  {"h", 1.0 / 24.0},
-                     {"minutes", 1.0 / 1440}, {"seconds", 1.0 / 86400.0},
-                     {"s", 1.0 / 86400.0}};
-    const char *since = strstr(units, " since ");
-    char date[11];
-    size_t len, i;
-    if (!since) {
-        return -1;
-    }
-    len = (size_t)(since - units);
-    for (i = 0; i < sizeof unit_list / sizeof unit_list[0]; i++) {
-        if (strlen(unit_list[i].name) == len && strncmp(units, unit_list[i].name, len) == 0) {
-            break;
-        }
-    }
-    if (i == sizeof unit_list / sizeof unit_list[0]) {
-        return -1;
-    }
-    since += strlen(" since ");
-    while (*since == ' ') {
-        since++;
-    }
-    if (strlen(since) < 10) {
-        return -1;
-    }
-    memcpy(date, since, 10);
-    date[10] = '\0';
-    if (zt_day_parse(date, epoch) != 0) {
-        return -1;
-    }
-    *days_per_unit = unit_list[i].days;
-    return 0;
-}
-
-/*
  * The time of slice t of a 3-D variable, as readable text into m->when:
  * the value and units of the time coordinate, its date and, when the
  * coordinate has bounds, the period [lower, upper) as first and last day.
@@ -239,8 +196,8 @@ static void slice_time(int ncid, int varid, size_t t, map_meta *m)
 {
     int dims[NC_MAX_VAR_DIMS], tvar, bvar;
     char tname[NC_MAX_NAME + 1], tunits[256], bname[NC_MAX_NAME + 1];
-    double value, bnd[2], per;
-    zt_day epoch;
+    double value, bnd[2], per, ref;
+    int zone;
     size_t start[2] = {t, 0}, count[2] = {1, 2};
     char d1[11], d2[11];
     size_t used;
@@ -255,10 +212,10 @@ static void slice_time(int ncid, int varid, size_t t, map_meta *m)
     att_text(ncid, tvar, "units", tunits, sizeof tunits);
     used = (size_t)snprintf(m->when, sizeof m->when, "index %zu, %s = %.10g %s", t, tname, value,
                             tunits);
-    if (time_units(tunits, &per, &epoch) != 0 || used >= sizeof m->when) {
+    if (io_cftime_parse_units(tunits, &per, &ref, &zone) != 0 || used >= sizeof m->when) {
         return;
     }
-    zt_day_format(epoch + (zt_day)floor(value * per), d1);
+    zt_day_format((zt_day)floor(ref + value * per), d1);
     used += (size_t)snprintf(m->when + used, sizeof m->when - used, " (%s)", d1);
     att_text(ncid, tvar, "bounds", bname, sizeof bname);
     if (used >= sizeof m->when || bname[0] == '\0' ||
@@ -267,8 +224,8 @@ static void slice_time(int ncid, int varid, size_t t, map_meta *m)
         return;
     }
     /* The upper bound is exclusive: the last day is the one before it. */
-    zt_day_format(epoch + (zt_day)floor(bnd[0] * per), d1);
-    zt_day_format(epoch + (zt_day)ceil(bnd[1] * per) - 1, d2);
+    zt_day_format((zt_day)floor(ref + bnd[0] * per), d1);
+    zt_day_format((zt_day)ceil(ref + bnd[1] * per) - 1, d2);
     snprintf(m->when + used, sizeof m->when - used, ", period %s to %s", d1, d2);
 }
 

@@ -231,7 +231,7 @@ static zt_status define_nc(io_tsout *t, zt_err *err)
                          "define dimension nv", err);
     }
     if (st == ZT_OK) {
-        st = io_cftime_define(t->ncid, dimt, dimnv, TS_BLOCK, t->nc_part, &t->vtime, &t->vbnds,
+        st = io_cftime_define(t->ncid, dimt, dimnv, TS_BLOCK, NULL, t->nc_part, &t->vtime, &t->vbnds,
                               err);
     }
     if (st == ZT_OK) {
