@@ -27,8 +27,8 @@
  * step's error; the stopping rule bounds the error accumulated over the
  * run, which each step carries into the next one's storage term Sy/dt:
  *
- *   max_i |r_i| / delta_i <= tol_head,
- *   delta_i = 1/cv_i + sum_{j fixed} C_ij + sum_k g_ik + g_i,spill
+ *   max_i |r_i| / gamma_i <= tol_head,
+ *   gamma_i = 1/cv_i + sum_{j fixed} C_ij + sum_k g_ik + g_i,spill
  *
  * the diagonal excess without the storage, where g is the slope a drain
  * (or the spill) keeps over tol_head either side of x_i: min(1/c, 1/ci),
@@ -96,8 +96,8 @@
 #define GW_SPILL_SHIFT 6  /* state bit of the spill; bits 0-5: drain systems */
 #define GW_BIT_SPILL (1 << GW_SPILL_SHIFT)
 #define GW_SCRATCH (2 + SC_N) /* rows of nx doubles per thread (2 halo + the assembly's) */
-/* 1/delta_i is stored as float (relative rounding 6e-8); this factor keeps
- * the bound max |r_i| / delta_i an upper bound all the same. */
+/* 1/gamma_i is stored as float (relative rounding 6e-8); this factor keeps
+ * the bound max |r_i| / gamma_i an upper bound all the same. */
 #define GW_BOUND_SAFE (1.0 + 1e-6)
 /* A level no head reaches (m NAP): absent drains and surfaces sit there, so
  * that their branch is off and their flux 0 x (x - GW_FAR) = 0 without a
@@ -128,7 +128,7 @@ enum {
     SV_RMAX,    /* max |r_i| (m/d) */
     SV_RSUM,    /* sum r_i (m/d) */
     SV_GROSS,   /* sum of |terms| (m/d) */
-    SV_BOUND,   /* max |r_i| / delta_i (m), the stopping rule's bound */
+    SV_BOUND,   /* max |r_i| / gamma_i (m), the stopping rule's bound */
     SV_CHANGED, /* cells whose branches changed */
     SV_BAD,     /* first bad cell (INFINITY: none) */
     SV_FIXED,   /* sum of inflow from fixed-head neighbours (m/d) */
@@ -182,7 +182,7 @@ struct core_gw_solver {
                              * cells. diag = ex + the face conductances; the deflation
                              * vector w = A 1 (Nicolaides 1987) is ex + ffix */
     float *dinv;            /* 1/diag (d), n; 0 outside active cells */
-    float *dexi;            /* 1/delta_i, the inverse damping of the accumulated error (d),
+    float *dexi;            /* 1/gamma_i, the inverse damping of the accumulated error (d),
                              * n, from the last assembly's heads; 0 outside active cells:
                              * max |r_i| dexi_i is the stopping rule's bound (m) */
     /* The inputs as the assembly reads them (made ready by prepare_rows: at
@@ -935,7 +935,7 @@ assemble_cells(const gw_arow *R, zt_idx i, const int nv, const int nd, const int
     const gw_v4d res = rk - lat - stor - fsee - dsum - fspl; /* m/d */
     const gw_v4d e = sdt + scond + dcond + pcond;           /* 1/d */
     const gw_v4d dg = e + faces;                            /* 1/d, the diagonal */
-    /* 1/delta, delta the damping of the accumulated error (docs/model.md
+    /* 1/gamma, gamma the damping of the accumulated error (docs/model.md
      * §6.4): seepage, the faces to fixed cells and the drains' and the
      * spill's kept slopes, at least Sy/GW_HORIZON; 0 outside active cells */
     const gw_v4d dm = (scond + V4_LDFN(R->ff + i, nv)) + damp;

@@ -81,7 +81,7 @@ typedef struct core_gw_opts {
 typedef struct core_gw_stats {
     int picard;          /* Picard iterations */
     int cg;              /* CG iterations, all Picard iterations together */
-    double head_bound;   /* the stopping rule's bound at the end (m): max |r_i| / delta_i
+    double head_bound;   /* the stopping rule's bound at the end (m): max |r_i| / gamma_i
                           * (docs/model.md §6.4), <= tol_head */
     double balance_err;  /* sum over active cells of the water-balance error (m3/d) */
     double gross;        /* gross flux (m3/d): sum over active cells of |terms| */
