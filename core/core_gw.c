@@ -23,8 +23,19 @@
  *   d_i = Sy_i/dt + 1/cv_i + sum_{j fixed} C_ij
  *
  * (an M-matrix; the drain terms only add to it), so ||x - x*||_inf <=
- * max_i |r_i| / d_i, also for the non-linear equation: the stopping rule
- * (derivation in docs/model.md §6.4). It is solved by a Jacobi-preconditioned
+ * max_i |r_i| / d_i, also for the non-linear equation. That bounds one
+ * step's error; the stopping rule bounds the error accumulated over the
+ * run, which each step carries into the next one's storage term Sy/dt:
+ *
+ *   max_i |r_i| / gamma_i <= tol_head,
+ *   gamma_i = 1/cv_i + sum_{j fixed} C_ij + sum_k g_ik + g_i,spill
+ *
+ * the diagonal excess without the storage, where g is the slope a drain
+ * (or the spill) keeps over tol_head either side of x_i: min(1/c, 1/ci),
+ * and up to 1/c where x_i lies tol_head or more above the level; at least
+ * Sy_i/GW_HORIZON. If every earlier step's heads are within tol_head of the
+ * exact run's, so are this step's (the derivation in docs/model.md §6.4).
+ * It is solved by a Jacobi-preconditioned
  * conjugate gradient (Hestenes and Stiefel 1952; Saad, Iterative Methods for
  * Sparse Linear Systems, 2nd ed. 2003, Alg. 9.1), matrix-free, from the
  * current head, deflated with the active cells' indicator (Nicolaides 1987;
@@ -85,13 +96,18 @@
 #define GW_SPILL_SHIFT 6  /* state bit of the spill; bits 0-5: drain systems */
 #define GW_BIT_SPILL (1 << GW_SPILL_SHIFT)
 #define GW_SCRATCH (2 + SC_N) /* rows of nx doubles per thread (2 halo + the assembly's) */
-/* 1/d_i is stored as float (relative rounding 6e-8); this factor keeps the
- * bound max |r_i| / d_i an upper bound all the same. */
+/* 1/gamma_i is stored as float (relative rounding 6e-8); this factor keeps
+ * the bound max |r_i| / gamma_i an upper bound all the same. */
 #define GW_BOUND_SAFE (1.0 + 1e-6)
 /* A level no head reaches (m NAP): absent drains and surfaces sit there, so
  * that their branch is off and their flux 0 x (x - GW_FAR) = 0 without a
  * select in the assembly. */
 #define GW_FAR 1e30
+/* The damping the bound on the accumulated head error assumes at least in
+ * a cell (1/d): Sy/GW_HORIZON, a horizon in days [E]. Only a cell without
+ * seepage, infiltration, a fixed neighbour or an active drain falls back on
+ * it (docs/model.md §6.4). */
+#define GW_HORIZON 365.0
 
 /* Defaults of core_gw_opts [E]: 1 mm on the head is well below what any
  * head observation resolves; 1e-8 of the gross flux makes the daily balance
@@ -112,7 +128,7 @@ enum {
     SV_RMAX,    /* max |r_i| (m/d) */
     SV_RSUM,    /* sum r_i (m/d) */
     SV_GROSS,   /* sum of |terms| (m/d) */
-    SV_BOUND,   /* max |r_i| / d_i (m) */
+    SV_BOUND,   /* max |r_i| / gamma_i (m), the stopping rule's bound */
     SV_CHANGED, /* cells whose branches changed */
     SV_BAD,     /* first bad cell (INFINITY: none) */
     SV_FIXED,   /* sum of inflow from fixed-head neighbours (m/d) */
@@ -166,8 +182,9 @@ struct core_gw_solver {
                              * cells. diag = ex + the face conductances; the deflation
                              * vector w = A 1 (Nicolaides 1987) is ex + ffix */
     float *dinv;            /* 1/diag (d), n; 0 outside active cells */
-    float *dexi;            /* 1/d_i, the inverse diagonal excess (d), n; 0 outside active
-                             * cells: max |r_i| dexi_i bounds the head error (m) */
+    float *dexi;            /* 1/gamma_i, the inverse damping of the accumulated error (d),
+                             * n, from the last assembly's heads; 0 outside active cells:
+                             * max |r_i| dexi_i is the stopping rule's bound (m) */
     /* The inputs as the assembly reads them (made ready by prepare_rows: at
      * every step, or with keep_inputs once until they change), float: */
     float *syf;             /* Sy in active cells (> 0), 0 elsewhere: also the mask */
@@ -186,7 +203,7 @@ struct core_gw_solver {
                              * head-dependent part of the residual there, r + storage -
                              * recharge (m/d) */
     double *gxb;            /* keep_inputs: per block, its SV_GX at that end */
-    double ready_dt;        /* for this step length (d): dexi depends on it */
+    double ready_dt;        /* for this step length (d): ex and dinv depend on it */
     zt_idx *fixlist;        /* the fixed cells next to an active one */
     zt_idx nfix;
     uint8_t *xuse;          /* 1 where the head enters the equations (active cells, fixed
@@ -664,8 +681,7 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
  * mask); the surface (GW_FAR where there is none). A resistance that is
  * not > 0 where it is used gives NaN and makes the block's first such cell
  * the step's error (into bad[0..3]: cell, reason, system, value). INFINITY
- * gives 0 (no exchange). Also 1/d_i, the inverse diagonal excess, for the
- * bound.
+ * gives 0 (no exchange).
  */
 GW_VECTORISE
 GW_CLONES
@@ -722,23 +738,18 @@ static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double *bad)
             }
         }
     }
-    /* Sy, the surface, and 1/d_i, d_i = Sy/dt + 1/cv + the faces to fixed
-     * cells (head-independent) */
-    const double rdt = 1.0 / c->dt;
+    /* Sy and the surface */
     const double *restrict sy = m->sy;
     const double *restrict zs = m->surface ? m->surface : s->xbuf; /* read, not used */
     const int hasz = m->surface != NULL;
-    const float *restrict gv = s->gsp, *restrict ff = s->ffix;
-    float *restrict ei = s->dexi, *restrict syf = s->syf, *restrict zsf = s->zsf;
+    float *restrict syf = s->syf, *restrict zsf = s->zsf;
 #pragma omp simd reduction(+ : nbad)
     for (zt_idx k = k0; k < k1; k++) {
         const double v = sy[k], zr = zs[k], z = hasz ? zr : GW_FAR;
         const float sv = (float)v;
-        const double inv = GW_BOUND_SAFE / ((double)sv * rdt + (double)gv[k] + (double)ff[k]);
         const double a = act[k];
         const double zz = z == z ? z : GW_FAR, zo = a > 0.0 ? zz : GW_FAR;
-        const double eo = a > 0.0 ? inv : 0.0, so = a > 0.0 ? (double)sv : 0.0;
-        ei[k] = (float)eo;
+        const double so = a > 0.0 ? (double)sv : 0.0;
         syf[k] = (float)so;
         zsf[k] = (float)zo;
         nbad += a * (fabs(zz) <= FLT_MAX ? 0.0 : 1.0); /* a surface beyond a float */
@@ -832,12 +843,13 @@ typedef double gw_v4du __attribute__((vector_size(32), aligned(8), may_alias));
 /* The rows an assembly of one grid row reads and writes, offset to it. */
 typedef struct gw_arow {
     double cspl, rdt, stickyf; /* 1/c_spill, 1/dt (1/d); 1 under the Picard guard */
-    const float *syf, *ce, *cw, *cn, *cs, *zs, *ph, *gv;
+    double rtol;               /* 1/tol_head (1/m) */
+    const float *syf, *ce, *cw, *cn, *cs, *zs, *ph, *gv, *ff;
     const double *xc, *xe, *xw, *xs, *xn, *h0, *rech;
     const uint8_t *st; /* the branch bits */
     const float *lev[CORE_GW_MAX_DRAIN], *gd[CORE_GW_MAX_DRAIN], *gi[CORE_GW_MAX_DRAIN];
     double *r, *ex, *gro, *sca, *chg, *gxr;
-    float *dinv;
+    float *dinv, *ei;
     int32_t *so;
     double *fd[CORE_GW_MAX_DRAIN], *fsp, *fse, *fst, *fla;
 } gw_arow;
@@ -845,7 +857,9 @@ typedef struct gw_arow {
 /*
  * The assembly of the nv (1-4) cells from i of a row, in four lanes: the
  * branches from x, the exchange diagonal ex, dinv, the true residual r, the
- * new branch bits, and per cell into the scratch rows the gross flux, the
+ * inverse damping dexi of the stopping rule (straight into the solver's
+ * array: only this row's sums read it before the next assembly), the new
+ * branch bits, and per cell into the scratch rows the gross flux, the
  * size of the terms and whether the branches changed; the fluxes if FLUXES.
  * ND (the number of drain systems), FLUXES and, in the loop over a row, nv
  * are constants where this is inlined, so the drain loop unrolls and the
@@ -884,14 +898,20 @@ assemble_cells(const gw_arow *R, zt_idx i, const int nv, const int nd, const int
      * that was on stays on when stickyf = 1 (the Picard guard) */
     const gw_v4i sb = V4_LDIN(R->st + i, nv);
     const gw_v4d old = V4_TOD(sb);
-    gw_v4d bits = zero, dsum = zero, dgro = zero, dcond = zero;
+    gw_v4d bits = zero, dsum = zero, dgro = zero, dcond = zero, damp = zero;
 #pragma GCC unroll 8
     for (int d = 0; d < nd; d++) {
         const gw_v4d z = V4_LDFN(R->lev[d] + i, nv);
         const gw_v4d was = V4_TOD((sb >> d) & 1) * R->stickyf;
         const gw_v4d on = V4_SEL(xk > z, one, was);
-        const gw_v4d cond = V4_SEL(on > zero, V4_LDFN(R->gd[d] + i, nv), V4_LDFN(R->gi[d] + i, nv));
+        const gw_v4d gc = V4_LDFN(R->gd[d] + i, nv), gn = V4_LDFN(R->gi[d] + i, nv);
+        const gw_v4d cond = V4_SEL(on > zero, gc, gn);
         const gw_v4d fl = cond * (xk - z) + 0.0; /* m/d; + 0: never -0 */
+        /* the slope the system keeps over tol_head either side of x (1/d):
+         * min(1/c, 1/ci), and 1/c - 1/ci more as x rises to tol_head above z */
+        const gw_v4d lo = V4_SEL(gc < gn, gc, gn), up = V4_MAX(gc - gn, zero);
+        const gw_v4d fr = (xk - z) * R->rtol;
+        damp += lo + up * V4_SEL(fr < one, V4_MAX(fr, zero), one);
         bits += on * (double)(1 << d);
         dsum += fl;
         dgro += V4_ABS(fl);
@@ -906,6 +926,8 @@ assemble_cells(const gw_arow *R, zt_idx i, const int nv, const int nd, const int
     const gw_v4d son = V4_SEL(xk > zk, one, swas) * a;
     const gw_v4d pcond = son * R->cspl;             /* 1/d */
     const gw_v4d fspl = pcond * (xk - zk) + 0.0;    /* m/d; + 0: never -0 */
+    const gw_v4d fs = (xk - zk) * R->rtol;
+    damp += R->cspl * V4_SEL(fs < one, V4_MAX(fs, zero), one);
     bits += son * (double)GW_BIT_SPILL;
     /* residual, exchange diagonal, preconditioner; every term is finite
      * outside active cells, so a product with a masks them without a
@@ -913,6 +935,14 @@ assemble_cells(const gw_arow *R, zt_idx i, const int nv, const int nd, const int
     const gw_v4d res = rk - lat - stor - fsee - dsum - fspl; /* m/d */
     const gw_v4d e = sdt + scond + dcond + pcond;           /* 1/d */
     const gw_v4d dg = e + faces;                            /* 1/d, the diagonal */
+    /* 1/gamma, gamma the damping of the accumulated error (docs/model.md
+     * §6.4): seepage, the faces to fixed cells and the drains' and the
+     * spill's kept slopes, at least Sy/GW_HORIZON; 0 outside active cells */
+    const gw_v4d dm = (scond + V4_LDFN(R->ff + i, nv)) + damp;
+    const gw_v4d fl0 = V4_LDFN(R->syf + i, nv) * (1.0 / GW_HORIZON);
+    const gw_v4d dm2 = V4_SEL(dm > fl0, dm, fl0) + (1.0 - a);
+    const gw_v4d ie = a * (GW_BOUND_SAFE / dm2), fmx = {FLT_MAX, FLT_MAX, FLT_MAX, FLT_MAX};
+    V4_STN(R->ei + i, V4_TOF(V4_SEL(ie < fmx, ie, fmx)), nv); /* < FLT_MAX: Sy < 1e-36 */
     V4_STN(R->r + i, a * res, nv);
     V4_STN(R->ex + i, a * e, nv);
     const gw_v4f af = V4_TOF(a);
@@ -950,7 +980,10 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
     R.cspl = s->m->surface ? 1.0 / s->m->c_spill : 0.0; /* c_spill unused without a surface */
     R.rdt = 1.0 / c->dt;
     R.stickyf = stickyf;
+    R.rtol = 1.0 / s->o.tol_head;
     R.syf = s->syf + o;
+    R.ff = s->ffix + o;
+    R.ei = s->dexi + o;
     R.ce = s->ce + o;
     R.cw = s->ce + o - 1;
     R.cn = s->cn + o;

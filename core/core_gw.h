@@ -65,7 +65,9 @@ typedef struct core_gw_model {
 
 /* Solver settings; zero fields take the defaults in brackets. */
 typedef struct core_gw_opts {
-    double tol_head;     /* bound on the head error of the linear solve (m) [1e-3] */
+    double tol_head;     /* bound on the head error (m), accumulated over the steps: every
+                          * step's heads within it of the exact run's (docs/model.md
+                          * §6.4) [1e-3] */
     double tol_balance;  /* |sum of residuals| / gross flux [1e-8] */
     int max_picard;      /* Picard iterations a step [20] */
     int max_cg;          /* CG iterations a linear solve [2000] */
@@ -79,7 +81,8 @@ typedef struct core_gw_opts {
 typedef struct core_gw_stats {
     int picard;          /* Picard iterations */
     int cg;              /* CG iterations, all Picard iterations together */
-    double head_bound;   /* bound on the head error of the last solve (m) */
+    double head_bound;   /* the stopping rule's bound at the end (m): max |r_i| / gamma_i
+                          * (docs/model.md §6.4), <= tol_head */
     double balance_err;  /* sum over active cells of the water-balance error (m3/d) */
     double gross;        /* gross flux (m3/d): sum over active cells of |terms| */
     double fixed_in;     /* net inflow from fixed-head cells into active cells (m3/d) */
