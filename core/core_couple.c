@@ -546,19 +546,42 @@ zt_status core_cpl_create(const core_cpl_config *cfg, const grid_domain *dom,
 
 /* ---- the day ------------------------------------------------------------ */
 
-/* Add (or set, when first) scale x val[v] of the selected variables with
- * lo <= v < hi to the accumulators at cell k. */
-static inline void out_add(const core_cpl_acc *a, zt_idx k, const double *val, int lo, int hi)
+/* The selected variables one pass adds to the accumulators, made once a
+ * pass (not looked up for every cell): dst[i] gets scale[i] x val[v[i]],
+ * set when first. */
+typedef struct acc_list {
+    int n, first;
+    int v[CORE_V_COUNT];
+    double scale[CORE_V_COUNT];
+    double *dst[CORE_V_COUNT];
+} acc_list;
+
+/* The selected variables v with lo <= v < hi, and v == also (-1: none). */
+static void acc_list_make(const core_cpl_acc *a, int lo, int hi, int also, acc_list *l)
 {
-    for (int i = 0; i < a->nsel; i++) {
+    l->n = 0;
+    l->first = a ? a->first : 0;
+    for (int i = 0; a && i < a->nsel; i++) {
         const int v = a->sel[i];
-        if (v >= lo && v < hi) {
-            const double x = core_cpl_var_scale(v) * val[v];
-            if (a->first) {
-                a->acc[i][k] = x;
-            } else {
-                a->acc[i][k] += x;
-            }
+        if ((v >= lo && v < hi) || v == also) {
+            l->v[l->n] = v;
+            l->scale[l->n] = core_cpl_var_scale(v);
+            l->dst[l->n] = a->acc[i];
+            l->n++;
+        }
+    }
+}
+
+/* Add (or set, when first) the listed values of cell k. */
+static inline void out_add(const acc_list *l, zt_idx k, const double *val)
+{
+    if (l->first) {
+        for (int i = 0; i < l->n; i++) {
+            l->dst[i][k] = l->scale[i] * val[l->v[i]];
+        }
+    } else {
+        for (int i = 0; i < l->n; i++) {
+            l->dst[i][k] += l->scale[i] * val[l->v[i]];
         }
     }
 }
@@ -566,7 +589,7 @@ static inline void out_add(const core_cpl_acc *a, zt_idx k, const double *val, i
 /* The root zone of one cell for the day; adds its terms to ds[]. g: the
  * fractions of district di's causes (today's sprinkling). */
 static void rz_cell(core_cpl *m, zt_idx k, int month, double pf, double ef, const float *p,
-                    const float *et0, const double *g, const core_cpl_acc *acc, double *ds)
+                    const float *et0, const double *g, const acc_list *acc, double *ds)
 {
     const grid_domain *dom = m->dom;
     const core_rz_params *pr = m->cp[k];
@@ -604,7 +627,7 @@ static void rz_cell(core_cpl *m, zt_idx k, int month, double pf, double ef, cons
         m->rech[k] = o.recharge - spr_gw;
     }
     const double land = pr->open_water ? 0.0 : 1.0 - pr->paved;
-    if (acc && acc->nsel > 0) {
+    if (acc->n > 0) {
         double val[CORE_V_NRZ];
         val[CORE_V_P] = in.p;
         val[CORE_V_ET0] = in.et0;
@@ -622,7 +645,7 @@ static void rz_cell(core_cpl *m, zt_idx k, int month, double pf, double ef, cons
         val[CORE_V_SPRDEM] = want;
         val[CORE_V_S] = pr->open_water ? 0.0 : s.s;
         val[CORE_V_DEFICIT] = pr->open_water ? 0.0 : pr->smax - s.s;
-        out_add(acc, k, val, 0, CORE_V_NRZ);
+        out_add(acc, k, val);
     }
     ds[CORE_S_P] += in.p;
     ds[CORE_S_ET0] += in.et0;
@@ -649,9 +672,11 @@ static void rootzone_day(core_cpl *m, int month, const float *p, const float *et
     const int nd = m->nd;
     const double pf = m->cfg.precip_factor[month - 1];
     const double ef = m->cfg.et0_factor[month - 1];
+    acc_list al;
     int di;
 
-#pragma omp parallel for schedule(static) default(none) shared(m, p, et0, acc)                 \
+    acc_list_make(acc, 0, CORE_V_NRZ, -1, &al);
+#pragma omp parallel for schedule(static) default(none) shared(m, p, et0, al)                  \
     firstprivate(nd, pf, ef, month)
     for (di = 0; di < nd; di++) {
         /* local sums (not through m->dsum, which the compiler would have to
@@ -659,14 +684,14 @@ static void rootzone_day(core_cpl *m, int month, const float *p, const float *et
         double ds[CORE_S_COUNT] = {0};
         const double *g = m->gfrac + (size_t)di * NC;
         for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
-            rz_cell(m, m->d_cells[q], month, pf, ef, p, et0, g, acc, ds);
+            rz_cell(m, m->d_cells[q], month, pf, ef, p, et0, g, &al, ds);
         }
         memcpy(m->dsum + (size_t)di * CORE_S_COUNT, ds, sizeof ds);
     }
 }
 
 /* The groundwater terms of one cell into ds[] and the output. */
-static void gw_cell_day(core_cpl *m, zt_idx k, const double *abstr, const core_cpl_acc *acc,
+static void gw_cell_day(core_cpl *m, zt_idx k, const double *abstr, const acc_list *acc,
                         double *ds)
 {
     const grid_domain *dom = m->dom;
@@ -692,7 +717,7 @@ static void gw_cell_day(core_cpl *m, zt_idx k, const double *abstr, const core_c
     ds[CORE_S_ABSTR] += abstr ? abstr[k] : 0.0;
     m->depth[k] = m->surface[k] - m->h[k];
     ds[CORE_S_DEPTH] += m->depth[k];
-    if (acc && acc->nsel > 0) {
+    if (acc->n > 0) {
         double val[CORE_V_COUNT];
         val[CORE_V_HEAD] = m->h[k];
         val[CORE_V_DEPTH] = m->surface[k] - m->h[k];
@@ -702,11 +727,8 @@ static void gw_cell_day(core_cpl *m, zt_idx k, const double *abstr, const core_c
         val[CORE_V_DRAIN_TILE] = ti;
         val[CORE_V_SEEPAGE] = -m->f_seep[k];
         val[CORE_V_SPILL] = m->f_spill[k];
-        out_add(acc, k, val, CORE_V_NRZ, CORE_V_NGW);
-        if (!m->rz_on) {
-            val[CORE_V_RECHARGE] = m->rech[k]; /* groundwater mode: given */
-            out_add(acc, k, val, CORE_V_RECHARGE, CORE_V_RECHARGE + 1);
-        }
+        val[CORE_V_RECHARGE] = m->rech[k]; /* groundwater mode: given */
+        out_add(acc, k, val);
     }
 }
 
@@ -714,9 +736,12 @@ static void gw_cell_day(core_cpl *m, zt_idx k, const double *abstr, const core_c
 static void gather_gw_day(core_cpl *m, const double *abstr, const core_cpl_acc *acc)
 {
     const int nd = m->nd;
+    acc_list al;
     int di;
 
-#pragma omp parallel for schedule(static) default(none) shared(m, abstr, acc) firstprivate(nd)
+    /* groundwater mode: the recharge is given, and written from here */
+    acc_list_make(acc, CORE_V_NRZ, CORE_V_NGW, m->rz_on ? -1 : CORE_V_RECHARGE, &al);
+#pragma omp parallel for schedule(static) default(none) shared(m, abstr, al) firstprivate(nd)
     for (di = 0; di < nd; di++) {
         double ds[CORE_S_COUNT];
         double *dst = m->dsum + (size_t)di * CORE_S_COUNT;
@@ -724,7 +749,7 @@ static void gather_gw_day(core_cpl *m, const double *abstr, const core_cpl_acc *
             ds[v] = 0.0;
         }
         for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
-            gw_cell_day(m, m->d_cells[q], abstr, acc, ds);
+            gw_cell_day(m, m->d_cells[q], abstr, &al, ds);
         }
         for (int v = CORE_S_DRAIN; v < CORE_S_COUNT; v++) {
             dst[v] = ds[v];
@@ -930,15 +955,20 @@ static void district_day(core_cpl *m, int di, const double *f)
 static void district_fields_day(core_cpl *m, const core_cpl_acc *acc)
 {
     const int nd = m->nd;
+    acc_list al;
     int di;
-#pragma omp parallel for schedule(static) default(none) shared(m, acc) firstprivate(nd)
+    acc_list_make(acc, CORE_V_NGW, CORE_V_COUNT, -1, &al);
+    if (al.n == 0) {
+        return;
+    }
+#pragma omp parallel for schedule(static) default(none) shared(m, al) firstprivate(nd)
     for (di = 0; di < nd; di++) {
         double val[CORE_V_COUNT];
         val[CORE_V_DLEVEL] = m->dlevel[di];
         val[CORE_V_DEMAND] =
             m->cfg.mode == CORE_CPL_COUPLED ? m->dout[di].demand / m->d_area[di] : 0.0;
         for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
-            out_add(acc, m->d_cells[q], val, CORE_V_NGW, CORE_V_COUNT);
+            out_add(&al, m->d_cells[q], val);
         }
     }
 }
@@ -1019,7 +1049,12 @@ zt_status core_cpl_day_end(core_cpl *m, const double *frac, const core_cpl_acc *
 {
     memset(x, 0, sizeof *x);
     if (m->rz_on) {
-        const double rz_now = rz_storage(m);
+        /* the root zone's storage as rz_storage() sums it, from the sums
+           the day's pass took in the same order (open water adds 0) */
+        double rz_now = 0.0;
+        for (int di = 0; di < m->nd; di++) {
+            rz_now += m->dsum[(size_t)di * CORE_S_COUNT + CORE_S_S];
+        }
         x->b[CORE_B_DS_RZ] = m->cell_area * (rz_now - m->rz_total);
         m->rz_total = rz_now;
     }
