@@ -481,6 +481,8 @@ static zt_status setup(run_ctx *c, const drv_run_opts *o, zt_err *err)
     if (st != ZT_OK) {
         return st;
     }
+    /* the model holds the groundwater fields as it needs them */
+    grid_domain_release_gw(c->dom);
     if (!isnan(c->sc->peat_target) && !o->quiet) {
         printf("zoet run: peat target depth %.2f m: the summer level of %d peat districts "
                "raised\n",
