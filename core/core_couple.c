@@ -56,7 +56,8 @@ void core_cpl_destroy(core_cpl **pm)
                     m->f_drain[1], m->f_drain[2], m->f_spill, m->f_seep,     m->f_stor,
                     m->f_lat,     m->dv,         m->dlevel,   m->dtarget,    m->dshort,
                     m->gfrac,     m->dsum,       m->din,      m->dout,       m->dem,
-                    m->surplus,   m->rep,        m->real,     m->flush};
+                    m->surplus,   m->rep,        m->real,     m->flush,      m->b_start,
+                    m->b_d,       m->bsum,       m->dset};
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
         zt_free(list[i]);
     }
@@ -87,6 +88,33 @@ static int district_index(const core_cpl *m, int32_t id)
         }
     }
     return -1;
+}
+
+/* The blocks of the parallel cell loops (core_couple.h, CORE_CPL_BLOCK). */
+static zt_status build_blocks(core_cpl *m, zt_err *err)
+{
+    int b = 0;
+    m->nb = 0;
+    for (int di = 0; di < m->nd; di++) {
+        const zt_idx nq = m->d_start[di + 1] - m->d_start[di];
+        m->nb += (int)((nq + CORE_CPL_BLOCK - 1) / CORE_CPL_BLOCK);
+    }
+    const size_t nb1 = (size_t)(m->nb > 0 ? m->nb : 1);
+    m->b_start = zt_malloc((nb1 + 1) * sizeof *m->b_start);
+    m->b_d = zt_malloc(nb1 * sizeof *m->b_d);
+    m->bsum = zt_calloc(nb1 * CORE_S_COUNT, sizeof *m->bsum);
+    m->dset = zt_calloc((size_t)(m->nd > 0 ? m->nd : 1), sizeof *m->dset);
+    if (!m->b_start || !m->b_d || !m->bsum || !m->dset) {
+        return zt_fail(err, ZT_ENOMEM, "out of memory for %d blocks of cells", m->nb);
+    }
+    for (int di = 0; di < m->nd; di++) {
+        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q += CORE_CPL_BLOCK) {
+            m->b_start[b] = q;
+            m->b_d[b++] = di;
+        }
+    }
+    m->b_start[m->nb] = m->d_start[m->nd];
+    return ZT_OK;
 }
 
 /* The districts' ids and the CSR lists of their active cells, in cell order. */
@@ -142,7 +170,7 @@ static zt_status build_districts(core_cpl *m, zt_err *err)
         }
     }
     zt_free(fill);
-    return ZT_OK;
+    return build_blocks(m, err);
 }
 
 /* Per-cell parameters and the initial root zone: field capacity. */
@@ -664,30 +692,50 @@ static void rz_cell(core_cpl *m, zt_idx k, int month, double pf, double ef, cons
     ds[CORE_S_OWNET] += o.ownet;
 }
 
-/* The root zone of every active cell, district by district; the root-zone
- * sums of each district. */
+/* The sums lo <= v < hi of every district from its blocks' sums, in block
+ * order: a district of one block gets that block's sums bit for bit. */
+static void sums_of_blocks(core_cpl *m, int lo, int hi)
+{
+    for (int b = 0; b < m->nb; b++) {
+        const double *bs = m->bsum + (size_t)b * CORE_S_COUNT;
+        double *ds = m->dsum + (size_t)m->b_d[b] * CORE_S_COUNT;
+        if (b == 0 || m->b_d[b - 1] != m->b_d[b]) {
+            for (int v = lo; v < hi; v++) {
+                ds[v] = bs[v];
+            }
+        } else {
+            for (int v = lo; v < hi; v++) {
+                ds[v] += bs[v];
+            }
+        }
+    }
+}
+
+/* The root zone of every active cell, block by block; the root-zone sums
+ * of each district. */
 static void rootzone_day(core_cpl *m, int month, const float *p, const float *et0,
                          const core_cpl_acc *acc)
 {
-    const int nd = m->nd;
+    const int nb = m->nb;
     const double pf = m->cfg.precip_factor[month - 1];
     const double ef = m->cfg.et0_factor[month - 1];
     acc_list al;
-    int di;
+    int b;
 
     acc_list_make(acc, 0, CORE_V_NRZ, -1, &al);
 #pragma omp parallel for schedule(static) default(none) shared(m, p, et0, al)                  \
-    firstprivate(nd, pf, ef, month)
-    for (di = 0; di < nd; di++) {
-        /* local sums (not through m->dsum, which the compiler would have to
+    firstprivate(nb, pf, ef, month)
+    for (b = 0; b < nb; b++) {
+        /* local sums (not through m->bsum, which the compiler would have to
            assume aliases the output arrays), written back at the end */
         double ds[CORE_S_COUNT] = {0};
-        const double *g = m->gfrac + (size_t)di * NC;
-        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+        const double *g = m->gfrac + (size_t)m->b_d[b] * NC;
+        for (zt_idx q = m->b_start[b]; q < m->b_start[b + 1]; q++) {
             rz_cell(m, m->d_cells[q], month, pf, ef, p, et0, g, &al, ds);
         }
-        memcpy(m->dsum + (size_t)di * CORE_S_COUNT, ds, sizeof ds);
+        memcpy(m->bsum + (size_t)b * CORE_S_COUNT, ds, sizeof ds);
     }
+    sums_of_blocks(m, 0, CORE_S_COUNT);
 }
 
 /* The groundwater terms of one cell into ds[] and the output. */
@@ -735,39 +783,45 @@ static void gw_cell_day(core_cpl *m, zt_idx k, const double *abstr, const acc_li
 /* Per district, the groundwater terms of the day (from the solver's fluxes). */
 static void gather_gw_day(core_cpl *m, const double *abstr, const core_cpl_acc *acc)
 {
-    const int nd = m->nd;
+    const int nb = m->nb;
     acc_list al;
-    int di;
+    int b;
 
     /* groundwater mode: the recharge is given, and written from here */
     acc_list_make(acc, CORE_V_NRZ, CORE_V_NGW, m->rz_on ? -1 : CORE_V_RECHARGE, &al);
-#pragma omp parallel for schedule(static) default(none) shared(m, abstr, al) firstprivate(nd)
-    for (di = 0; di < nd; di++) {
+#pragma omp parallel for schedule(static) default(none) shared(m, abstr, al) firstprivate(nb)
+    for (b = 0; b < nb; b++) {
         double ds[CORE_S_COUNT];
-        double *dst = m->dsum + (size_t)di * CORE_S_COUNT;
+        double *dst = m->bsum + (size_t)b * CORE_S_COUNT;
         for (int v = CORE_S_DRAIN; v < CORE_S_COUNT; v++) {
             ds[v] = 0.0;
         }
-        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+        for (zt_idx q = m->b_start[b]; q < m->b_start[b + 1]; q++) {
             gw_cell_day(m, m->d_cells[q], abstr, &al, ds);
         }
         for (int v = CORE_S_DRAIN; v < CORE_S_COUNT; v++) {
             dst[v] = ds[v];
         }
     }
+    sums_of_blocks(m, CORE_S_DRAIN, CORE_S_COUNT);
 }
 
 /* Set the ditch level of every active cell to its district's level; 1 if
- * one changed. */
+ * one changed. Nothing to do when no district's level moved since the
+ * last call (groundwater mode: all but two days a year). */
 static int set_ditch_levels(core_cpl *m)
 {
-    const int nd = m->nd;
-    int di, changed = 0;
-#pragma omp parallel for schedule(static) default(none) shared(m) firstprivate(nd)             \
+    const int nb = m->nb;
+    const size_t nbytes = (size_t)m->nd * sizeof *m->dlevel;
+    int b, changed = 0;
+    if (m->dset_ok && memcmp(m->dset, m->dlevel, nbytes) == 0) {
+        return 0;
+    }
+#pragma omp parallel for schedule(static) default(none) shared(m) firstprivate(nb)             \
     reduction(| : changed)
-    for (di = 0; di < nd; di++) {
-        const double z = m->dlevel[di];
-        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+    for (b = 0; b < nb; b++) {
+        const double z = m->dlevel[m->b_d[b]];
+        for (zt_idx q = m->b_start[b]; q < m->b_start[b + 1]; q++) {
             const zt_idx k = m->d_cells[q];
             /* bitwise, so that NaN (no level yet) to NaN is no change */
             changed |= memcmp(&m->ditch_level[k], &z, sizeof z) != 0;
@@ -778,6 +832,8 @@ static int set_ditch_levels(core_cpl *m)
             }
         }
     }
+    memcpy(m->dset, m->dlevel, nbytes);
+    m->dset_ok = 1;
     return changed;
 }
 
@@ -954,20 +1010,21 @@ static void district_day(core_cpl *m, int di, const double *f)
  * per unit of the district's area. */
 static void district_fields_day(core_cpl *m, const core_cpl_acc *acc)
 {
-    const int nd = m->nd;
+    const int nb = m->nb;
     acc_list al;
-    int di;
+    int b;
     acc_list_make(acc, CORE_V_NGW, CORE_V_COUNT, -1, &al);
     if (al.n == 0) {
         return;
     }
-#pragma omp parallel for schedule(static) default(none) shared(m, al) firstprivate(nd)
-    for (di = 0; di < nd; di++) {
+#pragma omp parallel for schedule(static) default(none) shared(m, al) firstprivate(nb)
+    for (b = 0; b < nb; b++) {
+        const int di = m->b_d[b];
         double val[CORE_V_COUNT];
         val[CORE_V_DLEVEL] = m->dlevel[di];
         val[CORE_V_DEMAND] =
             m->cfg.mode == CORE_CPL_COUPLED ? m->dout[di].demand / m->d_area[di] : 0.0;
-        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+        for (zt_idx q = m->b_start[b]; q < m->b_start[b + 1]; q++) {
             out_add(&al, m->d_cells[q], val);
         }
     }
