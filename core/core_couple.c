@@ -600,26 +600,29 @@ static void acc_list_make(const core_cpl_acc *a, int lo, int hi, int also, acc_l
     }
 }
 
-/* Add (or set, when first) the listed values of cell k. */
-static inline void out_add(const acc_list *l, zt_idx k, const double *val)
+/* Add (or set, when first) the listed values of the cell at q in the cell
+ * list (core_cpl_acc). */
+static inline void out_add(const acc_list *l, zt_idx q, const double *val)
 {
     if (l->first) {
         for (int i = 0; i < l->n; i++) {
-            l->dst[i][k] = l->scale[i] * val[l->v[i]];
+            l->dst[i][q] = l->scale[i] * val[l->v[i]];
         }
     } else {
         for (int i = 0; i < l->n; i++) {
-            l->dst[i][k] += l->scale[i] * val[l->v[i]];
+            l->dst[i][q] += l->scale[i] * val[l->v[i]];
         }
     }
 }
 
-/* The root zone of one cell for the day; adds its terms to ds[]. g: the
- * fractions of district di's causes (today's sprinkling). */
-static void rz_cell(core_cpl *m, zt_idx k, int month, double pf, double ef, const float *p,
+/* The root zone of the cell at q in the cell list for the day; adds its
+ * terms to ds[]. g: the fractions of district di's causes (today's
+ * sprinkling). */
+static void rz_cell(core_cpl *m, zt_idx q, int month, double pf, double ef, const float *p,
                     const float *et0, const double *g, const acc_list *acc, double *ds)
 {
     const grid_domain *dom = m->dom;
+    const zt_idx k = m->d_cells[q];
     const core_rz_params *pr = m->cp[k];
     core_rz_state s = {m->s[k], m->spr_left[k]};
     core_rz_in in;
@@ -673,7 +676,7 @@ static void rz_cell(core_cpl *m, zt_idx k, int month, double pf, double ef, cons
         val[CORE_V_SPRDEM] = want;
         val[CORE_V_S] = pr->open_water ? 0.0 : s.s;
         val[CORE_V_DEFICIT] = pr->open_water ? 0.0 : pr->smax - s.s;
-        out_add(acc, k, val);
+        out_add(acc, q, val);
     }
     ds[CORE_S_P] += in.p;
     ds[CORE_S_ET0] += in.et0;
@@ -731,18 +734,20 @@ static void rootzone_day(core_cpl *m, int month, const float *p, const float *et
         double ds[CORE_S_COUNT] = {0};
         const double *g = m->gfrac + (size_t)m->b_d[b] * NC;
         for (zt_idx q = m->b_start[b]; q < m->b_start[b + 1]; q++) {
-            rz_cell(m, m->d_cells[q], month, pf, ef, p, et0, g, &al, ds);
+            rz_cell(m, q, month, pf, ef, p, et0, g, &al, ds);
         }
         memcpy(m->bsum + (size_t)b * CORE_S_COUNT, ds, sizeof ds);
     }
     sums_of_blocks(m, 0, CORE_S_COUNT);
 }
 
-/* The groundwater terms of one cell into ds[] and the output. */
-static void gw_cell_day(core_cpl *m, zt_idx k, const double *abstr, const acc_list *acc,
+/* The groundwater terms of the cell at q in the cell list into ds[] and
+ * the output. */
+static void gw_cell_day(core_cpl *m, zt_idx q, const double *abstr, const acc_list *acc,
                         double *ds)
 {
     const grid_domain *dom = m->dom;
+    const zt_idx k = m->d_cells[q];
     const double ditch = m->f_drain[0][k];
     const double inf = ditch < 0.0 ? -ditch : 0.0;
     /* submerged drains (the tile system in peat cells) infiltrate too */
@@ -776,7 +781,7 @@ static void gw_cell_day(core_cpl *m, zt_idx k, const double *abstr, const acc_li
         val[CORE_V_SEEPAGE] = -m->f_seep[k];
         val[CORE_V_SPILL] = m->f_spill[k];
         val[CORE_V_RECHARGE] = m->rech[k]; /* groundwater mode: given */
-        out_add(acc, k, val);
+        out_add(acc, q, val);
     }
 }
 
@@ -797,7 +802,7 @@ static void gather_gw_day(core_cpl *m, const double *abstr, const core_cpl_acc *
             ds[v] = 0.0;
         }
         for (zt_idx q = m->b_start[b]; q < m->b_start[b + 1]; q++) {
-            gw_cell_day(m, m->d_cells[q], abstr, &al, ds);
+            gw_cell_day(m, q, abstr, &al, ds);
         }
         for (int v = CORE_S_DRAIN; v < CORE_S_COUNT; v++) {
             dst[v] = ds[v];
@@ -1025,7 +1030,7 @@ static void district_fields_day(core_cpl *m, const core_cpl_acc *acc)
         val[CORE_V_DEMAND] =
             m->cfg.mode == CORE_CPL_COUPLED ? m->dout[di].demand / m->d_area[di] : 0.0;
         for (zt_idx q = m->b_start[b]; q < m->b_start[b + 1]; q++) {
-            out_add(&al, m->d_cells[q], val);
+            out_add(&al, q, val);
         }
     }
 }

@@ -197,7 +197,10 @@ typedef struct core_cpl_tables {
 
 /* Gridded output of the day: the caller's period accumulators (borrowed):
  * for each of nsel selected variables sel[i] (enum core_cpl_var), acc[i]
- * gets scale x value added (set when first) for every active cell. */
+ * gets scale x value added (set when first) for every active cell, in the
+ * order of the model's cell list: acc[i][q] is cell d_cells[q] (so the
+ * accumulators hold the active cells only, and the day's passes, which walk
+ * that list, write them in order). */
 typedef struct core_cpl_acc {
     double *const *acc;
     const int *sel;

@@ -551,6 +551,9 @@ static zt_status out_open(run_ctx *c, run_out *w, const char *dir, int ndays, zt
     go.async = 1;
     go.title = sc->name;
     go.history = "zoet run";
+    /* the model accumulates over its list of active cells (core_cpl_acc) */
+    go.cells = c->m->d_cells;
+    go.ncells = c->m->d_start[c->m->nd];
     if (c->nsel > 0) {
         st = io_gridout_create(w->path_grid, &c->dom->g, c->outmask, w->gvars, c->nsel, &go,
                                &w->grid, err);
