@@ -703,7 +703,7 @@ static void fingerprint(const run_ctx *c, char *buf, size_t n)
     char a[11], b[11];
     const zt_grid *g = &c->dom->g;
     int len = snprintf(buf, n,
-                       "zoet state 1; scenario %s; mode %d; grid %lld x %lld, %g m at %.1f %.1f; "
+                       "zoet state 2; scenario %s; mode %d; grid %lld x %lld, %g m at %.1f %.1f; "
                        "%lld active cells; %d districts; %s to %s; aggregation %s; network %s; "
                        "variables",
                        c->sc->name, (int)c->sc->mode, (long long)g->nx, (long long)g->ny, g->dx,
