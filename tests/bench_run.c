@@ -14,8 +14,9 @@
  *     threads.
  *
  * `int bench_run(const char *zoet, const char *demo_input, int quick,
- * int gw_only)` is called by tests/bench.c (gw_only: item 3 alone). Every figure is the best of a few runs (the
- * machine is shared); the load average is printed with them.
+ * int gw_only)` is called by tests/bench.c (gw_only: item 3 alone). Every
+ * figure is the best of a few runs (the machine is shared); the load
+ * average is printed with them.
  */
 #include <fcntl.h>
 #include <math.h>
