@@ -56,7 +56,8 @@ void core_cpl_destroy(core_cpl **pm)
                     m->f_drain[1], m->f_drain[2], m->f_spill, m->f_seep,     m->f_stor,
                     m->f_lat,     m->dv,         m->dlevel,   m->dtarget,    m->dshort,
                     m->gfrac,     m->dsum,       m->din,      m->dout,       m->dem,
-                    m->surplus,   m->rep,        m->real,     m->flush};
+                    m->surplus,   m->rep,        m->real,     m->flush,      m->b_start,
+                    m->b_d,       m->bsum,       m->dset};
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
         zt_free(list[i]);
     }
@@ -87,6 +88,33 @@ static int district_index(const core_cpl *m, int32_t id)
         }
     }
     return -1;
+}
+
+/* The blocks of the parallel cell loops (core_couple.h, CORE_CPL_BLOCK). */
+static zt_status build_blocks(core_cpl *m, zt_err *err)
+{
+    int b = 0;
+    m->nb = 0;
+    for (int di = 0; di < m->nd; di++) {
+        const zt_idx nq = m->d_start[di + 1] - m->d_start[di];
+        m->nb += (int)((nq + CORE_CPL_BLOCK - 1) / CORE_CPL_BLOCK);
+    }
+    const size_t nb1 = (size_t)(m->nb > 0 ? m->nb : 1);
+    m->b_start = zt_malloc((nb1 + 1) * sizeof *m->b_start);
+    m->b_d = zt_malloc(nb1 * sizeof *m->b_d);
+    m->bsum = zt_calloc(nb1 * CORE_S_COUNT, sizeof *m->bsum);
+    m->dset = zt_calloc((size_t)(m->nd > 0 ? m->nd : 1), sizeof *m->dset);
+    if (!m->b_start || !m->b_d || !m->bsum || !m->dset) {
+        return zt_fail(err, ZT_ENOMEM, "out of memory for %d blocks of cells", m->nb);
+    }
+    for (int di = 0; di < m->nd; di++) {
+        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q += CORE_CPL_BLOCK) {
+            m->b_start[b] = q;
+            m->b_d[b++] = di;
+        }
+    }
+    m->b_start[m->nb] = m->d_start[m->nd];
+    return ZT_OK;
 }
 
 /* The districts' ids and the CSR lists of their active cells, in cell order. */
@@ -142,7 +170,7 @@ static zt_status build_districts(core_cpl *m, zt_err *err)
         }
     }
     zt_free(fill);
-    return ZT_OK;
+    return build_blocks(m, err);
 }
 
 /* Per-cell parameters and the initial root zone: field capacity. */
@@ -546,29 +574,55 @@ zt_status core_cpl_create(const core_cpl_config *cfg, const grid_domain *dom,
 
 /* ---- the day ------------------------------------------------------------ */
 
-/* Add (or set, when first) scale x val[v] of the selected variables with
- * lo <= v < hi to the accumulators at cell k. */
-static inline void out_add(const core_cpl_acc *a, zt_idx k, const double *val, int lo, int hi)
+/* The selected variables one pass adds to the accumulators, made once a
+ * pass (not looked up for every cell): dst[i] gets scale[i] x val[v[i]],
+ * set when first. */
+typedef struct acc_list {
+    int n, first;
+    int v[CORE_V_COUNT];
+    double scale[CORE_V_COUNT];
+    double *dst[CORE_V_COUNT];
+} acc_list;
+
+/* The selected variables v with lo <= v < hi, and v == also (-1: none). */
+static void acc_list_make(const core_cpl_acc *a, int lo, int hi, int also, acc_list *l)
 {
-    for (int i = 0; i < a->nsel; i++) {
+    l->n = 0;
+    l->first = a ? a->first : 0;
+    for (int i = 0; a && i < a->nsel; i++) {
         const int v = a->sel[i];
-        if (v >= lo && v < hi) {
-            const double x = core_cpl_var_scale(v) * val[v];
-            if (a->first) {
-                a->acc[i][k] = x;
-            } else {
-                a->acc[i][k] += x;
-            }
+        if ((v >= lo && v < hi) || v == also) {
+            l->v[l->n] = v;
+            l->scale[l->n] = core_cpl_var_scale(v);
+            l->dst[l->n] = a->acc[i];
+            l->n++;
         }
     }
 }
 
-/* The root zone of one cell for the day; adds its terms to ds[]. g: the
- * fractions of district di's causes (today's sprinkling). */
-static void rz_cell(core_cpl *m, zt_idx k, int month, double pf, double ef, const float *p,
-                    const float *et0, const double *g, const core_cpl_acc *acc, double *ds)
+/* Add (or set, when first) the listed values of the cell at q in the cell
+ * list (core_cpl_acc). */
+static inline void out_add(const acc_list *l, zt_idx q, const double *val)
+{
+    if (l->first) {
+        for (int i = 0; i < l->n; i++) {
+            l->dst[i][q] = l->scale[i] * val[l->v[i]];
+        }
+    } else {
+        for (int i = 0; i < l->n; i++) {
+            l->dst[i][q] += l->scale[i] * val[l->v[i]];
+        }
+    }
+}
+
+/* The root zone of the cell at q in the cell list for the day; adds its
+ * terms to ds[]. g: the fractions of district di's causes (today's
+ * sprinkling). */
+static void rz_cell(core_cpl *m, zt_idx q, int month, double pf, double ef, const float *p,
+                    const float *et0, const double *g, const acc_list *acc, double *ds)
 {
     const grid_domain *dom = m->dom;
+    const zt_idx k = m->d_cells[q];
     const core_rz_params *pr = m->cp[k];
     core_rz_state s = {m->s[k], m->spr_left[k]};
     core_rz_in in;
@@ -604,7 +658,7 @@ static void rz_cell(core_cpl *m, zt_idx k, int month, double pf, double ef, cons
         m->rech[k] = o.recharge - spr_gw;
     }
     const double land = pr->open_water ? 0.0 : 1.0 - pr->paved;
-    if (acc && acc->nsel > 0) {
+    if (acc->n > 0) {
         double val[CORE_V_NRZ];
         val[CORE_V_P] = in.p;
         val[CORE_V_ET0] = in.et0;
@@ -622,7 +676,7 @@ static void rz_cell(core_cpl *m, zt_idx k, int month, double pf, double ef, cons
         val[CORE_V_SPRDEM] = want;
         val[CORE_V_S] = pr->open_water ? 0.0 : s.s;
         val[CORE_V_DEFICIT] = pr->open_water ? 0.0 : pr->smax - s.s;
-        out_add(acc, k, val, 0, CORE_V_NRZ);
+        out_add(acc, q, val);
     }
     ds[CORE_S_P] += in.p;
     ds[CORE_S_ET0] += in.et0;
@@ -641,35 +695,59 @@ static void rz_cell(core_cpl *m, zt_idx k, int month, double pf, double ef, cons
     ds[CORE_S_OWNET] += o.ownet;
 }
 
-/* The root zone of every active cell, district by district; the root-zone
- * sums of each district. */
-static void rootzone_day(core_cpl *m, int month, const float *p, const float *et0,
-                         const core_cpl_acc *acc)
+/* The sums lo <= v < hi of every district from its blocks' sums, in block
+ * order: a district of one block gets that block's sums bit for bit. */
+static void sums_of_blocks(core_cpl *m, int lo, int hi)
 {
-    const int nd = m->nd;
-    const double pf = m->cfg.precip_factor[month - 1];
-    const double ef = m->cfg.et0_factor[month - 1];
-    int di;
-
-#pragma omp parallel for schedule(static) default(none) shared(m, p, et0, acc)                 \
-    firstprivate(nd, pf, ef, month)
-    for (di = 0; di < nd; di++) {
-        /* local sums (not through m->dsum, which the compiler would have to
-           assume aliases the output arrays), written back at the end */
-        double ds[CORE_S_COUNT] = {0};
-        const double *g = m->gfrac + (size_t)di * NC;
-        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
-            rz_cell(m, m->d_cells[q], month, pf, ef, p, et0, g, acc, ds);
+    for (int b = 0; b < m->nb; b++) {
+        const double *bs = m->bsum + (size_t)b * CORE_S_COUNT;
+        double *ds = m->dsum + (size_t)m->b_d[b] * CORE_S_COUNT;
+        if (b == 0 || m->b_d[b - 1] != m->b_d[b]) {
+            for (int v = lo; v < hi; v++) {
+                ds[v] = bs[v];
+            }
+        } else {
+            for (int v = lo; v < hi; v++) {
+                ds[v] += bs[v];
+            }
         }
-        memcpy(m->dsum + (size_t)di * CORE_S_COUNT, ds, sizeof ds);
     }
 }
 
-/* The groundwater terms of one cell into ds[] and the output. */
-static void gw_cell_day(core_cpl *m, zt_idx k, const double *abstr, const core_cpl_acc *acc,
+/* The root zone of every active cell, block by block; the root-zone sums
+ * of each district. */
+static void rootzone_day(core_cpl *m, int month, const float *p, const float *et0,
+                         const core_cpl_acc *acc)
+{
+    const int nb = m->nb;
+    const double pf = m->cfg.precip_factor[month - 1];
+    const double ef = m->cfg.et0_factor[month - 1];
+    acc_list al;
+    int b;
+
+    acc_list_make(acc, 0, CORE_V_NRZ, -1, &al);
+#pragma omp parallel for schedule(static) default(none) shared(m, p, et0, al)                  \
+    firstprivate(nb, pf, ef, month)
+    for (b = 0; b < nb; b++) {
+        /* local sums (not through m->bsum, which the compiler would have to
+           assume aliases the output arrays), written back at the end */
+        double ds[CORE_S_COUNT] = {0};
+        const double *g = m->gfrac + (size_t)m->b_d[b] * NC;
+        for (zt_idx q = m->b_start[b]; q < m->b_start[b + 1]; q++) {
+            rz_cell(m, q, month, pf, ef, p, et0, g, &al, ds);
+        }
+        memcpy(m->bsum + (size_t)b * CORE_S_COUNT, ds, sizeof ds);
+    }
+    sums_of_blocks(m, 0, CORE_S_COUNT);
+}
+
+/* The groundwater terms of the cell at q in the cell list into ds[] and
+ * the output. */
+static void gw_cell_day(core_cpl *m, zt_idx q, const double *abstr, const acc_list *acc,
                         double *ds)
 {
     const grid_domain *dom = m->dom;
+    const zt_idx k = m->d_cells[q];
     const double ditch = m->f_drain[0][k];
     const double inf = ditch < 0.0 ? -ditch : 0.0;
     /* submerged drains (the tile system in peat cells) infiltrate too */
@@ -692,7 +770,7 @@ static void gw_cell_day(core_cpl *m, zt_idx k, const double *abstr, const core_c
     ds[CORE_S_ABSTR] += abstr ? abstr[k] : 0.0;
     m->depth[k] = m->surface[k] - m->h[k];
     ds[CORE_S_DEPTH] += m->depth[k];
-    if (acc && acc->nsel > 0) {
+    if (acc->n > 0) {
         double val[CORE_V_COUNT];
         val[CORE_V_HEAD] = m->h[k];
         val[CORE_V_DEPTH] = m->surface[k] - m->h[k];
@@ -702,47 +780,53 @@ static void gw_cell_day(core_cpl *m, zt_idx k, const double *abstr, const core_c
         val[CORE_V_DRAIN_TILE] = ti;
         val[CORE_V_SEEPAGE] = -m->f_seep[k];
         val[CORE_V_SPILL] = m->f_spill[k];
-        out_add(acc, k, val, CORE_V_NRZ, CORE_V_NGW);
-        if (!m->rz_on) {
-            val[CORE_V_RECHARGE] = m->rech[k]; /* groundwater mode: given */
-            out_add(acc, k, val, CORE_V_RECHARGE, CORE_V_RECHARGE + 1);
-        }
+        val[CORE_V_RECHARGE] = m->rech[k]; /* groundwater mode: given */
+        out_add(acc, q, val);
     }
 }
 
 /* Per district, the groundwater terms of the day (from the solver's fluxes). */
 static void gather_gw_day(core_cpl *m, const double *abstr, const core_cpl_acc *acc)
 {
-    const int nd = m->nd;
-    int di;
+    const int nb = m->nb;
+    acc_list al;
+    int b;
 
-#pragma omp parallel for schedule(static) default(none) shared(m, abstr, acc) firstprivate(nd)
-    for (di = 0; di < nd; di++) {
+    /* groundwater mode: the recharge is given, and written from here */
+    acc_list_make(acc, CORE_V_NRZ, CORE_V_NGW, m->rz_on ? -1 : CORE_V_RECHARGE, &al);
+#pragma omp parallel for schedule(static) default(none) shared(m, abstr, al) firstprivate(nb)
+    for (b = 0; b < nb; b++) {
         double ds[CORE_S_COUNT];
-        double *dst = m->dsum + (size_t)di * CORE_S_COUNT;
+        double *dst = m->bsum + (size_t)b * CORE_S_COUNT;
         for (int v = CORE_S_DRAIN; v < CORE_S_COUNT; v++) {
             ds[v] = 0.0;
         }
-        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
-            gw_cell_day(m, m->d_cells[q], abstr, acc, ds);
+        for (zt_idx q = m->b_start[b]; q < m->b_start[b + 1]; q++) {
+            gw_cell_day(m, q, abstr, &al, ds);
         }
         for (int v = CORE_S_DRAIN; v < CORE_S_COUNT; v++) {
             dst[v] = ds[v];
         }
     }
+    sums_of_blocks(m, CORE_S_DRAIN, CORE_S_COUNT);
 }
 
 /* Set the ditch level of every active cell to its district's level; 1 if
- * one changed. */
+ * one changed. Nothing to do when no district's level moved since the
+ * last call (groundwater mode: all but two days a year). */
 static int set_ditch_levels(core_cpl *m)
 {
-    const int nd = m->nd;
-    int di, changed = 0;
-#pragma omp parallel for schedule(static) default(none) shared(m) firstprivate(nd)             \
+    const int nb = m->nb;
+    const size_t nbytes = (size_t)m->nd * sizeof *m->dlevel;
+    int b, changed = 0;
+    if (m->dset_ok && memcmp(m->dset, m->dlevel, nbytes) == 0) {
+        return 0;
+    }
+#pragma omp parallel for schedule(static) default(none) shared(m) firstprivate(nb)             \
     reduction(| : changed)
-    for (di = 0; di < nd; di++) {
-        const double z = m->dlevel[di];
-        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+    for (b = 0; b < nb; b++) {
+        const double z = m->dlevel[m->b_d[b]];
+        for (zt_idx q = m->b_start[b]; q < m->b_start[b + 1]; q++) {
             const zt_idx k = m->d_cells[q];
             /* bitwise, so that NaN (no level yet) to NaN is no change */
             changed |= memcmp(&m->ditch_level[k], &z, sizeof z) != 0;
@@ -753,6 +837,8 @@ static int set_ditch_levels(core_cpl *m)
             }
         }
     }
+    memcpy(m->dset, m->dlevel, nbytes);
+    m->dset_ok = 1;
     return changed;
 }
 
@@ -929,16 +1015,22 @@ static void district_day(core_cpl *m, int di, const double *f)
  * per unit of the district's area. */
 static void district_fields_day(core_cpl *m, const core_cpl_acc *acc)
 {
-    const int nd = m->nd;
-    int di;
-#pragma omp parallel for schedule(static) default(none) shared(m, acc) firstprivate(nd)
-    for (di = 0; di < nd; di++) {
+    const int nb = m->nb;
+    acc_list al;
+    int b;
+    acc_list_make(acc, CORE_V_NGW, CORE_V_COUNT, -1, &al);
+    if (al.n == 0) {
+        return;
+    }
+#pragma omp parallel for schedule(static) default(none) shared(m, al) firstprivate(nb)
+    for (b = 0; b < nb; b++) {
+        const int di = m->b_d[b];
         double val[CORE_V_COUNT];
         val[CORE_V_DLEVEL] = m->dlevel[di];
         val[CORE_V_DEMAND] =
             m->cfg.mode == CORE_CPL_COUPLED ? m->dout[di].demand / m->d_area[di] : 0.0;
-        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
-            out_add(acc, m->d_cells[q], val, CORE_V_NGW, CORE_V_COUNT);
+        for (zt_idx q = m->b_start[b]; q < m->b_start[b + 1]; q++) {
+            out_add(&al, q, val);
         }
     }
 }
@@ -1019,7 +1111,12 @@ zt_status core_cpl_day_end(core_cpl *m, const double *frac, const core_cpl_acc *
 {
     memset(x, 0, sizeof *x);
     if (m->rz_on) {
-        const double rz_now = rz_storage(m);
+        /* the root zone's storage as rz_storage() sums it, from the sums
+           the day's pass took in the same order (open water adds 0) */
+        double rz_now = 0.0;
+        for (int di = 0; di < m->nd; di++) {
+            rz_now += m->dsum[(size_t)di * CORE_S_COUNT + CORE_S_S];
+        }
         x->b[CORE_B_DS_RZ] = m->cell_area * (rz_now - m->rz_total);
         m->rz_total = rz_now;
     }

@@ -23,11 +23,12 @@
  * table held at its initial depth), groundwater (recharge given, ditches at
  * their targets, no district balance).
  *
- * Parallel and deterministic (STYLE.md 9): cell loops run district by
- * district (a CSR list of the active cells of each district, in cell
- * order), OpenMP splitting the districts with schedule(static); every sum is
- * taken per district in cell order, then over districts in id order. 1 and
- * N threads give the same bytes.
+ * Parallel and deterministic (STYLE.md 9): cell loops run block by block
+ * (a CSR list of the active cells of each district, in cell order, cut
+ * into blocks of at most CORE_CPL_BLOCK cells of one district), OpenMP
+ * splitting the blocks with schedule(static); every sum is taken per block
+ * in cell order, then over the blocks of a district in order, then over
+ * districts in id order. 1 and N threads give the same bytes.
  *
  * The model reads the domain's arrays (grid_domain.h and grid_district are
  * plain data; no code of grids/ is called).
@@ -164,6 +165,13 @@ typedef struct core_cpl_balance {
 #define CORE_CPL_TOL_EXACT 1e-9
 #define CORE_CPL_TOL_GW 1e-6
 
+/* Cells of a block of the parallel cell loops, at most. A district's sums
+ * are taken block by block in cell order and the blocks' sums added in
+ * order, so a district of at most this many cells is summed as one run
+ * over its cells (the order of a sequential loop), and any district the
+ * same way for any number of threads. */
+#define CORE_CPL_BLOCK 4096
+
 /* Settings of a model (from the scenario). */
 typedef struct core_cpl_config {
     core_cpl_mode mode;
@@ -189,7 +197,10 @@ typedef struct core_cpl_tables {
 
 /* Gridded output of the day: the caller's period accumulators (borrowed):
  * for each of nsel selected variables sel[i] (enum core_cpl_var), acc[i]
- * gets scale x value added (set when first) for every active cell. */
+ * gets scale x value added (set when first) for every active cell, in the
+ * order of the model's cell list: acc[i][q] is cell d_cells[q] (so the
+ * accumulators hold the active cells only, and the day's passes, which walk
+ * that list, write them in order). */
 typedef struct core_cpl_acc {
     double *const *acc;
     const int *sel;
@@ -212,6 +223,16 @@ typedef struct core_cpl {
     int32_t *d_id;
     zt_idx *d_start, *d_cells;
     double *d_area, *d_land; /* m2: all; land weighted by (1 - paved) */
+    /* blocks of at most CORE_CPL_BLOCK cells of one district, in CSR order:
+       the unit of the parallel cell loops (a large district is not one
+       thread's work); block b holds cells b_start[b] .. b_start[b + 1] - 1
+       of the CSR list, of district b_d[b] */
+    int nb;
+    zt_idx *b_start;
+    int *b_d;
+    double *bsum;            /* [nb * CORE_S_COUNT] the sums of a day per block */
+    double *dset;            /* [nd] the district levels set_ditch_levels applied last */
+    int dset_ok;             /* dset holds them */
     grid_district *dd;       /* [nd] (coupled, groundwater) the table entries, with the
                                 peat scenario's levels */
     core_district_params *dpar;

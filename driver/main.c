@@ -20,6 +20,17 @@
  * prints its error stack while doing so. zoet closes every file it keeps
  * itself, so main tells HDF5 not to install that handler (H5dont_atexit,
  * before any other HDF5 call) and nothing is left for it to do.
+ *
+ * OpenMP's waiting threads (docs/performance.md, "Issue 11"): libgomp's
+ * threads spin at a barrier (300,000 rounds by default) before they sleep.
+ * On a machine whose cores another job also uses, a spinning thread takes
+ * the core from the thread it waits for, and 2 threads ran 2-3 x slower
+ * than 1. `zoet run` therefore waits passively: libgomp reads
+ * OMP_WAIT_POLICY once, when it is loaded (before main), so when neither
+ * OMP_WAIT_POLICY nor GOMP_SPINCOUNT is set the program sets
+ * OMP_WAIT_POLICY=passive and executes itself again (/proc/self/exe, the
+ * same arguments). A user's own setting is kept. Should the exec fail, the
+ * run goes on with libgomp's default.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -566,8 +577,23 @@ static int cmd_chart(int argc, char **argv)
     return 0;
 }
 
+/* `zoet run` with passive OpenMP waiting (see the top of this file). */
+static void wait_policy(char **argv)
+{
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT")) {
+        return;
+    }
+    if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0) {
+        return;
+    }
+    (void)execv("/proc/self/exe", argv);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "run") == 0) {
+        wait_policy(argv);
+    }
     (void)H5dont_atexit(); /* see the top of this file */
     /* zoet reports HDF5's failures itself, through netCDF's status codes;
        HDF5's own error stack on stderr (also from netCDF's probes for

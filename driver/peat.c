@@ -19,7 +19,9 @@
 
 struct drv_peat {
     drv_peat_setup su;
-    core_gxg *gxg;
+    core_gxg *gxg;    /* over the active cells, in the order of su.d_cells */
+    zt_idx nact;      /* active cells: su.d_start[su.nd] */
+    double *dq;       /* [nact] the day's depths in that order */
     core_peat_params par;
     double *dec1;     /* [ncell] storage capacity of 1 December (mm), NaN: not in the run */
     double *inlet;    /* [nd] inlet for peat (m3); [nd]: have_dec1, for checkpoints */
@@ -38,6 +40,7 @@ void drv_peat_destroy(drv_peat **pp)
     p = *pp;
     core_gxg_destroy(&p->gxg);
     zt_free(p->dec1);
+    zt_free(p->dq);
     zt_free(p->inlet);
     zt_free(p);
     *pp = NULL;
@@ -54,16 +57,20 @@ zt_status drv_peat_create(const drv_peat_setup *su, drv_peat **out, zt_err *err)
     }
     p->su = *su;
     core_peat_defaults(&p->par);
+    p->nact = su->d_start[su->nd];
     p->dec1 = zt_malloc((size_t)n * sizeof *p->dec1);
     p->inlet = zt_calloc((size_t)su->nd + 1, sizeof *p->inlet);
-    if (!p->dec1 || !p->inlet) {
+    p->dq = zt_malloc((size_t)(p->nact > 0 ? p->nact : 1) * sizeof *p->dq);
+    if (!p->dec1 || !p->inlet || !p->dq) {
         drv_peat_destroy(&p);
         return zt_fail(err, ZT_ENOMEM, "peat results: out of memory");
     }
     for (zt_idx k = 0; k < n; k++) {
         p->dec1[k] = NAN;
     }
-    st = core_gxg_create(n, &p->gxg, err);
+    /* the statistics of the active cells only (the others are written as
+       NaN): 15 doubles a cell */
+    st = core_gxg_create(p->nact, &p->gxg, err);
     if (st != ZT_OK) {
         drv_peat_destroy(&p);
         return st;
@@ -74,7 +81,10 @@ zt_status drv_peat_create(const drv_peat_setup *su, drv_peat **out, zt_err *err)
 
 void drv_peat_day(drv_peat *p, zt_day day, const double *depth)
 {
-    core_gxg_day(p->gxg, day, depth);
+    for (zt_idx q = 0; q < p->nact; q++) {
+        p->dq[q] = depth[p->su.d_cells[q]];
+    }
+    core_gxg_day(p->gxg, day, p->dq);
 }
 
 void drv_peat_dec1(drv_peat *p, const double *cap_mm)
@@ -86,6 +96,22 @@ void drv_peat_dec1(drv_peat *p, const double *cap_mm)
 void drv_peat_inlet(drv_peat *p, int di, double m3)
 {
     p->inlet[di] += m3;
+}
+
+/* Values a[q] of the active cells (q < nact, in the order of d_cells) to
+ * their grid cells a[d_cells[q]], the others NaN. In place: the cell lists
+ * of the districts, taken together, are not in grid order, so the values
+ * go through dq. */
+static void spread_active(drv_peat *p, double *a)
+{
+    const zt_idx n = zt_grid_ncell(&p->su.grid);
+    memcpy(p->dq, a, (size_t)p->nact * sizeof *a);
+    for (zt_idx k = 0; k < n; k++) {
+        a[k] = NAN;
+    }
+    for (zt_idx q = 0; q < p->nact; q++) {
+        a[p->su.d_cells[q]] = p->dq[q];
+    }
 }
 
 /* Sums of one area (a district or a province). */
@@ -277,7 +303,14 @@ zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const c
         st = zt_fail(err, ZT_ENOMEM, "peat results: out of memory");
         goto done;
     }
+    /* the active cells' statistics into the first nact values, then spread
+       over the grid */
     core_gxg_get(p->gxg, ghg, glg, gvg, sum, ann, &cnt);
+    spread_active(p, ghg);
+    spread_active(p, glg);
+    spread_active(p, gvg);
+    spread_active(p, sum);
+    spread_active(p, ann);
     for (zt_idx k = 0; k < n; k++) {
         const int peat = su->mask[k] == ZT_MASK_ACTIVE && su->soil[k] == ZT_SOIL_PEAT;
         subs[k] = peat ? core_peat_subsidence(&p->par, ann[k]) : NAN;

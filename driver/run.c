@@ -480,6 +480,8 @@ static zt_status setup(run_ctx *c, const drv_run_opts *o, zt_err *err)
     if (st != ZT_OK) {
         return st;
     }
+    /* the model holds the groundwater fields as it needs them */
+    grid_domain_release_gw(c->dom);
     if (!isnan(c->sc->peat_target) && !o->quiet) {
         printf("zoet run: peat target depth %.2f m: the summer level of %d peat districts "
                "raised\n",
@@ -548,6 +550,9 @@ static zt_status out_open(run_ctx *c, run_out *w, const char *dir, int ndays, zt
     go.async = 1;
     go.title = sc->name;
     go.history = "zoet run";
+    /* the model accumulates over its list of active cells (core_cpl_acc) */
+    go.cells = c->m->d_cells;
+    go.ncells = c->m->d_start[c->m->nd];
     if (c->nsel > 0) {
         st = io_gridout_create(w->path_grid, &c->dom->g, c->outmask, w->gvars, c->nsel, &go,
                                &w->grid, err);
@@ -697,7 +702,7 @@ static void fingerprint(const run_ctx *c, char *buf, size_t n)
     char a[11], b[11];
     const zt_grid *g = &c->dom->g;
     int len = snprintf(buf, n,
-                       "zoet state 1; scenario %s; mode %d; grid %lld x %lld, %g m at %.1f %.1f; "
+                       "zoet state 2; scenario %s; mode %d; grid %lld x %lld, %g m at %.1f %.1f; "
                        "%lld active cells; %d districts; %s to %s; aggregation %s; network %s; "
                        "variables",
                        c->sc->name, (int)c->sc->mode, (long long)g->nx, (long long)g->ny, g->dx,

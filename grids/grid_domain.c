@@ -78,6 +78,11 @@ static void gw_free(grid_domain *d)
     d->has_gw = 0;
 }
 
+void grid_domain_release_gw(grid_domain *d)
+{
+    gw_free(d);
+}
+
 zt_status grid_domain_add_gw(grid_domain *d, zt_err *err)
 {
     zt_idx n = zt_grid_ncell(&d->g), k;

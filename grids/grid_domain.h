@@ -78,6 +78,14 @@ zt_status grid_domain_create(const zt_grid *g, grid_domain **out, zt_err *err);
  */
 zt_status grid_domain_add_gw(grid_domain *d, zt_err *err);
 
+/*
+ * Free the groundwater group (has_gw becomes 0, the arrays NULL): a run
+ * calls it once the model has taken what it needs from them (the model
+ * keeps its own copies), which saves 36 bytes a cell for the rest of the
+ * run. Accepts a domain without the group.
+ */
+void grid_domain_release_gw(grid_domain *d);
+
 /* Free a domain; accepts NULL and *d == NULL; sets *d = NULL. */
 void grid_domain_destroy(grid_domain **d);
 

@@ -350,22 +350,22 @@ static void var_range(const char *var, double *lo, double *hi)
 }
 
 /*
- * Why value v (mm d-1) of variable var is refused, into why (size n), or
- * NULL when it is accepted: missing (NaN: a fill or NaN in the file),
- * negative (P, ET0), or outside the accepted range (+-Inf included).
+ * Why value v (mm d-1) is refused, into why (size n), or NULL when it is
+ * accepted: missing (NaN: a fill or NaN in the file), negative (P, ET0),
+ * or outside the accepted range [lo, hi] of its variable (var_range; +-Inf
+ * included). The range is looked up once a field, not once a value.
  */
-static const char *value_problem(const char *var, double v, char *why, size_t n)
+static const char *value_problem(double lo, double hi, double v, char *why, size_t n)
 {
-    double lo, hi;
-    var_range(var, &lo, &hi);
+    if (v >= lo && v <= hi) {
+        return NULL;
+    }
     if (isnan(v)) {
         snprintf(why, n, "missing (NaN or _FillValue)");
     } else if (v < 0.0 && lo == 0.0) {
         snprintf(why, n, "negative (%g mm d-1)", v);
-    } else if (!(v >= lo && v <= hi)) {
-        snprintf(why, n, "%g mm d-1, outside the accepted range [%g, %g] mm d-1", v, lo, hi);
     } else {
-        return NULL;
+        snprintf(why, n, "%g mm d-1, outside the accepted range [%g, %g] mm d-1", v, lo, hi);
     }
     return why;
 }
@@ -384,13 +384,15 @@ static zt_status read_station_var(io_forcing *f, int ncid, int varid, const char
     double *v = zt_malloc(n * sizeof *v);
     zt_status st;
     char why[128], a[11];
+    double lo, hi;
 
     if (!v) {
         return zt_fail(err, ZT_ENOMEM, "%s: out of memory for %s", f->path, var);
     }
+    var_range(var, &lo, &hi);
     st = io_nc_read_unpacked(ncid, varid, f->path, var, start, count, v, err);
     for (i = 0; st == ZT_OK && i < n; i++) {
-        if (value_problem(var, v[i], why, sizeof why)) {
+        if (value_problem(lo, hi, v[i], why, sizeof why)) {
             st = zt_fail(err, ZT_EINPUT, "%s: %s of station %d on %s is %s", f->path, var,
                          f->station_id[i / count[1]],
                          zt_day_format(f->first + (zt_day)(i % count[1]), a), why);
@@ -722,8 +724,10 @@ static zt_status check_field(const io_forcing *f, const char *var, zt_day day, f
 {
     zt_idx k, n = zt_grid_ncell(&f->g);
     char a[11], why[128];
+    double lo, hi;
+    var_range(var, &lo, &hi);
     for (k = 0; k < n; k++) {
-        const char *bad = value_problem(var, v[k], why, sizeof why);
+        const char *bad = value_problem(lo, hi, v[k], why, sizeof why);
         if (f->mask && f->mask[k] == ZT_MASK_INACTIVE) {
             v[k] = 0.0f;
         } else if (bad && cell_active(f, k)) {

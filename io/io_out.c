@@ -226,7 +226,8 @@ struct io_gridout {
     zt_day nom_last;
     zt_day p_first;    /* first day added to it */
     int p_n;           /* days added to it (0: none) */
-    double *acc;       /* nvar * ncell sums (units of the daily value x d) */
+    zt_idx nacc;       /* values an accumulator holds: ncell, or o.ncells (o.cells) */
+    double *acc;       /* nvar * nacc sums (units of the daily value x d) */
     double **accv;     /* nvar pointers into acc, one per variable */
     size_t nrec;       /* records emitted */
     char note[OUT_NOTE_MAX]; /* incomplete_periods text */
@@ -427,9 +428,20 @@ static zt_status emit_period(io_gridout *w, zt_err *err)
 
     /* the slot is free: only this thread touches it until it is queued */
     for (v = 0; v < w->nvar; v++) {
-        const double *a = w->acc + (size_t)v * (size_t)w->ncell;
+        const double *a = w->acc + (size_t)v * (size_t)w->nacc;
         float *out = s->data + (size_t)v * (size_t)w->ncell;
         double n = w->vars[v].is_flux ? 1.0 : (double)w->p_n; /* sum or mean */
+        if (w->o.cells) {
+            const zt_idx *cells = w->o.cells;
+            for (k = 0; k < w->ncell; k++) {
+                out[k] = OUT_FILL;
+            }
+            for (zt_idx j = 0; j < w->nacc; j++) {
+                const zt_idx c = cells[j];
+                out[c] = (w->mask && w->mask[c] == 0) ? OUT_FILL : (float)(a[j] / n);
+            }
+            continue;
+        }
         for (k = 0; k < w->ncell; k++) {
             out[k] = (w->mask && w->mask[k] == 0) ? OUT_FILL : (float)(a[k] / n);
         }
@@ -594,12 +606,13 @@ zt_status io_gridout_create(const char *path, const zt_grid *g, const uint8_t *m
     w->o = *o;
     w->nslot = o->async ? 2 : 1;
     nval = (size_t)nvar * (size_t)w->ncell;
+    w->nacc = o->cells ? o->ncells : w->ncell;
     w->varid = zt_calloc((size_t)nvar, sizeof *w->varid);
-    w->acc = zt_calloc(nval, sizeof *w->acc);
+    w->acc = zt_calloc((size_t)nvar * (size_t)(w->nacc > 0 ? w->nacc : 1), sizeof *w->acc);
     w->accv = zt_calloc((size_t)nvar, sizeof *w->accv);
     if (w->acc && w->accv) {
         for (int v = 0; v < nvar; v++) {
-            w->accv[v] = w->acc + (size_t)v * (size_t)g->nx * (size_t)g->ny;
+            w->accv[v] = w->acc + (size_t)v * (size_t)w->nacc;
         }
     }
     if (!w->varid || !w->acc || !w->accv) {
@@ -746,6 +759,13 @@ zt_status io_gridout_add_day(io_gridout *w, zt_day day, const float *const *fiel
         const float *f = fields[v];
         double *a = acc[v];
         const zt_idx n = w->ncell;
+        if (w->o.cells) {
+            for (zt_idx j = 0; j < w->nacc; j++) {
+                const double x = (double)f[w->o.cells[j]];
+                a[j] = first ? x : a[j] + x;
+            }
+            continue;
+        }
         if (first) {
 #pragma omp parallel for schedule(static) default(none) shared(a, f) firstprivate(n)
             for (k = 0; k < n; k++) {

@@ -44,6 +44,11 @@ typedef struct io_gridout_opts {
     int async;         /* 1: write on a thread of its own */
     const char *title; /* global title (borrowed, may be NULL) */
     const char *history; /* global history (borrowed, may be NULL) */
+    const zt_idx *cells; /* NULL: an accumulator holds every cell of the grid; else it
+                          * holds ncells values, value j that of grid cell cells[j]
+                          * (borrowed, must outlive the writer; distinct cells; cells
+                          * not listed are written as _FillValue) */
+    zt_idx ncells;
 } io_gridout_opts;
 
 typedef struct io_gridout io_gridout; /* opaque */
@@ -81,7 +86,8 @@ zt_status io_gridout_add_day(io_gridout *w, zt_day day, const float *const *fiel
  * The same in two steps, for a caller that accumulates in its own (parallel)
  * loop and so saves a pass over memory: io_gridout_begin_day checks the day
  * like add_day and returns the period accumulators acc[v] (ncell doubles
- * each, borrowed until end_day) and *first = 1 on the first day of a period,
+ * each, borrowed until end_day; with opts.cells, ncells doubles each, index
+ * j for grid cell cells[j]) and *first = 1 on the first day of a period,
  * when the caller must SET acc[v][k] = value, else ADD value to it, for every
  * cell with mask != 0 (other cells may be left alone). io_gridout_end_day
  * then counts the day and writes or queues the period when it is complete.

@@ -13,10 +13,17 @@
  *  5. the groundwater solver (tests/bench_gw.c): a groundwater-only year on
  *     560 x 440 and 2000 x 2000 cells, CG iterations, memory bandwidth.
  *
- * Usage: zoet-bench [--quick | --demo-output | --gw | --gw-small | --alloc]
+ *  6. whole runs of the program as processes (tests/bench_run.c): the
+ *     coupled demo year on 1 and 2 threads, alone and beside a busy
+ *     process, its peak RSS per active cell; a groundwater-only 560 x 440
+ *     year as a whole run (recharge read, daily heads written).
+ *
+ * Usage: zoet-bench [--quick | --demo-output | --gw | --gw-small | --alloc | --run]
  *   --quick: fewer days, for a smoke test; --demo-output: the demo run only;
  *   --gw: the groundwater solver only; --gw-small: its 560 x 440 year only;
- *   --alloc: the allocation over a synthetic network of 10,000 districts only.
+ *   --alloc: the allocation over a synthetic network of 10,000 districts only;
+ *   --run: the whole runs only (./zoet, built by make bench); --run-quick: the
+ *   same for January; --run-gw: the groundwater-only whole year only.
  */
 #include <math.h>
 #include <stdio.h>
@@ -36,6 +43,7 @@
 /* tests/bench_gw.c: the groundwater solver (issue 3). */
 int bench_gw(int quick);
 int bench_alloc(int quick);
+int bench_run(const char *zoet, const char *demo_input, int quick, int gw_only);
 
 static double now_seconds(void)
 {
@@ -224,13 +232,19 @@ int main(int argc, char **argv)
     int gw_only = argc > 1 && strcmp(argv[1], "--gw") == 0;
     int gw_small = argc > 1 && strcmp(argv[1], "--gw-small") == 0;
     int alloc_only = argc > 1 && strcmp(argv[1], "--alloc") == 0;
+    int run_quick = argc > 1 && strcmp(argv[1], "--run-quick") == 0;
+    int run_gw = argc > 1 && strcmp(argv[1], "--run-gw") == 0;
+    int run_only = run_quick || run_gw || (argc > 1 && strcmp(argv[1], "--run") == 0);
     char cwd[2048], scen[2400], forcing[2400];
     drv_run_stats st1, st2;
     zt_err err;
     int t;
 
-    if (argc > 2 || (argc == 2 && !quick && !demo_only && !gw_only && !gw_small && !alloc_only)) {
-        fprintf(stderr, "usage: %s [--quick | --demo-output | --gw | --gw-small | --alloc]\n"
+    if (argc > 2 || (argc == 2 && !quick && !demo_only && !gw_only && !gw_small && !alloc_only &&
+                      !run_only)) {
+        fprintf(stderr,
+                "usage: %s [--quick | --demo-output | --gw | --gw-small | --alloc | --run |\n"
+                "       --run-quick | --run-gw]\n"
                         "  (no option: every benchmark, the full sizes)\n",
                 argv[0]);
         return 2;
@@ -256,6 +270,9 @@ int main(int argc, char **argv)
 
     if (demo_only) {
         goto demo_output;
+    }
+    if (run_only) {
+        return bench_run("./zoet", BENCH "/input", run_quick, run_gw);
     }
     /* 1. the demo's root zone, a year */
     snprintf(scen, sizeof scen, BENCH "/demo-rz.ini");
@@ -320,5 +337,6 @@ demo_output:
     if (bench_alloc(quick) != 0) {
         return 1;
     }
-    return 0;
+    /* 6. whole runs of the program */
+    return demo_only ? 0 : bench_run("./zoet", BENCH "/input", quick, 0);
 }
