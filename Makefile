@@ -88,7 +88,7 @@ $(BUILD)/tests/runner.o: $(BUILD)/tests/suites.h
 $(BUILD)/zoet-tests: $(TEST_OBJ) $(DEMO_LIB) $(IO_LIB) $(CORE_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
-$(BUILD)/zoet-bench: $(BENCH_OBJ) $(IO_LIB) $(CORE_LIB)
+$(BUILD)/zoet-bench: $(BENCH_OBJ) $(DEMO_LIB) $(IO_LIB) $(CORE_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- the two commands of README.md -----------------------------------------
