@@ -195,24 +195,9 @@ static zt_status read_series(drv_supply *s, const char *path, zt_day first, zt_d
     return ZT_OK;
 }
 
-zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err *err)
+/* The arrays of the allocation and the accounting. */
+static zt_status supply_arrays(drv_supply *s, zt_err *err)
 {
-    drv_supply *s = zt_calloc(1, sizeof *s);
-    zt_status st = ZT_OK;
-    *out = NULL;
-    if (!s) {
-        return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
-    }
-    st = io_network_load(su->network, &s->net, err);
-    if (st != ZT_OK) {
-        goto done;
-    }
-    s->nd = su->nd;
-    s->npt = s->net.nuser;
-    s->nuser = s->nd * NC + s->npt;
-    s->nnode = s->net.nnode;
-    s->first = su->first;
-    s->factor = su->ijssel_factor;
     size_t nu = (size_t)s->nuser, nn = (size_t)s->nnode, nd = (size_t)(s->nd > 0 ? s->nd : 1);
     s->d_node = zt_malloc(nd * sizeof *s->d_node);
     s->d_prov = zt_malloc(nd * sizeof *s->d_prov);
@@ -236,26 +221,30 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
     if (!s->d_node || !s->d_prov || !s->unode || !s->ulevel || !s->uprov || !s->cap ||
         !s->local || !s->demand || !s->alloc_v || !s->real || !s->flow || !s->used ||
         !s->rflow || !s->rused || !s->wstart || !s->wreal || !s->wdem || !s->vals) {
-        st = zt_fail(err, ZT_ENOMEM, "supply: out of memory");
-        goto done;
+        return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
     }
+    return ZT_OK;
+}
+
+/* Every district attached to its node by the network's [attach.*] rules;
+ * its five users (causes). */
+static zt_status attach_districts(drv_supply *s, const drv_supply_setup *su, zt_err *err)
+{
     for (int di = 0; di < s->nd; di++) {
         if (su->d_id[di] > 99999999) {
-            st = zt_fail(err, ZT_EINPUT,
+            return zt_fail(err, ZT_EINPUT,
                          "supply: district id %ld is too large for the user ids of the "
                          "accounting (at most 99999999)",
                          (long)su->d_id[di]);
-            goto done;
         }
         s->d_node[di] = io_network_attach(&s->net, su->d_prov[di], su->d_cx[di]);
         s->d_prov[di] = su->d_prov[di];
         if (s->d_node[di] < 0) {
-            st = zt_fail(err, ZT_ECONFIG,
+            return zt_fail(err, ZT_ECONFIG,
                          "%s: no [attach.*] rule takes district %ld (%s, province %d, centroid "
                          "x %.0f m)",
                          su->network, (long)su->d_id[di], su->d_name[di], su->d_prov[di],
                          su->d_cx[di]);
-            goto done;
         }
         for (int c = 0; c < NC; c++) {
             const int u = di * NC + c;
@@ -264,6 +253,12 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
             s->uprov[u] = zt_prov_index(su->d_prov[di]);
         }
     }
+    return ZT_OK;
+}
+
+/* The point users of the network file: node, level and province. */
+static void point_users(drv_supply *s)
+{
     /* point users; the province of a point user: the one of the districts
      * most attached to its node, else none */
     for (int j = 0; j < s->npt; j++) {
@@ -285,22 +280,26 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
         }
         s->uprov[u] = pu->province >= 0 ? zt_prov_index(pu->province) : best;
     }
-    {
-        core_alloc_net an = {s->nnode, NULL, s->nuser, s->unode, s->ulevel, IO_NET_NLEVEL};
-        s->parent = zt_malloc(nn * sizeof *s->parent);
-        if (!s->parent) {
-            st = zt_fail(err, ZT_ENOMEM, "supply: out of memory");
-            goto done;
-        }
-        for (int x = 0; x < s->nnode; x++) {
-            s->parent[x] = s->net.node[x].parent;
-        }
-        an.parent = s->parent;
-        st = core_alloc_create(&an, &s->alloc, err);
-        if (st != ZT_OK) {
-            goto done;
-        }
+}
+
+/* The allocator over the network's tree. */
+static zt_status make_allocator(drv_supply *s, zt_err *err)
+{
+    core_alloc_net an = {s->nnode, NULL, s->nuser, s->unode, s->ulevel, IO_NET_NLEVEL};
+    s->parent = zt_malloc((size_t)s->nnode * sizeof *s->parent);
+    if (!s->parent) {
+        return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
     }
+    for (int x = 0; x < s->nnode; x++) {
+        s->parent[x] = s->net.node[x].parent;
+    }
+    an.parent = s->parent;
+    return core_alloc_create(&an, &s->alloc, err);
+}
+
+/* The wells of groundwater users: the active cells within their radius. */
+static zt_status find_wells(drv_supply *s, const drv_supply_setup *su, zt_err *err)
+{
     /* wells: active cells within the radius */
     {
         zt_idx total = 0;
@@ -325,22 +324,27 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
                     }
                 }
                 if (total == s->wstart[j]) {
-                    st = zt_fail(err, ZT_ECONFIG,
+                    return zt_fail(err, ZT_ECONFIG,
                                  "%s: [user.%s]: no active cell within %.0f m of (%.0f, %.0f)",
                                  su->network, pu->name, pu->radius_m, pu->x, pu->y);
-                    goto done;
                 }
             }
             s->wstart[s->npt] = total;
             if (pass == 0) {
                 s->wcell = zt_malloc((size_t)(total > 0 ? total : 1) * sizeof *s->wcell);
                 if (!s->wcell) {
-                    st = zt_fail(err, ZT_ENOMEM, "supply: out of memory");
-                    goto done;
+                    return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
                 }
             }
         }
     }
+    return ZT_OK;
+}
+
+/* The IJsselmeer's availability series, when the scenario names one. */
+static zt_status load_series(drv_supply *s, const drv_supply_setup *su, zt_err *err)
+{
+    zt_status st = ZT_OK;
     s->series_node = -1;
     if (su->ijssel_series) {
         const char *p = su->ijssel_series, *colon = strrchr(p, ':');
@@ -350,11 +354,10 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
         const int nc = (len > 3 && strcmp(p + len - 3, ".nc") == 0) || with_var;
         s->series_node = io_network_node(&s->net, "ijsselmeer");
         if (s->series_node < 0 || s->net.node[s->series_node].parent >= 0) {
-            st = zt_fail(err, ZT_ECONFIG,
-                         "%s: the IJsselmeer series needs a source node [node.ijsselmeer] (a "
-                         "node without parent)",
-                         su->network);
-            goto done;
+            return zt_fail(err, ZT_ECONFIG,
+                           "%s: the IJsselmeer series needs a source node [node.ijsselmeer] "
+                           "(a node without parent)",
+                           su->network);
         }
         if (nc) {
             /* "file.nc" (variable "availability") or "file.nc:variable" */
@@ -368,20 +371,51 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
             const int n = (int)(su->last - su->first + 1);
             s->series = zt_calloc((size_t)n, sizeof *s->series);
             if (!s->series) {
-                st = zt_fail(err, ZT_ENOMEM, "supply: out of memory");
-                goto done;
+                return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
             }
             st = io_forcing_read_series(file, var, "m3 s-1", su->first, su->last, s->series, err);
         } else {
             st = read_series(s, p, su->first, su->last, err);
         }
-        if (st != ZT_OK) {
-            goto done;
-        }
     }
-    *out = s;
-    s = NULL;
-done:
+    return st;
+}
+
+zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err *err)
+{
+    drv_supply *s = zt_calloc(1, sizeof *s);
+    zt_status st;
+    *out = NULL;
+    if (!s) {
+        return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+    }
+    st = io_network_load(su->network, &s->net, err);
+    if (st == ZT_OK) {
+        s->nd = su->nd;
+        s->npt = s->net.nuser;
+        s->nuser = s->nd * NC + s->npt;
+        s->nnode = s->net.nnode;
+        s->first = su->first;
+        s->factor = su->ijssel_factor;
+        st = supply_arrays(s, err);
+    }
+    if (st == ZT_OK) {
+        st = attach_districts(s, su, err);
+    }
+    if (st == ZT_OK) {
+        point_users(s);
+        st = make_allocator(s, err);
+    }
+    if (st == ZT_OK) {
+        st = find_wells(s, su, err);
+    }
+    if (st == ZT_OK) {
+        st = load_series(s, su, err);
+    }
+    if (st == ZT_OK) {
+        *out = s;
+        s = NULL;
+    }
     drv_supply_destroy(&s);
     return st;
 }
