@@ -106,6 +106,10 @@ zt_status drv_ckpt_write(run_ctx *c, run_out *w, zt_day next, zt_err *err)
     if (st == ZT_OK) {
         st = io_ckpt_commit(tmp, final, err);
     }
+    if (st == ZT_OK) {
+        /* each holds every output so far: the older ones go */
+        st = io_ckpt_prune(c->out_root, c->sc->checkpoints_kept, err);
+    }
     if (st != ZT_OK) {
         io_ckpt_discard(tmp);
         return st;

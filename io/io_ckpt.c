@@ -9,10 +9,12 @@
 #include "io_ckpt.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <netcdf.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -293,4 +295,55 @@ zt_status io_ckpt_commit(const char *tmp, const char *final, zt_err *err)
 void io_ckpt_discard(const char *tmp)
 {
     (void)remove_tree(tmp);
+}
+
+/* qsort: names ascending (dates YYYY-MM-DD sort as text). */
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* 1 when name is a checkpoint folder's name: a date YYYY-MM-DD. */
+static int is_ckpt_name(const char *name)
+{
+    zt_day d;
+    return strlen(name) == 10 && zt_day_parse(name, &d) == 0;
+}
+
+zt_status io_ckpt_prune(const char *root, int keep, zt_err *err)
+{
+    char top[CK_PATH_MAX], path[CK_PATH_MAX + 16];
+    char *names[4096];
+    int n = 0;
+    zt_status st = ZT_OK;
+    struct dirent *e;
+    DIR *d;
+
+    io_path_join(root, "checkpoints", top, sizeof top);
+    d = opendir(top);
+    if (!d) {
+        return zt_fail(err, ZT_EIO, "%s: cannot read: %s", top, strerror(errno));
+    }
+    while ((e = readdir(d)) != NULL && n < (int)(sizeof names / sizeof names[0])) {
+        if (is_ckpt_name(e->d_name)) {
+            names[n] = zt_strdup(e->d_name);
+            if (!names[n]) {
+                st = zt_fail(err, ZT_ENOMEM, "out of memory");
+                break;
+            }
+            n++;
+        }
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof names[0], cmp_name);
+    for (int i = 0; i < n; i++) {
+        if (st == ZT_OK && i < n - keep) {
+            snprintf(path, sizeof path, "%s/%s", top, names[i]);
+            if (remove_tree(path) != 0) {
+                st = zt_fail(err, ZT_EIO, "%s: cannot remove: %s", path, strerror(errno));
+            }
+        }
+        zt_free(names[i]);
+    }
+    return st;
 }

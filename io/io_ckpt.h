@@ -55,4 +55,8 @@ zt_status io_ckpt_begin(const char *root, zt_day day, char *tmp, size_t ntmp, ch
 zt_status io_ckpt_commit(const char *tmp, const char *final, zt_err *err);
 void io_ckpt_discard(const char *tmp);
 
+/* Keep the `keep` latest checkpoints under root/checkpoints (by date),
+ * remove the older ones. ZT_EIO naming the folder. */
+zt_status io_ckpt_prune(const char *root, int keep, zt_err *err);
+
 #endif /* IO_CKPT_H */

@@ -149,6 +149,12 @@ static zt_status read_run(io_ini *ini, io_scenario *s, zt_err *err)
             return st;
         }
         s->checkpoint = (io_ckpt_every)ck;
+        long kept = 1;
+        st = io_ini_int(ini, "run", "checkpoints_kept", 0, 1, 1, 1000, &kept, err);
+        if (st != ZT_OK) {
+            return st;
+        }
+        s->checkpoints_kept = (int)kept;
     }
     if (s->start > s->end) {
         char a[11], b[11];
@@ -545,7 +551,8 @@ void io_scenario_print(const io_scenario *s, FILE *f)
     fputs(s->file, f);
     fputs("\n[run]\nname = ", f);
     put_str(f, s->name);
-    fprintf(f, "\ncheckpoint = \"%s\"", ckpt_names[s->checkpoint]);
+    fprintf(f, "\ncheckpoint = \"%s\"\ncheckpoints_kept = %d", ckpt_names[s->checkpoint],
+            s->checkpoints_kept);
     fprintf(f, "\nstart = %s\nend = %s\nthreads = %d\nmode = \"%s\"\n",
             zt_day_format(s->start, a), zt_day_format(s->end, b), s->threads,
             mode_names[s->mode]);

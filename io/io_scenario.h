@@ -43,6 +43,8 @@ typedef struct io_scenario {
     int threads;          /* OpenMP threads, 0 = default */
     io_mode mode;         /* [run] mode: "coupled" (default), "rootzone", "groundwater" */
     io_ckpt_every checkpoint; /* [run] checkpoint: "none" (default), "month", "year" */
+    int checkpoints_kept; /* [run] checkpoints_kept: the latest N stay, older ones are
+                             removed (default 1) */
 
     char *domain;         /* static domain NetCDF (resolved path) */
     char *forcing;        /* forcing NetCDF (resolved path); NULL in groundwater mode */

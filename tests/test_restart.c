@@ -5,6 +5,7 @@
  *
  * - [run] checkpoint = "month" writes checkpoints/2018-02-01, -03-01 and
  *   -04-01, each with state.nc and a copy of every output written so far;
+ *   by default only the latest stays, checkpoints_kept = 3 keeps all three;
  * - a run continued from each checkpoint ends with the same bytes, in every
  *   output file, as the run that was not interrupted;
  * - a state of another run, a file that is no state, and a checkpoint
@@ -119,7 +120,8 @@ static void full_run(void)
     if (tu_exists(BASE "/full/run.json")) {
         return;
     }
-    make_scenario("s.ini", "checkpoint = \"month\"", NULL);
+    /* the three checkpoints stay (by default only the latest does) */
+    make_scenario("s.ini", "checkpoint = \"month\"\ncheckpoints_kept = 3", NULL);
     ck_assert_msg(zoet("run s.ini --quiet --out full", e, sizeof e) == 0, "full run: %s", e);
 }
 
@@ -172,6 +174,7 @@ START_TEST(sigterm_then_restart_into_the_same_folder)
     const char *z = tu_zoet();
     /* the uninterrupted run, and a previous set in the folder "kill" */
     full_run();
+    make_scenario("k.ini", "checkpoint = \"month\"", NULL);
     make_scenario("p.ini", "# previous", NULL);
     snprintf(a, sizeof a, "%s/p.ini", BASE);
     char *text = tu_slurp(a, NULL);
@@ -194,7 +197,7 @@ START_TEST(sigterm_then_restart_into_the_same_folder)
             _exit(127);
         }
         setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-        execl(cmd, cmd, "run", "s.ini", "--quiet", "--out", "kill", (char *)NULL);
+        execl(cmd, cmd, "run", "k.ini", "--quiet", "--out", "kill", (char *)NULL);
         _exit(127);
     }
     snprintf(a, sizeof a, "%s/kill/checkpoints/2018-02-01/state.nc", BASE);
@@ -226,11 +229,20 @@ START_TEST(sigterm_then_restart_into_the_same_folder)
         free(now);
         free(before[f]);
     }
+    /* the default keeps the latest checkpoint only: one, as the run was
+       stopped in February */
+    snprintf(a, sizeof a, "%s/kill/checkpoints/2018-03-01", BASE);
+    ck_assert_msg(!tu_exists(a), "a checkpoint after the signal");
     /* continued from the first checkpoint, into the same folder */
-    ck_assert_msg(zoet("run s.ini --quiet --out kill --restart "
+    ck_assert_msg(zoet("run k.ini --quiet --out kill --restart "
                        "kill/checkpoints/2018-02-01/state.nc",
                        e, sizeof e) == 0,
                   "restart: %s", e);
+    /* the continued run, too, keeps only its latest checkpoint */
+    snprintf(a, sizeof a, "%s/kill/checkpoints/2018-04-01/state.nc", BASE);
+    ck_assert_msg(tu_exists(a), "no last checkpoint");
+    snprintf(a, sizeof a, "%s/kill/checkpoints/2018-02-01", BASE);
+    ck_assert_msg(!tu_exists(a), "an older checkpoint stayed");
     for (int f = 0; f < NOUT; f++) {
         snprintf(a, sizeof a, "%s/full/%s", BASE, outputs[f]);
         snprintf(b, sizeof b, "%s/kill/%s", BASE, outputs[f]);
