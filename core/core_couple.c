@@ -360,6 +360,7 @@ static void district_in(core_cpl *m, int di)
     /* flushing against salinisation runs in the summer half */
     const double gfl = m->gfrac[(size_t)di * NC + CORE_DCAT_FLUSHING];
     const double need = m->summer ? 86400.0 * m->dd[di].flushing_m3s : 0.0;
+    m->flush_need[di] = need;
     in->loss[CORE_DCAT_FLUSHING] = gfl >= 1.0 ? need : gfl * need;
     in->loss[CORE_DCAT_CAPITAL] = a * ds[CORE_S_SPR_SW_CAP];
     in->loss[CORE_DCAT_AGRI] = a * (ds[CORE_S_INF_AGRI] + ds[CORE_S_SPR_SW_AGRI]);
@@ -446,7 +447,7 @@ static void district_day(core_cpl *m, int di, const double *f)
     }
     /* the want that was not sprinkled or flushed (a cut by yesterday's
        allocation) is reported as demand not supplied */
-    const double need_fl = m->summer ? 86400.0 * m->dd[di].flushing_m3s : 0.0;
+    const double need_fl = m->flush_need[di];
     double notdone[NC] = {0};
     notdone[CORE_DCAT_FLUSHING] = need_fl - in->loss[CORE_DCAT_FLUSHING];
     notdone[CORE_DCAT_CAPITAL] = a * (ds[CORE_S_SPRDEM_CAP] - ds[CORE_S_SPR_SW_CAP]);
@@ -487,8 +488,13 @@ static void district_fields_day(core_cpl *m, const core_cpl_acc *acc)
         const int di = m->b_d[b];
         double val[CORE_V_COUNT];
         val[CORE_V_DLEVEL] = m->dlevel[di];
-        val[CORE_V_DEMAND] =
-            m->cfg.mode == CORE_CPL_COUPLED ? m->dout[di].demand / m->d_area[di] : 0.0;
+        /* the new demand (an earlier shortage carried is not counted again;
+           sprinkling and flushing not done are), as the district series */
+        double rep = 0.0;
+        for (int c = 0; c < NC && m->cfg.mode == CORE_CPL_COUPLED; c++) {
+            rep += m->rep[(size_t)di * NC + c];
+        }
+        val[CORE_V_DEMAND] = rep / m->d_area[di];
         for (zt_idx q = m->b_start[b]; q < m->b_start[b + 1]; q++) {
             out_add(&al, q, val);
         }

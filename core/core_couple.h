@@ -274,6 +274,7 @@ typedef struct core_cpl {
                                 sprinkling and flushing not done (m3/d) */
     double *real;            /* [nd * NC] taken by each cause (m3/d) */
     double *flush;           /* [nd] flushing done (m3/d) */
+    double *flush_need;      /* [nd] flushing the district needs today (m3/d) */
     int summer;              /* the day lies in the summer half */
 } core_cpl;
 

@@ -38,7 +38,7 @@ void core_cpl_destroy(core_cpl **pm)
                     m->f_drain[1], m->f_drain[2], m->f_spill, m->f_seep,     m->f_stor,
                     m->f_lat,     m->dv,         m->dlevel,   m->dtarget,    m->dshort,
                     m->gfrac,     m->dsum,       m->din,      m->dout,       m->dem,
-                    m->surplus,   m->rep,        m->real,     m->flush,      m->b_start,
+                    m->surplus,   m->rep,        m->real,     m->flush,      m->flush_need, m->b_start,
                     m->b_d,       m->bsum,       m->dset};
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
         zt_free(list[i]);
@@ -462,8 +462,10 @@ static zt_status init_district_state(core_cpl *m, zt_err *err)
     m->rep = zt_calloc(nd1 * NC, sizeof *m->rep);
     m->real = zt_calloc(nd1 * NC, sizeof *m->real);
     m->flush = zt_calloc(nd1, sizeof *m->flush);
+    m->flush_need = zt_calloc(nd1, sizeof *m->flush_need);
     if (!m->dv || !m->dlevel || !m->dtarget || !m->dshort || !m->gfrac || !m->dsum || !m->din ||
-        !m->dout || !m->dem || !m->surplus || !m->rep || !m->real || !m->flush) {
+        !m->dout || !m->dem || !m->surplus || !m->rep || !m->real || !m->flush ||
+        !m->flush_need) {
         return zt_fail(err, ZT_ENOMEM, "out of memory for %d districts", m->nd);
     }
     zt_day_to_ymd(m->cfg.start, &y, &mo, &d);

@@ -192,25 +192,28 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
     if (st != ZT_OK || o->check_only) {
         goto done;
     }
-    c.first = c.sc->start;
-    if (o->restart) {
-        st = drv_ckpt_restart(&c, o->restart, err);
-    }
-    s.ndays = (int)(c.sc->end - c.first + 1);
-    s.ncell_active = c.m->d_start[c.m->nd];
-    if (st == ZT_OK) {
-        /* outputs: into the staging folder of an output set, published
-           whole at the end (io_outset.h) */
+    /* outputs: into the staging folder of an output set, published whole
+       at the end (io_outset.h); the set hashes every input */
+    {
         const io_outset_info oi = {"zoet", ZOET_VERSION, c.sc->start, c.sc->end,
                                    omp_get_max_threads()};
         st = io_outset_create(c.sc->out_dir, &oi, stderr, &set, err);
+    }
+    if (st == ZT_OK) {
+        st = io_outset_add_scenario(set, c.sc, err);
+    }
+    if (st == ZT_OK) {
+        st = io_outset_inputs_digest(set, c.inputs_sha, err);
+    }
+    c.first = c.sc->start;
+    if (st == ZT_OK && o->restart) {
+        st = io_outset_add_input(set, "restart", o->restart, err);
         if (st == ZT_OK) {
-            st = io_outset_add_scenario(set, c.sc, err);
-        }
-        if (st == ZT_OK && o->restart) {
-            st = io_outset_add_input(set, "restart", o->restart, err);
+            st = drv_ckpt_restart(&c, o->restart, err);
         }
     }
+    s.ndays = (int)(c.sc->end - c.first + 1);
+    s.ncell_active = c.m->d_start[c.m->nd];
     if (st == ZT_OK) {
         st = drv_out_open(&c, &w, io_outset_staging(set), (int)(c.sc->end - c.sc->start + 1), err);
     }

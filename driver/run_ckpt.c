@@ -27,38 +27,41 @@ static void fingerprint(const run_ctx *c, char *buf, size_t n)
     int len = snprintf(buf, n,
                        "zoet state 2; scenario %s; mode %d; grid %lld x %lld, %g m at %.1f %.1f; "
                        "%lld active cells; %d districts; %s to %s; aggregation %s; network %s; "
-                       "variables",
+                       "district series %s; inputs sha256 %s; variables",
                        c->sc->name, (int)c->sc->mode, (long long)g->nx, (long long)g->ny, g->dx,
                        g->x0, g->y0, (long long)c->m->d_start[c->m->nd], c->m->nd,
                        zt_day_format(c->sc->start, a), zt_day_format(c->sc->end, b),
-                       io_agg_name(c->sc->agg), c->sup ? "yes" : "no");
+                       io_agg_name(c->sc->agg), c->sup ? "yes" : "no",
+                       c->sc->districts ? "yes" : "no", c->inputs_sha);
     for (int i = 0; i < c->nsel && len > 0 && (size_t)len < n; i++) {
-        len += snprintf(buf + len, n - (size_t)len, " %s", drv_output_catalogue(&ncat)[c->sel[i]].name);
+        len += snprintf(buf + len, n - (size_t)len, " %s",
+                        drv_output_catalogue(&ncat)[c->sel[i]].name);
     }
 }
 
 /* Every array of the run's state. */
-static int state_list(run_ctx *c, zt_named_array *list, zt_err *err)
+static zt_status state_list(run_ctx *c, zt_named_array *list, int *count, zt_err *err)
 {
     int n = core_cpl_state(c->m, list, STATE_MAX);
     if (n > STATE_MAX) {
-        return zt_fail(err, ZT_EINTERNAL, "the state has more than %d arrays", STATE_MAX), -1;
+        return zt_fail(err, ZT_EINTERNAL, "the state has more than %d arrays", STATE_MAX);
     }
     if (c->peat) {
-        int k = drv_peat_state(c->peat, list + n, STATE_MAX - n, err);
+        const int k = drv_peat_state(c->peat, list + n, STATE_MAX - n, err);
         if (k < 0) {
-            return -1;
+            return err->status != ZT_OK ? err->status : ZT_EINTERNAL;
         }
         n += k;
     }
     if (c->sup) {
         const int k = drv_supply_state(c->sup, list + n, STATE_MAX - n);
         if (k > STATE_MAX - n) {
-            return zt_fail(err, ZT_EINTERNAL, "the state has more than %d arrays", STATE_MAX), -1;
+            return zt_fail(err, ZT_EINTERNAL, "the state has more than %d arrays", STATE_MAX);
         }
         n += k;
     }
-    return n;
+    *count = n;
+    return ZT_OK;
 }
 
 /* 1 when a checkpoint is due after `day`: the next day starts a month or a
@@ -95,24 +98,29 @@ zt_status drv_ckpt_write(run_ctx *c, run_out *w, zt_day next, zt_err *err)
     if (st == ZT_OK) {
         st = io_balance_checkpoint(w->bal, tmp, err);
     }
-    const int n = st == ZT_OK ? state_list(c, list, err) : -1;
-    if (n >= 0) {
+    int n = 0;
+    if (st == ZT_OK) {
+        st = state_list(c, list, &n, err);
+    }
+    if (st == ZT_OK) {
         fingerprint(c, fp, sizeof fp);
         io_path_join(tmp, STATE_FILE, path, sizeof path);
         st = io_ckpt_write(path, next, fp, list, n, err);
-    } else if (st == ZT_OK) {
-        st = ZT_ENOMEM;
     }
     if (st == ZT_OK) {
         st = io_ckpt_commit(tmp, final, err);
     }
-    if (st == ZT_OK) {
-        /* each holds every output so far: the older ones go */
-        st = io_ckpt_prune(c->out_root, c->sc->checkpoints_kept, err);
-    }
     if (st != ZT_OK) {
         io_ckpt_discard(tmp);
         return st;
+    }
+    /* each holds every output so far: this run's older ones go, and those
+       of another run dated after this one (stale); a failure to remove one
+       is said, and the run goes on */
+    zt_err perr;
+    zt_err_clear(&perr);
+    if (io_ckpt_prune(c->out_root, c->first, next, c->sc->checkpoints_kept, &perr) != ZT_OK) {
+        fprintf(stderr, "zoet: warning: %s\n", perr.msg);
     }
     core_cpl_restart_point(c->m);
     return ZT_OK;
@@ -138,9 +146,10 @@ zt_status drv_ckpt_restart(run_ctx *c, const char *state, zt_err *err)
         return zt_fail(err, ZT_EINPUT, "%s: the checkpoint's day %s is not within the run",
                        state, zt_day_format(c->first, a));
     }
-    const int n = state_list(c, list, err);
-    if (n < 0) {
-        return ZT_ENOMEM;
+    int n = 0;
+    st = state_list(c, list, &n, err);
+    if (st != ZT_OK) {
+        return st;
     }
     st = io_ckpt_read(state, list, n, err);
     if (st != ZT_OK) {

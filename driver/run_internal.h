@@ -44,6 +44,7 @@ typedef struct run_ctx {
     char out_root[4096]; /* the output folder (checkpoints go to its checkpoints/) */
     zt_day first;        /* the first day simulated (after a restart: the checkpoint's) */
     char ckpt_dir[4096]; /* the checkpoint continued from */
+    char inputs_sha[65]; /* one sha256 over every input (io_outset_inputs_digest) */
     double *cap;         /* [ncell] storage capacity of 1 December (mm) */
 } run_ctx;
 

@@ -47,7 +47,10 @@ static const io_var_spec catalogue[CORE_V_COUNT] = {
      1},
     {"spill", "groundwater spilling above the surface to the district", "mm d-1", "mm", NULL, 1},
     {"district_level", "water level of the cell's district (m NAP)", "m", NULL, NULL, 0},
-    {"inlet_demand", "inlet demand of the cell's district, per unit of its area", "mm d-1", "mm",
+    {"inlet_demand",
+     "new inlet demand of the cell's district (a shortage carried is not counted again), per unit "
+     "of its area",
+     "mm d-1", "mm",
      NULL, 1},
 };
 

@@ -76,6 +76,11 @@ static zt_status copy_file(const char *src, const char *dst, zt_status missing, 
         }
     }
     close(in);
+    /* on disk before the folder is renamed into place (a checkpoint must
+       survive a crash of the machine, not only of the run) */
+    if (st == ZT_OK && fsync(out) != 0) {
+        st = zt_fail(err, ZT_EIO, "%s: cannot write: %s", dst, strerror(errno));
+    }
     if (close(out) != 0 && st == ZT_OK) {
         st = zt_fail(err, ZT_EIO, "%s: cannot write: %s", dst, strerror(errno));
     }
@@ -153,6 +158,16 @@ zt_status io_ckpt_write(const char *path, zt_day day, const char *fingerprint,
         }
     }
     io_out_nc_unlock();
+    if (st == ZT_OK) {
+        /* on disk before the checkpoint's folder is renamed into place */
+        int fd = open(part, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) != 0) {
+            st = zt_fail(err, ZT_EIO, "%s: cannot write: %s", part, strerror(errno));
+        }
+        if (fd >= 0) {
+            close(fd);
+        }
+    }
     if (st == ZT_OK) {
         return io_part_commit(path, err);
     }
@@ -275,9 +290,20 @@ zt_status io_ckpt_begin(const char *root, zt_day day, char *tmp, size_t ntmp, ch
     return ZT_OK;
 }
 
+/* fsync a folder (its entries on disk); 0 or -1. */
+static int sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = fd >= 0 ? fsync(fd) : -1;
+    if (fd >= 0) {
+        close(fd);
+    }
+    return rc;
+}
+
 zt_status io_ckpt_commit(const char *tmp, const char *final, zt_err *err)
 {
-    char old[CK_PATH_MAX + 8];
+    char old[CK_PATH_MAX + 8], top[CK_PATH_MAX];
     snprintf(old, sizeof old, "%s.old", final);
     if (remove_tree(old) != 0) {
         return zt_fail(err, ZT_EIO, "%s: cannot remove: %s", old, strerror(errno));
@@ -285,8 +311,17 @@ zt_status io_ckpt_commit(const char *tmp, const char *final, zt_err *err)
     if (rename(final, old) != 0 && errno != ENOENT) {
         return zt_fail(err, ZT_EIO, "%s: cannot replace: %s", final, strerror(errno));
     }
+    if (sync_dir(tmp) != 0) {
+        return zt_fail(err, ZT_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+    }
     if (rename(tmp, final) != 0) {
         return zt_fail(err, ZT_EIO, "%s: cannot rename to %s: %s", tmp, final, strerror(errno));
+    }
+    snprintf(top, sizeof top, "%s", final);
+    char *slash = strrchr(top, '/');
+    if (slash) {
+        *slash = '\0';
+        (void)sync_dir(top); /* the rename on disk; a failure here loses nothing */
     }
     (void)remove_tree(old);
     return ZT_OK;
@@ -310,7 +345,7 @@ static int is_ckpt_name(const char *name)
     return strlen(name) == 10 && zt_day_parse(name, &d) == 0;
 }
 
-zt_status io_ckpt_prune(const char *root, int keep, zt_err *err)
+zt_status io_ckpt_prune(const char *root, zt_day first, zt_day last, int keep, zt_err *err)
 {
     char top[CK_PATH_MAX], path[CK_PATH_MAX + 16];
     char *names[4096];
@@ -324,8 +359,12 @@ zt_status io_ckpt_prune(const char *root, int keep, zt_err *err)
     if (!d) {
         return zt_fail(err, ZT_EIO, "%s: cannot read: %s", top, strerror(errno));
     }
+    char lo[16], hi[16];
+    zt_day_format(first, lo);
+    zt_day_format(last, hi);
     while ((e = readdir(d)) != NULL && n < (int)(sizeof names / sizeof names[0])) {
-        if (is_ckpt_name(e->d_name)) {
+        /* this run's (from first to last) and any dated after last */
+        if (is_ckpt_name(e->d_name) && strcmp(e->d_name, lo) >= 0) {
             names[n] = zt_strdup(e->d_name);
             if (!names[n]) {
                 st = zt_fail(err, ZT_ENOMEM, "out of memory");
@@ -336,8 +375,12 @@ zt_status io_ckpt_prune(const char *root, int keep, zt_err *err)
     }
     closedir(d);
     qsort(names, (size_t)n, sizeof names[0], cmp_name);
+    int ours = 0; /* names up to last, ascending */
+    while (ours < n && strcmp(names[ours], hi) <= 0) {
+        ours++;
+    }
     for (int i = 0; i < n; i++) {
-        if (st == ZT_OK && i < n - keep) {
+        if (st == ZT_OK && (i < ours - keep || i >= ours)) {
             snprintf(path, sizeof path, "%s/%s", top, names[i]);
             if (remove_tree(path) != 0) {
                 st = zt_fail(err, ZT_EIO, "%s: cannot remove: %s", path, strerror(errno));

@@ -55,8 +55,11 @@ zt_status io_ckpt_begin(const char *root, zt_day day, char *tmp, size_t ntmp, ch
 zt_status io_ckpt_commit(const char *tmp, const char *final, zt_err *err);
 void io_ckpt_discard(const char *tmp);
 
-/* Keep the `keep` latest checkpoints under root/checkpoints (by date),
- * remove the older ones. ZT_EIO naming the folder. */
-zt_status io_ckpt_prune(const char *root, int keep, zt_err *err);
+/* Prune root/checkpoints for a run that simulates from `first` and has
+ * just written the checkpoint of `last`: of the checkpoints dated first to
+ * last (this run's, and the one it continued from) the `keep` latest stay;
+ * those dated after `last` are another run's and stale: they go; those
+ * before `first` are left alone. ZT_EIO naming the folder. */
+zt_status io_ckpt_prune(const char *root, zt_day first, zt_day last, int keep, zt_err *err);
 
 #endif /* IO_CKPT_H */

@@ -831,3 +831,31 @@ void io_outset_destroy(io_outset **ps)
     zt_free(s);
     *ps = NULL;
 }
+
+zt_status io_outset_inputs_digest(const io_outset *s, char hex[65], zt_err *err)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    zt_status st = ZT_OK;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+        st = zt_fail(err, ZT_EINTERNAL, "sha256: cannot initialise libcrypto's digest");
+    }
+    for (int i = 0; i < s->nin && st == ZT_OK; i++) {
+        if (strcmp(s->in[i].role, "restart") == 0) {
+            continue; /* the state a run continues from is not what it is */
+        }
+        if (EVP_DigestUpdate(ctx, s->in[i].role, strlen(s->in[i].role)) != 1 ||
+            EVP_DigestUpdate(ctx, s->in[i].sha, 64) != 1) {
+            st = zt_fail(err, ZT_EINTERNAL, "sha256: digest update failed");
+        }
+    }
+    if (st == ZT_OK && EVP_DigestFinal_ex(ctx, md, &len) != 1) {
+        st = zt_fail(err, ZT_EINTERNAL, "sha256: digest final failed");
+    }
+    for (unsigned int i = 0; i < len && st == ZT_OK; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    }
+    EVP_MD_CTX_free(ctx);
+    return st;
+}

@@ -148,4 +148,9 @@ void io_outset_destroy(io_outset **s);
  * file, ZT_ENOMEM. (libcrypto's EVP API) */
 zt_status io_sha256_file(const char *path, char hex[65], zt_err *err);
 
+/* One sha256 over the roles and sha256 of every input added (the state of
+ * a restart excepted), as 64 hex digits: what a checkpoint's run used, so
+ * that a restart with other inputs is refused. ZT_EINTERNAL (libcrypto). */
+zt_status io_outset_inputs_digest(const io_outset *s, char hex[65], zt_err *err);
+
 #endif /* IO_OUTSET_H */

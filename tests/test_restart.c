@@ -271,6 +271,30 @@ START_TEST(progress_a_line_a_month_in_a_batch_log)
 }
 END_TEST
 
+/* A checkpoint another run left, dated after this run's: stale, it goes
+ * when this run writes its own (it would otherwise outlive it as "the
+ * latest"). */
+START_TEST(stale_checkpoints_of_another_run_go)
+{
+    char e[8192], a[600];
+    full_run();
+    make_scenario("h.ini", "checkpoint = \"month\"", NULL);
+    snprintf(a, sizeof a, "%s/h.ini", BASE);
+    char *text = tu_slurp(a, NULL);
+    ck_assert_ptr_nonnull(text);
+    memcpy(strstr(text, "end = 2018-04-30"), "end = 2018-02-15", 16);
+    ck_assert_int_eq(tu_write(a, text), 0);
+    free(text);
+    ck_assert_int_eq(tu_run("mkdir -p " BASE "/stale/checkpoints && cp -r " BASE
+                            "/full/checkpoints/2018-04-01 " BASE "/stale/checkpoints/",
+                            NULL, 0, e, sizeof e),
+                     0);
+    ck_assert_msg(zoet("run h.ini --quiet --out stale", e, sizeof e) == 0, "run: %s", e);
+    ck_assert_msg(tu_exists(BASE "/stale/checkpoints/2018-02-01/state.nc"), "no checkpoint");
+    ck_assert_msg(!tu_exists(BASE "/stale/checkpoints/2018-04-01"), "the stale one stayed");
+}
+END_TEST
+
 /* exit 2 and one line on stderr holding every one of the words */
 static void expect_refused(const char *args, const char *w1, const char *w2)
 {
@@ -300,6 +324,15 @@ START_TEST(state_of_another_run_is_refused)
                    "full/checkpoints/2018-03-01/state.nc", "another run");
     expect_refused("run s.ini --quiet --out t --restart forcing.nc", "forcing.nc",
                    "not a zoet state file");
+    /* the same scenario with another district table (one pump changed):
+       other inputs, another run */
+    ck_assert_int_eq(tu_run("cd " BASE " && sed '0,/pump_capacity_mm_d = [0-9.]*/s//"
+                            "pump_capacity_mm_d = 99.5/' districts.ini > districts2.ini && "
+                            "sed 's/districts.ini/districts2.ini/' s.ini > u.ini",
+                            NULL, 0, NULL, 0),
+                     0);
+    expect_refused("run u.ini --quiet --out u --restart full/checkpoints/2018-03-01/state.nc",
+                   "full/checkpoints/2018-03-01/state.nc", "another run");
 }
 END_TEST
 
@@ -328,6 +361,7 @@ Suite *suite_restart(void)
     tcase_add_test(tc, continued_runs_end_with_the_same_bytes);
     tcase_add_test(tc, sigterm_then_restart_into_the_same_folder);
     tcase_add_test(tc, progress_a_line_a_month_in_a_batch_log);
+    tcase_add_test(tc, stale_checkpoints_of_another_run_go);
     tcase_add_test(tc, state_of_another_run_is_refused);
     tcase_add_test(tc, checkpoint_within_a_period_is_refused);
     suite_add_tcase(s, tc);
