@@ -190,16 +190,32 @@ static int get_text(int ncid, const char *name, char *buf, size_t n)
     return r;
 }
 
+/* Open a state file for reading, taking the netCDF lock (held when ZT_OK:
+ * release it with close_locked). ZT_EINPUT naming the file. */
+static zt_status open_locked(const char *path, int *ncid, zt_err *err)
+{
+    io_out_nc_lock();
+    int r = nc_open(path, NC_NOWRITE, ncid);
+    if (r != NC_NOERR) {
+        io_out_nc_unlock();
+        return zt_fail(err, ZT_EINPUT, "%s: not a zoet state file (%s)", path, nc_strerror(r));
+    }
+    return ZT_OK;
+}
+
+static void close_locked(int ncid)
+{
+    nc_close(ncid);
+    io_out_nc_unlock();
+}
+
 zt_status io_ckpt_peek(const char *path, zt_day *day, char *fp, size_t nfp, zt_err *err)
 {
     char date[32];
     int ncid;
-    zt_status st = ZT_OK;
-    io_out_nc_lock();
-    int r = nc_open(path, NC_NOWRITE, &ncid);
-    if (r != NC_NOERR) {
-        io_out_nc_unlock();
-        return zt_fail(err, ZT_EINPUT, "%s: not a zoet state file (%s)", path, nc_strerror(r));
+    zt_status st = open_locked(path, &ncid, err);
+    if (st != ZT_OK) {
+        return st;
     }
     if (get_text(ncid, "zoet_state_day", date, sizeof date) != NC_NOERR ||
         get_text(ncid, "zoet_state_fingerprint", fp, nfp) != NC_NOERR ||
@@ -208,25 +224,21 @@ zt_status io_ckpt_peek(const char *path, zt_day *day, char *fp, size_t nfp, zt_e
                      "%s: not a zoet state file (no zoet_state_day or zoet_state_fingerprint)",
                      path);
     }
-    nc_close(ncid);
-    io_out_nc_unlock();
+    close_locked(ncid);
     return st;
 }
 
 zt_status io_ckpt_read(const char *path, const io_ckpt_var *vars, int nvar, zt_err *err)
 {
     int ncid;
-    zt_status st = ZT_OK;
-    io_out_nc_lock();
-    int r = nc_open(path, NC_NOWRITE, &ncid);
-    if (r != NC_NOERR) {
-        io_out_nc_unlock();
-        return zt_fail(err, ZT_EINPUT, "%s: cannot open: %s", path, nc_strerror(r));
+    zt_status st = open_locked(path, &ncid, err);
+    if (st != ZT_OK) {
+        return st;
     }
     for (int i = 0; i < nvar && st == ZT_OK; i++) {
         int v, nd, dim;
         size_t len = 0;
-        r = nc_inq_varid(ncid, vars[i].name, &v);
+        int r = nc_inq_varid(ncid, vars[i].name, &v);
         if (r == NC_NOERR) {
             r = nc_inq_varndims(ncid, v, &nd);
         }
@@ -245,8 +257,7 @@ zt_status io_ckpt_read(const char *path, const io_ckpt_var *vars, int nvar, zt_e
                              vars[i].name, err);
         }
     }
-    nc_close(ncid);
-    io_out_nc_unlock();
+    close_locked(ncid);
     return st;
 }
 

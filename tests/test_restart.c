@@ -102,6 +102,20 @@ static void make_scenario(const char *name, const char *run, const char *output)
     ck_assert_int_eq(tu_write(path, text), 0);
 }
 
+/* Replace the text `from` by `to` (the same length) in BASE/name. */
+static void edit_scenario(const char *name, const char *from, const char *to)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", BASE, name);
+    char *text = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    char *q = strstr(text, from);
+    ck_assert_msg(q && strlen(from) == strlen(to), "%s: no '%s'", name, from);
+    memcpy(q, to, strlen(to));
+    ck_assert_int_eq(tu_write(path, text), 0);
+    free(text);
+}
+
 /* Run zoet in BASE with args; the exit status, stderr into e. */
 static int zoet(const char *args, char *e, size_t ne)
 {
@@ -176,12 +190,7 @@ START_TEST(sigterm_then_restart_into_the_same_folder)
     full_run();
     make_scenario("k.ini", "checkpoint = \"month\"", NULL);
     make_scenario("p.ini", "# previous", NULL);
-    snprintf(a, sizeof a, "%s/p.ini", BASE);
-    char *text = tu_slurp(a, NULL);
-    ck_assert_ptr_nonnull(text);
-    memcpy(strstr(text, "end = 2018-04-30"), "end = 2018-01-03", 16);
-    ck_assert_int_eq(tu_write(a, text), 0);
-    free(text);
+    edit_scenario("p.ini", "end = 2018-04-30", "end = 2018-01-03");
     ck_assert_msg(zoet("run p.ini --quiet --out kill", e, sizeof e) == 0, "previous run: %s", e);
     for (int f = 0; f < NOUT; f++) {
         snprintf(a, sizeof a, "%s/kill/%s", BASE, outputs[f]);
@@ -276,15 +285,10 @@ END_TEST
  * latest"). */
 START_TEST(stale_checkpoints_of_another_run_go)
 {
-    char e[8192], a[600];
+    char e[8192];
     full_run();
     make_scenario("h.ini", "checkpoint = \"month\"", NULL);
-    snprintf(a, sizeof a, "%s/h.ini", BASE);
-    char *text = tu_slurp(a, NULL);
-    ck_assert_ptr_nonnull(text);
-    memcpy(strstr(text, "end = 2018-04-30"), "end = 2018-02-15", 16);
-    ck_assert_int_eq(tu_write(a, text), 0);
-    free(text);
+    edit_scenario("h.ini", "end = 2018-04-30", "end = 2018-02-15");
     ck_assert_int_eq(tu_run("mkdir -p " BASE "/stale/checkpoints && cp -r " BASE
                             "/full/checkpoints/2018-04-01 " BASE "/stale/checkpoints/",
                             NULL, 0, e, sizeof e),
@@ -311,15 +315,7 @@ START_TEST(state_of_another_run_is_refused)
     full_run();
     /* another period: the state is not this run's */
     make_scenario("t.ini", "checkpoint = \"month\"\n# shorter", NULL);
-    char path[600];
-    snprintf(path, sizeof path, "%s/t.ini", BASE);
-    char *text = tu_slurp(path, NULL);
-    ck_assert_ptr_nonnull(text);
-    char *q = strstr(text, "end = 2018-04-30");
-    ck_assert_ptr_nonnull(q);
-    memcpy(q, "end = 2018-04-29", 16);
-    ck_assert_int_eq(tu_write(path, text), 0);
-    free(text);
+    edit_scenario("t.ini", "end = 2018-04-30", "end = 2018-04-29");
     expect_refused("run t.ini --quiet --out t --restart full/checkpoints/2018-03-01/state.nc",
                    "full/checkpoints/2018-03-01/state.nc", "another run");
     expect_refused("run s.ini --quiet --out t --restart forcing.nc", "forcing.nc",
@@ -339,15 +335,7 @@ END_TEST
 START_TEST(checkpoint_within_a_period_is_refused)
 {
     make_scenario("y.ini", "checkpoint = \"month\"", "# a year of grids");
-    char path[600];
-    snprintf(path, sizeof path, "%s/y.ini", BASE);
-    char *text = tu_slurp(path, NULL);
-    ck_assert_ptr_nonnull(text);
-    char *q = strstr(text, "aggregation = \"month\"");
-    ck_assert_ptr_nonnull(q);
-    memcpy(q, "aggregation = \"year\" ", 21);
-    ck_assert_int_eq(tu_write(path, text), 0);
-    free(text);
+    edit_scenario("y.ini", "aggregation = \"month\"", "aggregation = \"year\" ");
     expect_refused("run y.ini --quiet --out y", "y.ini", "[run] checkpoint");
 }
 END_TEST
