@@ -375,10 +375,15 @@ START_TEST(dir_ensure_names_the_reason)
     /* a missing folder in a folder we may not write: the missing one is
        named, with the parent's reason (as root: in a child that is nobody) */
     {
-        char locked[4096];
+        /* under /tmp, not the checkout: the child (nobody) must be able to
+           reach it, and a checkout may lie under a folder only its owner
+           can enter (a CI clone in a mktemp -d folder) */
+        char base[] = "/tmp/zoet-outset-XXXXXX", locked[4096];
         pid_t pid;
         int wst = 0;
-        io_path_join(dir, "locked", locked, sizeof locked);
+        ck_assert_ptr_nonnull(mkdtemp(base));
+        ck_assert_int_eq(chmod(base, 0755), 0);
+        io_path_join(base, "locked", locked, sizeof locked);
         ck_assert_int_eq(mkdir(locked, 0555), 0);
         ck_assert_int_eq(chmod(locked, 0555), 0);
         io_path_join(locked, "missing/out", p, sizeof p);
@@ -400,6 +405,8 @@ START_TEST(dir_ensure_names_the_reason)
         }
         ck_assert_int_eq(waitpid(pid, &wst, 0), pid);
         chmod(locked, 0755);
+        rmdir(locked);
+        rmdir(base);
         ck_assert_msg(WIFEXITED(wst) && WEXITSTATUS(wst) == 0, "child: status %d", wst);
     }
 }
