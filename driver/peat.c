@@ -255,13 +255,210 @@ static void put_header(FILE *f, const char *first, int with_base)
     fputc('\n', f);
 }
 
+/* The per-cell statistics the files are written from (m, mm/yr, t/ha/yr;
+ * NaN outside the active or peat cells). */
+typedef struct peat_cells {
+    double *ghg, *glg, *gvg, *sum, *ann, *subs, *co2;
+    core_gxg_counts cnt;
+} peat_cells;
+
+static void cells_free(peat_cells *c)
+{
+    zt_free(c->ghg);
+    zt_free(c->glg);
+    zt_free(c->gvg);
+    zt_free(c->sum);
+    zt_free(c->ann);
+    zt_free(c->subs);
+    zt_free(c->co2);
+}
+
+/* The statistics of every cell, subsidence and CO2 of the peat cells. */
+static zt_status cells_make(drv_peat *p, peat_cells *c, zt_err *err)
+{
+    const drv_peat_setup *su = &p->su;
+    const size_t n = (size_t)zt_grid_ncell(&su->grid);
+    c->ghg = zt_malloc(n * sizeof *c->ghg);
+    c->glg = zt_malloc(n * sizeof *c->glg);
+    c->gvg = zt_malloc(n * sizeof *c->gvg);
+    c->sum = zt_malloc(n * sizeof *c->sum);
+    c->ann = zt_malloc(n * sizeof *c->ann);
+    c->subs = zt_malloc(n * sizeof *c->subs);
+    c->co2 = zt_malloc(n * sizeof *c->co2);
+    if (!c->ghg || !c->glg || !c->gvg || !c->sum || !c->ann || !c->subs || !c->co2) {
+        return zt_fail(err, ZT_ENOMEM, "peat results: out of memory");
+    }
+    /* the active cells' statistics into the first nact values, then spread
+       over the grid */
+    core_gxg_get(p->gxg, c->ghg, c->glg, c->gvg, c->sum, c->ann, &c->cnt);
+    spread_active(p, c->ghg);
+    spread_active(p, c->glg);
+    spread_active(p, c->gvg);
+    spread_active(p, c->sum);
+    spread_active(p, c->ann);
+    for (size_t k = 0; k < n; k++) {
+        const int peat = su->mask[k] == ZT_MASK_ACTIVE && su->soil[k] == ZT_SOIL_PEAT;
+        c->subs[k] = peat ? core_peat_subsidence(&p->par, c->ann[k]) : NAN;
+        c->co2[k] = peat ? core_peat_co2(&p->par, c->ann[k]) : NAN;
+        if (su->mask[k] != ZT_MASK_ACTIVE) {
+            c->ghg[k] = c->glg[k] = c->gvg[k] = c->sum[k] = c->ann[k] = NAN;
+        }
+    }
+    return ZT_OK;
+}
+
+/* peat.nc: the gridded statistics; what a short run lacks is said. */
+static zt_status write_grids(const drv_peat *p, const peat_cells *c, const char *dir, int quiet,
+                             zt_err *err)
+{
+    const drv_peat_setup *su = &p->su;
+    const core_gxg_counts cnt = c->cnt;
+    double *ghg = c->ghg, *glg = c->glg, *gvg = c->gvg, *sum = c->sum, *ann = c->ann,
+           *subs = c->subs, *co2 = c->co2;
+    char path[4096];
+    zt_status st;
+    static const char *hy = "no complete hydrological year (1 April - 31 March) in the run";
+    static const char *sp = "no year in the run holds 14 March, 28 March and 14 April";
+    static const char *su_ = "no complete summer (1 April - 30 September) in the run";
+    static const char *yr = "no complete calendar year in the run";
+    const io_nc_field fields[] = {
+        {"GHG", "mean highest groundwater, depth below surface", "m",
+         cnt.hydro_years ? "mean of the 3 highest of the values on the 14th and 28th per "
+                           "hydrological year"
+                         : hy,
+         ghg},
+        {"GLG", "mean lowest groundwater, depth below surface", "m",
+         cnt.hydro_years ? "mean of the 3 lowest of the values on the 14th and 28th per "
+                           "hydrological year"
+                         : hy,
+         glg},
+        {"GVG", "mean spring groundwater, depth below surface", "m",
+         cnt.spring_years ? "mean of 14 March, 28 March and 14 April" : sp, gvg},
+        {"summer_depth", "mean depth of the water table, April-September", "m",
+         cnt.summers ? NULL : su_, sum},
+        {"annual_depth", "mean depth of the water table over calendar years", "m",
+         cnt.years ? NULL : yr, ann},
+        {"subsidence", "subsidence of peat cells from the mean annual depth", "mm yr-1",
+         cnt.years ? "default relation, to be calibrated (docs/model.md 9.2)" : yr, subs},
+        {"co2", "CO2 emission of peat cells from the mean annual depth", "t ha-1 yr-1",
+         cnt.years ? "default relation, to be calibrated (docs/model.md 9.2)" : yr, co2},
+        {"storage_capacity_dec1", "storage capacity on 1 December: Sy x depth + root-zone "
+                                  "deficit",
+         "mm", p->have_dec1 ? NULL : "1 December is not in the run", p->dec1},
+    };
+    io_path_join(dir, "peat.nc", path, sizeof path);
+    st = io_nc_write_fields(path, &su->grid, "zoet groundwater statistics and peat", fields,
+                            (int)(sizeof fields / sizeof fields[0]), err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    if (!quiet) {
+        if (!cnt.hydro_years) {
+            printf("zoet run: GHG and GLG: %s; written as missing\n", hy);
+        }
+        if (!cnt.spring_years) {
+            printf("zoet run: GVG: %s; written as missing\n", sp);
+        }
+        if (!cnt.years) {
+            printf("zoet run: subsidence and CO2: %s; written as missing\n", yr);
+        }
+    }
+    return ZT_OK;
+}
+
+/* The sums of district di's cells. */
+static void district_sum(const drv_peat *p, const peat_cells *c, int di, area_sum *a)
+{
+    const drv_peat_setup *su = &p->su;
+    const double ha = su->cell_area / 1e4;
+    memset(a, 0, sizeof *a);
+    for (zt_idx q = su->d_start[di]; q < su->d_start[di + 1]; q++) {
+        const zt_idx k = su->d_cells[q];
+        if (isfinite(p->dec1[k])) {
+            a->cap_mm += p->dec1[k];
+            a->ncap += 1.0;
+        }
+        if (su->soil[k] != ZT_SOIL_PEAT) {
+            continue;
+        }
+        a->peat_ha += ha;
+        a->depth_ha += ha * c->sum[k];
+        a->in2040_ha += c->sum[k] >= 0.20 && c->sum[k] <= 0.40 ? ha : 0.0;
+        a->subs_ha += ha * c->subs[k];
+        a->co2_t += ha * c->co2[k];
+        a->methane += core_peat_methane(&p->par, c->ann[k]);
+    }
+    a->inlet = p->inlet[di];
+}
+
+/* Add the district's sums a to its province's b. */
+static void province_add(area_sum *b, const area_sum *a)
+{
+    b->peat_ha += a->peat_ha;
+    b->in2040_ha += a->in2040_ha;
+    b->depth_ha += a->depth_ha;
+    b->subs_ha += a->subs_ha;
+    b->co2_t += a->co2_t;
+    b->inlet += a->inlet;
+    b->cap_mm += a->cap_mm;
+    b->ncap += a->ncap;
+    b->methane += a->methane;
+}
+
+/* peat_districts.csv and peat_provinces.csv (with the base's differences
+ * when bd and bp are given); prov gets the provinces' sums. */
+static zt_status write_tables(const drv_peat *p, const peat_cells *c, const char *dir,
+                              double ijssel_m3, const base_table *bd, const base_table *bp,
+                              area_sum prov[NPROV], zt_err *err)
+{
+    const drv_peat_setup *su = &p->su;
+    char path[4096];
+    FILE *f = NULL;
+    memset(prov, 0, NPROV * sizeof *prov);
+    io_path_join(dir, "peat_districts.csv", path, sizeof path);
+    zt_status st = io_text_open(path, &f, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    put_header(f, "district", bd != NULL);
+    for (int di = 0; di < su->nd; di++) {
+        area_sum a;
+        char name[32];
+        district_sum(p, c, di, &a);
+        snprintf(name, sizeof name, "%ld", (long)su->d_id[di]);
+        put_row(f, name, &a, ijssel_m3, bd);
+        const int pi = zt_prov_index(su->d_prov[di]);
+        if (pi >= 0) {
+            province_add(&prov[pi], &a);
+        }
+    }
+    st = io_text_close(f, path, 1, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    io_path_join(dir, "peat_provinces.csv", path, sizeof path);
+    st = io_text_open(path, &f, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    put_header(f, "province", bp != NULL);
+    for (int pi = 0; pi < NPROV; pi++) {
+        put_row(f, prov_names[pi], &prov[pi], ijssel_m3, bp);
+    }
+    return io_text_close(f, path, 1, err);
+}
+
 zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const char *base_dir,
                          int quiet, zt_err *err)
 {
     base_table bd, bp;
     int have_base = 0;
+    peat_cells c;
+    area_sum prov[NPROV];
+    zt_status st = ZT_OK;
     memset(&bd, 0, sizeof bd);
     memset(&bp, 0, sizeof bp);
+    memset(&c, 0, sizeof c);
     if (base_dir) {
         char a[4096], b[4096];
         io_path_join(base_dir, "peat_districts.csv", a, sizeof a);
@@ -282,154 +479,15 @@ zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const c
                    base_dir);
         }
     }
-    const drv_peat_setup *su = &p->su;
-    const zt_idx n = zt_grid_ncell(&su->grid);
-    double *ghg = NULL, *glg = NULL, *gvg = NULL, *sum = NULL, *ann = NULL, *subs = NULL,
-           *co2 = NULL;
-    core_gxg_counts cnt;
-    char path[4096];
-    FILE *f = NULL;
-    zt_status st = ZT_OK;
-    area_sum prov[NPROV];
-
-    ghg = zt_malloc((size_t)n * sizeof *ghg);
-    glg = zt_malloc((size_t)n * sizeof *glg);
-    gvg = zt_malloc((size_t)n * sizeof *gvg);
-    sum = zt_malloc((size_t)n * sizeof *sum);
-    ann = zt_malloc((size_t)n * sizeof *ann);
-    subs = zt_malloc((size_t)n * sizeof *subs);
-    co2 = zt_malloc((size_t)n * sizeof *co2);
-    if (!ghg || !glg || !gvg || !sum || !ann || !subs || !co2) {
-        st = zt_fail(err, ZT_ENOMEM, "peat results: out of memory");
-        goto done;
+    st = cells_make(p, &c, err);
+    if (st == ZT_OK) {
+        st = write_grids(p, &c, dir, quiet, err);
     }
-    /* the active cells' statistics into the first nact values, then spread
-       over the grid */
-    core_gxg_get(p->gxg, ghg, glg, gvg, sum, ann, &cnt);
-    spread_active(p, ghg);
-    spread_active(p, glg);
-    spread_active(p, gvg);
-    spread_active(p, sum);
-    spread_active(p, ann);
-    for (zt_idx k = 0; k < n; k++) {
-        const int peat = su->mask[k] == ZT_MASK_ACTIVE && su->soil[k] == ZT_SOIL_PEAT;
-        subs[k] = peat ? core_peat_subsidence(&p->par, ann[k]) : NAN;
-        co2[k] = peat ? core_peat_co2(&p->par, ann[k]) : NAN;
-        if (su->mask[k] != ZT_MASK_ACTIVE) {
-            ghg[k] = glg[k] = gvg[k] = sum[k] = ann[k] = NAN;
-        }
+    if (st == ZT_OK) {
+        st = write_tables(p, &c, dir, ijssel_m3, have_base ? &bd : NULL, have_base ? &bp : NULL,
+                          prov, err);
     }
-    {
-        static const char *hy = "no complete hydrological year (1 April - 31 March) in the run";
-        static const char *sp = "no year in the run holds 14 March, 28 March and 14 April";
-        static const char *su_ = "no complete summer (1 April - 30 September) in the run";
-        static const char *yr = "no complete calendar year in the run";
-        const io_nc_field fields[] = {
-            {"GHG", "mean highest groundwater, depth below surface", "m",
-             cnt.hydro_years ? "mean of the 3 highest of the values on the 14th and 28th per "
-                               "hydrological year"
-                             : hy,
-             ghg},
-            {"GLG", "mean lowest groundwater, depth below surface", "m",
-             cnt.hydro_years ? "mean of the 3 lowest of the values on the 14th and 28th per "
-                               "hydrological year"
-                             : hy,
-             glg},
-            {"GVG", "mean spring groundwater, depth below surface", "m",
-             cnt.spring_years ? "mean of 14 March, 28 March and 14 April" : sp, gvg},
-            {"summer_depth", "mean depth of the water table, April-September", "m",
-             cnt.summers ? NULL : su_, sum},
-            {"annual_depth", "mean depth of the water table over calendar years", "m",
-             cnt.years ? NULL : yr, ann},
-            {"subsidence", "subsidence of peat cells from the mean annual depth", "mm yr-1",
-             cnt.years ? "default relation, to be calibrated (docs/model.md 9.2)" : yr, subs},
-            {"co2", "CO2 emission of peat cells from the mean annual depth", "t ha-1 yr-1",
-             cnt.years ? "default relation, to be calibrated (docs/model.md 9.2)" : yr, co2},
-            {"storage_capacity_dec1", "storage capacity on 1 December: Sy x depth + root-zone "
-                                      "deficit",
-             "mm", p->have_dec1 ? NULL : "1 December is not in the run", p->dec1},
-        };
-        io_path_join(dir, "peat.nc", path, sizeof path);
-        st = io_nc_write_fields(path, &su->grid, "zoet groundwater statistics and peat", fields,
-                                (int)(sizeof fields / sizeof fields[0]), err);
-        if (st != ZT_OK) {
-            goto done;
-        }
-        if (!quiet) {
-            if (!cnt.hydro_years) {
-                printf("zoet run: GHG and GLG: %s; written as missing\n", hy);
-            }
-            if (!cnt.spring_years) {
-                printf("zoet run: GVG: %s; written as missing\n", sp);
-            }
-            if (!cnt.years) {
-                printf("zoet run: subsidence and CO2: %s; written as missing\n", yr);
-            }
-        }
-    }
-    /* per district, then per province */
-    memset(prov, 0, sizeof prov);
-    io_path_join(dir, "peat_districts.csv", path, sizeof path);
-    st = io_text_open(path, &f, err);
-    if (st != ZT_OK) {
-        goto done;
-    }
-    put_header(f, "district", have_base);
-    for (int di = 0; di < su->nd; di++) {
-        area_sum a;
-        memset(&a, 0, sizeof a);
-        const double ha = su->cell_area / 1e4;
-        for (zt_idx q = su->d_start[di]; q < su->d_start[di + 1]; q++) {
-            const zt_idx k = su->d_cells[q];
-            if (isfinite(p->dec1[k])) {
-                a.cap_mm += p->dec1[k];
-                a.ncap += 1.0;
-            }
-            if (su->soil[k] != ZT_SOIL_PEAT) {
-                continue;
-            }
-            a.peat_ha += ha;
-            a.depth_ha += ha * sum[k];
-            a.in2040_ha += sum[k] >= 0.20 && sum[k] <= 0.40 ? ha : 0.0;
-            a.subs_ha += ha * subs[k];
-            a.co2_t += ha * co2[k];
-            a.methane += core_peat_methane(&p->par, ann[k]);
-        }
-        a.inlet = p->inlet[di];
-        char name[32];
-        snprintf(name, sizeof name, "%ld", (long)su->d_id[di]);
-        put_row(f, name, &a, ijssel_m3, have_base ? &bd : NULL);
-        const int pi = zt_prov_index(su->d_prov[di]);
-        if (pi >= 0) {
-            area_sum *b = &prov[pi];
-            b->peat_ha += a.peat_ha;
-            b->in2040_ha += a.in2040_ha;
-            b->depth_ha += a.depth_ha;
-            b->subs_ha += a.subs_ha;
-            b->co2_t += a.co2_t;
-            b->inlet += a.inlet;
-            b->cap_mm += a.cap_mm;
-            b->ncap += a.ncap;
-            b->methane += a.methane;
-        }
-    }
-    st = io_text_close(f, path, 1, err);
-    f = NULL;
-    if (st != ZT_OK) {
-        goto done;
-    }
-    io_path_join(dir, "peat_provinces.csv", path, sizeof path);
-    st = io_text_open(path, &f, err);
-    if (st != ZT_OK) {
-        goto done;
-    }
-    put_header(f, "province", have_base);
-    for (int pi = 0; pi < NPROV; pi++) {
-        put_row(f, prov_names[pi], &prov[pi], ijssel_m3, have_base ? &bp : NULL);
-    }
-    st = io_text_close(f, path, 1, err);
-    f = NULL;
-    if (!quiet) {
+    if (st == ZT_OK && !quiet) {
         int meth = prov[0].methane + prov[1].methane + prov[2].methane;
         if (meth > 0) {
             printf("zoet run: warning: %d peat cells have a mean annual water table less than "
@@ -438,21 +496,9 @@ zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const c
                    meth, p->par.ch4_depth);
         }
     }
-done:
     base_free(&bd);
     base_free(&bp);
-    if (f) {
-        zt_err scratch;
-        zt_err_clear(&scratch);
-        io_text_close(f, path, 0, &scratch);
-    }
-    zt_free(ghg);
-    zt_free(glg);
-    zt_free(gvg);
-    zt_free(sum);
-    zt_free(ann);
-    zt_free(subs);
-    zt_free(co2);
+    cells_free(&c);
     return st;
 }
 
