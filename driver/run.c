@@ -157,6 +157,10 @@ static zt_status run_days(run_ctx *c, run_out *w, io_outset *set, const drv_run_
             st = io_tsout_add_day(w->ts, day, w->tsval, err);
         }
         if (st == ZT_OK && drv_ckpt_due(c, day)) {
+            /* the summary's running figures go into the state too */
+            c->totals[0] = s->max_rel_err;
+            c->totals[1] = (double)s->cg_total;
+            c->totals[2] = (double)s->picard_total;
             st = drv_ckpt_write(c, w, day + 1, err);
         }
         if (st != ZT_OK) {
@@ -211,8 +215,13 @@ zt_status drv_run(const drv_run_opts *o, drv_run_stats *stats, zt_err *err)
         if (st == ZT_OK) {
             st = drv_ckpt_restart(&c, o->restart, err);
         }
+        s.max_rel_err = c.totals[0];
+        s.cg_total = (long)c.totals[1];
+        s.picard_total = (long)c.totals[2];
     }
-    s.ndays = (int)(c.sc->end - c.first + 1);
+    /* the whole run's days: a continued run's summary covers the days
+       before the checkpoint too (their figures are in the state) */
+    s.ndays = (int)(c.sc->end - c.sc->start + 1);
     s.ncell_active = c.m->d_start[c.m->nd];
     if (st == ZT_OK) {
         st = drv_out_open(&c, &w, io_outset_staging(set), (int)(c.sc->end - c.sc->start + 1), err);

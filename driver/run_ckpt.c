@@ -25,7 +25,7 @@ static void fingerprint(const run_ctx *c, char *buf, size_t n)
     const zt_grid *g = &c->dom->g;
     int ncat;
     int len = snprintf(buf, n,
-                       "zoet state 2; scenario %s; mode %d; grid %lld x %lld, %g m at %.1f %.1f; "
+                       "zoet state 3; scenario %s; mode %d; grid %lld x %lld, %g m at %.1f %.1f; "
                        "%lld active cells; %d districts; %s to %s; aggregation %s; network %s; "
                        "district series %s; inputs sha256 %s; variables",
                        c->sc->name, (int)c->sc->mode, (long long)g->nx, (long long)g->ny, g->dx,
@@ -53,6 +53,10 @@ static zt_status state_list(run_ctx *c, zt_named_array *list, int *count, zt_err
         }
         n += k;
     }
+    if (n + 1 > STATE_MAX) {
+        return zt_fail(err, ZT_EINTERNAL, "the state has more than %d arrays", STATE_MAX);
+    }
+    list[n++] = (zt_named_array){"run_totals", 3, c->totals};
     if (c->sup) {
         const int k = drv_supply_state(c->sup, list + n, STATE_MAX - n);
         if (k > STATE_MAX - n) {

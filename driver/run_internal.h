@@ -45,6 +45,8 @@ typedef struct run_ctx {
     zt_day first;        /* the first day simulated (after a restart: the checkpoint's) */
     char ckpt_dir[4096]; /* the checkpoint continued from */
     char inputs_sha[65]; /* one sha256 over every input (io_outset_inputs_digest) */
+    double totals[3];    /* the summary's largest balance error, CG and Picard iterations
+                            so far: in the state, so a continued run's summary is whole */
     double *cap;         /* [ncell] storage capacity of 1 December (mm) */
 } run_ctx;
 

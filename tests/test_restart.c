@@ -264,19 +264,43 @@ END_TEST
 /* Progress in a batch log (stderr not a terminal): one line a simulated
  * month, with the date, the days done of the days to do, days/s, elapsed
  * and time left; --quiet silences it. Here from a restart: March and April. */
+/* The summary line of a run's standard output (from "zoet run: N days"). */
+static void summary_line(const char *out, char *line, size_t n)
+{
+    const char *p = strstr(out, "zoet run: 120 days, ");
+    ck_assert_msg(p != NULL, "no summary line in: %s", out);
+    size_t len = strcspn(p, "\n");
+    ck_assert(len < n);
+    memcpy(line, p, len);
+    line[len] = '\0';
+}
+
 START_TEST(progress_a_line_a_month_in_a_batch_log)
 {
-    char e[8192];
+    static char out[1 << 16], e[8192];
+    char cmd[3000], a[512], b[512];
+    const char *z = tu_zoet();
     full_run();
-    ck_assert_msg(zoet("run s.ini --out prog --restart full/checkpoints/2018-03-01/state.nc "
-                       "> /dev/null",
-                       e, sizeof e) == 0,
-                  "run: %s", e);
+    /* the restart: progress on stderr, the summary on stdout */
+    snprintf(cmd, sizeof cmd,
+             "cd %s && SOURCE_DATE_EPOCH=1700000000 %s%s%s run s.ini --out prog --restart "
+             "full/checkpoints/2018-03-01/state.nc",
+             BASE, z[0] == '/' ? "" : cwd, z[0] == '/' ? "" : "/", z);
+    ck_assert_msg(tu_run(cmd, out, sizeof out, e, sizeof e) == 0, "run: %s", e);
     ck_assert_msg(tu_count_lines(e) == 2, "expected two lines: %s", e);
     ck_assert_msg(strstr(e, "zoet: 2018-03-31  31 of 61 days, ") &&
                       strstr(e, "\nzoet: 2018-04-30  61 of 61 days, ") && strstr(e, " days/s, ") &&
                       strstr(e, " s elapsed, ") && strstr(e, " s left\n"),
                   "%s", e);
+    summary_line(out, b, sizeof b);
+    /* the summary of the continued run is the whole run's (its running
+       figures are in the state): the same as the uninterrupted run's */
+    snprintf(cmd, sizeof cmd,
+             "cd %s && SOURCE_DATE_EPOCH=1700000000 %s%s%s run s.ini --out sum 2>/dev/null", BASE,
+             z[0] == '/' ? "" : cwd, z[0] == '/' ? "" : "/", z);
+    ck_assert_msg(tu_run(cmd, out, sizeof out, e, sizeof e) == 0, "run: %s", e);
+    summary_line(out, a, sizeof a);
+    ck_assert_str_eq(a, b);
 }
 END_TEST
 
