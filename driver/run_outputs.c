@@ -276,7 +276,7 @@ zt_status drv_out_resume(run_ctx *c, run_out *w, zt_err *err)
         st = drv_supply_resume(c->sup, c->ckpt_dir, c->first, err);
     }
     if (st == ZT_OK) {
-        st = io_balance_resume(w->bal, c->ckpt_dir, err);
+        st = io_balance_resume(w->bal, c->ckpt_dir, (long)(c->first - c->sc->start), err);
     }
     return st;
 }

@@ -72,19 +72,10 @@ zt_status io_balance_checkpoint(io_balance *b, const char *dir, zt_err *err)
     return io_ckpt_copy_in(b->part, dir, b->path, err);
 }
 
-zt_status io_balance_resume(io_balance *b, const char *dir, zt_err *err)
+zt_status io_balance_resume(io_balance *b, const char *dir, long ndays, zt_err *err)
 {
-    zt_status st;
-    fclose(b->f);
-    b->f = NULL;
-    st = io_ckpt_copy_out(dir, b->path, b->part, err);
-    if (st == ZT_OK) {
-        b->f = fopen(b->part, "a");
-        if (!b->f) {
-            st = zt_fail(err, ZT_EIO, "%s: cannot open to append", b->part);
-        }
-    }
-    return st;
+    /* the header and a row a day */
+    return io_ckpt_resume_text(&b->f, dir, b->path, b->part, 1 + ndays, err);
 }
 
 zt_status io_balance_close(io_balance **pb, int ok, zt_err *err)

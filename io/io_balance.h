@@ -30,9 +30,10 @@ zt_status io_balance_open(const char *path, const char *const *names, int nterm,
 zt_status io_balance_add(io_balance *b, zt_day day, const io_balance_row *r, zt_err *err);
 
 /* Copy the file as it stands into dir (a checkpoint); after open, continue
- * from the copy in dir (a restart). ZT_EIO / ZT_EINPUT naming the file. */
+ * from the copy in dir, which must hold ndays rows (a restart; io_ckpt.h).
+ * ZT_EIO / ZT_EINPUT naming the file. */
 zt_status io_balance_checkpoint(io_balance *b, const char *dir, zt_err *err);
-zt_status io_balance_resume(io_balance *b, const char *dir, zt_err *err);
+zt_status io_balance_resume(io_balance *b, const char *dir, long ndays, zt_err *err);
 
 /* Close: keep the file when ok, else remove it. Frees *b, sets it NULL;
  * accepts NULL. ZT_EIO naming the file (ok only). */

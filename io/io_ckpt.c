@@ -401,3 +401,44 @@ zt_status io_ckpt_prune(const char *root, zt_day first, zt_day last, int keep, z
     }
     return st;
 }
+
+/* The number of line ends in file f (from its start). */
+static long count_lines(FILE *f)
+{
+    char buf[1 << 16];
+    long n = 0;
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
+        for (size_t i = 0; i < got; i++) {
+            n += buf[i] == '\n';
+        }
+    }
+    return n;
+}
+
+zt_status io_ckpt_resume_text(FILE **f, const char *dir, const char *final, const char *part,
+                              long lines, zt_err *err)
+{
+    zt_status st;
+    if (*f) {
+        fclose(*f);
+        *f = NULL;
+    }
+    st = io_ckpt_copy_out(dir, final, part, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    *f = fopen(part, "a+");
+    if (!*f) {
+        return zt_fail(err, ZT_EIO, "%s: cannot open to append: %s", part, strerror(errno));
+    }
+    rewind(*f);
+    const long have = count_lines(*f);
+    if (have != lines) {
+        return zt_fail(err, ZT_EINPUT,
+                       "%s: the checkpoint's copy of %s has %ld lines, expected %ld (a copy cut "
+                       "short?)",
+                       dir, base_name(final), have, lines);
+    }
+    return ZT_OK;
+}

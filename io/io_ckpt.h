@@ -12,6 +12,7 @@
 #define IO_CKPT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "zt.h"
 
@@ -22,6 +23,16 @@ zt_status io_ckpt_copy_in(const char *src, const char *dir, const char *final, z
 /* Copy dir/<the last component of final> to dst. ZT_EINPUT when the
  * checkpoint has no such file; ZT_EIO naming the files otherwise. */
 zt_status io_ckpt_copy_out(const char *dir, const char *final, const char *dst, zt_err *err);
+
+/*
+ * Continue a text output from a checkpoint: close *f (if open), copy
+ * dir/<last component of final> to part, check that it holds `lines`
+ * lines (the header and every row up to the checkpoint), and open it for
+ * appending into *f. ZT_EINPUT naming the folder when the copy is missing
+ * or has another number of lines; ZT_EIO naming the file.
+ */
+zt_status io_ckpt_resume_text(FILE **f, const char *dir, const char *final, const char *part,
+                              long lines, zt_err *err);
 
 /* One array of the state: name, length and values (borrowed; written
  * from, read into). */

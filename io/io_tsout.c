@@ -518,15 +518,9 @@ zt_status io_tsout_resume(io_tsout *t, const char *dir, zt_day day, zt_err *err)
                        zt_day_format(day, a));
     }
     if (t->csv) {
-        fclose(t->csv);
-        t->csv = NULL;
-        st = io_ckpt_copy_out(dir, t->csv_path, t->csv_part, err);
-        if (st == ZT_OK) {
-            t->csv = fopen(t->csv_part, "a");
-            if (!t->csv) {
-                st = zt_fail(err, ZT_EIO, "%s: cannot open to append", t->csv_part);
-            }
-        }
+        /* the header and a row per day and feature */
+        st = io_ckpt_resume_text(&t->csv, dir, t->csv_path, t->csv_part,
+                                 1 + (long)nd * t->nfeat, err);
     }
     if (st == ZT_OK && t->ncid >= 0) {
         st = close_nc(t, err);

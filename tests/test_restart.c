@@ -353,6 +353,14 @@ START_TEST(state_of_another_run_is_refused)
                      0);
     expect_refused("run u.ini --quiet --out u --restart full/checkpoints/2018-03-01/state.nc",
                    "full/checkpoints/2018-03-01/state.nc", "another run");
+    /* a checkpoint whose copy of districts.csv was cut short (a crash of
+       the machine while it was written): refused, not appended to */
+    ck_assert_int_eq(tu_run("cd " BASE " && rm -rf cut && cp -r full/checkpoints/2018-03-01 cut && "
+                            "head -n -1 cut/districts.csv > cut/d && mv cut/d cut/districts.csv",
+                            NULL, 0, NULL, 0),
+                     0);
+    expect_refused("run s.ini --quiet --out c --restart cut/state.nc", "cut: the checkpoint's "
+                   "copy of", "districts.csv has");
 }
 END_TEST
 
