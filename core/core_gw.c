@@ -74,7 +74,11 @@
  * taken per block in a fixed order and combined in block order (core_red), so 1
  * and N threads give the same bytes. Each thread walks a contiguous range of
  * blocks and computes the rows of p just outside its range into a private
- * halo buffer, so pass 1 needs no extra barrier.
+ * halo buffer, so pass 1 needs no extra barrier. Every pass works on each
+ * row's span only (make_spans): from its first to its last cell that is not
+ * inactive, widened to multiples of four, so that the lanes of the sums and
+ * hence the bytes are those of whole rows (a third of the demo's cells lie
+ * outside the spans).
  *
  * Pure: no I/O, no globals. Units: m, d, m/d, m3/d.
  */
@@ -209,6 +213,13 @@ struct core_gw_solver {
     uint8_t *xuse;          /* 1 where the head enters the equations (active cells, fixed
                              * cells next to one), n */
     uint8_t *rowfix;        /* per row: 1 if a cell of the row has a fixed-head neighbour */
+    zt_idx *sp0, *sp1;      /* per row: its span [sp0, sp1), the columns every pass works on:
+                             * from the first cell that is not inactive rounded down to a
+                             * multiple of 4 to after the last one rounded up to a multiple
+                             * of 4 (at most nx); 0, 0 in a row without such a cell */
+    zt_idx *seg;            /* per block: CG pass 2's pieces of the block's cells, pairs
+                             * [a, b) of cell indices (see make_segments) */
+    int *segb;              /* block b's pairs are seg[2 segb[b]] .. seg[2 segb[b + 1]] */
     double *zero;           /* nx zeros: the rows outside the grid */
     float *fzero;           /* nx zeros: the conductances outside the grid */
     double *halo;           /* GW_SCRATCH rows of nx per thread: 2 halo rows, then row scratch */
@@ -292,6 +303,83 @@ static double harmonic(double a, double b)
     return a + b > 0.0 ? 2.0 * a * b / (a + b) : 0.0;
 }
 
+/*
+ * The span of every row: [sp0, sp1), from the first column whose cell is
+ * not inactive rounded down to a multiple of 4 to after the last one
+ * rounded up to a multiple of 4, at most nx (0, 0: no such cell). Every
+ * pass works on the spans only. Cells outside them are inactive, so they
+ * gave +0 or -0 to every sum, 0 to every maximum and a value that is not
+ * read to every array, whose contents there are therefore kept as they are
+ * (zeros: x, p, q, r, ex, dinv, ...); the ends on multiples of four keep the
+ * lanes of every four-lane sum (lane i mod 4, the cells beyond the last
+ * multiple of four of a row into lane 0), so the sums are the same bytes.
+ * With full_rows every span is the whole row (the passes as they were).
+ */
+static void make_spans(core_gw_solver *s)
+{
+    const uint8_t *mask = s->m->mask;
+    const zt_idx nx = s->nx;
+    for (zt_idx j = 0; j < s->ny; j++) {
+        const uint8_t *row = mask + j * nx;
+        zt_idx first = 0, last = nx - 1;
+        if (s->o.full_rows) {
+            s->sp0[j] = 0;
+            s->sp1[j] = nx;
+            continue;
+        }
+        while (first < nx && row[first] == ZT_MASK_INACTIVE) {
+            first++;
+        }
+        if (first == nx) {
+            s->sp0[j] = s->sp1[j] = 0;
+            continue;
+        }
+        while (row[last] == ZT_MASK_INACTIVE) {
+            last--;
+        }
+        s->sp0[j] = first / 4 * 4;
+        s->sp1[j] = (last + 1 + 3) / 4 * 4 < nx ? (last + 1 + 3) / 4 * 4 : nx;
+    }
+}
+
+/*
+ * CG pass 2 (cg_update) sums in four lanes over the cells of a whole block
+ * [k0, k1), lane (k - k0) mod 4, the last (k1 - k0) mod 4 cells into lane 0.
+ * Its pieces keep those lanes: per row the span widened to multiples of four
+ * from k0 (a piece that reaches beyond the last such multiple runs to k1),
+ * overlaps cut off, adjacent pieces joined. Into s->seg and s->segb; the
+ * caller has allocated ny pairs and nblock + 1 offsets.
+ */
+static void make_segments(core_gw_solver *s)
+{
+    const zt_idx nx = s->nx;
+    int nseg = 0;
+    for (int b = 0; b < s->nblock; b++) {
+        zt_idx j0, j1;
+        core_red_rows(s->ny, s->nblock, b, &j0, &j1);
+        const zt_idx k0 = j0 * nx, k1 = j1 * nx, kv = k0 + (k1 - k0) / 4 * 4;
+        const int first = nseg;
+        s->segb[b] = nseg;
+        for (zt_idx j = j0; j < j1; j++) {
+            if (s->sp0[j] >= s->sp1[j]) {
+                continue;
+            }
+            const zt_idx a = j * nx + s->sp0[j], e = j * nx + s->sp1[j];
+            zt_idx pa = k0 + (a - k0) / 4 * 4, pe = k0 + (e - k0 + 3) / 4 * 4;
+            pe = pe > kv ? k1 : pe;
+            if (nseg > first && pa <= s->seg[2 * nseg - 1]) {
+                /* joins the previous piece */
+                s->seg[2 * nseg - 1] = pe > s->seg[2 * nseg - 1] ? pe : s->seg[2 * nseg - 1];
+                continue;
+            }
+            s->seg[2 * nseg] = pa;
+            s->seg[2 * nseg + 1] = pe;
+            nseg++;
+        }
+    }
+    s->segb[s->nblock] = nseg;
+}
+
 zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_solver **out,
                          zt_err *err)
 {
@@ -372,7 +460,11 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
     s->fzero = zt_calloc((size_t)nx, sizeof *s->fzero);
     s->part = zt_calloc((size_t)2 * (size_t)s->nblock * GW_STRIDE, sizeof *s->part);
     s->rowfix = zt_calloc((size_t)ny, sizeof *s->rowfix);
-    if (!s->part || !s->rowfix || !s->ffix || !s->act || !s->xuse || !s->gsp || !s->phs || !s->pbad ||
+    s->sp0 = zt_calloc((size_t)ny, sizeof *s->sp0);
+    s->sp1 = zt_calloc((size_t)ny, sizeof *s->sp1);
+    s->seg = zt_calloc((size_t)ny * 2, sizeof *s->seg);
+    s->segb = zt_calloc((size_t)s->nblock + 1, sizeof *s->segb);
+    if (!s->part || !s->rowfix || !s->sp0 || !s->sp1 || !s->seg || !s->segb || !s->ffix || !s->act || !s->xuse || !s->gsp || !s->phs || !s->pbad ||
         !s->syf || !s->zsf) {
         st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
                      (long long)n);
@@ -387,7 +479,19 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
                          (long long)n);
             goto done;
         }
+        /* what prepare_rows makes of a cell that is not active, also
+         * outside the spans, where it never writes */
+        for (zt_idx k = 0; k < n; k++) {
+            s->zdr[d][k] = (float)GW_FAR;
+            s->gdr[d][k] = 0.0f;
+            s->gin[d][k] = 0.0f;
+        }
     }
+    for (zt_idx k = 0; k < n; k++) {
+        s->zsf[k] = (float)GW_FAR;
+    }
+    make_spans(s);
+    make_segments(s);
     if (!s->ce || !s->cn || !s->nbfix || !s->state || !s->x || !s->r || !s->pa || !s->pb ||
         !s->q || !s->ex || !s->dinv || !s->dexi || !s->zero || !s->fzero || !s->part) {
         st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
@@ -505,6 +609,10 @@ void core_gw_destroy(core_gw_solver **ps)
     zt_free(s->halo);
     zt_free(s->part);
     zt_free(s->rowfix);
+    zt_free(s->sp0);
+    zt_free(s->sp1);
+    zt_free(s->seg);
+    zt_free(s->segb);
     for (int d = 0; d < CORE_GW_MAX_DRAIN; d++) {
         zt_free(s->gdr[d]);
         zt_free(s->gin[d]);
@@ -627,7 +735,7 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
 {
     const core_gw_model *m = c->s->m;
     const zt_idx nx = c->s->nx;
-    for (zt_idx i = 0; i < nx; i++) {
+    for (zt_idx i = c->s->sp0[j]; i < c->s->sp1[j]; i++) {
         zt_idx k = j * nx + i;
         int sys = -1;
         double val = 0.0;
@@ -683,13 +791,11 @@ static void find_bad(const step_ctx *c, zt_idx j, const double *res, double *bad
  * the step's error (into bad[0..3]: cell, reason, system, value). INFINITY
  * gives 0 (no exchange).
  */
-GW_VECTORISE
-GW_CLONES
-static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double *bad)
+static inline __attribute__((always_inline)) double prepare_cells(const step_ctx *c, zt_idx k0,
+                                                                  zt_idx k1)
 {
     const core_gw_solver *s = c->s;
     const core_gw_model *m = s->m;
-    const zt_idx nx = s->nx, k0 = j0 * nx, k1 = j1 * nx;
     const float *restrict act = s->act;
     double nbad = 0.0;
     for (int d = 0; d < m->ndrain; d++) {
@@ -753,6 +859,22 @@ static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double *bad)
         syf[k] = (float)so;
         zsf[k] = (float)zo;
         nbad += a * (fabs(zz) <= FLT_MAX ? 0.0 : 1.0); /* a surface beyond a float */
+    }
+    return nbad;
+}
+
+/* prepare_cells over the span of every row of [j0, j1) (outside the spans
+ * the arrays hold, since create, what it makes of a cell that is not
+ * active); then the first bad cell */
+GW_VECTORISE
+GW_CLONES
+static void prepare_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double *bad)
+{
+    const core_gw_solver *s = c->s;
+    const zt_idx nx = s->nx;
+    double nbad = 0.0; /* a count: exact in any order */
+    for (zt_idx j = j0; j < j1; j++) {
+        nbad += prepare_cells(c, j * nx + s->sp0[j], j * nx + s->sp1[j]);
     }
     bad[0] = INFINITY;
     bad[1] = BAD_NONE;
@@ -967,7 +1089,7 @@ assemble_cells(const gw_arow *R, zt_idx i, const int nv, const int nd, const int
     }
 }
 
-/* One row j of the assembly (assemble_cells over the row). */
+/* One row j of the assembly (assemble_cells over the row's span). */
 static inline __attribute__((always_inline)) void
 assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double stickyf,
              double *restrict w)
@@ -1021,11 +1143,13 @@ assemble_row(const step_ctx *c, zt_idx j, const int nd, const int fluxes, double
         R.fst = c->f->storage ? c->f->storage + o : t + 2 * nx;
         R.fla = c->f->lateral ? c->f->lateral + o : t + 3 * nx;
     }
-    for (i = 0; i + 4 <= nx; i += 4) {
+    /* the span; its ends on multiples of four, but for a last one at nx */
+    const zt_idx i1 = s->sp1[j];
+    for (i = s->sp0[j]; i + 4 <= i1; i += 4) {
         assemble_cells(&R, i, 4, nd, fluxes);
     }
-    if (i < nx) {
-        assemble_cells(&R, i, (int)(nx - i), nd, fluxes);
+    if (i < i1) {
+        assemble_cells(&R, i, (int)(i1 - i), nd, fluxes);
     }
 }
 
@@ -1063,8 +1187,9 @@ static void assemble_row_any(const step_ctx *c, zt_idx j, int fluxes, double sti
  * four into lane 0). A fixed order, whatever the thread count.
  */
 GW_CLONES
-static void row_sums(const core_gw_solver *s, zt_idx o, const double *w, int first,
-                     const double *restrict ex, const float *restrict di, double a[SV_N])
+static void row_sums(const core_gw_solver *s, zt_idx o, zt_idx i0, zt_idx i1, const double *w,
+                     int first, const double *restrict ex, const float *restrict di,
+                     double a[SV_N])
 {
     const zt_idx nx = s->nx;
     const double *restrict r = s->r + o;
@@ -1075,7 +1200,7 @@ static void row_sums(const core_gw_solver *s, zt_idx o, const double *w, int fir
     gw_v4d e = rs, s1 = rs, s2 = rs, sc = rs, sm = rs;
     zt_idx i;
 
-    for (i = 0; i + 4 <= nx; i += 4) {
+    for (i = i0; i + 4 <= i1; i += 4) {
         const gw_v4d ra = V4_LD(r + i), aa = V4_ABS(ra), ba = aa * V4_LDF(ei + i);
         const gw_v4d wa = V4_LD(ex + i) + V4_LDF(ff + i), wda = wa * V4_LDF(di + i);
         rs += ra;
@@ -1089,12 +1214,12 @@ static void row_sums(const core_gw_solver *s, zt_idx o, const double *w, int fir
         s1 += wda * ra;
         s2 += wda * wa;
     }
-    for (zt_idx k = 0; first && k + 4 <= nx; k += 4) {
+    for (zt_idx k = i0; first && k + 4 <= i1; k += 4) {
         const gw_v4d c = V4_LD(sca + k);
         sc += c;
         sm = V4_MAX(c, sm);
     }
-    for (; i < nx; i++) {
+    for (; i < i1; i++) {
         /* the cells beyond a multiple of four, into lane 0 */
         const double ra = r[i], aa = fabs(ra), ba = aa * (double)ei[i];
         const double wa = ex[i] + (double)ff[i], wda = wa * (double)di[i];
@@ -1160,7 +1285,7 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
         rval = pbad[3];
     }
     for (zt_idx j = j0; j < j1; j++) {
-        const zt_idx o = j * nx;
+        const zt_idx o = j * nx, i0 = s->sp0[j], i1 = s->sp1[j];
         assemble_row_any(c, j, fluxes, sticky ? 1.0 : 0.0, w);
         double row_fixed = 0.0;
         if (s->rowfix[j]) {
@@ -1170,7 +1295,7 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
             const float *ce = s->ce + o, *cn = s->cn + o;
             const float *cs = j > 0 ? s->cn + o - nx : s->fzero;
             double *gw = w + SC_GRO * nx;
-            for (zt_idx i = 0; i < nx; i++) {
+            for (zt_idx i = i0; i < i1; i++) {
                 const uint8_t fb = nbfix[i];
                 if (fb && mask[i] == ZT_MASK_ACTIVE) {
                     const double xk = xc[i];
@@ -1189,23 +1314,38 @@ static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, i
                 memset(c->f->drain[d] + o, 0, (size_t)nx * sizeof(double));
             }
         }
+        if (fluxes) {
+            /* the fluxes outside the span: 0, as the assembly makes them in
+             * a cell that is not active */
+            double *fa[CORE_GW_MAX_DRAIN + 4] = {c->f->spill, c->f->seepage, c->f->storage,
+                                                 c->f->lateral};
+            for (int d = 0; d < m->ndrain; d++) {
+                fa[4 + d] = c->f->drain[d];
+            }
+            for (int q = 0; q < 4 + m->ndrain; q++) {
+                if (fa[q]) {
+                    memset(fa[q] + o, 0, (size_t)i0 * sizeof(double));
+                    memset(fa[q] + o + i1, 0, (size_t)(nx - i1) * sizeof(double));
+                }
+            }
+        }
         /* the sums of the row (a non-finite residual shows in the sum) */
         double a[SV_N];
         const double *exn = w + SC_EX * nx;
         const float *din = (const float *)(w + SC_DI * nx);
-        row_sums(s, o, w, first, exn, din, a);
+        row_sums(s, o, i0, i1, w, first, exn, din, a);
         if (first || a[SV_CHANGED] > 0.0) {
             /* the row's exchange diagonal, preconditioner and branch bits
              * into the solver's arrays: where no branch changed they are
              * already there, the same bytes (the same inputs and branches;
              * after the first assembly of a step, or a warm start), and
              * the row's writes are saved */
-            memcpy(s->ex + o, exn, (size_t)nx * sizeof *s->ex);
-            memcpy(s->dinv + o, din, (size_t)nx * sizeof *s->dinv);
+            memcpy(s->ex + o + i0, exn + i0, (size_t)(i1 - i0) * sizeof *s->ex);
+            memcpy(s->dinv + o + i0, din + i0, (size_t)(i1 - i0) * sizeof *s->dinv);
             const int32_t *restrict so = (const int32_t *)(w + SC_SO * nx);
             uint8_t *restrict st = s->state + o;
 #pragma omp simd
-            for (zt_idx i = 0; i < nx; i++) {
+            for (zt_idx i = i0; i < i1; i++) {
                 st[i] = (uint8_t)so[i];
             }
         }
@@ -1259,18 +1399,35 @@ static inline void new_direction(const double *restrict r, const float *restrict
     }
 }
 
+/* new_direction over the span of row j into dst (the row of p, or a halo
+ * row: then also 0 outside the span, where the rows beside it read it; in
+ * p it is 0 there from the start, never written) */
+static inline __attribute__((always_inline)) void
+row_direction(const core_gw_solver *s, zt_idx j, double delta, double mu,
+                          const double *pold, double beta, double *dst, int halo)
+{
+    const zt_idx o = j * s->nx, i0 = s->sp0[j], i1 = s->sp1[j];
+    new_direction(s->r + o + i0, s->dinv + o + i0, s->ex + o + i0, s->ffix + o + i0, delta, mu,
+                  pold + o + i0, beta, dst + i0, i1 - i0);
+    if (halo) {
+        memset(dst, 0, (size_t)i0 * sizeof *dst);
+        memset(dst + i1, 0, (size_t)(s->nx - i1) * sizeof *dst);
+    }
+}
+
 /* The start residual r' = r - delta w of a row: adds r'.z, max |r'|,
  * max |r'|/d_i and sum r' to acc[P1_RZ..P1_RSUM], each in four partial sums
  * over i mod 4 (a fixed order). */
 GW_CLONES
 static void row_start(const double *restrict r, const float *restrict dinv,
                       const float *restrict ei, const double *restrict ex,
-                      const float *restrict ff, double delta, zt_idx nx, double *acc)
+                      const float *restrict ff, double delta, zt_idx i0, zt_idx i1,
+                      double *acc)
 {
     const gw_v4d zero = {0.0, 0.0, 0.0, 0.0};
     gw_v4d z = zero, m = zero, b = zero, u = zero;
     zt_idx i;
-    for (i = 0; i + 4 <= nx; i += 4) {
+    for (i = i0; i + 4 <= i1; i += 4) {
         const gw_v4d w = V4_LD(ex + i) + V4_LDF(ff + i);
         const gw_v4d rr = V4_LD(r + i) - delta * w, fa = V4_ABS(rr);
         const gw_v4d ea = fa * V4_LDF(ei + i);
@@ -1279,7 +1436,7 @@ static void row_start(const double *restrict r, const float *restrict dinv,
         b = V4_MAX(ea, b);
         u += rr;
     }
-    for (; i < nx; i++) {
+    for (; i < i1; i++) {
         const double w = ex[i] + (double)ff[i];
         const double rr = r[i] - delta * w, fa = fabs(rr), ea = fa * (double)ei[i];
         z[0] += rr * rr * (double)dinv[i];
@@ -1305,98 +1462,117 @@ GW_CLONES
 static inline double row_apply(const double *restrict ex, const float *restrict ce,
                                const float *restrict cn, const float *restrict cs,
                                const double *restrict ps, const double *restrict pc,
-                               const double *restrict pn, double *restrict q, zt_idx nx)
+                               const double *restrict pn, double *restrict q, zt_idx i0,
+                               zt_idx i1, zt_idx nx)
 {
     double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
-    zt_idx i;
+    zt_idx i, lo = i0, hi = i1;
 #define GW_DIAG(i) (ex[i] + (((double)ce[i] + (double)ce[(i) - 1]) + ((double)cn[i] + (double)cs[i])))
+    if (i0 >= i1) {
+        return 0.0;
+    }
     if (nx == 1) {
         q[0] = GW_DIAG(0) * pc[0] - cn[0] * pn[0] - cs[0] * ps[0];
         return pc[0] * q[0];
     }
-    /* the west and east edges: one face each (ce[nx-1] = 0) */
-    q[0] = GW_DIAG(0) * pc[0] - cn[0] * pn[0] - cs[0] * ps[0] - ce[0] * pc[1];
-    q[nx - 1] = GW_DIAG(nx - 1) * pc[nx - 1] - cn[nx - 1] * pn[nx - 1] -
-                cs[nx - 1] * ps[nx - 1] - ce[nx - 2] * pc[nx - 2];
+    /* the west and east edges of the row: one face each (ce[nx-1] = 0);
+     * a span that ends inside the row reads the zeros of p beside it */
+    if (i0 == 0) {
+        q[0] = GW_DIAG(0) * pc[0] - cn[0] * pn[0] - cs[0] * ps[0] - ce[0] * pc[1];
+        lo = 1;
+    }
+    if (i1 == nx) {
+        q[nx - 1] = GW_DIAG(nx - 1) * pc[nx - 1] - cn[nx - 1] * pn[nx - 1] -
+                    cs[nx - 1] * ps[nx - 1] - ce[nx - 2] * pc[nx - 2];
+        hi = nx - 1;
+    }
 #pragma omp simd
-    for (i = 1; i < nx - 1; i++) {
+    for (i = lo; i < hi; i++) {
         q[i] = GW_DIAG(i) * pc[i] - (double)ce[i] * pc[i + 1] - (double)ce[i - 1] * pc[i - 1] -
                (double)cn[i] * pn[i] - (double)cs[i] * ps[i];
     }
 #undef GW_DIAG
-    for (i = 0; i + 4 <= nx; i += 4) {
+    for (i = i0; i + 4 <= i1; i += 4) {
         a0 += pc[i] * q[i];
         a1 += pc[i + 1] * q[i + 1];
         a2 += pc[i + 2] * q[i + 2];
         a3 += pc[i + 3] * q[i + 3];
     }
     double tail = 0.0;
-    for (; i < nx; i++) {
+    for (; i < i1; i++) {
         tail += pc[i] * q[i];
     }
     return ((a0 + a1) + (a2 + a3)) + tail;
 }
 
-/* Pass 2 of a CG iteration on cells [k0, k1): x += alpha p + delta,
- * r -= delta w + alpha q (not in cells with dinv = 0: q is not zero in a
- * fixed cell next to an active one; delta != 0 only in the first iteration,
- * the deflation's start), and in the same pass r.z, max |r|, sum r,
- * max |r|/d_i and w.z in four lanes over (k - k0) mod 4 (a fixed order). */
+/* Pass 2 of a CG iteration on the cells of a block [k0, k1): x += alpha p +
+ * delta, r -= delta w + alpha q (not in cells with dinv = 0: q is not zero
+ * in a fixed cell next to an active one; delta != 0 only in the first
+ * iteration, the deflation's start), and in the same pass r.z, max |r|,
+ * sum r, max |r|/d_i and w.z in four lanes over (k - k0) mod 4, the last
+ * (k1 - k0) mod 4 cells into lane 0 (a fixed order). Only on the block's
+ * nseg pieces seg[2l] .. seg[2l + 1] (make_segments), which start at
+ * multiples of four from k0 and end at one or at k1: the cells between
+ * them are outside the spans, where x, p, q and r are 0 and stay so, and
+ * would add 0 to every sum and maximum. */
 GW_CLONES
 static void cg_update(double alpha, double delta, const double *restrict p,
                       const double *restrict q, const float *restrict di,
                       const float *restrict ei, const double *restrict ex,
                       const float *restrict ff, double *restrict x,
-                      double *restrict r, zt_idx k0, zt_idx k1, double *pv)
+                      double *restrict r, const zt_idx *seg, int nseg, double *pv)
 {
     const gw_v4d zero = {0.0, 0.0, 0.0, 0.0};
     gw_v4d z = zero, m = zero, u = zero, b = zero, v = zero;
-    zt_idx k;
-    for (k = k0; k + 4 <= k1; k += 4) {
-        const gw_v4d d = V4_LDF(di + k), rk = V4_LD(r + k), xk = V4_LD(x + k);
-        const gw_v4d ea = V4_LDF(ei + k), w = V4_LD(ex + k) + V4_LDF(ff + k);
-        gw_v4d ra;
-        if (delta != 0.0) {
-            /* active cells: dinv > 0, and also dexi > 0 */
-            const gw_v4d upd = rk - delta * w - alpha * V4_LD(q + k);
-            const gw_v4d xn = xk + (alpha * V4_LD(p + k) + delta);
-            V4_ST(x + k, V4_SEL(ea > zero, xn, xk));
-            ra = V4_SEL(d > zero, upd, rk);
-        } else {
-            const gw_v4d upd = rk - alpha * V4_LD(q + k);
-            V4_ST(x + k, xk + alpha * V4_LD(p + k));
-            ra = V4_SEL(d > zero, upd, rk);
+    for (int l = 0; l < nseg; l++) {
+        const zt_idx k1 = seg[2 * l + 1];
+        zt_idx k;
+        for (k = seg[2 * l]; k + 4 <= k1; k += 4) {
+            const gw_v4d d = V4_LDF(di + k), rk = V4_LD(r + k), xk = V4_LD(x + k);
+            const gw_v4d ea = V4_LDF(ei + k), w = V4_LD(ex + k) + V4_LDF(ff + k);
+            gw_v4d ra;
+            if (delta != 0.0) {
+                /* active cells: dinv > 0, and also dexi > 0 */
+                const gw_v4d upd = rk - delta * w - alpha * V4_LD(q + k);
+                const gw_v4d xn = xk + (alpha * V4_LD(p + k) + delta);
+                V4_ST(x + k, V4_SEL(ea > zero, xn, xk));
+                ra = V4_SEL(d > zero, upd, rk);
+            } else {
+                const gw_v4d upd = rk - alpha * V4_LD(q + k);
+                V4_ST(x + k, xk + alpha * V4_LD(p + k));
+                ra = V4_SEL(d > zero, upd, rk);
+            }
+            V4_ST(r + k, ra);
+            const gw_v4d fa = V4_ABS(ra), eb = fa * ea;
+            z += ra * ra * d;
+            m = V4_MAX(fa, m);
+            b = V4_MAX(eb, b);
+            u += ra;
+            v += w * d * ra;
         }
-        V4_ST(r + k, ra);
-        const gw_v4d fa = V4_ABS(ra), eb = fa * ea;
-        z += ra * ra * d;
-        m = V4_MAX(fa, m);
-        b = V4_MAX(eb, b);
-        u += ra;
-        v += w * d * ra;
-    }
-    for (; k < k1; k++) {
-        /* the cells beyond a multiple of four, into lane 0 */
-        const double w = ex[k] + (double)ff[k];
-        const double d = di[k], rk = r[k];
-        double ra;
-        if (delta != 0.0) {
-            const double upd = rk - delta * w - alpha * q[k];
-            const double xk = x[k], xn = xk + (alpha * p[k] + delta);
-            x[k] = ei[k] > 0.0f ? xn : xk;
-            ra = d > 0.0 ? upd : rk;
-        } else {
-            const double upd = rk - alpha * q[k];
-            x[k] += alpha * p[k];
-            ra = d > 0.0 ? upd : rk;
+        for (; k < k1; k++) {
+            /* the cells beyond a multiple of four, into lane 0 */
+            const double w = ex[k] + (double)ff[k];
+            const double d = di[k], rk = r[k];
+            double ra;
+            if (delta != 0.0) {
+                const double upd = rk - delta * w - alpha * q[k];
+                const double xk = x[k], xn = xk + (alpha * p[k] + delta);
+                x[k] = ei[k] > 0.0f ? xn : xk;
+                ra = d > 0.0 ? upd : rk;
+            } else {
+                const double upd = rk - alpha * q[k];
+                x[k] += alpha * p[k];
+                ra = d > 0.0 ? upd : rk;
+            }
+            r[k] = ra;
+            const double fa = fabs(ra), eb = fa * (double)ei[k];
+            z[0] += ra * ra * d;
+            m[0] = fa > m[0] ? fa : m[0];
+            b[0] = eb > b[0] ? eb : b[0];
+            u[0] += ra;
+            v[0] += w * d * ra;
         }
-        r[k] = ra;
-        const double fa = fabs(ra), eb = fa * (double)ei[k];
-        z[0] += ra * ra * d;
-        m[0] = fa > m[0] ? fa : m[0];
-        b[0] = eb > b[0] ? eb : b[0];
-        u[0] += ra;
-        v[0] += w * d * ra;
     }
     pv[CV_RZ] = V4_SUM(z);
     pv[CV_RMAX] = V4_HMAX(m);
@@ -1508,12 +1684,13 @@ static void start_rows(const step_ctx *c, zt_idx j0, zt_idx j1, double gxblock, 
         gw_v4d acc[ST_N];
         double a[SV_N];
         zt_idx i;
+        const zt_idx i1 = s->sp1[j];
         memset(acc, 0, sizeof acc);
-        for (i = 0; i + 4 <= nx; i += 4) {
+        for (i = s->sp0[j]; i + 4 <= i1; i += 4) {
             start_cells(&R, i, 4, acc);
         }
-        if (i < nx) {
-            start_cells(&R, i, (int)(nx - i), acc);
+        if (i < i1) {
+            start_cells(&R, i, (int)(i1 - i), acc);
         }
         memset(a, 0, sizeof a);
         a[SV_RSUM] = V4_SUM(acc[ST_R]);
@@ -1606,9 +1783,11 @@ static void step_thread(step_ctx *c)
             const uint8_t *restrict use = s->xuse;
             const double *restrict h = c->h0;
             double *restrict x = s->x;
-            for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
-                const double v = h[k];
-                x[k] = use[k] ? v : 0.0;
+            for (zt_idx j = j0; j < j1; j++) {
+                for (zt_idx k = j * nx + s->sp0[j]; k < j * nx + s->sp1[j]; k++) {
+                    const double v = h[k];
+                    x[k] = use[k] ? v : 0.0;
+                }
             }
             if (c->prepare) {
                 prepare_rows(c, j0, j1, s->pbad + 4 * b);
@@ -1691,39 +1870,30 @@ static void step_thread(step_ctx *c)
             part = s->part + (size_t)flip * (size_t)nb * GW_STRIDE;
             if (b0 < b1) {
                 if (J0 > 0) {
-                    zt_idx o = (J0 - 1) * nx;
-                    new_direction(s->r + o, s->dinv + o, s->ex + o, s->ffix + o, delta, mu,
-                                  pold + o, beta,
-                                  hs, nx);
+                    row_direction(s, J0 - 1, delta, mu, pold, beta, hs, 1);
                 }
                 if (J1 < ny) {
-                    zt_idx o = J1 * nx;
-                    new_direction(s->r + o, s->dinv + o, s->ex + o, s->ffix + o, delta, mu,
-                                  pold + o, beta,
-                                  hn, nx);
+                    row_direction(s, J1, delta, mu, pold, beta, hn, 1);
                 }
-                new_direction(s->r + J0 * nx, s->dinv + J0 * nx, s->ex + J0 * nx,
-                              s->ffix + J0 * nx, delta, mu,
-                              pold + J0 * nx, beta, p + J0 * nx, nx);
+                row_direction(s, J0, delta, mu, pold, beta, p + J0 * nx, 0);
                 for (int b = b0; b < b1; b++) {
                     zt_idx j0, j1;
                     double acc[P1_N] = {0.0};
                     core_red_rows(ny, nb, b, &j0, &j1);
                     for (zt_idx j = j0; j < j1; j++) {
                         zt_idx o = j * nx;
+                        const zt_idx i0 = s->sp0[j], i1 = s->sp1[j];
                         if (j + 1 < J1) {
-                            new_direction(s->r + o + nx, s->dinv + o + nx, s->ex + o + nx,
-                                          s->ffix + o + nx, delta,
-                                          mu, pold + o + nx, beta, p + o + nx, nx);
+                            row_direction(s, j + 1, delta, mu, pold, beta, p + o + nx, 0);
                         }
                         const double *ps = j == J0 ? (J0 > 0 ? hs : s->zero) : p + o - nx;
                         const double *pn = j == J1 - 1 ? (J1 < ny ? hn : s->zero) : p + o + nx;
                         const float *cs = j > 0 ? s->cn + o - nx : s->fzero;
                         acc[P1_PQ] += row_apply(s->ex + o, s->ce + o, s->cn + o, cs, ps,
-                                                p + o, pn, s->q + o, nx);
+                                                p + o, pn, s->q + o, i0, i1, nx);
                         if (k_it == 0) {
-                            row_start(s->r + o, s->dinv + o, s->dexi + o, s->ex + o, s->ffix + o, delta, nx,
-                                      acc);
+                            row_start(s->r + o, s->dinv + o, s->dexi + o, s->ex + o,
+                                      s->ffix + o, delta, i0, i1, acc);
                         }
                     }
                     memcpy(part + (size_t)b * GW_STRIDE, acc, sizeof acc);
@@ -1748,8 +1918,10 @@ static void step_thread(step_ctx *c)
                     for (int b = b0; b < b1; b++) {
                         zt_idx j0, j1;
                         core_red_rows(ny, nb, b, &j0, &j1);
-                        for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
-                            s->x[k] += s->dinv[k] > 0.0f ? delta : 0.0;
+                        for (zt_idx j = j0; j < j1; j++) {
+                            for (zt_idx k = j * nx + s->sp0[j]; k < j * nx + s->sp1[j]; k++) {
+                                s->x[k] += s->dinv[k] > 0.0f ? delta : 0.0;
+                            }
                         }
                     }
 #pragma omp barrier
@@ -1762,8 +1934,9 @@ static void step_thread(step_ctx *c)
             for (int b = b0; b < b1; b++) {
                 zt_idx j0, j1;
                 core_red_rows(ny, nb, b, &j0, &j1);
-                cg_update(alpha, delta, p, s->q, s->dinv, s->dexi, s->ex, s->ffix, s->x, s->r, j0 * nx,
-                          j1 * nx, part + (size_t)b * GW_STRIDE);
+                cg_update(alpha, delta, p, s->q, s->dinv, s->dexi, s->ex, s->ffix, s->x, s->r,
+                          s->seg + 2 * s->segb[b], s->segb[b + 1] - s->segb[b],
+                          part + (size_t)b * GW_STRIDE);
             }
 #pragma omp barrier
             core_red_combine(part, nb, GW_STRIDE, CV_N, cv_ops, cv);
@@ -1809,17 +1982,22 @@ static void step_thread(step_ctx *c)
             const double rdt = 1.0 / c->dt;
             const double *restrict rech = c->rech;
             double *restrict r = s->r;
-            zt_idx k = j0 * nx;
-            for (; k + 4 <= j1 * nx; k += 4) {
-                keep_cells(act + k, x + k, rech + k, rdt, r + k, h + k, 4);
-            }
-            if (k < j1 * nx) {
-                keep_cells(act + k, x + k, rech + k, rdt, r + k, h + k, (int)(j1 * nx - k));
+            for (zt_idx j = j0; j < j1; j++) {
+                const zt_idx k1 = j * nx + s->sp1[j];
+                zt_idx k = j * nx + s->sp0[j];
+                for (; k + 4 <= k1; k += 4) {
+                    keep_cells(act + k, x + k, rech + k, rdt, r + k, h + k, 4);
+                }
+                if (k < k1) {
+                    keep_cells(act + k, x + k, rech + k, rdt, r + k, h + k, (int)(k1 - k));
+                }
             }
             s->gxb[b] = lastpart[(size_t)b * GW_STRIDE + SV_GX];
         } else {
-            for (zt_idx k = j0 * nx; k < j1 * nx; k++) {
-                h[k] = act[k] > 0.0f ? x[k] : h[k];
+            for (zt_idx j = j0; j < j1; j++) {
+                for (zt_idx k = j * nx + s->sp0[j]; k < j * nx + s->sp1[j]; k++) {
+                    h[k] = act[k] > 0.0f ? x[k] : h[k];
+                }
             }
         }
     }

@@ -75,6 +75,9 @@ typedef struct core_gw_opts {
     int keep_inputs;     /* 1: Sy, the surface, phi, cv and the drain arrays (level, c, ci)
                           * are read at the first step and again only after
                           * core_gw_inputs_changed() or a change of dt; 0: at every step [0] */
+    int full_rows;       /* 1: every pass runs over whole grid rows, not only from the first
+                          * to the last cell of a row that is not inactive: the same bytes,
+                          * more work (the reference of the tests) [0] */
 } core_gw_opts;
 
 /* What a step did. */

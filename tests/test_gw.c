@@ -204,7 +204,7 @@ START_TEST(hooghoudt_steady)
      * * 3 rows = -1e-3 * 99 * 100 * 3 = -29.7 m3/d. */
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-8, 1e-10, 0, 0, 0, 0};
+    core_gw_opts o = {1e-8, 1e-10, 0, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     strip(&t, 99, 10.0, 100.0, 0.1, 1e-3);
@@ -241,7 +241,7 @@ START_TEST(linear_reservoir)
     const double syf = (double)(float)0.1, gc = (double)(float)(1.0 / 100.0);
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-14, 1e-12, 0, 0, 0, 0};
+    core_gw_opts o = {1e-14, 1e-12, 0, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     tm_init(&t, 1, 1, 100.0, 50.0, 0.1);
@@ -289,7 +289,7 @@ START_TEST(kraijenhoff_transient)
      * within 1 %. Early on, the midfield rises as N t / Sy (10 d: 0.2 m). */
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-7, 1e-9, 0, 0, 0, 0};
+    core_gw_opts o = {1e-7, 1e-9, 0, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     const double times[5] = {10.0, 50.0, 100.0, 200.0, 400.0};
@@ -331,7 +331,7 @@ START_TEST(seepage_drain_steady)
     const double gi = (double)(float)(1.0 / 200.0);
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-12, 1e-12, 0, 0, 0, 0};
+    core_gw_opts o = {1e-12, 1e-12, 0, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     tm_init(&t, 1, 1, 100.0, 50.0, 0.1);
@@ -380,7 +380,7 @@ START_TEST(leaky_aquifer)
      * the fixed cell equals the total seepage out (steady state). */
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-10, 1e-10, 0, 0, 0, 0};
+    core_gw_opts o = {1e-10, 1e-10, 0, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     tm_init(&t, 201, 1, 5.0, 100.0, 0.1);
@@ -468,8 +468,8 @@ START_TEST(random_balance_and_bound)
      * (each is within its bound of the same exact solution). */
     tm t, u;
     core_gw_solver *s = NULL, *s2 = NULL;
-    core_gw_opts o = {1e-3, 1e-8, 0, 0, 8, 0};
-    core_gw_opts o2 = {1e-4, 1e-8, 0, 0, 8, 0};
+    core_gw_opts o = {1e-3, 1e-8, 0, 0, 8, 0, 0};
+    core_gw_opts o2 = {1e-4, 1e-8, 0, 0, 8, 0, 0};
     core_gw_stats st, st2;
     zt_err err;
     random_model(&t, 40, 30, 12345);
@@ -534,7 +534,7 @@ START_TEST(threads_bitwise)
     for (int a = 0; a < 4; a++) {
         tm t;
         core_gw_solver *s = NULL;
-        core_gw_opts o = {1e-4, 1e-9, 0, 0, 16, 0};
+        core_gw_opts o = {1e-4, 1e-9, 0, 0, 16, 0, 0};
         o.keep_inputs = a >= 2; /* and with the inputs kept (warm starts) */
         core_gw_stats st;
         zt_err err;
@@ -594,7 +594,7 @@ START_TEST(keep_inputs_warm_start)
     zt_err err;
     long warm = 0, asm_a = 0, asm_b = 0;
     for (int i = 0; i < 4; i++) {
-        core_gw_opts o = {1e-3, 1e-8, 0, 0, 8, 0};
+        core_gw_opts o = {1e-3, 1e-8, 0, 0, 8, 0, 0};
         o.keep_inputs = i > 0;
         random_model(&t[i], 40, 30, 4242);
         zt_err_clear(&err);
@@ -664,6 +664,207 @@ START_TEST(keep_inputs_warm_start)
         core_gw_destroy(&s[i]);
         tm_free(&t[i]);
     }
+}
+END_TEST
+
+/* ---- row spans: inactive margins cost nothing and change nothing ------------- */
+
+/* The random model with ragged inactive margins: per row 1-9 inactive
+ * cells on the west (column 0 always: its cells use the formulas of the
+ * grid's edge) and 0-6 on the east, every eleventh row wholly inactive, a
+ * fixed cell (head 0.5) at the start of every third row. Inactive cells get
+ * values that must not be read. */
+static void ragged_model(tm *t, zt_idx nx, zt_idx ny, uint64_t seed)
+{
+    random_model(t, nx, ny, seed);
+    for (zt_idx j = 0; j < ny; j++) {
+        const zt_idx w = 1 + (zt_idx)(9.0 * urand()), e = (zt_idx)(7.0 * urand());
+        for (zt_idx i = 0; i < nx; i++) {
+            const zt_idx k = j * nx + i;
+            t->mask[k] = t->mask[k] == ZT_MASK_FIXED ? ZT_MASK_ACTIVE : t->mask[k];
+            if (i < w || i >= nx - e || j % 11 == 5) {
+                t->mask[k] = ZT_MASK_INACTIVE;
+            } else if (i == w && j % 3 == 0) {
+                t->mask[k] = ZT_MASK_FIXED;
+                t->h[k] = 0.5;
+            }
+        }
+    }
+}
+
+/* Poison the inactive cells of t (inputs and heads). */
+static void poison_inactive(tm *t)
+{
+    for (zt_idx k = 0; k < t->n; k++) {
+        if (t->mask[k] == ZT_MASK_INACTIVE) {
+            t->h[k] = NAN;
+            t->rech[k] = NAN;
+            t->sy[k] = NAN;
+            t->kd[k] = NAN;
+            t->surf[k] = -INFINITY;
+            t->phi[k] = INFINITY;
+            t->cv[k] = 0.0;
+            for (int d = 0; d < 2; d++) {
+                t->lev[d][k] = 1e300;
+                t->c[d][k] = -1.0;
+                t->ci[d][k] = NAN;
+            }
+        }
+    }
+}
+
+/* b := a with pad inactive columns on the west (a multiple of 4: the lanes
+ * of every sum stay those of a's cells), poisoned. */
+static void pad_west(const tm *a, tm *b, zt_idx pad)
+{
+    const zt_idx nx = a->m.g.nx, ny = a->m.g.ny, nb = nx + pad;
+    random_model(b, nb, ny, 1); /* the arrays; every value set below */
+    b->m.c_spill = a->m.c_spill;
+    for (zt_idx j = 0; j < ny; j++) {
+        for (zt_idx i = 0; i < nb; i++) {
+            const zt_idx kb = j * nb + i, ka = j * nx + i - pad;
+            const int in = i >= pad;
+            b->mask[kb] = in ? a->mask[ka] : ZT_MASK_INACTIVE;
+            b->kd[kb] = in ? a->kd[ka] : 0.0;
+            b->sy[kb] = in ? a->sy[ka] : 0.0;
+            b->surf[kb] = in ? a->surf[ka] : 0.0;
+            b->phi[kb] = in ? a->phi[ka] : 0.0;
+            b->cv[kb] = in ? a->cv[ka] : 0.0;
+            b->h[kb] = in ? a->h[ka] : 0.0;
+            for (int d = 0; d < 2; d++) {
+                b->lev[d][kb] = in ? a->lev[d][ka] : 0.0;
+                b->c[d][kb] = in ? a->c[d][ka] : 0.0;
+                b->ci[d][kb] = in ? a->ci[d][ka] : 0.0;
+            }
+        }
+    }
+    poison_inactive(b);
+}
+
+/* The flux arrays of t, filled with NaN. */
+static void flux_nan(tm *t)
+{
+    double *fa[6] = {t->fd[0], t->fd[1], t->fsp, t->fse, t->fst, t->fla};
+    for (int q = 0; q < 6; q++) {
+        for (zt_idx k = 0; k < t->n; k++) {
+            fa[q][k] = NAN;
+        }
+    }
+}
+
+START_TEST(spans_margins)
+{
+    /* The solver works on each row's span (the first to the last cell that
+     * is not inactive, widened to multiples of 4). A model A with ragged
+     * inactive margins (183 x 180 cells, 2 threads possible) and the same
+     * model B with 4 and 12 more inactive columns on the west, poisoned
+     * (NaN heads, recharge, Sy, kD, bad resistances and levels), with 1 and
+     * 2 threads, inputs read every step and kept, in four combinations (warm starts; on day 6 the
+     * ditch levels fall and the solver is told): every step's statistics
+     * and A's heads and fluxes in every cell are the same bytes as those of
+     * A solved over whole rows (full_rows, the passes without spans) and in
+     * B; B's
+     * other heads are left alone (NaN), and every flux array, filled with
+     * NaN before the first step, holds +0 outside the active cells. */
+    const zt_idx nx = 183, ny = 180, pads[2] = {4, 12};
+    int saved = omp_get_max_threads();
+    for (int v = 0; v < 4; v++) {
+        const int keep = v & 1, nthr = 1 + ((v >> 1) & 1);
+        const zt_idx pad = pads[(v ^ (v >> 1)) & 1];
+        tm a, b, c;
+        core_gw_solver *sa = NULL, *sb = NULL, *sc = NULL;
+        core_gw_opts o = {1e-3, 1e-8, 0, 0, 16, 0, 0}, of;
+        core_gw_stats sta, stb, stc;
+        zt_err err;
+        o.keep_inputs = keep;
+        of = o;
+        of.full_rows = 1;
+        ragged_model(&a, nx, ny, 2024);
+        poison_inactive(&a);
+        ragged_model(&c, nx, ny, 2024);
+        poison_inactive(&c);
+        pad_west(&a, &b, pad);
+        flux_nan(&a);
+        flux_nan(&b);
+        flux_nan(&c);
+        omp_set_num_threads(nthr);
+        zt_err_clear(&err);
+        ck_assert_int_eq(core_gw_create(&a.m, &o, &sa, &err), ZT_OK);
+        ck_assert_int_eq(core_gw_create(&b.m, &o, &sb, &err), ZT_OK);
+        ck_assert_int_eq(core_gw_create(&c.m, &of, &sc, &err), ZT_OK);
+        core_gw_flux fa = tm_flux(&a), fb = tm_flux(&b), fc = tm_flux(&c);
+        rng_state = 7;
+        long warm = 0;
+        for (int day = 0; day < 10; day++) {
+            for (zt_idx k = 0; k < a.n; k++) {
+                a.rech[k] = 2e-4 * urand(); /* small: few branches change, warm starts */
+            }
+            if (day == 6) {
+                for (zt_idx k = 0; k < a.n; k++) {
+                    a.lev[0][k] -= a.mask[k] != ZT_MASK_INACTIVE ? 0.2 : 0.0;
+                }
+                for (zt_idx k = 0; k < b.n; k++) {
+                    b.lev[0][k] -= b.mask[k] != ZT_MASK_INACTIVE ? 0.2 : 0.0;
+                }
+                memcpy(c.lev[0], a.lev[0], (size_t)a.n * sizeof *a.lev[0]);
+                core_gw_inputs_changed(sa);
+                core_gw_inputs_changed(sb);
+                core_gw_inputs_changed(sc);
+            }
+            for (zt_idx j = 0; j < ny; j++) {
+                for (zt_idx i = 0; i < nx; i++) {
+                    const zt_idx k = j * nx + i;
+                    a.rech[k] = a.mask[k] == ZT_MASK_INACTIVE ? NAN : a.rech[k];
+                    b.rech[j * (nx + pad) + pad + i] = a.rech[k];
+                }
+            }
+            ck_assert_msg(core_gw_step(sa, 1.0, a.rech, a.h, &fa, &sta, &err) == ZT_OK, "%s",
+                          err.msg);
+            ck_assert_msg(core_gw_step(sb, 1.0, b.rech, b.h, &fb, &stb, &err) == ZT_OK, "%s",
+                          err.msg);
+            memcpy(c.rech, a.rech, (size_t)a.n * sizeof *a.rech);
+            ck_assert_msg(core_gw_step(sc, 1.0, c.rech, c.h, &fc, &stc, &err) == ZT_OK, "%s",
+                          err.msg);
+            ck_assert_mem_eq(&sta, &stb, sizeof sta);
+            ck_assert_mem_eq(&sta, &stc, sizeof sta);
+            const double *xa[7] = {a.h, a.fd[0], a.fd[1], a.fsp, a.fse, a.fst, a.fla};
+            const double *xc[7] = {c.h, c.fd[0], c.fd[1], c.fsp, c.fse, c.fst, c.fla};
+            for (int q = 0; q < 7; q++) {
+                ck_assert_msg(memcmp(xa[q], xc[q], (size_t)a.n * sizeof *xa[q]) == 0,
+                              "variant %d, day %d: array %d differs from the whole rows'", v,
+                              day, q);
+            }
+            warm += sta.warm_start;
+            /* counted, then one assertion (a passing ck_assert costs a write) */
+            long badflux = 0, badpad = 0, diff = 0;
+            for (zt_idx kb = 0; kb < b.n; kb++) {
+                const zt_idx i = kb % (nx + pad), j = kb / (nx + pad), ka = j * nx + i - pad;
+                const double *xb[7] = {b.h, b.fd[0], b.fd[1], b.fsp, b.fse, b.fst, b.fla};
+                for (int q = 1; q < 7 && b.mask[kb] != ZT_MASK_ACTIVE; q++) {
+                    badflux += xb[q][kb] != 0.0 || signbit(xb[q][kb]);
+                }
+                if (i < pad) {
+                    badpad += !isnan(b.h[kb]);
+                    continue;
+                }
+                for (int q = 0; q < 7; q++) {
+                    diff += memcmp(&xa[q][ka], &xb[q][kb], sizeof(double)) != 0;
+                }
+            }
+            ck_assert_msg(badflux == 0 && badpad == 0 && diff == 0,
+                          "variant %d, day %d: %ld fluxes not +0 outside the active cells, %ld "
+                          "heads set in the margin, %ld values differ",
+                          v, day, badflux, badpad, diff);
+        }
+        ck_assert_msg(!keep || warm >= 3, "%ld warm starts", warm);
+        core_gw_destroy(&sa);
+        core_gw_destroy(&sb);
+        core_gw_destroy(&sc);
+        tm_free(&a);
+        tm_free(&b);
+        tm_free(&c);
+    }
+    omp_set_num_threads(saved);
 }
 END_TEST
 
@@ -1010,7 +1211,7 @@ START_TEST(no_convergence)
      * with drain sets that change: ZT_ENOCONV naming Picard. */
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-6, 1e-9, 0, 1, 0, 0};
+    core_gw_opts o = {1e-6, 1e-9, 0, 1, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     random_model(&t, 30, 20, 4242);
@@ -1022,7 +1223,7 @@ START_TEST(no_convergence)
     ck_assert_ptr_nonnull(strstr(err.msg, "head bound"));
     core_gw_destroy(&s);
 
-    core_gw_opts o2 = {1e-6, 1e-9, 1, 0, 0, 0};
+    core_gw_opts o2 = {1e-6, 1e-9, 1, 0, 0, 0, 0};
     tm_free(&t);
     random_model(&t, 30, 20, 4242);
     random_recharge(&t, 0);
@@ -1084,6 +1285,7 @@ Suite *suite_gw(void)
     tcase_add_test(tc, leaky_aquifer);
     tcase_add_test(tc, random_balance_and_bound);
     tcase_add_test(tc, threads_bitwise);
+    tcase_add_test(tc, spans_margins);
     tcase_add_test(tc, keep_inputs_warm_start);
     tcase_add_test(tc, year_within_tolerance);
     tcase_add_test(tc, bad_model);
