@@ -271,9 +271,11 @@ static void gather_gw_day(core_cpl *m, const double *abstr, const core_cpl_acc *
     sums_of_blocks(m, CORE_S_DRAIN, CORE_S_COUNT);
 }
 
-/* Set the ditch level of every active cell to its district's level; 1 if
- * one changed. Nothing to do when no district's level moved since the
- * last call (groundwater mode: all but two days a year). */
+/* Set the ditch level of every active cell to its district's level (and
+ * the submerged drains' where there are any); 1 if a ditch level changed,
+ * 2 if a drain level did (their sum if both). Nothing to do when no
+ * district's level moved since the last call (groundwater mode: all but
+ * two days a year). */
 static int set_ditch_levels(core_cpl *m)
 {
     const int nb = m->nb;
@@ -292,7 +294,7 @@ static int set_ditch_levels(core_cpl *m)
             changed |= memcmp(&m->ditch_level[k], &z, sizeof z) != 0;
             m->ditch_level[k] = z;
             if (m->owd && m->owd[k]) {
-                changed |= memcmp(&m->tile_level[k], &z, sizeof z) != 0;
+                changed |= (memcmp(&m->tile_level[k], &z, sizeof z) != 0) << 1;
                 m->tile_level[k] = z; /* submerged drains at ditch level */
             }
         }
@@ -315,8 +317,13 @@ static zt_status groundwater_day(core_cpl *m, const double *abstr, const core_cp
             m->dlevel[di] = target_of(&m->dd[di], m->summer);
         }
     }
-    if (set_ditch_levels(m)) {
-        core_gw_inputs_changed(m->gw); /* the solver keeps its inputs otherwise */
+    /* the solver keeps its inputs, and reads again only what moved */
+    const int moved = set_ditch_levels(m);
+    if (moved & 1) {
+        core_gw_drain_changed(m->gw, CPL_DITCH);
+    }
+    if (moved & 2) {
+        core_gw_drain_changed(m->gw, CPL_TILE);
     }
     memset(&f, 0, sizeof f);
     for (int i = 0; i < 3; i++) {

@@ -9,6 +9,9 @@
 
 #define NC CORE_DCAT_COUNT
 
+/* The drain systems of the solver's model (core_gw_model.drain). */
+enum { CPL_DITCH = 0, CPL_TRENCH = 1, CPL_TILE = 2 };
+
 /* 1 when month/day lies in the summer half. */
 static inline int in_summer(const core_cpl_config *cfg, int month, int day)
 {

@@ -347,7 +347,7 @@ static zt_status init_peat_drains(core_cpl *m, zt_err *err)
             }
         }
     }
-    m->gwm.drain[2].ci = m->tile_ci;
+    m->gwm.drain[CPL_TILE].ci = m->tile_ci;
     return ZT_OK;
 }
 
@@ -425,9 +425,9 @@ static zt_status init_gw(core_cpl *m, const core_cpl_tables *tab, zt_err *err)
     m->gwm.phi = m->phi;
     m->gwm.cv = m->cv;
     m->gwm.ndrain = 3;
-    m->gwm.drain[0] = (core_gw_drain){"ditch", m->ditch_level, m->ditch_c, m->ditch_ci};
-    m->gwm.drain[1] = (core_gw_drain){"trench", m->trench_level, m->trench_c, NULL};
-    m->gwm.drain[2] = (core_gw_drain){"tile", m->tile_level, m->tile_c, NULL};
+    m->gwm.drain[CPL_DITCH] = (core_gw_drain){"ditch", m->ditch_level, m->ditch_c, m->ditch_ci};
+    m->gwm.drain[CPL_TRENCH] = (core_gw_drain){"trench", m->trench_level, m->trench_c, NULL};
+    m->gwm.drain[CPL_TILE] = (core_gw_drain){"tile", m->tile_level, m->tile_c, NULL};
     if (m->cfg.peat_owd || m->cfg.peat_pd) {
         st = init_peat_drains(m, err);
         if (st != ZT_OK) {
@@ -435,11 +435,12 @@ static zt_status init_gw(core_cpl *m, const core_cpl_tables *tab, zt_err *err)
         }
     }
     core_gw_opts go = m->cfg.gw;
-    /* groundwater mode: the solver reads its inputs again only when a ditch
-       level changes, twice a year, so most days start from the previous
-       day's end (docs/model.md §6.3.1); the coupled mode moves the ditch
-       levels every day, so there it reads them every day */
-    go.keep_inputs = m->cfg.mode == CORE_CPL_GROUNDWATER;
+    /* the solver keeps its inputs and reads again only the levels that
+       moved (groundwater mode: twice a year, so most days start from the
+       previous day's end, docs/model.md §6.3.1); the coupled mode moves the
+       ditch levels every day, and every day starts from its start heads */
+    go.keep_inputs = 1;
+    go.cold_start = m->cfg.mode != CORE_CPL_GROUNDWATER;
     return core_gw_create(&m->gwm, &go, &m->gw, err);
 }
 

@@ -99,6 +99,8 @@
 #define GW_STICKY_FROM 3  /* Picard assembly from which "on" branches stay on */
 #define GW_SPILL_SHIFT 6  /* state bit of the spill; bits 0-5: drain systems */
 #define GW_BIT_SPILL (1 << GW_SPILL_SHIFT)
+#define GW_PREP_OTHER (1u << CORE_GW_MAX_DRAIN) /* prepare: Sy, the surface, phi and cv */
+#define GW_PREP_ALL (((1u << CORE_GW_MAX_DRAIN) - 1u) | GW_PREP_OTHER)
 #define GW_SCRATCH (2 + SC_N) /* rows of nx doubles per thread (2 halo + the assembly's) */
 /* 1/gamma_i is stored as float (relative rounding 6e-8); this factor keeps
  * the bound max |r_i| / gamma_i an upper bound all the same. */
@@ -203,6 +205,7 @@ struct core_gw_solver {
     float *phs;             /* phi (m NAP), n; 0 where gsp is 0 */
     double *pbad;           /* per block: the first bad cell prepare found, 4 values */
     int ready;              /* the inputs above are made ready (keep_inputs) */
+    unsigned dirty;         /* keep_inputs, ready: the drain systems changed since (bit d) */
     int warm;               /* r and gxb hold the previous step's end (keep_inputs): r the
                              * head-dependent part of the residual there, r + storage -
                              * recharge (m/d) */
@@ -464,8 +467,8 @@ zt_status core_gw_create(const core_gw_model *m, const core_gw_opts *o, core_gw_
     s->sp1 = zt_calloc((size_t)ny, sizeof *s->sp1);
     s->seg = zt_calloc((size_t)ny * 2, sizeof *s->seg);
     s->segb = zt_calloc((size_t)s->nblock + 1, sizeof *s->segb);
-    if (!s->part || !s->rowfix || !s->sp0 || !s->sp1 || !s->seg || !s->segb || !s->ffix || !s->act || !s->xuse || !s->gsp || !s->phs || !s->pbad ||
-        !s->syf || !s->zsf) {
+    if (!s->part || !s->rowfix || !s->sp0 || !s->sp1 || !s->seg || !s->segb || !s->ffix ||
+        !s->act || !s->xuse || !s->gsp || !s->phs || !s->pbad || !s->syf || !s->zsf) {
         st = zt_fail(err, ZT_ENOMEM, "groundwater solver: out of memory for %lld cells",
                      (long long)n);
         goto done;
@@ -576,6 +579,14 @@ void core_gw_inputs_changed(core_gw_solver *s)
     }
 }
 
+void core_gw_drain_changed(core_gw_solver *s, int d)
+{
+    if (s && d >= 0 && d < s->m->ndrain) {
+        s->dirty |= 1u << d;
+        s->warm = 0;
+    }
+}
+
 void core_gw_destroy(core_gw_solver **ps)
 {
     core_gw_solver *s;
@@ -634,7 +645,8 @@ typedef struct step_ctx {
     const double *h0;        /* m NAP, the heads at the start */
     double *hout;            /* the same array, written at the end (active cells) */
     core_gw_flux *f;         /* or NULL */
-    int prepare;             /* make the inputs ready (prepare_rows) */
+    unsigned prepare;        /* the inputs to make ready (prepare_rows): bit d drain system
+                              * d, GW_PREP_OTHER Sy, the surface, phi and cv; 0: none */
     int fast;                /* try the start from the previous step's end (start_rows) */
     int warm;                /* out: r and gxb were made ready for that at the end */
     int nasm;                /* out: full assemblies */
@@ -797,8 +809,12 @@ static inline __attribute__((always_inline)) double prepare_cells(const step_ctx
     const core_gw_solver *s = c->s;
     const core_gw_model *m = s->m;
     const float *restrict act = s->act;
+    const unsigned what = c->prepare;
     double nbad = 0.0;
     for (int d = 0; d < m->ndrain; d++) {
+        if (!(what & (1u << d))) {
+            continue; /* unchanged since it was made ready */
+        }
         const double *restrict lv = m->drain[d].level, *restrict cd = m->drain[d].c;
         const int hasci = m->drain[d].ci != NULL;
         const double *restrict ci = hasci ? m->drain[d].ci : cd;
@@ -829,7 +845,7 @@ static inline __attribute__((always_inline)) double prepare_cells(const step_ctx
     {
         const double *restrict ph = m->phi, *restrict cv = m->cv;
         float *restrict gv = s->gsp, *restrict phs = s->phs;
-        if (m->phi) {
+        if (m->phi && (what & GW_PREP_OTHER)) {
 #pragma omp simd reduction(+ : nbad)
             for (zt_idx k = k0; k < k1; k++) {
                 const double p = ph[k], v = cv[k], inv = 1.0 / v;
@@ -843,6 +859,9 @@ static inline __attribute__((always_inline)) double prepare_cells(const step_ctx
                 nbad += pres * (1.0 - ok);
             }
         }
+    }
+    if (!(what & GW_PREP_OTHER)) {
+        return nbad;
     }
     /* Sy and the surface */
     const double *restrict sy = m->sy;
@@ -1263,7 +1282,8 @@ static void sv_add(double sum[SV_N], const double a[SV_N])
  * The assembly pass over rows [j0, j1) of one block: assemble_row, then the
  * faces to fixed-head cells (few cells, in few rows: their inflow and the
  * part of w they add), the unused drain flux arrays zeroed, and the sums of
- * the row (row_sums: four lanes, a fixed order); partials into pv. A row with a bad cell is scanned for the first one.
+ * the row (row_sums: four lanes, a fixed order); partials into pv. A row
+ * with a bad cell is scanned for the first one.
  */
 GW_VECTORISE
 static void assemble_rows(const step_ctx *c, zt_idx j0, zt_idx j1, int sticky, int fluxes,
@@ -2068,12 +2088,13 @@ zt_status core_gw_step(core_gw_solver *s, double dt, const double *recharge, dou
     c.h0 = h;
     c.hout = h;
     c.f = f;
-    c.prepare = !s->o.keep_inputs || !s->ready || s->ready_dt != dt;
-    c.fast = !c.prepare && s->warm;
+    c.prepare = (!s->o.keep_inputs || !s->ready || s->ready_dt != dt) ? GW_PREP_ALL : s->dirty;
+    c.fast = !c.prepare && s->warm && !s->o.cold_start;
 #pragma omp parallel num_threads(nt) default(none) shared(c)
     step_thread(&c);
 
     s->ready = c.prepare ? c.st != ZT_EINPUT : s->ready;
+    s->dirty = 0;
     s->ready_dt = dt;
     s->warm = c.warm;
     if (st) {

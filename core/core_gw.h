@@ -78,6 +78,9 @@ typedef struct core_gw_opts {
     int full_rows;       /* 1: every pass runs over whole grid rows, not only from the first
                           * to the last cell of a row that is not inactive: the same bytes,
                           * more work (the reference of the tests) [0] */
+    int cold_start;      /* 1: every step starts from its start heads, also with keep_inputs
+                          * when nothing changed (the same bytes as keep_inputs = 0); 0: such
+                          * a step starts from the previous step's end [0] */
 } core_gw_opts;
 
 /* What a step did. */
@@ -145,6 +148,14 @@ zt_status core_gw_step(core_gw_solver *s, double dt, const double *recharge, dou
  * solver accepts it.
  */
 void core_gw_inputs_changed(core_gw_solver *s);
+
+/*
+ * For a solver made with keep_inputs = 1: the caller has changed drain
+ * system d's arrays (level, c, ci) and nothing else; only they are read
+ * again at the next step (the coupled mode moves the ditch levels every
+ * day). Ignored for d out of range.
+ */
+void core_gw_drain_changed(core_gw_solver *s, int d);
 
 /* Free; accepts NULL and *s == NULL; sets *s = NULL. */
 void core_gw_destroy(core_gw_solver **s);

@@ -241,7 +241,7 @@ static int gw_year(zt_idx nx, zt_idx ny, int ndays, int threads, int nrep, doubl
      * 200 iterations; the one assembly pass is counted in (about 2 %). */
     if (keep) {
         core_gw_solver *s2 = NULL;
-        core_gw_opts o = {1e-30, 1e-30, 1, 200, 0, 0, 0};
+        core_gw_opts o = {1e-30, 1e-30, 1, 200, 0, 0, 0, 0};
         core_gw_model mk = g.m;
         double bestk = 1e30;
         mk.ndrain = 0;

@@ -204,7 +204,7 @@ START_TEST(hooghoudt_steady)
      * * 3 rows = -1e-3 * 99 * 100 * 3 = -29.7 m3/d. */
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-8, 1e-10, 0, 0, 0, 0, 0};
+    core_gw_opts o = {1e-8, 1e-10, 0, 0, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     strip(&t, 99, 10.0, 100.0, 0.1, 1e-3);
@@ -241,7 +241,7 @@ START_TEST(linear_reservoir)
     const double syf = (double)(float)0.1, gc = (double)(float)(1.0 / 100.0);
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-14, 1e-12, 0, 0, 0, 0, 0};
+    core_gw_opts o = {1e-14, 1e-12, 0, 0, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     tm_init(&t, 1, 1, 100.0, 50.0, 0.1);
@@ -289,7 +289,7 @@ START_TEST(kraijenhoff_transient)
      * within 1 %. Early on, the midfield rises as N t / Sy (10 d: 0.2 m). */
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-7, 1e-9, 0, 0, 0, 0, 0};
+    core_gw_opts o = {1e-7, 1e-9, 0, 0, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     const double times[5] = {10.0, 50.0, 100.0, 200.0, 400.0};
@@ -331,7 +331,7 @@ START_TEST(seepage_drain_steady)
     const double gi = (double)(float)(1.0 / 200.0);
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-12, 1e-12, 0, 0, 0, 0, 0};
+    core_gw_opts o = {1e-12, 1e-12, 0, 0, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     tm_init(&t, 1, 1, 100.0, 50.0, 0.1);
@@ -380,7 +380,7 @@ START_TEST(leaky_aquifer)
      * the fixed cell equals the total seepage out (steady state). */
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-10, 1e-10, 0, 0, 0, 0, 0};
+    core_gw_opts o = {1e-10, 1e-10, 0, 0, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     tm_init(&t, 201, 1, 5.0, 100.0, 0.1);
@@ -468,8 +468,8 @@ START_TEST(random_balance_and_bound)
      * (each is within its bound of the same exact solution). */
     tm t, u;
     core_gw_solver *s = NULL, *s2 = NULL;
-    core_gw_opts o = {1e-3, 1e-8, 0, 0, 8, 0, 0};
-    core_gw_opts o2 = {1e-4, 1e-8, 0, 0, 8, 0, 0};
+    core_gw_opts o = {1e-3, 1e-8, 0, 0, 8, 0, 0, 0};
+    core_gw_opts o2 = {1e-4, 1e-8, 0, 0, 8, 0, 0, 0};
     core_gw_stats st, st2;
     zt_err err;
     random_model(&t, 40, 30, 12345);
@@ -534,7 +534,7 @@ START_TEST(threads_bitwise)
     for (int a = 0; a < 4; a++) {
         tm t;
         core_gw_solver *s = NULL;
-        core_gw_opts o = {1e-4, 1e-9, 0, 0, 16, 0, 0};
+        core_gw_opts o = {1e-4, 1e-9, 0, 0, 16, 0, 0, 0};
         o.keep_inputs = a >= 2; /* and with the inputs kept (warm starts) */
         core_gw_stats st;
         zt_err err;
@@ -594,7 +594,7 @@ START_TEST(keep_inputs_warm_start)
     zt_err err;
     long warm = 0, asm_a = 0, asm_b = 0;
     for (int i = 0; i < 4; i++) {
-        core_gw_opts o = {1e-3, 1e-8, 0, 0, 8, 0, 0};
+        core_gw_opts o = {1e-3, 1e-8, 0, 0, 8, 0, 0, 0};
         o.keep_inputs = i > 0;
         random_model(&t[i], 40, 30, 4242);
         zt_err_clear(&err);
@@ -773,7 +773,7 @@ START_TEST(spans_margins)
         const zt_idx pad = pads[(v ^ (v >> 1)) & 1];
         tm a, b, c;
         core_gw_solver *sa = NULL, *sb = NULL, *sc = NULL;
-        core_gw_opts o = {1e-3, 1e-8, 0, 0, 16, 0, 0}, of;
+        core_gw_opts o = {1e-3, 1e-8, 0, 0, 16, 0, 0, 0}, of;
         core_gw_stats sta, stb, stc;
         zt_err err;
         o.keep_inputs = keep;
@@ -863,6 +863,97 @@ START_TEST(spans_margins)
         tm_free(&a);
         tm_free(&b);
         tm_free(&c);
+    }
+    omp_set_num_threads(saved);
+}
+END_TEST
+
+START_TEST(drain_changed_only)
+{
+    /* A solver that keeps its inputs and is told which drain system moved
+     * (core_gw_drain_changed, cold starts) against one that reads every
+     * input at every step: on a ragged random model with two systems, 12
+     * days in which system 0's levels move (days 2, 5, 9), system 1's
+     * (days 3, 9) or none, with 1 and 2 threads, every step's statistics,
+     * heads and fluxes are the same bytes. Then a resistance of 0 in one
+     * active cell of system 1, told, is found and named (the same message
+     * as the solver that reads everything); a level change not told is not
+     * seen (the solver keeps what it read). */
+    const zt_idx nx = 97, ny = 61;
+    int saved = omp_get_max_threads();
+    for (int nthr = 1; nthr <= 2; nthr++) {
+        tm a, b;
+        core_gw_solver *sa = NULL, *sb = NULL;
+        core_gw_opts oa = {1e-3, 1e-8, 0, 0, 16, 1, 0, 1};
+        core_gw_opts ob = {1e-3, 1e-8, 0, 0, 16, 0, 0, 0};
+        core_gw_stats sta, stb;
+        zt_err err, errb;
+        omp_set_num_threads(nthr);
+        ragged_model(&a, nx, ny, 77);
+        ragged_model(&b, nx, ny, 77);
+        zt_err_clear(&err);
+        zt_err_clear(&errb);
+        ck_assert_int_eq(core_gw_create(&a.m, &oa, &sa, &err), ZT_OK);
+        ck_assert_int_eq(core_gw_create(&b.m, &ob, &sb, &err), ZT_OK);
+        core_gw_flux fa = tm_flux(&a), fb = tm_flux(&b);
+        rng_state = 11;
+        for (int day = 0; day < 12; day++) {
+            const int move0 = day == 2 || day == 5 || day == 9, move1 = day == 3 || day == 9;
+            for (zt_idx k = 0; k < a.n; k++) {
+                a.rech[k] = b.rech[k] = 1e-3 * (urand() - 0.3);
+                for (int d = 0; d < 2; d++) {
+                    const double dz = (d == 0 ? move0 : move1) ? 0.05 * (urand() - 0.5) : 0.0;
+                    a.lev[d][k] += dz;
+                    b.lev[d][k] += dz;
+                }
+            }
+            if (move0) {
+                core_gw_drain_changed(sa, 0);
+            }
+            if (move1) {
+                core_gw_drain_changed(sa, 1);
+            }
+            ck_assert_msg(core_gw_step(sa, 1.0, a.rech, a.h, &fa, &sta, &err) == ZT_OK, "%s",
+                          err.msg);
+            ck_assert_msg(core_gw_step(sb, 1.0, b.rech, b.h, &fb, &stb, &err) == ZT_OK, "%s",
+                          err.msg);
+            ck_assert_int_eq(sta.warm_start, 0);
+            ck_assert_mem_eq(&sta, &stb, sizeof sta);
+            const double *xa[7] = {a.h, a.fd[0], a.fd[1], a.fsp, a.fse, a.fst, a.fla};
+            const double *xb[7] = {b.h, b.fd[0], b.fd[1], b.fsp, b.fse, b.fst, b.fla};
+            for (int q = 0; q < 7; q++) {
+                ck_assert_msg(memcmp(xa[q], xb[q], (size_t)a.n * sizeof *xa[q]) == 0,
+                              "%d threads, day %d: array %d differs", nthr, day, q);
+            }
+        }
+        /* a bad resistance in system 1, told */
+        zt_idx kbad = 0;
+        while (a.mask[kbad] != ZT_MASK_ACTIVE || isnan(a.lev[1][kbad])) {
+            kbad++;
+        }
+        a.c[1][kbad] = b.c[1][kbad] = 0.0;
+        core_gw_drain_changed(sa, 1);
+        ck_assert_int_eq(core_gw_step(sa, 1.0, a.rech, a.h, &fa, &sta, &err), ZT_EINPUT);
+        ck_assert_int_eq(core_gw_step(sb, 1.0, b.rech, b.h, &fb, &stb, &errb), ZT_EINPUT);
+        ck_assert_str_eq(err.msg, errb.msg);
+        /* repaired and told: on again; a level moved and not told: not seen */
+        a.c[1][kbad] = b.c[1][kbad] = 100.0;
+        core_gw_drain_changed(sa, 1);
+        ck_assert_int_eq(core_gw_step(sa, 1.0, a.rech, a.h, &fa, &sta, &err), ZT_OK);
+        ck_assert_int_eq(core_gw_step(sb, 1.0, b.rech, b.h, &fb, &stb, &err), ZT_OK);
+        ck_assert_mem_eq(a.h, b.h, (size_t)a.n * sizeof *a.h);
+        for (zt_idx k = 0; k < a.n; k++) {
+            a.lev[0][k] += 0.3;
+            b.lev[0][k] += 0.3;
+        }
+        ck_assert_int_eq(core_gw_step(sa, 1.0, a.rech, a.h, &fa, &sta, &err), ZT_OK);
+        ck_assert_int_eq(core_gw_step(sb, 1.0, b.rech, b.h, &fb, &stb, &err), ZT_OK);
+        ck_assert_msg(memcmp(a.h, b.h, (size_t)a.n * sizeof *a.h) != 0,
+                      "a level change not told was seen");
+        core_gw_destroy(&sa);
+        core_gw_destroy(&sb);
+        tm_free(&a);
+        tm_free(&b);
     }
     omp_set_num_threads(saved);
 }
@@ -1211,7 +1302,7 @@ START_TEST(no_convergence)
      * with drain sets that change: ZT_ENOCONV naming Picard. */
     tm t;
     core_gw_solver *s = NULL;
-    core_gw_opts o = {1e-6, 1e-9, 0, 1, 0, 0, 0};
+    core_gw_opts o = {1e-6, 1e-9, 0, 1, 0, 0, 0, 0};
     core_gw_stats st;
     zt_err err;
     random_model(&t, 30, 20, 4242);
@@ -1223,7 +1314,7 @@ START_TEST(no_convergence)
     ck_assert_ptr_nonnull(strstr(err.msg, "head bound"));
     core_gw_destroy(&s);
 
-    core_gw_opts o2 = {1e-6, 1e-9, 1, 0, 0, 0, 0};
+    core_gw_opts o2 = {1e-6, 1e-9, 1, 0, 0, 0, 0, 0};
     tm_free(&t);
     random_model(&t, 30, 20, 4242);
     random_recharge(&t, 0);
@@ -1286,6 +1377,7 @@ Suite *suite_gw(void)
     tcase_add_test(tc, random_balance_and_bound);
     tcase_add_test(tc, threads_bitwise);
     tcase_add_test(tc, spans_margins);
+    tcase_add_test(tc, drain_changed_only);
     tcase_add_test(tc, keep_inputs_warm_start);
     tcase_add_test(tc, year_within_tolerance);
     tcase_add_test(tc, bad_model);
