@@ -217,3 +217,21 @@ zt_status core_lake_end(core_lake *l, double withdrawal, zt_err *err)
     y->buffer = a * (y->level - p->summer_lower);
     return ZT_OK;
 }
+
+double core_lake_curve(const double *x, const double *y, int n, double q)
+{
+    if (!(q > 0.0)) {
+        return 0.0;
+    }
+    if (q <= x[0]) {
+        return y[0] / x[0] * q;
+    }
+    if (q >= x[n - 1]) {
+        return y[n - 1] / x[n - 1] * q;
+    }
+    int i = 1;
+    while (x[i] < q) {
+        i++;
+    }
+    return y[i - 1] + (y[i] - y[i - 1]) * (q - x[i - 1]) / (x[i] - x[i - 1]);
+}

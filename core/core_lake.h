@@ -131,4 +131,12 @@ int core_lake_days_left(const core_lake_params *p, zt_day date);
  */
 zt_status core_lake_end(core_lake *l, double withdrawal, zt_err *err);
 
+/*
+ * A discharge from a curve of n >= 2 points (x strictly increasing, > 0):
+ * linear between the points, in proportion to q beyond its ends (y0/x0 q
+ * below the first, y/x q of the last above it); 0 for q <= 0. The IJssel's
+ * discharge from the Rhine's at Lobith (docs/lake.md §2).
+ */
+double core_lake_curve(const double *x, const double *y, int n, double q);
+
 #endif /* CORE_LAKE_H */

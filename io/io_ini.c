@@ -1392,6 +1392,22 @@ zt_status io_ini_date(io_ini *ini, const char *section, const char *key, int req
     return entry_fail(ini, e, err, "bad date %s: expected a calendar day YYYY-MM-DD", e->raw);
 }
 
+zt_status io_ini_doubles_upto(io_ini *ini, const char *section, const char *key, int required,
+                              int maxn, double min, double max, double *out, int *n, zt_err *err)
+{
+    ini_entry *e;
+    zt_status st = get_entry(ini, section, key, required, &e, err);
+    if (st != ZT_OK || !e) {
+        return st;
+    }
+    if (e->v.type != IV_ARRAY || e->v.nitems < 1 || e->v.nitems > maxn) {
+        return entry_fail(ini, e, err, "expected an array of 1 to %d numbers, got %s", maxn,
+                          e->raw);
+    }
+    *n = e->v.nitems;
+    return io_ini_doubles(ini, section, key, required, *n, min, max, out, err);
+}
+
 zt_status io_ini_doubles(io_ini *ini, const char *section, const char *key, int required,
                          int n, double min, double max, double *out, zt_err *err)
 {
@@ -1672,4 +1688,10 @@ zt_status io_ini_check_unused(const io_ini *ini, zt_err *err)
 const char *io_ini_file(const io_ini *ini)
 {
     return ini->nfiles > 0 ? ini->files[0].path : "?";
+}
+
+const char *io_ini_subname(const char *section, const char *prefix)
+{
+    const size_t len = strlen(prefix);
+    return strncmp(section, prefix, len) == 0 && section[len] == '.' ? section + len + 1 : NULL;
 }

@@ -69,6 +69,10 @@ zt_status io_ini_date(io_ini *ini, const char *section, const char *key, int req
  * instead of an array sets all n; absent: out untouched. */
 zt_status io_ini_doubles(io_ini *ini, const char *section, const char *key, int required,
                          int n, double min, double max, double *out, zt_err *err);
+/* An array of 1 to maxn numbers in [min, max]: into out, its length into
+ * *n; absent: both untouched. */
+zt_status io_ini_doubles_upto(io_ini *ini, const char *section, const char *key, int required,
+                              int maxn, double min, double max, double *out, int *n, zt_err *err);
 /* An array of strings; *out (array of borrowed strings) and *n are returned,
  * the caller frees the array (not the strings) with zt_free. An empty array
  * gives *out = NULL, *n = 0; so does an absent key (use io_ini_has to tell
@@ -92,6 +96,10 @@ zt_status io_ini_fail(const io_ini *ini, const char *section, const char *key, z
 int io_ini_nsections(const io_ini *ini);
 const char *io_ini_section(const io_ini *ini, int i);
 int io_ini_has_section(const io_ini *ini, const char *section);
+
+/* The name after "prefix." in a section's name ("user.andijk" -> "andijk"),
+ * or NULL. */
+const char *io_ini_subname(const char *section, const char *prefix);
 
 /* ZT_ECONFIG for the first key or section that was never read:
  * "file:line: [section] key: unknown key (known in [section]: a, b)" or

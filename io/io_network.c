@@ -58,15 +58,7 @@ int io_network_attach(const io_network *n, int province, double x)
     return -1;
 }
 
-/* The name after "prefix." in a section, or NULL. */
-static const char *after(const char *sec, const char *prefix)
-{
-    size_t len = strlen(prefix);
-    return strncmp(sec, prefix, len) == 0 && sec[len] == '.' ? sec + len + 1 : NULL;
-}
-
-/* 1 when name is a valid node or user name ([a-z0-9_], 1-47 bytes). */
-static int good_name(const char *s)
+int io_net_good_name(const char *s)
 {
     size_t len = strlen(s);
     if (len == 0 || len >= 48) {
@@ -91,8 +83,8 @@ static int level_of(const char *s)
     return -1;
 }
 
-static zt_status read_level(io_ini *ini, const char *sec, const char *key, int required,
-                            const char *def, int *out, zt_err *err)
+zt_status io_net_read_level(io_ini *ini, const char *sec, const char *key, int required,
+                           const char *def, int *out, zt_err *err)
 {
     const char *s = NULL;
     zt_status st = io_ini_string(ini, sec, key, required, def, &s, err);
@@ -133,7 +125,7 @@ static zt_status read_user(io_ini *ini, const io_network *n, const char *sec, co
     memset(u, 0, sizeof *u);
     snprintf(u->name, sizeof u->name, "%s", name);
     if ((st = read_node_ref(ini, n, sec, "node", &u->node, err)) != ZT_OK ||
-        (st = read_level(ini, sec, "class", 1, NULL, &u->level, err)) != ZT_OK ||
+        (st = io_net_read_level(ini, sec, "class", 1, NULL, &u->level, err)) != ZT_OK ||
         (st = io_ini_choice(ini, sec, "kind", 1, kinds, 0, &u->kind, err)) != ZT_OK ||
         (st = io_ini_choice(ini, sec, "season", 0, seasons, IO_NET_YEAR, &u->season, err)) !=
             ZT_OK ||
@@ -218,7 +210,7 @@ zt_status io_network_load(const char *path, io_network *out, zt_err *err)
         }
         snprintf(n.name, sizeof n.name, "%s", name);
         for (int c = 0; c < CORE_DCAT_COUNT; c++) {
-            st = read_level(ini, "network", core_dcat_names[c], 0, cause_def[c],
+            st = io_net_read_level(ini, "network", core_dcat_names[c], 0, cause_def[c],
                             &n.cause_level[c], err);
             if (st != ZT_OK) {
                 goto done;
@@ -228,9 +220,9 @@ zt_status io_network_load(const char *path, io_network *out, zt_err *err)
     nsec = io_ini_nsections(ini);
     for (int i = 0; i < nsec; i++) {
         const char *s = io_ini_section(ini, i);
-        n.nnode += after(s, "node") != NULL;
-        n.nuser += after(s, "user") != NULL;
-        n.nrule += after(s, "attach") != NULL;
+        n.nnode += io_ini_subname(s, "node") != NULL;
+        n.nuser += io_ini_subname(s, "user") != NULL;
+        n.nrule += io_ini_subname(s, "attach") != NULL;
     }
     if (n.nnode == 0) {
         st = zt_fail(err, ZT_ECONFIG, "%s: no [node.<name>] section: the network is empty", path);
@@ -245,11 +237,11 @@ zt_status io_network_load(const char *path, io_network *out, zt_err *err)
     }
     /* nodes: names first (parents may be named before they appear) */
     for (int i = 0, k = 0; i < nsec; i++) {
-        const char *s = io_ini_section(ini, i), *name = after(s, "node");
+        const char *s = io_ini_section(ini, i), *name = io_ini_subname(s, "node");
         if (!name) {
             continue;
         }
-        if (!good_name(name)) {
+        if (!io_net_good_name(name)) {
             st = zt_fail(err, ZT_ECONFIG,
                          "%s: [%s]: a node name is 1-47 characters of a-z, 0-9 and _", path, s);
             goto done;
@@ -260,7 +252,7 @@ zt_status io_network_load(const char *path, io_network *out, zt_err *err)
     for (int i = 0, k = 0; i < nsec; i++) {
         const char *s = io_ini_section(ini, i);
         io_net_node *x;
-        if (!after(s, "node")) {
+        if (!io_ini_subname(s, "node")) {
             continue;
         }
         x = &n.node[k++];
@@ -303,11 +295,11 @@ zt_status io_network_load(const char *path, io_network *out, zt_err *err)
         }
     }
     for (int i = 0, k = 0; i < nsec; i++) {
-        const char *s = io_ini_section(ini, i), *name = after(s, "user");
+        const char *s = io_ini_section(ini, i), *name = io_ini_subname(s, "user");
         if (!name) {
             continue;
         }
-        if (!good_name(name)) {
+        if (!io_net_good_name(name)) {
             st = zt_fail(err, ZT_ECONFIG,
                          "%s: [%s]: a user name is 1-47 characters of a-z, 0-9 and _", path, s);
             goto done;
@@ -318,7 +310,7 @@ zt_status io_network_load(const char *path, io_network *out, zt_err *err)
         }
     }
     for (int i = 0, k = 0; i < nsec; i++) {
-        const char *s = io_ini_section(ini, i), *name = after(s, "attach");
+        const char *s = io_ini_section(ini, i), *name = io_ini_subname(s, "attach");
         io_net_rule *r;
         long prov;
         if (!name) {

@@ -49,6 +49,7 @@
 #define IO_NETWORK_H
 
 #include "core_district.h"
+#include "io_ini.h"
 #include "zt.h"
 
 #define IO_NET_NLEVEL 7 /* "1.1" "1.2" "1.3" "2.1" "2.2" "3" "4" */
@@ -104,5 +105,13 @@ int io_network_attach(const io_network *n, int province, double x);
 
 /* Index of the node named `name`, or -1. */
 int io_network_node(const io_network *n, const char *name);
+
+/* 1 when s is a valid node or user name ([a-z0-9_], 1-47 bytes). */
+int io_net_good_name(const char *s);
+
+/* section.key as a class of the verdringingsreeks ("1.1" .. "4") into *out
+ * (its level, 0 first); ZT_ECONFIG naming the key for another value. */
+zt_status io_net_read_level(io_ini *ini, const char *sec, const char *key, int required,
+                           const char *def, int *out, zt_err *err);
 
 #endif /* IO_NETWORK_H */

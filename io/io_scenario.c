@@ -440,6 +440,65 @@ done:
     return st;
 }
 
+/* [lake]: the IJsselmeer and Markermeer as a lake (io_lake.h,
+ * docs/scenarios.md); the management defaults are the peilbesluit's
+ * (FACTS §9). */
+static zt_status read_lake(io_ini *ini, io_scenario *s, zt_err *err)
+{
+    io_lake_cfg *c = &s->lake;
+    long replay = 0;
+    int md[3][2];
+    zt_status st;
+    for (int m = 0; m < 12; m++) {
+        c->rhine_factor[m] = 1.0;
+    }
+    c->enabled = io_ini_has_section(ini, "lake");
+    if (!c->enabled) {
+        return ZT_OK;
+    }
+    if ((st = io_ini_path(ini, "lake", "file", 1, NULL, &c->file, err)) != ZT_OK ||
+        (st = io_ini_path(ini, "lake", "lobith", 1, NULL, &c->lobith, err)) != ZT_OK ||
+        (st = io_ini_double(ini, "lake", "inflow_factor", 0, 1.0, 0.0, 10.0, &c->inflow_factor,
+                            err)) != ZT_OK ||
+        (st = io_ini_int(ini, "lake", "replay_year", 0, 0, 0, 2100, &replay, err)) != ZT_OK ||
+        (st = io_ini_doubles(ini, "lake", "rhine_factor", 0, 12, 0.0, 10.0, c->rhine_factor,
+                             err)) != ZT_OK ||
+        (st = io_ini_double(ini, "lake", "start_level", 0, -0.40, -5.0, 5.0, &c->start_level,
+                            err)) != ZT_OK ||
+        (st = io_ini_double(ini, "lake", "floor", 0, -0.40, -5.0, 5.0, &c->floor, err)) != ZT_OK ||
+        (st = io_ini_double(ini, "lake", "winter_level", 0, -0.40, -5.0, 5.0, &c->winter_level,
+                            err)) != ZT_OK ||
+        (st = io_ini_double(ini, "lake", "summer_lower", 0, -0.30, -5.0, 5.0, &c->summer_lower,
+                            err)) != ZT_OK ||
+        (st = io_ini_double(ini, "lake", "summer_upper", 0, -0.10, -5.0, 5.0, &c->summer_upper,
+                            err)) != ZT_OK ||
+        (st = io_ini_double(ini, "lake", "pump_above", 0, 0.10, 0.0, 5.0, &c->pump_above, err)) !=
+            ZT_OK ||
+        (st = read_month_day(ini, "lake", "spring_start", "03-01", md[0], err)) != ZT_OK ||
+        (st = read_month_day(ini, "lake", "summer_start", "04-01", md[1], err)) != ZT_OK ||
+        (st = read_month_day(ini, "lake", "winter_start", "10-01", md[2], err)) != ZT_OK) {
+        return st;
+    }
+    if (replay != 0 && replay < 1800) {
+        return io_ini_fail(ini, "lake", "replay_year", err,
+                           "%ld: a year of the Lobith series, or 0 (the simulated years)", replay);
+    }
+    c->replay_year = (int)replay;
+    c->spring_start = md[0][0] * 100 + md[0][1];
+    c->summer_start = md[1][0] * 100 + md[1][1];
+    c->winter_start = md[2][0] * 100 + md[2][1];
+    if (!s->network) {
+        return io_ini_fail(ini, "lake", "file", err,
+                           "the lake is the root of the supply network: give [input] network");
+    }
+    if (s->ijssel_series) {
+        return io_ini_fail(ini, "supply", "ijsselmeer_series", err,
+                           "the lake decides what the IJsselmeer gives: remove the series or "
+                           "the [lake] section");
+    }
+    return ZT_OK;
+}
+
 zt_status io_scenario_load(const char *path, const char *const *known_vars, int n_known,
                            io_scenario **out, zt_err *err)
 {
@@ -461,6 +520,7 @@ zt_status io_scenario_load(const char *path, const char *const *known_vars, int 
     if ((st = io_ini_load(path, &ini, err)) != ZT_OK ||
         (st = read_run(ini, s, err)) != ZT_OK || (st = read_input(ini, s, err)) != ZT_OK ||
         (st = read_climate(ini, s, err)) != ZT_OK || (st = read_water(ini, s, err)) != ZT_OK ||
+        (st = read_lake(ini, s, err)) != ZT_OK ||
         (st = read_output(ini, s, known_vars, n_known, err)) != ZT_OK ||
         (st = io_ini_check_unused(ini, err)) != ZT_OK) {
         goto done;
@@ -498,6 +558,7 @@ void io_scenario_destroy(io_scenario **ps)
     zt_free(s->domain);
     zt_free(s->forcing);
     zt_free(s->districts_file);
+    io_lake_cfg_free(&s->lake);
     zt_free(s->network);
     zt_free(s->peat_base);
     zt_free(s->ijssel_series);

@@ -22,6 +22,7 @@
 
 #include "io_nc.h"
 #include "io_out.h"
+#include "io_lake.h"
 #include "zt.h"
 
 #define IO_MAX_FIELD_SOURCES 17
@@ -89,6 +90,7 @@ typedef struct io_scenario {
     int peat_pd;          /* [peat] pressure_drains: 1 = pressure drains in peat cells */
     double peat_pd_depth; /* [peat] pressure_drain_depth (m below surface) */
     double peat_pd_c;     /* [peat] pressure_drain_resistance_d (d) */
+    io_lake_cfg lake;     /* [lake] (enabled = 0 without it) */
     char *peat_base;      /* [peat] base: output folder of the scenario this one extends
                              (differences in the peat tables), or NULL */
 } io_scenario;

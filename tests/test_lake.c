@@ -292,6 +292,22 @@ START_TEST(cuts_by_class_across_lake_and_north)
 }
 END_TEST
 
+START_TEST(ijssel_curve)
+{
+    /* The curve of docs/lake.md: 898 -> 145, 1590 -> 287 m3/s. At 1000:
+     * 145 + (1000 - 898) / (1590 - 898) x (287 - 145) = 165.93; below the
+     * first point in proportion (449: 72.5), above the last too (32000:
+     * 4916); nothing for no Rhine. */
+    const double x[3] = {898.0, 1590.0, 16000.0}, y[3] = {145.0, 287.0, 2458.0};
+    ASSERT_NEAR(core_lake_curve(x, y, 3, 1000.0), 145.0 + 102.0 / 692.0 * 142.0, 1e-12);
+    ASSERT_NEAR(core_lake_curve(x, y, 3, 898.0), 145.0, 1e-12);
+    ASSERT_NEAR(core_lake_curve(x, y, 3, 1590.0), 287.0, 1e-12);
+    ASSERT_NEAR(core_lake_curve(x, y, 3, 449.0), 72.5, 1e-12);
+    ASSERT_NEAR(core_lake_curve(x, y, 3, 32000.0), 4916.0, 1e-9);
+    ASSERT_NEAR(core_lake_curve(x, y, 3, 0.0), 0.0, 0.0);
+}
+END_TEST
+
 Suite *suite_lake(void);
 Suite *suite_lake(void)
 {
@@ -304,6 +320,7 @@ Suite *suite_lake(void)
     tcase_add_test(tc, linear_rise);
     tcase_add_test(tc, bad_inputs);
     tcase_add_test(tc, cuts_by_class_across_lake_and_north);
+    tcase_add_test(tc, ijssel_curve);
     suite_add_tcase(su, tc);
     return su;
 }
