@@ -23,6 +23,7 @@
 
 #define NC CORE_DCAT_COUNT
 #define NPROV 3 /* Groningen, Fryslân, Drenthe */
+#define NREG_MAX (NPROV + 1) /* and the lake's own users, with a lake */
 
 struct drv_supply {
     io_network net;
@@ -50,6 +51,9 @@ struct drv_supply {
     long rounds;
     double source_m3;            /* drawn from the sources, all days (m3) */
     int series_node;             /* the source the series applies to ("ijsselmeer"), or -1 */
+    int nlake;                   /* the last nlake point users are the lake's own */
+    int nreg;                    /* regions: the provinces, and the lake's users with a lake */
+    double source_today;         /* the lake's availability today (m3/d), NAN: none */
     double ckpt[3];              /* source_m3, rounds, seconds (checkpoints) */
 };
 
@@ -78,7 +82,7 @@ static const io_var_spec region_vars[U_N] = {
 };
 
 
-static const char *const prov_names[NPROV] = {"groningen", "fryslan", "drenthe"};
+static const char *const prov_names[NREG_MAX] = {"groningen", "fryslan", "drenthe", "lake"};
 
 void drv_supply_destroy(drv_supply **ps)
 {
@@ -106,7 +110,7 @@ void drv_supply_destroy(drv_supply **ps)
     for (int i = 0; s->nname && i < s->nnode; i++) {
         zt_free(s->nname[i]);
     }
-    for (int i = 0; s->rname && i < NPROV * IO_NET_NLEVEL; i++) {
+    for (int i = 0; s->rname && i < s->nreg * IO_NET_NLEVEL; i++) {
         zt_free(s->rname[i]);
     }
     zt_free(s->uname);
@@ -217,7 +221,7 @@ static zt_status supply_arrays(drv_supply *s, zt_err *err)
     s->wreal = zt_calloc((size_t)s->npt + 1, sizeof *s->wreal);
     s->wdem = zt_calloc((size_t)s->npt + 1, sizeof *s->wdem);
     size_t nv = nu > nn ? nu : nn;
-    s->vals = zt_calloc(nv * U_N + NPROV * IO_NET_NLEVEL * U_N, sizeof *s->vals);
+    s->vals = zt_calloc(nv * U_N + NREG_MAX * IO_NET_NLEVEL * U_N, sizeof *s->vals);
     if (!s->d_node || !s->d_prov || !s->unode || !s->ulevel || !s->uprov || !s->cap ||
         !s->local || !s->demand || !s->alloc_v || !s->real || !s->flow || !s->used ||
         !s->rflow || !s->rused || !s->wstart || !s->wreal || !s->wdem || !s->vals) {
@@ -279,6 +283,9 @@ static void point_users(drv_supply *s)
             }
         }
         s->uprov[u] = pu->province >= 0 ? zt_prov_index(pu->province) : best;
+        if (j >= s->npt - s->nlake) {
+            s->uprov[u] = NPROV; /* the lake's own users */
+        }
     }
 }
 
@@ -345,7 +352,7 @@ static zt_status find_wells(drv_supply *s, const drv_supply_setup *su, zt_err *e
 static zt_status load_series(drv_supply *s, const drv_supply_setup *su, zt_err *err)
 {
     zt_status st = ZT_OK;
-    s->series_node = -1;
+    s->series_node = su->lake ? s->series_node : -1; /* a lake set it */
     if (su->ijssel_series) {
         const char *p = su->ijssel_series, *colon = strrchr(p, ':');
         size_t len = strlen(p);
@@ -381,6 +388,48 @@ static zt_status load_series(drv_supply *s, const drv_supply_setup *su, zt_err *
     return st;
 }
 
+/* The lake's own users (io_lake.h) as point users of the source
+ * "ijsselmeer", after the network file's; the source's availability then
+ * comes from the lake every day. */
+static zt_status lake_users(drv_supply *s, const drv_supply_setup *su, zt_err *err)
+{
+    const io_lake *lk = su->lake;
+    s->nreg = NPROV;
+    s->source_today = NAN;
+    if (!lk) {
+        return ZT_OK;
+    }
+    const int src = io_network_node(&s->net, "ijsselmeer");
+    if (src < 0 || s->net.node[src].parent >= 0) {
+        return zt_fail(err, ZT_ECONFIG,
+                       "%s: the lake needs the IJsselmeer as a source node ([node.ijsselmeer] "
+                       "without a parent)",
+                       su->network);
+    }
+    io_net_user *u = zt_realloc(s->net.user, (size_t)(s->net.nuser + lk->nuser) * sizeof *u);
+    if (!u) {
+        return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+    }
+    s->net.user = u;
+    for (int i = 0; i < lk->nuser; i++) {
+        io_net_user *x = &u[s->net.nuser + i];
+        memset(x, 0, sizeof *x);
+        snprintf(x->name, sizeof x->name, "%s", lk->user[i].name);
+        x->node = src;
+        x->level = lk->user[i].level;
+        x->kind = IO_NET_MONTHLY;
+        x->season = IO_NET_YEAR;
+        x->source = IO_NET_SURFACE;
+        x->province = -1;
+        memcpy(x->monthly_m3s, lk->user[i].m3s, sizeof x->monthly_m3s);
+    }
+    s->net.nuser += lk->nuser;
+    s->nlake = lk->nuser;
+    s->nreg = NPROV + 1;
+    s->series_node = src;
+    return ZT_OK;
+}
+
 zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err *err)
 {
     drv_supply *s = zt_calloc(1, sizeof *s);
@@ -390,6 +439,9 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
         return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
     }
     st = io_network_load(su->network, &s->net, err);
+    if (st == ZT_OK) {
+        st = lake_users(s, su, err);
+    }
     if (st == ZT_OK) {
         s->nd = su->nd;
         s->npt = s->net.nuser;
@@ -438,7 +490,7 @@ zt_status drv_supply_open(drv_supply *s, const char *dir, zt_day first, int nday
 {
     char pn[4096], pc[4096];
     zt_status st;
-    const int nr = NPROV * IO_NET_NLEVEL;
+    const int nr = s->nreg * IO_NET_NLEVEL;
 
     s->uid = zt_malloc((size_t)s->nuser * sizeof *s->uid + 1);
     s->nid = zt_malloc((size_t)s->nnode * sizeof *s->nid);
@@ -478,7 +530,7 @@ zt_status drv_supply_open(drv_supply *s, const char *dir, zt_day first, int nday
             return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
         }
     }
-    for (int p = 0; p < NPROV; p++) {
+    for (int p = 0; p < s->nreg; p++) {
         for (int l = 0; l < IO_NET_NLEVEL; l++) {
             const int r = p * IO_NET_NLEVEL + l;
             s->rid[r] = r + 1;
@@ -561,6 +613,9 @@ zt_status drv_supply_allocate(drv_supply *s, zt_day day, int summer, const doubl
         if (x == s->series_node && s->series) {
             c = s->series[day - s->first];
         }
+        if (x == s->series_node && !isnan(s->source_today)) {
+            c = s->source_today / 86400.0; /* the lake's availability */
+        }
         if (nd->inlet) {
             c = s->factor > 0.0 ? c * s->factor : 0.0; /* (inf x 0 is no water) */
         }
@@ -573,11 +628,13 @@ zt_status drv_supply_allocate(drv_supply *s, zt_day day, int summer, const doubl
             s->demand[di * NC + c] = dem[di * NC + c];
         }
     }
+    int y, month, dd;
+    zt_day_to_ymd(day, &y, &month, &dd);
     for (int j = 0; j < s->npt; j++) {
         const io_net_user *pu = &s->net.user[j];
+        const double q = pu->kind == IO_NET_MONTHLY ? pu->monthly_m3s[month - 1] : pu->demand_m3s;
         s->demand[s->nd * NC + j] =
-            pu->source == IO_NET_SURFACE && active_today(pu, summer) ? 86400.0 * pu->demand_m3s
-                                                                     : 0.0;
+            pu->source == IO_NET_SURFACE && active_today(pu, summer) ? 86400.0 * q : 0.0;
     }
     core_alloc_in in = {s->cap, s->local, s->demand};
     core_alloc_out out = {s->alloc_v, s->flow, s->used};
@@ -619,7 +676,7 @@ static void user_day(const drv_supply *s, const double *rep, int u, double *d, d
 zt_status drv_supply_account(drv_supply *s, zt_day day, const double *rep, const double *real,
                              zt_err *err)
 {
-    const int nu = s->nuser, nn = s->nnode, nr = NPROV * IO_NET_NLEVEL;
+    const int nu = s->nuser, nn = s->nnode, nr = s->nreg * IO_NET_NLEVEL;
     double *v = s->vals;
     zt_status st;
 
@@ -752,4 +809,32 @@ zt_status drv_supply_resume(drv_supply *s, const char *dir, zt_day day, zt_err *
         st = io_tsout_resume(s->ts_regions, dir, day, err);
     }
     return st;
+}
+
+void drv_supply_set_source(drv_supply *s, double m3d)
+{
+    s->source_today = m3d;
+}
+
+double drv_supply_drawn_today(const drv_supply *s)
+{
+    return s->series_node >= 0 ? s->rflow[s->series_node] : 0.0;
+}
+
+double drv_supply_to_lake(const drv_supply *s, const core_district_out *dout)
+{
+    double total = 0.0;
+    for (int x = 0; x < s->nnode; x++) {
+        const double cap = 86400.0 * s->net.node[x].to_lake_m3s;
+        double q = 0.0;
+        if (!(cap > 0.0)) {
+            continue;
+        }
+        for (int di = 0; di < s->nd; di++) {
+            q += s->d_node[di] == x ? dout[di].discharge : 0.0;
+        }
+        q -= s->rused[x]; /* used on the way, by the node's users */
+        total += q < 0.0 ? 0.0 : (q < cap ? q : cap);
+    }
+    return total;
 }

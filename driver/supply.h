@@ -16,6 +16,7 @@
 #define DRV_SUPPLY_H
 
 #include "core_district.h"
+#include "io_lake.h"
 #include "io_network.h"
 #include "zt.h"
 
@@ -34,6 +35,7 @@ typedef struct drv_supply_setup {
     const double *d_cx;        /* [nd] centroid x (RD, m) */
     zt_grid grid;              /* for the wells */
     const uint8_t *mask;       /* active cells (ZT_MASK_ACTIVE) */
+    const io_lake *lake;       /* the lake (its own users join the network), or NULL */
 } drv_supply_setup;
 
 /* Load the network, attach the districts, find the well cells. ZT_ECONFIG
@@ -88,5 +90,19 @@ void drv_supply_state_loaded(drv_supply *s);
  * restart). io_tsout_checkpoint's statuses. */
 zt_status drv_supply_checkpoint(drv_supply *s, const char *dir, zt_err *err);
 zt_status drv_supply_resume(drv_supply *s, const char *dir, zt_day day, zt_err *err);
+
+/* With a lake: the source's availability for the next allocation (m3/d;
+ * NAN: the network file's). */
+void drv_supply_set_source(drv_supply *s, double m3d);
+
+/* After drv_supply_account: what the users drew from the source today
+ * (m3/d). */
+double drv_supply_drawn_today(const drv_supply *s);
+
+/* After drv_supply_account: the districts' discharge that reaches the lake
+ * today (m3/d): per node with pumps into the lake (to_lake_m3s), what its
+ * districts pumped out less the local water its users took, at most the
+ * pumps' capacity. */
+double drv_supply_to_lake(const drv_supply *s, const core_district_out *dout);
 
 #endif /* DRV_SUPPLY_H */

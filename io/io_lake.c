@@ -123,6 +123,9 @@ static zt_status read_series(io_ini *ini, io_lake *l, zt_err *err)
             }
             io_lake_series *x = &l->inflow[l->ninflow++];
             snprintf(x->name, sizeof x->name, "%s", name);
+            if ((st = io_ini_bool(ini, s, "scaled", 0, 0, &x->scaled, err)) != ZT_OK) {
+                return st;
+            }
             m3s = x->m3s;
         } else {
             if (l->nuser == IO_LAKE_MAXUSER) {

@@ -20,6 +20,7 @@
  *   pump_from = 2026                # the first year they work
  *   [inflow.vecht]                  # an inflow by month (m3/s)
  *   monthly_m3s = [12 numbers]
+ *   scaled = true                   # inflow_factor scales it (a river), default false
  *   [user.andijk]                   # a user of the lake by month (m3/s)
  *   class = "2.1"
  *   monthly_m3s = [12 numbers]
@@ -53,6 +54,7 @@ typedef struct io_lake_cfg {
 typedef struct io_lake_series {
     char name[48];
     double m3s[12];          /* by month */
+    int scaled;              /* 1: a river that [lake] inflow_factor scales (the Vecht) */
 } io_lake_series;
 
 typedef struct io_lake_user {

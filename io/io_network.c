@@ -22,7 +22,7 @@ const char *const io_net_level_meaning[IO_NET_NLEVEL] = {
     "other interests",
 };
 
-static const char *const kinds[] = {"constant", "drinking", "hydrogen", NULL};
+static const char *const kinds[] = {"constant", "drinking", "hydrogen", "monthly", NULL};
 static const char *const seasons[] = {"year", "summer", NULL};
 static const char *const sources[] = {"surface", "groundwater", NULL};
 
@@ -135,6 +135,8 @@ static zt_status read_user(io_ini *ini, const io_network *n, const char *sec, co
     }
     if (u->kind == IO_NET_CONSTANT) {
         st = io_ini_double(ini, sec, "demand_m3s", 1, 0.0, 0.0, 1000.0, &u->demand_m3s, err);
+    } else if (u->kind == IO_NET_MONTHLY) {
+        st = io_ini_doubles(ini, sec, "monthly_m3s", 1, 12, 0.0, 1000.0, u->monthly_m3s, err);
     } else if (u->kind == IO_NET_DRINKING) {
         double inh, homes, pph, lpd; /* -, -, persons, L/person/day */
         if ((st = io_ini_double(ini, sec, "inhabitants", 1, 0.0, 0.0, 1e8, &inh, err)) != ZT_OK ||
@@ -274,6 +276,9 @@ zt_status io_network_load(const char *path, io_network *out, zt_err *err)
         }
         if (st == ZT_OK) {
             st = io_ini_bool(ini, s, "ijsselmeer_inlet", 0, 0, &x->inlet, err);
+        }
+        if (st == ZT_OK) {
+            st = io_ini_double(ini, s, "to_lake_m3s", 0, 0.0, 0.0, 1e5, &x->to_lake_m3s, err);
         }
         if (st != ZT_OK) {
             goto done;

@@ -17,6 +17,7 @@
  *   parent = "ijsselmeer"
  *   capacity_m3s = 81.0                    # link parent -> node, default inf
  *   ijsselmeer_inlet = true                # scaled by ijsselmeer_factor
+ *   to_lake_m3s = 162.0   # pumps from the node's water into the lake ([lake]), default 0
  *
  *   [attach.fryslan]      # districts to nodes, the first rule that matches
  *   province = 21         # 20 Groningen, 21 Fryslân, 22 Drenthe (optional)
@@ -27,8 +28,8 @@
  *   [user.iwz_garmerwolde]   # a point user
  *   node = "groningen"
  *   class = "3"
- *   kind = "constant"        # constant | drinking | hydrogen
- *   demand_m3s = 0.317       # constant
+ *   kind = "constant"        # constant | drinking | hydrogen | monthly
+ *   demand_m3s = 0.317       # constant; monthly: monthly_m3s = [12 numbers]
  *   season = "year"          # year | summer (April-September)
  *   source = "surface"       # surface (the network) | groundwater
  *
@@ -54,7 +55,7 @@
 
 #define IO_NET_NLEVEL 7 /* "1.1" "1.2" "1.3" "2.1" "2.2" "3" "4" */
 
-enum { IO_NET_CONSTANT, IO_NET_DRINKING, IO_NET_HYDROGEN };
+enum { IO_NET_CONSTANT, IO_NET_DRINKING, IO_NET_HYDROGEN, IO_NET_MONTHLY };
 enum { IO_NET_YEAR, IO_NET_SUMMER };
 enum { IO_NET_SURFACE, IO_NET_GROUNDWATER };
 
@@ -63,6 +64,8 @@ typedef struct io_net_node {
     int parent;        /* index, -1 for a source */
     double cap_m3s;    /* link from the parent, or the source's availability; INFINITY */
     int inlet;         /* 1: an IJsselmeer inlet, scaled by the factor */
+    double to_lake_m3s; /* the pumps that drain the node's water into the lake (m3/s); 0:
+                           it drains elsewhere */
 } io_net_node;
 
 typedef struct io_net_user {
@@ -71,6 +74,7 @@ typedef struct io_net_user {
     int level;         /* 0 .. IO_NET_NLEVEL - 1 */
     int kind, season, source;
     double demand_m3s; /* the demand when active (m3/s), from the kind's formula */
+    double monthly_m3s[12]; /* kind monthly: the demand by month (m3/s) */
     double x, y, radius_m, max_mm_d; /* groundwater wells */
     int province;      /* ZT_PROV_* for the region files, or -1: the province of most
                           districts at its node */
