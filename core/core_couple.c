@@ -645,3 +645,15 @@ void core_cpl_storage_capacity(const core_cpl *m, double *cap)
     }
 }
 
+
+void core_cpl_mean_forcing(const core_cpl *m, double *p, double *et0)
+{
+    double sp = 0.0, se = 0.0;
+    const zt_idx n = m->d_start[m->nd];
+    for (int di = 0; di < m->nd; di++) {
+        sp += m->dsum[(size_t)di * CORE_S_COUNT + CORE_S_P];
+        se += m->dsum[(size_t)di * CORE_S_COUNT + CORE_S_ET0];
+    }
+    *p = n > 0 ? sp / (double)n : 0.0;
+    *et0 = n > 0 ? se / (double)n : 0.0;
+}

@@ -350,4 +350,9 @@ void core_cpl_restart_point(core_cpl *m);
  * fluxes and storages, m for levels and depths). */
 double core_cpl_var_scale(int v);
 
+/* After core_cpl_day_begin: the day's mean precipitation and Makkink
+ * evaporation over the active cells (m/d, the climate factors applied): the
+ * weather of the lake (docs/lake.md). */
+void core_cpl_mean_forcing(const core_cpl *m, double *p, double *et0);
+
 #endif /* CORE_COUPLE_H */

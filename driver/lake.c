@@ -193,6 +193,15 @@ const core_lake_day *drv_lake_today(const drv_lake *l)
     return &l->lake.day;
 }
 
+void drv_lake_balance(const drv_lake *l, double *col)
+{
+    const core_lake_day *y = &l->lake.day;
+    const double v[DRV_LAKE_NBAL] = {y->inflow,         y->precipitation, y->evaporation,
+                                     y->withdrawal,     y->sluicing,      y->pumping,
+                                     y->storage_change, y->error,         y->level};
+    memcpy(col, v, sizeof v);
+}
+
 zt_status drv_lake_close(drv_lake *l, int ok, zt_err *err)
 {
     return l ? io_tsout_close(&l->ts, ok, err) : ZT_OK;

@@ -45,6 +45,12 @@ zt_status drv_lake_end(drv_lake *l, zt_day day, double withdrawal, double north,
 /* The day just ended (for balance.csv). */
 const core_lake_day *drv_lake_today(const drv_lake *l);
 
+/* The day's lake columns of balance.csv (m3, the level in m NAP): inflow,
+ * precipitation, evaporation, withdrawal, sluicing, pumping, storage
+ * change, error, level. */
+#define DRV_LAKE_NBAL 9
+void drv_lake_balance(const drv_lake *l, double *col);
+
 /* Close the outputs (ok: keep them). */
 zt_status drv_lake_close(drv_lake *l, int ok, zt_err *err);
 

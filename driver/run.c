@@ -69,6 +69,16 @@ static zt_status run_day(run_ctx *c, run_out *w, zt_day day, core_cpl_balance *x
         stats->picard_total += m->gws.picard;
         drv_peat_day(c->peat, day, m->depth);
     }
+    if (c->lake) {
+        /* the water the lake can give today heads the network */
+        double pm, em, avail;
+        core_cpl_mean_forcing(m, &pm, &em);
+        st = drv_lake_begin(c->lake, day, pm, em, &avail, err);
+        if (st != ZT_OK) {
+            return st;
+        }
+        drv_supply_set_source(c->sup, avail);
+    }
     if (c->sup) {
         st = drv_supply_allocate(c->sup, day, m->summer, m->dem, m->surplus, c->frac, err);
         if (st != ZT_OK) {
@@ -78,6 +88,10 @@ static zt_status run_day(run_ctx *c, run_out *w, zt_day day, core_cpl_balance *x
     st = core_cpl_day_end(m, c->sup ? c->frac : NULL, &acc, x, err);
     if (st == ZT_OK && c->sup) {
         st = drv_supply_account(c->sup, day, m->rep, m->real, err);
+    }
+    if (st == ZT_OK && c->lake) {
+        st = drv_lake_end(c->lake, day, drv_supply_drawn_today(c->sup),
+                          drv_supply_to_lake(c->sup, m->dout), err);
     }
     if (st != ZT_OK) {
         return st;
@@ -140,10 +154,15 @@ static zt_status run_days(run_ctx *c, run_out *w, io_outset *set, const drv_run_
             st = run_day(c, w, day, &x, s, err);
         }
         if (st == ZT_OK) {
+            double lake[DRV_LAKE_NBAL];
+            if (c->lake) {
+                drv_lake_balance(c->lake, lake);
+            }
             const io_balance_row row = {x.b,       x.err_rz,    x.err_gw,
                                         x.err_d,   x.err_all,   x.gross_all,
                                         x.rel_all, c->m->gw_on ? c->m->gws.picard : 0,
-                                        c->m->gw_on ? c->m->gws.cg : 0};
+                                        c->m->gw_on ? c->m->gws.cg : 0,
+                                        c->lake ? lake : NULL};
             if (x.rel_all > s->max_rel_err) {
                 s->max_rel_err = x.rel_all;
             }

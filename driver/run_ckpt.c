@@ -26,12 +26,12 @@ static void fingerprint(const run_ctx *c, char *buf, size_t n)
     int ncat;
     int len = snprintf(buf, n,
                        "zoet state 3; scenario %s; mode %d; grid %lld x %lld, %g m at %.1f %.1f; "
-                       "%lld active cells; %d districts; %s to %s; aggregation %s; network %s; "
+                       "%lld active cells; %d districts; %s to %s; aggregation %s; network %s; lake %s; "
                        "district series %s; inputs sha256 %s; variables",
                        c->sc->name, (int)c->sc->mode, (long long)g->nx, (long long)g->ny, g->dx,
                        g->x0, g->y0, (long long)c->m->d_start[c->m->nd], c->m->nd,
                        zt_day_format(c->sc->start, a), zt_day_format(c->sc->end, b),
-                       io_agg_name(c->sc->agg), c->sup ? "yes" : "no",
+                       io_agg_name(c->sc->agg), c->sup ? "yes" : "no", c->lake ? "yes" : "no",
                        c->sc->districts ? "yes" : "no", c->inputs_sha);
     for (int i = 0; i < c->nsel && len > 0 && (size_t)len < n; i++) {
         len += snprintf(buf + len, n - (size_t)len, " %s",
@@ -59,6 +59,13 @@ static zt_status state_list(run_ctx *c, zt_named_array *list, int *count, zt_err
     list[n++] = (zt_named_array){"run_totals", 3, c->totals};
     if (c->sup) {
         const int k = drv_supply_state(c->sup, list + n, STATE_MAX - n);
+        if (k > STATE_MAX - n) {
+            return zt_fail(err, ZT_EINTERNAL, "the state has more than %d arrays", STATE_MAX);
+        }
+        n += k;
+    }
+    if (c->lake) {
+        const int k = drv_lake_state(c->lake, list + n, STATE_MAX - n);
         if (k > STATE_MAX - n) {
             return zt_fail(err, ZT_EINTERNAL, "the state has more than %d arrays", STATE_MAX);
         }
@@ -95,6 +102,9 @@ zt_status drv_ckpt_write(run_ctx *c, run_out *w, zt_day next, zt_err *err)
     }
     if (st == ZT_OK && w->ts) {
         st = io_tsout_checkpoint(w->ts, tmp, err);
+    }
+    if (st == ZT_OK && c->lake) {
+        st = drv_lake_checkpoint(c->lake, tmp, err);
     }
     if (st == ZT_OK && c->sup) {
         st = drv_supply_checkpoint(c->sup, tmp, err);
@@ -164,6 +174,9 @@ zt_status drv_ckpt_restart(run_ctx *c, const char *state, zt_err *err)
     }
     if (c->sup) {
         drv_supply_state_loaded(c->sup);
+    }
+    if (c->lake) {
+        drv_lake_state_loaded(c->lake);
     }
     core_cpl_restart_point(c->m);
     snprintf(c->ckpt_dir, sizeof c->ckpt_dir, "%s", state);

@@ -20,6 +20,7 @@
 #include "io_params.h"
 #include "io_scenario.h"
 #include "peat.h"
+#include "lake.h"
 #include "supply.h"
 
 /* The run: inputs, model, network, statistics and the day's buffers. */
@@ -38,6 +39,7 @@ typedef struct run_ctx {
     int *sel;            /* [nsel] catalogue index of each selected variable */
     int nsel;
     drv_supply *sup;     /* the supply network (coupled mode with [input] network), or NULL */
+    drv_lake *lake;      /* the IJsselmeer as a lake ([lake]), or NULL */
     double *abstr;       /* [ncell] wells' abstraction today (m/d), with the network */
     double *frac;        /* [nd * CORE_DCAT_COUNT] the allocation's fractions */
     drv_peat *peat;      /* groundwater statistics and peat (whenever groundwater is solved) */

@@ -231,8 +231,16 @@ zt_status drv_out_open(run_ctx *c, run_out *w, const char *dir, int ndays, zt_er
     if (st == ZT_OK && c->sup) {
         st = drv_supply_open(c->sup, dir, sc->start, ndays, c->m->d_id, c->d_name, err);
     }
+    if (st == ZT_OK && c->lake) {
+        st = drv_lake_open(c->lake, dir, sc->start, ndays, err);
+    }
     if (st == ZT_OK) {
-        st = io_balance_open(w->path_bal, core_cpl_bterm_names, CORE_B_COUNT, &w->bal, err);
+        static const char *const lake_cols[] = {
+            "lake_inflow_m3",  "lake_precipitation_m3", "lake_evaporation_m3",
+            "lake_withdrawal_m3", "lake_sluicing_m3",   "lake_pumping_m3",
+            "lake_storage_change_m3", "lake_error_m3",  "lake_level_m"};
+        st = io_balance_open(w->path_bal, core_cpl_bterm_names, CORE_B_COUNT, lake_cols,
+                             c->lake ? DRV_LAKE_NBAL : 0, &w->bal, err);
     }
     return st;
 }
@@ -249,6 +257,10 @@ zt_status drv_out_close(run_ctx *c, run_out *w, int ok, zt_err *err)
     st = io_tsout_close(&w->ts, ok, e);
     if (c->sup) {
         zt_status s2 = drv_supply_close(c->sup, ok && st == ZT_OK, e);
+        st = st == ZT_OK ? s2 : st;
+    }
+    if (c->lake) {
+        zt_status s2 = drv_lake_close(c->lake, ok && st == ZT_OK, e);
         st = st == ZT_OK ? s2 : st;
     }
     zt_status s3 = io_gridout_close(&w->grid, ok && st == ZT_OK, e);
@@ -274,6 +286,9 @@ zt_status drv_out_resume(run_ctx *c, run_out *w, zt_err *err)
     }
     if (st == ZT_OK && c->sup) {
         st = drv_supply_resume(c->sup, c->ckpt_dir, c->first, err);
+    }
+    if (st == ZT_OK && c->lake) {
+        st = drv_lake_resume(c->lake, c->ckpt_dir, c->first, err);
     }
     if (st == ZT_OK) {
         st = io_balance_resume(w->bal, c->ckpt_dir, (long)(c->first - c->sc->start), err);

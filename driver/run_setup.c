@@ -31,6 +31,7 @@ void drv_run_free(run_ctx *c)
     zt_free(c->frac);
     zt_free(c->cap);
     drv_supply_destroy(&c->sup);
+    drv_lake_destroy(&c->lake);
     drv_peat_destroy(&c->peat);
     core_cpl_destroy(&c->m);
     zt_free(c->dtab);
@@ -183,7 +184,13 @@ static zt_status init_supply(run_ctx *c, zt_err *err)
     su.d_cx = cx;
     su.grid = c->dom->g;
     su.mask = c->dom->mask;
-    st = drv_supply_create(&su, &c->sup, err);
+    st = c->sc->lake.enabled
+             ? drv_lake_create(&c->sc->lake, c->sc->start, c->sc->end, &c->lake, err)
+             : ZT_OK;
+    su.lake = c->lake ? drv_lake_desc(c->lake) : NULL;
+    if (st == ZT_OK) {
+        st = drv_supply_create(&su, &c->sup, err);
+    }
     zt_free(cx);
     return st;
 }

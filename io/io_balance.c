@@ -14,11 +14,11 @@
 struct io_balance {
     char path[BAL_PATH_MAX], part[BAL_PATH_MAX];
     FILE *f;
-    int nterm;
+    int nterm, nextra;
 };
 
 zt_status io_balance_open(const char *path, const char *const *names, int nterm,
-                          io_balance **out, zt_err *err)
+                          const char *const *extra, int nextra, io_balance **out, zt_err *err)
 {
     io_balance *b;
     zt_status st;
@@ -33,6 +33,7 @@ zt_status io_balance_open(const char *path, const char *const *names, int nterm,
     snprintf(b->path, sizeof b->path, "%s", path);
     io_part_path(path, b->part, sizeof b->part);
     b->nterm = nterm;
+    b->nextra = nextra;
     st = io_text_open(path, &b->f, err);
     if (st != ZT_OK) {
         zt_free(b);
@@ -43,8 +44,12 @@ zt_status io_balance_open(const char *path, const char *const *names, int nterm,
         fprintf(b->f, ",%s_m3", names[i]);
     }
     fputs(",rootzone_error_m3,gw_error_m3,district_error_m3,error_m3,gross_flux_m3,"
-          "relative_error,picard,cg_iterations\n",
+          "relative_error,picard,cg_iterations",
           b->f);
+    for (int i = 0; i < nextra; i++) {
+        fprintf(b->f, ",%s", extra[i]);
+    }
+    fputc('\n', b->f);
     *out = b;
     return ZT_OK;
 }
@@ -56,8 +61,12 @@ zt_status io_balance_add(io_balance *b, zt_day day, const io_balance_row *r, zt_
     for (int i = 0; i < b->nterm; i++) {
         fprintf(b->f, ",%.3f", r->term[i]);
     }
-    fprintf(b->f, ",%.6e,%.6e,%.6e,%.6e,%.3f,%.3e,%d,%d\n", r->err_rz, r->err_gw, r->err_d,
+    fprintf(b->f, ",%.6e,%.6e,%.6e,%.6e,%.3f,%.3e,%d,%d", r->err_rz, r->err_gw, r->err_d,
             r->err_all, r->gross, r->rel, r->picard, r->cg);
+    for (int i = 0; i < b->nextra; i++) {
+        fprintf(b->f, ",%.10g", r->extra[i]);
+    }
+    fputc('\n', b->f);
     if (ferror(b->f)) {
         return zt_fail(err, ZT_EIO, "%s: cannot write", b->part);
     }

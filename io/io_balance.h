@@ -19,12 +19,15 @@ typedef struct io_balance_row {
     double gross;            /* m3 */
     double rel;              /* |err_all| / gross */
     int picard, cg;
+    const double *extra;     /* [nextra] the extra columns (the lake's), or NULL */
 } io_balance_row;
 
 /* Open path (as .part) with the names of nterm terms (borrowed; "_m3" is
- * added). ZT_EIO naming the file; ZT_ENOMEM. */
+ * added) and of nextra extra columns after the errors and iterations (the
+ * lake's balance, names with their units). ZT_EIO naming the file;
+ * ZT_ENOMEM. */
 zt_status io_balance_open(const char *path, const char *const *names, int nterm,
-                          io_balance **out, zt_err *err);
+                          const char *const *extra, int nextra, io_balance **out, zt_err *err);
 
 /* Append the row of day `day`. ZT_EIO naming the file. */
 zt_status io_balance_add(io_balance *b, zt_day day, const io_balance_row *r, zt_err *err);

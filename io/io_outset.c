@@ -499,6 +499,12 @@ zt_status io_outset_add_scenario(io_outset *s, const io_scenario *sc, zt_err *er
     if (st == ZT_OK && sc->network) {
         st = io_outset_add_ini(s, "network", sc->network, err);
     }
+    if (st == ZT_OK && sc->lake.enabled) {
+        st = io_outset_add_ini(s, "lake", sc->lake.file, err);
+    }
+    if (st == ZT_OK && sc->lake.enabled) {
+        st = io_outset_add_input(s, "lobith", sc->lake.lobith, err);
+    }
     if (st == ZT_OK && sc->ijssel_series) {
         st = io_outset_add_input(s, "ijsselmeer_series", sc->ijssel_series, err);
     }

@@ -453,7 +453,21 @@ static zt_status read_lake(io_ini *ini, io_scenario *s, zt_err *err)
         c->rhine_factor[m] = 1.0;
     }
     c->enabled = io_ini_has_section(ini, "lake");
+    if (c->enabled && (st = io_ini_bool(ini, "lake", "enabled", 0, 1, &c->enabled, err)) != ZT_OK) {
+        return st;
+    }
     if (!c->enabled) {
+        /* a scenario that extends one with a lake may switch it off; its
+           keys still count as known */
+        static const char *const keys[] = {"file", "lobith", "inflow_factor", "replay_year",
+                                           "rhine_factor", "start_level", "floor",
+                                           "winter_level", "summer_lower", "summer_upper",
+                                           "pump_above", "spring_start", "summer_start",
+                                           "winter_start"};
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+            const char *v;
+            (void)io_ini_string(ini, "lake", keys[i], 0, NULL, &v, NULL);
+        }
         return ZT_OK;
     }
     if ((st = io_ini_path(ini, "lake", "file", 1, NULL, &c->file, err)) != ZT_OK ||

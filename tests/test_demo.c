@@ -207,8 +207,10 @@ START_TEST(supply_sums)
             /* users in m3/s, regions in m3/d */
             double su = 86400.0 * csv_sum(users, days[d], col, NULL, NULL, &nu);
             double sr = csv_sum(regions, days[d], col, NULL, NULL, &nr);
-            ck_assert_int_eq(nu, 337 * 5 + 8);
-            ck_assert_int_eq(nr, 21);
+            /* the districts' five causes, the network's 8 point users and
+               the lake's 6 users; 3 provinces and the lake, 7 classes */
+            ck_assert_int_eq(nu, 337 * 5 + 8 + 6);
+            ck_assert_int_eq(nr, 28);
             ck_assert_msg(fabs(su - sr) <= 1e-5 * (fabs(sr) + 1.0),
                           "%s column %d: users %.6g, regions %.6g m3/d", days[d], col, su, sr);
         }
@@ -290,11 +292,17 @@ START_TEST(ijsselmeer_series)
     ck_assert_int_eq(nc_put_var_double(ncid, va, v), NC_NOERR);
     ck_assert_int_eq(nc_close(ncid), NC_NOERR);
 
-    ck_assert_msg(run_july("sf0", "[supply]\nijsselmeer_factor = 0.0\n", err, sizeof err) == 0,
+    /* the series replaces the lake, which the demo has */
+    ck_assert_msg(run_july("sf0", "[supply]\nijsselmeer_factor = 0.0\n[lake]\nenabled = false\n",
+                           err, sizeof err) == 0,
                   "%s", err);
-    snprintf(a, sizeof a, "[supply]\nijsselmeer_series = \"%s/" DEMO "/zero.csv\"\n", cwd);
+    snprintf(a, sizeof a,
+             "[supply]\nijsselmeer_series = \"%s/" DEMO "/zero.csv\"\n[lake]\nenabled = false\n",
+             cwd);
     ck_assert_msg(run_july("scsv", a, err, sizeof err) == 0, "%s", err);
-    snprintf(a, sizeof a, "[supply]\nijsselmeer_series = \"%s/" DEMO "/zero.nc\"\n", cwd);
+    snprintf(a, sizeof a,
+             "[supply]\nijsselmeer_series = \"%s/" DEMO "/zero.nc\"\n[lake]\nenabled = false\n",
+             cwd);
     ck_assert_msg(run_july("snc", a, err, sizeof err) == 0, "%s", err);
     const char *files[] = {"supply_users.csv", "supply_regions.csv", "balance.csv"};
     for (int i = 0; i < 3; i++) {
@@ -321,7 +329,8 @@ START_TEST(ijsselmeer_series)
     /* a day missing */
     snprintf(path, sizeof path, "%s/" DEMO "/gap.csv", cwd);
     ck_assert_int_eq(tu_write(path, "2018-07-01,1\n2018-07-02,1\n2018-07-04,1\n2018-07-05,1\n"), 0);
-    snprintf(a, sizeof a, "[supply]\nijsselmeer_series = \"%s\"\n", path);
+    snprintf(a, sizeof a, "[supply]\nijsselmeer_series = \"%s\"\n[lake]\nenabled = false\n",
+             path);
     ck_assert_int_eq(run_july("sgap", a, err, sizeof err), 2);
     ck_assert_msg(strstr(err, "gap.csv:3") && strstr(err, "2018-07-03"), "%s", err);
     snprintf(a, sizeof a, "%s/" DEMO "/sgap/supply_users.csv", cwd);
