@@ -1,7 +1,8 @@
 /*
  * test_restart.c: checkpoints and restart of `zoet run` (docs/io.md,
  * "Checkpoints and restart"), on the demo's domain at 4 km with the supply
- * network, the KNMI stations of 2018, January to March:
+ * network and the lake (its level and outputs carried over too), the KNMI
+ * stations of 2018, January to March:
  *
  * - [run] checkpoint = "month" writes checkpoints/2018-02-01, -03-01 and
  *   -04-01, each with state.nc and a copy of every output written so far;
@@ -34,12 +35,13 @@
 
 static char cwd[1024];
 
-/* The outputs a supply run writes (every one is compared). */
+/* The outputs a run with the network and the lake writes (every one is
+ * compared). */
 static const char *const outputs[] = {
     "balance.csv",        "districts.csv",      "districts.nc",       "grids_month.nc",
-    "peat.nc",            "peat_districts.csv", "peat_provinces.csv", "supply_nodes.csv",
-    "supply_nodes.nc",    "supply_regions.csv", "supply_regions.nc",  "supply_users.csv",
-    "supply_users.nc"};
+    "lake.csv",           "lake.nc",            "peat.nc",            "peat_districts.csv",
+    "peat_provinces.csv", "supply_nodes.csv",   "supply_nodes.nc",    "supply_regions.csv",
+    "supply_regions.nc",  "supply_users.csv",   "supply_users.nc"};
 #define NOUT (int)(sizeof outputs / sizeof outputs[0])
 
 /* Domain, district table and forcing, once for the suite. */
@@ -88,7 +90,7 @@ static void setup_inputs(void)
 /* A scenario s.ini in BASE with the given [run] and [output] extras. */
 static void make_scenario(const char *name, const char *run, const char *output)
 {
-    char path[600], text[4096];
+    char path[600], text[8192];
     snprintf(path, sizeof path, "%s/%s", BASE, name);
     snprintf(text, sizeof text,
              "[run]\nname = \"restart\"\nstart = 2018-01-01\nend = 2018-04-30\n%s\n"
@@ -96,9 +98,14 @@ static void make_scenario(const char *name, const char *run, const char *output)
              "districts = \"districts.ini\"\nparameters = \"%s/scenarios/params/default.ini\"\n"
              "network = \"%s/scenarios/network/noord-nederland.ini\"\n"
              "[supply]\nijsselmeer_factor = 0.5\n"
+             "[lake]\nfile = \"%s/scenarios/lake/ijsselmeer-markermeer.ini\"\n"
+             "lobith = \"%s/data/lobith/Q_Lobith_1901-2025.csv\"\ninflow_factor = 0.5\n"
+             /* a winter level above the start: the level a checkpoint
+                carries differs from the one a run starts with */
+             "winter_level = -0.30\n"
              "[output]\ndir = \"out\"\naggregation = \"month\"\ndistricts = true\n"
              "variables = [\"P\", \"ETact\", \"sprinkling\", \"head\", \"inlet_demand\"]\n%s\n",
-             run, cwd, cwd, output ? output : "");
+             run, cwd, cwd, cwd, cwd, output ? output : "");
     ck_assert_int_eq(tu_write(path, text), 0);
 }
 
