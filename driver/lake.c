@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "io_daily.h"
 #include "io_file.h"
@@ -46,7 +47,11 @@ struct drv_lake {
     core_lake lake;
     double north_prev;    /* the districts' drainage of yesterday (m3/d) */
     double lobith_today;  /* m3/s */
-    double ckpt[2];
+    double low;           /* the lowest level in the summer band's season (m NAP) */
+    zt_day low_day;       /* its day */
+    long below;           /* days that ended below the band's lower level in that season */
+    double seconds;       /* wall time of begin and end, all days */
+    double ckpt[5];
     io_tsout *ts;
     double vals[L_N];
 };
@@ -98,6 +103,7 @@ zt_status drv_lake_create(const io_lake_cfg *cfg, zt_day first, zt_day last, drv
         st = core_lake_init(&l->lake, &p, cfg->start_level, err);
     }
     if (st == ZT_OK) {
+        l->low = INFINITY;
         *out = l;
         l = NULL;
     }
@@ -133,9 +139,17 @@ zt_status drv_lake_open(drv_lake *l, const char *dir, zt_day first, int ndays, z
                            err);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 zt_status drv_lake_begin(drv_lake *l, zt_day day, double p, double et0, double *available,
                          zt_err *err)
 {
+    const double t0 = now_s();
     const io_lake *d = &l->desc;
     const double f = l->cfg.inflow_factor;
     int y, m, dd;
@@ -155,14 +169,27 @@ zt_status drv_lake_begin(drv_lake *l, zt_day day, double p, double et0, double *
     }
     /* the pumps at Den Oever from the year they work */
     l->lake.p.pump_m3s = y >= d->pump_from ? d->pump_m3s : 0.0;
-    return core_lake_begin(&l->lake, day, &in, available, err);
+    const zt_status st = core_lake_begin(&l->lake, day, &in, available, err);
+    l->seconds += now_s() - t0;
+    return st;
 }
 
 zt_status drv_lake_end(drv_lake *l, zt_day day, double withdrawal, double north, zt_err *err)
 {
+    const double t0 = now_s();
     zt_status st = core_lake_end(&l->lake, withdrawal, err);
     if (st != ZT_OK) {
         return st;
+    }
+    int yy, mm, dd;
+    zt_day_to_ymd(day, &yy, &mm, &dd);
+    const int md = mm * 100 + dd;
+    if (md >= l->lake.p.summer_start && md < l->lake.p.winter_start) {
+        if (l->lake.level < l->low) {
+            l->low = l->lake.level;
+            l->low_day = day;
+        }
+        l->below += l->lake.level < l->lake.p.summer_lower - 1e-12;
     }
     const core_lake_day *y = &l->lake.day;
     const core_lake_in *in = &l->lake.in;
@@ -185,7 +212,9 @@ zt_status drv_lake_end(drv_lake *l, zt_day day, double withdrawal, double north,
     v[L_ERROR] = y->error / S_DAY;
     v[L_BUFFER] = y->buffer / 1e6;
     v[L_BUFFER_CM] = 100.0 * (y->level - l->lake.p.summer_lower);
-    return l->ts ? io_tsout_add_day(l->ts, day, v, err) : ZT_OK;
+    st = l->ts ? io_tsout_add_day(l->ts, day, v, err) : ZT_OK;
+    l->seconds += now_s() - t0;
+    return st;
 }
 
 const core_lake_day *drv_lake_today(const drv_lake *l)
@@ -212,7 +241,10 @@ int drv_lake_state(drv_lake *l, zt_named_array *list, int max)
     if (max >= 1) {
         l->ckpt[0] = l->lake.level;
         l->ckpt[1] = l->north_prev;
-        list[0] = (zt_named_array){"lake", 2, l->ckpt};
+        l->ckpt[2] = l->low;
+        l->ckpt[3] = (double)l->low_day;
+        l->ckpt[4] = (double)l->below;
+        list[0] = (zt_named_array){"lake", 5, l->ckpt};
     }
     return 1;
 }
@@ -221,6 +253,9 @@ void drv_lake_state_loaded(drv_lake *l)
 {
     l->lake.level = l->ckpt[0];
     l->north_prev = l->ckpt[1];
+    l->low = l->ckpt[2];
+    l->low_day = (zt_day)l->ckpt[3];
+    l->below = (long)l->ckpt[4];
 }
 
 zt_status drv_lake_checkpoint(drv_lake *l, const char *dir, zt_err *err)
@@ -231,4 +266,14 @@ zt_status drv_lake_checkpoint(drv_lake *l, const char *dir, zt_err *err)
 zt_status drv_lake_resume(drv_lake *l, const char *dir, zt_day day, zt_err *err)
 {
     return io_tsout_resume(l->ts, dir, day, err);
+}
+
+void drv_lake_stats(const drv_lake *l, double *low, zt_day *low_day, double *used_mm3,
+                    long *below, double *seconds)
+{
+    *low = l->low;
+    *low_day = l->low_day;
+    *used_mm3 = isfinite(l->low) ? (l->lake.p.summer_upper - l->low) * l->lake.p.area / 1e6 : 0.0;
+    *below = l->below;
+    *seconds = l->seconds;
 }

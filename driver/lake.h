@@ -51,6 +51,13 @@ const core_lake_day *drv_lake_today(const drv_lake *l);
 #define DRV_LAKE_NBAL 9
 void drv_lake_balance(const drv_lake *l, double *col);
 
+/* The run so far: the lowest level from summer_start to winter_start (m
+ * NAP; INFINITY when no such day was simulated) and its day, the buffer
+ * used down to it (Mm3 below the summer upper level), the days that ended
+ * below the band's lower level, the wall time of the lake's steps (s). */
+void drv_lake_stats(const drv_lake *l, double *low, zt_day *low_day, double *used_mm3,
+                    long *below, double *seconds);
+
 /* Close the outputs (ok: keep them). */
 zt_status drv_lake_close(drv_lake *l, int ok, zt_err *err);
 

@@ -319,6 +319,27 @@ void drv_out_summary(const run_ctx *c, const run_out *w, const drv_run_stats *s)
                "(%.2f ms a day, %ld bottlenecks); wrote supply_users, supply_nodes, "
                "supply_regions (.nc, .csv)\n",
                c->sc->network, nn, nu, sec, 1e3 * sec / s->ndays, rounds);
+        long sh, vi, un, sd;
+        drv_supply_order(c->sup, &sh, &vi, &un, &sd);
+        printf("zoet run: verdringingsreeks: %ld user-days of class 1-2 short, %ld of them "
+               "while a class 3-4 user got water through the same bottleneck, %ld without a "
+               "bottleneck; the IJsselmeer exhausted on %ld days\n",
+               sh, vi, un, sd);
+    }
+    if (c->lake) {
+        double low, used, sec;
+        long below;
+        zt_day lday;
+        char date[16] = "-";
+        drv_lake_stats(c->lake, &low, &lday, &used, &below, &sec);
+        if (isfinite(low)) {
+            zt_day_format(lday, date);
+        }
+        printf("zoet run: lake: lowest summer level %.3f m NAP on %s, %.0f Mm3 of the buffer "
+               "used, %ld days below the band; %.3f ms a day (%.2f %% of the run); wrote "
+               "lake.nc, lake.csv\n",
+               low, date, used, below, 1e3 * sec / s->ndays,
+               s->seconds > 0.0 ? 100.0 * sec / s->seconds : 0.0);
     }
 }
 

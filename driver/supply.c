@@ -24,6 +24,10 @@
 #define NC CORE_DCAT_COUNT
 #define NPROV 3 /* Groningen, Fryslân, Drenthe */
 #define NREG_MAX (NPROV + 1) /* and the lake's own users, with a lake */
+#define LEVEL_3 5 /* the first level of class 3 (io_net_level_names) */
+
+/* What check_order counts (user-days, days). */
+enum { ORD_SHORT, ORD_VIOLATION, ORD_UNEXPLAINED, ORD_SOURCE_DAYS, ORD_N };
 
 struct drv_supply {
     io_network net;
@@ -54,7 +58,10 @@ struct drv_supply {
     int nlake;                   /* the last nlake point users are the lake's own */
     int nreg;                    /* regions: the provinces, and the lake's users with a lake */
     double source_today;         /* the lake's availability today (m3/d), NAN: none */
-    double ckpt[3];              /* source_m3, rounds, seconds (checkpoints) */
+    double ckpt[3 + ORD_N];      /* source_m3, rounds, seconds, order (checkpoints) */
+    double order[ORD_N];         /* the verdringingsreeks checked, all days (check_order) */
+    int *sat;                    /* [nnode] scratch: the lowest saturated link at or above */
+    uint8_t *served;             /* [nnode] scratch: class 3-4 water passes the link */
 };
 
 enum { U_DEMAND, U_ALLOC, U_REAL, U_SHORT, U_N };
@@ -101,6 +108,8 @@ void drv_supply_destroy(drv_supply **ps)
     zt_free(s->parent);
     zt_free(s->unode);
     zt_free(s->ulevel);
+    zt_free(s->sat);
+    zt_free(s->served);
     zt_free(s->uid);
     zt_free(s->nid);
     zt_free(s->rid);
@@ -222,9 +231,12 @@ static zt_status supply_arrays(drv_supply *s, zt_err *err)
     s->wdem = zt_calloc((size_t)s->npt + 1, sizeof *s->wdem);
     size_t nv = nu > nn ? nu : nn;
     s->vals = zt_calloc(nv * U_N + NREG_MAX * IO_NET_NLEVEL * U_N, sizeof *s->vals);
+    s->sat = zt_calloc(nn, sizeof *s->sat);
+    s->served = zt_calloc(nn, sizeof *s->served);
     if (!s->d_node || !s->d_prov || !s->unode || !s->ulevel || !s->uprov || !s->cap ||
         !s->local || !s->demand || !s->alloc_v || !s->real || !s->flow || !s->used ||
-        !s->rflow || !s->rused || !s->wstart || !s->wreal || !s->wdem || !s->vals) {
+        !s->rflow || !s->rused || !s->wstart || !s->wreal || !s->wdem || !s->vals ||
+        !s->sat || !s->served) {
         return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
     }
     return ZT_OK;
@@ -600,6 +612,63 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* 1 when the link into node x (a source: its availability) is full. */
+static int saturated(const drv_supply *s, int x)
+{
+    const double c = s->cap[x];
+    return isfinite(c) && s->flow[x] >= c * (1.0 - 1e-9) - 1e-6;
+}
+
+/* The lowest full link at or above node x, or -1 (memoised in s->sat,
+ * -2: not yet known). */
+static int lowest_full(drv_supply *s, int x)
+{
+    if (x < 0) {
+        return -1;
+    }
+    if (s->sat[x] == -2) {
+        s->sat[x] = saturated(s, x) ? x : lowest_full(s, s->parent[x]);
+    }
+    return s->sat[x];
+}
+
+/*
+ * The order of the verdringingsreeks on the day's allocation, checked by
+ * other code than the allocation's: a user of class 1 or 2 that is short
+ * is held back at the lowest full link on its way from the source (a
+ * link's capacity, or the source's availability); a user of class 3 or 4
+ * that gets water through that same link is a violation. A short user
+ * with no full link above it is counted as unexplained. Both must stay 0
+ * (docs/lake.md §5).
+ */
+static void check_order(drv_supply *s)
+{
+    const double tol = 1e-6; /* m3/d */
+    for (int x = 0; x < s->nnode; x++) {
+        s->sat[x] = -2;
+        s->served[x] = 0;
+    }
+    for (int u = 0; u < s->nuser; u++) {
+        if (s->ulevel[u] >= LEVEL_3 && s->alloc_v[u] > tol) {
+            for (int x = s->unode[u]; x >= 0; x = s->parent[x]) {
+                s->served[x] = 1;
+            }
+        }
+    }
+    for (int u = 0; u < s->nuser; u++) {
+        if (s->ulevel[u] >= LEVEL_3 || !(s->alloc_v[u] < s->demand[u] * (1.0 - 1e-9) - tol)) {
+            continue;
+        }
+        const int b = lowest_full(s, s->unode[u]);
+        s->order[ORD_SHORT] += 1.0;
+        s->order[ORD_VIOLATION] += b >= 0 && s->served[b];
+        s->order[ORD_UNEXPLAINED] += b < 0;
+    }
+    for (int x = 0; x < s->nnode; x++) {
+        s->order[ORD_SOURCE_DAYS] += s->parent[x] < 0 && saturated(s, x);
+    }
+}
+
 zt_status drv_supply_allocate(drv_supply *s, zt_day day, int summer, const double *dem,
                               const double *surplus, double *frac, zt_err *err)
 {
@@ -651,6 +720,7 @@ zt_status drv_supply_allocate(drv_supply *s, zt_day day, int summer, const doubl
     }
     s->rounds += rounds;
     s->seconds += now_s() - t0;
+    check_order(s);
     return ZT_OK;
 }
 
@@ -776,7 +846,8 @@ int drv_supply_state(drv_supply *s, zt_named_array *list, int max)
     s->ckpt[0] = s->source_m3;
     s->ckpt[1] = (double)s->rounds;
     s->ckpt[2] = s->seconds;
-    list[0] = (zt_named_array){"supply_totals", 3, s->ckpt};
+    memcpy(s->ckpt + 3, s->order, sizeof s->order);
+    list[0] = (zt_named_array){"supply_totals", 3 + ORD_N, s->ckpt};
     return 1;
 }
 
@@ -785,6 +856,7 @@ void drv_supply_state_loaded(drv_supply *s)
     s->source_m3 = s->ckpt[0];
     s->rounds = (long)s->ckpt[1];
     s->seconds = s->ckpt[2];
+    memcpy(s->order, s->ckpt + 3, sizeof s->order);
 }
 
 zt_status drv_supply_checkpoint(drv_supply *s, const char *dir, zt_err *err)
@@ -837,4 +909,13 @@ double drv_supply_to_lake(const drv_supply *s, const core_district_out *dout)
         total += q < 0.0 ? 0.0 : (q < cap ? q : cap);
     }
     return total;
+}
+
+void drv_supply_order(const drv_supply *s, long *shortd, long *violations, long *unexplained,
+                      long *source_days)
+{
+    *shortd = (long)s->order[ORD_SHORT];
+    *violations = (long)s->order[ORD_VIOLATION];
+    *unexplained = (long)s->order[ORD_UNEXPLAINED];
+    *source_days = (long)s->order[ORD_SOURCE_DAYS];
 }

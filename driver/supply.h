@@ -105,4 +105,12 @@ double drv_supply_drawn_today(const drv_supply *s);
  * pumps' capacity. */
 double drv_supply_to_lake(const drv_supply *s, const core_district_out *dout);
 
+/* The verdringingsreeks checked on every day's allocation, all days: the
+ * user-days of class 1-2 users short; of those, the ones where a class 3-4
+ * user got water through the full link that held the first back
+ * (violations), and the ones with no full link above (unexplained); the
+ * days the source was exhausted. */
+void drv_supply_order(const drv_supply *s, long *shortd, long *violations, long *unexplained,
+                      long *source_days);
+
 #endif /* DRV_SUPPLY_H */
