@@ -411,6 +411,71 @@ START_TEST(peat_scenario_short)
 }
 END_TEST
 
+/* The demo with half the inflow into the lake, from 15 August with the lake
+ * 5 cm below the summer band (-0.35 m NAP) to 20 September:
+ * the lake goes below the band, the IJsselmeer is exhausted on some days,
+ * and on every user-day no class 1-2 user is short while a class 3-4 user
+ * (of the lake or the network) gets water through the same bottleneck,
+ * and none is short without a bottleneck (the run's own check, other code
+ * than the allocation's). The lake's balance closes every day (lake.csv). */
+START_TEST(lake_cuts_by_class)
+{
+    char cwd[900], text[8192], scen[1400], cmd[3000], err[8192], path[1400];
+    static char out[1 << 16];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    snprintf(text, sizeof text,
+             "extends = \"%s/scenarios/ijsselmeer-inflow-50.ini\"\n"
+             "[run]\nname = \"lake\"\nstart = 2018-08-15\nend = 2018-09-20\n"
+             "[input]\ndomain = \"%s/" DEMO "/input/domain.nc\"\n"
+             "forcing = \"%s/" DEMO "/input/forcing.nc\"\n"
+             "districts = \"%s/" DEMO "/input/districts.ini\"\n"
+             "[lake]\nstart_level = -0.35\n"
+             "[output]\ndir = \"%s/" DEMO "/lake\"\nvariables = []\n",
+             cwd, cwd, cwd, cwd, cwd);
+    snprintf(scen, sizeof scen, "%s/" DEMO "/lake.ini", cwd);
+    ck_assert_int_eq(tu_write(scen, text), 0);
+    snprintf(cmd, sizeof cmd, "%s run %s 2>/dev/null", tu_zoet(), scen);
+    ck_assert_int_eq(tu_run(cmd, out, sizeof out, err, sizeof err), 0);
+    const char *v = strstr(out, "zoet run: verdringingsreeks: ");
+    ck_assert_msg(v != NULL, "%s", out);
+    long sh = -1, vi = -1, un = -1, sd = -1;
+    ck_assert_int_eq(sscanf(v,
+                            "zoet run: verdringingsreeks: %ld user-days of class 1-2 short, %ld "
+                            "of them while a class 3-4 user got water through the same "
+                            "bottleneck, %ld without a bottleneck; the IJsselmeer exhausted on "
+                            "%ld days",
+                            &sh, &vi, &un, &sd),
+                     4);
+    ck_assert_msg(vi == 0 && un == 0, "%s", v);
+    ck_assert_msg(sd > 0, "the lake was never exhausted: %s", v);
+    const char *l = strstr(out, "zoet run: lake: lowest summer level ");
+    ck_assert_msg(l != NULL, "%s", out);
+    double low;
+    ck_assert_int_eq(sscanf(l, "zoet run: lake: lowest summer level %lf", &low), 1);
+    ck_assert_msg(low < -0.30 && low >= -0.40 - 1e-9, "%s", l);
+    /* lake.csv: level within the floor, and the balance error per day */
+    snprintf(path, sizeof path, "%s/" DEMO "/lake/lake.csv", cwd);
+    char *csv = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(csv);
+    int rows = 0;
+    for (char *p = strchr(csv, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+        double f[17];
+        int n = sscanf(p + 1,
+                       "%*[^,],%*[^,],%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf",
+                       &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9],
+                       &f[10], &f[11], &f[12], &f[13], &f[14]);
+        ck_assert_int_eq(n, 15);
+        ck_assert_msg(f[0] >= -0.40 - 1e-9 && f[0] <= -0.10 + 1e-9, "level %g", f[0]);
+        /* balance_error (m3/s) against the day's inflow (m3/s): 6 digits */
+        ck_assert_msg(fabs(f[14]) <= 1e-5 * (f[4] + f[5] + f[6] + f[7] + f[8] + 1.0),
+                      "lake balance error %g m3/s", f[14]);
+        rows++;
+    }
+    ck_assert_int_eq(rows, 37);
+    free(csv);
+}
+END_TEST
+
 Suite *suite_demo(void)
 {
     Suite *s = suite_create("demo");
@@ -422,6 +487,7 @@ Suite *suite_demo(void)
     tcase_add_test(tc, balance_closes_every_day);
     tcase_add_test(tc, supply_sums);
     tcase_add_test(tc, ijsselmeer_series);
+    tcase_add_test(tc, lake_cuts_by_class);
     tcase_add_test(tc, peat_scenario_short);
     suite_add_tcase(s, tc);
     return s;
