@@ -15,13 +15,15 @@
 #define S_DAY 86400.0
 
 enum {
-    L_LEVEL, L_TARGET, L_AVAIL, L_LOBITH, L_IJSSEL, L_RIVERS, L_OTHER, L_NORTH, L_PREC, L_EVAP,
+    L_LEVEL, L_TARGET, L_LOWER, L_AVAIL, L_LOBITH, L_IJSSEL, L_RIVERS, L_OTHER, L_NORTH, L_PREC, L_EVAP,
     L_WITHDRAW, L_SLUICE, L_PUMP, L_DSTORE, L_ERROR, L_BUFFER, L_BUFFER_CM, L_N
 };
 
 static const io_var_spec lake_vars[L_N] = {
     {"level", "lake level at the end of the day", "m", NULL, NULL, 0},
     {"target", "the sluicing target of the day (peilbesluit)", "m", NULL, NULL, 0},
+    {"lower", "the lowest level of free use of the day (below it the water is rationed)", "m",
+     NULL, NULL, 0},
     {"available", "water the users could draw", "m3 s-1", NULL, NULL, 0},
     {"lobith", "Rhine discharge at Lobith that reaches the lake today", "m3 s-1", NULL, NULL, 0},
     {"ijssel", "inflow of the IJssel", "m3 s-1", NULL, NULL, 0},
@@ -197,6 +199,7 @@ zt_status drv_lake_end(drv_lake *l, zt_day day, double withdrawal, double north,
     l->north_prev = north;
     v[L_LEVEL] = y->level;
     v[L_TARGET] = y->target;
+    v[L_LOWER] = y->lower;
     v[L_AVAIL] = y->available / S_DAY;
     v[L_LOBITH] = l->lobith_today;
     v[L_IJSSEL] = in->ijssel / S_DAY;

@@ -130,9 +130,12 @@ static const char usage_map[] =
 
 static const char usage_chart[] =
     "usage: zoet chart FILE.csv --district ID --var A[,B...] [--title T] -o OUT.svg\n"
+    "       zoet chart lake.csv --lake [--var A[,B...]] [--title T] -o OUT.svg\n"
     "\n"
     "Draw the daily series A, B, ... of one district from a district CSV\n"
-    "(districts.csv of a run) as lines against the date, as an SVG chart.\n";
+    "(districts.csv of a run) as lines against the date, as an SVG chart.\n"
+    "--lake draws the lake of a run (lake.csv) instead: by default its level\n"
+    "against the peilbesluit's band (level, target, lower; docs/lake.md).\n";
 
 static int is_help(const char *a)
 {
@@ -226,7 +229,7 @@ static int next_opt(int argc, char **argv, const char *shortopts,
 
 enum { OPT_HELP = 'h', OPT_OUT = 'o', OPT_THREADS = 1000, OPT_RESTART, OPT_QUIET, OPT_DATA,
        OPT_STATIONS, OPT_FROM, OPT_TO, OPT_FILL, OPT_TIME, OPT_SCALE, OPT_VMIN, OPT_VMAX,
-       OPT_DIVERGING, OPT_OPAQUE, OPT_DISTRICT, OPT_VAR, OPT_TITLE };
+       OPT_DIVERGING, OPT_OPAQUE, OPT_DISTRICT, OPT_VAR, OPT_TITLE, OPT_LAKE };
 
 static int cmd_run(int argc, char **argv, int check_only)
 {
@@ -522,12 +525,13 @@ static int cmd_chart(int argc, char **argv)
     const char *cols[32];
     char buf[1024];
     zt_err err;
-    int c, ncol = 0;
+    int c, ncol = 0, lake = 0;
     static const struct option chart_opts[] = {
         {"help", no_argument, NULL, OPT_HELP},
         {"district", required_argument, NULL, OPT_DISTRICT},
         {"var", required_argument, NULL, OPT_VAR},
         {"title", required_argument, NULL, OPT_TITLE},
+        {"lake", no_argument, NULL, OPT_LAKE},
         {NULL, 0, NULL, 0}};
 
     zt_err_clear(&err);
@@ -548,6 +552,9 @@ static int cmd_chart(int argc, char **argv)
         case OPT_VAR:
             vars = optarg;
             break;
+        case OPT_LAKE:
+            lake = 1;
+            break;
         default: /* OPT_TITLE */
             title = optarg;
             break;
@@ -556,6 +563,14 @@ static int cmd_chart(int argc, char **argv)
     file = optind < argc ? argv[optind++] : NULL;
     if (optind < argc) {
         return usage_error(usage_chart, "extra argument '%s'", argv[optind]);
+    }
+    if (lake && district) {
+        return usage_error(usage_chart, "%s", "--lake or --district, not both");
+    }
+    if (lake) {
+        district = "ijsselmeer_markermeer"; /* the one lake of lake.csv */
+        vars = vars ? vars : "level,target,lower";
+        title = title ? title : "IJsselmeer and Markermeer: level and peilbesluit (m NAP)";
     }
     if (!file || !district || !vars || !out) {
         return usage_error(usage_chart, "%s", "give FILE.csv, --district, --var and -o OUT.svg");
@@ -570,7 +585,8 @@ static int cmd_chart(int argc, char **argv)
         }
         cols[ncol++] = tok;
     }
-    if (io_chart_svg(file, "district", district, cols, ncol, out, title, &err) != ZT_OK) {
+    if (io_chart_svg(file, lake ? "lake" : "district", district, cols, ncol, out, title, &err) !=
+        ZT_OK) {
         return fail(&err);
     }
     printf("zoet chart: wrote %s\n", out);

@@ -461,18 +461,32 @@ START_TEST(lake_cuts_by_class)
     for (char *p = strchr(csv, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
         double f[17];
         int n = sscanf(p + 1,
-                       "%*[^,],%*[^,],%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf",
+                       "%*[^,],%*[^,],%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,"
+                       "%lf",
                        &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9],
-                       &f[10], &f[11], &f[12], &f[13], &f[14]);
-        ck_assert_int_eq(n, 15);
+                       &f[10], &f[11], &f[12], &f[13], &f[14], &f[15]);
+        ck_assert_int_eq(n, 16);
+        /* level, target, lower, available, lobith, ijssel, rivers, other,
+           north, P, E, withdrawal, sluicing, pumping, storage change, error */
         ck_assert_msg(f[0] >= -0.40 - 1e-9 && f[0] <= -0.10 + 1e-9, "level %g", f[0]);
         /* balance_error (m3/s) against the day's inflow (m3/s): 6 digits */
-        ck_assert_msg(fabs(f[14]) <= 1e-5 * (f[4] + f[5] + f[6] + f[7] + f[8] + 1.0),
-                      "lake balance error %g m3/s", f[14]);
+        ck_assert_msg(fabs(f[15]) <= 1e-5 * (f[5] + f[6] + f[7] + f[8] + f[9] + 1.0),
+                      "lake balance error %g m3/s", f[15]);
         rows++;
     }
     ck_assert_int_eq(rows, 37);
     free(csv);
+    /* zoet chart --lake: the level against the peilbesluit's band */
+    snprintf(cmd, sizeof cmd, "%s chart %s --lake -o %s/" DEMO "/lake/lake.svg", tu_zoet(), path,
+             cwd);
+    ck_assert_msg(tu_run(cmd, NULL, 0, err, sizeof err) == 0, "%s", err);
+    snprintf(path, sizeof path, "%s/" DEMO "/lake/lake.svg", cwd);
+    char *svg = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(svg);
+    ck_assert_msg(strstr(svg, ">level<") && strstr(svg, ">target<") && strstr(svg, ">lower<") &&
+                      strstr(svg, "<polyline"),
+                  "no level, target and lower in the chart");
+    free(svg);
 }
 END_TEST
 
