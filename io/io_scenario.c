@@ -664,6 +664,23 @@ void io_scenario_print(const io_scenario *s, FILE *f)
             fputc('\n', f);
         }
     }
+    if (s->lake.enabled) {
+        const io_lake_cfg *c = &s->lake;
+        fputs("[lake]\nfile = ", f);
+        put_str(f, c->file);
+        fputs("\nlobith = ", f);
+        put_str(f, c->lobith);
+        fprintf(f,
+                "\ninflow_factor = %.17g\nreplay_year = %d\nstart_level = %.17g\nfloor = %.17g\n"
+                "winter_level = %.17g\nsummer_lower = %.17g\nsummer_upper = %.17g\n"
+                "pump_above = %.17g\nspring_start = \"%02d-%02d\"\nsummer_start = \"%02d-%02d\"\n"
+                "winter_start = \"%02d-%02d\"\n",
+                c->inflow_factor, c->replay_year, c->start_level, c->floor, c->winter_level,
+                c->summer_lower, c->summer_upper, c->pump_above, c->spring_start / 100,
+                c->spring_start % 100, c->summer_start / 100, c->summer_start % 100,
+                c->winter_start / 100, c->winter_start % 100);
+        put_factors(f, "rhine_factor", c->rhine_factor);
+    }
     fputs("[climate]\n", f);
     put_factors(f, "precipitation_factor", s->precip_factor);
     put_factors(f, "et0_factor", s->et0_factor);

@@ -685,6 +685,65 @@ START_TEST(test_scenario_good)
 }
 END_TEST
 
+START_TEST(test_scenario_lake)
+{
+    /* [lake]: read with the peilbesluit's defaults, printed back as TOML;
+     * each error names the file, the line and the key. MIN_SCEN has 7
+     * lines; LAKE_NET adds districts and network on lines 8-9, [lake] is
+     * line 10. */
+#define LAKE_NET MIN_SCEN "districts = \"dd.ini\"\nnetwork = \"n.ini\"\n"
+#define LAKE_MIN LAKE_NET "[lake]\nfile = \"lake.ini\"\nlobith = \"q.csv\"\n"
+    char path[600], logp[700], why[512];
+    io_scenario *s = NULL;
+    zt_err err;
+    zt_err_clear(&err);
+    fixture("lake.ini", LAKE_MIN "replay_year = 1976\nrhine_factor = 0.9\n", path, sizeof path);
+    ck_assert_msg(io_scenario_load(path, known_vars, NKNOWN, &s, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_int_eq(s->lake.enabled, 1);
+    ck_assert(s->lake.floor == -0.40 && s->lake.winter_level == -0.40 &&
+              s->lake.summer_lower == -0.30 && s->lake.summer_upper == -0.10 &&
+              s->lake.start_level == -0.40 && s->lake.inflow_factor == 1.0);
+    ck_assert_int_eq(s->lake.spring_start, 301);
+    ck_assert_int_eq(s->lake.summer_start, 401);
+    ck_assert_int_eq(s->lake.winter_start, 1001);
+    ck_assert_int_eq(s->lake.replay_year, 1976);
+    ck_assert(s->lake.rhine_factor[11] == 0.9);
+    ck_assert_ptr_nonnull(strstr(s->lake.lobith, "/q.csv"));
+    snprintf(logp, sizeof logp, "%s/printed-lake.toml", dir);
+    FILE *f = fopen(logp, "w");
+    ck_assert_ptr_nonnull(f);
+    io_scenario_print(s, f);
+    fclose(f);
+    char *log = tu_slurp(logp, NULL);
+    ck_assert_msg(strstr(log, "[lake]\nfile = ") && strstr(log, "replay_year = 1976") &&
+                      strstr(log, "winter_start = \"10-01\"") &&
+                      strstr(log, "rhine_factor = [0.9, 0.9"),
+                  "%s", log);
+    free(log);
+    need_tomllib();
+    ck_assert_msg(toml_ok(logp, why, sizeof why), "printed settings are not TOML: %s", why);
+    io_scenario_destroy(&s);
+    /* switched off: no error for its keys, and no lake */
+    fixture("lake-off.ini", LAKE_MIN "enabled = false\n", path, sizeof path);
+    ck_assert_msg(io_scenario_load(path, known_vars, NKNOWN, &s, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_int_eq(s->lake.enabled, 0);
+    io_scenario_destroy(&s);
+
+    bad_scenario("lk1.ini", MIN_SCEN "[lake]\nfile = \"lake.ini\"\nlobith = \"q.csv\"\n", 9,
+                 "file");
+    bad_scenario("lk2.ini", LAKE_NET "[lake]\nlobith = \"q.csv\"\n", 10, "file");
+    bad_scenario("lk3.ini", LAKE_MIN "replay_year = 1500\n", 13, "replay_year");
+    bad_scenario("lk4.ini", LAKE_MIN "spring_start = \"13-01\"\n", 13, "spring_start");
+    bad_scenario("lk5.ini", LAKE_MIN "inflow_factor = -1\n", 13, "inflow_factor");
+    bad_scenario("lk6.ini", LAKE_MIN "rhine_factor = [1, 1]\n", 13, "rhine_factor");
+    bad_scenario("lk7.ini", LAKE_MIN "sumer_upper = -0.1\n", 13, "sumer_upper");
+    bad_scenario("lk8.ini", LAKE_MIN "[supply]\nijsselmeer_series = \"s.csv\"\n", 14,
+                 "ijsselmeer_series");
+#undef LAKE_MIN
+#undef LAKE_NET
+}
+END_TEST
+
 START_TEST(test_scenario_defaults)
 {
     char path[600];
@@ -1107,6 +1166,7 @@ Suite *suite_config(void)
 
     tcase_add_test(ts, test_scenario_good);
     tcase_add_test(ts, test_scenario_defaults);
+    tcase_add_test(ts, test_scenario_lake);
     tcase_add_test(ts, test_scenario_unknown_key);
     tcase_add_test(ts, test_scenario_unknown_section);
     tcase_add_test(ts, test_scenario_bad_number);
