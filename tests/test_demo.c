@@ -70,7 +70,8 @@ START_TEST(threads_identical_bytes)
 {
     const char *files[] = {"grids_month.nc",     "districts.nc",       "districts.csv",
                            "balance.csv",        "supply_users.csv",   "supply_nodes.csv",
-                           "supply_regions.csv", "supply_regions.nc"};
+                           "supply_regions.csv", "supply_regions.nc",  "lake.csv",
+                           "lake.nc"};
     char cwd[900], o1[1200], o2[1200];
     size_t i;
 
