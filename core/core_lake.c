@@ -7,6 +7,9 @@
 #include <math.h>
 
 #define LAKE_S_PER_DAY 86400.0
+/* m NAP: no lake level of the IJsselmeer comes near it (the highest since
+ * 1976 is +0.62 [S, HHNK 2023]); above it the inputs are wrong [E] */
+#define LAKE_LEVEL_MAX 2.0
 
 /* 1 if mmdd is a day of the year (February 29 included). */
 static int mmdd_ok(int mmdd)
@@ -204,6 +207,12 @@ zt_status core_lake_end(core_lake *l, double withdrawal, zt_err *err)
         }
     }
     l->level = h1 - (s + u) / a;
+    if (!(l->level <= LAKE_LEVEL_MAX)) {
+        return zt_fail(err, ZT_EINPUT,
+                       "lake: level %.3f m NAP on day %d, above %.1f m NAP: the outlets "
+                       "(sluice_m3s, pump_m3s) cannot carry the inflows, or the area is too small",
+                       l->level, (int)l->date, LAKE_LEVEL_MAX);
+    }
     y->level = l->level;
     y->inflow = l->in.ijssel + l->in.vecht + l->in.other + l->in.north;
     y->precipitation = l->in.p * a;

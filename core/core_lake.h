@@ -127,7 +127,9 @@ int core_lake_days_left(const core_lake_params *p, zt_day date);
  * End the day: the users drew `withdrawal` (m3/d, at most the
  * availability); sluicing and pumping, the new level, the balance. Fills
  * l->day. ZT_EINPUT for a withdrawal that is negative, not finite or above
- * the availability (more than 1e-9 relative).
+ * the availability (more than 1e-9 relative), and for a level above +2 m
+ * NAP at the end of the day (the outlets cannot carry the inflows: wrong
+ * inputs).
  */
 zt_status core_lake_end(core_lake *l, double withdrawal, zt_err *err);
 

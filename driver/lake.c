@@ -91,9 +91,15 @@ zt_status drv_lake_create(const io_lake_cfg *cfg, zt_day first, zt_day last, drv
             from = zt_day_from_ymd(cfg->replay_year, 1, 1) - l->desc.lag_days;
             to = zt_day_from_ymd(cfg->replay_year, 12, 31) - l->desc.lag_days;
         }
-        const io_daily_opts o = {"the Rhine discharge at Lobith", NULL, NULL, "m3/s", 0.0,
+        const io_daily_opts o = {"the Rhine discharge at Lobith", "date", "Q_m3s", "m3/s", 0.0,
                                  20000.0};
         st = io_daily_load(cfg->lobith, &o, from, to, &l->lobith, err);
+    }
+    if (st == ZT_OK && !(l->desc.sea_low < cfg->floor)) {
+        st = zt_fail(err, ZT_ECONFIG,
+                     "%s: [lake] sea_low = %g m NAP: the low water outside must lie below the "
+                     "scenario's [lake] floor (%g m NAP)",
+                     cfg->file, l->desc.sea_low, cfg->floor);
     }
     if (st == ZT_OK) {
         const io_lake *d = &l->desc;

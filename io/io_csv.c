@@ -123,12 +123,23 @@ static int read_phys(io_csv *c, size_t *len, zt_err *err)
         return 0;
     }
     c->lineno++;
+    if (memchr(c->phys, '\0', (size_t)n)) {
+        zt_fail(err, c->kind, "%s:%ld: NUL byte in the line (a binary file?)", c->path,
+                c->lineno);
+        return -1;
+    }
     while (n > 0 && (c->phys[n - 1] == '\n' || c->phys[n - 1] == '\r')) {
         n--;
     }
     c->phys[n] = '\0';
     *len = (size_t)n;
     return 1;
+}
+
+/* The status read_phys reported (a read error, a NUL byte). */
+static zt_status phys_status(const zt_err *err)
+{
+    return err && err->status != ZT_OK ? err->status : ZT_EIO;
 }
 
 /* Append text (n bytes) to the record's buffer at *used; 0, or -1. */
@@ -251,7 +262,7 @@ static zt_status rec_read(io_csv *c, csv_rec *r, int *got, zt_err *err)
     for (;;) {
         rc = read_phys(c, &len, err);
         if (rc <= 0) {
-            return rc < 0 ? ZT_EIO : ZT_OK;
+            return rc < 0 ? phys_status(err) : ZT_OK;
         }
         t = c->phys;
         while (is_blank((unsigned char)*t)) {
@@ -270,7 +281,7 @@ static zt_status rec_read(io_csv *c, csv_rec *r, int *got, zt_err *err)
     while (quote_open(r->buf, 0)) {
         rc = read_phys(c, &len, err);
         if (rc < 0) {
-            return ZT_EIO;
+            return phys_status(err);
         }
         if (rc == 0) {
             return zt_fail(err, c->kind,
@@ -319,7 +330,7 @@ zt_status io_csv_next_line(io_csv *c, const char **text, zt_err *err)
     size_t len = 0;
     int rc = read_phys(c, &len, err);
     *text = rc > 0 ? c->phys : NULL;
-    return rc < 0 ? ZT_EIO : ZT_OK;
+    return rc < 0 ? phys_status(err) : ZT_OK;
 }
 
 zt_status io_csv_header_at(io_csv *c, size_t skip, zt_err *err)
@@ -413,6 +424,11 @@ zt_status io_csv_double(const io_csv *c, int col, double *out, zt_err *err)
 {
     const char *t = io_csv_field(c, col);
     char *end;
+    /* decimal: strtod would read "0x10" as 16 (NaN and Inf stay for the
+       callers that write or check them) */
+    if (strpbrk(t, "xX")) {
+        return io_csv_fail(c, col, err, "expected a number, got '%s' (decimal only)", t);
+    }
     double v = strtod(t, &end);
     while (is_blank((unsigned char)*end)) {
         end++;

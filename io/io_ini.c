@@ -53,6 +53,7 @@
 #include "io_input.h"
 
 #define INI_MAX_EXTENDS 16   /* longest extends chain (files) */
+#define INI_SECTION_KEPT 49  /* libinih's INI_MAX_SECTION 50, less the NUL */
 
 /* ---- values ------------------------------------------------------------ */
 
@@ -649,6 +650,12 @@ static void read_header(parse_ctx *c, const char *p)
     n = (size_t)(q - name);
     if (n == 0) {
         ctx_fail(c, "empty section name []");
+        return;
+    }
+    if (n > INI_SECTION_KEPT) {
+        /* libinih would cut it, and its keys would land in another section */
+        ctx_fail(c, "section name [%.*s] has %zu characters; libinih keeps %d", (int)n, name, n,
+                 INI_SECTION_KEPT);
         return;
     }
     for (k = 0; k < (int)n; k++) {

@@ -34,7 +34,7 @@ static zt_status read_curve(io_ini *ini, io_lake *l, zt_err *err)
             return st;
         }
         if (n[k] < 2) {
-            return io_ini_fail(ini, "lake", keys[k], err, "1 value: 2 to %d expected",
+            return io_ini_fail(ini, "lake", keys[k], err, "1 value: a curve needs 2 to %d",
                                IO_LAKE_MAXCURVE);
         }
     }
@@ -55,7 +55,12 @@ static zt_status read_curve(io_ini *ini, io_lake *l, zt_err *err)
                                "value %d (%g) falls below the one before (%g)", i + 1,
                                l->curve_ij[i], l->curve_ij[i - 1]);
         }
-        if (!(l->curve_q[i] > 0.0) || l->curve_ij[i] > l->curve_q[i]) {
+        if (!(l->curve_q[i] > 0.0)) {
+            return io_ini_fail(ini, "lake", "lobith_m3s", err,
+                               "value %d is %g: the Rhine's discharges must be > 0 m3/s", i + 1,
+                               l->curve_q[i]);
+        }
+        if (l->curve_ij[i] > l->curve_q[i]) {
             return io_ini_fail(ini, "lake", "ijssel_m3s", err,
                                "value %d (%g m3/s) must lie within the Rhine's %g m3/s", i + 1,
                                l->curve_ij[i], l->curve_q[i]);
@@ -82,7 +87,7 @@ static zt_status read_main(io_ini *ini, io_lake *l, zt_err *err)
                              err)) != ZT_OK ||
         (st = io_ini_doubles(ini, "lake", "evaporation_factor", 0, 12, 0.0, 3.0, l->evap_factor,
                              err)) != ZT_OK ||
-        (st = io_ini_double(ini, "lake", "sluice_m3s", 1, 0.0, 0.0, 1e5, &l->sluice_m3s, err)) !=
+        (st = io_ini_double(ini, "lake", "sluice_m3s", 1, 0.0, 1.0, 1e5, &l->sluice_m3s, err)) !=
             ZT_OK ||
         (st = io_ini_double(ini, "lake", "sluice_level", 1, 0.0, -10.0, 10.0, &l->sluice_level,
                             err)) != ZT_OK ||
@@ -92,6 +97,12 @@ static zt_status read_main(io_ini *ini, io_lake *l, zt_err *err)
             ZT_OK ||
         (st = io_ini_int(ini, "lake", "pump_from", 0, 0, 0, 9999, &from, err)) != ZT_OK) {
         return st;
+    }
+    if (!(l->sea_low < l->sluice_level)) {
+        return io_ini_fail(ini, "lake", "sea_low", err,
+                           "%g m NAP: the low water outside must lie below sluice_level (%g m "
+                           "NAP), where the sluices carry sluice_m3s",
+                           l->sea_low, l->sluice_level);
     }
     snprintf(l->name, sizeof l->name, "%s", name);
     l->area *= 1e6; /* km2 to m2 */

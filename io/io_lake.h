@@ -25,7 +25,10 @@
  *   class = "2.1"
  *   monthly_m3s = [12 numbers]
  *
- * Errors are ZT_ECONFIG "file:line: [section] key: why".
+ * Names are [a-z0-9_]; libinih keeps section names of up to 49 characters,
+ * so a user's name may have 44 and an inflow's 42 (longer: an error naming
+ * the line). A line holds at most 197 characters, which bounds the curve's
+ * points in practice. Errors are ZT_ECONFIG "file:line: [section] key: why".
  */
 #ifndef IO_LAKE_H
 #define IO_LAKE_H

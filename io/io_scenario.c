@@ -498,9 +498,34 @@ static zt_status read_lake(io_ini *ini, io_scenario *s, zt_err *err)
                            "%ld: a year of the Lobith series, or 0 (the simulated years)", replay);
     }
     c->replay_year = (int)replay;
+    /* the levels in order: below, above; the key the scenario set is named */
+    const struct {
+        const char *lo, *hi;
+        double vlo, vhi;
+    } order[] = {{"floor", "winter_level", c->floor, c->winter_level},
+                 {"winter_level", "summer_lower", c->winter_level, c->summer_lower},
+                 {"summer_lower", "summer_upper", c->summer_lower, c->summer_upper},
+                 {"floor", "start_level", c->floor, c->start_level}};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        if (order[i].vhi < order[i].vlo) {
+            const int hi_set = io_ini_has(ini, "lake", order[i].hi);
+            return io_ini_fail(ini, "lake", hi_set ? order[i].hi : order[i].lo, err,
+                               "%s (%g m NAP) lies below %s (%g m NAP)", order[i].hi,
+                               order[i].vhi, order[i].lo, order[i].vlo);
+        }
+    }
     c->spring_start = md[0][0] * 100 + md[0][1];
     c->summer_start = md[1][0] * 100 + md[1][1];
     c->winter_start = md[2][0] * 100 + md[2][1];
+    if (!(c->spring_start < c->summer_start && c->summer_start < c->winter_start)) {
+        const char *set = io_ini_has(ini, "lake", "winter_start")   ? "winter_start"
+                          : io_ini_has(ini, "lake", "summer_start") ? "summer_start"
+                                                                    : "spring_start";
+        return io_ini_fail(ini, "lake", set, err,
+                           "spring_start \"%02d-%02d\", summer_start \"%02d-%02d\" and "
+                           "winter_start \"%02d-%02d\" must follow each other within the year",
+                           md[0][0], md[0][1], md[1][0], md[1][1], md[2][0], md[2][1]);
+    }
     if (!s->network) {
         return io_ini_fail(ini, "lake", "file", err,
                            "the lake is the root of the supply network: give [input] network");

@@ -739,6 +739,16 @@ START_TEST(test_scenario_lake)
     bad_scenario("lk7.ini", LAKE_MIN "sumer_upper = -0.1\n", 13, "sumer_upper");
     bad_scenario("lk8.ini", LAKE_MIN "[supply]\nijsselmeer_series = \"s.csv\"\n", 14,
                  "ijsselmeer_series");
+    /* the levels in order, each named where it breaks it */
+    bad_scenario("lk9.ini", LAKE_MIN "winter_level = -0.5\n", 13, "winter_level");
+    bad_scenario("lk10.ini", LAKE_MIN "floor = 0.0\n", 13, "floor");
+    bad_scenario("lk11.ini", LAKE_MIN "summer_upper = -0.35\n", 13, "summer_upper");
+    bad_scenario("lk12.ini", LAKE_MIN "start_level = -0.5\n", 13, "start_level");
+    bad_scenario("lk13.ini", LAKE_MIN "spring_start = \"11-01\"\n", 13, "spring_start");
+    /* a section name libinih would cut (49 characters kept) */
+    bad_scenario("lk14.ini",
+                 LAKE_MIN "[aaaaaaaaaabbbbbbbbbbccccccccccddddddddddeeeeeeeeeef]\nx = 1\n", 13,
+                 "libinih keeps 49");
 #undef LAKE_MIN
 #undef LAKE_NET
 }

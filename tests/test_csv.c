@@ -203,6 +203,42 @@ START_TEST(long_line)
 }
 END_TEST
 
+START_TEST(hex_and_nul)
+{
+    /* strtod reads "0x10" as 16: refused; a NUL byte in a line (a binary
+     * file) is refused with its line, not cut there */
+    char path[512];
+    io_csv *c = NULL;
+    zt_err err;
+    int got = 0;
+    double v = 0;
+    FILE *f;
+
+    tu_tmpdir("csv", dir, sizeof dir);
+    fixture("hex.csv", "date,value\n2018-07-01,0x10\n2018-07-02,1e3\n", path, sizeof path);
+    c = open_ok(path, NULL);
+    next_ok(c, 2, 2);
+    zt_err_clear(&err);
+    ck_assert_int_eq(io_csv_double(c, 1, &v, &err), ZT_EINPUT);
+    expect_err(&err, ZT_EINPUT, path, ":2: column 'value': expected a number, got '0x10'");
+    next_ok(c, 3, 2);
+    ck_assert_int_eq(io_csv_double(c, 1, &v, &err), ZT_OK);
+    ck_assert(v == 1000.0);
+    io_csv_close(&c);
+
+    snprintf(path, sizeof path, "%s/nul.csv", dir);
+    f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    fwrite("date,value\n2018-07-01,1000\0junk\n", 1, 32, f);
+    fclose(f);
+    c = open_ok(path, NULL);
+    zt_err_clear(&err);
+    ck_assert_int_eq(io_csv_next(c, &got, &err), ZT_EINPUT);
+    expect_err(&err, ZT_EINPUT, path, ":2: NUL byte in the line");
+    io_csv_close(&c);
+}
+END_TEST
+
 START_TEST(errors)
 {
     char path[512];
@@ -287,6 +323,7 @@ Suite *suite_csv(void)
     tcase_add_test(tc, options_and_free_text);
     tcase_add_test(tc, long_line);
     tcase_add_test(tc, errors);
+    tcase_add_test(tc, hex_and_nul);
     suite_add_tcase(su, tc);
     return su;
 }

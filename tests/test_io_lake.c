@@ -104,6 +104,14 @@ START_TEST(bad_files)
     bad("b10.ini", LAKE_MIN "[inflow.vecht]\nmonthly_m3s = 30\nscaled = 1\n", 10, "scaled");
     bad("b11.ini", LAKE_MIN "pumps = 275\n", 8, "pumps");
     bad("b12.ini", LAKE_MIN "[user.Andijk]\nclass = \"2.1\"\nmonthly_m3s = 1\n", 10, "Andijk");
+    bad("b13.ini",
+        "[lake]\narea_km2 = 1833.0\nlobith_m3s = [0, 898, 1590]\nijssel_m3s = [0, 145, 287]\n",
+        3, "lobith_m3s");
+    bad("b14.ini", LAKE_MIN "sluice_m3s = 0\n", 8, "sluice_m3s");
+    bad("b15.ini",
+        "[lake]\narea_km2 = 1833.0\nlobith_m3s = [600, 898]\nijssel_m3s = [85, 145]\n"
+        "sluice_m3s = 2000.0\nsluice_level = -1.0\nsea_low = -0.9\n",
+        7, "sea_low");
 }
 END_TEST
 

@@ -246,6 +246,16 @@ START_TEST(bad_inputs)
     ck_assert_ptr_nonnull(strstr(err.msg, "available"));
     zt_err_clear(&err);
     ck_assert_int_eq(core_lake_end(&l, -1.0, &err), ZT_EINPUT);
+    /* an inflow no outlet can carry: above +2 m NAP the inputs are wrong */
+    p = test_params();
+    p.sluice_ref = 0.0;
+    p.pump_m3s = 0.0;
+    ck_assert_int_eq(core_lake_init(&l, &p, 1.9, &err), ZT_OK);
+    in = (core_lake_in){2e8, 0, 0, 0, 0, 0};
+    ck_assert_int_eq(core_lake_begin(&l, zt_day_from_ymd(2018, 1, 15), &in, &av, &err), ZT_OK);
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_lake_end(&l, 0.0, &err), ZT_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "cannot carry"));
 }
 END_TEST
 
