@@ -114,7 +114,9 @@ double core_lake_target(const core_lake_params *p, int mmdd)
 
 double core_lake_lower(const core_lake_params *p, int mmdd)
 {
-    return in_range(mmdd, p->winter_start, p->spring_start) ? p->winter_level : p->summer_lower;
+    /* the fill-up in spring does not ration the users: the band's lower
+       level holds from summer_start */
+    return in_range(mmdd, p->winter_start, p->summer_start) ? p->winter_level : p->summer_lower;
 }
 
 double core_lake_sluice_capacity(const core_lake_params *p, double h)
@@ -138,13 +140,11 @@ int core_lake_days_left(const core_lake_params *p, zt_day date)
     int y, m, d;
     zt_day_to_ymd(date, &y, &m, &d);
     const int mmdd = m * 100 + d;
-    if (in_range(mmdd, p->winter_start, p->spring_start)) {
-        return 1;
-    }
-    /* from spring_start on: winter_start of this year (spring_start <
-     * winter_start, and mmdd is not in the winter season) */
-    const zt_day end = zt_day_from_ymd(y, p->winter_start / 100, p->winter_start % 100);
-    const int n = (int)(end - date);
+    /* the season's end: winter_start in summer, else the next summer_start */
+    const int summer = in_range(mmdd, p->summer_start, p->winter_start);
+    const int end_md = summer ? p->winter_start : p->summer_start;
+    const int end_y = !summer && mmdd >= p->winter_start ? y + 1 : y;
+    const int n = (int)(zt_day_from_ymd(end_y, end_md / 100, end_md % 100) - date);
     return n > 1 ? n : 1;
 }
 
@@ -156,8 +156,9 @@ zt_status core_lake_begin(core_lake *l, zt_day date, const core_lake_in *in, dou
                               "the districts' drainage", "precipitation", "evaporation"};
     for (int i = 0; i < 6; i++) {
         if (!(v[i] >= 0.0) || !isfinite(v[i])) {
-            return zt_fail(err, ZT_EINPUT, "lake: %s = %g on day %d: must be >= 0 and finite",
-                           nm[i], v[i], (int)date);
+            char ds[16];
+            return zt_fail(err, ZT_EINPUT, "lake: %s = %g on %s: must be >= 0 and finite", nm[i],
+                           v[i], zt_day_format(date, ds));
         }
     }
     const core_lake_params *p = &l->p;
@@ -188,10 +189,11 @@ zt_status core_lake_end(core_lake *l, double withdrawal, zt_err *err)
     const double a = p->area;
     if (!(withdrawal >= 0.0) || !isfinite(withdrawal) ||
         withdrawal > y->available * (1.0 + 1e-9)) {
+        char ds[16];
         return zt_fail(err, ZT_EINPUT,
-                       "lake: withdrawal %.9g m3 on day %d: must be >= 0 and at most the %.9g m3 "
+                       "lake: withdrawal %.9g m3 on %s: must be >= 0 and at most the %.9g m3 "
                        "available",
-                       withdrawal, (int)l->date, y->available);
+                       withdrawal, zt_day_format(l->date, ds), y->available);
     }
     /* the level before the outlets, then sluicing and the pumps */
     const double h1 = p->floor + (l->vstar - withdrawal) / a;
@@ -208,10 +210,11 @@ zt_status core_lake_end(core_lake *l, double withdrawal, zt_err *err)
     }
     l->level = h1 - (s + u) / a;
     if (!(l->level <= LAKE_LEVEL_MAX)) {
+        char ds[16];
         return zt_fail(err, ZT_EINPUT,
-                       "lake: level %.3f m NAP on day %d, above %.1f m NAP: the outlets "
+                       "lake: level %.3f m NAP on %s, above %.1f m NAP: the outlets "
                        "(sluice_m3s, pump_m3s) cannot carry the inflows, or the area is too small",
-                       l->level, (int)l->date, LAKE_LEVEL_MAX);
+                       l->level, zt_day_format(l->date, ds), LAKE_LEVEL_MAX);
     }
     y->level = l->level;
     y->inflow = l->in.ijssel + l->in.vecht + l->in.other + l->in.north;

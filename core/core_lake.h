@@ -19,17 +19,18 @@
  * Level management (the peilbesluit IJsselmeergebied 2018, FACTS §9):
  * from winter_start to spring_start the lake is sluiced down to the
  * winter level; from spring_start it fills up, and from then to
- * winter_start it is sluiced only above the summer upper level. The water
- * users may draw freely down to the lower level (summer: the band's lower
- * limit; winter: the winter level); below it the water above the floor is
- * rationed: spread evenly over the days left until winter_start.
+ * winter_start it is sluiced only above the summer upper level. The users
+ * draw freely down to the lower level: the winter level from winter_start
+ * to summer_start (the fill-up included), the band's lower level from
+ * summer_start to winter_start; below it the water above the floor is
+ * rationed: spread evenly over the days left in that season.
  *
  * Sluicing: the volume above the sluicing target, at most the
  * tide-averaged capacity, which grows with the square root of the head
  * over the mean low water outside (an orifice at low tide):
  *   Smax = sluice_ref * sqrt(max(0, h - sea_low) / (level_ref - sea_low)) * 86400.
- * Pumps: what sluicing leaves above target + pump_above, at most the
- * pumps' capacity.
+ * Pumps: when sluicing leaves the lake more than pump_above above the
+ * target, what is above the target, at most the pumps' capacity.
  *
  * Pure: no I/O, no globals. Units: m, m NAP, m2, m3/d, m3/s where named.
  */
@@ -47,7 +48,7 @@ typedef struct core_lake_params {
     double summer_upper;   /* m NAP, sluiced above it from spring_start to winter_start */
     double summer_lower;   /* m NAP, drawn freely down to it in summer */
     int spring_start;      /* MMDD, the fill-up begins (0301) */
-    int summer_start;      /* MMDD, the summer band begins (0401) */
+    int summer_start;      /* MMDD, the band's lower level holds from it (0401) */
     int winter_start;      /* MMDD, the winter level begins (1001) */
     double sluice_ref;     /* m3/s, tide-averaged sluice capacity at level_ref */
     double level_ref;      /* m NAP */
@@ -112,15 +113,14 @@ double core_lake_sluice_capacity(const core_lake_params *p, double h);
  * Begin day `date`: the water the users may draw today (m3/d),
  *   max(V* - V(lower), (V* - V(floor)) / n, 0),
  * with V* the volume after today's inflows and weather and n the days
- * from today to winter_start (1 from winter_start to spring_start, when
- * the lower level is the winter level). ZT_EINPUT for an inflow, P or E
+ * left in the season (core_lake_days_left). ZT_EINPUT for an inflow, P or E
  * that is negative or not finite.
  */
 zt_status core_lake_begin(core_lake *l, zt_day date, const core_lake_in *in, double *available,
                           zt_err *err);
 
-/* The days from `date` up to the next winter_start (at least 1); 1 in the
- * winter season (winter_start to spring_start). */
+/* The days from `date` to the end of its season (at least 1): to
+ * winter_start from summer_start on, else to the next summer_start. */
 int core_lake_days_left(const core_lake_params *p, zt_day date);
 
 /*

@@ -163,8 +163,9 @@ zt_status drv_lake_begin(drv_lake *l, zt_day day, double p, double et0, double *
     int y, m, dd;
     zt_day_to_ymd(day, &y, &m, &dd);
     l->lobith_today = io_daily_at(&l->lobith, rhine_day(l, day)) * l->cfg.rhine_factor[m - 1];
-    const double ij = f * core_lake_curve(d->curve_q, d->curve_ij, d->ncurve, l->lobith_today) +
-                      d->ijssel_net[m - 1];
+    const double ij =
+        f * (core_lake_curve(d->curve_q, d->curve_ij, d->ncurve, l->lobith_today) +
+             d->ijssel_net[m - 1]);
     core_lake_in in = {(ij > 0.0 ? ij : 0.0) * S_DAY, 0.0, 0.0, l->north_prev, p,
                        d->evap_factor[m - 1] * et0};
     for (int i = 0; i < d->ninflow; i++) {

@@ -26,12 +26,16 @@ static void fingerprint(const run_ctx *c, char *buf, size_t n)
     int ncat;
     int len = snprintf(buf, n,
                        "zoet state 3; scenario %s; mode %d; grid %lld x %lld, %g m at %.1f %.1f; "
-                       "%lld active cells; %d districts; %s to %s; aggregation %s; network %s; lake %s; "
-                       "district series %s; inputs sha256 %s; variables",
+                       "%lld active cells; %d districts; %s to %s; aggregation %s; network %s; "
+                       "lake %s %g %d %g %g %g %g %g; district series %s; inputs sha256 %s; "
+                       "variables",
                        c->sc->name, (int)c->sc->mode, (long long)g->nx, (long long)g->ny, g->dx,
                        g->x0, g->y0, (long long)c->m->d_start[c->m->nd], c->m->nd,
                        zt_day_format(c->sc->start, a), zt_day_format(c->sc->end, b),
                        io_agg_name(c->sc->agg), c->sup ? "yes" : "no", c->lake ? "yes" : "no",
+                       c->sc->lake.inflow_factor, c->sc->lake.replay_year, c->sc->lake.floor,
+                       c->sc->lake.winter_level, c->sc->lake.summer_lower,
+                       c->sc->lake.summer_upper, c->sc->lake.start_level,
                        c->sc->districts ? "yes" : "no", c->inputs_sha);
     for (int i = 0; i < c->nsel && len > 0 && (size_t)len < n; i++) {
         len += snprintf(buf + len, n - (size_t)len, " %s",

@@ -637,9 +637,10 @@ static int lowest_full(drv_supply *s, int x)
  * other code than the allocation's: a user of class 1 or 2 that is short
  * is held back at the lowest full link on its way from the source (a
  * link's capacity, or the source's availability); a user of class 3 or 4
- * that gets water through that same link is a violation. A short user
+ * that gets water and whose water may come through that same link (every
+ * link from its node up that carries water) is a violation. A short user
  * with no full link above it is counted as unexplained. Both must stay 0
- * (docs/lake.md §5).
+ * (docs/lake.md §3).
  */
 static void check_order(drv_supply *s)
 {
@@ -648,9 +649,12 @@ static void check_order(drv_supply *s)
         s->sat[x] = -2;
         s->served[x] = 0;
     }
+    /* the links that may carry a class 3-4 user's water: from its node up,
+       as long as water comes over the link (above a link without flow it
+       can only be local water, which never reaches another branch) */
     for (int u = 0; u < s->nuser; u++) {
         if (s->ulevel[u] >= LEVEL_3 && s->alloc_v[u] > tol) {
-            for (int x = s->unode[u]; x >= 0; x = s->parent[x]) {
+            for (int x = s->unode[u]; x >= 0 && s->flow[x] > tol; x = s->parent[x]) {
                 s->served[x] = 1;
             }
         }
@@ -664,9 +668,11 @@ static void check_order(drv_supply *s)
         s->order[ORD_VIOLATION] += b >= 0 && s->served[b];
         s->order[ORD_UNEXPLAINED] += b < 0;
     }
+    int exhausted = 0;
     for (int x = 0; x < s->nnode; x++) {
-        s->order[ORD_SOURCE_DAYS] += s->parent[x] < 0 && saturated(s, x);
+        exhausted |= s->parent[x] < 0 && saturated(s, x);
     }
+    s->order[ORD_SOURCE_DAYS] += exhausted;
 }
 
 zt_status drv_supply_allocate(drv_supply *s, zt_day day, int summer, const double *dem,

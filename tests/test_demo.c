@@ -412,13 +412,14 @@ START_TEST(peat_scenario_short)
 }
 END_TEST
 
-/* The demo with half the inflow into the lake, from 15 August with the lake
- * 5 cm below the summer band (-0.35 m NAP) to 20 September:
- * the lake goes below the band, the IJsselmeer is exhausted on some days,
- * and on every user-day no class 1-2 user is short while a class 3-4 user
- * (of the lake or the network) gets water through the same bottleneck,
- * and none is short without a bottleneck (the run's own check, other code
- * than the allocation's). The lake's balance closes every day (lake.csv). */
+/* The demo with a tenth of the inflow into the lake, from 15 August with
+ * the lake 5 mm above its floor (-0.395 m NAP) to 20 September: the
+ * IJsselmeer is exhausted on some days and its ration is smaller than the
+ * class 1-2 demand of its own users (about 5.8 m3/s), so class 1-2 users are
+ * short; on every user-day none is short while a class 3-4 user (of the
+ * lake or the network) gets water through the same bottleneck, and none is
+ * short without a bottleneck (the run's own check, other code than the
+ * allocation's). The lake's balance closes every day (lake.csv). */
 START_TEST(lake_cuts_by_class)
 {
     char cwd[900], text[8192], scen[1400], cmd[3000], err[8192], path[1400];
@@ -430,7 +431,7 @@ START_TEST(lake_cuts_by_class)
              "[input]\ndomain = \"%s/" DEMO "/input/domain.nc\"\n"
              "forcing = \"%s/" DEMO "/input/forcing.nc\"\n"
              "districts = \"%s/" DEMO "/input/districts.ini\"\n"
-             "[lake]\nstart_level = -0.35\n"
+             "[lake]\nstart_level = -0.395\ninflow_factor = 0.1\n"
              "[output]\ndir = \"%s/" DEMO "/lake\"\nvariables = []\n",
              cwd, cwd, cwd, cwd, cwd);
     snprintf(scen, sizeof scen, "%s/" DEMO "/lake.ini", cwd);
@@ -448,7 +449,8 @@ START_TEST(lake_cuts_by_class)
                             &sh, &vi, &un, &sd),
                      4);
     ck_assert_msg(vi == 0 && un == 0, "%s", v);
-    ck_assert_msg(sd > 0, "the lake was never exhausted: %s", v);
+    ck_assert_msg(sd > 0 && sh > 0, "the lake was never exhausted or no class 1-2 user short: %s",
+                  v);
     const char *l = strstr(out, "zoet run: lake: lowest summer level ");
     ck_assert_msg(l != NULL, "%s", out);
     double low;
@@ -469,7 +471,9 @@ START_TEST(lake_cuts_by_class)
         ck_assert_int_eq(n, 16);
         /* level, target, lower, available, lobith, ijssel, rivers, other,
            north, P, E, withdrawal, sluicing, pumping, storage change, error */
-        ck_assert_msg(f[0] >= -0.40 - 1e-9 && f[0] <= -0.10 + 1e-9, "level %g", f[0]);
+        /* the users never draw below the floor; evaporation may take the
+           lake a little further */
+        ck_assert_msg(f[0] >= -0.41 && f[0] <= -0.10 + 1e-9, "level %g", f[0]);
         /* balance_error (m3/s) against the day's inflow (m3/s): 6 digits */
         ck_assert_msg(fabs(f[15]) <= 1e-5 * (f[5] + f[6] + f[7] + f[8] + f[9] + 1.0),
                       "lake balance error %g m3/s", f[15]);
