@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "io_daily.h"
 #include "io_file.h"
 #include "io_out.h"
@@ -147,17 +148,10 @@ zt_status drv_lake_open(drv_lake *l, const char *dir, zt_day first, int ndays, z
                            err);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 zt_status drv_lake_begin(drv_lake *l, zt_day day, double p, double et0, double *available,
                          zt_err *err)
 {
-    const double t0 = now_s();
+    const double t0 = drv_now();
     const io_lake *d = &l->desc;
     const double f = l->cfg.inflow_factor;
     int y, m, dd;
@@ -179,13 +173,13 @@ zt_status drv_lake_begin(drv_lake *l, zt_day day, double p, double et0, double *
     /* the pumps at Den Oever from the year they work */
     l->lake.p.pump_m3s = y >= d->pump_from ? d->pump_m3s : 0.0;
     const zt_status st = core_lake_begin(&l->lake, day, &in, available, err);
-    l->seconds += now_s() - t0;
+    l->seconds += drv_now() - t0;
     return st;
 }
 
 zt_status drv_lake_end(drv_lake *l, zt_day day, double withdrawal, double north, zt_err *err)
 {
-    const double t0 = now_s();
+    const double t0 = drv_now();
     zt_status st = core_lake_end(&l->lake, withdrawal, err);
     if (st != ZT_OK) {
         return st;
@@ -223,7 +217,7 @@ zt_status drv_lake_end(drv_lake *l, zt_day day, double withdrawal, double north,
     v[L_BUFFER] = y->buffer / 1e6;
     v[L_BUFFER_CM] = 100.0 * (y->level - l->lake.p.summer_lower);
     st = l->ts ? io_tsout_add_day(l->ts, day, v, err) : ZT_OK;
-    l->seconds += now_s() - t0;
+    l->seconds += drv_now() - t0;
     return st;
 }
 

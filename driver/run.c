@@ -22,13 +22,6 @@
 
 #include "io_outset.h"
 
-double drv_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* One simulated day: forcing, the model, the allocation, the statistics and
  * the writers. */
 static zt_status run_day(run_ctx *c, run_out *w, zt_day day, core_cpl_balance *x,

@@ -20,6 +20,7 @@
 #include "io_params.h"
 #include "io_scenario.h"
 #include "peat.h"
+#include "clock.h"
 #include "lake.h"
 #include "supply.h"
 
@@ -86,6 +87,5 @@ zt_status drv_ckpt_write(run_ctx *c, run_out *w, zt_day next, zt_err *err);
 zt_status drv_ckpt_restart(run_ctx *c, const char *state, zt_err *err);
 
 /* Wall-clock seconds (monotonic). */
-double drv_now(void);
 
 #endif /* RUN_INTERNAL_H */

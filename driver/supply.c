@@ -17,6 +17,7 @@
 
 #include "core_alloc.h"
 #include "io_csv.h"
+#include "clock.h"
 #include "io_file.h"
 #include "io_forcing.h"
 #include "io_out.h"
@@ -605,13 +606,6 @@ void drv_supply_wells(drv_supply *s, int summer, double cell_area, double *abstr
     *total = tot;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* 1 when the link into node x (a source: its availability) is full. */
 static int saturated(const drv_supply *s, int x)
 {
@@ -678,7 +672,7 @@ static void check_order(drv_supply *s)
 zt_status drv_supply_allocate(drv_supply *s, zt_day day, int summer, const double *dem,
                               const double *surplus, double *frac, zt_err *err)
 {
-    const double t0 = now_s();
+    const double t0 = drv_now();
     zt_status st;
     int rounds = 0;
 
@@ -725,7 +719,7 @@ zt_status drv_supply_allocate(drv_supply *s, zt_day day, int summer, const doubl
         }
     }
     s->rounds += rounds;
-    s->seconds += now_s() - t0;
+    s->seconds += drv_now() - t0;
     check_order(s);
     return ZT_OK;
 }
