@@ -17,7 +17,7 @@
 
 enum {
     L_LEVEL, L_TARGET, L_LOWER, L_AVAIL, L_LOBITH, L_IJSSEL, L_RIVERS, L_OTHER, L_NORTH, L_PREC, L_EVAP,
-    L_WITHDRAW, L_SLUICE, L_PUMP, L_DSTORE, L_ERROR, L_BUFFER, L_BUFFER_CM, L_N
+    L_WITHDRAW, L_SLUICE, L_PUMP, L_DSTORE, L_ERROR, L_BUFFER, L_BUFFER_CM, L_VOLUME, L_N
 };
 
 static const io_var_spec lake_vars[L_N] = {
@@ -41,6 +41,8 @@ static const io_var_spec lake_vars[L_N] = {
     {"buffer", "volume above the summer band's lower level (< 0: the crisis reserve)", "Mm3",
      NULL, NULL, 0},
     {"buffer_cm", "level above the summer band's lower level", "cm", NULL, NULL, 0},
+    {"volume", "volume above the crisis floor (the water the users could ever draw)", "Mm3",
+     NULL, NULL, 0},
 };
 
 struct drv_lake {
@@ -216,6 +218,7 @@ zt_status drv_lake_end(drv_lake *l, zt_day day, double withdrawal, double north,
     v[L_ERROR] = y->error / S_DAY;
     v[L_BUFFER] = y->buffer / 1e6;
     v[L_BUFFER_CM] = 100.0 * (y->level - l->lake.p.summer_lower);
+    v[L_VOLUME] = l->lake.p.area * (y->level - l->lake.p.floor) / 1e6;
     st = l->ts ? io_tsout_add_day(l->ts, day, v, err) : ZT_OK;
     l->seconds += drv_now() - t0;
     return st;
