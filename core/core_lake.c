@@ -227,6 +227,14 @@ zt_status core_lake_end(core_lake *l, double withdrawal, zt_err *err)
     y->error = (y->inflow + y->precipitation - y->evaporation) -
                (y->withdrawal + y->sluicing + y->pumping) - y->storage_change;
     y->buffer = a * (y->level - p->summer_lower);
+    /* the day's balance, checked as every compartment's (docs/model.md §4) */
+    const double gross = y->inflow + y->precipitation + y->evaporation + y->withdrawal +
+                         y->sluicing + y->pumping + fabs(y->storage_change);
+    if (!(fabs(y->error) <= 1e-9 * gross + 1e-6)) {
+        char ds[16];
+        return zt_fail(err, ZT_EBALANCE, "lake: the balance does not close on %s: %.6g m3 of %.6g",
+                       zt_day_format(l->date, ds), y->error, gross);
+    }
     return ZT_OK;
 }
 

@@ -129,7 +129,8 @@ int core_lake_days_left(const core_lake_params *p, zt_day date);
  * l->day. ZT_EINPUT for a withdrawal that is negative, not finite or above
  * the availability (more than 1e-9 relative), and for a level above +2 m
  * NAP at the end of the day (the outlets cannot carry the inflows: wrong
- * inputs).
+ * inputs); ZT_EBALANCE when the day's balance error exceeds 1e-9 of its
+ * gross flux.
  */
 zt_status core_lake_end(core_lake *l, double withdrawal, zt_err *err);
 

@@ -456,22 +456,11 @@ static zt_status read_lake(io_ini *ini, io_scenario *s, zt_err *err)
     if (c->enabled && (st = io_ini_bool(ini, "lake", "enabled", 0, 1, &c->enabled, err)) != ZT_OK) {
         return st;
     }
-    if (!c->enabled) {
-        /* a scenario that extends one with a lake may switch it off; its
-           keys still count as known */
-        static const char *const keys[] = {"file", "lobith", "inflow_factor", "replay_year",
-                                           "rhine_factor", "start_level", "floor",
-                                           "winter_level", "summer_lower", "summer_upper",
-                                           "pump_above", "spring_start", "summer_start",
-                                           "winter_start"};
-        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-            const char *v;
-            (void)io_ini_string(ini, "lake", keys[i], 0, NULL, &v, NULL);
-        }
-        return ZT_OK;
-    }
-    if ((st = io_ini_path(ini, "lake", "file", 1, NULL, &c->file, err)) != ZT_OK ||
-        (st = io_ini_path(ini, "lake", "lobith", 1, NULL, &c->lobith, err)) != ZT_OK ||
+    /* a scenario that extends one with a lake may switch it off: its keys
+       are still read (and checked), but not required nor used */
+    const int on = c->enabled;
+    if ((st = io_ini_path(ini, "lake", "file", on, NULL, &c->file, err)) != ZT_OK ||
+        (st = io_ini_path(ini, "lake", "lobith", on, NULL, &c->lobith, err)) != ZT_OK ||
         (st = io_ini_double(ini, "lake", "inflow_factor", 0, 1.0, 0.0, 10.0, &c->inflow_factor,
                             err)) != ZT_OK ||
         (st = io_ini_int(ini, "lake", "replay_year", 0, 0, 0, 2100, &replay, err)) != ZT_OK ||
@@ -492,6 +481,9 @@ static zt_status read_lake(io_ini *ini, io_scenario *s, zt_err *err)
         (st = read_month_day(ini, "lake", "summer_start", "04-01", md[1], err)) != ZT_OK ||
         (st = read_month_day(ini, "lake", "winter_start", "10-01", md[2], err)) != ZT_OK) {
         return st;
+    }
+    if (!on) {
+        return ZT_OK;
     }
     if (replay != 0 && replay < 1800) {
         return io_ini_fail(ini, "lake", "replay_year", err,
