@@ -255,3 +255,9 @@ double core_lake_curve(const double *x, const double *y, int n, double q)
     }
     return y[i - 1] + (y[i] - y[i - 1]) * (q - x[i - 1]) / (x[i] - x[i - 1]);
 }
+
+double core_lake_inlet_share(double h, double inside, double design)
+{
+    const double r = (h - inside) / (design - inside);
+    return r >= 1.0 ? 1.0 : (r > 0.0 ? sqrt(r) : 0.0);
+}

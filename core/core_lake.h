@@ -110,6 +110,16 @@ double core_lake_lower(const core_lake_params *p, int mmdd);
 double core_lake_sluice_capacity(const core_lake_params *p, double h);
 
 /*
+ * The share of a gravity inlet's capacity at lake level h (m NAP): the
+ * flow through a submerged sluice goes with the square root of its head,
+ *   sqrt(clamp((h - inside) / (design - inside), 0, 1)),
+ * with `inside` the level of the water it lets the lake into and `design`
+ * the lake level at which its stated capacity holds (never more: the
+ * stated capacity is the most it carries). Needs design > inside.
+ */
+double core_lake_inlet_share(double h, double inside, double design);
+
+/*
  * Begin day `date`: the water the users may draw today (m3/d),
  *   max(V* - V(lower), (V* - V(floor)) / n, 0),
  * with V* the volume after today's inflows and weather and n the days

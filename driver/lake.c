@@ -224,6 +224,11 @@ zt_status drv_lake_end(drv_lake *l, zt_day day, double withdrawal, double north,
     return st;
 }
 
+double drv_lake_level(const drv_lake *l)
+{
+    return l->lake.level;
+}
+
 const core_lake_day *drv_lake_today(const drv_lake *l)
 {
     return &l->lake.day;

@@ -42,6 +42,10 @@ zt_status drv_lake_begin(drv_lake *l, zt_day day, double p, double et0, double *
  * into the lake today (m3/d, enters tomorrow). Writes the day's row. */
 zt_status drv_lake_end(drv_lake *l, zt_day day, double withdrawal, double north, zt_err *err);
 
+/* The lake's level now (m NAP): after drv_lake_begin, at the start of the
+ * day. */
+double drv_lake_level(const drv_lake *l);
+
 /* The day just ended (for balance.csv). */
 const core_lake_day *drv_lake_today(const drv_lake *l);
 

@@ -70,7 +70,7 @@ static zt_status run_day(run_ctx *c, run_out *w, zt_day day, core_cpl_balance *x
         if (st != ZT_OK) {
             return st;
         }
-        drv_supply_set_source(c->sup, avail);
+        drv_supply_set_source(c->sup, avail, drv_lake_level(c->lake));
     }
     if (c->sup) {
         st = drv_supply_allocate(c->sup, day, m->summer, m->dem, m->surplus, c->frac, err);

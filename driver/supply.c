@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "core_alloc.h"
+#include "core_lake.h"
 #include "io_csv.h"
 #include "clock.h"
 #include "io_file.h"
@@ -59,6 +60,7 @@ struct drv_supply {
     int nlake;                   /* the last nlake point users are the lake's own */
     int nreg;                    /* regions: the provinces, and the lake's users with a lake */
     double source_today;         /* the lake's availability today (m3/d), NAN: none */
+    double level_today;          /* the lake's level at the start of today (m NAP), NAN: none */
     double ckpt[3 + ORD_N];      /* source_m3, rounds, seconds, order (checkpoints) */
     double order[ORD_N];         /* the verdringingsreeks checked, all days (check_order) */
     int *sat;                    /* [nnode] scratch: the lowest saturated link at or above */
@@ -409,6 +411,7 @@ static zt_status lake_users(drv_supply *s, const drv_supply_setup *su, zt_err *e
     const io_lake *lk = su->lake;
     s->nreg = NPROV;
     s->source_today = NAN;
+    s->level_today = NAN;
     if (!lk) {
         return ZT_OK;
     }
@@ -688,6 +691,10 @@ zt_status drv_supply_allocate(drv_supply *s, zt_day day, int summer, const doubl
         if (nd->inlet) {
             c = s->factor > 0.0 ? c * s->factor : 0.0; /* (inf x 0 is no water) */
         }
+        if (nd->gravity && !isnan(s->level_today)) {
+            const double sh = core_lake_inlet_share(s->level_today, nd->inside_m, nd->design_m);
+            c = sh > 0.0 ? c * sh : 0.0;
+        }
         s->cap[x] = isfinite(c) ? 86400.0 * c : INFINITY; /* m3/d */
         s->local[x] = 0.0;
     }
@@ -883,9 +890,10 @@ zt_status drv_supply_resume(drv_supply *s, const char *dir, zt_day day, zt_err *
     return st;
 }
 
-void drv_supply_set_source(drv_supply *s, double m3d)
+void drv_supply_set_source(drv_supply *s, double m3d, double level)
 {
     s->source_today = m3d;
+    s->level_today = level;
 }
 
 double drv_supply_drawn_today(const drv_supply *s)

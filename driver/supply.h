@@ -92,8 +92,10 @@ zt_status drv_supply_checkpoint(drv_supply *s, const char *dir, zt_err *err);
 zt_status drv_supply_resume(drv_supply *s, const char *dir, zt_day day, zt_err *err);
 
 /* With a lake: the source's availability for the next allocation (m3/d;
- * NAN: the network file's). */
-void drv_supply_set_source(drv_supply *s, double m3d);
+ * NAN: the network file's) and the lake's level at the start of the day
+ * (m NAP; NAN: none), which sets the capacity of the gravity inlets
+ * (core_lake_inlet_share). */
+void drv_supply_set_source(drv_supply *s, double m3d, double level);
 
 /* After drv_supply_account: what the users drew from the source today
  * (m3/d). */

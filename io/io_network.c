@@ -190,6 +190,33 @@ static zt_status read_user(io_ini *ini, const io_network *n, const char *sec, co
     return ZT_OK;
 }
 
+/* A gravity inlet from the lake: gravity_inside_m and gravity_design_m,
+ * both or neither, the design level above the inside level. */
+static zt_status read_gravity(io_ini *ini, const char *s, io_net_node *x, zt_err *err)
+{
+    const int hi = io_ini_has(ini, s, "gravity_inside_m"),
+              hd = io_ini_has(ini, s, "gravity_design_m");
+    zt_status st;
+    if (hi != hd) {
+        return io_ini_fail(ini, s, hi ? "gravity_design_m" : "gravity_inside_m", err,
+                           "a gravity inlet needs both gravity_inside_m and gravity_design_m");
+    }
+    if (!hi) {
+        return ZT_OK;
+    }
+    st = io_ini_double(ini, s, "gravity_inside_m", 1, 0.0, -100.0, 100.0, &x->inside_m, err);
+    if (st == ZT_OK) {
+        st = io_ini_double(ini, s, "gravity_design_m", 1, 0.0, -100.0, 100.0, &x->design_m, err);
+    }
+    if (st == ZT_OK && !(x->design_m > x->inside_m)) {
+        st = io_ini_fail(ini, s, "gravity_design_m", err,
+                         "must lie above gravity_inside_m (%g m NAP): the inlet needs a head",
+                         x->inside_m);
+    }
+    x->gravity = st == ZT_OK;
+    return st;
+}
+
 zt_status io_network_load(const char *path, io_network *out, zt_err *err)
 {
     io_ini *ini = NULL;
@@ -280,7 +307,21 @@ zt_status io_network_load(const char *path, io_network *out, zt_err *err)
         if (st == ZT_OK) {
             st = io_ini_double(ini, s, "to_lake_m3s", 0, 0.0, 0.0, 1e5, &x->to_lake_m3s, err);
         }
+        if (st == ZT_OK) {
+            st = read_gravity(ini, s, x, err);
+        }
         if (st != ZT_OK) {
+            goto done;
+        }
+    }
+    for (int i = 0; i < n.nnode; i++) {
+        const io_net_node *x = &n.node[i];
+        if (x->gravity && (x->parent < 0 || n.node[x->parent].parent >= 0)) {
+            char sec[64];
+            snprintf(sec, sizeof sec, "node.%s", x->name);
+            st = io_ini_fail(ini, sec, "gravity_inside_m", err,
+                             "a gravity inlet takes its water from the lake: its parent must "
+                             "be a source");
             goto done;
         }
     }

@@ -18,6 +18,9 @@
  *   capacity_m3s = 81.0                    # link parent -> node, default inf
  *   ijsselmeer_inlet = true                # scaled by ijsselmeer_factor
  *   to_lake_m3s = 162.0   # pumps from the node's water into the lake ([lake]), default 0
+ *   gravity_inside_m = -0.52  # a gravity inlet from the lake ([lake]): the level
+ *   gravity_design_m = -0.10  # inside, and the lake level of capacity_m3s (m NAP);
+ *                             # both or neither, only below a source
  *
  *   [attach.fryslan]      # districts to nodes, the first rule that matches
  *   province = 21         # 20 Groningen, 21 Fryslân, 22 Drenthe (optional)
@@ -66,6 +69,9 @@ typedef struct io_net_node {
     int inlet;         /* 1: an IJsselmeer inlet, scaled by the factor */
     double to_lake_m3s; /* the pumps that drain the node's water into the lake (m3/s); 0:
                            it drains elsewhere */
+    int gravity;       /* 1: a gravity inlet from the lake, its capacity follows the level */
+    double inside_m;   /* gravity: the level of the water it lets the lake into (m NAP) */
+    double design_m;   /* gravity: the lake level at which capacity_m3s holds (m NAP) */
 } io_net_node;
 
 typedef struct io_net_user {

@@ -461,6 +461,7 @@ START_TEST(lake_cuts_by_class)
     char *csv = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(csv);
     int rows = 0;
+    double levels[40];
     for (char *p = strchr(csv, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
         double f[17];
         int n = sscanf(p + 1,
@@ -477,9 +478,30 @@ START_TEST(lake_cuts_by_class)
         /* balance_error (m3/s) against the day's inflow (m3/s): 6 digits */
         ck_assert_msg(fabs(f[15]) <= 1e-5 * (f[5] + f[6] + f[7] + f[8] + f[9] + 1.0),
                       "lake balance error %g m3/s", f[15]);
-        rows++;
+        ck_assert_int_lt(rows, 40);
+        levels[rows++] = f[0];
     }
     ck_assert_int_eq(rows, 37);
+    free(csv);
+    /* the Frisian gravity inlets: 81 m3/s x sqrt of the head over the
+       boezem (-0.52) against the head at -0.10, at the day's start level */
+    char nodes[1400];
+    snprintf(nodes, sizeof nodes, "%s/" DEMO "/lake/supply_nodes.csv", cwd);
+    csv = tu_slurp(nodes, NULL);
+    ck_assert_ptr_nonnull(csv);
+    int k = 0;
+    for (char *p = strstr(csv, ",friese_boezem,"); p; p = strstr(p + 1, ",friese_boezem,")) {
+        double flow, cap;
+        ck_assert_int_eq(sscanf(p, ",friese_boezem,%lf,%lf", &flow, &cap), 2);
+        const double h = k == 0 ? -0.395 : levels[k - 1];
+        const double want = 81.0 * sqrt((h + 0.52) / 0.42);
+        ck_assert_msg(fabs(cap - want) <= 1e-5 * want, "day %d: capacity %g, want %g at %g m",
+                      k, cap, want, h);
+        ck_assert_msg(flow <= cap * (1.0 + 1e-5), "day %d: flow %g above capacity %g", k, flow,
+                      cap);
+        k++;
+    }
+    ck_assert_int_eq(k, 37);
     free(csv);
     /* zoet chart --lake: the level against the peilbesluit's band */
     snprintf(cmd, sizeof cmd, "%s chart %s --lake -o %s/" DEMO "/lake/lake.svg", tu_zoet(), path,

@@ -140,6 +140,22 @@ START_TEST(sluicing_without_pumps)
 }
 END_TEST
 
+START_TEST(gravity_inlet_share)
+{
+    /* a sluice from the lake into a boezem at -0.52 m NAP, its capacity
+     * stated at -0.10: at -0.20 the head is 0.32 of 0.42 m, the flow
+     * sqrt(0.32 / 0.42) = 0.8728716 of it (by hand); 0.25 of the head
+     * gives half; never more than the stated capacity; no head, no flow */
+    ASSERT_NEAR(core_lake_inlet_share(-0.20, -0.52, -0.10), 0.8728715609439696, 1e-15);
+    ASSERT_NEAR(core_lake_inlet_share(-0.415, -0.52, -0.10), 0.5, 1e-15);
+    ASSERT_NEAR(core_lake_inlet_share(-0.10, -0.52, -0.10), 1.0, 0.0);
+    ASSERT_NEAR(core_lake_inlet_share(0.30, -0.52, -0.10), 1.0, 0.0);
+    ASSERT_NEAR(core_lake_inlet_share(-0.52, -0.52, -0.10), 0.0, 0.0);
+    ASSERT_NEAR(core_lake_inlet_share(-0.60, -0.52, -0.10), 0.0, 0.0);
+    ASSERT_NEAR(core_lake_inlet_share(NAN, -0.52, -0.10), 0.0, 0.0);
+}
+END_TEST
+
 START_TEST(rationing_below_the_band)
 {
     /* 31 August, level -0.35 (below the band's -0.30), nothing in: V* =
@@ -326,6 +342,7 @@ Suite *suite_lake(void)
     tcase_add_test(tc, volume_and_level);
     tcase_add_test(tc, sluicing_at_capacity_and_pumps);
     tcase_add_test(tc, sluicing_without_pumps);
+    tcase_add_test(tc, gravity_inlet_share);
     tcase_add_test(tc, rationing_below_the_band);
     tcase_add_test(tc, linear_rise);
     tcase_add_test(tc, bad_inputs);

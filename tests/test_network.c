@@ -35,6 +35,13 @@ START_TEST(real_network)
     ck_assert_double_eq(n.node[fb].cap_m3s, 81.0); /* 7 million m3/day [S] */
     ck_assert_int_eq(n.node[fb].inlet, 1);
     ck_assert_int_eq(n.node[gr].inlet, 0);
+    /* the Frisian inlets are sluices into the boezem at -0.52 [S], their
+       capacity stated at the lake's -0.10 [E]; Drenthe's route is pumped */
+    ck_assert_int_eq(n.node[fb].gravity, 1);
+    ck_assert_double_eq(n.node[fb].inside_m, -0.52);
+    ck_assert_double_eq(n.node[fb].design_m, -0.10);
+    ck_assert_int_eq(n.node[dr].gravity, 0);
+    ck_assert_int_eq(n.node[gr].gravity, 0);
     ck_assert_double_eq(n.node[hu].cap_m3s, 20.0);
     /* causes: peat 1.2 (level 1), nature 1.3 (2), flushing 4 (6), capital 3
      * (5), agri 4 (6) */
@@ -111,6 +118,21 @@ START_TEST(bad_networks)
          "[user.w] x", "net.ini:"},
         {"[node.a]\n[attach.r]\nprovince = 21\nnode = \"zz\"\n", "[attach.r] node",
          "no node named"},
+        {"[node.a]\n[node.b]\nparent = \"a\"\ngravity_inside_m = -0.52\n",
+         "[node.b] gravity_design_m", "needs both"},
+        {"[node.a]\n[node.b]\nparent = \"a\"\ngravity_design_m = -0.1\n",
+         "[node.b] gravity_inside_m", "needs both"},
+        {"[node.a]\n[node.b]\nparent = \"a\"\ngravity_inside_m = -0.52\n"
+         "gravity_design_m = -0.60\n",
+         "[node.b] gravity_design_m", "above gravity_inside_m"},
+        {"[node.a]\n[node.b]\nparent = \"a\"\ngravity_inside_m = \"low\"\n"
+         "gravity_design_m = -0.1\n",
+         "[node.b] gravity_inside_m", "net.ini:4"},
+        {"[node.a]\n[node.b]\nparent = \"a\"\n[node.c]\nparent = \"b\"\n"
+         "gravity_inside_m = -0.52\ngravity_design_m = -0.1\n",
+         "[node.c] gravity_inside_m", "parent must be a source"},
+        {"[node.a]\ngravity_inside_m = -0.52\ngravity_design_m = -0.1\n",
+         "[node.a] gravity_inside_m", "parent must be a source"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         zt_err err;

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Summarise the supply accounting of zoet runs (issue 4; docs/network.md).
 
-Usage: supply_summary.py NETWORK.ini OUTDIR [OUTDIR ...]
+Usage: supply_summary.py NETWORK.ini [--lake LAKE.ini] OUTDIR [OUTDIR ...]
+
+With a lake ([lake] in the scenario) its own users join the allocation;
+their classes come from the lake file (default: ../lake/ijsselmeer-
+markermeer.ini beside the network file, when it exists).
 
 For each output folder (a run with a supply network): the monthly inlet
 over every link (million m3), the year's demand, allocated, realised and
@@ -12,6 +16,7 @@ below it) still gets water. Python standard library only.
 """
 import collections
 import csv
+import os
 import sys
 import tomllib
 
@@ -30,6 +35,13 @@ def load_network(path):
     wells = {name for name, u in net.get("user", {}).items()
              if u.get("source", "surface") == "groundwater"}
     return parent, cls, users, wells
+
+
+def load_lake_users(path):
+    """The classes of the lake's own users ({} without a lake file)."""
+    with open(path, "rb") as f:
+        lake = tomllib.load(f)
+    return {name: u["class"] for name, u in lake.get("user", {}).items()}
 
 
 def below(parent, node, top):
@@ -79,8 +91,11 @@ def summarise(parent, cls, users, wells, out):
             continue  # served by its own wells, outside the verdringingsreeks
         if " " in name:
             c = cls[name.split(" ")[1]]
-        else:
+        elif name in users:
             c = users[name]
+        else:
+            sys.exit("%s/supply_users.csv: user %s is in neither the network file nor the "
+                     "lake file (give --lake LAKE.ini)" % (out, name))
         day_users[r["date"]].append((node, c, float(r["demand"]), float(r["allocated"]),
                                      float(r["realised"])))
     bad = 0
@@ -102,9 +117,18 @@ def summarise(parent, cls, users, wells, out):
 
 
 def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
     parent, cls, users, wells = load_network(sys.argv[1])
+    args = sys.argv[2:]
+    lake = os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), "..", "lake",
+                        "ijsselmeer-markermeer.ini")
+    if args[:1] == ["--lake"] and len(args) >= 3:
+        lake, args = args[1], args[2:]
+    if os.path.exists(lake):
+        users.update(load_lake_users(lake))
     totals = []
-    for out in sys.argv[2:]:
+    for out in args:
         totals.append(summarise(parent, cls, users, wells, out))
     return 0 if all(b == 0 for _, b in totals) else 1
 
