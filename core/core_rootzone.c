@@ -16,8 +16,11 @@
  *     perc = max(0, S1 - Smax),  S2 = min(S1, Smax)        percolation
  *     a    = 1 if S2 >= p Smax, else S2 / (p Smax)         Feddes-type
  *     Ta   = min(S2, (ETp - Ei) a),       S3 = S2 - Ta     transpiration
- *     CR   = min(Smax - S3, crmax exp(-d / dcr)),          capillary rise
+ *     CR   = rise(q(d), Smax - S3, Dfull),                  capillary rise
  *            d = max(0, depth - root depth),  S4 = S3 + CR
+ *            (core_capillary.h: q the steady flux from the water table at
+ *            distance d, in full while the deficit is at least Dfull, in
+ *            proportion to the deficit above it; integrated over the day)
  *   per cell area: ta = (1-fp) Ta, perc = (1-fp) perc, cr = (1-fp) CR,
  *   ds = (1-fp) (S4 - S0), recharge = perc - cr.
  *
@@ -91,8 +94,7 @@ static void rz_assert_params(const core_rz_params *p)
     assert(p->smax >= 0.0);
     assert(p->root_depth >= 0.0);
     assert(p->p > 0.0 && p->p <= 1.0);
-    assert(p->crmax >= 0.0);
-    assert(p->crmax == 0.0 || p->dcr > 0.0);
+    assert(p->cap == NULL || p->cap_full > 0.0);
     assert(p->paved >= 0.0 && p->paved <= 1.0);
     for (int m = 0; m < 12; m++) {
         assert(p->kc[m] >= 0.0);
@@ -229,19 +231,14 @@ void core_rz_step(const core_rz_params *p, const core_rz_in *in, core_rz_state *
     ta_u = rz_min(su, (out->etp - out->ei) * a);
     su -= ta_u;
 
-    /* Capillary rise from the water table, limited by the deficit. */
+    /* Capillary rise from the water table: the steady flux at its
+     * distance, less as the root zone nears field capacity. */
     d = rz_max(0.0, in->depth - p->root_depth);
     cr_u = 0.0;
-    if (p->crmax > 0.0 && su < p->smax) {
-        double deficit = p->smax - su;               /* m */
-        double supply = p->crmax * exp(-d / p->dcr); /* m/d */
-        if (supply >= deficit) {
-            cr_u = deficit;
-            su = p->smax; /* exactly full, not full +- one rounding */
-        } else {
-            cr_u = supply;
-            su += cr_u;
-        }
+    if (p->cap && su < p->smax) {
+        const double deficit = p->smax - su; /* m */
+        cr_u = core_cap_rise(core_cap_flux(p->cap, d), deficit, p->cap_full);
+        su = cr_u >= deficit ? p->smax : su + cr_u;
     }
 
     s->s = su;

@@ -15,8 +15,11 @@
  *     perc = max(0, S1 - Smax)                  percolation, same day
  *     Ta   = min(S, (ETp - Ei) x a(S))          a = 1 for S >= p Smax,
  *                                               else S / (p Smax)   (Feddes-type)
- *     CR   = min(Smax - S, crmax exp(-d/dcr))   capillary rise, d = depth of the
- *                                               water table below the root zone
+ *     CR   = core_cap_rise(q(d), Smax - S, Dfull) capillary rise: the steady flux
+ *                                               q from the water table d below the root
+ *                                               zone (core_capillary.h), in full down to
+ *                                               a deficit Dfull, less towards field
+ *                                               capacity, integrated over the day
  *     recharge = perc - CR                      to groundwater (may be < 0)
  *   open-water cells: Eow = fow x ET0 (fow = 1.25), no root zone; the net
  *     P - Eow goes to the district.
@@ -27,6 +30,7 @@
 #ifndef CORE_ROOTZONE_H
 #define CORE_ROOTZONE_H
 
+#include "core_capillary.h"
 #include "zt.h"
 
 /* Parameters of one land-use x soil combination. */
@@ -36,8 +40,10 @@ typedef struct core_rz_params {
     double smax;         /* available water of the root zone = awc x root depth (m) */
     double root_depth;   /* root depth (m) */
     double p;            /* fraction of smax below which transpiration falls (-) */
-    double crmax;        /* capillary rise with the water table at the root zone (m/d) */
-    double dcr;          /* e-folding distance of capillary rise (m) */
+    const core_cap_table *cap; /* the subsoil's capillary flux against the distance of
+                                  the water table (borrowed); NULL: no capillary rise */
+    double cap_full;     /* the deficit (m) from which the rise runs at the full flux
+                            (the root zone at pF 3), > 0 with cap */
     double paved;        /* paved fraction of the cell (-) */
     int open_water;      /* 1: open water, E = ow_factor x ET0, no root zone */
     double ow_factor;    /* open-water evaporation factor on ET0 (-) */

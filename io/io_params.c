@@ -5,10 +5,15 @@
  * Combination (DESIGN.md §2, core_rootzone.h):
  *   smax       = available_water_mm_per_m / 1000 x root_depth_m    (m)
  *   icap       = interception_mm / 1000                            (m/d)
- *   crmax      = capillary_max_mm_d / 1000                         (m/d)
+ *   cap        = the steady capillary flux of the soil's subsoil
+ *                (subsoil_van_genuchten, core_capillary.h) against the
+ *                distance of the water table, the root zone at pF 3
+ *   cap_full   = smax x (Se(100) - Se(1000)) / (Se(100) - Se(16000)) of
+ *                the topsoil (topsoil_van_genuchten; suction in cm): the
+ *                deficit at pF 3, from which the rise runs at the full flux
  *   spr_gift   = gift_mm / 1000,  spr_cap = capacity_mm_d / 1000   (m, m/d)
  *   kc, root depth, p, paved fraction, sprinkling: from the land use;
- *   crmax, dcr, available water: from the soil.
+ *   the capillary table and available water: from the soil.
  *   sy[soil]   = specific_yield of [soil.X] (-), for the groundwater
  *                (core_gw.h); open-water cells (soil 0) get 1.
  * Open water (open_water = true): E = open_water_factor x ET0, no root zone,
@@ -25,18 +30,26 @@
  * Ranges (ZT_ECONFIG outside them): crop factors and the open-water factor
  * 0-2 (the largest Dutch crop factor in FACTS.md §5 is 1.27); fractions 0-1;
  * depths > 0; available water 0-1000 mm/m (a metre of soil cannot hold more
- * than a metre of water); months 1-12 with first <= last. The upper limits of
- * interception (50 mm/d), root depth (5 m), capillary rise at zero distance
- * (1000 mm/d: an exponential fitted to FACTS.md §8, 66 mm/d at 25 cm over
- * sand, extrapolates to a few hundred), its decay distance (10 m), the gift
- * (200 mm) and the capacity (100 mm/d) are sanity limits [E] that catch unit
- * mistakes (m for mm), each well above any value in FACTS.md.
+ * than a metre of water); months 1-12 with first <= last; the van Genuchten
+ * parameters as core_capillary.h checks them, water contents 0-1 with
+ * theta_r < theta_s. The upper limits of interception (50 mm/d), root depth
+ * (5 m), Ks (10,000 cm/d), alpha (10 /cm), the gift (200 mm) and the
+ * capacity (100 mm/d) are sanity limits [E] that catch unit mistakes (m for
+ * mm), each well above any value in FACTS.md.
  */
 #include "io_params.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "io_ini.h"
+
+/* The capillary table: distances 0.25 m (the shallowest of FACTS.md §8's
+ * table: nearer the root zone the flux grows without bound) to 5.03 m, the
+ * root zone at pF 3 (-1000 cm, the suction FACTS.md §8 uses). */
+#define IO_PARAMS_CAP_Z0 0.25
+#define IO_PARAMS_CAP_DZ 0.02
+#define IO_PARAMS_CAP_HTOP 10.0
 
 /* Range of the specific yield (-): 0.01 is below the smallest value of the
  * Cultuurtechnisch Vademecum table (0.02, FACTS.md §8) and 0.5 above the
@@ -61,8 +74,9 @@ typedef struct lu_rec {
 /* What one [soil.X] section gives. */
 typedef struct soil_rec {
     double awc_mm_m;    /* plant-available water (mm per m of root zone) */
-    double crmax_mm_d;  /* capillary rise at zero distance (mm/d) */
-    double dcr_m;       /* e-folding distance of capillary rise (m) */
+    double top[4];      /* topsoil theta_r, theta_s (-), alpha (1/cm), n (-) */
+    double sub[4];      /* subsoil Ks (cm/d), alpha (1/cm), n (-), l (-) */
+    double full;        /* the share of smax below which the rise is full (-) */
     double sy;          /* specific yield of the phreatic groundwater (-) */
 } soil_rec;
 
@@ -115,6 +129,66 @@ static zt_status read_landuse(io_ini *ini, int lu, lu_rec *r, zt_err *err)
     return ZT_OK;
 }
 
+/* Se at suction h (cm) of a van Genuchten curve (alpha 1/cm). */
+static double vg_se(double alpha, double n, double h)
+{
+    return pow(1.0 + pow(alpha * h, n), -(1.0 - 1.0 / n));
+}
+
+/* The soil's two van Genuchten curves; the old exponential keys named. */
+static zt_status read_vg(io_ini *ini, const char *sec, soil_rec *r, zt_err *err)
+{
+    static const char *const old[] = {"capillary_max_mm_d", "capillary_decay_m"};
+    zt_status st;
+    for (int k = 0; k < 2; k++) {
+        if (io_ini_has(ini, sec, old[k])) {
+            return io_ini_fail(ini, sec, old[k], err,
+                               "the exponential capillary rise was replaced by the steady flux "
+                               "of the subsoil (issue 13): give topsoil_van_genuchten and "
+                               "subsoil_van_genuchten instead (docs/parameters.md)");
+        }
+    }
+    st = io_ini_doubles(ini, sec, "topsoil_van_genuchten", 1, 4, 0.0, 20.0, r->top, err);
+    if (st == ZT_OK) {
+        st = io_ini_doubles(ini, sec, "subsoil_van_genuchten", 1, 4, -20.0, 1e4, r->sub, err);
+    }
+    if (st != ZT_OK) {
+        return st;
+    }
+    if (!(r->top[0] >= 0.0 && r->top[0] < r->top[1] && r->top[1] <= 1.0)) {
+        return io_ini_fail(ini, sec, "topsoil_van_genuchten", err,
+                           "[theta_r, theta_s, alpha, n]: needs 0 <= theta_r < theta_s <= 1");
+    }
+    if (!(r->top[2] > 0.0 && r->top[2] <= 10.0 && r->top[3] > 1.0 && r->top[3] < 20.0)) {
+        return io_ini_fail(ini, sec, "topsoil_van_genuchten", err,
+                           "[theta_r, theta_s, alpha, n]: needs 0 < alpha <= 10 /cm, 1 < n < 20");
+    }
+    const double a = r->top[2], n = r->top[3];
+    r->full = (vg_se(a, n, 100.0) - vg_se(a, n, 1000.0)) /
+              (vg_se(a, n, 100.0) - vg_se(a, n, 16000.0));
+    return ZT_OK;
+}
+
+/* The soil's capillary table from its subsoil curve. */
+static zt_status build_cap(io_ini *ini, int so, const soil_rec *r, core_cap_table *t,
+                           zt_err *err)
+{
+    char sec[64];
+    const core_cap_soil s = {r->sub[0] / 100.0, r->sub[1] * 100.0, r->sub[2], r->sub[3]};
+    zt_status st;
+    snprintf(sec, sizeof sec, "soil.%s", zt_soil_names[so]);
+    st = core_cap_build(&s, IO_PARAMS_CAP_HTOP, IO_PARAMS_CAP_Z0, IO_PARAMS_CAP_DZ, CORE_CAP_NZ,
+                        t, err);
+    if (st != ZT_OK) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        zt_err_clear(err);
+        st = io_ini_fail(ini, sec, "subsoil_van_genuchten", err,
+                         "[Ks cm/d, alpha /cm, n, l]: %s", why);
+    }
+    return st;
+}
+
 static zt_status read_soil(io_ini *ini, int so, soil_rec *r, zt_err *err)
 {
     char sec[64];
@@ -123,9 +197,7 @@ static zt_status read_soil(io_ini *ini, int so, soil_rec *r, zt_err *err)
     snprintf(sec, sizeof sec, "soil.%s", zt_soil_names[so]);
     if ((st = io_ini_double(ini, sec, "available_water_mm_per_m", 1, 0.0, 0.0, 1000.0,
                             &r->awc_mm_m, err)) != ZT_OK ||
-        (st = io_ini_double(ini, sec, "capillary_max_mm_d", 1, 0.0, 0.0, 1000.0, &r->crmax_mm_d,
-                            err)) != ZT_OK ||
-        (st = positive(ini, sec, "capillary_decay_m", 10.0, &r->dcr_m, err)) != ZT_OK ||
+        (st = read_vg(ini, sec, r, err)) != ZT_OK ||
         (st = io_ini_double(ini, sec, "specific_yield", 1, 0.0, IO_PARAMS_SY_MIN,
                             IO_PARAMS_SY_MAX, &r->sy, err)) != ZT_OK) {
         return st;
@@ -179,7 +251,8 @@ static zt_status check_sections(const io_ini *ini, zt_err *err)
 }
 
 /* Combine land use and soil into the parameters of the core. */
-static void combine(const lu_rec *lu, const soil_rec *so, const spr_rec *spr, core_rz_params *rz)
+static void combine(const lu_rec *lu, const soil_rec *so, const spr_rec *spr,
+                    const core_cap_table *cap, core_rz_params *rz)
 {
     int m;
     memset(rz, 0, sizeof *rz);
@@ -195,8 +268,8 @@ static void combine(const lu_rec *lu, const soil_rec *so, const spr_rec *spr, co
     rz->root_depth = lu->root_m;
     rz->smax = so->awc_mm_m / 1000.0 * lu->root_m;
     rz->p = lu->p;
-    rz->crmax = so->crmax_mm_d / 1000.0;
-    rz->dcr = so->dcr_m;
+    rz->cap = cap;
+    rz->cap_full = so->full * rz->smax;
     rz->paved = lu->paved;
     rz->sprinkle = lu->sprinkle;
     rz->spr_trigger = spr->trigger;
@@ -234,7 +307,8 @@ zt_status io_params_load(const char *path, io_params **out, zt_err *err)
         }
     }
     for (i = 1; i < ZT_NSOIL; i++) {
-        if ((st = read_soil(ini, i, &so[i], err)) != ZT_OK) {
+        if ((st = read_soil(ini, i, &so[i], err)) != ZT_OK ||
+            (st = build_cap(ini, i, &so[i], &p->cap[i], err)) != ZT_OK) {
             goto done;
         }
     }
@@ -247,7 +321,7 @@ zt_status io_params_load(const char *path, io_params **out, zt_err *err)
        its parameters do not depend on the soil, so soil 0 gets them too. */
     for (i = 1; i < ZT_NLANDUSE; i++) {
         for (j = 1; j < ZT_NSOIL; j++) {
-            combine(&lu[i], &so[j], &spr, &p->rz[i][j]);
+            combine(&lu[i], &so[j], &spr, &p->cap[j], &p->rz[i][j]);
         }
     }
     p->rz[ZT_LU_WATER][ZT_SOIL_NONE] = p->rz[ZT_LU_WATER][ZT_SOIL_SAND];
@@ -279,16 +353,16 @@ void io_params_print(const io_params *p, FILE *f)
     int i, j, m;
 
     fprintf(f, "# root-zone parameters in effect, table %s\n", p->file);
-    fprintf(f, "# %-8s %-5s %7s %6s %5s %7s %7s %6s %5s %3s %5s %s\n", "landuse", "soil",
-            "smax_mm", "root_m", "p", "icap_mm", "crmax", "dcr_m", "paved", "spr", "fow",
+    fprintf(f, "# %-8s %-5s %7s %6s %5s %7s %7s %7s %5s %3s %5s %s\n", "landuse", "soil",
+            "smax_mm", "root_m", "p", "icap_mm", "cr50cm", "cr_full", "paved", "spr", "fow",
             "kc Jan..Dec");
     for (i = 1; i < ZT_NLANDUSE; i++) {
         for (j = 1; j < ZT_NSOIL; j++) {
             const core_rz_params *r = &p->rz[i][j];
-            fprintf(f, "  %-8s %-5s %7.1f %6.2f %5.2f %7.2f %7.2f %6.2f %5.2f %3s %5.2f ",
+            fprintf(f, "  %-8s %-5s %7.1f %6.2f %5.2f %7.2f %7.2f %7.1f %5.2f %3s %5.2f ",
                     zt_landuse_names[i], zt_soil_names[j], r->smax * 1000.0, r->root_depth, r->p,
-                    r->icap * 1000.0, r->crmax * 1000.0, r->dcr, r->paved,
-                    r->sprinkle ? "yes" : "no", r->ow_factor);
+                    r->icap * 1000.0, r->cap ? core_cap_flux(r->cap, 0.5) * 1000.0 : 0.0,
+                    r->cap_full * 1000.0, r->paved, r->sprinkle ? "yes" : "no", r->ow_factor);
             for (m = 0; m < 12; m++) {
                 fprintf(f, "%s%.2f", m ? " " : "", r->kc[m]);
             }
@@ -312,7 +386,8 @@ void io_params_print(const io_params *p, FILE *f)
         fprintf(f, " %s %.4f", zt_soil_names[j], p->sy[j]);
     }
     fputc('\n', f);
-    fputs("# units: smax_mm mm; icap_mm and crmax mm/d; root_m and dcr_m m; p, paved, "
+    fputs("# units: smax_mm and cr_full (the deficit of full capillary rise) mm; icap_mm and "
+          "cr50cm (capillary flux, water table 0.5 m below the roots) mm/d; root_m m; p, paved, "
           "fow (open-water factor on ET0) and kc -\n",
           f);
 }

@@ -15,8 +15,8 @@
  *   open_water_factor = 1.25
  *   [soil.peat]
  *   available_water_mm_per_m = 250 # plant-available water per m of root zone
- *   capillary_max_mm_d = 9.0       # crmax: capillary rise at zero distance
- *   capillary_decay_m = 0.25       # dcr: e-folding distance
+ *   topsoil_van_genuchten = [0.0, 0.72, 0.018, 1.14]   # theta_r, theta_s, alpha /cm, n
+ *   subsoil_van_genuchten = [2.93, 0.0123, 1.276, -1.592] # Ks cm/d, alpha /cm, n, l
  *   specific_yield = 0.0755        # Sy of the phreatic groundwater (-), 0.01-0.5
  *   [sprinkling]
  *   trigger_fraction = 0.5         # a turn starts below this fraction of smax (-)
@@ -50,6 +50,9 @@ typedef struct io_params {
        [soil.X] specific_yield, 0.01-0.5; sy[ZT_SOIL_NONE] (open water
        cells) is 1: a water table in open water moves with the water */
     double sy[ZT_NSOIL];
+    /* the steady capillary flux of each soil's subsoil (core_capillary.h);
+       rz[..][soil].cap points here */
+    core_cap_table cap[ZT_NSOIL];
     char *file; /* the table read */
 } io_params;
 

@@ -73,18 +73,18 @@ static const char *const params_text =
     "open_water_factor = 1.25\n"
     "[soil.peat]\n"
     "available_water_mm_per_m = 250\n"
-    "capillary_max_mm_d = 9.0\n"
-    "capillary_decay_m = 0.25\n"
+    "topsoil_van_genuchten = [0.0, 0.72, 0.018, 1.14]\n"
+    "subsoil_van_genuchten = [2.93, 0.0123, 1.276, -1.592]\n"
     "specific_yield = 0.0755\n"
     "[soil.clay]\n"
     "available_water_mm_per_m = 180\n"
-    "capillary_max_mm_d = 5.0\n"
-    "capillary_decay_m = 0.30\n"
+    "topsoil_van_genuchten = [0.0, 0.42, 0.0191, 1.152]\n"
+    "subsoil_van_genuchten = [13.79, 0.0191, 1.152, -1.384]\n"
     "specific_yield = 0.0584\n"
     "[soil.sand]\n"
     "available_water_mm_per_m = 100\n"
-    "capillary_max_mm_d = 8.0\n"
-    "capillary_decay_m = 0.20\n"
+    "topsoil_van_genuchten = [0.02, 0.43, 0.0234, 1.801]\n"
+    "subsoil_van_genuchten = [12.68, 0.0213, 1.951, 0.168]\n"
     "specific_yield = 0.125\n"
     "[sprinkling]\n"
     "trigger_fraction = 0.5\n"
@@ -981,8 +981,12 @@ START_TEST(test_params_good)
     ck_assert(fabs(r->smax - 0.075) < 1e-12);
     ck_assert(fabs(r->root_depth - 0.30) < 1e-12);
     ck_assert(fabs(r->icap - 0.001) < 1e-12);     /* 1.0 mm/d */
-    ck_assert(fabs(r->crmax - 0.009) < 1e-12);    /* 9.0 mm/d */
-    ck_assert(fabs(r->dcr - 0.25) < 1e-12);
+    /* capillary rise: the steady flux of subsoil O17 at 0.5 m, 3.4 mm/d in
+       FACTS §8's table; full below the deficit at pF 3 of topsoil B17:
+       (Se(100) - Se(1000)) / (Se(100) - Se(16000)) = 0.49934 of smax */
+    ck_assert_ptr_eq(r->cap, &p->cap[ZT_SOIL_PEAT]);
+    ck_assert_double_eq_tol(core_cap_flux(r->cap, 0.5), 0.0034, 0.0034 * 0.05);
+    ck_assert_double_eq_tol(r->cap_full, 0.075 * 0.49934, 1e-6);
     ck_assert(fabs(r->p - 0.5) < 1e-12);
     ck_assert(r->kc[0] == 0.80 && r->kc[3] == 1.20 && r->kc[11] == 0.80);
     ck_assert_int_eq(r->sprinkle, 1);
@@ -996,7 +1000,7 @@ START_TEST(test_params_good)
     /* nature on sand: 100 mm/m x 0.60 m = 60 mm; 8 mm/d; no sprinkling */
     r = &p->rz[ZT_LU_NATURE][ZT_SOIL_SAND];
     ck_assert(fabs(r->smax - 0.060) < 1e-12);
-    ck_assert(fabs(r->crmax - 0.008) < 1e-12);
+    ck_assert_double_eq_tol(core_cap_flux(r->cap, 0.5), 0.0111, 0.0111 * 0.05); /* O2 */
     ck_assert(fabs(r->icap - 0.002) < 1e-12);
     ck_assert_int_eq(r->sprinkle, 0);
     /* a single crop factor for all months */
@@ -1080,8 +1084,15 @@ START_TEST(test_params_errors)
                33, "root");
     bad_params("pe8.ini", "[sprinkling]\n", "[sprinkler]\n", 0, "[sprinkling]");
     bad_params("pe9.ini", "paved_fraction = 0.45\n", "", 24, "paved_fraction");
-    bad_params("pe10.ini", "capillary_decay_m = 0.20\n", "capillary_decay_m = -0.2\n", 46,
-               "capillary_decay_m");
+    bad_params("pe10.ini", "[12.68, 0.0213, 1.951, 0.168]", "[12.68, 0.0213, 0.9, 0.168]", 46,
+               "subsoil_van_genuchten");
+    bad_params("pe11.ini", "[0.02, 0.43, 0.0234, 1.801]", "[0.5, 0.43, 0.0234, 1.801]", 45,
+               "topsoil_van_genuchten");
+    bad_params("pe12.ini", "subsoil_van_genuchten = [12.68, 0.0213, 1.951, 0.168]\n",
+               "subsoil_van_genuchten = [12.68, 0.0213, 1.951, 0.168]\ncapillary_max_mm_d = 8\n",
+               47, "capillary_max_mm_d");
+    bad_params("pe13.ini", "[12.68, 0.0213, 1.951, 0.168]", "[12.68, 0.0213, 1.951]", 46,
+               "subsoil_van_genuchten");
 }
 END_TEST
 

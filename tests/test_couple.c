@@ -90,7 +90,6 @@ static void land(core_rz_params *p, double smax)
     p->smax = smax;
     p->root_depth = 0.30;
     p->p = 0.5;
-    p->dcr = 0.5;
     p->ow_factor = 1.25;
 }
 
@@ -208,7 +207,11 @@ START_TEST(rootzone_mode)
     land(&rz[ZT_LU_GRASS][ZT_SOIL_SAND], 0.100);
     land(&rz[ZT_LU_ARABLE][ZT_SOIL_CLAY], 0.060);
     rz[ZT_LU_ARABLE][ZT_SOIL_CLAY].icap = 0.001;
-    rz[ZT_LU_ARABLE][ZT_SOIL_CLAY].crmax = 0.002;
+    /* a flat capillary flux of 2 mm/d, full down to 1 um of deficit */
+    static core_cap_table cap2 = {0.25, 1.0, 2, {0}};
+    cap2.lnq[0] = cap2.lnq[1] = log(0.002);
+    rz[ZT_LU_ARABLE][ZT_SOIL_CLAY].cap = &cap2;
+    rz[ZT_LU_ARABLE][ZT_SOIL_CLAY].cap_full = 1e-6;
     open_water(&rz[ZT_LU_WATER][ZT_SOIL_NONE]);
     for (int i = 0; i < 12; i++) {
         cfg.precip_factor[i] = 2.0;
@@ -1011,8 +1014,16 @@ typedef struct c6 {
     float p[108], et0[108];
 } c6;
 
+/* the capillary flux of subsoil O12, heavy clay (Staring 2001), for every
+ * soil: small, so that the root zones dry out and sprinkle */
+static core_cap_table c6_cap;
+
 static void c6_init(c6 *f)
 {
+    const core_cap_soil o12 = {0.0102, 0.95, 1.158, -4.295};
+    zt_err e;
+    zt_err_clear(&e);
+    ck_assert_int_eq(core_cap_build(&o12, 10.0, 0.25, 0.02, CORE_CAP_NZ, &c6_cap, &e), ZT_OK);
     const zt_idx nx = 12, ny = 9;
     memset(f, 0, sizeof *f);
     rng = 12345;
@@ -1022,8 +1033,8 @@ static void c6_init(c6 *f)
             core_rz_params *p = &f->rz[lu][so];
             land(p, so == ZT_SOIL_SAND ? 0.05 : (so == ZT_SOIL_CLAY ? 0.09 : 0.12));
             p->icap = 0.0005;
-            p->crmax = 0.002;
-            p->dcr = 0.4;
+            p->cap = &c6_cap;
+            p->cap_full = 0.5 * p->smax;
             p->paved = lu == ZT_LU_URBAN ? 0.4 : 0.0;
             p->kc[5] = lu == ZT_LU_NATURE ? 0.9 : 1.1;
             if (lu <= ZT_LU_CAPITAL) {

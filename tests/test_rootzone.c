@@ -51,8 +51,8 @@ static core_rz_params base_params(void)
     p.smax = 60.0 * MM;
     p.root_depth = 0.30;
     p.p = 0.5;
-    p.crmax = 0.0;
-    p.dcr = 0.5;
+    p.cap = NULL;
+    p.cap_full = 0.0;
     p.paved = 0.0;
     p.open_water = 0;
     p.ow_factor = 1.25;
@@ -230,70 +230,98 @@ END_TEST
 
 /* ---- capillary rise ------------------------------------------------------ */
 
-START_TEST(capillary_rise_two_depths)
+/* A flat capillary table: flux q (mm/d) for distances up to 1.25 m, 0
+ * beyond them. */
+static core_cap_table flat_table(double q_mm)
 {
-    /* crmax 5 mm/d, dcr 0.5 m, root depth 0.30 m; P 0, ET0 0 (no Ta).
-     * S0 30 -> deficit 30 mm, so the exponential limits:
-     * depth 0.80 m: d = 0.50, CR = 5 exp(-1) = 1.839397205857 mm;
-     * depth 1.30 m: d = 1.00, CR = 5 exp(-2) = 0.676676416183 mm.
-     * recharge = -CR; ds = CR. */
+    core_cap_table t;
+    memset(&t, 0, sizeof t);
+    t.z0 = 0.25;
+    t.dz = 1.0;
+    t.nz = 2;
+    t.lnq[0] = t.lnq[1] = log(q_mm * MM);
+    return t;
+}
+
+START_TEST(capillary_rise_full_and_tapering)
+{
+    /* q 5 mm/d, full below a deficit of 10 mm; root depth 0.30, water
+     * table 0.80 (d = 0.50); P 0, ET0 0 (no Ta). By hand:
+     * deficit 30: the rate stays full all day (t1 = 20/5 = 4 d): CR = 5;
+     * deficit 12: full for t1 = 2/5 d, then D = 10 e^(-0.5 t):
+     *   CR = 2 + 10 (1 - e^-0.3) = 4.591817793183 mm;
+     * deficit 6: CR = 6 (1 - e^-0.5) = 2.360816041724 mm;
+     * a water table 1.30 m below the roots (beyond the table): CR = 0. */
     core_rz_params p = base_params();
+    core_cap_table t = flat_table(5.0);
     core_rz_out o;
     core_rz_state s = {30.0 * MM, 0.0};
     core_rz_in in = day_in(0.0, 0.0, 0.80, 5);
-    p.crmax = 5.0 * MM;
-    p.dcr = 0.5;
+    p.cap = &t;
+    p.cap_full = 10.0 * MM;
     core_rz_step(&p, &in, &s, &o);
-    CK_MM(o.cr, 1.839397205857, TOL_EXP);
-    CK_MM(o.recharge, -1.839397205857, TOL_EXP);
-    CK_MM(o.ds, 1.839397205857, TOL_EXP);
+    CK_MM(o.cr, 5.0, TOL_EXP);
+    CK_MM(o.recharge, -5.0, TOL_EXP);
+    CK_MM(o.ds, 5.0, TOL_EXP);
     ck_assert_double_eq_tol(balance_residual(&in, &o), 0.0, TOL_EXACT);
-
-    s.s = 30.0 * MM;
-    in.depth = 1.30;
+    s.s = 48.0 * MM;
     core_rz_step(&p, &in, &s, &o);
-    CK_MM(o.cr, 0.676676416183, TOL_EXP);
-    CK_MM(s.s, 30.676676416183, TOL_EXP);
+    CK_MM(o.cr, 4.591817793183, TOL_EXP);
+    s.s = 54.0 * MM;
+    core_rz_step(&p, &in, &s, &o);
+    CK_MM(o.cr, 2.360816041724, TOL_EXP);
+    CK_MM(s.s, 56.360816041724, TOL_EXP);
+    s.s = 30.0 * MM;
+    in.depth = 1.60;
+    core_rz_step(&p, &in, &s, &o);
+    ck_assert_double_eq(o.cr, 0.0);
 }
 END_TEST
 
-START_TEST(capillary_rise_limited_by_deficit)
+START_TEST(capillary_rise_never_fills_past_capacity)
 {
-    /* crmax 5, water table at the root-zone bottom (depth 0.30 m, d = 0):
-     * the exponential allows 5 mm but the deficit is 60 - 59.5 = 0.5 mm,
-     * so CR = 0.5 and S = 60. A water table inside the root zone (depth
-     * 0.10 m) counts as d = 0: from S0 50, CR = min(10, 5) = 5. */
+    /* q 5, full below 10 mm, water table at the root-zone bottom (d = 0,
+     * held at the table's first flux): a deficit of 0.5 mm gets
+     * 0.5 (1 - e^-0.5) = 0.196734670144 mm, never the whole deficit, and
+     * never more than the flux of a day. A water table inside the root
+     * zone (depth 0.10) counts as d = 0. */
     core_rz_params p = base_params();
+    core_cap_table t = flat_table(5.0);
     core_rz_out o;
     core_rz_state s = {59.5 * MM, 0.0};
     core_rz_in in = day_in(0.0, 0.0, 0.30, 5);
-    p.crmax = 5.0 * MM;
+    p.cap = &t;
+    p.cap_full = 10.0 * MM;
     core_rz_step(&p, &in, &s, &o);
-    CK_MM(o.cr, 0.5, TOL_EXACT);
-    CK_MM(s.s, 60.0, TOL_EXACT);
-
-    s.s = 50.0 * MM;
+    CK_MM(o.cr, 0.196734670144, TOL_EXP);
+    ck_assert(s.s < p.smax);
+    s.s = 20.0 * MM;
     in.depth = 0.10;
     core_rz_step(&p, &in, &s, &o);
-    CK_MM(o.cr, 5.0, TOL_EXACT);
+    CK_MM(o.cr, 5.0, TOL_EXP);
+    for (double d = 0.0; d <= 0.2; d += 0.001) {
+        const double r = core_cap_rise(5.0 * MM, d, 10.0 * MM);
+        ck_assert(r >= 0.0 && r <= 5.0 * MM * (1.0 + 1e-15) && r <= d);
+    }
 }
 END_TEST
 
 START_TEST(capillary_rise_after_transpiration)
 {
     /* The order is percolation, transpiration, then capillary rise:
-     * S0 60, ET0 3 (May): Ta = 3, S = 57; crmax 5 at d = 0 -> CR =
-     * min(60 - 57, 5) = 3; S = 60; ds = 0; recharge = -3. */
+     * S0 60, ET0 3 (May): Ta = 3, S = 57; q 5 at d = 0, full below 30 mm:
+     * CR = 3 (1 - e^(-5/30)) = 0.460554825328 mm; recharge = -CR. */
     core_rz_params p = base_params();
+    core_cap_table t = flat_table(5.0);
     core_rz_out o;
     core_rz_state s = {60.0 * MM, 0.0};
     core_rz_in in = day_in(0.0, 3.0, 0.30, 5);
-    p.crmax = 5.0 * MM;
+    p.cap = &t;
+    p.cap_full = 30.0 * MM;
     core_rz_step(&p, &in, &s, &o);
     CK_MM(o.ta, 3.0, TOL_EXACT);
-    CK_MM(o.cr, 3.0, TOL_EXACT);
-    CK_MM(o.recharge, -3.0, TOL_EXACT);
-    CK_MM(o.ds, 0.0, TOL_EXACT);
+    CK_MM(o.cr, 0.460554825328, TOL_EXP);
+    CK_MM(o.recharge, -0.460554825328, TOL_EXP);
     ck_assert_double_eq_tol(balance_residual(&in, &o), 0.0, TOL_EXACT);
 }
 END_TEST
@@ -307,8 +335,10 @@ START_TEST(paved_runoff)
      * S0 20 + 9 = 29 < 30 -> a = 29/30; Ta_u = (2 - 1) x 29/30
      * = 0.966667; S = 29 - 29/30 = 28.033333.
      * Per cell area: ta = 0.6 x 29/30 = 0.58; ds = 0.6 x 8.033333 = 4.82.
-     * Balance: 10 = 1 + 0.58 + 3.6 + 4.82. With crmax 5 at d = 0 as well:
-     * CR_u = min(60 - 28.0333, 5) = 5 -> cr = 0.6 x 5 = 3 per cell. */
+     * Balance: 10 = 1 + 0.58 + 3.6 + 4.82. With a flux of 5 at d = 0 as
+     * well, full below 30 mm: D = 31.966667, full for t1 = 0.393333 d, then
+     * CR_u = 1.966667 + 30 (1 - e^(-(5/30)(1 - t1))) = 4.851688622812;
+     * cr = 0.6 x CR_u = 2.911013173687 per cell. */
     core_rz_params p = base_params();
     core_rz_out o;
     core_rz_state s = {20.0 * MM, 0.0};
@@ -323,10 +353,12 @@ START_TEST(paved_runoff)
     ck_assert_double_eq_tol(balance_residual(&in, &o), 0.0, TOL_EXACT);
 
     s.s = 20.0 * MM;
-    p.crmax = 5.0 * MM;
+    core_cap_table t = flat_table(5.0);
+    p.cap = &t;
+    p.cap_full = 30.0 * MM;
     in.depth = 0.30;
     core_rz_step(&p, &in, &s, &o);
-    CK_MM(o.cr, 3.0, TOL_EXACT);
+    CK_MM(o.cr, 2.911013173687, TOL_EXP);
     ck_assert_double_eq_tol(balance_residual(&in, &o), 0.0, TOL_EXACT);
 }
 END_TEST
@@ -338,8 +370,10 @@ START_TEST(fully_paved)
     core_rz_out o;
     core_rz_state s = {20.0 * MM, 0.0};
     core_rz_in in = day_in(10.0, 2.0, 0.3, 5);
+    core_cap_table t = flat_table(5.0);
     p.paved = 1.0;
-    p.crmax = 5.0 * MM;
+    p.cap = &t;
+    p.cap_full = 10.0 * MM;
     core_rz_step(&p, &in, &s, &o);
     CK_MM(o.ei, 1.0, TOL_EXACT);
     CK_MM(o.runoff, 9.0, TOL_EXACT);
@@ -552,8 +586,9 @@ START_TEST(balance_random)
         p.root_depth = lcg_range(&g, 0.1, 1.0);
         p.smax = lcg_range(&g, 0.0, 200.0) * MM;
         p.p = lcg_range(&g, 0.2, 1.0);
-        p.crmax = lcg_uniform(&g) < 0.2 ? 0.0 : lcg_range(&g, 0.0, 60.0) * MM;
-        p.dcr = lcg_range(&g, 0.1, 1.0);
+        core_cap_table t = flat_table(lcg_range(&g, 0.0, 60.0));
+        p.cap = lcg_uniform(&g) < 0.2 ? NULL : &t;
+        p.cap_full = lcg_range(&g, 0.1, 1.0) * p.smax + 1e-6;
         p.paved = u < 0.05 ? 1.0 : (u < 0.5 ? 0.0 : lcg_uniform(&g));
         p.open_water = lcg_uniform(&g) < 0.05;
         p.ow_factor = lcg_range(&g, 0.5, 1.3);
@@ -591,7 +626,7 @@ START_TEST(balance_random)
         if (!p.open_water) {
             ck_assert(o.ei <= o.etp);
             ck_assert(o.ta <= (1.0 - p.paved) * (o.etp - o.ei) * (1.0 + 1e-12));
-            ck_assert(o.cr <= (1.0 - p.paved) * p.crmax * (1.0 + 1e-12));
+            ck_assert(o.cr <= (1.0 - p.paved) * (p.cap ? exp(t.lnq[0]) : 0.0) * (1.0 + 1e-12));
         }
     }
     ck_assert(worst <= 1e-15);
@@ -632,8 +667,6 @@ typedef struct ini_seen {
     int nsections_soil;    /* values seen in [soil.*] */
     int nsprinkling;       /* values seen in [sprinkling] */
     double aw[3];          /* available_water_mm_per_m: peat, clay, sand */
-    double crmax[3];       /* capillary_max_mm_d */
-    double dcr[3];         /* capillary_decay_m */
     int crop_factor_count; /* crop_factor keys seen */
 } ini_seen;
 
@@ -664,10 +697,6 @@ static int ini_collect(void *user, const char *section, const char *name, const 
         seen->nsections_soil++;
         if (strcmp(name, "available_water_mm_per_m") == 0) {
             seen->aw[si] = atof(value);
-        } else if (strcmp(name, "capillary_max_mm_d") == 0) {
-            seen->crmax[si] = atof(value);
-        } else if (strcmp(name, "capillary_decay_m") == 0) {
-            seen->dcr[si] = atof(value);
         }
     } else if (strcmp(section, "sprinkling") == 0) {
         seen->nsprinkling++;
@@ -738,45 +767,6 @@ START_TEST(defaults_available_water)
 }
 END_TEST
 
-START_TEST(defaults_capillary_fit)
-{
-    /* Least squares of ln q = ln crmax - z/dcr on FACTS §8's table at
-     * z = 50, 75, 100, 150 cm: peat O17 (3.4, 1.8, 1.1, 0.55), clay O11
-     * (3.0, 1.5, 0.9, 0.43), sand O2 (11.1, 3.6, 1.4, 0.34) mm/d. The file
-     * holds crmax to 3 significant digits and dcr to 1 mm; the fit
-     * reproduces every table value within 21 %. */
-    static const double z[4] = {50.0, 75.0, 100.0, 150.0};
-    static const double q[3][4] = {
-        {3.4, 1.8, 1.1, 0.55},
-        {3.0, 1.5, 0.9, 0.43},
-        {11.1, 3.6, 1.4, 0.34},
-    };
-    ini_seen seen;
-    memset(&seen, 0, sizeof seen);
-    ck_assert_int_eq(ini_parse(DEFAULT_INI, ini_collect, &seen), 0);
-    for (int i = 0; i < 3; i++) {
-        double zm = 0.0, ym = 0.0, sxy = 0.0, sxx = 0.0;
-        for (int j = 0; j < 4; j++) {
-            zm += z[j] / 4.0;
-            ym += log(q[i][j]) / 4.0;
-        }
-        for (int j = 0; j < 4; j++) {
-            sxy += (z[j] - zm) * (log(q[i][j]) - ym);
-            sxx += (z[j] - zm) * (z[j] - zm);
-        }
-        double slope = sxy / sxx;            /* 1/cm */
-        double crmax = exp(ym - slope * zm); /* mm/d */
-        double dcr = -1.0 / slope / 100.0;   /* m */
-        ck_assert_double_eq_tol(seen.crmax[i], crmax, 0.005 * crmax);
-        ck_assert_double_eq_tol(seen.dcr[i], dcr, 0.0005 + 1e-9);
-        for (int j = 0; j < 4; j++) {
-            double fit = seen.crmax[i] * exp(-z[j] / 100.0 / seen.dcr[i]);
-            ck_assert_double_le(fabs(fit / q[i][j] - 1.0), 0.21);
-        }
-    }
-}
-END_TEST
-
 Suite *suite_rootzone(void)
 {
     Suite *su = suite_create("rootzone");
@@ -791,8 +781,8 @@ Suite *suite_rootzone(void)
     tcase_add_test(tc, transpiration_with_stress);
     tcase_add_test(tc, transpiration_limited_by_storage);
     tcase_add_test(tc, percolation_same_day);
-    tcase_add_test(tc, capillary_rise_two_depths);
-    tcase_add_test(tc, capillary_rise_limited_by_deficit);
+    tcase_add_test(tc, capillary_rise_full_and_tapering);
+    tcase_add_test(tc, capillary_rise_never_fills_past_capacity);
     tcase_add_test(tc, capillary_rise_after_transpiration);
     tcase_add_test(tc, paved_runoff);
     tcase_add_test(tc, fully_paved);
@@ -811,7 +801,6 @@ Suite *suite_rootzone(void)
 
     tcase_add_test(tp, defaults_parse_with_inih);
     tcase_add_test(tp, defaults_available_water);
-    tcase_add_test(tp, defaults_capillary_fit);
     suite_add_tcase(su, tp);
     return su;
 }
