@@ -24,7 +24,7 @@
  *   per cell area: ta = (1-fp) Ta, perc = (1-fp) perc, cr = (1-fp) CR,
  *   ds = (1-fp) (S4 - S0), recharge = perc - cr.
  *
- * Open-water cells: ETp = Eow = fow ET0 (no limit: the district supplies
+ * Open-water cells: ETp = Eow = fow(month) ET0 (no limit: the district supplies
  * the water), ownet = P - Eow to the district; no storage.
  *
  * Balance per cell area, exact up to rounding (tests/test_rootzone.c):
@@ -86,7 +86,9 @@ static void rz_assert_params(const core_rz_params *p)
     (void)p;
     return;
 #endif
-    assert(p->ow_factor >= 0.0);
+    for (int m = 0; m < 12; m++) {
+        assert(p->kc[m] >= 0.0);
+    }
     if (p->open_water) {
         return;
     }
@@ -134,11 +136,12 @@ double core_rz_sprinkle_demand(const core_rz_params *p, core_rz_state *s, int mo
     return rz_turn_demand(p, s);
 }
 
-/* Open water: evaporation at fow x ET0, the net to the district. */
+/* Open water: evaporation at the month's open-water factor x ET0, the net
+ * to the district. */
 static void rz_step_open_water(const core_rz_params *p, const core_rz_in *in, core_rz_out *out)
 {
     assert(in->spr_in == 0.0); /* open water is never sprinkled */
-    out->etp = p->ow_factor * in->et0;
+    out->etp = p->kc[in->month - 1] * in->et0;
     out->eow = out->etp;
     out->ownet = in->p - out->eow;
 }

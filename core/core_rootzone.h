@@ -21,7 +21,7 @@
  *                                               a deficit Dfull, less towards field
  *                                               capacity, integrated over the day
  *     recharge = perc - CR                      to groundwater (may be < 0)
- *   open-water cells: Eow = fow x ET0 (fow = 1.25), no root zone; the net
+ *   open-water cells: Eow = fow(month) x ET0 (fow in kc), no root zone; the net
  *     P - Eow goes to the district.
  *
  * Water balance of a cell (all per cell area, m/d), exact to rounding:
@@ -35,7 +35,8 @@
 
 /* Parameters of one land-use x soil combination. */
 typedef struct core_rz_params {
-    double kc[12];       /* crop factor on Makkink ET0 per month, Jan..Dec (-) */
+    double kc[12];       /* crop factor on Makkink ET0 per month, Jan..Dec (-); open
+                            water: the open-water factor of the month */
     double icap;         /* interception capacity (m/d) */
     double smax;         /* available water of the root zone = awc x root depth (m) */
     double root_depth;   /* root depth (m) */
@@ -45,8 +46,7 @@ typedef struct core_rz_params {
     double cap_full;     /* the deficit (m) from which the rise runs at the full flux
                             (the root zone at pF 3), > 0 with cap */
     double paved;        /* paved fraction of the cell (-) */
-    int open_water;      /* 1: open water, E = ow_factor x ET0, no root zone */
-    double ow_factor;    /* open-water evaporation factor on ET0 (-) */
+    int open_water;      /* 1: open water, E = kc(month) x ET0, no root zone */
     int sprinkle;        /* 1: this land use may be sprinkled */
     double spr_trigger;  /* a turn starts when S < spr_trigger x smax (-) */
     double spr_gift;     /* depth of one sprinkling turn over the cell (m) */

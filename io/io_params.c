@@ -16,15 +16,14 @@
  *   the capillary table and available water: from the soil.
  *   sy[soil]   = specific_yield of [soil.X] (-), for the groundwater
  *                (core_gw.h); open-water cells (soil 0) get 1.
- * Open water (open_water = true): E = open_water_factor x ET0, no root zone,
+ * Open water (open_water = true): E = open_water_factor(month) x ET0 (one
+ * number or 12, kept in kc), no root zone,
  * the soil does not matter (all its root-zone parameters are 0). Urban land:
  * the paved fraction runs off, the unpaved part is gardens, described by the
  * urban section's own crop factors and root depth.
  *
  * The table holds no defaults of its own except: paved_fraction 0,
- * sprinkling false, open_water false (true for [landuse.water]),
- * open_water_factor 1.25 (DESIGN.md §2,
- * "open water: 1.25 x ET0"). The values belong in
+ * sprinkling false, open_water false (true for [landuse.water]). The values belong in
  * scenarios/params/default.ini, each with its source (docs/parameters.md).
  *
  * Ranges (ZT_ECONFIG outside them): crop factors and the open-water factor
@@ -68,7 +67,6 @@ typedef struct lu_rec {
     double paved;       /* paved fraction (-) */
     int sprinkle;       /* may be sprinkled */
     int open_water;     /* open water */
-    double ow_factor;   /* open-water factor on ET0 (-) */
 } lu_rec;
 
 /* What one [soil.X] section gives. */
@@ -112,8 +110,12 @@ static zt_status read_landuse(io_ini *ini, int lu, lu_rec *r, zt_err *err)
     }
     if (r->open_water) {
         /* no root zone: only the evaporation factor counts */
-        return io_ini_double(ini, sec, "open_water_factor", 0, 1.25, 0.0, 2.0, &r->ow_factor,
-                             err);
+        if (!io_ini_has(ini, sec, "open_water_factor")) {
+            return io_ini_fail(ini, sec, "open_water_factor", err,
+                               "missing: open water needs its factor on ET0, one number or 12 "
+                               "(January to December)");
+        }
+        return io_ini_doubles(ini, sec, "open_water_factor", 1, 12, 0.0, 2.0, r->kc, err);
     }
     if ((st = io_ini_doubles(ini, sec, "crop_factor", 1, 12, 0.0, 2.0, r->kc, err)) != ZT_OK ||
         (st = io_ini_double(ini, sec, "interception_mm", 1, 0.0, 0.0, 50.0, &r->icap_mm, err)) !=
@@ -258,7 +260,9 @@ static void combine(const lu_rec *lu, const soil_rec *so, const spr_rec *spr,
     memset(rz, 0, sizeof *rz);
     if (lu->open_water) {
         rz->open_water = 1;
-        rz->ow_factor = lu->ow_factor;
+        for (m = 0; m < 12; m++) {
+            rz->kc[m] = lu->kc[m]; /* the open-water factors */
+        }
         return;
     }
     for (m = 0; m < 12; m++) {
@@ -362,7 +366,7 @@ void io_params_print(const io_params *p, FILE *f)
             fprintf(f, "  %-8s %-5s %7.1f %6.2f %5.2f %7.2f %7.2f %7.1f %5.2f %3s %5.2f ",
                     zt_landuse_names[i], zt_soil_names[j], r->smax * 1000.0, r->root_depth, r->p,
                     r->icap * 1000.0, r->cap ? core_cap_flux(r->cap, 0.5) * 1000.0 : 0.0,
-                    r->cap_full * 1000.0, r->paved, r->sprinkle ? "yes" : "no", r->ow_factor);
+                    r->cap_full * 1000.0, r->paved, r->sprinkle ? "yes" : "no", r->open_water ? r->kc[6] : 0.0);
             for (m = 0; m < 12; m++) {
                 fprintf(f, "%s%.2f", m ? " " : "", r->kc[m]);
             }

@@ -1015,12 +1015,14 @@ START_TEST(test_params_good)
     for (so = 1; so < ZT_NSOIL; so++) {
         r = &p->rz[ZT_LU_WATER][so];
         ck_assert_int_eq(r->open_water, 1);
-        ck_assert(r->ow_factor == 1.25);
+        ck_assert(r->kc[0] == 1.25 && r->kc[11] == 1.25);
         ck_assert(r->smax == 0.0 && r->sprinkle == 0);
     }
-    /* class 0 stays zero */
+    /* class 0 stays zero, but open water (which has no soil) keeps its
+       factors */
     for (lu = 0; lu < ZT_NLANDUSE; lu++) {
-        ck_assert(p->rz[lu][0].smax == 0.0 && p->rz[lu][0].kc[0] == 0.0);
+        ck_assert(p->rz[lu][0].smax == 0.0);
+        ck_assert(p->rz[lu][0].kc[0] == (lu == ZT_LU_WATER ? 1.25 : 0.0));
     }
 
     snprintf(logp, sizeof logp, "%s/params-printed.txt", dir);

@@ -90,14 +90,15 @@ static void land(core_rz_params *p, double smax)
     p->smax = smax;
     p->root_depth = 0.30;
     p->p = 0.5;
-    p->ow_factor = 1.25;
 }
 
 static void open_water(core_rz_params *p)
 {
     memset(p, 0, sizeof *p);
     p->open_water = 1;
-    p->ow_factor = 1.25;
+    for (int i = 0; i < 12; i++) {
+        p->kc[i] = 1.25;
+    }
 }
 
 /* Specific yield by soil: none (open water) 0.5, peat 0.5, clay 0.125,

@@ -55,7 +55,6 @@ static core_rz_params base_params(void)
     p.cap_full = 0.0;
     p.paved = 0.0;
     p.open_water = 0;
-    p.ow_factor = 1.25;
     p.sprinkle = 0;
     p.spr_trigger = 0.5;
     p.spr_gift = 25.0 * MM;
@@ -389,14 +388,17 @@ END_TEST
 
 START_TEST(open_water)
 {
-    /* fow 1.25, ET0 4 -> Eow = 5 (no limit); P 1 -> ownet = 1 - 5 = -4.
-     * No interception, transpiration or storage. A wet day, P 12:
-     * ownet = 12 - 5 = 7. */
+    /* fow 1.25 in July, ET0 4 -> Eow = 5 (no limit); P 1 -> ownet = 1 - 5
+     * = -4. No interception, transpiration or storage. A wet day, P 12:
+     * ownet = 12 - 5 = 7. The factor is the month's: 0.5 in January, ET0 4
+     * -> Eow = 2. */
     core_rz_params p = base_params();
     core_rz_out o;
     core_rz_state s = {20.0 * MM, 0.0};
     core_rz_in in = day_in(1.0, 4.0, 0.0, 7);
     p.open_water = 1;
+    p.kc[6] = 1.25;
+    p.kc[0] = 0.5;
     core_rz_step(&p, &in, &s, &o);
     CK_MM(o.etp, 5.0, TOL_EXACT);
     CK_MM(o.eow, 5.0, TOL_EXACT);
@@ -411,6 +413,9 @@ START_TEST(open_water)
     in.p = 12.0 * MM;
     core_rz_step(&p, &in, &s, &o);
     CK_MM(o.ownet, 7.0, TOL_EXACT);
+    in.month = 1;
+    core_rz_step(&p, &in, &s, &o);
+    CK_MM(o.eow, 2.0, TOL_EXACT);
     /* Open water asks no sprinkling. */
     p.sprinkle = 1;
     ck_assert_double_eq(core_rz_sprinkle_demand(&p, &s, 7), 0.0);
@@ -591,7 +596,6 @@ START_TEST(balance_random)
         p.cap_full = lcg_range(&g, 0.1, 1.0) * p.smax + 1e-6;
         p.paved = u < 0.05 ? 1.0 : (u < 0.5 ? 0.0 : lcg_uniform(&g));
         p.open_water = lcg_uniform(&g) < 0.05;
-        p.ow_factor = lcg_range(&g, 0.5, 1.3);
         p.sprinkle = lcg_uniform(&g) < 0.5;
         p.spr_trigger = lcg_range(&g, 0.0, 1.0);
         p.spr_gift = lcg_range(&g, 5.0, 40.0) * MM;
