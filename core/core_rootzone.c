@@ -7,15 +7,17 @@
  * point, capacity Smax = available water x root depth, over the UNPAVED part
  * (fraction 1 - fp) of the cell. One explicit pass per day, in this order:
  *
- *   ETp  = kc(month) ET0                                  (m/d)
- *   Ei   = min(P, Icap, ETp)              whole cell       (m/d)
+ *   ETc  = kc(month) ET0                                  (m/d)
+ *   Ei   = min(P, Icap, ETc)              whole cell       (m/d)
+ *   ETp  = fp Ei + (1 - fp) ETc           the cell's potential: the paved
+ *                                         part evaporates what it intercepted
  *   Pn   = P - Ei                                          (m/d)
  *   runoff = fp Pn                        paved part, per cell area
  *   unpaved part (per unpaved area):
  *     S1   = S0 + Pn + spr / (1 - fp)     infiltration and sprinkling
  *     perc = max(0, S1 - Smax),  S2 = min(S1, Smax)        percolation
  *     a    = 1 if S2 >= p Smax, else S2 / (p Smax)         Feddes-type
- *     Ta   = min(S2, (ETp - Ei) a),       S3 = S2 - Ta     transpiration
+ *     Ta   = min(S2, (ETc - Ei) a),       S3 = S2 - Ta     transpiration
  *     CR   = rise(q(d), Smax - S3, Dfull),                  capillary rise
  *            d = max(0, depth - root depth),  S4 = S3 + CR
  *            (core_capillary.h: q the steady flux from the water table at
@@ -158,6 +160,7 @@ void core_rz_step(const core_rz_params *p, const core_rz_in *in, core_rz_state *
     double a;      /* Feddes-type reduction factor (-) */
     double d;      /* water table below the root zone (m) */
     double demand; /* today's sprinkling demand of the running turn (m/d) */
+    double etp_c;  /* the crop's potential kc ET0 (m/d) */
 
     assert(p && in && s && out);
     rz_assert_params(p);
@@ -200,14 +203,17 @@ void core_rz_step(const core_rz_params *p, const core_rz_in *in, core_rz_state *
         }
     }
 
-    /* Potential evapotranspiration and interception, whole cell. */
-    out->etp = p->kc[in->month - 1] * in->et0;
-    out->ei = rz_min(in->p, rz_min(p->icap, out->etp));
+    /* Interception, whole cell, up to the crop's potential. */
+    etp_c = p->kc[in->month - 1] * in->et0;
+    out->ei = rz_min(in->p, rz_min(p->icap, etp_c));
     pn = in->p - out->ei;
 
-    /* Paved part: the net precipitation runs off to the district. */
+    /* Paved part: the net precipitation runs off to the district; what it
+     * can evaporate is what it intercepted (issue 13), so the cell's
+     * potential is fp Ei + (1 - fp) kc ET0. */
     fu = 1.0 - p->paved;
     out->runoff = p->paved * pn;
+    out->etp = p->paved * out->ei + fu * etp_c;
     if (fu <= 0.0) {
         assert(in->spr_in == 0.0); /* nothing to sprinkle */
         return;                    /* fully paved: no root zone */
@@ -225,13 +231,13 @@ void core_rz_step(const core_rz_params *p, const core_rz_in *in, core_rz_state *
     }
 
     /* Transpiration with a Feddes-type linear reduction below p Smax. The
-     * demand is what interception left of ETp. */
+     * demand is what interception left of ETc. */
     if (su >= p->p * p->smax) {
         a = 1.0;
     } else {
         a = su / (p->p * p->smax);
     }
-    ta_u = rz_min(su, (out->etp - out->ei) * a);
+    ta_u = rz_min(su, (etp_c - out->ei) * a);
     su -= ta_u;
 
     /* Capillary rise from the water table: the steady flux at its

@@ -6,14 +6,17 @@
  * says otherwise. The driver converts from and to mm.
  *
  * Processes, in the order they are applied within the day:
- *   ETp  = kc(month) x ET0                      potential evapotranspiration
- *   Ei   = min(P, Icap, ETp)                    interception (whole cell)
+ *   ETc  = kc(month) x ET0                      the crop's potential
+ *   Ei   = min(P, Icap, ETc)                    interception (whole cell)
+ *   ETp  = fp Ei + (1 - fp) ETc                 the cell's potential: a paved
+ *                                               part evaporates only what it
+ *                                               intercepted
  *   Pn   = P - Ei                               net precipitation
  *   paved fraction fp: runoff = fp x Pn         straight to the district
  *   unpaved part (fraction 1 - fp), storage S over the unpaved area:
  *     S1   = S0 + Pn + sprinkling               infiltration
  *     perc = max(0, S1 - Smax)                  percolation, same day
- *     Ta   = min(S, (ETp - Ei) x a(S))          a = 1 for S >= p Smax,
+ *     Ta   = min(S, (ETc - Ei) x a(S))          a = 1 for S >= p Smax,
  *                                               else S / (p Smax)   (Feddes-type)
  *     CR   = core_cap_rise(q(d), Smax - S, Dfull) capillary rise: the steady flux
  *                                               q from the water table d below the root
@@ -72,7 +75,8 @@ typedef struct core_rz_in {
 
 /* Fluxes of one cell for one day, per cell area (m/d). */
 typedef struct core_rz_out {
-    double etp;      /* potential evapotranspiration kc x ET0 (or fow x ET0) */
+    double etp;      /* potential evapotranspiration of the cell: fp Ei + (1 - fp) kc ET0
+                        (open water: fow x ET0) */
     double ei;       /* interception evaporation */
     double ta;       /* actual transpiration (unpaved part, per cell area) */
     double eow;      /* open-water evaporation */
