@@ -17,6 +17,8 @@
  *     S1   = S0 + Pn + spr / (1 - fp)     infiltration and sprinkling
  *     perc = max(0, S1 - Smax),  S2 = min(S1, Smax)        percolation
  *     a    = 1 if S2 >= p Smax, else S2 / (p Smax)         Feddes-type
+ *            x aox (oxygen stress, core_rz_oxygen, with the water table
+ *            at yesterday's depth)
  *     Ta   = min(S2, (ETc - Ei) a),       S3 = S2 - Ta     transpiration
  *     CR   = rise(q(d), Smax - S3, Dfull),                  capillary rise
  *            d = max(0, depth - root depth),  S4 = S3 + CR
@@ -99,10 +101,34 @@ static void rz_assert_params(const core_rz_params *p)
     assert(p->root_depth >= 0.0);
     assert(p->p > 0.0 && p->p <= 1.0);
     assert(p->cap == NULL || p->cap_full > 0.0);
+    assert(!p->oxygen || (p->ox_h1 >= 0.0 && p->ox_h2 > p->ox_h1));
     assert(p->paved >= 0.0 && p->paved <= 1.0);
     for (int m = 0; m < 12; m++) {
         assert(p->kc[m] >= 0.0);
     }
+}
+
+static double ox_ramp_integral(double u, double a, double b)
+{
+    if (u <= a) {
+        return 0.0;
+    }
+    if (u < b) {
+        return (u - a) * (u - a) / (2.0 * (b - a));
+    }
+    return 0.5 * (b - a) + (u - b);
+}
+
+double core_rz_oxygen(double d, double zr, double a, double b)
+{
+    if (!(zr > 0.0)) {
+        return 1.0;
+    }
+    if (d >= zr + b) {
+        return 1.0;
+    }
+    const double f = (ox_ramp_integral(d, a, b) - ox_ramp_integral(d - zr, a, b)) / zr;
+    return f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f);
 }
 
 /* Today's sprinkling demand from a running turn (m/d over the cell). */
@@ -236,6 +262,9 @@ void core_rz_step(const core_rz_params *p, const core_rz_in *in, core_rz_state *
         a = 1.0;
     } else {
         a = su / (p->p * p->smax);
+    }
+    if (p->oxygen) {
+        a *= core_rz_oxygen(in->depth, p->root_depth, p->ox_h1, p->ox_h2);
     }
     ta_u = rz_min(su, (etp_c - out->ei) * a);
     su -= ta_u;

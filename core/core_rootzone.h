@@ -16,8 +16,10 @@
  *   unpaved part (fraction 1 - fp), storage S over the unpaved area:
  *     S1   = S0 + Pn + sprinkling               infiltration
  *     perc = max(0, S1 - Smax)                  percolation, same day
- *     Ta   = min(S, (ETc - Ei) x a(S))          a = 1 for S >= p Smax,
- *                                               else S / (p Smax)   (Feddes-type)
+ *     Ta   = min(S, (ETc - Ei) x a(S) x aox)    a = 1 for S >= p Smax,
+ *                                               else S / (p Smax)   (Feddes-type);
+ *                                               aox: oxygen stress near saturation
+ *                                               (core_rz_oxygen; 1 without)
  *     CR   = core_cap_rise(q(d), Smax - S, Dfull) capillary rise: the steady flux
  *                                               q from the water table d below the root
  *                                               zone (core_capillary.h), in full down to
@@ -48,6 +50,9 @@ typedef struct core_rz_params {
                                   the water table (borrowed); NULL: no capillary rise */
     double cap_full;     /* the deficit (m) from which the rise runs at the full flux
                             (the root zone at pF 3), > 0 with cap */
+    int oxygen;          /* 1: oxygen stress near saturation (Feddes h1-h2) */
+    double ox_h1;        /* m above the water table (-h1): no uptake at or below it */
+    double ox_h2;        /* m above the water table (-h2): full uptake above it; > ox_h1 */
     double paved;        /* paved fraction of the cell (-) */
     int open_water;      /* 1: open water, E = kc(month) x ET0, no root zone */
     int sprinkle;        /* 1: this land use may be sprinkled */
@@ -99,6 +104,20 @@ typedef struct core_rz_out {
  * sprinkling is wanted. Call it once a day, before core_rz_step.
  */
 double core_rz_sprinkle_demand(const core_rz_params *p, core_rz_state *s, int month);
+
+/*
+ * Oxygen stress (Feddes et al. 1978): the reduction of uptake in the root
+ * zone of depth zr (m) over a water table at depth d (m below surface),
+ * with the pressure head hydrostatic above it (h = -(distance above the
+ * water table)). Uptake is 0 where h >= h1, full where h <= h2, linear in
+ * between; averaged over the root zone (roots evenly spread):
+ *   aox = (F(d) - F(d - zr)) / zr,  F the integral of the Feddes ramp over
+ *   the distance u above the water table, with a = -h1, b = -h2 (m):
+ *   F(u) = 0 (u <= a), (u - a)^2 / (2 (b - a)) (a < u < b),
+ *          (b - a) / 2 + (u - b) (u >= b).
+ * 0 <= aox <= 1; 1 when d >= zr + b.
+ */
+double core_rz_oxygen(double d, double zr, double a, double b);
 
 /*
  * One day of the root zone of one cell. in->spr_in is what was supplied of

@@ -66,6 +66,8 @@ typedef struct lu_rec {
     double p;           /* reduction fraction (-) */
     double paved;       /* paved fraction (-) */
     int sprinkle;       /* may be sprinkled */
+    int oxygen;         /* oxygen stress given */
+    double h1_cm, h2_cm; /* its Feddes heads (cm, <= 0, h2 < h1) */
     int open_water;     /* open water */
 } lu_rec;
 
@@ -94,6 +96,31 @@ static zt_status positive(io_ini *ini, const char *sec, const char *key, double 
     if (st == ZT_OK && !(*out > 0.0)) {
         st = io_ini_fail(ini, sec, key, err, "must be > 0");
     }
+    return st;
+}
+
+/* Oxygen stress: oxygen_h1_cm and oxygen_h2_cm, both or neither. */
+static zt_status read_oxygen(io_ini *ini, const char *sec, lu_rec *r, zt_err *err)
+{
+    const int h1 = io_ini_has(ini, sec, "oxygen_h1_cm"), h2 = io_ini_has(ini, sec, "oxygen_h2_cm");
+    zt_status st;
+    if (h1 != h2) {
+        return io_ini_fail(ini, sec, h1 ? "oxygen_h1_cm" : "oxygen_h2_cm", err,
+                           "oxygen stress needs both oxygen_h1_cm and oxygen_h2_cm");
+    }
+    if (!h1) {
+        return ZT_OK;
+    }
+    st = io_ini_double(ini, sec, "oxygen_h1_cm", 1, 0.0, -500.0, 0.0, &r->h1_cm, err);
+    if (st == ZT_OK) {
+        st = io_ini_double(ini, sec, "oxygen_h2_cm", 1, 0.0, -500.0, 0.0, &r->h2_cm, err);
+    }
+    if (st == ZT_OK && !(r->h2_cm < r->h1_cm)) {
+        st = io_ini_fail(ini, sec, "oxygen_h2_cm", err,
+                         "must be below oxygen_h1_cm (%g cm): uptake is full from h2 down",
+                         r->h1_cm);
+    }
+    r->oxygen = st == ZT_OK;
     return st;
 }
 
@@ -128,7 +155,7 @@ static zt_status read_landuse(io_ini *ini, int lu, lu_rec *r, zt_err *err)
         (st = io_ini_bool(ini, sec, "sprinkling", 0, 0, &r->sprinkle, err)) != ZT_OK) {
         return st;
     }
-    return ZT_OK;
+    return read_oxygen(ini, sec, r, err);
 }
 
 /* Se at suction h (cm) of a van Genuchten curve (alpha 1/cm). */
@@ -276,6 +303,9 @@ static void combine(const lu_rec *lu, const soil_rec *so, const spr_rec *spr,
     rz->cap_full = so->full * rz->smax;
     rz->paved = lu->paved;
     rz->sprinkle = lu->sprinkle;
+    rz->oxygen = lu->oxygen;
+    rz->ox_h1 = -lu->h1_cm / 100.0;
+    rz->ox_h2 = -lu->h2_cm / 100.0;
     rz->spr_trigger = spr->trigger;
     rz->spr_gift = spr->gift_mm / 1000.0;
     rz->spr_cap = spr->cap_mm_d / 1000.0;

@@ -1093,6 +1093,14 @@ START_TEST(test_params_errors)
     bad_params("pe12.ini", "subsoil_van_genuchten = [12.68, 0.0213, 1.951, 0.168]\n",
                "subsoil_van_genuchten = [12.68, 0.0213, 1.951, 0.168]\ncapillary_max_mm_d = 8\n",
                47, "capillary_max_mm_d");
+    bad_params("pe14.ini", "paved_fraction = 0.45\n", "paved_fraction = 0.45\noxygen_h1_cm = -10\n",
+               0, "oxygen_h2_cm");
+    bad_params("pe15.ini", "paved_fraction = 0.45\n",
+               "paved_fraction = 0.45\noxygen_h1_cm = -25\noxygen_h2_cm = -10\n", 31,
+               "oxygen_h2_cm");
+    bad_params("pe16.ini", "paved_fraction = 0.45\n",
+               "paved_fraction = 0.45\noxygen_h1_cm = 10\noxygen_h2_cm = -10\n", 30,
+               "oxygen_h1_cm");
     bad_params("pe13.ini", "[12.68, 0.0213, 1.951, 0.168]", "[12.68, 0.0213, 1.951]", 46,
                "subsoil_van_genuchten");
 }

@@ -227,6 +227,43 @@ START_TEST(percolation_same_day)
 }
 END_TEST
 
+/* ---- oxygen stress ------------------------------------------------------- */
+
+START_TEST(oxygen_stress_by_hand)
+{
+    /* Root zone 0.30 m, h1 -10 cm, h2 -25 cm (a = 0.10, b = 0.25 m above
+     * the water table), F(u) the integral of the ramp:
+     * water table at 0.30 m: u from 0 to 0.30; F(0.30) = 0.075 + 0.05 =
+     *   0.125, F(0) = 0 -> aox = 0.125 / 0.30 = 0.416667;
+     * at 0.50 m: u 0.20-0.50; F(0.50) = 0.325, F(0.20) = 0.01 / 0.30 =
+     *   0.033333 -> aox = 0.291667 / 0.30 = 0.972222;
+     * at 0.55 m or deeper: 1; at 0.10 m or higher: 0. */
+    ck_assert_double_eq_tol(core_rz_oxygen(0.30, 0.30, 0.10, 0.25), 0.125 / 0.30, 1e-15);
+    ck_assert_double_eq_tol(core_rz_oxygen(0.50, 0.30, 0.10, 0.25), 0.291666666666667 / 0.30,
+                            1e-14);
+    ck_assert_double_eq(core_rz_oxygen(0.55, 0.30, 0.10, 0.25), 1.0);
+    ck_assert_double_eq(core_rz_oxygen(2.0, 0.30, 0.10, 0.25), 1.0);
+    ck_assert_double_eq(core_rz_oxygen(0.10, 0.30, 0.10, 0.25), 0.0);
+    ck_assert_double_eq(core_rz_oxygen(-0.2, 0.30, 0.10, 0.25), 0.0);
+    /* in the step: S full, ET0 3 in May (kc 1), water table at 0.30 m:
+     * Ta = 3 x 0.416667 = 1.25 mm; without oxygen stress 3 */
+    core_rz_params p = base_params();
+    core_rz_out o;
+    core_rz_state s = {60.0 * MM, 0.0};
+    core_rz_in in = day_in(0.0, 3.0, 0.30, 5);
+    p.oxygen = 1;
+    p.ox_h1 = 0.10;
+    p.ox_h2 = 0.25;
+    core_rz_step(&p, &in, &s, &o);
+    CK_MM(o.ta, 1.25, TOL_EXACT);
+    ck_assert_double_eq_tol(balance_residual(&in, &o), 0.0, TOL_EXACT);
+    p.oxygen = 0;
+    s.s = 60.0 * MM;
+    core_rz_step(&p, &in, &s, &o);
+    CK_MM(o.ta, 3.0, TOL_EXACT);
+}
+END_TEST
+
 /* ---- capillary rise ------------------------------------------------------ */
 
 /* A flat capillary table: flux q (mm/d) for distances up to 1.25 m, 0
@@ -599,6 +636,9 @@ START_TEST(balance_random)
         p.cap = lcg_uniform(&g) < 0.2 ? NULL : &t;
         p.cap_full = lcg_range(&g, 0.1, 1.0) * p.smax + 1e-6;
         p.paved = u < 0.05 ? 1.0 : (u < 0.5 ? 0.0 : lcg_uniform(&g));
+        p.oxygen = lcg_uniform(&g) < 0.5;
+        p.ox_h1 = lcg_range(&g, 0.0, 0.2);
+        p.ox_h2 = p.ox_h1 + lcg_range(&g, 0.01, 0.3);
         p.open_water = lcg_uniform(&g) < 0.05;
         p.sprinkle = lcg_uniform(&g) < 0.5;
         p.spr_trigger = lcg_range(&g, 0.0, 1.0);
@@ -734,7 +774,7 @@ START_TEST(defaults_parse_with_inih)
     ck_assert_ptr_nonnull(text);
     ck_assert_int_eq(ini_parse(DEFAULT_INI, ini_collect, &seen), 0);
     ck_assert_int_eq(seen.crop_factor_count, 5);
-    ck_assert_int_eq(seen.nsections_landuse, 5 * 6 + 2);
+    ck_assert_int_eq(seen.nsections_landuse, 5 * 6 + 2 + 4 * 2); /* + oxygen h1, h2 */
     ck_assert_int_eq(seen.nsections_soil, 12);
     ck_assert_int_eq(seen.nsprinkling, 5);
     {
@@ -789,6 +829,7 @@ Suite *suite_rootzone(void)
     tcase_add_test(tc, transpiration_with_stress);
     tcase_add_test(tc, transpiration_limited_by_storage);
     tcase_add_test(tc, percolation_same_day);
+    tcase_add_test(tc, oxygen_stress_by_hand);
     tcase_add_test(tc, capillary_rise_full_and_tapering);
     tcase_add_test(tc, capillary_rise_never_fills_past_capacity);
     tcase_add_test(tc, capillary_rise_after_transpiration);
