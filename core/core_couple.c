@@ -364,9 +364,12 @@ static void district_in(core_cpl *m, int di)
     in->ow_net = a * ds[CORE_S_OWNET];
     in->loss[CORE_DCAT_PEAT] = a * ds[CORE_S_INF_PEAT];
     in->loss[CORE_DCAT_NATURE] = a * ds[CORE_S_INF_NATURE];
-    /* flushing against salinisation runs in the summer half */
+    /* flushing against salinisation, in the summer half when the water is
+       used: the throughflow the district needs (its flushing rate) less
+       what its own discharge gave yesterday (docs/model.md §7.6) */
     const double gfl = m->gfrac[(size_t)di * NC + CORE_DCAT_FLUSHING];
-    const double need = m->summer ? 86400.0 * m->dd[di].flushing_m3s : 0.0;
+    const double need =
+        m->summer ? core_district_flushing(86400.0 * m->dd[di].flushing_m3s, m->qnat[di]) : 0.0;
     m->flush_need[di] = need;
     in->loss[CORE_DCAT_FLUSHING] = gfl >= 1.0 ? need : gfl * need;
     in->loss[CORE_DCAT_CAPITAL] = a * ds[CORE_S_SPR_SW_CAP];
@@ -462,6 +465,7 @@ static void district_day(core_cpl *m, int di, const double *f)
 
     m->flush[di] = in->loss[CORE_DCAT_FLUSHING];
     core_district_step(&m->dpar[di], in, m->dtarget[di], &m->dv[di], o);
+    m->qnat[di] = o->discharge;
     m->dtarget[di] = in->target;
     m->dlevel[di] = o->level;
     for (int c = 0; c < NC; c++) {

@@ -275,6 +275,8 @@ typedef struct core_cpl {
     double *real;            /* [nd * NC] taken by each cause (m3/d) */
     double *flush;           /* [nd] flushing done (m3/d) */
     double *flush_need;      /* [nd] flushing the district needs today (m3/d) */
+    double *qnat;            /* [nd] the district's discharge of yesterday (m3/d): the
+                                throughflow its own water gave against salt */
     int summer;              /* the day lies in the summer half */
 } core_cpl;
 

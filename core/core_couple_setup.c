@@ -38,7 +38,7 @@ void core_cpl_destroy(core_cpl **pm)
                     m->f_drain[1], m->f_drain[2], m->f_spill, m->f_seep,     m->f_stor,
                     m->f_lat,     m->dv,         m->dlevel,   m->dtarget,    m->dshort,
                     m->gfrac,     m->dsum,       m->din,      m->dout,       m->dem,
-                    m->surplus,   m->rep,        m->real,     m->flush,      m->flush_need, m->b_start,
+                    m->surplus,   m->rep,        m->real,     m->flush,      m->flush_need, m->qnat, m->b_start,
                     m->b_d,       m->bsum,       m->dset};
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
         zt_free(list[i]);
@@ -464,7 +464,9 @@ static zt_status init_district_state(core_cpl *m, zt_err *err)
     m->real = zt_calloc(nd1 * NC, sizeof *m->real);
     m->flush = zt_calloc(nd1, sizeof *m->flush);
     m->flush_need = zt_calloc(nd1, sizeof *m->flush_need);
-    if (!m->dv || !m->dlevel || !m->dtarget || !m->dshort || !m->gfrac || !m->dsum || !m->din ||
+    m->qnat = zt_calloc(nd1, sizeof *m->qnat);
+    if (!m->qnat ||
+        !m->dv || !m->dlevel || !m->dtarget || !m->dshort || !m->gfrac || !m->dsum || !m->din ||
         !m->dout || !m->dem || !m->surplus || !m->rep || !m->real || !m->flush ||
         !m->flush_need) {
         return zt_fail(err, ZT_ENOMEM, "out of memory for %d districts", m->nd);
@@ -557,6 +559,7 @@ int core_cpl_state(core_cpl *m, zt_named_array *list, int max)
         {"district_target", nd, m->dtarget},
         {"district_shortage", nd * NC, m->dshort},
         {"district_fraction", nd * NC, m->gfrac},
+        {"district_discharge", nd, m->qnat},
         {"head", nc, m->h},
     };
     const int n = (int)(sizeof all / sizeof all[0]) - (m->gw_on ? 0 : 1);

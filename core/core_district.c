@@ -81,6 +81,12 @@ static void split_demand(double demand, const double w[CORE_DCAT_COUNT],
     part[big] += demand - sum;
 }
 
+double core_district_flushing(double required, double discharge)
+{
+    const double n = required - (discharge > 0.0 ? discharge : 0.0);
+    return n > 0.0 ? n : 0.0;
+}
+
 void core_district_step(const core_district_params *p, const core_district_in *in,
                         double prev_target, double *v, core_district_out *out)
 {

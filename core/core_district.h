@@ -103,4 +103,16 @@ typedef struct core_district_out {
 void core_district_step(const core_district_params *p, const core_district_in *in,
                         double prev_target, double *v, core_district_out *out);
 
+/*
+ * Flushing against salt (m3/d; issue 13, docs/model.md §7.6): a district
+ * whose ditches take a brackish seepage load L needs a throughflow Q with
+ * Q (C_target - C_fresh) = L to hold its chloride at the target, given its
+ * water leaves at the target and enters fresh. Its own discharge is such a
+ * throughflow; the inlet makes up the rest:
+ *   flushing = max(0, required - discharge),
+ * with `required` the district's flushing rate (m3/d) and `discharge`
+ * what it pumped out yesterday (m3/d).
+ */
+double core_district_flushing(double required, double discharge);
+
 #endif /* CORE_DISTRICT_H */

@@ -10,7 +10,7 @@
  *   winter_level = -1.25            # target level in winter (m NAP)
  *   open_water_fraction = 0.06      # ditch water surface / land area (-)
  *   pump_capacity_mm_d = 12.0       # pumping capacity (mm/d over the area)
- *   flushing_m3s = 0.0              # flushing in summer (m3/s)
+ *   flushing_m3s = 0.0              # throughflow needed against salt in summer (m3/s)
  *
  * Every key is required; other keys and sections are errors. The id is the
  * district code of the domain's district field: 1 to 2147483647, written

@@ -782,6 +782,41 @@ START_TEST(sprinkling_follows_yesterday)
 END_TEST
 
 /*
+ * Flushing tops up the district's own throughflow (issue 13): the c4
+ * district, with 50 mm of rain on its open-water cell (10,000 m2) on day
+ * 1 only. Day 1 starts with no discharge of yesterday: flushing 86.4 m3;
+ * the district gains 500 m3 and loses 86.4 + 100 + 100 (sprinkling of
+ * cells 0 and 1) = 286.4, so it discharges 213.6 m3 (pumps 10 mm/d x
+ * 40,000 m2 = 400 m3/d). Day 2: 213.6 m3 of yesterday's discharge exceed
+ * the 86.4 m3 needed: no flushing. Day 3: day 2 discharged nothing (its
+ * 200 m3 of sprinkling came from the inlet): 86.4 m3 again.
+ */
+START_TEST(flushing_tops_up_discharge)
+{
+    c4 f;
+    core_cpl_balance b;
+    const zt_day day = zt_day_from_ymd(2018, 6, 15);
+    c4_init(&f);
+    core_cpl *m = c4_model(&f, day);
+    f.p[3] = 50.0f;
+    run_day(m, day, f.p, f.et0, NULL, NULL, &b);
+    ASSERT_NEAR(m->flush[0], 86.4, TOL_M3);
+    ASSERT_NEAR(m->dout[0].discharge, 213.6, TOL_M3);
+    ASSERT_NEAR(m->qnat[0], 213.6, TOL_M3);
+    f.p[3] = 0.0f;
+    run_day(m, day + 1, f.p, f.et0, NULL, NULL, &b);
+    ASSERT_NEAR(m->flush[0], 0.0, 0.0);
+    ASSERT_NEAR(m->flush_need[0], 0.0, 0.0);
+    ASSERT_NEAR(m->dout[0].discharge, 0.0, TOL_M3);
+    ASSERT_NEAR(b.b[CORE_B_SUPPLIED], 200.0, TOL_M3);
+    run_day(m, day + 2, f.p, f.et0, NULL, NULL, &b);
+    ASSERT_NEAR(m->flush[0], 86.4, TOL_M3);
+    core_cpl_destroy(&m);
+    grid_domain_destroy(&f.d);
+}
+END_TEST
+
+/*
  * Without a network (frac NULL every day) the want is sprinkled and
  * flushed in full: 300 m3 and 86.4 m3 on days 1 and 2; nothing is
  * reported beyond the demand (rep = real = demand: 86.4, 100, 100).
@@ -1222,6 +1257,7 @@ Suite *suite_couple(void)
     tcase_add_test(tc, coupled_demand_short);
     tcase_add_test(tc, sprinkling_follows_yesterday);
     tcase_add_test(tc, sprinkling_without_network);
+    tcase_add_test(tc, flushing_tops_up_discharge);
     tcase_add_test(tc, sprinkling_after_null_day);
     tcase_add_test(tc, district_missing);
     tcase_add_test(tc, district_without_open_water);

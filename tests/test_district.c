@@ -84,6 +84,19 @@ static double residual(const core_district_in *in, const core_district_out *o)
  * water = 370 m3; losses 10 (peat) + 10 (agri) = 20 m3; the surplus of
  * 350 m3 is pumped (350 < 500), the level stays at -1.00, dv = 0, no demand.
  */
+START_TEST(test_flushing_rule)
+{
+    /* required 86,400 m3/d (1 m3/s): with no discharge all of it, with
+     * 30,000 m3/d discharged 56,400, with more than required none; a
+     * negative discharge (never in a run) counts as none */
+    ck_assert_double_eq(core_district_flushing(86400.0, 0.0), 86400.0);
+    ck_assert_double_eq(core_district_flushing(86400.0, 30000.0), 56400.0);
+    ck_assert_double_eq(core_district_flushing(86400.0, 90000.0), 0.0);
+    ck_assert_double_eq(core_district_flushing(86400.0, -5.0), 86400.0);
+    ck_assert_double_eq(core_district_flushing(0.0, 0.0), 0.0);
+}
+END_TEST
+
 START_TEST(test_wet_within_capacity)
 {
     core_district_params p = base_params();
@@ -795,6 +808,7 @@ Suite *suite_district(void)
     TCase *tc = tcase_create("step");
     TCase *tt = tcase_create("table");
 
+    tcase_add_test(tc, test_flushing_rule);
     tcase_add_test(tc, test_wet_within_capacity);
     tcase_add_test(tc, test_wet_above_capacity);
     tcase_add_test(tc, test_dry_full_supply);
