@@ -455,6 +455,14 @@ static void district_day(core_cpl *m, int di, const double *f)
             in->supplied_frac[c] = x > 1.0 ? 1.0 : (x > 0.0 ? x : 0.0);
         }
     }
+    if (m->dd[di].unsupplied) {
+        /* outside the supply areas no inlet comes: the level falls, and
+           neither sprinkling from the ditches nor flushing follows
+           (docs/model.md §7.7) */
+        for (int c = 0; c < NC; c++) {
+            in->supplied_frac[c] = 0.0;
+        }
+    }
     /* the want that was not sprinkled or flushed (a cut by yesterday's
        allocation) is reported as demand not supplied */
     const double need_fl = m->flush_need[di];
@@ -530,7 +538,11 @@ static void balance_close(core_cpl_balance *x, core_cpl_mode mode)
                   fabs(b[CORE_B_DS_RZ]);
     x->err_gw = b[CORE_B_RECH] - b[CORE_B_ABSTR] + b[CORE_B_INF] - b[CORE_B_DRAIN] -
                 b[CORE_B_SPILL] - b[CORE_B_SEEP] - b[CORE_B_FIXED] - b[CORE_B_DS_GW];
-    x->gross_gw = fabs(b[CORE_B_RECH]) + fabs(b[CORE_B_ABSTR]) + fabs(b[CORE_B_INF]) +
+    /* the recharge is net of the sprinkling from wells, which crosses the
+       water table twice: its rounding scales with it (a day on which only
+       wells sprinkle has a recharge of 0 +- rounding) */
+    x->gross_gw = fabs(b[CORE_B_RECH]) + fabs(b[CORE_B_SPR_GW]) + fabs(b[CORE_B_ABSTR]) +
+                  fabs(b[CORE_B_INF]) +
                   fabs(b[CORE_B_DRAIN]) + fabs(b[CORE_B_SPILL]) + fabs(b[CORE_B_SEEP]) +
                   fabs(b[CORE_B_FIXED]) + fabs(b[CORE_B_DS_GW]);
     x->err_d = b[CORE_B_DRAIN] + b[CORE_B_SPILL] + b[CORE_B_RUNOFF] + b[CORE_B_OWNET] +

@@ -155,12 +155,14 @@ static zt_status init_supply(run_ctx *c, zt_err *err)
     const size_t nd1 = (size_t)(m->nd > 0 ? m->nd : 1);
     drv_supply_setup su;
     double *cx = zt_calloc(nd1, sizeof *cx);
+    uint8_t *unsup = zt_calloc(nd1, sizeof *unsup);
     zt_status st;
 
     c->frac = zt_calloc(nd1 * CORE_DCAT_COUNT, sizeof *c->frac);
     c->abstr = zt_calloc((size_t)m->ncell, sizeof *c->abstr);
-    if (!cx || !c->frac || !c->abstr) {
+    if (!cx || !unsup || !c->frac || !c->abstr) {
         zt_free(cx);
+        zt_free(unsup);
         return zt_fail(err, ZT_ENOMEM, "out of memory for the supply network");
     }
     for (int di = 0; di < m->nd; di++) {
@@ -170,6 +172,7 @@ static zt_status init_supply(run_ctx *c, zt_err *err)
         }
         const zt_idx nq = m->d_start[di + 1] - m->d_start[di];
         cx[di] = c->dom->g.x0 + c->dom->g.dx * (nq > 0 ? sx / (double)nq : 0.0);
+        unsup[di] = (uint8_t)(m->dd[di].unsupplied != 0);
     }
     memset(&su, 0, sizeof su);
     su.network = c->sc->network;
@@ -182,6 +185,7 @@ static zt_status init_supply(run_ctx *c, zt_err *err)
     su.d_name = c->d_name;
     su.d_prov = c->d_prov;
     su.d_cx = cx;
+    su.d_unsup = unsup;
     su.grid = c->dom->g;
     su.mask = c->dom->mask;
     st = c->sc->lake.enabled
@@ -192,6 +196,7 @@ static zt_status init_supply(run_ctx *c, zt_err *err)
         st = drv_supply_create(&su, &c->sup, err);
     }
     zt_free(cx);
+    zt_free(unsup);
     return st;
 }
 

@@ -38,6 +38,7 @@ struct drv_supply {
     zt_day first;
     double factor;
     int *d_node, *d_prov;        /* [nd] */
+    uint8_t *d_unsup;            /* [nd] 1: outside the supply areas */
     int *parent;                 /* [nnode] (core_alloc borrows it) */
     int *unode, *ulevel;         /* [nuser] */
     int32_t *uid, *nid, *rid;    /* ids of users, nodes, regions (for the files) */
@@ -108,6 +109,7 @@ void drv_supply_destroy(drv_supply **ps)
     core_alloc_destroy(&s->alloc);
     zt_free(s->d_node);
     zt_free(s->d_prov);
+    zt_free(s->d_unsup);
     zt_free(s->parent);
     zt_free(s->unode);
     zt_free(s->ulevel);
@@ -217,6 +219,7 @@ static zt_status supply_arrays(drv_supply *s, zt_err *err)
     size_t nu = (size_t)s->nuser, nn = (size_t)s->nnode, nd = (size_t)(s->nd > 0 ? s->nd : 1);
     s->d_node = zt_malloc(nd * sizeof *s->d_node);
     s->d_prov = zt_malloc(nd * sizeof *s->d_prov);
+    s->d_unsup = zt_calloc(nd, sizeof *s->d_unsup);
     s->unode = zt_malloc((nu + 1) * sizeof *s->unode);
     s->ulevel = zt_malloc((nu + 1) * sizeof *s->ulevel);
     s->uprov = zt_malloc((nu + 1) * sizeof *s->uprov);
@@ -236,7 +239,7 @@ static zt_status supply_arrays(drv_supply *s, zt_err *err)
     s->vals = zt_calloc(nv * U_N + NREG_MAX * IO_NET_NLEVEL * U_N, sizeof *s->vals);
     s->sat = zt_calloc(nn, sizeof *s->sat);
     s->served = zt_calloc(nn, sizeof *s->served);
-    if (!s->d_node || !s->d_prov || !s->unode || !s->ulevel || !s->uprov || !s->cap ||
+    if (!s->d_node || !s->d_prov || !s->d_unsup || !s->unode || !s->ulevel || !s->uprov || !s->cap ||
         !s->local || !s->demand || !s->alloc_v || !s->real || !s->flow || !s->used ||
         !s->rflow || !s->rused || !s->wstart || !s->wreal || !s->wdem || !s->vals ||
         !s->sat || !s->served) {
@@ -258,6 +261,7 @@ static zt_status attach_districts(drv_supply *s, const drv_supply_setup *su, zt_
         }
         s->d_node[di] = io_network_attach(&s->net, su->d_prov[di], su->d_cx[di]);
         s->d_prov[di] = su->d_prov[di];
+        s->d_unsup[di] = su->d_unsup ? su->d_unsup[di] : 0;
         if (s->d_node[di] < 0) {
             return zt_fail(err, ZT_ECONFIG,
                          "%s: no [attach.*] rule takes district %ld (%s, province %d, centroid "
@@ -701,7 +705,7 @@ zt_status drv_supply_allocate(drv_supply *s, zt_day day, int summer, const doubl
     for (int di = 0; di < s->nd; di++) {
         s->local[s->d_node[di]] += surplus[di];
         for (int c = 0; c < NC; c++) {
-            s->demand[di * NC + c] = dem[di * NC + c];
+            s->demand[di * NC + c] = s->d_unsup[di] ? 0.0 : dem[di * NC + c];
         }
     }
     int y, month, dd;
@@ -740,6 +744,9 @@ static void user_day(const drv_supply *s, const double *rep, int u, double *d, d
     *d = u < s->nd * NC ? rep[u] : s->demand[u];
     *a = s->alloc_v[u];
     *r = s->real[u];
+    if (u < s->nd * NC && s->d_unsup[u / NC]) {
+        *d = *a = *r = 0.0; /* not a user of the network (districts.csv has it) */
+    }
     if (u >= s->nd * NC) {
         const int j = u - s->nd * NC;
         if (s->net.user[j].source == IO_NET_GROUNDWATER) {

@@ -33,6 +33,8 @@ typedef struct drv_supply_setup {
     char *const *d_name;       /* [nd] */
     const int *d_prov;         /* [nd] province (ZT_PROV_*) */
     const double *d_cx;        /* [nd] centroid x (RD, m) */
+    const uint8_t *d_unsup;    /* [nd] 1: outside the supply areas (not a user of the
+                                  network: no demand on it, none in its files); NULL: none */
     zt_grid grid;              /* for the wells */
     const uint8_t *mask;       /* active cells (ZT_MASK_ACTIVE) */
     const io_lake *lake;       /* the lake (its own users join the network), or NULL */

@@ -1864,6 +1864,15 @@ done:
 #define DEMO_OW_CLAY 0.04           /* ... clay (-) [E] */
 #define DEMO_OW_SAND 0.02           /* ... sand (-) [E] */
 #define DEMO_PUMP_MM_D 12.0         /* pumping capacity (mm/d) [E]: Dutch design norm 10-15 */
+/* Supply areas (issue 13): a sandy district whose summer level lies above
+ * this lies outside them, free-draining [E: the water boards' map of supply
+ * areas would replace the rule] ... */
+#define DEMO_SUPPLY_LEVEL 2.0
+/* ... unless it lies in the Veenkolonien, which the canals supply (up to
+ * 20 m3/s towards them [S], FACTS §1): east of these centroid x (m, RD),
+ * as the network file's attach rules [E] */
+#define DEMO_VK_X_GRONINGEN 245000.0
+#define DEMO_VK_X_DRENTHE 250000.0
 #define DEMO_S_PER_DAY 86400.0      /* s/d */
 
 /* 1 when (x, y) lies inside the polygon v (n vertices, open ring): the
@@ -2059,6 +2068,11 @@ zt_status grid_demo_districts(const grid_domain *d, grid_district **out, int *n,
         r->winter_level = round(100.0 * r->winter_level) / 100.0;
         r->pump_mm_d = DEMO_PUMP_MM_D;
         r->flushing_m3s = 0.0;
+        {
+            const int vk = (r->province == ZT_PROV_GRONINGEN && cx >= DEMO_VK_X_GRONINGEN) ||
+                           (r->province == ZT_PROV_DRENTHE && cx >= DEMO_VK_X_DRENTHE);
+            r->unsupplied = soil == ZT_SOIL_SAND && r->summer_level > DEMO_SUPPLY_LEVEL && !vk;
+        }
         if ((r->province == ZT_PROV_FRYSLAN || r->province == ZT_PROV_GRONINGEN) &&
             !in_polygon(demo_wadden, DEMO_N(demo_wadden), cx, cy) &&
             dist_polyline(demo_wadden + DEMO_DIKE_FIRST, DEMO_DIKE_LAST - DEMO_DIKE_FIRST + 1, cx,

@@ -62,7 +62,10 @@ typedef struct grid_district {
     double winter_level;  /* target level in winter (m NAP) */
     double ow_fraction;   /* ditch water surface as a fraction of its land area (-) */
     double pump_mm_d;     /* pumping capacity (mm/d over the district's area) */
-    double flushing_m3s;  /* flushing against salinisation in summer (m3/s) */
+    double flushing_m3s;  /* throughflow needed against salt in summer (m3/s) */
+    int unsupplied;       /* 0: in a supply area, the network may let water in (the
+                             zero default); 1: outside, the level falls when the
+                             district needs water ("supplied = false") */
 } grid_district;
 
 /*

@@ -163,8 +163,15 @@ static zt_status read_district(io_ini *ini, const char *sec, int32_t id, grid_di
     if (st != ZT_OK) {
         return st;
     }
-    return io_ini_double(ini, sec, "flushing_m3s", 1, 0.0, 0.0, IO_DIST_FLUSH_MAX,
-                         &d->flushing_m3s, err);
+    st = io_ini_double(ini, sec, "flushing_m3s", 1, 0.0, 0.0, IO_DIST_FLUSH_MAX,
+                       &d->flushing_m3s, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    int sup = 1;
+    st = io_ini_bool(ini, sec, "supplied", 0, 1, &sup, err);
+    d->unsupplied = !sup;
+    return st;
 }
 
 /* Add a hint on the section naming to an "unknown section" message. */
@@ -442,7 +449,8 @@ zt_status io_districts_write(const char *path, const grid_district *d, int n,
     }
     fputs("# zoet district table: one [district.<id>] section per district (peilgebied);\n"
           "# levels in m NAP, the open-water fraction of the land area, the pumping capacity\n"
-          "# in mm/d over the district's area, flushing in m3/s in summer (docs/model.md §7).\n",
+          "# in mm/d over the district's area, flushing in m3/s in summer, whether the\n"
+          "# district lies in a supply area (docs/model.md §7).\n",
           f);
     for (i = 0; i < n; i++) {
         const grid_district *x = &d[ord[i].at];
@@ -459,6 +467,7 @@ zt_status io_districts_write(const char *path, const grid_district *d, int n,
         fprintf(f, "pump_capacity_mm_d = %s  # mm/d\n", num);
         fmt_double(x->flushing_m3s, num, sizeof num);
         fprintf(f, "flushing_m3s = %s  # m3/s\n", num);
+        fprintf(f, "supplied = %s\n", x->unsupplied ? "false" : "true");
     }
     ok = 1;
     st = io_text_close(f, path, ok, err);

@@ -11,8 +11,9 @@
  *   open_water_fraction = 0.06      # ditch water surface / land area (-)
  *   pump_capacity_mm_d = 12.0       # pumping capacity (mm/d over the area)
  *   flushing_m3s = 0.0              # throughflow needed against salt in summer (m3/s)
+ *   supplied = true                 # in a supply area (optional, default true)
  *
- * Every key is required; other keys and sections are errors. The id is the
+ * Every key but `supplied` is required; other keys and sections are errors. The id is the
  * district code of the domain's district field: 1 to 2147483647, written
  * without leading zeros. A table may `extends` another (io_ini.h) and
  * override a few keys, e.g. the levels of the peat districts in a scenario.

@@ -817,6 +817,41 @@ START_TEST(flushing_tops_up_discharge)
 END_TEST
 
 /*
+ * A district outside the supply areas (issue 13): the c4 district with
+ * supplied = false, no network (frac NULL: everything else would be
+ * supplied). Day 1 starts from yesterday's fraction 1, so it sprinkles 200
+ * m3 from its ditches and flushes 86.4 m3, but nothing comes in: the level
+ * falls by 286.4 / 13,000 m. Day 2 follows day 1's fraction 0: no
+ * sprinkling from the ditches, no flushing; nothing moves, and the level
+ * stays. The demand is reported all the same.
+ */
+START_TEST(unsupplied_district)
+{
+    c4 f;
+    core_cpl_balance b;
+    const zt_day day = zt_day_from_ymd(2018, 6, 15);
+    c4_init(&f);
+    f.t.unsupplied = 1;
+    core_cpl *m = c4_model(&f, day);
+    run_day(m, day, f.p, f.et0, NULL, NULL, &b);
+    ASSERT_NEAR(b.b[CORE_B_SUPPLIED], 0.0, 0.0);
+    ASSERT_NEAR(b.b[CORE_B_SPR_SW], 200.0, TOL_M3);
+    ASSERT_NEAR(m->dlevel[0], -1.0 - 286.4 / 13000.0, 1e-12);
+    ASSERT_NEAR(m->rep[CORE_DCAT_FLUSHING], 86.4, TOL_M3);
+    ASSERT_NEAR(m->gfrac[CORE_DCAT_AGRI], 0.0, 0.0);
+    run_day(m, day + 1, f.p, f.et0, NULL, NULL, &b);
+    ASSERT_NEAR(b.b[CORE_B_SPR_SW], 0.0, 0.0);
+    ASSERT_NEAR(b.b[CORE_B_FLUSH], 0.0, 0.0);
+    ASSERT_NEAR(b.b[CORE_B_SUPPLIED], 0.0, 0.0);
+    ASSERT_NEAR(m->dlevel[0], -1.0 - 286.4 / 13000.0, 1e-12);
+    /* the want not sprinkled is reported as demand not supplied */
+    ASSERT_NEAR(m->rep[CORE_DCAT_AGRI], 100.0, TOL_M3);
+    core_cpl_destroy(&m);
+    grid_domain_destroy(&f.d);
+}
+END_TEST
+
+/*
  * Without a network (frac NULL every day) the want is sprinkled and
  * flushed in full: 300 m3 and 86.4 m3 on days 1 and 2; nothing is
  * reported beyond the demand (rep = real = demand: 86.4, 100, 100).
@@ -1258,6 +1293,7 @@ Suite *suite_couple(void)
     tcase_add_test(tc, sprinkling_follows_yesterday);
     tcase_add_test(tc, sprinkling_without_network);
     tcase_add_test(tc, flushing_tops_up_discharge);
+    tcase_add_test(tc, unsupplied_district);
     tcase_add_test(tc, sprinkling_after_null_day);
     tcase_add_test(tc, district_missing);
     tcase_add_test(tc, district_without_open_water);

@@ -217,7 +217,9 @@ START_TEST(supply_sums)
         }
         /* districts by id; demand is column 18, supplied 24 of districts.csv
          * (after date and id); both in m3/s */
-        const char *names[] = {"21001", "20003", "22010"};
+        /* (22011 is in a supply area; 22010 is not, and the supply files
+           give it no demand: checked in lake_cuts_by_class) */
+        const char *names[] = {"21001", "20003", "22011"};
         for (size_t k = 0; k < 3; k++) {
             int n5, n1;
             double dem5 = csv_sum(users, days[d], 0, of_district, names[k], &n5);
@@ -502,6 +504,36 @@ START_TEST(lake_cuts_by_class)
         k++;
     }
     ck_assert_int_eq(k, 37);
+    free(csv);
+    /* a district outside the supply areas is no user of the network: no
+       demand of its in the supply files, while districts.csv reports it */
+    snprintf(nodes, sizeof nodes, "%s/" DEMO "/input/districts.ini", cwd);
+    csv = tu_slurp(nodes, NULL);
+    ck_assert_ptr_nonnull(csv);
+    const char *f = strstr(csv, "supplied = false");
+    ck_assert_ptr_nonnull(f);
+    while (f > csv && strncmp(f, "[district.", 10) != 0) {
+        f--;
+    }
+    long uid = 0;
+    ck_assert_int_eq(sscanf(f, "[district.%ld]", &uid), 1);
+    free(csv);
+    snprintf(nodes, sizeof nodes, "%s/" DEMO "/lake/supply_users.csv", cwd);
+    csv = tu_slurp(nodes, NULL);
+    ck_assert_ptr_nonnull(csv);
+    char key[64];
+    snprintf(key, sizeof key, ",%ld ", uid);
+    int rows_u = 0;
+    for (const char *p = strstr(csv, key); p; p = strstr(p + 1, key)) {
+        double dm, al, re, shx;
+        const char *c = strchr(p + 1, ',');
+        ck_assert_ptr_nonnull(c);
+        ck_assert_int_eq(sscanf(c, ",%lf,%lf,%lf,%lf", &dm, &al, &re, &shx), 4);
+        ck_assert_msg(dm == 0.0 && al == 0.0 && re == 0.0 && shx == 0.0,
+                      "district %ld outside the supply areas has %g m3/s of demand", uid, dm);
+        rows_u++;
+    }
+    ck_assert_int_eq(rows_u, 37 * 5);
     free(csv);
     /* zoet chart --lake: the level against the peilbesluit's band */
     snprintf(cmd, sizeof cmd, "%s chart %s --lake -o %s/" DEMO "/lake/lake.svg", tu_zoet(), path,

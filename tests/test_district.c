@@ -473,6 +473,7 @@ static void sample(grid_district d[3])
     d[1].ow_fraction = 0.06;
     d[1].pump_mm_d = 12.0;
     d[1].flushing_m3s = 0.0;
+    d[1].unsupplied = 1;
     d[2].id = 2147483647;
     d[2].province = ZT_PROV_GRONINGEN;
     snprintf(d[2].name, sizeof d[2].name, "%s", "Grinslân; Noorderzijlvest # 1234567890123");
@@ -497,6 +498,7 @@ static void assert_same(const grid_district *a, const grid_district *b)
     ck_assert(a->pump_mm_d == b->pump_mm_d);
     ck_assert_msg(a->flushing_m3s == b->flushing_m3s, "flushing %.17g %.17g", a->flushing_m3s,
                   b->flushing_m3s);
+    ck_assert_int_eq(a->unsupplied, b->unsupplied);
 }
 
 /*
@@ -617,8 +619,22 @@ START_TEST(test_table_errors)
         ck_assert_int_eq(d[0].id, 21001);
         ck_assert_str_eq(d[1].name, "D 21002");
         ck_assert(d[0].summer_level == -1.10 && d[0].winter_level == -1.25);
+        ck_assert_int_eq(d[0].unsupplied, 0); /* supplied unless said */
         zt_free(d);
     }
+    /* outside the supply areas */
+    {
+        char path[600];
+        grid_district *d = NULL;
+        int n = 0;
+        zt_err err;
+        zt_err_clear(&err);
+        fixture("unsup.ini", GOOD("21001") "supplied = false\n", path, sizeof path);
+        ck_assert_msg(io_districts_load(path, &d, &n, &err) == ZT_OK, "%s", err.msg);
+        ck_assert_int_eq(d[0].unsupplied, 1);
+        zt_free(d);
+    }
+    expect_bad("supplied.ini", GOOD("21001") "supplied = \"no\"\n", 9, "supplied");
     /* unknown key, line 9 */
     expect_bad("unknown.ini", GOOD("21001") "pump_capacity = 12\n", 9, "pump_capacity");
     /* duplicate district: the second header is line 9 */

@@ -565,7 +565,7 @@ START_TEST(test_demo_districts)
     long *cells = calloc(MAXID, sizeof *cells);
     float *zs = NULL;
     grid_district *t = NULL, *t2 = NULL;
-    int n = 0, n2 = 0, i, count = 0, nflush[3] = {0, 0, 0};
+    int n = 0, n2 = 0, i, count = 0, nflush[3] = {0, 0, 0}, nuns = 0;
     double flush[3] = {0.0, 0.0, 0.0}; /* m3/s: Groningen, Fryslân, Drenthe */
     zt_idx k, nc;
     zt_err err;
@@ -629,6 +629,26 @@ START_TEST(test_demo_districts)
                                          : soil == ZT_SOIL_CLAY ? 0.04
                                                                 : 0.02)) < 1e-12);
         ck_assert(r->pump_mm_d == 12.0);
+        /* supply areas (issue 13): sandy districts with a summer level above
+           +2 m NAP lie outside them, but for the Veenkolonien (centroid x
+           at least 245 km in Groningen, 250 km in Drenthe) */
+        {
+            double sx = 0.0;
+            long nk = 0;
+            for (k = 0; k < nc; k++) {
+                if (demo->mask[k] == ZT_MASK_ACTIVE && demo->district[k] == r->id) {
+                    sx += demo->g.x0 + demo->g.dx * ((double)(k % demo->g.nx) + 0.5);
+                    nk++;
+                }
+            }
+            const double cxx = sx / (double)nk;
+            const int vk = (r->province == ZT_PROV_GRONINGEN && cxx >= 245000.0) ||
+                           (r->province == ZT_PROV_DRENTHE && cxx >= 250000.0);
+            const int want_uns = soil == ZT_SOIL_SAND && r->summer_level > 2.0 && !vk;
+            ck_assert_msg(r->unsupplied == want_uns, "district %d: unsupplied %d, want %d",
+                          r->id, r->unsupplied, want_uns);
+            nuns += r->unsupplied;
+        }
         ck_assert(r->flushing_m3s >= 0.0);
         if (r->flushing_m3s > 0.0) {
             nflush[r->province - 20]++;
@@ -639,6 +659,9 @@ START_TEST(test_demo_districts)
     printf("grid_demo: %d districts; flushing %d in Fryslân (%.2f m3/s), %d in Groningen "
            "(%.2f m3/s)\n",
            n, nflush[1], flush[1], nflush[0], flush[0]);
+    printf("grid_demo: %d districts outside the supply areas\n", nuns);
+    ck_assert_int_gt(nuns, 0);
+    ck_assert_int_lt(nuns, n);
     ck_assert_int_ge(nflush[1], 3);
     ck_assert_int_ge(nflush[0], 3);
     ck_assert_int_eq(nflush[2], 0);
