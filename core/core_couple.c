@@ -358,6 +358,7 @@ static void district_in(core_cpl *m, int di)
     core_district_in *in = &m->din[di];
     memset(in, 0, sizeof *in);
     in->target = target_of(&m->dd[di], m->summer);
+    in->tolerance = m->summer ? m->dd[di].tolerance_m : 0.0;
     in->drainage = a * ds[CORE_S_DRAIN];
     in->spill = a * ds[CORE_S_SPILL];
     in->runoff = a * (ds[CORE_S_RUNOFF] - ds[CORE_S_OWNET]);

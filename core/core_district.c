@@ -90,7 +90,7 @@ double core_district_flushing(double required, double discharge)
 void core_district_step(const core_district_params *p, const core_district_in *in,
                         double prev_target, double *v, core_district_out *out)
 {
-    double aow, v0, v_ref, gains, losses, evap, start_def, w, share_tot;
+    double aow, v0, v_ref, gains, losses, evap, start_def, w, share_tot, tol;
     double weight[CORE_DCAT_COUNT];
     int c;
 
@@ -111,7 +111,9 @@ void core_district_step(const core_district_params *p, const core_district_in *i
         share_tot += p->base_share[c];
     }
     evap = cd_max(0.0, -in->ow_net);                     /* m3/d, open-water loss */
-    start_def = cd_max(0.0, -v_ref);                     /* m3, deficit at the start */
+    assert(in->tolerance >= 0.0);
+    tol = in->tolerance * aow;                           /* m3, the level's margin */
+    start_def = cd_max(0.0, -v_ref - tol);               /* m3, deficit at the start */
 
     for (c = 0; c < CORE_DCAT_COUNT; c++) {
         out->demand_cat[c] = 0.0;
@@ -128,8 +130,8 @@ void core_district_step(const core_district_params *p, const core_district_in *i
     if (w > 0.0) {
         out->discharge = cd_min(w, p->pump_cap);
         w -= out->discharge;
-    } else if (w < 0.0) {
-        out->demand = -w;
+    } else if (w < -tol) {
+        out->demand = -tol - w;
         for (c = 0; c < CORE_DCAT_COUNT; c++) {
             weight[c] = in->loss[c];
             if (share_tot > 0.0) {
@@ -153,7 +155,7 @@ void core_district_step(const core_district_params *p, const core_district_in *i
         }
         out->shortage = out->demand - out->supplied;
         /* yesterday's missing water, as far as today's target still asks for it */
-        out->carried = cd_min(out->demand, cd_min(cd_max(0.0, -v0), start_def));
+        out->carried = cd_min(out->demand, cd_min(cd_max(0.0, -v0 - tol), start_def));
         /* by cause: the share of the start deficit in each cause's weight,
          * scaled as the demand, times the restated part of that deficit */
         if (out->carried > 0.0) {

@@ -11,8 +11,8 @@
  * withdrawals, flushing. After gains and losses:
  *   - what lies above the target is discharged, up to the pumping capacity;
  *     the rest raises the level;
- *   - what is missing below the target is the INLET DEMAND: the water that
- *     keeps the level at target. It is split by cause into the categories
+ *   - what is missing below target - tolerance is the INLET DEMAND: the water
+ *     that keeps the level at target - tolerance (the tolerance 0: at target). It is split by cause into the categories
  *     below, in proportion to each cause's share of the day's losses (so the
  *     parts add up to the demand exactly). Causes: loss[c]; open-water
  *     evaporation (max(0, -ow_net)) counts as CORE_DCAT_AGRI; a deficit the
@@ -56,6 +56,8 @@ typedef struct core_district_params {
 /* One day's terms of a district (m3/d, all >= 0 unless said). */
 typedef struct core_district_in {
     double target;          /* today's target level (m NAP) */
+    double tolerance;       /* m, >= 0: the level may sink this far below the target
+                               before inlet starts; the inlet then holds it there */
     double drainage;        /* groundwater drainage into the ditches (all systems) */
     double spill;           /* groundwater spilling above the surface */
     double runoff;          /* paved runoff */

@@ -1868,6 +1868,10 @@ done:
  * this lies outside them, free-draining [E: the water boards' map of supply
  * areas would replace the rule] ... */
 #define DEMO_SUPPLY_LEVEL 2.0
+/* The summer level may sink 5 cm below its target before inlet starts [E:
+ * peilbesluiten commonly set a margin of a few to 10 cm around the target;
+ * each water board's peilbesluit would replace it] */
+#define DEMO_TOLERANCE_M 0.05
 /* ... unless it lies in the Veenkolonien, which the canals supply (up to
  * 20 m3/s towards them [S], FACTS §1): east of these centroid x (m, RD),
  * as the network file's attach rules [E] */
@@ -2067,6 +2071,7 @@ zt_status grid_demo_districts(const grid_domain *d, grid_district **out, int *n,
         r->summer_level = round(100.0 * r->summer_level) / 100.0;
         r->winter_level = round(100.0 * r->winter_level) / 100.0;
         r->pump_mm_d = DEMO_PUMP_MM_D;
+        r->tolerance_m = DEMO_TOLERANCE_M;
         r->flushing_m3s = 0.0;
         {
             const int vk = (r->province == ZT_PROV_GRONINGEN && cx >= DEMO_VK_X_GRONINGEN) ||

@@ -63,6 +63,8 @@ typedef struct grid_district {
     double ow_fraction;   /* ditch water surface as a fraction of its land area (-) */
     double pump_mm_d;     /* pumping capacity (mm/d over the district's area) */
     double flushing_m3s;  /* throughflow needed against salt in summer (m3/s) */
+    double tolerance_m;   /* m: in summer the level may sink this far below the target
+                             before inlet starts (0: inlet at once) */
     int unsupplied;       /* 0: in a supply area, the network may let water in (the
                              zero default); 1: outside, the level falls when the
                              district needs water ("supplied = false") */

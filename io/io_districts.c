@@ -171,7 +171,10 @@ static zt_status read_district(io_ini *ini, const char *sec, int32_t id, grid_di
     int sup = 1;
     st = io_ini_bool(ini, sec, "supplied", 0, 1, &sup, err);
     d->unsupplied = !sup;
-    return st;
+    if (st != ZT_OK) {
+        return st;
+    }
+    return io_ini_double(ini, sec, "summer_tolerance_m", 0, 0.0, 0.0, 1.0, &d->tolerance_m, err);
 }
 
 /* Add a hint on the section naming to an "unknown section" message. */
@@ -468,6 +471,8 @@ zt_status io_districts_write(const char *path, const grid_district *d, int n,
         fmt_double(x->flushing_m3s, num, sizeof num);
         fprintf(f, "flushing_m3s = %s  # m3/s\n", num);
         fprintf(f, "supplied = %s\n", x->unsupplied ? "false" : "true");
+        fmt_double(x->tolerance_m, num, sizeof num);
+        fprintf(f, "summer_tolerance_m = %s  # m\n", num);
     }
     ok = 1;
     st = io_text_close(f, path, ok, err);

@@ -12,6 +12,8 @@
  *   pump_capacity_mm_d = 12.0       # pumping capacity (mm/d over the area)
  *   flushing_m3s = 0.0              # throughflow needed against salt in summer (m3/s)
  *   supplied = true                 # in a supply area (optional, default true)
+ *   summer_tolerance_m = 0.05       # the summer level may sink this far below
+ *                                   # target before inlet (m, 0-1; optional, 0)
  *
  * Every key but `supplied` is required; other keys and sections are errors. The id is the
  * district code of the domain's district field: 1 to 2147483647, written

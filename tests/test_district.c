@@ -201,6 +201,40 @@ START_TEST(test_dry_full_supply)
 END_TEST
 
 /*
+ * A summer tolerance of 0.03 m (300 m3 over 10,000 m2; issue 13), the dry
+ * day's net loss 450 m3. Day 1 from the target: the level may sink 300 m3,
+ * so the demand is 150 and the level ends at -1.03. Day 2 from there: the
+ * whole 450 is asked, none of it carried (the margin is not a shortage),
+ * the level stays at -1.03. A day losing 200 from the target asks nothing:
+ * the level sinks to -1.02.
+ */
+START_TEST(test_summer_tolerance)
+{
+    core_district_params p = base_params();
+    core_district_in in = dry_day(1.0);
+    core_district_out o;
+    double v = 0.0;
+    in.tolerance = 0.03;
+    core_district_step(&p, &in, SUMMER, &v, &o);
+    ASSERT_NEAR(o.demand, 150.0, TOL_M3);
+    ASSERT_NEAR(o.level, SUMMER - 0.03, TOL_LEVEL);
+    ASSERT_NEAR(residual(&in, &o), 0.0, TOL_M3);
+    core_district_step(&p, &in, SUMMER, &v, &o);
+    ASSERT_NEAR(o.demand, 450.0, TOL_M3);
+    ASSERT_NEAR(o.carried, 0.0, TOL_M3);
+    ASSERT_NEAR(o.level, SUMMER - 0.03, TOL_LEVEL);
+    v = 0.0;
+    in = quiet_day(SUMMER);
+    in.tolerance = 0.03;
+    in.loss[CORE_DCAT_AGRI] = 200.0;
+    core_district_step(&p, &in, SUMMER, &v, &o);
+    ASSERT_NEAR(o.demand, 0.0, 0.0);
+    ASSERT_NEAR(o.level, SUMMER - 0.02, TOL_LEVEL);
+    ASSERT_NEAR(residual(&in, &o), 0.0, TOL_M3);
+}
+END_TEST
+
+/*
  * The same dry day half supplied: supplied 225, shortage 225 m3; the level
  * drops by 225 / 10,000 = 0.0225 m to -1.0225 m NAP; dv = -225.
  * Next day (quiet): the missing 225 m3 are asked again (carried = 225), with
@@ -474,6 +508,7 @@ static void sample(grid_district d[3])
     d[1].pump_mm_d = 12.0;
     d[1].flushing_m3s = 0.0;
     d[1].unsupplied = 1;
+    d[1].tolerance_m = 0.05;
     d[2].id = 2147483647;
     d[2].province = ZT_PROV_GRONINGEN;
     snprintf(d[2].name, sizeof d[2].name, "%s", "Grinslân; Noorderzijlvest # 1234567890123");
@@ -499,6 +534,7 @@ static void assert_same(const grid_district *a, const grid_district *b)
     ck_assert_msg(a->flushing_m3s == b->flushing_m3s, "flushing %.17g %.17g", a->flushing_m3s,
                   b->flushing_m3s);
     ck_assert_int_eq(a->unsupplied, b->unsupplied);
+    ck_assert(a->tolerance_m == b->tolerance_m);
 }
 
 /*
@@ -635,6 +671,7 @@ START_TEST(test_table_errors)
         zt_free(d);
     }
     expect_bad("supplied.ini", GOOD("21001") "supplied = \"no\"\n", 9, "supplied");
+    expect_bad("tol.ini", GOOD("21001") "summer_tolerance_m = 1.5\n", 9, "summer_tolerance_m");
     /* unknown key, line 9 */
     expect_bad("unknown.ini", GOOD("21001") "pump_capacity = 12\n", 9, "pump_capacity");
     /* duplicate district: the second header is line 9 */
@@ -825,6 +862,7 @@ Suite *suite_district(void)
     TCase *tt = tcase_create("table");
 
     tcase_add_test(tc, test_flushing_rule);
+    tcase_add_test(tc, test_summer_tolerance);
     tcase_add_test(tc, test_wet_within_capacity);
     tcase_add_test(tc, test_wet_above_capacity);
     tcase_add_test(tc, test_dry_full_supply);
