@@ -4,6 +4,7 @@
  *   zoet run SCENARIO.ini [--threads N] [--out DIR] [--quiet]
  *   zoet check SCENARIO.ini
  *   zoet demo build [--out DIR] [--data DIR]
+ *   zoet calibrate CALIB.ini [--out DIR] [--threads N] [--quiet]
  *   zoet forcing knmi FILE... -o OUT.nc [--stations CSV] [--from DATE]
  *                     [--to DATE] [--fill-nearest]
  *
@@ -42,6 +43,7 @@
 
 #include <hdf5.h>
 
+#include "calibrate.h"
 #include "driver.h"
 #include "io_forcing.h"
 #include "io_outset.h"
@@ -60,6 +62,7 @@ static const char usage_main[] =
     "  forcing knmi FILE... import KNMI daily station files into a forcing file\n"
     "  map FILE.nc VAR      a quicklook map (PNG) of a gridded output\n"
     "  chart FILE.csv       a chart (SVG) of a district series\n"
+    "  calibrate CALIB.ini  fit parameters to observed figures (NLopt)\n"
     "\n"
     "  zoet --version       print the version\n"
     "  zoet COMMAND --help  help on a command\n"
@@ -136,6 +139,20 @@ static const char usage_chart[] =
     "(districts.csv of a run) as lines against the date, as an SVG chart.\n"
     "--lake draws the lake of a run (lake.csv) instead: by default its level\n"
     "against the peilbesluit's band (level, target, lower; docs/lake.md).\n";
+
+static const char usage_calibrate[] =
+    "usage: zoet calibrate CALIB.ini [--out DIR] [--threads N] [--quiet]\n"
+    "\n"
+    "Fit the parameters of a scenario to observed figures: NLopt's BOBYQA or\n"
+    "Sbplx (derivative-free) minimises the weighted sum of squared deviations\n"
+    "of the targets, each relative to its tolerance, one model run in this\n"
+    "process per evaluation, within the parameters' bounds. CALIB.ini names\n"
+    "the scenario, the parameters (scenario, parameter-table or district keys,\n"
+    "start, min, max), the targets (a column of a CSV output, a period, a\n"
+    "reduction, the observed value and its tolerance) and the budget\n"
+    "(docs/calibration.md). Writes DIR/evaluations.csv (every run) and\n"
+    "DIR/calibrated.ini (a scenario that extends the calibrated one), and\n"
+    "prints the table of targets: observed, model, deviation.\n";
 
 static int is_help(const char *a)
 {
@@ -230,6 +247,7 @@ static int next_opt(int argc, char **argv, const char *shortopts,
 enum { OPT_HELP = 'h', OPT_OUT = 'o', OPT_THREADS = 1000, OPT_RESTART, OPT_QUIET, OPT_DATA,
        OPT_STATIONS, OPT_FROM, OPT_TO, OPT_FILL, OPT_TIME, OPT_SCALE, OPT_VMIN, OPT_VMAX,
        OPT_DIVERGING, OPT_OPAQUE, OPT_DISTRICT, OPT_VAR, OPT_TITLE, OPT_LAKE };
+
 
 static int cmd_run(int argc, char **argv, int check_only)
 {
@@ -519,6 +537,62 @@ static int cmd_map(int argc, char **argv)
     return 0;
 }
 
+static int cmd_calibrate(int argc, char **argv)
+{
+    const char *file = NULL, *out = NULL;
+    int threads = 0, quiet = 0, c;
+    drv_calib_result res;
+    zt_err err;
+    static const struct option opts[] = {{"help", no_argument, NULL, OPT_HELP},
+                                         {"out", required_argument, NULL, OPT_OUT},
+                                         {"threads", required_argument, NULL, OPT_THREADS},
+                                         {"quiet", no_argument, NULL, OPT_QUIET},
+                                         {NULL, 0, NULL, 0}};
+    zt_err_clear(&err);
+    optind = 0;
+    while ((c = next_opt(argc, argv, "h", opts, usage_calibrate)) != -1) {
+        switch (c) {
+        case -2:
+            return 2;
+        case OPT_HELP:
+            fputs(usage_calibrate, stdout);
+            return 0;
+        case OPT_OUT:
+            out = optarg;
+            break;
+        case OPT_THREADS:
+            if (parse_threads(optarg, &threads) != 0) {
+                return usage_error(usage_calibrate,
+                                   "--threads: expected a whole number 1-1024, got '%s'", optarg);
+            }
+            break;
+        default: /* OPT_QUIET */
+            quiet = 1;
+            break;
+        }
+    }
+    file = optind < argc ? argv[optind++] : NULL;
+    if (optind < argc) {
+        return usage_error(usage_calibrate, "extra argument '%s'", argv[optind]);
+    }
+    if (!file) {
+        return usage_error(usage_calibrate, "%s", "no calibration file given");
+    }
+    if (io_outset_catch_signals(&err) != ZT_OK) {
+        return fail(&err);
+    }
+    if (drv_calibrate(file, out, threads, quiet, &res, &err) != ZT_OK) {
+        const int sig = io_outset_interrupted();
+        if (sig) {
+            fprintf(stderr, "zoet: %s (after %d runs; evaluations.csv holds them)\n",
+                    err.msg[0] ? err.msg : "interrupted", res.nevals);
+            return 128 + sig;
+        }
+        return fail(&err);
+    }
+    return 0;
+}
+
 static int cmd_chart(int argc, char **argv)
 {
     const char *file = NULL, *district = NULL, *vars = NULL, *out = NULL, *title = NULL;
@@ -646,6 +720,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "chart") == 0) {
         return cmd_chart(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "calibrate") == 0) {
+        return cmd_calibrate(argc - 1, argv + 1);
     }
     fprintf(stderr, "zoet: unknown command '%s'\n%s", argv[1], usage_main);
     return 2;
