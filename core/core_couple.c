@@ -349,6 +349,12 @@ static zt_status groundwater_day(core_cpl *m, const double *abstr, const core_cp
     return ZT_OK;
 }
 
+/* The water in district di's ditches (m3), for their salt. */
+static double ditch_volume(const core_cpl *m, int di)
+{
+    return m->cfg.ditch_depth * m->dpar[di].aow;
+}
+
 /* The day's terms of district di (m3/d) into m->din[di], supply fractions 1;
  * flushing the fraction of its need that yesterday's allocation gave. */
 static void district_in(core_cpl *m, int di)
@@ -369,8 +375,10 @@ static void district_in(core_cpl *m, int di)
        used: the throughflow the district needs (its flushing rate) less
        what its own discharge gave yesterday (docs/model.md §7.6) */
     const double gfl = m->gfrac[(size_t)di * NC + CORE_DCAT_FLUSHING];
-    const double need =
-        m->summer ? core_district_flushing(86400.0 * m->dd[di].flushing_m3s, m->qnat[di]) : 0.0;
+    const double need = m->summer ? core_district_flushing(86400.0 * m->dd[di].flushing_m3s,
+                                                           m->qnat[di], m->salt[di],
+                                                           ditch_volume(m, di))
+                                  : 0.0;
     m->flush_need[di] = need;
     in->loss[CORE_DCAT_FLUSHING] = gfl >= 1.0 ? need : gfl * need;
     in->loss[CORE_DCAT_CAPITAL] = a * ds[CORE_S_SPR_SW_CAP];
@@ -475,6 +483,8 @@ static void district_day(core_cpl *m, int di, const double *f)
     m->flush[di] = in->loss[CORE_DCAT_FLUSHING];
     core_district_step(&m->dpar[di], in, m->dtarget[di], &m->dv[di], o);
     m->qnat[di] = o->discharge;
+    m->salt[di] = core_district_salt(m->salt[di], 86400.0 * m->dd[di].flushing_m3s,
+                                     ditch_volume(m, di), o->discharge + m->flush[di]);
     m->dtarget[di] = in->target;
     m->dlevel[di] = o->level;
     for (int c = 0; c < NC; c++) {

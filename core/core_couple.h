@@ -179,6 +179,9 @@ typedef struct core_cpl_config {
     double precip_factor[12], et0_factor[12]; /* monthly change factors (-) */
     core_gw_opts gw;        /* solver options (keep_inputs is set by the model) */
     double c_spill;         /* spill resistance (d) */
+    double ci_factor;       /* on every ditch infiltration resistance (-); 0 (unset): 1 */
+    double ditch_depth;     /* m of water in the ditches, for their salt (docs/model.md
+                               §7.6); 0: no salt store */
     double peat_target;     /* m below surface, NAN: none (docs/model.md §9.3) */
     int peat_owd;           /* submerged drains in peat cells */
     double peat_owd_c;      /* their resistance (d) */
@@ -277,6 +280,8 @@ typedef struct core_cpl {
     double *flush_need;      /* [nd] flushing the district needs today (m3/d) */
     double *qnat;            /* [nd] the district's discharge of yesterday (m3/d): the
                                 throughflow its own water gave against salt */
+    double *salt;            /* [nd] the salt of its ditches, in m3 of water at the
+                                target concentration (core_district_salt) */
     int summer;              /* the day lies in the summer half */
 } core_cpl;
 

@@ -38,7 +38,7 @@ void core_cpl_destroy(core_cpl **pm)
                     m->f_drain[1], m->f_drain[2], m->f_spill, m->f_seep,     m->f_stor,
                     m->f_lat,     m->dv,         m->dlevel,   m->dtarget,    m->dshort,
                     m->gfrac,     m->dsum,       m->din,      m->dout,       m->dem,
-                    m->surplus,   m->rep,        m->real,     m->flush,      m->flush_need, m->qnat, m->b_start,
+                    m->surplus,   m->rep,        m->real,     m->flush,      m->flush_need, m->qnat, m->salt, m->b_start,
                     m->b_d,       m->bsum,       m->dset};
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
         zt_free(list[i]);
@@ -356,6 +356,7 @@ static void gw_cell(core_cpl *m, const core_cpl_tables *tab, zt_idx k)
 {
     const grid_domain *d = m->dom;
     const double zs = fval(d->surface, k);
+    const double ci_factor = m->cfg.ci_factor > 0.0 ? m->cfg.ci_factor : 1.0;
     m->surface[k] = zs;
     m->rech[k] = 0.0;
     if (d->mask[k] == ZT_MASK_ACTIVE) {
@@ -366,7 +367,7 @@ static void gw_cell(core_cpl *m, const core_cpl_tables *tab, zt_idx k)
         m->h[k] = zs - fval(d->gwdepth, k);
         m->ditch_level[k] = NAN; /* set each day from the district level */
         m->ditch_c[k] = fval(d->ditch_c, k);
-        m->ditch_ci[k] = fval(d->ditch_ci, k);
+        m->ditch_ci[k] = ci_factor * fval(d->ditch_ci, k);
         m->trench_level[k] = zs - fval(d->trench_depth, k); /* NAN: none */
         m->trench_c[k] = isnan(m->trench_level[k]) ? 1.0 : fval(d->trench_c, k);
         m->tile_level[k] = zs - fval(d->tile_depth, k);
@@ -465,7 +466,8 @@ static zt_status init_district_state(core_cpl *m, zt_err *err)
     m->flush = zt_calloc(nd1, sizeof *m->flush);
     m->flush_need = zt_calloc(nd1, sizeof *m->flush_need);
     m->qnat = zt_calloc(nd1, sizeof *m->qnat);
-    if (!m->qnat ||
+    m->salt = zt_calloc(nd1, sizeof *m->salt);
+    if (!m->qnat || !m->salt ||
         !m->dv || !m->dlevel || !m->dtarget || !m->dshort || !m->gfrac || !m->dsum || !m->din ||
         !m->dout || !m->dem || !m->surplus || !m->rep || !m->real || !m->flush ||
         !m->flush_need) {
@@ -477,6 +479,8 @@ static zt_status init_district_state(core_cpl *m, zt_err *err)
             m->dtarget[di] = target_of(&m->dd[di], in_summer(&m->cfg, mo, d));
         }
         m->dlevel[di] = m->dtarget[di];
+        /* the ditches start at the target concentration (docs/model.md §7.6) */
+        m->salt[di] = m->gw_on && m->dpar ? m->cfg.ditch_depth * m->dpar[di].aow : 0.0;
         for (int c = 0; c < NC; c++) {
             m->gfrac[(size_t)di * NC + c] = 1.0;
         }
@@ -560,6 +564,7 @@ int core_cpl_state(core_cpl *m, zt_named_array *list, int max)
         {"district_shortage", nd * NC, m->dshort},
         {"district_fraction", nd * NC, m->gfrac},
         {"district_discharge", nd, m->qnat},
+        {"district_salt", nd, m->salt},
         {"head", nc, m->h},
     };
     const int n = (int)(sizeof all / sizeof all[0]) - (m->gw_on ? 0 : 1);

@@ -81,10 +81,29 @@ static void split_demand(double demand, const double w[CORE_DCAT_COUNT],
     part[big] += demand - sum;
 }
 
-double core_district_flushing(double required, double discharge)
+double core_district_flushing(double required, double discharge, double store, double volume)
 {
-    const double n = required - (discharge > 0.0 ? discharge : 0.0);
+    const double q = discharge > 0.0 ? discharge : 0.0;
+    double n;
+    if (!(volume > 0.0)) {
+        n = required - q;
+    } else if (!(store > 0.0) || store + required <= volume) {
+        n = 0.0; /* fresher than the target, and stays so today */
+    } else {
+        n = volume / store * (store + required - volume) - q;
+        n = n < required ? n : required; /* never above the design rate: salt left
+                                            by a cut is not caught up */
+    }
     return n > 0.0 ? n : 0.0;
+}
+
+double core_district_salt(double store, double required, double volume, double outflow)
+{
+    if (!(volume > 0.0)) {
+        return 0.0;
+    }
+    const double s = store + required - store / volume * (outflow > 0.0 ? outflow : 0.0);
+    return s > 0.0 ? s : 0.0;
 }
 
 void core_district_step(const core_district_params *p, const core_district_in *in,

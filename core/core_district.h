@@ -106,15 +106,26 @@ void core_district_step(const core_district_params *p, const core_district_in *i
                         double prev_target, double *v, core_district_out *out);
 
 /*
- * Flushing against salt (m3/d; issue 13, docs/model.md §7.6): a district
- * whose ditches take a brackish seepage load L needs a throughflow Q with
- * Q (C_target - C_fresh) = L to hold its chloride at the target, given its
- * water leaves at the target and enters fresh. Its own discharge is such a
- * throughflow; the inlet makes up the rest:
- *   flushing = max(0, required - discharge),
- * with `required` the district's flushing rate (m3/d) and `discharge`
- * what it pumped out yesterday (m3/d).
+ * Flushing against salt (issue 13, docs/model.md §7.6). The ditches of a
+ * coastal district (water volume V, m3) take a brackish seepage load L;
+ * `required` = L / (C_target - C_fresh) (m3/d) is the throughflow that holds
+ * them at the target. The salt is kept as a store s (m3: the salt in
+ * volumes of water at the target, so the ditches are at the target when
+ * s = V); it gains `required` a day and loses s / V of every m3 that
+ * leaves (discharge and flushing):
+ *   s' = s + required - (s / V) (discharge + flushing).
+ * The flushing that keeps s' <= V, with yesterday's discharge for today's:
+ *   flushing = max(0, (V / s) (s + required - V) - discharge)
+ * (at s = V: max(0, required - discharge); nothing while the ditches are
+ * fresher than the target and the day's load does not fill them up), and
+ * never more than `required`, the design rate: salt left by a cut (s > V)
+ * is not caught up, it stays in the ditches.
+ * V <= 0: no store, flushing = max(0, required - discharge). All m3, m3/d.
  */
-double core_district_flushing(double required, double discharge);
+double core_district_flushing(double required, double discharge, double store, double volume);
+
+/* The store at the end of the day (m3, >= 0) after the day's outflow (m3/d:
+ * discharge and flushing); V <= 0: 0. */
+double core_district_salt(double store, double required, double volume, double outflow);
 
 #endif /* CORE_DISTRICT_H */

@@ -95,6 +95,8 @@ static void model_config(const io_scenario *sc, core_cpl_config *cfg)
     cfg->gw.max_picard = sc->gw_max_picard;
     cfg->gw.max_cg = sc->gw_max_cg;
     cfg->c_spill = sc->c_spill;
+    cfg->ci_factor = sc->ci_factor;
+    cfg->ditch_depth = sc->ditch_depth;
     cfg->peat_target = sc->peat_target;
     cfg->peat_owd = sc->peat_owd;
     cfg->peat_owd_c = sc->peat_owd_c;

@@ -290,6 +290,10 @@ static zt_status read_water(io_ini *ini, io_scenario *s, zt_err *err)
     long picard = 20, cg = 2000;
     zt_status st;
 
+    if ((st = io_ini_double(ini, "districts", "ditch_water_depth_m", 0, 0.5, 0.0, 5.0,
+                            &s->ditch_depth, err)) != ZT_OK) {
+        return st;
+    }
     if ((st = read_month_day(ini, "districts", "summer_start", "04-01", s->summer_start, err)) !=
             ZT_OK ||
         (st = read_month_day(ini, "districts", "winter_start", "10-01", s->winter_start, err)) !=
@@ -307,7 +311,9 @@ static zt_status read_water(io_ini *ini, io_scenario *s, zt_err *err)
             ZT_OK ||
         (st = io_ini_int(ini, "groundwater", "max_cg", 0, 2000, 1, 1000000, &cg, err)) != ZT_OK ||
         (st = io_ini_double(ini, "groundwater", "spill_resistance_d", 0, 1.0, 0.01, 1000.0,
-                            &s->c_spill, err)) != ZT_OK) {
+                            &s->c_spill, err)) != ZT_OK ||
+        (st = io_ini_double(ini, "groundwater", "infiltration_resistance_factor", 0, 1.0, 0.1,
+                            10.0, &s->ci_factor, err)) != ZT_OK) {
         return st;
     }
     s->gw_max_picard = (int)picard;
@@ -702,12 +708,14 @@ void io_scenario_print(const io_scenario *s, FILE *f)
     put_factors(f, "precipitation_factor", s->precip_factor);
     put_factors(f, "et0_factor", s->et0_factor);
     if (s->mode != IO_MODE_ROOTZONE) {
-        fprintf(f, "[districts]\nsummer_start = \"%02d-%02d\"\nwinter_start = \"%02d-%02d\"\n",
-                s->summer_start[0], s->summer_start[1], s->winter_start[0],
-                s->winter_start[1]);
+        fprintf(f,
+                "[districts]\nsummer_start = \"%02d-%02d\"\nwinter_start = \"%02d-%02d\"\n"
+                "ditch_water_depth_m = %g\n",
+                s->summer_start[0], s->summer_start[1], s->winter_start[0], s->winter_start[1],
+                s->ditch_depth);
         fprintf(f, "[groundwater]\ntolerance_m = %g\nmax_picard = %d\nmax_cg = %d\n"
-                   "spill_resistance_d = %g\n",
-                s->gw_tol, s->gw_max_picard, s->gw_max_cg, s->c_spill);
+                   "spill_resistance_d = %g\ninfiltration_resistance_factor = %g\n",
+                s->gw_tol, s->gw_max_picard, s->gw_max_cg, s->c_spill, s->ci_factor);
     }
     if (!isnan(s->peat_target) || s->peat_owd || s->peat_pd) {
         fputs("[peat]\n", f);

@@ -82,6 +82,9 @@ typedef struct io_scenario {
     int gw_max_picard;    /* [groundwater] max_picard */
     int gw_max_cg;        /* [groundwater] max_cg */
     double c_spill;       /* [groundwater] spill_resistance_d (d) */
+    double ditch_depth;   /* [districts] ditch_water_depth_m (m): the salt store */
+    double ci_factor;     /* [groundwater] infiltration_resistance_factor (-): on the
+                             domain's ditch_infiltration_resistance */
 
     double peat_target;   /* [peat] target_depth (m below surface), NAN: levels as in the
                              district table */

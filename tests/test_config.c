@@ -735,6 +735,26 @@ START_TEST(test_scenario_lake)
     bad_scenario("lk3.ini", LAKE_MIN "replay_year = 1500\n", 13, "replay_year");
     bad_scenario("lk4.ini", LAKE_MIN "spring_start = \"13-01\"\n", 13, "spring_start");
     bad_scenario("lk5.ini", LAKE_MIN "inflow_factor = -1\n", 13, "inflow_factor");
+    /* the infiltration resistance factor (issue 13): 1 unless set, 0.1-10 */
+    bad_scenario("ci1.ini", LAKE_NET "[groundwater]\ninfiltration_resistance_factor = 0\n", 11,
+                 "infiltration_resistance_factor");
+    {
+        char pci[600];
+        io_scenario *sci = NULL;
+        zt_err eci;
+        zt_err_clear(&eci);
+        fixture("ci2.ini", LAKE_NET "[groundwater]\ninfiltration_resistance_factor = 2.5\n", pci,
+                sizeof pci);
+        ck_assert_msg(io_scenario_load(pci, known_vars, NKNOWN, &sci, &eci) == ZT_OK, "%s",
+                      eci.msg);
+        ck_assert(sci->ci_factor == 2.5);
+        io_scenario_destroy(&sci);
+        fixture("ci3.ini", LAKE_NET, pci, sizeof pci);
+        ck_assert_msg(io_scenario_load(pci, known_vars, NKNOWN, &sci, &eci) == ZT_OK, "%s",
+                      eci.msg);
+        ck_assert(sci->ci_factor == 1.0);
+        io_scenario_destroy(&sci);
+    }
     bad_scenario("lk6.ini", LAKE_MIN "rhine_factor = [1, 1]\n", 13, "rhine_factor");
     bad_scenario("lk7.ini", LAKE_MIN "sumer_upper = -0.1\n", 13, "sumer_upper");
     bad_scenario("lk8.ini", LAKE_MIN "[supply]\nijsselmeer_series = \"s.csv\"\n", 14,

@@ -817,6 +817,83 @@ START_TEST(flushing_tops_up_discharge)
 END_TEST
 
 /*
+ * The salt store of the ditches (issue 13): the c4 district with 0.5 m of
+ * water in its 13,000 m2 of ditches, V = 6,500 m3, a load of 86.4 m3/d.
+ * Day 1 (50 mm of rain on the water cell): flushing 86.4, discharge 213.6,
+ * so 300 m3 leave at the target: s = 6,500 + 86.4 - 300 = 6,286.4.
+ * Day 2: s + 86.4 = 6,372.8 < V: no flushing (213.6 of yesterday's
+ * discharge would have been enough anyway); s = 6,372.8. Day 3: nothing
+ * was discharged, but s + 86.4 = 6,459.2 < V still: no flushing, where the
+ * rule without a store flushes 86.4; s = 6,459.2. Day 4: the ditches
+ * reach the target: flushing (6,500 / 6,459.2)(45.6) = 45.888...,
+ * after which s = V.
+ */
+START_TEST(flushing_salt_store)
+{
+    c4 f;
+    core_cpl_balance b;
+    const zt_day day = zt_day_from_ymd(2018, 6, 15);
+    core_cpl *m = NULL;
+    zt_err err;
+    c4_init(&f);
+    core_cpl_config cfg = config(CORE_CPL_COUPLED, day);
+    const core_cpl_tables tab = {(const core_rz_params(*)[ZT_NSOIL])f.rz, SY};
+    cfg.ditch_depth = 0.5;
+    zt_err_clear(&err);
+    ck_assert_msg(core_cpl_create(&cfg, f.d, &f.t, 1, &tab, &m, &err) == ZT_OK, "%s", err.msg);
+    ASSERT_NEAR(m->salt[0], 6500.0, 1e-9);
+    f.p[3] = 50.0f;
+    run_day(m, day, f.p, f.et0, NULL, NULL, &b);
+    ASSERT_NEAR(m->flush[0], 86.4, TOL_M3);
+    ASSERT_NEAR(m->salt[0], 6286.4, TOL_M3);
+    f.p[3] = 0.0f;
+    run_day(m, day + 1, f.p, f.et0, NULL, NULL, &b);
+    ASSERT_NEAR(m->flush[0], 0.0, 0.0);
+    ASSERT_NEAR(m->salt[0], 6372.8, TOL_M3);
+    run_day(m, day + 2, f.p, f.et0, NULL, NULL, &b);
+    ASSERT_NEAR(m->flush[0], 0.0, 0.0);
+    ASSERT_NEAR(m->salt[0], 6459.2, TOL_M3);
+    run_day(m, day + 3, f.p, f.et0, NULL, NULL, &b);
+    ASSERT_NEAR(m->flush[0], 6500.0 / 6459.2 * 45.6, TOL_M3);
+    ASSERT_NEAR(m->salt[0], 6500.0, TOL_M3);
+    core_cpl_destroy(&m);
+    grid_domain_destroy(&f.d);
+}
+END_TEST
+
+/*
+ * [groundwater] infiltration_resistance_factor (issue 13): the model's
+ * ditch infiltration resistance is the domain's times the factor; 0 (a
+ * config without it) counts as 1.
+ */
+START_TEST(infiltration_resistance_factor)
+{
+    c4 f;
+    const zt_day day = zt_day_from_ymd(2018, 6, 15);
+    const double factors[3] = {2.5, 0.0, 1.0};
+    c4_init(&f);
+    for (zt_idx k = 0; k < 4; k++) {
+        set_gw(f.d, k, 0.0f, 16.0f, 20.0f);
+    }
+    for (int i = 0; i < 3; i++) {
+        core_cpl *m = NULL;
+        zt_err err;
+        core_cpl_config cfg = config(CORE_CPL_COUPLED, day);
+        const core_cpl_tables tab = {(const core_rz_params(*)[ZT_NSOIL])f.rz, SY};
+        cfg.ci_factor = factors[i];
+        zt_err_clear(&err);
+        ck_assert_msg(core_cpl_create(&cfg, f.d, &f.t, 1, &tab, &m, &err) == ZT_OK, "%s",
+                      err.msg);
+        for (zt_idx k = 0; k < 4; k++) {
+            ASSERT_NEAR(m->ditch_ci[k], i == 0 ? 50.0 : 20.0, 0.0);
+        }
+        core_cpl_destroy(&m);
+    }
+    grid_domain_destroy(&f.d);
+}
+END_TEST
+
+/*
  * A district outside the supply areas (issue 13): the c4 district with
  * supplied = false, no network (frac NULL: everything else would be
  * supplied). Day 1 starts from yesterday's fraction 1, so it sprinkles 200
@@ -1294,6 +1371,8 @@ Suite *suite_couple(void)
     tcase_add_test(tc, sprinkling_without_network);
     tcase_add_test(tc, flushing_tops_up_discharge);
     tcase_add_test(tc, unsupplied_district);
+    tcase_add_test(tc, infiltration_resistance_factor);
+    tcase_add_test(tc, flushing_salt_store);
     tcase_add_test(tc, sprinkling_after_null_day);
     tcase_add_test(tc, district_missing);
     tcase_add_test(tc, district_without_open_water);

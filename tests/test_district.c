@@ -86,14 +86,30 @@ static double residual(const core_district_in *in, const core_district_out *o)
  */
 START_TEST(test_flushing_rule)
 {
-    /* required 86,400 m3/d (1 m3/s): with no discharge all of it, with
-     * 30,000 m3/d discharged 56,400, with more than required none; a
-     * negative discharge (never in a run) counts as none */
-    ck_assert_double_eq(core_district_flushing(86400.0, 0.0), 86400.0);
-    ck_assert_double_eq(core_district_flushing(86400.0, 30000.0), 56400.0);
-    ck_assert_double_eq(core_district_flushing(86400.0, 90000.0), 0.0);
-    ck_assert_double_eq(core_district_flushing(86400.0, -5.0), 86400.0);
-    ck_assert_double_eq(core_district_flushing(0.0, 0.0), 0.0);
+    /* without a store (V = 0): required 86,400 m3/d (1 m3/s): with no
+     * discharge all of it, with 30,000 m3/d discharged 56,400, with more
+     * than required none; a negative discharge (never in a run) counts as
+     * none */
+    ck_assert_double_eq(core_district_flushing(86400.0, 0.0, 0.0, 0.0), 86400.0);
+    ck_assert_double_eq(core_district_flushing(86400.0, 30000.0, 0.0, 0.0), 56400.0);
+    ck_assert_double_eq(core_district_flushing(86400.0, 90000.0, 0.0, 0.0), 0.0);
+    ck_assert_double_eq(core_district_flushing(86400.0, -5.0, 0.0, 0.0), 86400.0);
+    ck_assert_double_eq(core_district_flushing(0.0, 0.0, 0.0, 0.0), 0.0);
+    /* with ditches of V = 100,000 m3 (by hand):
+     * at the target (s = V), 30,000 discharged: 86,400 - 30,000 = 56,400;
+     * fresh (s = 10,000): 10,000 + 86,400 <= V, no flushing;
+     * half (s = 50,000), nothing discharged: (V / s)(s + 86,400 - V) =
+     * 2 x 36,400 = 72,800, after which the store is exactly V again */
+    ck_assert_double_eq_tol(core_district_flushing(86400.0, 30000.0, 1e5, 1e5), 56400.0, 1e-9);
+    ck_assert_double_eq(core_district_flushing(86400.0, 0.0, 1e4, 1e5), 0.0);
+    ck_assert_double_eq_tol(core_district_flushing(86400.0, 0.0, 5e4, 1e5), 72800.0, 1e-9);
+    ck_assert_double_eq_tol(core_district_salt(5e4, 86400.0, 1e5, 72800.0), 1e5, 1e-9);
+    /* saltier than the target after a cut (s = 2V): flushing stays at the
+       design rate, the excess is not caught up */
+    ck_assert_double_eq(core_district_flushing(86400.0, 0.0, 2e5, 1e5), 86400.0);
+    /* a wet day carries more salt out than there is: the store empties */
+    ck_assert_double_eq(core_district_salt(5e4, 86400.0, 1e5, 4e5), 0.0);
+    ck_assert_double_eq(core_district_salt(5e4, 86400.0, 0.0, 1e3), 0.0);
 }
 END_TEST
 
