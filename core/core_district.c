@@ -87,8 +87,10 @@ double core_district_flushing(double required, double discharge, double store, d
     double n;
     if (!(volume > 0.0)) {
         n = required - q;
-    } else if (!(store > 0.0) || store + required <= volume) {
+    } else if (store + required <= volume) {
         n = 0.0; /* fresher than the target, and stays so today */
+    } else if (!(store > 0.0)) {
+        n = required; /* fresh, but the day's load alone fills the ditches */
     } else {
         n = volume / store * (store + required - volume) - q;
         n = n < required ? n : required; /* never above the design rate: salt left

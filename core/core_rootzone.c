@@ -100,7 +100,7 @@ static void rz_assert_params(const core_rz_params *p)
     assert(p->smax >= 0.0);
     assert(p->root_depth >= 0.0);
     assert(p->p > 0.0 && p->p <= 1.0);
-    assert(p->cap == NULL || p->cap_full > 0.0);
+    assert(p->cap == NULL || p->cap_full >= 0.0);
     assert(!p->oxygen || (p->ox_h1 >= 0.0 && p->ox_h2 > p->ox_h1));
     assert(p->paved >= 0.0 && p->paved <= 1.0);
     for (int m = 0; m < 12; m++) {

@@ -49,7 +49,7 @@ typedef struct core_rz_params {
     const core_cap_table *cap; /* the subsoil's capillary flux against the distance of
                                   the water table (borrowed); NULL: no capillary rise */
     double cap_full;     /* the deficit (m) from which the rise runs at the full flux
-                            (the root zone at pF 3), > 0 with cap */
+                            (the root zone at pF 3), >= 0 (0: always full) */
     int oxygen;          /* 1: oxygen stress near saturation (Feddes h1-h2) */
     double ox_h1;        /* m above the water table (-h1): no uptake at or below it */
     double ox_h2;        /* m above the water table (-h2): full uptake above it; > ox_h1 */

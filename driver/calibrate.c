@@ -17,6 +17,7 @@
 #include "io_calib.h"
 #include "io_districts.h"
 #include "io_file.h"
+#include "io_outset.h"
 #include "io_scenario.h"
 
 typedef struct calib {
@@ -32,8 +33,10 @@ typedef struct calib {
     double *model;         /* [ntgt] the targets of the last run */
     double *best_x, best_j;
     double *best_model;
-    int nevals;
-    zt_status st;          /* a failed evaluation stops NLopt */
+    int nevals;            /* runs that finished */
+    int have_best;
+    nlopt_opt opt;
+    zt_status st;          /* the first failed evaluation: NLopt is stopped */
     zt_err err;
 } calib;
 
@@ -211,22 +214,31 @@ static double nlopt_fn(unsigned n, const double *u, double *grad, void *data)
     calib *c = data;
     double x[64], secs = 0.0;
     (void)grad; /* derivative-free */
+    if (c->st != ZT_OK) {
+        return HUGE_VAL; /* stopped: NLopt may ask once more before it sees it */
+    }
     for (unsigned i = 0; i < n; i++) {
         x[i] = phys(&c->cf.par[i], u[i] < 0.0 ? 0.0 : (u[i] > 1.0 ? 1.0 : u[i]));
     }
     zt_err_clear(&c->err);
     c->st = evaluate(c, x, &secs, &c->err);
-    c->nevals++;
+    if (c->st == ZT_OK && io_outset_interrupted()) {
+        c->st = zt_fail(&c->err, ZT_EINTERRUPTED, "calibrate: interrupted by a signal");
+    }
     if (c->st != ZT_OK) {
+        /* a failed run ends the calibration with its message */
+        nlopt_force_stop(c->opt);
         return HUGE_VAL;
     }
+    c->nevals++;
     const double j = objective(c, c->model);
     log_row(c, x, j, secs);
     if (!c->quiet) {
         printf("zoet calibrate: run %d, objective %.6g (%.1f s)\n", c->nevals, j, secs);
         fflush(stdout);
     }
-    if (c->nevals == 1 || j < c->best_j) {
+    if (!c->have_best || j < c->best_j) {
+        c->have_best = 1;
         c->best_j = j;
         memcpy(c->best_x, x, n * sizeof *x);
         memcpy(c->best_model, c->model, (size_t)c->cf.ntgt * sizeof *c->model);
@@ -360,6 +372,18 @@ static zt_status setup(calib *c, const char *file, const char *out_dir, zt_err *
     snprintf(c->dir_in, sizeof c->dir_in, "%s/eval-input", c->cf.out);
     snprintf(c->dir_run, sizeof c->dir_run, "%s/eval", c->cf.out);
     snprintf(c->log_path, sizeof c->log_path, "%s/evaluations.csv", c->cf.out);
+    /* the results of an earlier calibration in this folder go: what is
+       left after this one must be this one's */
+    static const char *const old[] = {"calibrated.ini", "calibrated_parameters.ini",
+                                      "calibrated_districts.ini"};
+    for (int i = 0; i < 3; i++) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", c->cf.out, old[i]);
+        if (remove(p) != 0 && errno != ENOENT) {
+            return zt_fail(err, ZT_EIO, "%s: cannot remove the earlier result: %s", p,
+                           strerror(errno));
+        }
+    }
     st = io_dir_ensure(c->dir_in, err);
     if (st == ZT_OK) {
         st = io_text_open(c->log_path, &c->log, err);
@@ -420,6 +444,7 @@ zt_status drv_calibrate(const char *file, const char *out_dir, int threads, int 
     if (st == ZT_OK) {
         opt = nlopt_create(c.cf.algorithm == IO_CAL_SBPLX ? NLOPT_LN_SBPLX : NLOPT_LN_BOBYQA, n);
         st = opt ? ZT_OK : zt_fail(err, ZT_ENOMEM, "calibrate: NLopt: out of memory");
+        c.opt = opt;
     }
     if (st == ZT_OK) {
         for (unsigned i = 0; i < n; i++) {
@@ -438,8 +463,10 @@ zt_status drv_calibrate(const char *file, const char *out_dir, int threads, int 
         if (c.st != ZT_OK) {
             *err = c.err; /* the run that failed */
             st = c.st;
-        } else if (r < 0) {
+        } else if (r < 0 && !(r == NLOPT_ROUNDOFF_LIMITED && c.have_best)) {
             st = zt_fail(err, ZT_EINTERNAL, "calibrate: NLopt failed (code %d)", (int)r);
+        } else if (!c.have_best) {
+            st = zt_fail(err, ZT_EINTERNAL, "calibrate: NLopt ended without a run");
         }
     }
     res->nevals = c.nevals;

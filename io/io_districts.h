@@ -15,7 +15,7 @@
  *   summer_tolerance_m = 0.05       # the summer level may sink this far below
  *                                   # target before inlet (m, 0-1; optional, 0)
  *
- * Every key but `supplied` is required; other keys and sections are errors. The id is the
+ * Every key but `supplied` and `summer_tolerance_m` is required; other keys and sections are errors. The id is the
  * district code of the domain's district field: 1 to 2147483647, written
  * without leading zeros. A table may `extends` another (io_ini.h) and
  * override a few keys, e.g. the levels of the peat districts in a scenario.

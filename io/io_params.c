@@ -192,6 +192,12 @@ static zt_status read_vg(io_ini *ini, const char *sec, soil_rec *r, zt_err *err)
         return io_ini_fail(ini, sec, "topsoil_van_genuchten", err,
                            "[theta_r, theta_s, alpha, n]: needs 0 < alpha <= 10 /cm, 1 < n < 20");
     }
+    if (!(r->sub[0] > 0.0 && r->sub[1] > 0.0 && r->sub[1] <= 10.0 && r->sub[2] > 1.0 &&
+          r->sub[2] < 20.0 && fabs(r->sub[3]) < 20.0)) {
+        return io_ini_fail(ini, sec, "subsoil_van_genuchten", err,
+                           "[Ks cm/d, alpha /cm, n, l]: needs 0 < Ks <= 10000, 0 < alpha <= 10, "
+                           "1 < n < 20, |l| < 20");
+    }
     const double a = r->top[2], n = r->top[3];
     r->full = (vg_se(a, n, 100.0) - vg_se(a, n, 1000.0)) /
               (vg_se(a, n, 100.0) - vg_se(a, n, 16000.0));

@@ -133,6 +133,56 @@ START_TEST(synthetic_recovery)
     ck_assert_int_gt(runs, 2);
     ck_assert_int_eq(rows, runs);
     free(ev);
+
+    /* interrupted (SIGINT after 2 s, some 5 runs): exit 130, the runs so far
+       in evaluations.csv, no calibrated.ini from this or an earlier one */
+    ck_assert_int_eq(system("cp -r " CAL "/fit " CAL "/fit2"), 0);
+    snprintf(text, sizeof text, "cat " CAL "/calib.ini | sed 's/^out = .*/out = \"fit2\"/' > " CAL
+                                "/calib2.ini");
+    ck_assert_int_eq(system(text), 0);
+    snprintf(cmd, sizeof cmd, "timeout --preserve-status -s INT 2 %s calibrate " CAL "/calib2.ini --quiet",
+             tu_zoet());
+    const int rc = tu_run(cmd, NULL, 0, err, sizeof err);
+    ck_assert_msg(rc == 130, "exit %d: %s", rc, err);
+    ck_assert_msg(strstr(err, "interrupted"), "%s", err);
+    ck_assert(!tu_exists(CAL "/fit2/calibrated.ini"));
+    ck_assert(!tu_exists(CAL "/fit2/calibrated_parameters.ini"));
+    ck_assert(tu_exists(CAL "/fit2/evaluations.csv"));
+    ck_assert(!tu_exists(CAL "/fit2/evaluations.csv.part"));
+}
+END_TEST
+
+START_TEST(failed_run_stops)
+{
+    /* the start point is not a valid table (a negative interception): the
+       first run fails, the calibration stops at once with its message and
+       exit 2, with no result and no row */
+    char path[1400], text[4096], cmd[3000], err[8192];
+    build_inputs();
+    snprintf(path, sizeof path, "%s/scenarios/params/default.ini", cwd);
+    write_scenario(CAL "/base.ini", path, "unused");
+    ck_assert_int_eq(system("mkdir -p " CAL "/fit"), 0);
+    ck_assert_int_eq(tu_write(CAL "/fit/calibrated.ini", "# an earlier result\n"), 0);
+    snprintf(text, sizeof text,
+             "[calibrate]\nscenario = \"base.ini\"\nmax_evaluations = 80\nout = \"fit\"\n"
+             "[parameter.icap]\nparameters = \"landuse.grass.interception_mm\"\nstart = -0.1\n"
+             "min = -0.5\nmax = 2.0\n"
+             "[target.interception]\nfile = \"balance.csv\"\ncolumn = \"interception_m3\"\n"
+             "reduce = \"sum\"\nobserved = 100\ntolerance = 0.1\n");
+    ck_assert_int_eq(tu_write(CAL "/calib.ini", text), 0);
+    snprintf(cmd, sizeof cmd, "%s calibrate " CAL "/calib.ini --quiet", tu_zoet());
+    const int rc = tu_run(cmd, NULL, 0, err, sizeof err);
+    ck_assert_msg(rc == 2, "exit %d: %s", rc, err);
+    ck_assert_msg(strstr(err, "parameters.ini") && strstr(err, "interception_mm"), "%s", err);
+    ck_assert(!tu_exists(CAL "/fit/calibrated.ini"));
+    char *ev = tu_slurp(CAL "/fit/evaluations.csv", NULL);
+    ck_assert_ptr_nonnull(ev);
+    int rows = -1;
+    for (const char *c = ev; *c; c++) {
+        rows += *c == '\n';
+    }
+    ck_assert_int_eq(rows, 0);
+    free(ev);
 }
 END_TEST
 
@@ -205,6 +255,7 @@ Suite *suite_calibrate(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, synthetic_recovery);
     tcase_add_test(tc, bad_files);
+    tcase_add_test(tc, failed_run_stops);
     suite_add_tcase(su, tc);
     return su;
 }

@@ -107,6 +107,10 @@ START_TEST(test_flushing_rule)
     /* saltier than the target after a cut (s = 2V): flushing stays at the
        design rate, the excess is not caught up */
     ck_assert_double_eq(core_district_flushing(86400.0, 0.0, 2e5, 1e5), 86400.0);
+    /* an empty store that the day's load alone fills past V (V 50,000 <
+       86,400): the design rate; one it does not fill: nothing */
+    ck_assert_double_eq(core_district_flushing(86400.0, 0.0, 0.0, 5e4), 86400.0);
+    ck_assert_double_eq(core_district_flushing(86400.0, 0.0, 0.0, 1e5), 0.0);
     /* a wet day carries more salt out than there is: the store empties */
     ck_assert_double_eq(core_district_salt(5e4, 86400.0, 1e5, 4e5), 0.0);
     ck_assert_double_eq(core_district_salt(5e4, 86400.0, 0.0, 1e3), 0.0);
