@@ -349,6 +349,15 @@ static zt_status groundwater_day(core_cpl *m, const double *abstr, const core_cp
     return ZT_OK;
 }
 
+/* The salt load of district di today (m3/d at the target concentration):
+ * its flushing rate, in proportion to the season's precipitation deficit
+ * up to flush_deficit (docs/model.md §7.6). */
+static double salt_load(const core_cpl *m, int di)
+{
+    const double q = 86400.0 * m->dd[di].flushing_m3s, d = m->cfg.flush_deficit;
+    return d > 0.0 && m->pdef < d ? q * (m->pdef / d) : q;
+}
+
 /* The water in district di's ditches (m3), for their salt. */
 static double ditch_volume(const core_cpl *m, int di)
 {
@@ -375,9 +384,8 @@ static void district_in(core_cpl *m, int di)
        used: the throughflow the district needs (its flushing rate) less
        what its own discharge gave yesterday (docs/model.md §7.6) */
     const double gfl = m->gfrac[(size_t)di * NC + CORE_DCAT_FLUSHING];
-    const double need = m->summer ? core_district_flushing(86400.0 * m->dd[di].flushing_m3s,
-                                                           m->qnat[di], m->salt[di],
-                                                           ditch_volume(m, di))
+    const double need = m->summer ? core_district_flushing(salt_load(m, di), m->qnat[di],
+                                                           m->salt[di], ditch_volume(m, di))
                                   : 0.0;
     m->flush_need[di] = need;
     in->loss[CORE_DCAT_FLUSHING] = gfl >= 1.0 ? need : gfl * need;
@@ -440,6 +448,13 @@ zt_status core_cpl_day_begin(core_cpl *m, zt_day day, const float *p, const floa
         }
     }
     if (m->cfg.mode == CORE_CPL_COUPLED) {
+        /* the season's precipitation deficit, from summer_start on */
+        double pm, em;
+        core_cpl_mean_forcing(m, &pm, &em);
+        if (month == m->cfg.summer_start[0] && mday == m->cfg.summer_start[1]) {
+            m->pdef = 0.0;
+        }
+        m->pdef = m->summer && m->pdef + em - pm > 0.0 ? m->pdef + em - pm : 0.0;
         for (int di = 0; di < m->nd; di++) {
             district_in(m, di);
         }
@@ -483,8 +498,8 @@ static void district_day(core_cpl *m, int di, const double *f)
     m->flush[di] = in->loss[CORE_DCAT_FLUSHING];
     core_district_step(&m->dpar[di], in, m->dtarget[di], &m->dv[di], o);
     m->qnat[di] = o->discharge;
-    m->salt[di] = core_district_salt(m->salt[di], 86400.0 * m->dd[di].flushing_m3s,
-                                     ditch_volume(m, di), o->discharge + m->flush[di]);
+    m->salt[di] = core_district_salt(m->salt[di], salt_load(m, di), ditch_volume(m, di),
+                                     o->discharge + m->flush[di]);
     m->dtarget[di] = in->target;
     m->dlevel[di] = o->level;
     for (int c = 0; c < NC; c++) {

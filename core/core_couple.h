@@ -182,6 +182,8 @@ typedef struct core_cpl_config {
     double ci_factor;       /* on every ditch infiltration resistance (-); 0 (unset): 1 */
     double ditch_depth;     /* m of water in the ditches, for their salt (docs/model.md
                                §7.6); 0: no salt store */
+    double flush_deficit;   /* m: the precipitation deficit at which the salt load is
+                               full (§7.6); 0: always full */
     double peat_target;     /* m below surface, NAN: none (docs/model.md §9.3) */
     int peat_owd;           /* submerged drains in peat cells */
     double peat_owd_c;      /* their resistance (d) */
@@ -282,6 +284,8 @@ typedef struct core_cpl {
                                 throughflow its own water gave against salt */
     double *salt;            /* [nd] the salt of its ditches, in m3 of water at the
                                 target concentration (core_district_salt) */
+    double pdef;             /* the domain's precipitation deficit since summer_start (m):
+                                sum of ET0 - P, never below 0 */
     int summer;              /* the day lies in the summer half */
 } core_cpl;
 

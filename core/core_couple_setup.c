@@ -565,6 +565,7 @@ int core_cpl_state(core_cpl *m, zt_named_array *list, int max)
         {"district_fraction", nd * NC, m->gfrac},
         {"district_discharge", nd, m->qnat},
         {"district_salt", nd, m->salt},
+        {"precipitation_deficit", 1, &m->pdef},
         {"head", nc, m->h},
     };
     const int n = (int)(sizeof all / sizeof all[0]) - (m->gw_on ? 0 : 1);

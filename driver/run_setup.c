@@ -97,6 +97,7 @@ static void model_config(const io_scenario *sc, core_cpl_config *cfg)
     cfg->c_spill = sc->c_spill;
     cfg->ci_factor = sc->ci_factor;
     cfg->ditch_depth = sc->ditch_depth;
+    cfg->flush_deficit = sc->flush_deficit_mm / 1000.0;
     cfg->peat_target = sc->peat_target;
     cfg->peat_owd = sc->peat_owd;
     cfg->peat_owd_c = sc->peat_owd_c;

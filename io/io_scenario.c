@@ -291,7 +291,9 @@ static zt_status read_water(io_ini *ini, io_scenario *s, zt_err *err)
     zt_status st;
 
     if ((st = io_ini_double(ini, "districts", "ditch_water_depth_m", 0, 0.5, 0.0, 5.0,
-                            &s->ditch_depth, err)) != ZT_OK) {
+                            &s->ditch_depth, err)) != ZT_OK ||
+        (st = io_ini_double(ini, "districts", "flushing_deficit_mm", 0, 110.0, 0.0, 1000.0,
+                            &s->flush_deficit_mm, err)) != ZT_OK) {
         return st;
     }
     if ((st = read_month_day(ini, "districts", "summer_start", "04-01", s->summer_start, err)) !=
@@ -710,9 +712,9 @@ void io_scenario_print(const io_scenario *s, FILE *f)
     if (s->mode != IO_MODE_ROOTZONE) {
         fprintf(f,
                 "[districts]\nsummer_start = \"%02d-%02d\"\nwinter_start = \"%02d-%02d\"\n"
-                "ditch_water_depth_m = %g\n",
+                "ditch_water_depth_m = %g\nflushing_deficit_mm = %g\n",
                 s->summer_start[0], s->summer_start[1], s->winter_start[0], s->winter_start[1],
-                s->ditch_depth);
+                s->ditch_depth, s->flush_deficit_mm);
         fprintf(f, "[groundwater]\ntolerance_m = %g\nmax_picard = %d\nmax_cg = %d\n"
                    "spill_resistance_d = %g\ninfiltration_resistance_factor = %g\n",
                 s->gw_tol, s->gw_max_picard, s->gw_max_cg, s->c_spill, s->ci_factor);

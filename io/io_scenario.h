@@ -83,6 +83,8 @@ typedef struct io_scenario {
     int gw_max_cg;        /* [groundwater] max_cg */
     double c_spill;       /* [groundwater] spill_resistance_d (d) */
     double ditch_depth;   /* [districts] ditch_water_depth_m (m): the salt store */
+    double flush_deficit_mm; /* [districts] flushing_deficit_mm: the deficit of the full
+                                salt load */
     double ci_factor;     /* [groundwater] infiltration_resistance_factor (-): on the
                              domain's ditch_infiltration_resistance */
 

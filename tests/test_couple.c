@@ -862,6 +862,42 @@ START_TEST(flushing_salt_store)
 END_TEST
 
 /*
+ * The salt load follows the season's precipitation deficit (issue 13):
+ * the c4 district, no salt store, full load at a deficit of 10 mm; ET0 2
+ * mm/d and no rain on every cell from 15 June. Day 1: deficit 2 mm, the
+ * load 0.2 x 86.4 = 17.28 m3; day 2: 4 mm, 34.56 m3; from day 5: 10 mm and
+ * more, the full 86.4 m3. In winter (1 October on) there is no deficit and
+ * no flushing.
+ */
+START_TEST(flushing_follows_deficit)
+{
+    c4 f;
+    core_cpl_balance b;
+    const zt_day day = zt_day_from_ymd(2018, 6, 15);
+    core_cpl *m = NULL;
+    zt_err err;
+    c4_init(&f);
+    fill_f(f.et0, 4, 2.0f);
+    core_cpl_config cfg = config(CORE_CPL_COUPLED, day);
+    const core_cpl_tables tab = {(const core_rz_params(*)[ZT_NSOIL])f.rz, SY};
+    cfg.flush_deficit = 0.010;
+    zt_err_clear(&err);
+    ck_assert_msg(core_cpl_create(&cfg, f.d, &f.t, 1, &tab, &m, &err) == ZT_OK, "%s", err.msg);
+    const double want[6] = {17.28, 34.56, 51.84, 69.12, 86.4, 86.4};
+    for (int i = 0; i < 6; i++) {
+        run_day(m, day + i, f.p, f.et0, NULL, NULL, &b);
+        ASSERT_NEAR(m->pdef, 0.002 * (i + 1), 1e-9);
+        ASSERT_NEAR(m->flush[0], want[i], 1e-6);
+    }
+    run_day(m, zt_day_from_ymd(2018, 10, 1), f.p, f.et0, NULL, NULL, &b);
+    ASSERT_NEAR(m->pdef, 0.0, 0.0);
+    ASSERT_NEAR(m->flush[0], 0.0, 0.0);
+    core_cpl_destroy(&m);
+    grid_domain_destroy(&f.d);
+}
+END_TEST
+
+/*
  * [groundwater] infiltration_resistance_factor (issue 13): the model's
  * ditch infiltration resistance is the domain's times the factor; 0 (a
  * config without it) counts as 1.
@@ -1373,6 +1409,7 @@ Suite *suite_couple(void)
     tcase_add_test(tc, unsupplied_district);
     tcase_add_test(tc, infiltration_resistance_factor);
     tcase_add_test(tc, flushing_salt_store);
+    tcase_add_test(tc, flushing_follows_deficit);
     tcase_add_test(tc, sprinkling_after_null_day);
     tcase_add_test(tc, district_missing);
     tcase_add_test(tc, district_without_open_water);
