@@ -124,10 +124,42 @@ static zt_status read_filter(io_ini *ini, const char *sec, io_cal_target *t, zt_
     return ZT_OK;
 }
 
+/* years = [...]: whole calendar years, each once. */
+static zt_status read_years(io_ini *ini, const char *sec, io_cal_target *t, zt_err *err)
+{
+    double y[IO_CAL_MAXYEARS];
+    int n = 0;
+    zt_status st = io_ini_doubles_upto(ini, sec, "years", 0, IO_CAL_MAXYEARS, 1000.0, 9999.0, y,
+                                       &n, err);
+    for (int i = 0; st == ZT_OK && i < n; i++) {
+        if (y[i] != floor(y[i])) {
+            return io_ini_fail(ini, sec, "years", err, "%g is not a whole year", y[i]);
+        }
+        for (int k = 0; k < i; k++) {
+            if (y[k] == y[i]) {
+                return io_ini_fail(ini, sec, "years", err, "%g is given twice", y[i]);
+            }
+        }
+        t->years[i] = (int)y[i];
+    }
+    t->nyears = st == ZT_OK ? n : 0;
+    return st;
+}
+
+static int year_kept(const io_cal_target *t, int y)
+{
+    for (int i = 0; i < t->nyears; i++) {
+        if (t->years[i] == y) {
+            return 1;
+        }
+    }
+    return t->nyears == 0;
+}
+
 static zt_status read_target(io_ini *ini, const char *sec, const char *name, io_cal_target *t,
                              zt_err *err)
 {
-    static const char *const reduce[] = {"sum", "mean", "max", NULL};
+    static const char *const reduce[] = {"sum", "mean", "max", "sum_per_year", NULL};
     const char *f = NULL, *col = NULL;
     zt_status st = copy_name(ini, sec, "name", name, t->name, sizeof t->name, err);
     if (st == ZT_OK) {
@@ -163,6 +195,9 @@ static zt_status read_target(io_ini *ini, const char *sec, const char *name, io_
         if (st == ZT_OK && t->to < t->from) {
             st = io_ini_fail(ini, sec, "to", err, "before from");
         }
+    }
+    if (st == ZT_OK) {
+        st = read_years(ini, sec, t, err);
     }
     if (st == ZT_OK) {
         st = io_ini_choice(ini, sec, "reduce", 1, reduce, 0, &t->reduce, err);
@@ -307,6 +342,7 @@ zt_status io_calib_target_value(const char *dir, const io_cal_target *t, double 
     int cdate = -1, cval = -1, cw = -1, got = 0;
     double acc = 0.0;
     long n = 0;
+    int nyr = 0, seen[IO_CAL_MAXYEARS];
     snprintf(path, sizeof path, "%s/%s", dir, t->file);
     zt_status st = io_csv_open(path, "a run's output", ZT_EINPUT, NULL, &csv, err);
     if (st == ZT_OK) {
@@ -331,6 +367,18 @@ zt_status io_calib_target_value(const char *dir, const io_cal_target *t, double 
         if (st == ZT_OK && t->from <= t->to && (d < t->from || d > t->to)) {
             continue;
         }
+        int yy, mm, dd;
+        zt_day_to_ymd(d, &yy, &mm, &dd);
+        if (st == ZT_OK && !year_kept(t, yy)) {
+            continue;
+        }
+        int known = 0;
+        for (int k = 0; k < nyr; k++) {
+            known |= seen[k] == yy;
+        }
+        if (!known && nyr < IO_CAL_MAXYEARS) {
+            seen[nyr++] = yy;
+        }
         if (st == ZT_OK) {
             st = io_csv_double(csv, cval, &v, err);
         }
@@ -348,7 +396,9 @@ zt_status io_calib_target_value(const char *dir, const io_cal_target *t, double 
     }
     io_csv_close(&csv);
     if (st == ZT_OK) {
-        *value = t->scale * (t->reduce == IO_CAL_MEAN ? acc / (double)n : acc);
+        *value = t->scale * (t->reduce == IO_CAL_MEAN           ? acc / (double)n
+                             : t->reduce == IO_CAL_SUM_PER_YEAR ? acc / (double)nyr
+                                                                : acc);
     }
     return st;
 }

@@ -25,7 +25,9 @@
  *   where = "node=friese_boezem"         # keep rows whose column has the value (optional)
  *   from = 2018-04-01                    # the period (optional: the whole run)
  *   to = 2018-09-30
- *   reduce = "sum"                       # sum | mean | max over the rows kept
+ *   years = [2014, 2015, 2021]           # keep only these calendar years (optional)
+ *   reduce = "sum"                       # sum | mean | max | sum_per_year (the sum
+ *                                        # over the rows kept / the years they span)
  *   scale = 0.0864                       # on the result (m3/s a day -> Mm3), default 1
  *   observed = 300.0                     # the reported value, after scale
  *   tolerance = 0.25                     # relative (0.25: +-25 %), > 0
@@ -39,7 +41,8 @@
 #include "zt.h"
 
 enum { IO_CAL_SCENARIO, IO_CAL_PARAMS, IO_CAL_DISTRICTS };
-enum { IO_CAL_SUM, IO_CAL_MEAN, IO_CAL_MAX };
+enum { IO_CAL_SUM, IO_CAL_MEAN, IO_CAL_MAX, IO_CAL_SUM_PER_YEAR };
+#define IO_CAL_MAXYEARS 200
 enum { IO_CAL_BOBYQA, IO_CAL_SBPLX };
 
 typedef struct io_cal_param {
@@ -58,6 +61,8 @@ typedef struct io_cal_target {
     char where_col[64]; /* "" : every row */
     char where_val[64];
     zt_day from, to;    /* from > to: the whole run */
+    int nyears;         /* 0: every year */
+    int years[IO_CAL_MAXYEARS];
     int reduce;         /* IO_CAL_SUM ... */
     double scale, observed, tolerance, weight;
 } io_cal_target;

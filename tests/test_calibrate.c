@@ -237,6 +237,8 @@ START_TEST(bad_files)
     bad("unknown.ini", HEAD "algoritm = \"bobyqa\"\n" PAR TGT, "unknown.ini:4", "algoritm");
     bad("alg.ini", HEAD "algorithm = \"newton\"\n" PAR TGT, "alg.ini:4", "algorithm");
     bad("period.ini", HEAD PAR TGT "from = 2018-05-10\n", "period.ini", "to");
+    bad("years1.ini", HEAD PAR TGT "years = [2014.5]\n", "years1.ini:15", "whole year");
+    bad("years2.ini", HEAD PAR TGT "years = [2014, 2014]\n", "years2.ini:15", "twice");
     /* found only when the first run's output is read: the column */
     bad("column.ini", HEAD "max_evaluations = 3\n" PAR
         "[target.t]\nfile = \"balance.csv\"\ncolumn = \"interceptie\"\nreduce = \"sum\"\nobserved = 5\ntolerance = 0.1\n",
@@ -244,6 +246,57 @@ START_TEST(bad_files)
     /* and a parameter key the table does not know */
     bad("pkey.ini", HEAD "max_evaluations = 3\n[parameter.a]\nparameters = \"landuse.grass.roots\"\nstart = 1\nmin = 0.5\nmax = 2\n" TGT,
         "parameters.ini", "roots");
+}
+END_TEST
+
+START_TEST(target_reductions)
+{
+    /* a hand-made output: a node's flow on five days over three years; the
+       other node's rows are filtered out. By hand: sum 1+2+4+8+16 = 31;
+       mean 6.2; max 16; years 2014 and 2016 only: 1+2+16 = 19, over its 2
+       years 9.5 a year; sum_per_year over all three years 31/3 */
+    char dir[1400];
+    tu_tmpdir("calibrate-targets", dir, sizeof dir);
+    char path[1600];
+    snprintf(path, sizeof path, "%s/supply_nodes.csv", dir);
+    ck_assert_int_eq(tu_write(path, "date,node,flow\n2014-05-01,a,1\n2014-05-01,b,100\n"
+                                    "2014-06-01,a,2\n2015-05-01,a,4\n2015-07-01,a,8\n"
+                                    "2016-05-01,a,16\n2016-05-01,b,200\n"),
+                     0);
+    io_cal_target t;
+    memset(&t, 0, sizeof t);
+    snprintf(t.name, sizeof t.name, "t");
+    snprintf(t.file, sizeof t.file, "supply_nodes.csv");
+    snprintf(t.column, sizeof t.column, "flow");
+    snprintf(t.where_col, sizeof t.where_col, "node");
+    snprintf(t.where_val, sizeof t.where_val, "a");
+    t.from = 1;
+    t.to = 0;
+    t.scale = 1.0;
+    const int reduce[4] = {IO_CAL_SUM, IO_CAL_MEAN, IO_CAL_MAX, IO_CAL_SUM_PER_YEAR};
+    const double want[4] = {31.0, 6.2, 16.0, 31.0 / 3.0};
+    zt_err err;
+    double v;
+    for (int i = 0; i < 4; i++) {
+        t.reduce = reduce[i];
+        zt_err_clear(&err);
+        ck_assert_msg(io_calib_target_value(dir, &t, &v, &err) == ZT_OK, "%s", err.msg);
+        ck_assert_double_eq_tol(v, want[i], 1e-12);
+    }
+    t.nyears = 2;
+    t.years[0] = 2016;
+    t.years[1] = 2014;
+    t.reduce = IO_CAL_SUM;
+    ck_assert_int_eq(io_calib_target_value(dir, &t, &v, &err), ZT_OK);
+    ck_assert_double_eq_tol(v, 19.0, 1e-12);
+    t.reduce = IO_CAL_SUM_PER_YEAR;
+    ck_assert_int_eq(io_calib_target_value(dir, &t, &v, &err), ZT_OK);
+    ck_assert_double_eq_tol(v, 9.5, 1e-12);
+    /* a period that keeps nothing: named */
+    t.from = zt_day_from_ymd(2020, 1, 1);
+    t.to = zt_day_from_ymd(2020, 12, 31);
+    ck_assert_int_eq(io_calib_target_value(dir, &t, &v, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "supply_nodes.csv") && strstr(err.msg, "no row"), "%s", err.msg);
 }
 END_TEST
 
@@ -256,6 +309,7 @@ Suite *suite_calibrate(void)
     tcase_add_test(tc, synthetic_recovery);
     tcase_add_test(tc, bad_files);
     tcase_add_test(tc, failed_run_stops);
+    tcase_add_test(tc, target_reductions);
     suite_add_tcase(su, tc);
     return su;
 }
