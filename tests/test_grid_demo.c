@@ -629,7 +629,7 @@ START_TEST(test_demo_districts)
                                          : soil == ZT_SOIL_CLAY ? 0.04
                                                                 : 0.02)) < 1e-12);
         ck_assert(r->pump_mm_d == 12.0);
-        ck_assert(r->tolerance_m == 0.05);
+        ck_assert(r->tolerance_m == 0.10);
         /* supply areas (issue 13): sandy districts with a summer level above
            +2 m NAP lie outside them, but for the Veenkolonien (centroid x
            at least 245 km in Groningen, 250 km in Drenthe) */
