@@ -695,15 +695,23 @@ static void c4_init(c4 *f)
     fill_f(f->et0, 4, 0.0f);
 }
 
-static core_cpl *c4_model(c4 *f, zt_day day)
+
+/* The c4 model with a config changed by the caller (issue 13's keys). */
+static core_cpl *c4_model_cfg(c4 *f, const core_cpl_config *cfg)
 {
     core_cpl *m = NULL;
     zt_err err;
-    const core_cpl_config cfg = config(CORE_CPL_COUPLED, day);
     const core_cpl_tables tab = {(const core_rz_params(*)[ZT_NSOIL])f->rz, SY};
     zt_err_clear(&err);
-    ck_assert_msg(core_cpl_create(&cfg, f->d, &f->t, 1, &tab, &m, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_msg(core_cpl_create(cfg, f->d, &f->t, 1, &tab, &m, &err) == ZT_OK, "%s", err.msg);
     return m;
+}
+
+/* The c4 model with the test config from `day`. */
+static core_cpl *c4_model(c4 *f, zt_day day)
+{
+    const core_cpl_config cfg = config(CORE_CPL_COUPLED, day);
+    return c4_model_cfg(f, &cfg);
 }
 
 /* The root zone of the fixture: full every day, sprinkling = percolation. */
@@ -833,14 +841,10 @@ START_TEST(flushing_salt_store)
     c4 f;
     core_cpl_balance b;
     const zt_day day = zt_day_from_ymd(2018, 6, 15);
-    core_cpl *m = NULL;
-    zt_err err;
     c4_init(&f);
     core_cpl_config cfg = config(CORE_CPL_COUPLED, day);
-    const core_cpl_tables tab = {(const core_rz_params(*)[ZT_NSOIL])f.rz, SY};
     cfg.ditch_depth = 0.5;
-    zt_err_clear(&err);
-    ck_assert_msg(core_cpl_create(&cfg, f.d, &f.t, 1, &tab, &m, &err) == ZT_OK, "%s", err.msg);
+    core_cpl *m = c4_model_cfg(&f, &cfg);
     ASSERT_NEAR(m->salt[0], 6500.0, 1e-9);
     f.p[3] = 50.0f;
     run_day(m, day, f.p, f.et0, NULL, NULL, &b);
@@ -874,15 +878,11 @@ START_TEST(flushing_follows_deficit)
     c4 f;
     core_cpl_balance b;
     const zt_day day = zt_day_from_ymd(2018, 6, 15);
-    core_cpl *m = NULL;
-    zt_err err;
     c4_init(&f);
     fill_f(f.et0, 4, 2.0f);
     core_cpl_config cfg = config(CORE_CPL_COUPLED, day);
-    const core_cpl_tables tab = {(const core_rz_params(*)[ZT_NSOIL])f.rz, SY};
     cfg.flush_deficit = 0.010;
-    zt_err_clear(&err);
-    ck_assert_msg(core_cpl_create(&cfg, f.d, &f.t, 1, &tab, &m, &err) == ZT_OK, "%s", err.msg);
+    core_cpl *m = c4_model_cfg(&f, &cfg);
     const double want[6] = {17.28, 34.56, 51.84, 69.12, 86.4, 86.4};
     for (int i = 0; i < 6; i++) {
         run_day(m, day + i, f.p, f.et0, NULL, NULL, &b);
@@ -912,14 +912,9 @@ START_TEST(infiltration_resistance_factor)
         set_gw(f.d, k, 0.0f, 16.0f, 20.0f);
     }
     for (int i = 0; i < 3; i++) {
-        core_cpl *m = NULL;
-        zt_err err;
         core_cpl_config cfg = config(CORE_CPL_COUPLED, day);
-        const core_cpl_tables tab = {(const core_rz_params(*)[ZT_NSOIL])f.rz, SY};
         cfg.ci_factor = factors[i];
-        zt_err_clear(&err);
-        ck_assert_msg(core_cpl_create(&cfg, f.d, &f.t, 1, &tab, &m, &err) == ZT_OK, "%s",
-                      err.msg);
+        core_cpl *m = c4_model_cfg(&f, &cfg);
         for (zt_idx k = 0; k < 4; k++) {
             ASSERT_NEAR(m->ditch_ci[k], i == 0 ? 50.0 : 20.0, 0.0);
         }
