@@ -293,7 +293,7 @@ static int set_ditch_levels(core_cpl *m)
             /* bitwise, so that NaN (no level yet) to NaN is no change */
             changed |= memcmp(&m->ditch_level[k], &z, sizeof z) != 0;
             m->ditch_level[k] = z;
-            if (m->owd && m->owd[k]) {
+            if (m->owd && m->owd[k] == CPL_DRAIN_SUBMERGED) {
                 changed |= (memcmp(&m->tile_level[k], &z, sizeof z) != 0) << 1;
                 m->tile_level[k] = z; /* submerged drains at ditch level */
             }
@@ -301,6 +301,28 @@ static int set_ditch_levels(core_cpl *m)
     }
     memcpy(m->dset, m->dlevel, nbytes);
     m->dset_ok = 1;
+    return changed;
+}
+
+/* The pressure drains infiltrate district water as far as the district
+ * got its class 1.2 water yesterday: their infiltration resistance is
+ * c / f, with f the supplied share of yesterday's class 1.2 demand (1
+ * without demand; f = 0: they get nothing, ci infinite). 1 if a resistance
+ * changed. */
+static int set_pressure_supply(core_cpl *m)
+{
+    int changed = 0;
+    for (int di = 0; di < m->nd; di++) {
+        const double f = m->gfrac[(size_t)di * NC + CORE_DCAT_PEAT];
+        const double ci = f > 0.0 ? m->cfg.peat_pd_c / f : INFINITY;
+        for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
+            const zt_idx k = m->d_cells[q];
+            if (m->owd[k] == CPL_DRAIN_PRESSURE && m->tile_ci[k] != ci) {
+                m->tile_ci[k] = ci;
+                changed = 1;
+            }
+        }
+    }
     return changed;
 }
 
@@ -318,7 +340,10 @@ static zt_status groundwater_day(core_cpl *m, const double *abstr, const core_cp
         }
     }
     /* the solver keeps its inputs, and reads again only what moved */
-    const int moved = set_ditch_levels(m);
+    int moved = set_ditch_levels(m);
+    if (m->cfg.peat_pd && m->cfg.mode == CORE_CPL_COUPLED && set_pressure_supply(m)) {
+        moved |= 2;
+    }
     if (moved & 1) {
         core_gw_drain_changed(m->gw, CPL_DITCH);
     }
@@ -513,6 +538,10 @@ static void district_day(core_cpl *m, int di, const double *f)
     /* tomorrow's sprinkling and flushing: the fraction given today (1 when
        all was supplied, f NULL) */
     g[CORE_DCAT_FLUSHING] = in->supplied_frac[CORE_DCAT_FLUSHING];
+    /* tomorrow's pressure drains: the share of today's class 1.2 demand
+       that came (1 without demand) */
+    const double dp = o->demand_cat[CORE_DCAT_PEAT];
+    g[CORE_DCAT_PEAT] = dp > 0.0 ? o->supplied_cat[CORE_DCAT_PEAT] / dp : 1.0;
     g[CORE_DCAT_CAPITAL] = in->supplied_frac[CORE_DCAT_CAPITAL];
     g[CORE_DCAT_AGRI] = in->supplied_frac[CORE_DCAT_AGRI];
 }

@@ -173,6 +173,9 @@ typedef struct core_cpl_balance {
 #define CORE_CPL_BLOCK 4096
 
 /* Settings of a model (from the scenario). */
+/* What the tile system of a peat cell is in a peat scenario (core_cpl.owd). */
+enum { CPL_DRAIN_NONE = 0, CPL_DRAIN_SUBMERGED = 1, CPL_DRAIN_PRESSURE = 2 };
+
 typedef struct core_cpl_config {
     core_cpl_mode mode;
     int summer_start[2], winter_start[2]; /* month, day the summer / winter level holds */
@@ -256,7 +259,9 @@ typedef struct core_cpl {
     double *h;               /* STATE head (m NAP) */
     double *kd, *sy, *surface, *phi, *cv, *ditch_level, *ditch_c, *ditch_ci;
     double *trench_level, *trench_c, *tile_level, *tile_c, *tile_ci;
-    uint8_t *owd;            /* 1: the tile system is a submerged drain (or NULL) */
+    uint8_t *owd;            /* CPL_DRAIN_*: the tile system is a submerged or pressure drain
+                                (or NULL: neither anywhere) */
+    long ntrench_raised;     /* peat cells whose trenches the scenario raised */
     double *f_drain[3], *f_spill, *f_seep, *f_stor, *f_lat;
     core_gw_stats gws;       /* of the last day */
 

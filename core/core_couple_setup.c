@@ -323,8 +323,10 @@ static double fval(const float *a, zt_idx k)
 
 /* Submerged drains (the tile system at ditch level, set each day, draining
  * and infiltrating through one resistance) or pressure drains (the tile
- * system at a set depth below surface, infiltrating district water) in
- * every peat cell (docs/model.md §9.3). */
+ * system held at a set depth below surface, infiltrating district water as
+ * far as the district got its class 1.2 water) in every peat cell; the
+ * trenches of those cells no deeper than the drains' control depth, or the
+ * target depth (docs/model.md §9.3). */
 static zt_status init_peat_drains(core_cpl *m, zt_err *err)
 {
     const grid_domain *d = m->dom;
@@ -337,18 +339,38 @@ static zt_status init_peat_drains(core_cpl *m, zt_err *err)
         m->tile_ci[k] = INFINITY;
         if (d->mask[k] == ZT_MASK_ACTIVE && d->soil[k] == ZT_SOIL_PEAT) {
             if (m->cfg.peat_owd) {
-                m->owd[k] = 1; /* the level follows the ditch */
+                m->owd[k] = CPL_DRAIN_SUBMERGED; /* the level follows the ditch */
                 m->tile_c[k] = m->cfg.peat_owd_c;
                 m->tile_ci[k] = m->cfg.peat_owd_c;
             } else {
+                m->owd[k] = CPL_DRAIN_PRESSURE;
                 m->tile_level[k] = m->surface[k] - m->cfg.peat_pd_depth;
                 m->tile_c[k] = m->cfg.peat_pd_c;
-                m->tile_ci[k] = m->cfg.peat_pd_c;
+                m->tile_ci[k] = m->cfg.peat_pd_c; /* then as the district got water */
             }
         }
     }
     m->gwm.drain[CPL_TILE].ci = m->tile_ci;
     return ZT_OK;
+}
+
+/* The trenches of peat cells raised to the control depth of the scenario
+ * (the pressure drains' depth, else the target depth), as farmers do when
+ * the level rises: a trench deeper than that would drain the water table
+ * below the target. Trenches already shallower stay. */
+static void raise_peat_trenches(core_cpl *m)
+{
+    const double depth = m->cfg.peat_pd ? m->cfg.peat_pd_depth : m->cfg.peat_target;
+    if (isnan(depth)) {
+        return;
+    }
+    for (zt_idx k = 0; k < m->ncell; k++) {
+        if (m->dom->mask[k] == ZT_MASK_ACTIVE && m->dom->soil[k] == ZT_SOIL_PEAT &&
+            m->trench_level[k] < m->surface[k] - depth) {
+            m->trench_level[k] = m->surface[k] - depth;
+            m->ntrench_raised++;
+        }
+    }
 }
 
 /* The groundwater arrays of one cell from the domain. */
@@ -435,6 +457,7 @@ static zt_status init_gw(core_cpl *m, const core_cpl_tables *tab, zt_err *err)
             return st;
         }
     }
+    raise_peat_trenches(m);
     core_gw_opts go = m->cfg.gw;
     /* the solver keeps its inputs and reads again only the levels that
        moved (groundwater mode: twice a year, so most days start from the

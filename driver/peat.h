@@ -1,14 +1,17 @@
 /*
- * peat.h: groundwater statistics and peat results of a run (issue 5;
- * docs/model.md §9): GHG, GLG, GVG, mean summer and annual depth per cell,
- * subsidence and CO2 of the peat cells, the storage capacity on 1 December,
- * and per district and province the peat area, the share of it within
- * 20-40 cm in summer, subsidence, CO2, the inlet for peat level maintenance
- * and its share of the IJsselmeer's water. Files:
+ * peat.h: groundwater statistics and peat results of a run (issues 5 and
+ * 14; docs/model.md §9): GHG, GLG, GVG, mean summer and annual depth per
+ * cell, subsidence and CO2e of the peat cells, the storage capacity on 1
+ * December; per district and province the peat area, the shares of it
+ * within, above and below 20-40 cm in summer, GxG, subsidence, CO2e, the
+ * class 1.2 water for the peat (supplied, per year and per summer day, and
+ * short) and its share of the IJsselmeer's water; per month the same water.
+ * Files:
  *
  *   peat.nc              the gridded statistics (CF-1.8 on RD New)
  *   peat_districts.csv   per district
  *   peat_provinces.csv   per province
+ *   peat_months.csv      per district and province and calendar month
  */
 #ifndef DRV_PEAT_H
 #define DRV_PEAT_H
@@ -29,6 +32,7 @@ typedef struct drv_peat_setup {
     const zt_idx *d_start;    /* [nd + 1] CSR of the districts' cells */
     const zt_idx *d_cells;
     double cell_area;         /* m2 */
+    const float *thickness;   /* peat thickness (m) per cell, or NULL: unknown */
 } drv_peat_setup;
 
 zt_status drv_peat_create(const drv_peat_setup *su, drv_peat **out, zt_err *err);
@@ -41,8 +45,10 @@ void drv_peat_day(drv_peat *p, zt_day day, const double *depth);
  * deficit), copied. */
 void drv_peat_dec1(drv_peat *p, const double *cap_mm);
 
-/* Inlet water for peat level maintenance that district di took today (m3). */
-void drv_peat_inlet(drv_peat *p, int di, double m3);
+/* The class 1.2 water of district di today (m3): what it got (supplied)
+ * and what it asked (the new demand, an earlier shortage not counted
+ * again). */
+void drv_peat_inlet(drv_peat *p, int di, zt_day day, double supplied_m3, double demand_m3);
 
 /* Write the files into dir. ijssel_m3: the IJsselmeer's water in the run
  * (m3), NaN without a supply network. base_dir (or NULL): the output folder

@@ -93,9 +93,8 @@ static zt_status run_day(run_ctx *c, run_out *w, zt_day day, core_cpl_balance *x
         /* the inlet for peat level maintenance, and the storage capacity
            of 1 December */
         for (int di = 0; di < m->nd; di++) {
-            drv_peat_inlet(c->peat, di,
-                           c->sup ? m->real[di * CORE_DCAT_COUNT + CORE_DCAT_PEAT]
-                                  : m->dout[di].supplied_cat[CORE_DCAT_PEAT]);
+            const size_t u = (size_t)di * CORE_DCAT_COUNT + CORE_DCAT_PEAT;
+            drv_peat_inlet(c->peat, di, day, m->real[u], m->rep[u]);
         }
         if (month == 12 && dd == 1) {
             core_cpl_storage_capacity(m, c->cap);

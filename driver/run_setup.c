@@ -280,6 +280,21 @@ zt_status drv_run_setup(run_ctx *c, const drv_run_opts *o, zt_err *err)
                "raised\n",
                c->sc->peat_target, core_cpl_peat_districts(c->m));
     }
+    if ((c->sc->peat_pd || c->sc->peat_owd) && !o->quiet) {
+        if (c->sc->peat_pd) {
+            printf("zoet run: pressure drains in every peat cell, held at %.2f m below its "
+                   "surface (resistance %g d), fed with district water (class 1.2)\n",
+                   c->sc->peat_pd_depth, c->sc->peat_pd_c);
+        } else {
+            printf("zoet run: submerged drains in every peat cell at its district's ditch "
+                   "level (resistance %g d)\n",
+                   c->sc->peat_owd_c);
+        }
+    }
+    if (c->m->ntrench_raised > 0 && !o->quiet) {
+        printf("zoet run: the trenches of %ld peat cells raised to %.2f m below surface\n",
+               c->m->ntrench_raised, c->sc->peat_pd ? c->sc->peat_pd_depth : c->sc->peat_target);
+    }
     st = district_names(c, err);
     if (st == ZT_OK && c->m->gw_on && c->sc->mode == IO_MODE_COUPLED && c->sc->network) {
         st = init_supply(c, err);

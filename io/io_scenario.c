@@ -328,15 +328,19 @@ static zt_status read_water(io_ini *ini, io_scenario *s, zt_err *err)
         }
     }
     if ((st = io_ini_bool(ini, "peat", "submerged_drains", 0, 0, &s->peat_owd, err)) != ZT_OK ||
-        (st = io_ini_double(ini, "peat", "submerged_drain_resistance_d", 0, 25.0, 1.0, 1000.0,
+        (st = io_ini_double(ini, "peat", "submerged_drain_resistance_d", 0, 6.0, 1.0, 1000.0,
                             &s->peat_owd_c, err)) != ZT_OK ||
         (st = io_ini_path(ini, "peat", "base", 0, NULL, &s->peat_base, err)) != ZT_OK ||
         (st = io_ini_bool(ini, "peat", "pressure_drains", 0, 0, &s->peat_pd, err)) != ZT_OK ||
         (st = io_ini_double(ini, "peat", "pressure_drain_depth", 0, 0.30, 0.0, 2.0,
                             &s->peat_pd_depth, err)) != ZT_OK ||
-        (st = io_ini_double(ini, "peat", "pressure_drain_resistance_d", 0, 25.0, 1.0, 1000.0,
+        (st = io_ini_double(ini, "peat", "pressure_drain_resistance_d", 0, 6.0, 1.0, 1000.0,
                             &s->peat_pd_c, err)) != ZT_OK) {
         return st;
+    }
+    /* parcel control: the drains hold each peat cell at the target depth */
+    if (!io_ini_has(ini, "peat", "pressure_drain_depth") && !isnan(s->peat_target)) {
+        s->peat_pd_depth = s->peat_target;
     }
     if (s->peat_owd && s->peat_pd) {
         return io_ini_fail(ini, "peat", "pressure_drains", err,

@@ -1172,6 +1172,117 @@ END_TEST
 
 /* ---- 6. determinism -------------------------------------------------------- */
 
+/* ---- pressure drains (issue 14) ------------------------------------------ */
+
+/*
+ * One grass x peat cell on its own (kD 0), surface 0, water table at 0.60 m
+ * (h = -0.6), Sy 0.5, area 10,000 m2, and an open-water cell; the district
+ * holds its ditches at 0.0 m NAP (summer), above the head, with an infinite
+ * infiltration resistance: the ditch neither drains nor feeds the cell. No
+ * rain, no evaporation from the root zone; a well draws q = 4 mm/d from the
+ * groundwater (the summer's pull on the water table). Pressure drains held
+ * at 0.30 m below surface (z = -0.3) with resistance c = 10 d. Backward
+ * Euler, one day:
+ *   h' = (Sy h + z/c - q) / (Sy + 1/c) = (0.5 h - 0.034) / 0.6
+ * h1 = -0.334 / 0.6 = -0.5566667, the drain presses in (z - h1)/c =
+ * 0.0256667 m/d (256.667 m3 of class 1.2 water); the head approaches
+ * h* = z - q c = -0.34 as h_n = h* + (h0 - h*) (5/6)^n: after 60 days
+ * -0.3400046, a depth of 0.34 m, held within 20-40 cm.
+ * When the district gets no water (outside the supply areas): day 1 starts
+ * from a full supply (yesterday's share 1) and presses in as above; its
+ * class 1.2 demand is then not supplied, the share is 0, and from day 2 the
+ * drain gives nothing: the head falls by q / Sy = 8 mm a day,
+ * h_n = h1 - 0.008 (n - 1), while the deficit carried keeps the share 0.
+ * The solver keeps levels and resistances as float: heads within 1e-6 m.
+ */
+typedef struct pdfix {
+    grid_domain *d;
+    grid_district t;
+    core_rz_params rz[ZT_NLANDUSE][ZT_NSOIL];
+    float p[2], et0[2];
+    double abstr[2];
+} pdfix;
+
+static core_cpl *pd_model(pdfix *f, int unsupplied, zt_day day)
+{
+    core_cpl *m = NULL;
+    zt_err err;
+    const core_cpl_tables tab = {(const core_rz_params(*)[ZT_NSOIL])f->rz, SY};
+    core_cpl_config cfg = config(CORE_CPL_COUPLED, day);
+    memset(f, 0, sizeof *f);
+    f->d = new_domain(2, 1, 1);
+    land(&f->rz[ZT_LU_GRASS][ZT_SOIL_PEAT], 0.1);
+    open_water(&f->rz[ZT_LU_WATER][ZT_SOIL_NONE]);
+    set_cell(f->d, 0, ZT_LU_GRASS, ZT_SOIL_PEAT, 7, 0.0f, 0.6f, ZT_SPR_NONE);
+    set_cell(f->d, 1, ZT_LU_WATER, ZT_SOIL_NONE, 7, -1.0f, 1.0f, ZT_SPR_NONE);
+    for (zt_idx k = 0; k < 2; k++) {
+        set_gw(f->d, k, 0.0f, 16.0f, INFINITY);
+    }
+    f->t = district(7, 0.0, -0.2, 0.10, 0.0);
+    f->t.unsupplied = unsupplied;
+    f->abstr[0] = 0.004;
+    cfg.peat_pd = 1;
+    cfg.peat_pd_depth = 0.3;
+    cfg.peat_pd_c = 10.0;
+    zt_err_clear(&err);
+    ck_assert_msg(core_cpl_create(&cfg, f->d, &f->t, 1, &tab, &m, &err) == ZT_OK, "%s", err.msg);
+    return m;
+}
+
+static void pd_day(core_cpl *m, pdfix *f, zt_day day, core_cpl_balance *b)
+{
+    zt_err err;
+    zt_err_clear(&err);
+    ck_assert_msg(core_cpl_day_begin(m, day, f->p, f->et0, f->abstr, NULL, &err) == ZT_OK, "%s",
+                  err.msg);
+    ck_assert_msg(core_cpl_day_end(m, NULL, NULL, b, &err) == ZT_OK, "%s", err.msg);
+    ck_assert(b->rel_gw <= 1e-6 && b->rel_d <= 1e-9);
+}
+
+START_TEST(pressure_drain_holds_target)
+{
+    pdfix f;
+    core_cpl_balance b;
+    const zt_day day = zt_day_from_ymd(2018, 6, 1);
+    core_cpl *m = pd_model(&f, 0, day);
+    const double hs = -0.34, h0 = -0.6;
+    pd_day(m, &f, day, &b);
+    ASSERT_NEAR(m->h[0], -0.334 / 0.6, 1e-6);
+    ASSERT_NEAR(-m->f_drain[2][0], (-0.3 + 0.334 / 0.6) / 10.0, 1e-7);
+    ASSERT_NEAR(m->rep[CORE_DCAT_PEAT], 1e4 * (-0.3 + 0.334 / 0.6) / 10.0, 1e-3);
+    ASSERT_NEAR(m->gfrac[CORE_DCAT_PEAT], 1.0, 0.0);
+    for (int n = 2; n <= 60; n++) {
+        pd_day(m, &f, day + n - 1, &b);
+        ASSERT_NEAR(m->h[0], hs + (h0 - hs) * pow(5.0 / 6.0, n), 1e-6);
+    }
+    ASSERT_NEAR(m->depth[0], 0.34, 1e-5);
+    core_cpl_destroy(&m);
+    grid_domain_destroy(&f.d);
+}
+END_TEST
+
+START_TEST(pressure_drain_without_water)
+{
+    pdfix f;
+    core_cpl_balance b;
+    const zt_day day = zt_day_from_ymd(2018, 6, 1);
+    core_cpl *m = pd_model(&f, 1, day);
+    const double h1 = -0.334 / 0.6;
+    pd_day(m, &f, day, &b);
+    ASSERT_NEAR(m->h[0], h1, 1e-6);
+    ASSERT_NEAR(m->gfrac[CORE_DCAT_PEAT], 0.0, 0.0);
+    for (int n = 2; n <= 20; n++) {
+        pd_day(m, &f, day + n - 1, &b);
+        ASSERT_NEAR(m->h[0], h1 - 0.008 * (n - 1), 1e-6);
+        ASSERT_NEAR(m->f_drain[2][0], 0.0, 0.0);
+        ck_assert(isinf(m->tile_ci[0]));
+        ASSERT_NEAR(m->gfrac[CORE_DCAT_PEAT], 0.0, 0.0);
+    }
+    core_cpl_destroy(&m);
+    grid_domain_destroy(&f.d);
+}
+END_TEST
+
 static uint64_t rng;
 
 static double urand(void)
@@ -1412,6 +1523,8 @@ Suite *suite_couple(void)
     tcase_add_test(tc, alloc_failure);
     tcase_add_test(tc, destroy_null);
     tcase_add_test(tc, threads_bitwise);
+    tcase_add_test(tc, pressure_drain_holds_target);
+    tcase_add_test(tc, pressure_drain_without_water);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -163,26 +163,59 @@ END_TEST
 
 START_TEST(peat_relations)
 {
-    /* E = max(0, 13.8 + 30 (d - 0.55)) t CO2/ha/yr; subsidence E / 1.7:
-     * d = 0.55: 13.8 and 8.1176 mm/yr; d = 0.30: 13.8 - 7.5 = 6.3 and
-     * 3.7059; d = 0.20: 3.3; d = 0.70: 18.3; d = 0.05: 13.8 - 15 < 0 -> 0
-     * (never negative), and methane (above 0.10 m). */
+    /* E = min(40.8, max(0, 13.8 + 30 (WTDe - 0.55))) t CO2e/ha/yr with
+     * WTDe = min(d, T); oxidative subsidence E / 2.55 mm/yr; consolidation
+     * and creep 13.8 / 1.7 / 3 = 2.7059 mm/yr where peat lies below the
+     * water table (T > d, or T unknown):
+     *   d 0.55, T unknown: 13.8; 13.8 / 2.55 = 5.4118 + 2.7059 = 8.1176
+     *     (= 13.8 / 1.7: the split keeps the total at the reference);
+     *   d 0.30: 6.3; d 0.20: 3.3; d 0.70: 18.3;
+     *   d 0.05: 13.8 - 15 < 0 -> 0 (never negative) and methane;
+     *   the cap: d 1.45: 13.8 + 27 = 40.8 exactly; d 2.0 and 5.0: 40.8;
+     *   thickness: d 1.2, T 0.5: WTDe 0.5, 12.3, and no creep (all the
+     *     peat above the water table); d 0.3, T 2.0: 6.3 and creep;
+     *   zero thickness (the peat is gone): 0 and no subsidence at all,
+     *     however deep the water table. */
     core_peat_params p;
+    const double creep = 13.8 / 1.7 / 3.0;
     core_peat_defaults(&p);
-    ck_assert_double_eq_tol(core_peat_co2(&p, 0.55), 13.8, 1e-12);
-    ck_assert_double_eq_tol(core_peat_subsidence(&p, 0.55), 13.8 / 1.7, 1e-12);
-    ck_assert_double_eq_tol(core_peat_co2(&p, 0.30), 6.3, 1e-12);
-    ck_assert_double_eq_tol(core_peat_subsidence(&p, 0.30), 6.3 / 1.7, 1e-12);
-    ck_assert_double_eq_tol(core_peat_co2(&p, 0.20), 3.3, 1e-12);
-    ck_assert_double_eq_tol(core_peat_co2(&p, 0.70), 18.3, 1e-12);
-    ck_assert_double_eq(core_peat_co2(&p, 0.05), 0.0);
-    ck_assert_double_eq(core_peat_subsidence(&p, 0.05), 0.0);
+    ck_assert_double_eq_tol(p.co2_max, 40.8, 1e-12);
+    ck_assert_double_eq_tol(p.co2_per_mm, 2.55, 1e-12);
+    ck_assert_double_eq_tol(core_peat_co2e(&p, 0.55, NAN), 13.8, 1e-12);
+    ck_assert_double_eq_tol(core_peat_subsidence_ox(&p, 0.55, NAN), 13.8 / 2.55, 1e-12);
+    ck_assert_double_eq_tol(core_peat_subsidence_creep(&p, 0.55, NAN), creep, 1e-12);
+    ck_assert_double_eq_tol(core_peat_subsidence(&p, 0.55, NAN), 13.8 / 1.7, 1e-12);
+    ck_assert_double_eq_tol(core_peat_co2e(&p, 0.30, NAN), 6.3, 1e-12);
+    ck_assert_double_eq_tol(core_peat_co2e(&p, 0.20, 3.0), 3.3, 1e-12);
+    ck_assert_double_eq_tol(core_peat_co2e(&p, 0.70, NAN), 18.3, 1e-12);
+    ck_assert_double_eq(core_peat_co2e(&p, 0.05, NAN), 0.0);
+    ck_assert_double_eq(core_peat_subsidence_ox(&p, 0.05, NAN), 0.0);
     ck_assert(core_peat_methane(&p, 0.05));
     ck_assert(!core_peat_methane(&p, 0.20));
-    ck_assert(isnan(core_peat_co2(&p, NAN)));
+    /* the cap */
+    ck_assert_double_eq_tol(core_peat_co2e(&p, 1.45, NAN), 40.8, 1e-12);
+    ck_assert_double_eq(core_peat_co2e(&p, 2.0, NAN), p.co2_max);
+    ck_assert_double_eq(core_peat_co2e(&p, 5.0, 10.0), p.co2_max);
+    ck_assert_double_eq_tol(core_peat_subsidence(&p, 5.0, NAN), 40.8 / 2.55 + creep, 1e-12);
+    /* the thickness */
+    ck_assert_double_eq(core_peat_wtde(1.2, 0.5), 0.5);
+    ck_assert_double_eq_tol(core_peat_co2e(&p, 1.2, 0.5), 12.3, 1e-12);
+    ck_assert_double_eq(core_peat_subsidence_creep(&p, 1.2, 0.5), 0.0);
+    ck_assert_double_eq_tol(core_peat_subsidence(&p, 1.2, 0.5), 12.3 / 2.55, 1e-12);
+    ck_assert_double_eq_tol(core_peat_subsidence(&p, 0.3, 2.0), 6.3 / 2.55 + creep, 1e-12);
+    /* zero thickness */
+    ck_assert_double_eq(core_peat_wtde(1.2, 0.0), 0.0);
+    ck_assert_double_eq(core_peat_co2e(&p, 1.2, 0.0), 0.0);
+    ck_assert_double_eq(core_peat_co2e(&p, 0.55, 0.0), 0.0);
+    ck_assert_double_eq(core_peat_subsidence(&p, 1.2, 0.0), 0.0);
+    /* NaN depth */
+    ck_assert(isnan(core_peat_co2e(&p, NAN, 1.0)));
+    ck_assert(isnan(core_peat_subsidence(&p, NAN, NAN)));
     /* every coefficient is a parameter */
     p.co2_slope = 40.0;
-    ck_assert_double_eq_tol(core_peat_co2(&p, 0.45), 13.8 - 4.0, 1e-12);
+    ck_assert_double_eq_tol(core_peat_co2e(&p, 0.45, NAN), 13.8 - 4.0, 1e-12);
+    p.co2_max = 10.0;
+    ck_assert_double_eq(core_peat_co2e(&p, 0.70, NAN), 10.0);
 }
 END_TEST
 
@@ -196,7 +229,7 @@ static zt_status write_tables(const char *dir, const char *base_dir, zt_err *err
     static const int d_prov[1] = {ZT_PROV_FRYSLAN};
     static const zt_idx d_start[2] = {0, 2}, d_cells[2] = {0, 1};
     drv_peat_setup su = {{2, 1, 0.0, 0.0, 250.0}, mask, soil, 1, d_id, d_prov, d_start, d_cells,
-                         250.0 * 250.0};
+                         250.0 * 250.0, NULL};
     drv_peat *p = NULL;
     zt_status st = drv_peat_create(&su, &p, err);
     for (zt_day d = zt_day_from_ymd(2018, 7, 1); st == ZT_OK && d <= zt_day_from_ymd(2018, 7, 5);
@@ -233,7 +266,7 @@ START_TEST(base_table_bad_row)
     ck_assert_ptr_nonnull(text);
     {
         char bad[4096];
-        snprintf(bad, sizeof bad, "%s21002,1.0,x,0,0,0,0,0,0,0\n", text);
+        snprintf(bad, sizeof bad, "%s21002,1.0,x,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n", text);
         ck_assert_int_eq(tu_write(path, bad), 0);
         zt_err_clear(&err);
         ck_assert_int_eq(write_tables(run, base, &err), ZT_EINPUT);
@@ -245,7 +278,7 @@ START_TEST(base_table_bad_row)
         ck_assert_int_eq(tu_write(path, bad), 0);
         zt_err_clear(&err);
         ck_assert_int_eq(write_tables(run, base, &err), ZT_EINPUT);
-        ck_assert_msg(strstr(err.msg, "peat_districts.csv:3: 2 fields, but the header has 10"),
+        ck_assert_msg(strstr(err.msg, "peat_districts.csv:3: 2 fields, but the header has 19"),
                       "%s", err.msg);
     }
     free(text);
