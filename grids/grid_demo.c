@@ -100,6 +100,12 @@
  * table h0 = z - depth, so that (phi - h0)/cv = q, FACTS.md §8's [E]
  * seepage; ditch infiltration resistance 1.5 x drainage; trenches on grass
  * on clay and peat, tile drains under arable and capital crops on clay.
+ * Peat thickness (m; DEMO_PEAT_T_*): in an active peat cell
+ *     T = min(T_max(province), 0.3 + 0.5 d_in / 1 km),
+ * d_in the exact distance from the cell centre to the nearest active cell
+ * that is not peat (the distance transform above, as for the peat's surface
+ * level); T_max Fryslân 2.5 m, Groningen 1.5 m, Drenthe 0.5 m [E]; 0 in
+ * other active cells, NAN in inactive and fixed-head cells.
  * District table (grid_demo_districts): levels from the 10th percentile of
  * the land's surface minus a drainage depth by dominant soil, flushing of
  * FACTS.md §1 shared by area among the coastal districts.
@@ -180,6 +186,19 @@
 #define DEMO_TRENCH_C 30.0          /* their resistance (d) [E] */
 #define DEMO_TILE_DEPTH 1.0         /* tile drains, arable and capital on clay (m) [E] */
 #define DEMO_TILE_C 20.0            /* their resistance (d), FACTS §8 [E] 10-30 */
+
+/*
+ * Peat thickness (docs/demo-domain.md, "Peat thickness"), a schematic [E]:
+ * thin at the edge of a peat area, thicker inwards, up to a maximum per
+ * province. The Frisian and Groningen peat meadows hold 1-3 m of peat; the
+ * Drents veenkolonien were dug out and keep remnants. To be replaced by the
+ * peat thickness of the BRO/BIS soil map or of the GeoTOP model.
+ */
+#define DEMO_PEAT_T_EDGE 0.3          /* m at the edge of a peat area [E] */
+#define DEMO_PEAT_T_PER_KM 0.5        /* m more per km into the peat [E] */
+#define DEMO_PEAT_T_MAX_FRYSLAN 2.5   /* m [E] */
+#define DEMO_PEAT_T_MAX_GRONINGEN 1.5 /* m [E] */
+#define DEMO_PEAT_T_MAX_DRENTHE 0.5   /* m [E]: remnants of dug-out peat */
 
 /* Water classes of the polygon raster. */
 enum { DW_LAND = 0, DW_WADDEN = 1, DW_IJSSEL = 2, DW_LAUWERS = 3, DW_ISLAND = 4 };
@@ -1299,6 +1318,33 @@ static void assign_groundwater(demo_work *w)
     }
 }
 
+/* ---- peat thickness --------------------------------------------------------- */
+
+/*
+ * The demo's peat thickness (m) of cell k of the work grid: NAN outside the
+ * active cells, 0 where the soil is not peat, else thin at the edge of the
+ * peat and thicker inwards, T = min(T_max, 0.3 + 0.5 d_in / 1000), with
+ * d_in = dpeat (m, the exact distance to the nearest active cell that is not
+ * peat) and T_max by province.
+ */
+static float demo_peat_thickness(const demo_work *w, zt_idx k)
+{
+    double tmax = DEMO_PEAT_T_MAX_DRENTHE; /* m */
+
+    if (w->mask[k] != ZT_MASK_ACTIVE) {
+        return NAN;
+    }
+    if (w->soil[k] != ZT_SOIL_PEAT) {
+        return 0.0f;
+    }
+    if (w->prov[k] == ZT_PROV_FRYSLAN) {
+        tmax = DEMO_PEAT_T_MAX_FRYSLAN;
+    } else if (w->prov[k] == ZT_PROV_GRONINGEN) {
+        tmax = DEMO_PEAT_T_MAX_GRONINGEN;
+    }
+    return (float)fmin(tmax, DEMO_PEAT_T_EDGE + DEMO_PEAT_T_PER_KM * (double)w->dpeat[k] / 1000.0);
+}
+
 /* ---- districts -------------------------------------------------------------- */
 
 typedef struct demo_seed {
@@ -1777,6 +1823,9 @@ zt_status grid_demo_build(const char *boundaries, double dx, grid_domain **out, 
     if (st == ZT_OK) {
         st = grid_domain_add_gw(d, err);
     }
+    if (st == ZT_OK) {
+        st = grid_domain_add_peat_thickness(d, err);
+    }
     if (st != ZT_OK) {
         goto done;
     }
@@ -1803,6 +1852,7 @@ zt_status grid_demo_build(const char *boundaries, double dx, grid_domain **out, 
             d->trench_c[dst] = w.gwf.trench_c[src];
             d->tile_depth[dst] = w.gwf.tile_depth[src];
             d->tile_c[dst] = w.gwf.tile_c[src];
+            d->peat_thickness[dst] = demo_peat_thickness(&w, src);
             if (w.mask[src] != ZT_MASK_ACTIVE) {
                 continue;
             }

@@ -11,6 +11,12 @@
  * solver or the balance instead of being named); depths of trenches and
  * tile drains are measured down from the surface (m, >= 0), NAN meaning
  * "no such system here".
+ *
+ * The peat thickness (m) is optional on its own (NULL: unknown). It is a
+ * length down from the surface, so >= 0 and finite, at most
+ * GRID_PEAT_THICKNESS_MAX; NAN ("unknown") is allowed only where the soil
+ * is not peat, since the peat relation needs the thickness of every peat
+ * cell once the domain gives one.
  */
 #include "grid_domain.h"
 
@@ -109,12 +115,32 @@ zt_status grid_domain_add_gw(grid_domain *d, zt_err *err)
     return ZT_OK;
 }
 
+zt_status grid_domain_add_peat_thickness(grid_domain *d, zt_err *err)
+{
+    zt_idx n = zt_grid_ncell(&d->g), k;
+
+    if (d->peat_thickness) {
+        return ZT_OK;
+    }
+    d->peat_thickness = zt_malloc((size_t)n * sizeof *d->peat_thickness);
+    if (!d->peat_thickness) {
+        return zt_fail(err, ZT_ENOMEM,
+                       "out of memory for the peat thickness of a domain of %lld cells",
+                       (long long)n);
+    }
+    for (k = 0; k < n; k++) {
+        d->peat_thickness[k] = NAN;
+    }
+    return ZT_OK;
+}
+
 void grid_domain_destroy(grid_domain **d)
 {
     if (!d || !*d) {
         return;
     }
     gw_free(*d);
+    zt_free((*d)->peat_thickness);
     zt_free((*d)->mask);
     zt_free((*d)->surface);
     zt_free((*d)->soil);
@@ -201,6 +227,27 @@ static zt_status validate_gw_cell(const grid_domain *d, zt_idx k, const char *wh
     return st;
 }
 
+/* The peat thickness of active cell k, when the domain has one: in [0,
+ * GRID_PEAT_THICKNESS_MAX] m, or NAN (unknown) where the soil is not peat. */
+static zt_status validate_peat_cell(const grid_domain *d, zt_idx k, const char *what,
+                                    zt_err *err)
+{
+    char why[128];
+    float t = d->peat_thickness[k];
+
+    if (isnan(t)) {
+        if (d->soil[k] != ZT_SOIL_PEAT) {
+            return ZT_OK;
+        }
+        return bad_cell(d, k, what, "peat_thickness",
+                        "no value (fill or NaN) where the soil is peat", err);
+    }
+    if (bad_range(t, 0.0, GRID_PEAT_THICKNESS_MAX, "m", why, sizeof why)) {
+        return bad_cell(d, k, what, "peat_thickness", why, err);
+    }
+    return ZT_OK;
+}
+
 zt_status grid_domain_validate(const grid_domain *d, const char *what, zt_err *err)
 {
     zt_idx n = zt_grid_ncell(&d->g);
@@ -237,6 +284,12 @@ zt_status grid_domain_validate(const grid_domain *d, const char *what, zt_err *e
         }
         if (d->has_gw) {
             zt_status st = validate_gw_cell(d, k, what, err);
+            if (st != ZT_OK) {
+                return st;
+            }
+        }
+        if (d->peat_thickness) {
+            zt_status st = validate_peat_cell(d, k, what, err);
             if (st != ZT_OK) {
                 return st;
             }

@@ -33,6 +33,15 @@ typedef struct grid_domain {
     float *trench_c;     /* their drainage resistance (d) */
     float *tile_depth;   /* tile drains: depth below surface (m), NAN: none */
     float *tile_c;       /* their drainage resistance (d) */
+
+    /* peat thickness: optional on its own, not part of the group above.
+       NULL when the domain has none: the thickness is unknown, and every
+       peat cell is taken as thick enough to oxidise to the depth of the water
+       table. When present: NAN in inactive and fixed-head cells; in active
+       cells whose soil is not peat NAN means "unknown" (any value is
+       allowed there: peat under a clay cover counts).
+       grid_domain_add_peat_thickness allocates. */
+    float *peat_thickness; /* m of peat from the surface down, >= 0 */
 } grid_domain;
 
 /*
@@ -49,6 +58,11 @@ typedef struct grid_domain {
 #define GRID_C_MIN 0.1         /* d: every resistance; below, 1 d steps are stiff */
 #define GRID_C_MAX 1e6         /* d: 10 x the thickest Holocene clay and peat */
 #define GRID_DRAIN_DEPTH_MAX 10.0 /* m: trenches and tile drains below surface */
+/* m: peat thickness. The Holocene peat of the Netherlands is mostly a few m
+   thick and nowhere near 20 m (the thickest, in raised bogs and the western
+   peat district, some 5-10 m [E]); a thickness in cm (250 for 2.5 m) is
+   refused. */
+#define GRID_PEAT_THICKNESS_MAX 20.0
 
 /*
  * A district (peilgebied) as the district table describes it (the table is
@@ -91,6 +105,13 @@ zt_status grid_domain_add_gw(grid_domain *d, zt_err *err);
  */
 void grid_domain_release_gw(grid_domain *d);
 
+/*
+ * Give a domain the peat thickness: allocate peat_thickness, each cell NAN
+ * (unknown). Does nothing when the domain has it already. ZT_ENOMEM (the
+ * field stays NULL).
+ */
+zt_status grid_domain_add_peat_thickness(grid_domain *d, zt_err *err);
+
 /* Free a domain; accepts NULL and *d == NULL; sets *d = NULL. */
 void grid_domain_destroy(grid_domain **d);
 
@@ -104,7 +125,9 @@ void grid_domain_destroy(grid_domain **d);
  * GRID_KD_MAX], cv, ditch_c and ditch_ci in [GRID_C_MIN, GRID_C_MAX], a
  * deep_head in [GRID_LEVEL_MIN, GRID_LEVEL_MAX] (surface levels too), trench
  * and tile depths in [0, GRID_DRAIN_DEPTH_MAX] or NAN (none), and a
- * resistance in the range above wherever a depth is given. The message
+ * resistance in the range above wherever a depth is given. With a
+ * peat_thickness, active cells have one in [0, GRID_PEAT_THICKNESS_MAX] or
+ * NAN (unknown), and NAN only where the soil is not peat. The message
  * states the range. Fixed-head and inactive cells are not checked.
  * `what` names the source (a file) for the message.
  */

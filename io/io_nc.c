@@ -11,8 +11,10 @@
  *   including what `gdal_translate -of netCDF` writes;
  * - the static domain file (io_domain_read, io_domain_write), with the
  *   optional groundwater group (kd ... tile_resistance, issue 3): all nine
- *   variables or none; NaN allowed in active cells only for the trench and
- *   tile fields, where it means "no such drains".
+ *   variables or none; the optional peat_thickness on its own; NaN allowed
+ *   in active cells only for the trench and tile fields, where it means "no
+ *   such drains", and for the peat thickness, where it means "unknown" (not
+ *   in peat cells: grid_domain_validate).
  *
  * Geometry (zt.h): a grid of nx x ny square cells of side dx (m) whose
  * south-west corner is (x0, y0) (m, RD New). Cell (row j from the south,
@@ -1063,10 +1065,13 @@ enum { DF_MASK, DF_SURFACE, DF_SOIL, DF_LANDUSE, DF_DISTRICT, DF_PROVINCE, DF_GW
        DF_SPRINKLING,
        /* the groundwater group (optional as a whole, grid_domain.h) */
        DF_KD, DF_DEEP_HEAD, DF_CV, DF_DITCH_C, DF_DITCH_CI, DF_TRENCH_DEPTH, DF_TRENCH_C,
-       DF_TILE_DEPTH, DF_TILE_C, DF_COUNT };
+       DF_TILE_DEPTH, DF_TILE_C,
+       /* optional on its own (grid_domain.h) */
+       DF_PEAT_THICKNESS, DF_COUNT };
 
-/* The first field of the groundwater group; DF_KD..DF_COUNT-1 are in it. */
+/* The groundwater group: DF_GW_FIRST..DF_GW_LAST. */
 #define DF_GW_FIRST DF_KD
+#define DF_GW_LAST DF_TILE_C
 #define DF_GW_NAMES                                                                            \
     "kd, deep_head, seepage_resistance, ditch_resistance, ditch_infiltration_resistance, "    \
     "trench_depth, trench_resistance, tile_depth, tile_resistance"
@@ -1126,6 +1131,10 @@ static const struct dom_field {
      "positive downward; fill: no tile drains", NULL, {0}, 0, {0}, 0},
     {"tile_resistance", NC_FLOAT, "drainage resistance of the tile drains", NULL, "d",
      "> 0 where tile_depth is given", NULL, {0}, 0, {0}, 0},
+    {"peat_thickness", NC_FLOAT, "thickness of the peat layer below surface", NULL, "m",
+     "positive downward from the surface; fill: unknown, allowed only where the soil is not "
+     "peat; the variable is optional",
+     NULL, {0}, 0, {0}, 0},
 };
 
 static int is_float_field(int f)
@@ -1134,7 +1143,8 @@ static int is_float_field(int f)
 }
 
 /* The float array of a float field (NULL for a groundwater field of a
- * domain without the group). */
+ * domain without the group, and for the peat thickness of a domain without
+ * it). */
 static float *dom_float(const grid_domain *d, int f)
 {
     switch (f) {
@@ -1148,16 +1158,32 @@ static float *dom_float(const grid_domain *d, int f)
     case DF_TRENCH_DEPTH: return d->trench_depth;
     case DF_TRENCH_C: return d->trench_c;
     case DF_TILE_DEPTH: return d->tile_depth;
+    case DF_PEAT_THICKNESS: return d->peat_thickness;
     default: return d->tile_c;
     }
 }
 
 /* 1 when no data (NAN) is allowed in an active cell: the trench and tile
  * fields, where NAN means "no such drains here" (grid_domain_validate
- * checks that a resistance goes with every depth). */
+ * checks that a resistance goes with every depth), and the peat thickness,
+ * where it means "unknown" (grid_domain_validate refuses it in peat cells). */
 static int nan_allowed(int f)
 {
-    return f == DF_TRENCH_DEPTH || f == DF_TRENCH_C || f == DF_TILE_DEPTH || f == DF_TILE_C;
+    return f == DF_TRENCH_DEPTH || f == DF_TRENCH_C || f == DF_TILE_DEPTH || f == DF_TILE_C ||
+           f == DF_PEAT_THICKNESS;
+}
+
+/* 1 when domain d holds field f: the groundwater group with has_gw, the
+ * peat thickness when it is allocated, the others always. */
+static int dom_has(const grid_domain *d, int f)
+{
+    if (f >= DF_GW_FIRST && f <= DF_GW_LAST) {
+        return d->has_gw;
+    }
+    if (f == DF_PEAT_THICKNESS) {
+        return d->peat_thickness != NULL;
+    }
+    return 1;
 }
 
 /* Store class code c (known) of field f at cell k. */
@@ -1264,6 +1290,36 @@ static zt_status dom_store(grid_domain *d, int f, const float *vals, const char 
     return ZT_OK;
 }
 
+/*
+ * *there = 1 when field f is in the domain: given by a source (from, may be
+ * NULL), or a variable of the domain file `path`, opened into *dom_nc when
+ * it is not open yet (-1). ZT_EINPUT when the file cannot be opened or
+ * asked.
+ */
+static zt_status dom_field_there(const char *path, const io_field_source *from, int f,
+                                 int *dom_nc, int *there, zt_err *err)
+{
+    char what[NC_MAX_NAME + 32];
+    int varid, ret;
+    zt_status st;
+
+    *there = 0;
+    if (from) {
+        *there = 1;
+        return ZT_OK;
+    }
+    if (*dom_nc < 0 && (st = open_read(path, dom_nc, err)) != ZT_OK) {
+        return st;
+    }
+    ret = nc_inq_varid(*dom_nc, dom_fields[f].name, &varid);
+    if (ret != NC_NOERR && ret != NC_ENOTVAR) {
+        snprintf(what, sizeof what, "variable %s", dom_fields[f].name);
+        return io_nc_check(ret, ZT_EINPUT, path, what, err);
+    }
+    *there = ret == NC_NOERR;
+    return ZT_OK;
+}
+
 zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
                          grid_domain **out, zt_err *err)
 {
@@ -1273,6 +1329,7 @@ zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
     int dom_nc = -1;    /* the domain file, opened when first needed */
     int gw_there = -1;  /* the first groundwater field present, -1 none */
     int gw_missing = -1; /* the first groundwater field absent, -1 none */
+    int peat_there = 0;  /* 1 when the peat thickness is given */
     int s, f;
     const char *grid_file = path; /* the file the grid comes from */
     zt_status st = ZT_OK;
@@ -1285,7 +1342,7 @@ zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
             st = zt_fail(err, ZT_EINPUT,
                          "%s: variable %s: '%s' is not a domain field (mask, surface_level, "
                          "soil, landuse, district, province, gw_depth_init, sprinkling_source, "
-                         "and the groundwater group: " DF_GW_NAMES ")",
+                         "peat_thickness, and the groundwater group: " DF_GW_NAMES ")",
                          src[s].path, src[s].var, src[s].field);
             goto done;
         }
@@ -1293,20 +1350,10 @@ zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
     }
     /* The groundwater group: all of it (from the domain file or a source) or
        none of it; the first missing one is named. */
-    for (f = DF_GW_FIRST; f < DF_COUNT; f++) {
-        int there = from[f] != NULL, varid, ret;
-        if (!there) {
-            if (dom_nc < 0 && (st = open_read(path, &dom_nc, err)) != ZT_OK) {
-                goto done;
-            }
-            ret = nc_inq_varid(dom_nc, dom_fields[f].name, &varid);
-            if (ret != NC_NOERR && ret != NC_ENOTVAR) {
-                char what[NC_MAX_NAME + 32];
-                snprintf(what, sizeof what, "variable %s", dom_fields[f].name);
-                st = io_nc_check(ret, ZT_EINPUT, path, what, err);
-                goto done;
-            }
-            there = ret == NC_NOERR;
+    for (f = DF_GW_FIRST; f <= DF_GW_LAST; f++) {
+        int there;
+        if ((st = dom_field_there(path, from[f], f, &dom_nc, &there, err)) != ZT_OK) {
+            goto done;
         }
         if (there && gw_there < 0) {
             gw_there = f;
@@ -1322,12 +1369,17 @@ zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
                      path, dom_fields[gw_missing].name, dom_fields[gw_there].name);
         goto done;
     }
+    /* The peat thickness: optional on its own */
+    if ((st = dom_field_there(path, from[DF_PEAT_THICKNESS], DF_PEAT_THICKNESS, &dom_nc,
+                              &peat_there, err)) != ZT_OK) {
+        goto done;
+    }
     for (f = 0; f < DF_COUNT; f++) {
         const char *file = from[f] ? from[f]->path : path;
         const char *var = from[f] ? from[f]->var : dom_fields[f].name;
         int ncid;
-        if (f >= DF_GW_FIRST && gw_there < 0) {
-            break; /* a root-zone-only domain: has_gw stays 0 */
+        if (f > DF_MASK && !dom_has(d, f)) {
+            continue; /* absent: no groundwater group (has_gw 0), no peat thickness */
         }
         if (from[f]) {
             if ((st = open_read(file, &ncid, err)) != ZT_OK) {
@@ -1345,7 +1397,8 @@ zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
             if ((st = find_var(ncid, file, var, 0, 0, &varid, &ndims, err)) == ZT_OK &&
                 (st = io_nc_read_grid(ncid, varid, file, &g, &ydesc, err)) == ZT_OK &&
                 (st = grid_domain_create(&g, &d, err)) == ZT_OK &&
-                (gw_there < 0 || (st = grid_domain_add_gw(d, err)) == ZT_OK)) {
+                (gw_there < 0 || (st = grid_domain_add_gw(d, err)) == ZT_OK) &&
+                (!peat_there || (st = grid_domain_add_peat_thickness(d, err)) == ZT_OK)) {
                 vals = zt_malloc((size_t)zt_grid_ncell(&g) * sizeof *vals);
                 if (!vals) {
                     st = zt_fail(err, ZT_ENOMEM, "%s: out of memory for the domain", file);
@@ -1486,7 +1539,7 @@ zt_status io_domain_write(const char *path, const grid_domain *d, const char *ti
                           zt_err *err)
 {
     char part[4096];
-    int ncid = -1, dims[2], vids[DF_COUNT], f, nfield;
+    int ncid = -1, dims[2], vids[DF_COUNT], f;
     zt_status st;
 
     io_part_path(path, part, sizeof part);
@@ -1500,9 +1553,9 @@ zt_status io_domain_write(const char *path, const grid_domain *d, const char *ti
         (st = io_nc_def_grid(ncid, &d->g, path, &dims[0], &dims[1], err)) != ZT_OK) {
         goto done;
     }
-    nfield = d->has_gw ? DF_COUNT : DF_GW_FIRST;
-    for (f = 0; f < nfield; f++) {
-        if ((st = def_dom_var(ncid, f, dims, &d->g, path, &vids[f], err)) != ZT_OK) {
+    for (f = 0; f < DF_COUNT; f++) {
+        if (dom_has(d, f) &&
+            (st = def_dom_var(ncid, f, dims, &d->g, path, &vids[f], err)) != ZT_OK) {
             goto done;
         }
     }
@@ -1510,8 +1563,8 @@ zt_status io_domain_write(const char *path, const grid_domain *d, const char *ti
         (st = io_nc_put_grid(ncid, &d->g, path, err)) != ZT_OK) {
         goto done;
     }
-    for (f = 0; f < nfield; f++) {
-        if ((st = put_dom_var(ncid, vids[f], f, d, path, err)) != ZT_OK) {
+    for (f = 0; f < DF_COUNT; f++) {
+        if (dom_has(d, f) && (st = put_dom_var(ncid, vids[f], f, d, path, err)) != ZT_OK) {
             goto done;
         }
     }

@@ -144,7 +144,7 @@ zt_status io_nc_read_field(const char *path, const char *var, const zt_grid *exp
  * landuse, district, province, gw_depth_init, sprinkling_source, and the
  * groundwater group kd, deep_head, seepage_resistance, ditch_resistance,
  * ditch_infiltration_resistance, trench_depth, trench_resistance,
- * tile_depth, tile_resistance.
+ * tile_depth, tile_resistance, and the optional peat_thickness.
  */
 typedef struct io_field_source {
     const char *field; /* field name as above (borrowed) */
@@ -176,13 +176,20 @@ typedef struct io_field_source {
  * found: the groundwater variables come as a group ..."). No data is allowed in active
  * cells only for trench_depth, trench_resistance, tile_depth and
  * tile_resistance (NAN: no such drains).
+ * peat_thickness (units "m") is optional on its own: when it is neither in
+ * the file nor given by a source, d->peat_thickness is NULL (unknown); when
+ * it is, no data is allowed in active cells whose soil is not peat (NAN:
+ * unknown), and grid_domain_validate checks the range and refuses no data
+ * in a peat cell ("variable peat_thickness: no value (fill or NaN) where the
+ * soil is peat in active cell row j col i (x, y)").
  */
 zt_status io_domain_read(const char *path, const io_field_source *src, int nsrc,
                          grid_domain **out, zt_err *err);
 
 /*
  * Write a domain as a CF-1.8 NetCDF-4 file (all fields, the groundwater
- * group only when has_gw, class variables with
+ * group only when has_gw, peat_thickness only when it is not NULL, class
+ * variables with
  * flag_values/flag_meanings, chunked (ny, nx), shuffle + deflate), under a
  * .part name renamed when complete. NAN in float fields is written as
  * _FillValue -9999. d is borrowed; it is not validated (the caller does).

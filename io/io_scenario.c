@@ -30,7 +30,7 @@ static const char *const field_keys[] = {
     "gw_depth_init", "sprinkling_source", "kd",
     "deep_head",     "seepage_resistance", "ditch_resistance",
     "ditch_infiltration_resistance", "trench_depth", "trench_resistance",
-    "tile_depth",    "tile_resistance"};
+    "tile_depth",    "tile_resistance", "peat_thickness"};
 #define NFIELD_KEYS ((int)(sizeof field_keys / sizeof field_keys[0]))
 
 /* Modes, in the order of enum io_mode. */

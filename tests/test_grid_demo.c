@@ -22,6 +22,11 @@
  *   (ranges per soil, the linear relations between the fields of a cell,
  *   the aimed seepage (phi - h0) / cv of FACTS §8), trenches and tile
  *   drains exactly where the rules put them, determinism;
+ * - the peat thickness: NAN outside the active cells, 0 in active cells
+ *   that are not peat, in every peat cell between 0.3 + 0.5 x dx / 1 km and
+ *   the maximum of its province, the rule recomputed with a brute-force
+ *   distance for a sample of cells, a cell at the edge of the Westerkwartier
+ *   peat worked out by hand;
  * - the district table: every district once, sorted, the level rule
  *   recomputed, summer >= winter, summer below the median land surface,
  *   the flushing totals; a hand-made domain worked out by hand;
@@ -390,6 +395,8 @@ START_TEST(test_deterministic_and_valid)
     ck_assert(memcmp(d2->province, demo->province, n) == 0);
     ck_assert(memcmp(d2->gwdepth, demo->gwdepth, n * sizeof *demo->gwdepth) == 0);
     ck_assert(memcmp(d2->sprinkling, demo->sprinkling, n) == 0);
+    ck_assert(memcmp(d2->peat_thickness, demo->peat_thickness,
+                     n * sizeof *demo->peat_thickness) == 0);
     grid_domain_destroy(&d2);
     ck_assert_ptr_null(d2);
     grid_domain_destroy(&d2); /* NULL is fine */
@@ -548,6 +555,119 @@ START_TEST(test_gw_deterministic)
     ck_assert(memcmp(d2->tile_depth, demo->tile_depth, n) == 0);
     ck_assert(memcmp(d2->tile_c, demo->tile_c, n) == 0);
     grid_domain_destroy(&d2);
+}
+END_TEST
+
+/* ---- peat thickness ----------------------------------------------------- */
+
+/* The demo's maximum peat thickness of a province (m), docs/demo-domain.md. */
+static double peat_tmax(uint8_t prov)
+{
+    return prov == ZT_PROV_FRYSLAN ? 2.5 : (prov == ZT_PROV_GRONINGEN ? 1.5 : 0.5);
+}
+
+/* The rule T = min(T_max, 0.3 + 0.5 d / 1 km) with the distance d (m) from
+ * cell k to the nearest active non-peat cell found by brute force over all
+ * cells (exact: squared distances in whole cells). */
+static double peat_rule_brute(const grid_domain *d, zt_idx k)
+{
+    zt_idx nx = d->g.nx, n = zt_grid_ncell(&d->g), q;
+    long long best = -1;
+    for (q = 0; q < n; q++) {
+        long long di, dj, d2;
+        if (d->mask[q] != ZT_MASK_ACTIVE || d->soil[q] == ZT_SOIL_PEAT) {
+            continue;
+        }
+        di = (long long)(q % nx - k % nx);
+        dj = (long long)(q / nx - k / nx);
+        d2 = di * di + dj * dj;
+        if (best < 0 || d2 < best) {
+            best = d2;
+        }
+    }
+    ck_assert_int_ge(best, 1);
+    return fmin(peat_tmax(d->province[k]), 0.3 + 0.5 * sqrt((double)best) * d->g.dx / 1000.0);
+}
+
+START_TEST(test_peat_thickness)
+{
+    static const char *const pname[3] = {"Groningen", "Fryslan", "Drenthe"};
+    double tmin[3] = {1e9, 1e9, 1e9}, tmax[3] = {0, 0, 0}, tsum[3] = {0, 0, 0};
+    double tedge; /* m: a peat cell next to a non-peat cell */
+    long npeat[3] = {0, 0, 0}, nedge = 0, nbrute = 0;
+    zt_idx k, n, e, w;
+    int p;
+
+    need_demo();
+    ck_assert_ptr_nonnull(demo->peat_thickness);
+    tedge = 0.3 + 0.5 * demo->g.dx / 1000.0; /* 0.425 m at dx = 250 m */
+    n = zt_grid_ncell(&demo->g);
+    for (k = 0; k < n; k++) {
+        float t = demo->peat_thickness[k];
+        zt_idx i = k % demo->g.nx;
+        int edge = 0;
+        if (demo->mask[k] != ZT_MASK_ACTIVE) {
+            ck_assert_msg(isnan(t), "cell %lld (mask %d): %g", (long long)k, demo->mask[k], t);
+            continue;
+        }
+        if (demo->soil[k] != ZT_SOIL_PEAT) {
+            ck_assert_msg(t == 0.0f, "non-peat cell %lld: %g", (long long)k, t);
+            continue;
+        }
+        p = demo->province[k] - ZT_PROV_GRONINGEN;
+        ck_assert(p >= 0 && p < 3);
+        ck_assert_msg(t >= 0.3f && t >= (float)tedge - 1e-6f &&
+                          t <= (float)peat_tmax(demo->province[k]),
+                      "peat cell %lld in %s: %g m", (long long)k, pname[p], t);
+        npeat[p]++;
+        tsum[p] += t;
+        tmin[p] = fmin(tmin[p], t);
+        tmax[p] = fmax(tmax[p], t);
+        /* next to a non-peat land cell (west or east): the thinnest peat */
+        for (e = -1; e <= 1; e += 2) {
+            w = k + e;
+            if (i + e >= 0 && i + e < demo->g.nx && demo->mask[w] == ZT_MASK_ACTIVE &&
+                demo->soil[w] != ZT_SOIL_PEAT) {
+                edge = 1;
+            }
+        }
+        if (edge) {
+            ck_assert_float_eq_tol(t, tedge, 1e-6);
+            nedge++;
+        }
+        /* the rule with a brute-force distance, in every 97th peat cell */
+        if ((npeat[0] + npeat[1] + npeat[2]) % 97 == 1) {
+            double want = peat_rule_brute(demo, k); /* m */
+            ck_assert_msg(fabs(t - want) < 1e-5, "cell %lld: %g vs %g", (long long)k, t, want);
+            nbrute++;
+        }
+    }
+    for (p = 0; p < 3; p++) {
+        ck_assert_int_gt(npeat[p], 500);
+        printf("grid_demo: peat thickness in %s: %ld cells, min %.3f mean %.3f max %.3f m\n",
+               pname[p], npeat[p], tmin[p], tsum[p] / (double)npeat[p], tmax[p]);
+    }
+    /* the deepest Frisian and Groningen peat reaches its maximum */
+    ck_assert_float_eq_tol(tmax[1], 2.5, 1e-6);
+    ck_assert_float_eq_tol(tmax[0], 1.5, 1e-6);
+    ck_assert_float_eq_tol(tmax[2], 0.5, 1e-6);
+    ck_assert_int_gt(nedge, 100);
+    ck_assert_int_gt(nbrute, 100);
+
+    /* by hand: the east edge of the Westerkwartier peat disc (216500 576500,
+       r 4.5 km) in the row of y 576625: the peat cell centred at x 220875
+       has sand land at x 221125, one cell (250 m) east, so
+       T = 0.3 + 0.5 x 0.25 = 0.425 m; the cell west of it 0.3 + 0.5 x 0.5
+       = 0.55 m (its nearest non-peat cell is the same, 500 m away); the
+       disc's centre lies more than 2.4 km in, at Groningen's 1.5 m */
+    k = cell_at(demo, 220875.0, 576625.0);
+    ck_assert(k >= 0 && demo->soil[k] == ZT_SOIL_PEAT && demo->province[k] == ZT_PROV_GRONINGEN);
+    ck_assert(demo->soil[k + 1] == ZT_SOIL_SAND && demo->mask[k + 1] == ZT_MASK_ACTIVE);
+    ck_assert_float_eq_tol(demo->peat_thickness[k], 0.425f, 1e-6f);
+    ck_assert_float_eq_tol(demo->peat_thickness[k - 1], 0.55f, 1e-6f);
+    ck_assert_float_eq(demo->peat_thickness[k + 1], 0.0f);
+    k = cell_at(demo, 216500.0, 576500.0);
+    ck_assert_float_eq_tol(demo->peat_thickness[k], 1.5f, 1e-6f);
 }
 END_TEST
 
@@ -892,6 +1012,7 @@ Suite *suite_grid_demo(void)
     tcase_add_test(tc, test_deterministic_and_valid);
     tcase_add_test(tc, test_gw_rules);
     tcase_add_test(tc, test_gw_deterministic);
+    tcase_add_test(tc, test_peat_thickness);
     tcase_add_test(tc, test_demo_districts);
     tcase_add_test(tc, test_districts_by_hand);
     suite_add_tcase(s, tc);

@@ -15,7 +15,11 @@
  * - the optional groundwater group (issue 3): round trip with hand values,
  *   CF attributes, the all-or-none rule naming the missing variable, bad
  *   values in active cells naming file, variable and cell, failed
- *   allocations.
+ *   allocations;
+ * - the optional peat_thickness: round trip with hand values and its CF
+ *   attributes, a file without it read with the field NULL, a packed
+ *   replacement, bad values (negative, 1e30, Inf, no value in a peat cell,
+ *   wrong units) refused naming file, variable and cell, failed allocations.
  *
  * Test files are made with the NetCDF C API or with ncgen from CDL text, in
  * out/tests/io_nc_<test>/.
@@ -1091,6 +1095,253 @@ START_TEST(gw_alloc_failures)
 }
 END_TEST
 
+/* ---- the peat thickness ------------------------------------------------- */
+
+/*
+ * make_domain() with a peat thickness: the peat cells (soil 1: k = 3, 6, 9)
+ * 0.5 + 0.25 k m; the clay cell 7 1.2 m (peat under clay); the clay cell 4
+ * NAN (unknown); the other active cells 0; cells 0 and 11 NAN.
+ */
+static grid_domain *make_peat_domain(void)
+{
+    grid_domain *d = make_domain();
+    zt_err err;
+    zt_idx k;
+
+    zt_err_clear(&err);
+    ck_assert_int_eq(grid_domain_add_peat_thickness(d, &err), ZT_OK);
+    ck_assert(isnan(d->peat_thickness[0]) && isnan(d->peat_thickness[11]));
+    for (k = 1; k < 11; k++) {
+        d->peat_thickness[k] = d->soil[k] == ZT_SOIL_PEAT ? 0.5f + 0.25f * (float)k : 0.0f;
+    }
+    d->peat_thickness[7] = 1.2f;
+    d->peat_thickness[4] = NAN;
+    return d;
+}
+
+/* A CDL file of one variable v of type vtype on the test grid (4 x 3),
+ * with the attributes vatts and the 12 values of data. */
+static void cdl_tgrid(char *buf, size_t n, const char *vtype, const char *vatts,
+                      const char *data)
+{
+    char *p;
+    cdl_field(buf, n, vtype, "200125, 200375, 200625, 200875", "550125, 550375, 550625",
+              rd_params_cdl, vatts, data);
+    p = strstr(buf, "x = 3 ; y = 2 ;");
+    ck_assert_ptr_nonnull(p);
+    memcpy(p, "x = 4 ; y = 3 ;", 15);
+}
+
+START_TEST(peat_round_trip_and_attributes)
+{
+    char dir[256], path[512];
+    grid_domain *a = make_peat_domain(), *b = NULL;
+    size_t idx[2] = {1, 0}; /* row 1 col 0: cell 4, unknown */
+    float fill, v;
+    int ncid, vid;
+    zt_idx k;
+    zt_err err;
+
+    tu_tmpdir("io_nc_peat", dir, sizeof dir);
+    write_this(make_peat_domain(), dir, "peat.nc", path, sizeof path);
+    zt_err_clear(&err);
+    ck_assert_msg(io_domain_read(path, NULL, 0, &b, &err) == ZT_OK, "%s", err.msg);
+    same_domain(b, a);
+    ck_assert_int_eq(b->has_gw, 0);
+    ck_assert_ptr_nonnull(b->peat_thickness);
+    for (k = 0; k < 12; k++) {
+        same_float(b->peat_thickness[k], a->peat_thickness[k], "peat_thickness", k);
+    }
+    /* hand values: cell 6 (row 1, col 2) peat, 0.5 + 0.25 x 6 = 2 m */
+    ck_assert_float_eq(b->peat_thickness[6], 2.0f);
+    ck_assert_float_eq(b->peat_thickness[7], 1.2f);
+    ck_assert_float_eq(b->peat_thickness[1], 0.0f);
+    ck_assert(isnan(b->peat_thickness[4]) && isnan(b->peat_thickness[0]));
+
+    ck_assert_int_eq(nc_open(path, NC_NOWRITE, &ncid), NC_NOERR);
+    att_is(ncid, "peat_thickness", "units", "m");
+    att_is(ncid, "peat_thickness", "long_name", "thickness of the peat layer below surface");
+    att_is(ncid, "peat_thickness", "grid_mapping", "crs");
+    ck_assert_int_eq(nc_inq_varid(ncid, "peat_thickness", &vid), NC_NOERR);
+    ck_assert_int_eq(nc_get_att_float(ncid, vid, "_FillValue", &fill), NC_NOERR);
+    ck_assert_float_eq(fill, -9999.0f);
+    ck_assert_int_eq(nc_get_var1_float(ncid, vid, idx, &v), NC_NOERR);
+    ck_assert_float_eq(v, -9999.0f);
+    ck_assert_int_eq(nc_close(ncid), NC_NOERR);
+    grid_domain_destroy(&a);
+    grid_domain_destroy(&b);
+
+    /* with the groundwater group too: both optional parts written and read */
+    a = make_gw_domain();
+    zt_err_clear(&err);
+    ck_assert_int_eq(grid_domain_add_peat_thickness(a, &err), ZT_OK);
+    ck_assert_int_eq(grid_domain_add_peat_thickness(a, &err), ZT_OK); /* a no-op */
+    a->peat_thickness[3] = a->peat_thickness[6] = a->peat_thickness[9] = 0.75f;
+    write_this(a, dir, "gwpeat.nc", path, sizeof path);
+    zt_err_clear(&err);
+    ck_assert_msg(io_domain_read(path, NULL, 0, &b, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_int_eq(b->has_gw, 1);
+    ck_assert_float_eq(b->peat_thickness[9], 0.75f);
+    ck_assert(isnan(b->peat_thickness[5]));
+    grid_domain_destroy(&b);
+}
+END_TEST
+
+START_TEST(peat_optional_and_replaced)
+{
+    char dir[256], path[512], other[512], cdl[4096];
+    grid_domain *d = NULL;
+    io_field_source src = {"peat_thickness", NULL, "v"};
+    static const char packed[] = /* 0.01 m in shorts, -1 the fill */
+        "    v:units = \"m\" ;\n    v:scale_factor = 0.01 ;\n    v:_FillValue = -1s ;\n";
+    int ncid, vid;
+    zt_err err;
+
+    tu_tmpdir("io_nc_peatopt", dir, sizeof dir);
+    /* a domain file without the variable reads with the field NULL */
+    write_domain(dir, "nopeat.nc", path, sizeof path);
+    ck_assert_int_eq(nc_open(path, NC_NOWRITE, &ncid), NC_NOERR);
+    ck_assert_int_eq(nc_inq_varid(ncid, "peat_thickness", &vid), NC_ENOTVAR);
+    ck_assert_int_eq(nc_close(ncid), NC_NOERR);
+    zt_err_clear(&err);
+    ck_assert_msg(io_domain_read(path, NULL, 0, &d, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_ptr_null(d->peat_thickness);
+    grid_domain_destroy(&d);
+
+    /* ... and a source gives it: packed shorts (0.01 m) with a fill, read
+       through the common unpacking path */
+    cdl_tgrid(cdl, sizeof cdl, "short",
+              packed,
+              "-1, 0, 0, 150, 0, 0, 275, 0, 0, 40, 0, -1");
+    ncgen(dir, "packed", cdl, other, sizeof other);
+    src.path = other;
+    zt_err_clear(&err);
+    ck_assert_msg(io_domain_read(path, &src, 1, &d, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_ptr_nonnull(d->peat_thickness);
+    ck_assert_float_eq_tol(d->peat_thickness[3], 1.5f, 1e-6f);
+    ck_assert_float_eq_tol(d->peat_thickness[6], 2.75f, 1e-6f);
+    ck_assert_float_eq_tol(d->peat_thickness[9], 0.4f, 1e-6f);
+    ck_assert_float_eq(d->peat_thickness[1], 0.0f);
+    ck_assert(isnan(d->peat_thickness[0]) && isnan(d->peat_thickness[11]));
+    grid_domain_destroy(&d);
+
+    /* a fill in a peat cell of the source is refused by grid_domain_validate
+       (which names the domain file: docs/inputs.md, "Not done") */
+    cdl_tgrid(cdl, sizeof cdl, "short",
+              packed,
+              "-1, 0, 0, 150, 0, 0, -1, 0, 0, 40, 0, -1");
+    ncgen(dir, "hole", cdl, other, sizeof other);
+    zt_err_clear(&err);
+    expect_einput(io_domain_read(path, &src, 1, &d, &err), &err,
+                  "variable peat_thickness: no value (fill or NaN) where the soil is peat",
+                  "row 1 col 2 (x 200625, y 550375)", NULL);
+    ck_assert_ptr_null(d);
+
+    /* units: cm is not m */
+    cdl_tgrid(cdl, sizeof cdl, "float", "    v:units = \"cm\" ;\n",
+              "0, 0, 0, 150, 0, 0, 275, 0, 0, 40, 0, 0");
+    ncgen(dir, "cm", cdl, other, sizeof other);
+    zt_err_clear(&err);
+    expect_einput(io_domain_read(path, &src, 1, &d, &err), &err, other, "variable v",
+                  "units \"cm\", expected \"m\"");
+    ck_assert_ptr_null(d);
+}
+END_TEST
+
+START_TEST(peat_bad_values)
+{
+    static const struct {
+        zt_idx k;         /* cell */
+        float v;          /* its thickness (m) */
+        const char *why;  /* in the message */
+        const char *cell; /* in the message */
+    } bad[] = {
+        {6, -0.1f, "variable peat_thickness: value -0.1, outside the accepted range [0, 20] m",
+         "active cell row 1 col 2 (x 200625, y 550375)"},
+        {3, 1e30f, "variable peat_thickness: value 1e+30, outside", "row 0 col 3"},
+        {9, INFINITY, "variable peat_thickness: value inf, outside", "row 2 col 1"},
+        {5, -INFINITY, "variable peat_thickness: value -inf, outside", "row 1 col 1"},
+        {7, 20.5f, "variable peat_thickness: value 20.5, outside", "row 1 col 3"},
+        {9, NAN, "variable peat_thickness: no value (fill or NaN) where the soil is peat",
+         "active cell row 2 col 1 (x 200375, y 550625)"},
+    };
+    char dir[256], path[512], name[32];
+    grid_domain *d = NULL, *g;
+    size_t i;
+    zt_err err;
+
+    tu_tmpdir("io_nc_peatbad", dir, sizeof dir);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        g = make_peat_domain();
+        g->peat_thickness[bad[i].k] = bad[i].v;
+        snprintf(name, sizeof name, "bad%zu.nc", i);
+        write_this(g, dir, name, path, sizeof path);
+        zt_err_clear(&err);
+        expect_einput(io_domain_read(path, NULL, 0, &d, &err), &err, path, bad[i].why,
+                      bad[i].cell);
+        ck_assert_ptr_null(d);
+    }
+
+    /* validation directly: the bounds pass; inactive and fixed-head cells
+       and unknown non-peat cells are not checked */
+    g = make_peat_domain();
+    g->peat_thickness[3] = 0.0f;
+    g->peat_thickness[6] = (float)GRID_PEAT_THICKNESS_MAX;
+    g->peat_thickness[0] = -1.0f;
+    g->peat_thickness[11] = INFINITY;
+    g->peat_thickness[8] = NAN;
+    zt_err_clear(&err);
+    ck_assert_msg(grid_domain_validate(g, "mem", &err) == ZT_OK, "%s", err.msg);
+    g->soil[8] = ZT_SOIL_PEAT; /* now a peat cell without a thickness */
+    expect_einput(grid_domain_validate(g, "mem", &err), &err, "mem: variable peat_thickness",
+                  "row 2 col 0", NULL);
+    grid_domain_destroy(&g);
+}
+END_TEST
+
+START_TEST(peat_alloc_failures)
+{
+    char dir[256], path[512];
+    grid_domain *a = make_peat_domain(), *d = NULL, *e = make_domain();
+    zt_status st = ZT_ENOMEM;
+    long nth;
+    zt_idx k;
+    zt_err err;
+
+    /* grid_domain_add_peat_thickness: a failure leaves the field NULL */
+    zt_err_clear(&err);
+    zt_alloc_fail_after(1);
+    st = grid_domain_add_peat_thickness(e, &err);
+    zt_alloc_fail_after(0);
+    ck_assert_int_eq(st, ZT_ENOMEM);
+    ck_assert_ptr_null(e->peat_thickness);
+    ck_assert_msg(strstr(err.msg, "peat thickness"), "%s", err.msg);
+    grid_domain_destroy(&e);
+
+    tu_tmpdir("io_nc_peatalloc", dir, sizeof dir);
+    io_path_join(dir, "peat.nc", path, sizeof path);
+    zt_err_clear(&err);
+    ck_assert_int_eq(io_domain_write(path, a, NULL, &err), ZT_OK);
+    st = ZT_ENOMEM;
+    for (nth = 1; nth < 400 && st != ZT_OK; nth++) {
+        zt_err_clear(&err);
+        zt_alloc_fail_after(nth);
+        st = io_domain_read(path, NULL, 0, &d, &err);
+        zt_alloc_fail_after(0);
+        if (st != ZT_OK) {
+            ck_assert_msg(st == ZT_ENOMEM, "nth %ld: %s", nth, err.msg);
+            ck_assert_ptr_null(d);
+        }
+    }
+    ck_assert_int_eq(st, ZT_OK);
+    for (k = 0; k < 12; k++) {
+        same_float(d->peat_thickness[k], a->peat_thickness[k], "peat_thickness", k);
+    }
+    grid_domain_destroy(&d);
+    grid_domain_destroy(&a);
+}
+END_TEST
+
 START_TEST(check_formats_message)
 {
     zt_err err;
@@ -1129,6 +1380,10 @@ Suite *suite_io_nc(void)
     tcase_add_test(tc, gw_group_optional);
     tcase_add_test(tc, gw_bad_values);
     tcase_add_test(tc, gw_alloc_failures);
+    tcase_add_test(tc, peat_round_trip_and_attributes);
+    tcase_add_test(tc, peat_optional_and_replaced);
+    tcase_add_test(tc, peat_bad_values);
+    tcase_add_test(tc, peat_alloc_failures);
     suite_add_tcase(s, tc);
     return s;
 }
