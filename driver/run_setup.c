@@ -148,6 +148,7 @@ static zt_status init_peat(run_ctx *c, zt_err *err)
     su.d_start = m->d_start;
     su.d_cells = m->d_cells;
     su.cell_area = m->cell_area;
+    su.thickness = c->dom->peat_thickness; /* NULL: unknown */
     return drv_peat_create(&su, &c->peat, err);
 }
 
@@ -301,6 +302,10 @@ zt_status drv_run_setup(run_ctx *c, const drv_run_opts *o, zt_err *err)
     }
     if (st == ZT_OK && c->m->gw_on) {
         st = init_peat(c, err);
+        if (st == ZT_OK && !c->dom->peat_thickness && !o->quiet) {
+            printf("zoet run: the domain has no peat_thickness: every peat cell is taken as "
+                   "thick enough to oxidise down to the water table\n");
+        }
     }
     if (st == ZT_OK) {
         st = init_fields(c, err);

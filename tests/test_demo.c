@@ -400,10 +400,15 @@ START_TEST(peat_scenario_short)
     ck_assert_int_eq(tu_run(cmd, out, sizeof out, err, sizeof err), 0);
     ck_assert_msg(strstr(out, "the summer level of 47 peat districts raised"), "%s", out);
     ck_assert_msg(strstr(out, "GHG and GLG: no complete hydrological year"), "%s", out);
-    /* pressure drains at 0.30 m: the balance closes, and they take more
-     * inlet water for peat than the base run */
+    /* parcel control at 0.30 m (the veenweide scenarios): the ditches of
+     * the peat districts, pressure drains held at 0.30 m below every peat
+     * cell's surface (the target depth: no depth given), the trenches
+     * raised; the balance closes, and the drains take more inlet water for
+     * peat than the base run */
     snprintf(extra, sizeof extra,
-             "[peat]\npressure_drains = true\nbase = \"%s/" DEMO "/peatbase\"\n", cwd);
+             "[peat]\ntarget_depth = 0.30\npressure_drains = true\nbase = \"%s/" DEMO
+             "/peatbase\"\n",
+             cwd);
     ck_assert_msg(run_july("peatpd", extra, err, sizeof err) == 0, "%s", err);
     snprintf(path, sizeof path, "%s/" DEMO "/peatpd/balance.csv", cwd);
     rel = 1.0;
@@ -417,6 +422,17 @@ START_TEST(peat_scenario_short)
         ck_assert_msg(di > 0.0, "pressure drains take no more inlet for peat: %g", di);
     }
     free(prov);
+    snprintf(cmd, sizeof cmd, "%s run %s/" DEMO "/peatpd.ini", tu_zoet(), cwd);
+    ck_assert_int_eq(tu_run(cmd, out, sizeof out, err, sizeof err), 0);
+    ck_assert_msg(strstr(out, "pressure drains in every peat cell, held at 0.30 m below its "
+                              "surface (resistance 6 d)"),
+                  "%s", out);
+    ck_assert_msg(strstr(out, "peat cells raised to 0.30 m below surface"), "%s", out);
+    snprintf(path, sizeof path, "%s/" DEMO "/peatpd/peat_months.csv", cwd);
+    char *months = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(months);
+    ck_assert_ptr_nonnull(strstr(months, "\nFryslan,7,"));
+    free(months);
 }
 END_TEST
 
