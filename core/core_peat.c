@@ -29,6 +29,9 @@ void core_peat_defaults(core_peat_params *p)
     p->co2_per_mm = CO2_PER_MM_TOTAL / SHARE_OX;
     /* the saturated third at the reference: 13.8 / 1.7 / 3 = 2.71 mm/yr [D] */
     p->creep = p->co2_ref / CO2_PER_MM_TOTAL * (1.0 - SHARE_OX);
+    /* m: the aerated layer of a drained meadow reaches 80 cm, below it the
+       peat is permanently saturated (WENR 3420) [S] */
+    p->creep_thickness = 0.80;
     p->ch4_depth = 0.10;   /* m: Evans et al. 2021 [S] */
     p->slope_depth = 0.30; /* m: Evans et al. 2021 [S] */
 }
@@ -76,7 +79,7 @@ double core_peat_subsidence_creep(const core_peat_params *p, double d, double th
     if (isnan(thickness)) {
         return p->creep;
     }
-    return thickness > (d > 0.0 ? d : 0.0) ? p->creep : 0.0;
+    return thickness > p->creep_thickness ? p->creep : 0.0;
 }
 
 double core_peat_subsidence(const core_peat_params *p, double d, double thickness)

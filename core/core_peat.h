@@ -12,8 +12,9 @@
  *
  *   E (t CO2e/ha/yr) = min(E_max, max(0, E_ref + s (WTDe - d_ref)))
  *   oxidative subsidence (mm/yr)  = E / r_ox
- *   consolidation and creep (mm/yr) = creep   where peat lies below the
- *                                             water table (T > d or T unknown), else 0
+ *   consolidation and creep (mm/yr) = creep   where the peat is thicker than
+ *                                             the aerated layer of a drained
+ *                                             meadow (T > T_sat, or T unknown), else 0
  *   subsidence = oxidative + consolidation and creep
  *
  * E is CO2-EQUIVALENT (CO2 and CH4, GWP100): the slope s is Evans's, for
@@ -35,6 +36,7 @@ typedef struct core_peat_params {
     double co2_max;     /* E_max (t CO2e/ha/yr): the cap */
     double co2_per_mm;  /* r_ox (t CO2/ha/yr per mm/yr of oxidative subsidence), > 0 */
     double creep;       /* consolidation and creep of saturated peat (mm/yr), >= 0 */
+    double creep_thickness; /* T_sat (m): thinner peat has no permanently saturated layer */
     double ch4_depth;   /* d_ch4 (m): shallower, methane takes over */
     double slope_depth; /* d_lin (m): Evans's slope holds at and below this depth */
 } core_peat_params;
@@ -53,9 +55,10 @@ double core_peat_co2e(const core_peat_params *p, double d, double thickness);
 /* Oxidative subsidence (mm/yr): E / r_ox. */
 double core_peat_subsidence_ox(const core_peat_params *p, double d, double thickness);
 
-/* Consolidation and creep (mm/yr): `creep` where peat lies below the water
- * table (T > d, or T unknown), 0 where the peat is gone or all above it;
- * NaN for a NaN depth. */
+/* Consolidation and creep (mm/yr): `creep` where the peat is thicker than
+ * T_sat (or T unknown), else 0; NaN for a NaN depth. It does not follow the
+ * scenario's water table: raising the water table into thin peat does not
+ * load it (it lowers the effective stress), so it cannot start creep. */
 double core_peat_subsidence_creep(const core_peat_params *p, double d, double thickness);
 
 /* Total subsidence (mm/yr): the two above. */

@@ -165,15 +165,16 @@ START_TEST(peat_relations)
 {
     /* E = min(40.8, max(0, 13.8 + 30 (WTDe - 0.55))) t CO2e/ha/yr with
      * WTDe = min(d, T); oxidative subsidence E / 2.55 mm/yr; consolidation
-     * and creep 13.8 / 1.7 / 3 = 2.7059 mm/yr where peat lies below the
-     * water table (T > d, or T unknown):
+     * and creep 13.8 / 1.7 / 3 = 2.7059 mm/yr where the peat is thicker
+     * than the 0.80 m of a drained meadow's aerated layer (or T unknown):
      *   d 0.55, T unknown: 13.8; 13.8 / 2.55 = 5.4118 + 2.7059 = 8.1176
      *     (= 13.8 / 1.7: the split keeps the total at the reference);
      *   d 0.30: 6.3; d 0.20: 3.3; d 0.70: 18.3;
      *   d 0.05: 13.8 - 15 < 0 -> 0 (never negative) and methane;
      *   the cap: d 1.45: 13.8 + 27 = 40.8 exactly; d 2.0 and 5.0: 40.8;
-     *   thickness: d 1.2, T 0.5: WTDe 0.5, 12.3, and no creep (all the
-     *     peat above the water table); d 0.3, T 2.0: 6.3 and creep;
+     *   thickness: d 1.2, T 0.5: WTDe 0.5, 12.3, and no creep (thin
+     *     peat); d 0.3, T 2.0: 6.3 and creep; d 0.3, T 0.6: 6.3 and still
+     *     no creep (raising the water table into thin peat starts none);
      *   zero thickness (the peat is gone): 0 and no subsidence at all,
      *     however deep the water table. */
     core_peat_params p;
@@ -203,6 +204,9 @@ START_TEST(peat_relations)
     ck_assert_double_eq(core_peat_subsidence_creep(&p, 1.2, 0.5), 0.0);
     ck_assert_double_eq_tol(core_peat_subsidence(&p, 1.2, 0.5), 12.3 / 2.55, 1e-12);
     ck_assert_double_eq_tol(core_peat_subsidence(&p, 0.3, 2.0), 6.3 / 2.55 + creep, 1e-12);
+    ck_assert_double_eq(core_peat_subsidence_creep(&p, 0.3, 0.6), 0.0);
+    ck_assert_double_eq(core_peat_subsidence_creep(&p, 1.2, 0.8), 0.0);
+    ck_assert_double_eq_tol(core_peat_subsidence_creep(&p, 1.2, 0.81), creep, 1e-12);
     /* zero thickness */
     ck_assert_double_eq(core_peat_wtde(1.2, 0.0), 0.0);
     ck_assert_double_eq(core_peat_co2e(&p, 1.2, 0.0), 0.0);
