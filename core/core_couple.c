@@ -307,13 +307,15 @@ static int set_ditch_levels(core_cpl *m)
 /* The pressure drains infiltrate district water as far as the district
  * got its class 1.2 water yesterday: their infiltration resistance is
  * c / f, with f the supplied share of yesterday's class 1.2 demand (1
- * without demand; f = 0: they get nothing, ci infinite). 1 if a resistance
- * changed. */
+ * without demand; f = 0: they get nothing, ci infinite). Outside the supply
+ * areas no inlet comes, and the drains, which live on inlet, get nothing
+ * (f = 0); they still drain. 1 if a resistance changed. */
 static int set_pressure_supply(core_cpl *m)
 {
     int changed = 0;
     for (int di = 0; di < m->nd; di++) {
-        const double f = m->gfrac[(size_t)di * NC + CORE_DCAT_PEAT];
+        const double f =
+            m->dd[di].unsupplied ? 0.0 : m->gfrac[(size_t)di * NC + CORE_DCAT_PEAT];
         const double ci = f > 0.0 ? m->cfg.peat_pd_c / f : INFINITY;
         for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
             const zt_idx k = m->d_cells[q];

@@ -1188,11 +1188,12 @@ END_TEST
  * 0.0256667 m/d (256.667 m3 of class 1.2 water); the head approaches
  * h* = z - q c = -0.34 as h_n = h* + (h0 - h*) (5/6)^n: after 60 days
  * -0.3400046, a depth of 0.34 m, held within 20-40 cm.
- * When the district gets no water (outside the supply areas): day 1 starts
- * from a full supply (yesterday's share 1) and presses in as above; its
- * class 1.2 demand is then not supplied, the share is 0, and from day 2 the
- * drain gives nothing: the head falls by q / Sy = 8 mm a day,
+ * When the network gives the district no water: day 1 starts from a full
+ * supply (yesterday's share 1) and presses in as above; its class 1.2
+ * demand is then not supplied, the share is 0, and from day 2 the drain
+ * gives nothing: the head falls by q / Sy = 8 mm a day,
  * h_n = h1 - 0.008 (n - 1), while the deficit carried keeps the share 0.
+ * Outside the supply areas the drains never press in: h_n = h0 - 0.008 n.
  * The solver keeps levels and resistances as float: heads within 1e-6 m.
  */
 typedef struct pdfix {
@@ -1229,13 +1230,14 @@ static core_cpl *pd_model(pdfix *f, int unsupplied, zt_day day)
     return m;
 }
 
-static void pd_day(core_cpl *m, pdfix *f, zt_day day, core_cpl_balance *b)
+/* One day; frac (NULL: all supplied) is the network's allocation. */
+static void pd_day(core_cpl *m, pdfix *f, zt_day day, const double *frac, core_cpl_balance *b)
 {
     zt_err err;
     zt_err_clear(&err);
     ck_assert_msg(core_cpl_day_begin(m, day, f->p, f->et0, f->abstr, NULL, &err) == ZT_OK, "%s",
                   err.msg);
-    ck_assert_msg(core_cpl_day_end(m, NULL, NULL, b, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_msg(core_cpl_day_end(m, frac, NULL, b, &err) == ZT_OK, "%s", err.msg);
     ck_assert(b->rel_gw <= 1e-6 && b->rel_d <= 1e-9);
 }
 
@@ -1246,13 +1248,13 @@ START_TEST(pressure_drain_holds_target)
     const zt_day day = zt_day_from_ymd(2018, 6, 1);
     core_cpl *m = pd_model(&f, 0, day);
     const double hs = -0.34, h0 = -0.6;
-    pd_day(m, &f, day, &b);
+    pd_day(m, &f, day, NULL, &b);
     ASSERT_NEAR(m->h[0], -0.334 / 0.6, 1e-6);
     ASSERT_NEAR(-m->f_drain[2][0], (-0.3 + 0.334 / 0.6) / 10.0, 1e-7);
     ASSERT_NEAR(m->rep[CORE_DCAT_PEAT], 1e4 * (-0.3 + 0.334 / 0.6) / 10.0, 1e-3);
     ASSERT_NEAR(m->gfrac[CORE_DCAT_PEAT], 1.0, 0.0);
     for (int n = 2; n <= 60; n++) {
-        pd_day(m, &f, day + n - 1, &b);
+        pd_day(m, &f, day + n - 1, NULL, &b);
         ASSERT_NEAR(m->h[0], hs + (h0 - hs) * pow(5.0 / 6.0, n), 1e-6);
     }
     ASSERT_NEAR(m->depth[0], 0.34, 1e-5);
@@ -1266,17 +1268,35 @@ START_TEST(pressure_drain_without_water)
     pdfix f;
     core_cpl_balance b;
     const zt_day day = zt_day_from_ymd(2018, 6, 1);
-    core_cpl *m = pd_model(&f, 1, day);
+    const double none[CORE_DCAT_COUNT] = {0};
+    core_cpl *m = pd_model(&f, 0, day);
     const double h1 = -0.334 / 0.6;
-    pd_day(m, &f, day, &b);
+    pd_day(m, &f, day, none, &b);
     ASSERT_NEAR(m->h[0], h1, 1e-6);
     ASSERT_NEAR(m->gfrac[CORE_DCAT_PEAT], 0.0, 0.0);
     for (int n = 2; n <= 20; n++) {
-        pd_day(m, &f, day + n - 1, &b);
+        pd_day(m, &f, day + n - 1, none, &b);
         ASSERT_NEAR(m->h[0], h1 - 0.008 * (n - 1), 1e-6);
         ASSERT_NEAR(m->f_drain[2][0], 0.0, 0.0);
         ck_assert(isinf(m->tile_ci[0]));
         ASSERT_NEAR(m->gfrac[CORE_DCAT_PEAT], 0.0, 0.0);
+    }
+    core_cpl_destroy(&m);
+    grid_domain_destroy(&f.d);
+}
+END_TEST
+
+START_TEST(pressure_drain_outside_supply_area)
+{
+    pdfix f;
+    core_cpl_balance b;
+    const zt_day day = zt_day_from_ymd(2018, 6, 1);
+    core_cpl *m = pd_model(&f, 1, day);
+    for (int n = 1; n <= 10; n++) {
+        pd_day(m, &f, day + n - 1, NULL, &b);
+        ASSERT_NEAR(m->h[0], -0.6 - 0.008 * n, 1e-6);
+        ASSERT_NEAR(m->f_drain[2][0], 0.0, 0.0);
+        ASSERT_NEAR(m->rep[CORE_DCAT_PEAT], 0.0, 0.0);
     }
     core_cpl_destroy(&m);
     grid_domain_destroy(&f.d);
@@ -1525,6 +1545,7 @@ Suite *suite_couple(void)
     tcase_add_test(tc, threads_bitwise);
     tcase_add_test(tc, pressure_drain_holds_target);
     tcase_add_test(tc, pressure_drain_without_water);
+    tcase_add_test(tc, pressure_drain_outside_supply_area);
     suite_add_tcase(s, tc);
     return s;
 }
