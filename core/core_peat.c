@@ -33,7 +33,6 @@ void core_peat_defaults(core_peat_params *p)
        peat is permanently saturated (WENR 3420) [S] */
     p->creep_thickness = 0.80;
     p->ch4_depth = 0.10;   /* m: Evans et al. 2021 [S] */
-    p->slope_depth = 0.30; /* m: Evans et al. 2021 [S] */
 }
 
 double core_peat_wtde(double d, double thickness)

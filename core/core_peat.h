@@ -38,7 +38,6 @@ typedef struct core_peat_params {
     double creep;       /* consolidation and creep of saturated peat (mm/yr), >= 0 */
     double creep_thickness; /* T_sat (m): thinner peat has no permanently saturated layer */
     double ch4_depth;   /* d_ch4 (m): shallower, methane takes over */
-    double slope_depth; /* d_lin (m): Evans's slope holds at and below this depth */
 } core_peat_params;
 
 /* The defaults (docs/model.md §9.2). */

@@ -42,7 +42,7 @@ zt_status drv_peat_create(const drv_peat_setup *su, drv_peat **out, zt_err *err)
     p->dec1 = zt_malloc((size_t)n * sizeof *p->dec1);
     p->inlet = zt_calloc(nd1, sizeof *p->inlet);
     p->month = zt_calloc(nd1 * 12 * PM_COUNT, sizeof *p->month);
-    p->mdays = zt_calloc(13, sizeof *p->mdays);
+    p->mdays = zt_calloc(DRV_PEAT_NDAYS, sizeof *p->mdays);
     p->dq = zt_malloc((size_t)(p->nact > 0 ? p->nact : 1) * sizeof *p->dq);
     if (!p->dec1 || !p->inlet || !p->month || !p->mdays || !p->dq) {
         drv_peat_destroy(&p);
@@ -70,6 +70,10 @@ void drv_peat_day(drv_peat *p, zt_day day, const double *depth)
     }
     core_gxg_day(p->gxg, day, p->dq);
     zt_day_to_ymd(day, &y, &mo, &d);
+    if (p->mdays[12] == 0.0) {
+        p->mdays[13] = (double)day;
+    }
+    p->mdays[14] = (double)day;
     p->mdays[mo - 1] += 1.0;
     p->mdays[12] += 1.0;
 }
@@ -100,7 +104,7 @@ int drv_peat_state(drv_peat *p, zt_named_array *list, int max, zt_err *err)
     list[n++] = (zt_named_array){"peat_dec1", (size_t)zt_grid_ncell(&p->su.grid), p->dec1};
     list[n++] = (zt_named_array){"peat_inlet_and_flag", (size_t)p->su.nd + 1, p->inlet};
     list[n++] = (zt_named_array){"peat_month", (size_t)p->su.nd * 12 * PM_COUNT, p->month};
-    list[n++] = (zt_named_array){"peat_month_days", 13, p->mdays};
+    list[n++] = (zt_named_array){"peat_month_days", DRV_PEAT_NDAYS, p->mdays};
     return n;
 }
 

@@ -58,6 +58,12 @@ void drv_peat_inlet(drv_peat *p, int di, zt_day day, double supplied_m3, double 
 zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const char *base_dir,
                          int quiet, zt_err *err);
 
+/* Read the peat tables of base_dir (NULL: nothing to do) as drv_peat_write
+ * will, before the run: ZT_EINPUT naming file, line and column for a row
+ * that cannot be read; a folder without tables of this version is no error
+ * (the write warns). */
+zt_status drv_peat_check_base(const char *base_dir, zt_err *err);
+
 /* The state (checkpoints): up to max arrays into list, pointing into the
  * object (valid until the next call); returns their number, or -1
  * (ZT_ENOMEM). After reading a saved state into them, call

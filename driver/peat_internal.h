@@ -13,6 +13,8 @@
 /* Per district and calendar month, the class 1.2 water (m3) over the run. */
 enum { PM_INLET = 0, PM_DEMAND, PM_COUNT };
 
+#define DRV_PEAT_NDAYS 15 /* the values of mdays */
+
 struct drv_peat {
     drv_peat_setup su;
     core_gxg *gxg;    /* over the active cells, in the order of su.d_cells */
@@ -22,7 +24,8 @@ struct drv_peat {
     double *dec1;     /* [ncell] storage capacity of 1 December (mm), NaN: not in the run */
     double *inlet;    /* [nd] inlet for peat (m3); [nd]: have_dec1, for checkpoints */
     double *month;    /* [nd][12][PM_COUNT] class 1.2 supplied and demanded (m3) */
-    double *mdays;    /* [12] days of the run in each calendar month; [12]: days in all */
+    double *mdays;    /* [12] days of the run in each calendar month; [12]: days in all;
+                         [13], [14]: the first and the last day (zt_day) */
     int have_dec1;
 };
 

@@ -39,7 +39,7 @@ static void spread_active(drv_peat *p, double *a)
 /* Sums of one area (a district or a province); the per-area sums of the
  * GxG count only the peat cells where the statistic exists. */
 typedef struct area_sum {
-    double peat_ha, in2040_ha, above_ha, below_ha, depth_ha, subs_ha, subs_ox_ha, co2_t;
+    double peat_ha, sum_ha, in2040_ha, above_ha, below_ha, depth_ha, subs_ha, subs_ox_ha, co2_t;
     double gxg_ha[3], gxg_n[3];
     double inlet, demand, summer_inlet, cap_mm, ncap;
     int methane, thin;
@@ -58,16 +58,27 @@ static const char *const colnames[NV] = {
     "inlet_peat_summer_mm_d", "shortage_peat_Mm3_yr",  "inlet_peat_share_of_ijsselmeer",
     "storage_capacity_dec1_mm", "methane_cells",       "peat_above_water_table_cells"};
 
-/* The run's days (for the values per year) and its summer days. */
+/* The run's days: its whole calendar years (0 when it does not begin on
+ * 1 January and end on 31 December: the values per year are then NaN) and
+ * its summer days (April-September). */
 typedef struct run_days {
-    double all, summer;
+    int years;
+    double summer;
 } run_days;
 
 static run_days days_of(const drv_peat *p)
 {
-    run_days r = {p->mdays[12], 0.0};
+    run_days r = {0, 0.0};
+    int y0, m0, d0, y1, m1, d1;
     for (int mo = 3; mo < 9; mo++) {
         r.summer += p->mdays[mo];
+    }
+    if (p->mdays[12] > 0.0) {
+        zt_day_to_ymd((zt_day)p->mdays[13], &y0, &m0, &d0);
+        zt_day_to_ymd((zt_day)p->mdays[14], &y1, &m1, &d1);
+        if (m0 == 1 && d0 == 1 && m1 == 12 && d1 == 31) {
+            r.years = y1 - y0 + 1;
+        }
     }
     return r;
 }
@@ -76,12 +87,15 @@ static run_days days_of(const drv_peat *p)
 static void row_values(const area_sum *a, double ijssel, run_days rd, double v[NV])
 {
     const double ha = a->peat_ha;
-    const double per_year = rd.all > 0.0 ? 365.0 / rd.all : NAN; /* a whole year: 1 */
+    const double per_year = rd.years > 0 ? 1.0 / rd.years : NAN;
     v[C_AREA] = ha;
-    v[C_SHARE] = ha > 0.0 ? a->in2040_ha / ha : NAN;
-    v[C_ABOVE] = ha > 0.0 ? a->above_ha / ha : NAN;
-    v[C_BELOW] = ha > 0.0 ? a->below_ha / ha : NAN;
-    v[C_DEPTH] = ha > 0.0 ? a->depth_ha / ha : NAN;
+    /* the summer values over the cells that have one (none: no complete
+       summer in the run) */
+    const double sha = a->sum_ha;
+    v[C_SHARE] = sha > 0.0 ? a->in2040_ha / sha : NAN;
+    v[C_ABOVE] = sha > 0.0 ? a->above_ha / sha : NAN;
+    v[C_BELOW] = sha > 0.0 ? a->below_ha / sha : NAN;
+    v[C_DEPTH] = sha > 0.0 ? a->depth_ha / sha : NAN;
     for (int i = 0; i < 3; i++) {
         v[C_GHG + i] = a->gxg_n[i] > 0.0 ? a->gxg_ha[i] / a->gxg_n[i] : NAN;
     }
@@ -354,10 +368,13 @@ static void peat_cell_add(const drv_peat *p, const peat_cells *c, zt_idx k, doub
     const double s = c->sum[k];
     const double g[3] = {c->ghg[k], c->glg[k], c->gvg[k]};
     a->peat_ha += ha;
-    a->depth_ha += ha * s;
-    a->in2040_ha += s >= 0.20 && s <= 0.40 ? ha : 0.0;
-    a->above_ha += s < 0.20 ? ha : 0.0;
-    a->below_ha += s > 0.40 ? ha : 0.0;
+    if (!isnan(s)) {
+        a->sum_ha += ha;
+        a->depth_ha += ha * s;
+        a->in2040_ha += s >= 0.20 && s <= 0.40 ? ha : 0.0;
+        a->above_ha += s < 0.20 ? ha : 0.0;
+        a->below_ha += s > 0.40 ? ha : 0.0;
+    }
     a->subs_ha += ha * c->subs[k];
     a->subs_ox_ha += ha * c->subs_ox[k];
     a->co2_t += ha * c->co2e[k];
@@ -399,6 +416,7 @@ static void district_sum(const drv_peat *p, const peat_cells *c, int di, area_su
 static void province_add(area_sum *b, const area_sum *a)
 {
     b->peat_ha += a->peat_ha;
+    b->sum_ha += a->sum_ha;
     b->in2040_ha += a->in2040_ha;
     b->above_ha += a->above_ha;
     b->below_ha += a->below_ha;
@@ -473,7 +491,9 @@ static void put_months(FILE *f, const char *name, const double *m, double ha, co
         const double n = mdays[mo];
         const double in = n > 0.0 ? m[mo * PM_COUNT + PM_INLET] / n : NAN;
         const double dem = n > 0.0 ? m[mo * PM_COUNT + PM_DEMAND] / n : NAN;
-        const double sh = dem > in ? dem - in : (n > 0.0 ? 0.0 : NAN);
+        /* signed: a month that makes up an earlier month's deficit gives
+           more than it asks, and the months add up to the run's shortage */
+        const double sh = dem - in;
         fprintf(f, "%s,%d,%.1f,%.0f,%.4f,%.4f,%.4f,%.4f\n", name, mo + 1, ha, n,
                 1e-6 * in * month_days[mo], ha > 0.0 ? 0.1 * in / ha : NAN,
                 1e-6 * dem * month_days[mo], 1e-6 * sh * month_days[mo]);
@@ -545,6 +565,18 @@ static zt_status base_tables(const char *base_dir, base_table *bd, base_table *b
                base_dir);
     }
     return ZT_OK;
+}
+
+zt_status drv_peat_check_base(const char *base_dir, zt_err *err)
+{
+    base_table bd, bp;
+    int have = 0;
+    memset(&bd, 0, sizeof bd);
+    memset(&bp, 0, sizeof bp);
+    zt_status st = base_tables(base_dir, &bd, &bp, &have, 1, err);
+    base_free(&bd);
+    base_free(&bp);
+    return st;
 }
 
 zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const char *base_dir,

@@ -15,7 +15,7 @@
 
 /* ---- checkpoints and restart ----------------------------------------- */
 
-#define STATE_MAX 32 /* arrays of the state, at most */
+#define STATE_MAX 64 /* arrays of the state, at most */
 #define STATE_FILE "state.nc"
 
 /* What a state file must match to continue this run. */

@@ -391,7 +391,7 @@ START_TEST(peat_scenario_short)
     ck_assert_ptr_nonnull(strstr(prov, ",d_peat_area_ha,"));
     {
         const double da = fryslan_value(prov, "d_peat_area_ha");
-        const double di = fryslan_value(prov, "d_inlet_peat_Mm3_yr");
+        const double di = fryslan_value(prov, "d_inlet_peat_summer_mm_d");
         ck_assert_msg(da == 0.0, "peat area changed: %g", da);
         ck_assert_msg(di > 0.0, "no more inlet for peat: %g", di);
     }
@@ -400,13 +400,13 @@ START_TEST(peat_scenario_short)
     ck_assert_int_eq(tu_run(cmd, out, sizeof out, err, sizeof err), 0);
     ck_assert_msg(strstr(out, "the summer level of 47 peat districts raised"), "%s", out);
     ck_assert_msg(strstr(out, "GHG and GLG: no complete hydrological year"), "%s", out);
-    /* parcel control at 0.30 m (the veenweide scenarios): the ditches of
-     * the peat districts, pressure drains held at 0.30 m below every peat
+    /* parcel control at 0.25 m (the veenweide scenarios): the ditches of
+     * the peat districts, pressure drains held at 0.25 m below every peat
      * cell's surface (the target depth: no depth given), the trenches
      * raised; the balance closes, and the drains take more inlet water for
      * peat than the base run */
     snprintf(extra, sizeof extra,
-             "[peat]\ntarget_depth = 0.30\npressure_drains = true\nbase = \"%s/" DEMO
+             "[peat]\ntarget_depth = 0.25\npressure_drains = true\nbase = \"%s/" DEMO
              "/peatbase\"\n",
              cwd);
     ck_assert_msg(run_july("peatpd", extra, err, sizeof err) == 0, "%s", err);
@@ -418,16 +418,16 @@ START_TEST(peat_scenario_short)
     prov = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(prov);
     {
-        const double di = fryslan_value(prov, "d_inlet_peat_Mm3_yr");
+        const double di = fryslan_value(prov, "d_inlet_peat_summer_mm_d");
         ck_assert_msg(di > 0.0, "pressure drains take no more inlet for peat: %g", di);
     }
     free(prov);
     snprintf(cmd, sizeof cmd, "%s run %s/" DEMO "/peatpd.ini", tu_zoet(), cwd);
     ck_assert_int_eq(tu_run(cmd, out, sizeof out, err, sizeof err), 0);
-    ck_assert_msg(strstr(out, "pressure drains in every peat cell, held at 0.30 m below its "
+    ck_assert_msg(strstr(out, "pressure drains in every peat cell, held at 0.25 m below its "
                               "surface (resistance 6 d)"),
                   "%s", out);
-    ck_assert_msg(strstr(out, "peat cells raised to 0.30 m below surface"), "%s", out);
+    ck_assert_msg(strstr(out, "peat cells raised to 0.25 m below surface"), "%s", out);
     snprintf(path, sizeof path, "%s/" DEMO "/peatpd/peat_months.csv", cwd);
     char *months = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(months);

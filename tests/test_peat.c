@@ -289,6 +289,137 @@ START_TEST(base_table_bad_row)
 }
 END_TEST
 
+/* The value of column `name` on the row that starts with `row` of a CSV
+ * text (header on its first line). */
+static double table_value(char *text, const char *row, const char *name)
+{
+    char key[64];
+    double v = NAN;
+    snprintf(key, sizeof key, "\n%s,", row);
+    char *r = strstr(text, key);
+    ck_assert_msg(r != NULL, "no row %s", row);
+    char *eol = strchr(r + 1, '\n');
+    char *eoh = strchr(text, '\n');
+    if (eol) {
+        *eol = '\0';
+    }
+    *eoh = '\0';
+    ck_assert_msg(tu_csv_value(text, r + 1, name, &v) == 0, "no column %s", name);
+    *eoh = '\n';
+    if (eol) {
+        *eol = '\n';
+    }
+    return v;
+}
+
+/*
+ * The peat tables by hand: two peat cells of 250 m (6.25 ha each) in one
+ * Frisian district, all of 2018, water tables at 0.30 and 0.60 m, peat 2.0
+ * and 0.5 m thick; every day the district gets 1,000 m3 of class 1.2 water
+ * and asks 1,200.
+ *   shares by the summer depth: 0.30 within, 0.60 deeper -> 0.5 / 0 / 0.5;
+ *   mean summer depth 0.45; GVG 0.45 (14 and 28 March, 14 April in 2018);
+ *   GHG and GLG NaN (no complete hydrological year);
+ *   CO2e: 6.3 t/ha (WTDe 0.30) and 12.3 (WTDe = T = 0.5): 6.25 x 18.6
+ *     = 116.25 t = 0.11625 kt; the second cell's peat lies above its water
+ *     table (1 cell);
+ *   subsidence: 6.3 / 2.55 + 2.7059 (T 2.0 > 0.8) and 12.3 / 2.55 (T 0.5:
+ *     no creep): mean (2.4706 + 2.7059 + 4.8235) / 2 = 5.0 mm/yr, of it
+ *     oxidation 3.6471;
+ *   water: one whole calendar year: 365,000 m3 = 0.365 Mm3/yr supplied,
+ *     438,000 - 365,000 = 0.073 Mm3/yr short; April-September 1,000 m3 a
+ *     day over 12.5 ha = 8.0 mm/d;
+ *   July in peat_months.csv: 31 days, 0.031 Mm3 supplied (8.0 mm/d), 0.0372
+ *     asked, 0.0062 short.
+ * Five days of July alone: no whole year (the water per year NaN) and no
+ * complete summer (the shares and the summer depth NaN), the mm/d over the
+ * summer days 8.0 all the same.
+ */
+START_TEST(tables_by_hand)
+{
+    static const uint8_t mask[2] = {ZT_MASK_ACTIVE, ZT_MASK_ACTIVE};
+    static const uint8_t soil[2] = {ZT_SOIL_PEAT, ZT_SOIL_PEAT};
+    static const int32_t d_id[1] = {21001};
+    static const int d_prov[1] = {ZT_PROV_FRYSLAN};
+    static const zt_idx d_start[2] = {0, 2}, d_cells[2] = {0, 1};
+    static const float thick[2] = {2.0f, 0.5f};
+    const drv_peat_setup su = {{2, 1, 0.0, 0.0, 250.0}, mask, soil, 1, d_id, d_prov, d_start,
+                               d_cells, 250.0 * 250.0, thick};
+    const zt_day from[2] = {zt_day_from_ymd(2018, 1, 1), zt_day_from_ymd(2018, 7, 1)};
+    const zt_day to[2] = {zt_day_from_ymd(2018, 12, 31), zt_day_from_ymd(2018, 7, 5)};
+    char dir[256], path[600];
+    zt_err err;
+    for (int run = 0; run < 2; run++) {
+        drv_peat *p = NULL;
+        tu_tmpdir(run == 0 ? "peat_year" : "peat_july", dir, sizeof dir);
+        zt_err_clear(&err);
+        ck_assert_int_eq(drv_peat_create(&su, &p, &err), ZT_OK);
+        for (zt_day d = from[run]; d <= to[run]; d++) {
+            const double depth[2] = {0.30, 0.60};
+            drv_peat_day(p, d, depth);
+            drv_peat_inlet(p, 0, d, 1000.0, 1200.0);
+        }
+        ck_assert_msg(drv_peat_write(p, dir, NAN, NULL, 1, &err) == ZT_OK, "%s", err.msg);
+        drv_peat_destroy(&p);
+        snprintf(path, sizeof path, "%s/peat_provinces.csv", dir);
+        char *t = tu_slurp(path, NULL);
+        ck_assert_ptr_nonnull(t);
+        ck_assert_double_eq_tol(table_value(t, "Fryslan", "peat_area_ha"), 12.5, 1e-9);
+        ck_assert_double_eq_tol(table_value(t, "Fryslan", "inlet_peat_summer_mm_d"), 8.0, 1e-9);
+        if (run == 1) {
+            ck_assert(isnan(table_value(t, "Fryslan", "share_20_40cm")));
+            ck_assert(isnan(table_value(t, "Fryslan", "summer_depth_peat_m")));
+            ck_assert(isnan(table_value(t, "Fryslan", "inlet_peat_Mm3_yr")));
+            ck_assert(isnan(table_value(t, "Fryslan", "shortage_peat_Mm3_yr")));
+            free(t);
+            continue;
+        }
+        ck_assert_double_eq_tol(table_value(t, "Fryslan", "share_20_40cm"), 0.5, 1e-9);
+        ck_assert_double_eq_tol(table_value(t, "Fryslan", "share_above_20cm"), 0.0, 1e-9);
+        ck_assert_double_eq_tol(table_value(t, "Fryslan", "share_below_40cm"), 0.5, 1e-9);
+        ck_assert_double_eq_tol(table_value(t, "Fryslan", "summer_depth_peat_m"), 0.45, 1e-9);
+        ck_assert_double_eq_tol(table_value(t, "Fryslan", "GVG_peat_m"), 0.45, 1e-9);
+        ck_assert(isnan(table_value(t, "Fryslan", "GHG_peat_m")));
+        ck_assert_double_eq_tol(table_value(t, "Fryslan", "co2e_kt_yr"), 0.11625, 1e-4);
+        ck_assert_double_eq_tol(table_value(t, "Fryslan", "subsidence_mm_yr"), 5.0, 1e-3);
+        ck_assert_double_eq_tol(table_value(t, "Fryslan", "subsidence_oxidation_mm_yr"),
+                                (6.3 + 12.3) / 2.55 / 2.0, 1e-3);
+        ck_assert_double_eq(table_value(t, "Fryslan", "peat_above_water_table_cells"), 1.0);
+        ck_assert_double_eq_tol(table_value(t, "Fryslan", "inlet_peat_Mm3_yr"), 0.365, 1e-9);
+        ck_assert_double_eq_tol(table_value(t, "Fryslan", "shortage_peat_Mm3_yr"), 0.073, 1e-9);
+        free(t);
+        snprintf(path, sizeof path, "%s/peat_months.csv", dir);
+        t = tu_slurp(path, NULL);
+        ck_assert_ptr_nonnull(t);
+        ck_assert_msg(strstr(t, "\nFryslan,7,12.5,31,0.0310,8.0000,0.0372,0.0062\n"), "%s", t);
+        free(t);
+    }
+}
+END_TEST
+
+/* A base table that cannot be read stops the run before its first day. */
+START_TEST(base_checked_before_the_run)
+{
+    char base[256], path[600], *text, bad[8192];
+    zt_err err;
+    tu_tmpdir("peat_base_early", base, sizeof base);
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_peat_check_base(NULL, &err), ZT_OK);
+    ck_assert_int_eq(drv_peat_check_base(base, &err), ZT_OK); /* no tables: the write warns */
+    ck_assert_msg(write_tables(base, NULL, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_int_eq(drv_peat_check_base(base, &err), ZT_OK);
+    snprintf(path, sizeof path, "%s/peat_provinces.csv", base);
+    text = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    snprintf(bad, sizeof bad, "%sx,1,2\n", text);
+    free(text);
+    ck_assert_int_eq(tu_write(path, bad), 0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_peat_check_base(base, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "peat_provinces.csv:5:"), "%s", err.msg);
+}
+END_TEST
+
 Suite *suite_peat(void)
 {
     Suite *su = suite_create("peat");
@@ -299,6 +430,8 @@ Suite *suite_peat(void)
     tcase_add_test(tc, run_from_mid_year);
     tcase_add_test(tc, peat_relations);
     tcase_add_test(tc, base_table_bad_row);
+    tcase_add_test(tc, tables_by_hand);
+    tcase_add_test(tc, base_checked_before_the_run);
     suite_add_tcase(su, tc);
     return su;
 }
