@@ -43,6 +43,10 @@ struct drv_supply {
     int *unode, *ulevel;         /* [nuser] */
     int32_t *uid, *nid, *rid;    /* ids of users, nodes, regions (for the files) */
     char **uname, **nname, **rname;
+    /* the CSV key columns: users (user, cause, node, province, class) and
+       regions (province, class); the users' own names are copies in ukeyuser */
+    const char **ukey, **rkey;
+    char **ukeyuser;
     int *uprov;                  /* [nuser] province index 0-2, -1: none */
     double *cap, *local, *demand, *alloc_v, *flow, *used, *real, *rflow, *rused;
     /* wells: cells of point user j in wcell[wstart[j] .. wstart[j + 1]) */
@@ -127,9 +131,15 @@ void drv_supply_destroy(drv_supply **ps)
     for (int i = 0; s->rname && i < s->nreg * IO_NET_NLEVEL; i++) {
         zt_free(s->rname[i]);
     }
+    for (int i = 0; s->ukeyuser && i < s->nuser; i++) {
+        zt_free(s->ukeyuser[i]);
+    }
     zt_free(s->uname);
     zt_free(s->nname);
     zt_free(s->rname);
+    zt_free(s->ukey);
+    zt_free(s->rkey);
+    zt_free(s->ukeyuser);
     zt_free(s->uprov);
     zt_free(s->cap);
     zt_free(s->local);
@@ -505,6 +515,46 @@ static char *name_of(const char *fmt, const char *a, const char *b)
     return p;
 }
 
+/* The key columns of the users' and regions' CSVs (tidy: one column per
+ * key). A district's user is the district (its name in the district table)
+ * with the cause; a point user is its name, with no cause. */
+enum { UK_USER, UK_CAUSE, UK_NODE, UK_PROV, UK_CLASS, UK_N };
+static const char *const ukey_names[UK_N] = {"user", "cause", "node", "province", "class"};
+static const char *const rkey_names[2] = {"province", "class"};
+
+static zt_status make_keys(drv_supply *s, char *const *d_name, zt_err *err)
+{
+    const int nr = s->nreg * IO_NET_NLEVEL;
+    s->ukey = zt_calloc((size_t)s->nuser * UK_N, sizeof *s->ukey);
+    s->rkey = zt_calloc((size_t)nr * 2, sizeof *s->rkey);
+    s->ukeyuser = zt_calloc((size_t)s->nuser, sizeof *s->ukeyuser);
+    if (!s->ukey || !s->rkey || !s->ukeyuser) {
+        return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+    }
+    for (int u = 0; u < s->nuser; u++) {
+        const char **k = s->ukey + (size_t)u * UK_N;
+        const int district = u < s->nd * NC;
+        s->ukeyuser[u] = name_of("%s%s", district ? d_name[u / NC] : s->net.user[u - s->nd * NC].name,
+                                 "");
+        if (!s->ukeyuser[u]) {
+            return zt_fail(err, ZT_ENOMEM, "supply: out of memory");
+        }
+        k[UK_USER] = s->ukeyuser[u];
+        k[UK_CAUSE] = district ? core_dcat_names[u % NC] : "";
+        k[UK_NODE] = s->net.node[s->unode[u]].name;
+        k[UK_PROV] = s->uprov[u] >= 0 ? prov_names[s->uprov[u]] : "";
+        k[UK_CLASS] = io_net_level_names[s->ulevel[u]];
+    }
+    for (int p = 0; p < s->nreg; p++) {
+        for (int l = 0; l < IO_NET_NLEVEL; l++) {
+            const int r = p * IO_NET_NLEVEL + l;
+            s->rkey[2 * r] = prov_names[p];
+            s->rkey[2 * r + 1] = io_net_level_names[l];
+        }
+    }
+    return ZT_OK;
+}
+
 zt_status drv_supply_open(drv_supply *s, const char *dir, zt_day first, int ndays,
                           const int32_t *d_id, char *const *d_name, zt_err *err)
 {
@@ -560,10 +610,16 @@ zt_status drv_supply_open(drv_supply *s, const char *dir, zt_day first, int nday
             }
         }
     }
+    st = make_keys(s, d_name, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    const io_ts_keys ukeys = {UK_N, ukey_names, s->ukey};
+    const io_ts_keys rkeys = {2, rkey_names, s->rkey};
     io_path_join(dir, "supply_users.nc", pn, sizeof pn);
     io_path_join(dir, "supply_users.csv", pc, sizeof pc);
-    st = io_tsout_create(pn, pc, "user", s->uid, (const char *const *)s->uname, s->nuser,
-                         user_vars, U_N, first, ndays, &s->ts_users, err);
+    st = io_tsout_create_keyed(pn, pc, "user", s->uid, (const char *const *)s->uname, s->nuser,
+                               &ukeys, user_vars, U_N, first, ndays, &s->ts_users, err);
     if (st == ZT_OK) {
         io_path_join(dir, "supply_nodes.nc", pn, sizeof pn);
         io_path_join(dir, "supply_nodes.csv", pc, sizeof pc);
@@ -573,8 +629,8 @@ zt_status drv_supply_open(drv_supply *s, const char *dir, zt_day first, int nday
     if (st == ZT_OK) {
         io_path_join(dir, "supply_regions.nc", pn, sizeof pn);
         io_path_join(dir, "supply_regions.csv", pc, sizeof pc);
-        st = io_tsout_create(pn, pc, "region", s->rid, (const char *const *)s->rname, nr,
-                             region_vars, U_N, first, ndays, &s->ts_regions, err);
+        st = io_tsout_create_keyed(pn, pc, "region", s->rid, (const char *const *)s->rname, nr,
+                                   &rkeys, region_vars, U_N, first, ndays, &s->ts_regions, err);
     }
     return st;
 }

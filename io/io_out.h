@@ -148,6 +148,27 @@ zt_status io_tsout_create(const char *nc_path, const char *csv_path, const char 
                           const io_var_spec *vars, int nvar, zt_day first, int ndays,
                           io_tsout **out, zt_err *err);
 
+/* Key columns of a long CSV (tidy data: one column per key). */
+#define IO_TS_MAX_KEYS 8
+typedef struct io_ts_keys {
+    int n;                     /* key columns, 0 .. IO_TS_MAX_KEYS (0: none) */
+    const char *const *names;  /* [n] their names */
+    const char *const *values; /* [nfeat * n]: feature f's value of key k at [f * n + k]
+                                  (NULL: empty) */
+} io_ts_keys;
+
+/*
+ * As io_tsout_create, but the CSV names each feature by its key columns
+ * (date,<key 1>,...,<key n>,var1,...) instead of one name column; keys may
+ * be NULL or have n = 0 (then exactly io_tsout_create). The NetCDF file is
+ * the same either way. keys and its arrays are borrowed and must outlive
+ * the writer. ZT_EINTERNAL for n > IO_TS_MAX_KEYS or missing arrays.
+ */
+zt_status io_tsout_create_keyed(const char *nc_path, const char *csv_path, const char *feature,
+                                const int32_t *ids, const char *const *names, int nfeat,
+                                const io_ts_keys *keys, const io_var_spec *vars, int nvar,
+                                zt_day first, int ndays, io_tsout **out, zt_err *err);
+
 /*
  * Set the values of day `day` (days must come in order from `first`, at most
  * ndays of them, else ZT_EINTERNAL): values[v * nfeat + f] (borrowed for the

@@ -44,6 +44,7 @@ struct io_tsout {
     const int32_t *ids;         /* borrowed, nfeat */
     const char *const *names;   /* borrowed, nfeat, may be NULL */
     int nfeat;
+    io_ts_keys keys;            /* CSV key columns instead of the feature's name (n 0: none) */
     const io_var_spec *vars;    /* borrowed, nvar */
     int nvar;
     zt_day first;               /* first day of the series */
@@ -113,8 +114,16 @@ static void csv_field(FILE *f, const char *s)
 
 static void csv_header(io_tsout *t)
 {
-    fputs("date,", t->csv);
-    csv_field(t->csv, t->feature);
+    fputs("date", t->csv);
+    if (t->keys.n > 0) {
+        for (int k = 0; k < t->keys.n; k++) {
+            fputc(',', t->csv);
+            csv_field(t->csv, t->keys.names[k]);
+        }
+    } else {
+        fputc(',', t->csv);
+        csv_field(t->csv, t->feature);
+    }
     for (int v = 0; v < t->nvar; v++) {
         fputc(',', t->csv);
         csv_field(t->csv, t->vars[v].name);
@@ -122,15 +131,31 @@ static void csv_header(io_tsout *t)
     fputc('\n', t->csv);
 }
 
-/* The rows of one day. */
+/* The key columns of feature fe, or its name. */
+static void csv_keys(io_tsout *t, int fe)
+{
+    char idbuf[32];
+    if (t->keys.n == 0) {
+        csv_field(t->csv, feature_name(t, fe, idbuf, sizeof idbuf));
+        return;
+    }
+    for (int k = 0; k < t->keys.n; k++) {
+        const char *v = t->keys.values[(size_t)fe * (size_t)t->keys.n + (size_t)k];
+        if (k > 0) {
+            fputc(',', t->csv);
+        }
+        csv_field(t->csv, v ? v : "");
+    }
+}
+
 static zt_status csv_day(io_tsout *t, zt_day day, const double *values, zt_err *err)
 {
-    char num[64], idbuf[32], date[11];
+    char num[64], date[11];
     zt_day_format(day, date);
     for (int fe = 0; fe < t->nfeat; fe++) {
         fputs(date, t->csv);
         fputc(',', t->csv);
-        csv_field(t->csv, feature_name(t, fe, idbuf, sizeof idbuf));
+        csv_keys(t, fe);
         for (int v = 0; v < t->nvar; v++) {
             csv_number(values[(size_t)v * (size_t)t->nfeat + (size_t)fe], num, sizeof num);
             fputc(',', t->csv);
@@ -382,10 +407,23 @@ zt_status io_tsout_create(const char *nc_path, const char *csv_path, const char 
                           const io_var_spec *vars, int nvar, zt_day first, int ndays,
                           io_tsout **out, zt_err *err)
 {
+    return io_tsout_create_keyed(nc_path, csv_path, feature, ids, names, nfeat, NULL, vars, nvar,
+                                 first, ndays, out, err);
+}
+
+zt_status io_tsout_create_keyed(const char *nc_path, const char *csv_path, const char *feature,
+                                const int32_t *ids, const char *const *names, int nfeat,
+                                const io_ts_keys *keys, const io_var_spec *vars, int nvar,
+                                zt_day first, int ndays, io_tsout **out, zt_err *err)
+{
     io_tsout *t = NULL;
     zt_status st = ZT_OK;
 
     *out = NULL;
+    if (keys && keys->n > 0 && (keys->n > IO_TS_MAX_KEYS || !keys->names || !keys->values)) {
+        return zt_fail(err, ZT_EINTERNAL, "io_tsout_create (%s): bad key columns",
+                       csv_path ? csv_path : "no file");
+    }
     if (!feature || !feature[0] || strlen(feature) >= sizeof t->feature || !ids || nfeat < 1 ||
         !vars || nvar < 1 || ndays < 1) {
         return zt_fail(err, ZT_EINTERNAL,
@@ -418,6 +456,9 @@ zt_status io_tsout_create(const char *nc_path, const char *csv_path, const char 
     t->ids = ids;
     t->names = names;
     t->nfeat = nfeat;
+    if (keys && keys->n > 0) {
+        t->keys = *keys;
+    }
     t->vars = vars;
     t->nvar = nvar;
     t->first = first;

@@ -135,7 +135,7 @@ END_TEST
  * rows of `date` whose name passes keep (NULL: all). */
 typedef int (*row_keep)(const char *name, const void *arg);
 
-static double csv_sum(const char *text, const char *date, int col, row_keep keep,
+static double csv_sum(const char *text, const char *date, int nkey, int col, row_keep keep,
                       const void *arg, int *nrows)
 {
     double sum = 0.0;
@@ -160,21 +160,19 @@ static double csv_sum(const char *text, const char *date, int col, row_keep keep
                 *t++ = '\0';
             }
         }
-        if (nf < col + 3 || strcmp(f[0], date) != 0 || (keep && !keep(f[1], arg))) {
+        if (nf < col + nkey + 2 || strcmp(f[0], date) != 0 || (keep && !keep(f[1], arg))) {
             continue;
         }
-        sum += strtod(f[col + 2], NULL);
+        sum += strtod(f[col + nkey + 1], NULL);
         (*nrows)++;
     }
     return sum;
 }
 
-/* The users of one district: "<district name> <cause>". */
+/* The users of one district: the user column is the district's name. */
 static int of_district(const char *name, const void *arg)
 {
-    const char *d = arg;
-    size_t n = strlen(d);
-    return strncmp(name, d, n) == 0 && name[n] == ' ' && !strchr(name + n + 1, ' ');
+    return strcmp(name, (const char *)arg) == 0;
 }
 
 static int of_id(const char *name, const void *arg)
@@ -201,13 +199,17 @@ START_TEST(supply_sums)
     snprintf(path, sizeof path, "%s/districts.csv", out);
     char *dists = tu_slurp(path, NULL);
     ck_assert(users && regions && dists);
-    ck_assert_ptr_nonnull(strstr(users, "date,user,demand,allocated,realised,shortage\n"));
+    /* tidy: one column per key */
+    ck_assert_ptr_nonnull(
+        strstr(users, "date,user,cause,node,province,class,demand,allocated,realised,shortage\n"));
+    ck_assert_ptr_nonnull(strstr(regions, "date,province,class,demand,allocated,realised,shortage\n"));
+    ck_assert_ptr_nonnull(strstr(users, "\n2018-06-01,20001,peat,hunze_veenkolonien,groningen,1.2,"));
     for (size_t d = 0; d < 3; d++) {
         int nu, nr;
         for (int col = 0; col < 3; col++) {
             /* users in m3/s, regions in m3/d */
-            double su = 86400.0 * csv_sum(users, days[d], col, NULL, NULL, &nu);
-            double sr = csv_sum(regions, days[d], col, NULL, NULL, &nr);
+            double su = 86400.0 * csv_sum(users, days[d], 5, col, NULL, NULL, &nu);
+            double sr = csv_sum(regions, days[d], 2, col, NULL, NULL, &nr);
             /* the districts' five causes, the network's 8 point users and
                the lake's 6 users; 3 provinces and the lake, 7 classes */
             ck_assert_int_eq(nu, 337 * 5 + 8 + 6);
@@ -222,12 +224,12 @@ START_TEST(supply_sums)
         const char *names[] = {"21001", "20003", "22011"};
         for (size_t k = 0; k < 3; k++) {
             int n5, n1;
-            double dem5 = csv_sum(users, days[d], 0, of_district, names[k], &n5);
-            double real5 = csv_sum(users, days[d], 2, of_district, names[k], &n5);
+            double dem5 = csv_sum(users, days[d], 5, 0, of_district, names[k], &n5);
+            double real5 = csv_sum(users, days[d], 5, 2, of_district, names[k], &n5);
             ck_assert_int_eq(n5, 5);
-            double dem = csv_sum(dists, days[d], 18, of_id, names[k], &n1);
+            double dem = csv_sum(dists, days[d], 1, 18, of_id, names[k], &n1);
             ck_assert_int_eq(n1, 1);
-            double sup = csv_sum(dists, days[d], 24, of_id, names[k], &n1);
+            double sup = csv_sum(dists, days[d], 1, 24, of_id, names[k], &n1);
             ck_assert_msg(fabs(dem5 - dem) <= 1e-5 * (fabs(dem) + 1e-3),
                           "%s district %s: demand of the causes %.6g, district %.6g m3/s", days[d],
                           names[k], dem5, dem);
@@ -544,11 +546,15 @@ START_TEST(lake_cuts_by_class)
     csv = tu_slurp(nodes, NULL);
     ck_assert_ptr_nonnull(csv);
     char key[64];
-    snprintf(key, sizeof key, ",%ld ", uid);
+    snprintf(key, sizeof key, ",%ld,", uid);
     int rows_u = 0;
     for (const char *p = strstr(csv, key); p; p = strstr(p + 1, key)) {
         double dm, al, re, shx;
-        const char *c = strchr(p + 1, ',');
+        /* past the five keys: user, cause, node, province, class */
+        const char *c = p;
+        for (int i = 0; i < 5 && c; i++) {
+            c = strchr(c + 1, ',');
+        }
         ck_assert_ptr_nonnull(c);
         ck_assert_int_eq(sscanf(c, ",%lf,%lf,%lf,%lf", &dm, &al, &re, &shx), 4);
         ck_assert_msg(dm == 0.0 && al == 0.0 && re == 0.0 && shx == 0.0,

@@ -67,7 +67,7 @@ def shortage_34(d):
     out = {}
     with open(d + "/supply_regions.csv") as f:
         for r in csv.DictReader(f):
-            prov, cls = r["region"].rsplit(" ", 1)
+            prov, cls = r["province"], r["class"]
             if cls in ("3", "4"):
                 out[prov] = out.get(prov, 0.0) + float(r["shortage"]) / 1e6
     return out

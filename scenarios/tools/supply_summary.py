@@ -3,8 +3,9 @@
 
 Usage: supply_summary.py NETWORK.ini [--lake LAKE.ini] OUTDIR [OUTDIR ...]
 
-With a lake ([lake] in the scenario) its own users join the allocation;
-their classes come from the lake file (default: ../lake/ijsselmeer-
+The users' classes are columns of supply_users.csv (user, cause, node,
+province, class); they are checked against the network file and, with a
+lake ([lake] in the scenario), the lake file (default: ../lake/ijsselmeer-
 markermeer.ini beside the network file, when it exists).
 
 For each output folder (a run with a supply network): the monthly inlet
@@ -69,7 +70,7 @@ def summarise(parent, cls, users, wells, out):
           + " |\n")
     reg = collections.defaultdict(lambda: [0.0] * 4)
     for r in csv.DictReader(open(out + "/supply_regions.csv")):
-        x = reg[r["region"]]
+        x = reg[r["province"] + " " + r["class"]]
         for i, k in enumerate(("demand", "allocated", "realised", "shortage")):
             x[i] += float(r[k]) / 1e6
     print("Per province and class (million m3 in the run):\n")
@@ -86,16 +87,16 @@ def summarise(parent, cls, users, wells, out):
     # priority: per day, per node
     day_users = collections.defaultdict(list)
     for r in csv.DictReader(open(out + "/supply_users.csv")):
-        name, node = r["user"].rsplit("@", 1)
-        if name in wells:
+        name, node, c = r["user"], r["node"], r["class"]
+        if not r["cause"] and name in wells:
             continue  # served by its own wells, outside the verdringingsreeks
-        if " " in name:
-            c = cls[name.split(" ")[1]]
-        elif name in users:
-            c = users[name]
+        if r["cause"]:
+            want = cls[r["cause"]]
         else:
-            sys.exit("%s/supply_users.csv: user %s is in neither the network file nor the "
-                     "lake file (give --lake LAKE.ini)" % (out, name))
+            want = users.get(name)
+        if want is not None and want != c:
+            sys.exit("%s/supply_users.csv: user %s %s has class %s, its file says %s"
+                     % (out, name, r["cause"], c, want))
         day_users[r["date"]].append((node, c, float(r["demand"]), float(r["allocated"]),
                                      float(r["realised"])))
     bad = 0
