@@ -672,6 +672,43 @@ static zt_status write_ts(const char *nc, const char *csv, int ndays_add, zt_err
     return st;
 }
 
+/* Tidy CSV: the key columns replace the name column (a value with a comma
+ * quoted, a NULL value empty); the NetCDF is not concerned (no path). Too
+ * many keys is a programmer's error. */
+START_TEST(test_tsout_keys)
+{
+    static const char expect[] = "date,user,cause,class,demand,level\n"
+                                 "2018-07-30,21001,peat,1.2,12345678.9,-0.5\n"
+                                 "2018-07-30,\"Hunze, Aa\",,2.1,0.333333,1e-05\n";
+    static const char *const knames[3] = {"user", "cause", "class"};
+    static const char *const kvals[6] = {"21001", "peat", "1.2", "Hunze, Aa", NULL, "2.1"};
+    const io_ts_keys keys = {3, knames, kvals};
+    const io_ts_keys many = {IO_TS_MAX_KEYS + 1, knames, kvals};
+    char dir[256], csv[512], *text;
+    io_tsout *t = NULL;
+    double val[4];
+    zt_err err;
+    const zt_day d0 = zt_day_from_ymd(2018, 7, 30);
+    tu_tmpdir("io_out_tskeys", dir, sizeof dir);
+    snprintf(csv, sizeof csv, "%s/users.csv", dir);
+    zt_err_clear(&err);
+    ck_assert_int_eq(io_tsout_create_keyed(NULL, csv, "user", ts_ids, ts_names, 2, &keys, ts_vars,
+                                           2, d0, 1, &t, &err),
+                     ZT_OK);
+    ts_values(0, val);
+    ck_assert_int_eq(io_tsout_add_day(t, d0, val, &err), ZT_OK);
+    ck_assert_int_eq(io_tsout_close(&t, 1, &err), ZT_OK);
+    text = tu_slurp(csv, NULL);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_str_eq(text, expect);
+    free(text);
+    ck_assert_int_eq(io_tsout_create_keyed(NULL, csv, "user", ts_ids, ts_names, 2, &many, ts_vars,
+                                           2, d0, 1, &t, &err),
+                     ZT_EINTERNAL);
+    ck_assert_ptr_null(t);
+}
+END_TEST
+
 START_TEST(test_tsout)
 {
     static const char expect[] = "date,district,demand,level\n"
@@ -849,6 +886,7 @@ Suite *suite_io_out(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("tsout");
     tcase_add_test(tc, test_tsout);
+    tcase_add_test(tc, test_tsout_keys);
     tcase_add_test(tc, test_tsout_errors);
     suite_add_tcase(s, tc);
     return s;
