@@ -1,0 +1,147 @@
+/*
+ * core_knmi14.c: pieces of the KNMI'14 transformation (core_knmi14.h;
+ * docs/knmi14-transform-spec.md).
+ */
+#include "core_knmi14.h"
+
+#include <math.h>
+
+double core_k14_makkink(double tg, double q_kj)
+{
+    const double es = 6.107 * pow(10.0, 7.5 * tg / (237.3 + tg));      /* hPa */
+    const double s = 7.5 * 237.3 / ((237.3 + tg) * (237.3 + tg)) * log(10.0) * es; /* hPa/K */
+    const double gamma = 0.646 + 0.0006 * tg;                           /* hPa/K */
+    const double lambda = 2.501e6 - 2.38e3 * tg;                        /* J/kg */
+    /* Q (J/m2) / lambda (J/kg) = kg/m2 = mm */
+    return 0.65 * s / (s + gamma) * (1000.0 * q_kj) / lambda;
+}
+
+double core_k14_quantile(const double *sorted, int n, double p)
+{
+    const double h = (n - 1) * p;
+    const int i = (int)floor(h);
+    if (i >= n - 1) {
+        return sorted[n - 1];
+    }
+    return sorted[i] + (h - i) * (sorted[i + 1] - sorted[i]);
+}
+
+double core_k14_temperature(double x, const double xp[5], const double yp[5])
+{
+    int k = 0; /* the segment: P01-P05, P05-P50, P50-P95, P95-P99 */
+    if (x >= xp[3]) {
+        k = 3;
+    } else if (x >= xp[2]) {
+        k = 2;
+    } else if (x >= xp[1]) {
+        k = 1;
+    }
+    const double w = xp[k + 1] - xp[k];
+    if (!(w > 0.0)) {
+        return x + (yp[k] - xp[k]); /* no width: the shift of the lower point */
+    }
+    return yp[k] + (x - xp[k]) * (yp[k + 1] - yp[k]) / w;
+}
+
+double core_k14_angot(double lat_deg, int doy)
+{
+    const double phi = lat_deg * M_PI / 180.0;
+    const double dr = 1.0 + 0.033 * cos(2.0 * M_PI * doy / 365.0);
+    const double decl = 0.409 * sin(2.0 * M_PI * doy / 365.0 - 1.39);
+    double c = -tan(phi) * tan(decl);
+    c = c < -1.0 ? -1.0 : (c > 1.0 ? 1.0 : c);
+    const double ws = acos(c);
+    /* MJ/m2/d (FAO-56 eq. 21, Gsc 0.0820 MJ/m2/min) to kJ */
+    return 1000.0 * (24.0 * 60.0 / M_PI) * 0.0820 * dr *
+           (ws * sin(phi) * sin(decl) + sin(ws) * cos(phi) * cos(decl));
+}
+
+/* mean(min(a x, cap)) */
+static double capped_mean(const double *x, const double *cap, int n, double a)
+{
+    double s = 0.0;
+    for (int i = 0; i < n; i++) {
+        const double y = a * x[i];
+        s += y < cap[i] ? y : cap[i];
+    }
+    return s / n;
+}
+
+double core_k14_radiation_factor(const double *x, const double *cap, int n, double delta)
+{
+    if (delta <= 0.0 || n < 1) {
+        return 1.0 + delta;
+    }
+    double m = 0.0;
+    for (int i = 0; i < n; i++) {
+        m += x[i];
+    }
+    const double want = (1.0 + delta) * m / n;
+    double lo = 0.0, hi = 4.0;
+    if (capped_mean(x, cap, n, hi) < want) {
+        return hi;
+    }
+    while (hi - lo > 1e-9) {
+        const double mid = 0.5 * (lo + hi);
+        if (capped_mean(x, cap, n, mid) < want) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    return 0.5 * (lo + hi);
+}
+
+/* The misfit F(b) of core_k14_exponent. */
+static double misfit(const double *x, int n, double q_obs, double q_fut, double m_fut, double b)
+{
+    const double qb = pow(q_obs, b);
+    double s = 0.0;
+    for (int i = 0; i < n; i++) {
+        s += x[i] < q_obs ? pow(x[i], b) : x[i] * qb / q_obs;
+    }
+    return q_fut / m_fut - qb / (s / n);
+}
+
+double core_k14_exponent(const double *x, int n, double q_obs, double q_fut, double m_fut,
+                         int *bracketed)
+{
+    double lo = 0.1, hi = 3.0, b;
+    const double flo = misfit(x, n, q_obs, q_fut, m_fut, lo);
+    const double fhi = misfit(x, n, q_obs, q_fut, m_fut, hi);
+    const int br = flo * fhi <= 0.0;
+    if (br) {
+        /* F falls with b */
+        const double s = flo >= fhi ? 1.0 : -1.0;
+        while (hi - lo > 1e-9) {
+            const double mid = 0.5 * (lo + hi);
+            if (s * misfit(x, n, q_obs, q_fut, m_fut, mid) > 0.0) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        b = 0.5 * (lo + hi);
+    } else {
+        double best = INFINITY;
+        b = 0.01;
+        for (int k = 1; k <= 300; k++) {
+            const double f = fabs(misfit(x, n, q_obs, q_fut, m_fut, 0.01 * k));
+            if (f < best) {
+                best = f;
+                b = 0.01 * k;
+            }
+        }
+    }
+    if (bracketed) {
+        *bracketed = br;
+    }
+    /* KNMI truncate to 3 decimals; the small guard keeps 1.5 - 1e-12 at 1.5 */
+    return floor(1000.0 * b + 1e-6) / 1000.0;
+}
+
+double core_k14_wet_amount(double x, double b, double q_obs, double q_fut)
+{
+    const double y = x < q_obs ? (q_fut / pow(q_obs, b)) * pow(x, b) : (q_fut / q_obs) * x;
+    return y < CORE_K14_WET ? CORE_K14_WET : y;
+}

@@ -1,0 +1,70 @@
+/*
+ * core_knmi14.h: the pieces of KNMI's transformation of daily station
+ * series to the KNMI'14 climate scenarios (issue 15; the specification is
+ * docs/knmi14-transform-spec.md, after Bakker 2015, KNMI TR-349, as KNMI's
+ * transformation program implements it). Pure functions of one station and
+ * one calendar month's sample; the series, the delta files and the driver
+ * that strings them together come later.
+ *
+ *   Makkink (mm/d) = 0.65 s/(s + gamma) Q / lambda        (KNMI's constants)
+ *   temperature:  a day's value through the piecewise-linear map that moves
+ *                 the month's P01, P05, P50, P95, P99 by the scenario's shifts
+ *   radiation:    Y = min(a X, 0.75 Ra), a = 1 + delta (delta <= 0) or the
+ *                 factor that raises the month's mean by delta
+ *   precipitation amounts: T(x) = a x^b below the estimated P99 q_obs,
+ *                 c x above it (c = q_fut / q_obs, a = q_fut / q_obs^b), b
+ *                 such that the transformed wet-day mean is m_fut
+ *
+ * Units: degC, kJ m-2 d-1, mm. No I/O, no globals.
+ */
+#ifndef CORE_KNMI14_H
+#define CORE_KNMI14_H
+
+#include "zt.h"
+
+/* The wet-day threshold (mm). */
+#define CORE_K14_WET 0.1
+
+/* Makkink reference evaporation (mm/d) from the daily mean temperature
+ * (degC) and global radiation (kJ m-2 d-1), with KNMI's temperature-
+ * dependent gamma and lambda. */
+double core_k14_makkink(double tg, double q_kj);
+
+/* The type-7 quantile (linear between order statistics, as R's default) of
+ * n >= 1 values sorted ascending, at probability p in [0, 1]. */
+double core_k14_quantile(const double *sorted, int n, double p);
+
+/* A temperature through the month's map: xp[5] the month's P01, P05, P50,
+ * P95, P99 (ascending), yp[5] = xp + the shifts. Linear between the points,
+ * extrapolated from the outer segments; a segment of zero width keeps the
+ * shift of its lower point. */
+double core_k14_temperature(double x, const double xp[5], const double yp[5]);
+
+/* Top-of-atmosphere (Angot) radiation (kJ m-2 d-1) at latitude lat (deg)
+ * on day of year doy (1-366; FAO-56). */
+double core_k14_angot(double lat_deg, int doy);
+
+/* The radiation factor a of a month: n days x[] and their caps cap[]
+ * (0.75 Ra), the change delta (fraction, e.g. -0.0969). delta <= 0: 1 +
+ * delta; else the a in [0, 4] with mean(min(a x, cap)) = (1 + delta)
+ * mean(x), by bisection to 1e-9 (4 when even that falls short). */
+double core_k14_radiation_factor(const double *x, const double *cap, int n, double delta);
+
+/* The power-law exponent b of the wet-day transform: n wet amounts x[]
+ * (>= CORE_K14_WET), q_obs and q_fut the estimated P99 now and in the
+ * scenario, m_fut the scenario's wet-day mean. The misfit
+ *   F(b) = q_fut / m_fut - q_obs^b / mean(g_b(x)),  g_b(x) = x^b (x < q_obs),
+ *          x q_obs^(b - 1) (x >= q_obs)
+ * falls monotonically in b (every x / q_obs < 1 below q_obs), so when the
+ * ends of [0.1, 3] bracket its root it is found by bisection to 1e-9 (KNMI
+ * use Brent to 1e-4); else the grid 0.01 ... 3.00 point with the smallest
+ * |F|. Then truncated to 3 decimals, as KNMI do. *bracketed says which (may
+ * be NULL). */
+double core_k14_exponent(const double *x, int n, double q_obs, double q_fut, double m_fut,
+                         int *bracketed);
+
+/* One wet-day amount through T (b from core_k14_exponent): a x^b below
+ * q_obs, (q_fut / q_obs) x from q_obs on, never below CORE_K14_WET. */
+double core_k14_wet_amount(double x, double b, double q_obs, double q_fut);
+
+#endif /* CORE_KNMI14_H */

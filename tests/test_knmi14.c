@@ -1,0 +1,123 @@
+/*
+ * test_knmi14.c: suite "knmi14", the pieces of the KNMI'14 transformation
+ * (core/core_knmi14.c; docs/knmi14-transform-spec.md) against hand values
+ * and KNMI's own reference numbers.
+ */
+#include <check.h>
+#include <math.h>
+
+#include "core_knmi14.h"
+
+START_TEST(makkink_reference_values)
+{
+    /* By hand at 0 degC and 10,000 kJ/m2: es 6.107 hPa, s = 7.5/237.3 x
+     * ln 10 x 6.107 = 0.444444, gamma 0.646, lambda 2.501e6 J/kg:
+     * 0.65 x 0.444444 / 1.090444 x 1e7 / 2.501e6 = 1.059272 mm. KNMI's own
+     * evmk of station 210, 1-5 January 1981 (0.01 mm), from its Tg and Q:
+     * 0.31, 0.05, 0.23, 0.25, 0.39; and 25 degC with 2,500 J/cm2 gives
+     * 4.93 mm (FACTS §5: about 4.9). */
+    static const double tg[5] = {5.8, 6.9, 8.0, 4.7, 3.7};
+    static const double q[5] = {2397, 366, 1658, 1996, 3207};
+    static const double knmi[5] = {0.31, 0.05, 0.23, 0.25, 0.39};
+    ck_assert_double_eq_tol(core_k14_makkink(0.0, 10000.0), 1.059272, 1e-6);
+    for (int i = 0; i < 5; i++) {
+        const double e = core_k14_makkink(tg[i], q[i]);
+        ck_assert_msg(fabs(e - knmi[i]) <= 0.005 + 1e-12, "day %d: %.4f, KNMI %.2f", i + 1, e,
+                      knmi[i]);
+    }
+    ck_assert_double_eq_tol(core_k14_makkink(25.0, 25000.0), 4.93, 0.005);
+}
+END_TEST
+
+START_TEST(quantiles_type7)
+{
+    /* h = (n - 1) p: {1, 2, 3, 4} at 0.5 -> 2.5, at 0.9 -> h 2.7 -> 3.7 */
+    static const double x[4] = {1, 2, 3, 4};
+    ck_assert_double_eq_tol(core_k14_quantile(x, 4, 0.5), 2.5, 1e-12);
+    ck_assert_double_eq_tol(core_k14_quantile(x, 4, 0.9), 3.7, 1e-12);
+    ck_assert_double_eq(core_k14_quantile(x, 4, 0.0), 1.0);
+    ck_assert_double_eq(core_k14_quantile(x, 4, 1.0), 4.0);
+    ck_assert_double_eq(core_k14_quantile(x, 1, 0.3), 1.0);
+}
+END_TEST
+
+START_TEST(temperature_map)
+{
+    /* P01..P99 = -5, 0, 5, 10, 15 shifted by 2, 1.5, 1, 1.5, 2: each
+     * percentile lands on its target; 2.5 -> 1.5 + 2.5 x 4.5 / 5 = 3.75;
+     * -10 -> -3 - 5 x 4.5 / 5 = -7.5 (the first segment extended); 20 ->
+     * 11.5 + 10 x 5.5 / 5 = 22.5 (the last). Equal percentiles: the lower
+     * point's shift. */
+    const double xp[5] = {-5, 0, 5, 10, 15};
+    const double yp[5] = {-3, 1.5, 6, 11.5, 17};
+    for (int k = 0; k < 5; k++) {
+        ck_assert_double_eq_tol(core_k14_temperature(xp[k], xp, yp), yp[k], 1e-12);
+    }
+    ck_assert_double_eq_tol(core_k14_temperature(2.5, xp, yp), 3.75, 1e-12);
+    ck_assert_double_eq_tol(core_k14_temperature(-10.0, xp, yp), -7.5, 1e-12);
+    ck_assert_double_eq_tol(core_k14_temperature(20.0, xp, yp), 22.5, 1e-12);
+    const double xq[5] = {0, 0, 5, 10, 15};
+    ck_assert_double_eq_tol(core_k14_temperature(0.0, xq, yp), 1.5, 1e-12);
+}
+END_TEST
+
+START_TEST(radiation)
+{
+    /* FAO-56 example 8: 20 deg S on 3 September (day 246): Ra = 32.2
+     * MJ/m2/d. Station 210 (52.165 deg N) on 1 January: the cap 0.75 Ra is
+     * 4861 kJ/m2 in KNMI's program (by hand: decl -0.4018, ws 0.9939,
+     * Ra 6.48 MJ). KNMI's WH 2085 radiation of
+     * station 210: with January's -9.69 % 2397 -> 2164.7 kJ/m2. delta > 0:
+     * {10, 20} by 10 % -> a = 1.1; with the first day capped at 11 and 20 %:
+     * 11 + 20 a = 36 -> a = 1.25. */
+    ck_assert_double_eq_tol(core_k14_angot(-20.0, 246), 32200.0, 100.0);
+    const double ra = core_k14_angot(52.165, 1);
+    ck_assert_double_eq_tol(0.75 * ra, 4861.0, 5.0);
+    const double x1[1] = {2397.0}, c1[1] = {0.75 * ra};
+    const double a = core_k14_radiation_factor(x1, c1, 1, -0.0969);
+    ck_assert_double_eq_tol(a * 2397.0, 2164.7, 0.05);
+    const double x[2] = {10.0, 20.0}, cap[2] = {100.0, 100.0}, cap2[2] = {11.0, 100.0};
+    ck_assert_double_eq_tol(core_k14_radiation_factor(x, cap, 2, 0.1), 1.1, 1e-8);
+    ck_assert_double_eq_tol(core_k14_radiation_factor(x, cap2, 2, 0.2), 1.25, 1e-8);
+}
+END_TEST
+
+START_TEST(wet_day_exponent)
+{
+    /* Wet amounts 0.5, 1, 2, 4, 8, 20 mm, P99 estimate 10 -> 12 mm, and
+     * the scenario's wet-day mean made with b = 1.5 (a = 12 / 10^1.5; 20 mm
+     * lies above P99 and becomes 24): the exponent comes back as 1.500,
+     * and T(10) = 12. A mean no b in [0.1, 3] reaches: the grid's best
+     * point, not bracketed. Nothing falls below the wet-day threshold. */
+    static const double x[6] = {0.5, 1, 2, 4, 8, 20};
+    const double a = 12.0 / pow(10.0, 1.5);
+    double m = 0.0;
+    int br = -1;
+    for (int i = 0; i < 5; i++) {
+        m += a * pow(x[i], 1.5);
+    }
+    m = (m + 24.0) / 6.0;
+    ck_assert_double_eq_tol(core_k14_exponent(x, 6, 10.0, 12.0, m, &br), 1.5, 1e-12);
+    ck_assert_int_eq(br, 1);
+    ck_assert_double_eq_tol(core_k14_wet_amount(10.0, 1.5, 10.0, 12.0), 12.0, 1e-12);
+    ck_assert_double_eq_tol(core_k14_wet_amount(20.0, 1.5, 10.0, 12.0), 24.0, 1e-12);
+    ck_assert_double_eq_tol(core_k14_wet_amount(4.0, 1.5, 10.0, 12.0), a * 8.0, 1e-12);
+    ck_assert_double_eq(core_k14_wet_amount(0.1, 3.0, 10.0, 12.0), CORE_K14_WET);
+    const double b = core_k14_exponent(x, 6, 10.0, 12.0, 1000.0, &br);
+    ck_assert_int_eq(br, 0);
+    ck_assert(b >= 0.01 && b <= 3.0);
+}
+END_TEST
+
+Suite *suite_knmi14(void)
+{
+    Suite *su = suite_create("knmi14");
+    TCase *tc = tcase_create("knmi14");
+    tcase_add_test(tc, makkink_reference_values);
+    tcase_add_test(tc, quantiles_type7);
+    tcase_add_test(tc, temperature_map);
+    tcase_add_test(tc, radiation);
+    tcase_add_test(tc, wet_day_exponent);
+    suite_add_tcase(su, tc);
+    return su;
+}
