@@ -5,6 +5,7 @@
 #include "core_knmi14.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 double core_k14_makkink(double tg, double q_kj)
 {
@@ -144,4 +145,173 @@ double core_k14_wet_amount(double x, double b, double q_obs, double q_fut)
 {
     const double y = x < q_obs ? (q_fut / pow(q_obs, b)) * pow(x, b) : (q_fut / q_obs) * x;
     return y < CORE_K14_WET ? CORE_K14_WET : y;
+}
+
+/* ---- step 1: the number of wet days --------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* A target of drying: its amount and its month. */
+typedef struct k14_target {
+    double t;
+    int month;
+} k14_target;
+
+static int cmp_target(const void *a, const void *b)
+{
+    return cmp_double(&((const k14_target *)a)->t, &((const k14_target *)b)->t);
+}
+
+/* The month's wet values of x, sorted, into w; their number. */
+static int month_wet(const double *x, const int *month, int n, int m, double *w)
+{
+    int nw = 0;
+    for (int d = 0; d < n; d++) {
+        if (month[d] == m && x[d] >= CORE_K14_WET) {
+            w[nw++] = x[d];
+        }
+    }
+    qsort(w, (size_t)nw, sizeof *w, cmp_double);
+    return nw;
+}
+
+/* The k-th (1-based) of `count` targets spaced over nw sorted values. */
+static double spaced(const double *w, int nw, int count, int k)
+{
+    int i = (int)rint((k - 0.5) * (double)nw / count);
+    i = i < 1 ? 1 : (i > nw ? nw : i);
+    return w[i - 1];
+}
+
+/* The wet day of month m next to a dry day whose x is closest to t; -1: none. */
+static int closest_edge(const double *x, const int *month, int n, int m, double t)
+{
+    int best = -1;
+    double bd = INFINITY;
+    for (int d = 0; d < n; d++) {
+        if (month[d] != m || x[d] < CORE_K14_WET) {
+            continue;
+        }
+        const int edge = d == 0 || x[d - 1] < CORE_K14_WET || d == n - 1 || x[d + 1] < CORE_K14_WET;
+        if (edge && fabs(x[d] - t) < bd) {
+            bd = fabs(x[d] - t);
+            best = d;
+        }
+    }
+    return best;
+}
+
+zt_status core_k14_dry(double *rr, const int *month, const int32_t *ymd, int n,
+                       const double wdf[12], int *changed, zt_err *err)
+{
+    double *x = zt_malloc((size_t)(n > 0 ? n : 1) * sizeof *x);
+    double *w = zt_malloc((size_t)(n > 0 ? n : 1) * sizeof *w);
+    k14_target *tg = zt_malloc((size_t)(n > 0 ? n : 1) * sizeof *tg);
+    int nt = 0;
+    *changed = 0;
+    if (!x || !w || !tg) {
+        zt_free(x);
+        zt_free(w);
+        zt_free(tg);
+        return zt_fail(err, ZT_ENOMEM, "knmi14: out of memory for %d days", n);
+    }
+    /* later dates slightly larger: ties between equal amounts go by date */
+    for (int d = 0; d < n; d++) {
+        x[d] = rr[d] >= CORE_K14_WET ? rr[d] + 1e-10 * (double)ymd[d] : rr[d];
+    }
+    for (int m = 1; m <= 12; m++) {
+        if (!(wdf[m - 1] < 0.0)) {
+            continue;
+        }
+        const int nw = month_wet(x, month, n, m, w);
+        const int nd = (int)rint(-wdf[m - 1] / 100.0 * nw);
+        for (int k = 1; k <= nd; k++) {
+            tg[nt++] = (k14_target){spaced(w, nw, nd, k), m};
+        }
+    }
+    qsort(tg, (size_t)nt, sizeof *tg, cmp_target);
+    for (int i = 0; i < nt; i++) {
+        const int d = closest_edge(x, month, n, tg[i].month, tg[i].t);
+        if (d >= 0) {
+            x[d] = 0.0;
+            rr[d] = 0.0;
+            (*changed)++;
+        }
+    }
+    zt_free(x);
+    zt_free(w);
+    zt_free(tg);
+    return ZT_OK;
+}
+
+/* A day chosen for wetting: its index and the day before's amount. */
+typedef struct k14_pick {
+    double prev;
+    int d;
+} k14_pick;
+
+static int cmp_pick(const void *a, const void *b)
+{
+    const k14_pick *p = a, *q = b;
+    const int c = cmp_double(&p->prev, &q->prev);
+    return c ? c : (p->d > q->d) - (p->d < q->d);
+}
+
+/* Wet month m of rr (prev: the day before's amounts, fixed). */
+static void wet_month(double *rr, const double *prev, const int *month, int n, int m,
+                      double wdf, double *w, k14_pick *pk, int *changed)
+{
+    const int nw = month_wet(rr, month, n, m, w);
+    const int na = (int)rint(wdf / 100.0 * nw);
+    if (na <= 0) {
+        return;
+    }
+    const double step = (double)nw / na;
+    int s = 0, c = 0;
+    for (int d = 0; d < n && s < na; d++) {
+        if (month[d] != m) {
+            continue;
+        }
+        c += rr[d] >= CORE_K14_WET;
+        if (rr[d] < CORE_K14_WET && prev[d] >= CORE_K14_WET && c >= (s + 0.5) * step) {
+            pk[s++] = (k14_pick){prev[d], d};
+        }
+    }
+    qsort(pk, (size_t)s, sizeof *pk, cmp_pick);
+    for (int r = 0; r < s; r++) {
+        rr[pk[r].d] = spaced(w, nw, na, r + 1);
+    }
+    *changed += s;
+}
+
+zt_status core_k14_wet(double *rr, const int *month, int n, const double wdf[12], int *changed,
+                       zt_err *err)
+{
+    const size_t n1 = (size_t)(n > 0 ? n : 1);
+    double *prev = zt_malloc(n1 * sizeof *prev);
+    double *w = zt_malloc(n1 * sizeof *w);
+    k14_pick *pk = zt_malloc(n1 * sizeof *pk);
+    *changed = 0;
+    if (!prev || !w || !pk) {
+        zt_free(prev);
+        zt_free(w);
+        zt_free(pk);
+        return zt_fail(err, ZT_ENOMEM, "knmi14: out of memory for %d days", n);
+    }
+    for (int d = 0; d < n; d++) {
+        prev[d] = d == 0 ? 1.0 : rr[d - 1]; /* the first day follows a wet day */
+    }
+    for (int m = 1; m <= 12; m++) {
+        if (wdf[m - 1] > 0.0) {
+            wet_month(rr, prev, month, n, m, wdf[m - 1], w, pk, changed);
+        }
+    }
+    zt_free(prev);
+    zt_free(w);
+    zt_free(pk);
+    return ZT_OK;
 }

@@ -67,4 +67,31 @@ double core_k14_exponent(const double *x, int n, double q_obs, double q_fut, dou
  * q_obs, (q_fut / q_obs) x from q_obs on, never below CORE_K14_WET. */
 double core_k14_wet_amount(double x, double b, double q_obs, double q_fut);
 
+/*
+ * The wet-day frequency, step 1 of the precipitation (spec §1). A series of
+ * n days in date order: rr (mm, changed in place), month[] (1-12) and
+ * ymd[] (YYYYMMDD, the tie-break) of each day; wdf[12] the change (%) of
+ * the number of wet days (>= CORE_K14_WET) per calendar month, all years
+ * of the series pooled. A month has either drying or wetting.
+ *
+ * core_k14_dry: for a month with wdf < 0, round(-wdf/100 n_wet) target
+ * amounts spaced over the month's sorted wet amounts (the ((k - 1/2)
+ * n_wet / n_dry)-th, rounded); all months' targets from the smallest up,
+ * each dries the wet day of its month, next to a dry day, closest to it.
+ * *changed gets the number of days dried.
+ *
+ * core_k14_wet: for a month with wdf > 0, dry days that follow a wet day
+ * (the day before's amount after drying; the first day of the series
+ * counts as following a wet day) become wet, the next one each time the
+ * month's running count of wet days passes (s + 1/2) n_wet / n_add; they get
+ * the spaced target amounts in the order of the day before's amount.
+ * *changed gets the number of days wetted.
+ *
+ * ZT_ENOMEM; rounding is half to even (as KNMI's program in R).
+ */
+zt_status core_k14_dry(double *rr, const int *month, const int32_t *ymd, int n,
+                       const double wdf[12], int *changed, zt_err *err);
+zt_status core_k14_wet(double *rr, const int *month, int n, const double wdf[12], int *changed,
+                       zt_err *err);
+
 #endif /* CORE_KNMI14_H */

@@ -109,6 +109,66 @@ START_TEST(wet_day_exponent)
 }
 END_TEST
 
+START_TEST(drying_by_hand)
+{
+    /* January, ten days: 0 1 2 0 3 4 5 0 6 0 mm, wdf -20 %: six wet days,
+     * round(1.2) = 1 to dry; its target is the round(0.5 x 6) = 3rd smallest
+     * wet amount, 3 mm; the wet days next to a dry day are 1, 2, 3, 5, 6 mm
+     * (4 mm lies between 3 and 5): the 3 mm day is dried. February's wdf 0
+     * leaves its day alone. */
+    double rr[11] = {0, 1, 2, 0, 3, 4, 5, 0, 6, 0, 7};
+    int month[11], changed = -1;
+    int32_t ymd[11];
+    double wdf[12] = {0};
+    zt_err err;
+    for (int d = 0; d < 11; d++) {
+        month[d] = d < 10 ? 1 : 2;
+        ymd[d] = d < 10 ? 20180101 + d : 20180201;
+    }
+    wdf[0] = -20.0;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_k14_dry(rr, month, ymd, 11, wdf, &changed, &err), ZT_OK);
+    ck_assert_int_eq(changed, 1);
+    static const double want[11] = {0, 1, 2, 0, 0, 4, 5, 0, 6, 0, 7};
+    for (int d = 0; d < 11; d++) {
+        ck_assert_double_eq(rr[d], want[d]);
+    }
+    /* equal amounts: the earlier date is dried (the tie-break by date) */
+    double eq[5] = {0, 2, 0, 2, 0};
+    wdf[0] = -50.0;
+    ck_assert_int_eq(core_k14_dry(eq, month, ymd, 5, wdf, &changed, &err), ZT_OK);
+    ck_assert_int_eq(changed, 1);
+    ck_assert(eq[1] == 0.0 && eq[3] == 2.0);
+}
+END_TEST
+
+START_TEST(wetting_by_hand)
+{
+    /* January, eight days: 0 1 0 2 0 0 3 0 mm, wdf +50 %: three wet days,
+     * round(1.5) = 2 to add (half to even), step 1.5, targets the round(0.75)
+     * = 1st and round(2.25) = 2nd smallest wet amounts, 1 and 2 mm. Running
+     * wet count 0 1 1 2 2 2 3 3: day 0 follows a wet day (the series' start)
+     * but the count 0 is below 0.75; day 2 (after 1 mm, count 1 >= 0.75) is
+     * the first; then the count must reach 2.25: day 7 (after 3 mm, count 3).
+     * By the day before's amount, day 2 gets 1 mm and day 7 gets 2 mm. */
+    double rr[8] = {0, 1, 0, 2, 0, 0, 3, 0};
+    int month[8], changed = -1;
+    double wdf[12] = {0};
+    zt_err err;
+    for (int d = 0; d < 8; d++) {
+        month[d] = 1;
+    }
+    wdf[0] = 50.0;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_k14_wet(rr, month, 8, wdf, &changed, &err), ZT_OK);
+    ck_assert_int_eq(changed, 2);
+    static const double want[8] = {0, 1, 1, 2, 0, 0, 3, 2};
+    for (int d = 0; d < 8; d++) {
+        ck_assert_double_eq(rr[d], want[d]);
+    }
+}
+END_TEST
+
 Suite *suite_knmi14(void)
 {
     Suite *su = suite_create("knmi14");
@@ -118,6 +178,8 @@ Suite *suite_knmi14(void)
     tcase_add_test(tc, temperature_map);
     tcase_add_test(tc, radiation);
     tcase_add_test(tc, wet_day_exponent);
+    tcase_add_test(tc, drying_by_hand);
+    tcase_add_test(tc, wetting_by_hand);
     suite_add_tcase(su, tc);
     return su;
 }
