@@ -315,3 +315,73 @@ zt_status core_k14_wet(double *rr, const int *month, int n, const double wdf[12]
     zt_free(pk);
     return ZT_OK;
 }
+
+/* ---- step 2: the wet-day amounts ------------------------------------------ */
+
+const double core_k14_p99_ratio[12] = {2.22,  2.271, 2.366, 2.147, 2.346, 2.166,
+                                       2.276, 2.404, 2.476, 2.087, 2.336, 2.18};
+
+/* A month's climatology of the series as given. */
+typedef struct k14_clim {
+    double q_obs, q_fut, m_fut;
+    int nwet;
+} k14_clim;
+
+static void climatology(const double *rr, const int *month, int n, int m,
+                        const core_k14_rr_delta *dl, double *w, k14_clim *c)
+{
+    int ndays = 0;
+    double sum = 0.0;
+    for (int d = 0; d < n; d++) {
+        if (month[d] == m) {
+            ndays++;
+            sum += rr[d];
+        }
+    }
+    c->nwet = month_wet(rr, month, n, m, w);
+    if (c->nwet == 0) {
+        return;
+    }
+    const double f_obs = (double)c->nwet / ndays, m_obs = sum / ndays;
+    c->q_obs = core_k14_quantile(w, c->nwet, 0.90) * core_k14_p99_ratio[m - 1];
+    c->q_fut = c->q_obs * (1.0 + dl->p99 / 100.0);
+    c->m_fut = m_obs * (1.0 + dl->ave / 100.0) / (f_obs * (1.0 + dl->wdf / 100.0));
+}
+
+zt_status core_k14_precip(double *rr, const int *month, const int32_t *ymd, int n,
+                          const core_k14_rr_delta delta[12], double b[12], zt_err *err)
+{
+    k14_clim c[12];
+    double wdf[12];
+    int changed;
+    double *w = zt_malloc((size_t)(n > 0 ? n : 1) * sizeof *w);
+    if (!w) {
+        return zt_fail(err, ZT_ENOMEM, "knmi14: out of memory for %d days", n);
+    }
+    for (int m = 1; m <= 12; m++) {
+        climatology(rr, month, n, m, &delta[m - 1], w, &c[m - 1]);
+        wdf[m - 1] = delta[m - 1].wdf;
+    }
+    zt_status st = core_k14_dry(rr, month, ymd, n, wdf, &changed, err);
+    if (st == ZT_OK) {
+        st = core_k14_wet(rr, month, n, wdf, &changed, err);
+    }
+    for (int m = 1; st == ZT_OK && m <= 12; m++) {
+        const k14_clim *k = &c[m - 1];
+        const int nw = month_wet(rr, month, n, m, w);
+        double bm = NAN;
+        if (k->nwet > 0 && nw > 0) {
+            bm = core_k14_exponent(w, nw, k->q_obs, k->q_fut, k->m_fut, NULL);
+            for (int d = 0; d < n; d++) {
+                if (month[d] == m && rr[d] >= CORE_K14_WET) {
+                    rr[d] = core_k14_wet_amount(rr[d], bm, k->q_obs, k->q_fut);
+                }
+            }
+        }
+        if (b) {
+            b[m - 1] = bm;
+        }
+    }
+    zt_free(w);
+    return st;
+}

@@ -94,4 +94,27 @@ zt_status core_k14_dry(double *rr, const int *month, const int32_t *ymd, int n,
 zt_status core_k14_wet(double *rr, const int *month, int n, const double wdf[12], int *changed,
                        zt_err *err);
 
+/* A month's precipitation deltas (%): wet-day frequency, mean amount, and
+ * the 99th percentile of wet-day amounts (the p99 column chosen). */
+typedef struct core_k14_rr_delta {
+    double wdf, ave, p99;
+} core_k14_rr_delta;
+
+/* The national median P99 / P90 ratio of wet-day amounts per month, which
+ * turns a month's P90 into its P99 estimate (KNMI's program, 240 stations). */
+extern const double core_k14_p99_ratio[12];
+
+/*
+ * The precipitation of one station (spec §1-2): the climatology of the
+ * series as given (per calendar month: the share of wet days, the mean
+ * amount, P99 estimated as P90 x core_k14_p99_ratio), then the wet-day
+ * frequency (core_k14_dry, core_k14_wet), then every wet day through
+ * core_k14_wet_amount with the month's exponent, so that the wet-day mean
+ * is the scenario's mean amount over its share of wet days. rr, month, ymd
+ * as for core_k14_dry; b[12] (may be NULL) gets each month's exponent (NaN:
+ * the month has no wet day). ZT_ENOMEM.
+ */
+zt_status core_k14_precip(double *rr, const int *month, const int32_t *ymd, int n,
+                          const core_k14_rr_delta delta[12], double b[12], zt_err *err);
+
 #endif /* CORE_KNMI14_H */
