@@ -385,3 +385,73 @@ zt_status core_k14_precip(double *rr, const int *month, const int32_t *ymd, int 
     zt_free(w);
     return st;
 }
+
+/* ---- temperature and radiation series --------------------------------------- */
+
+zt_status core_k14_temperature_series(double *t, const int *month, int n, const double shift[12][5],
+                                      zt_err *err)
+{
+    static const double p[5] = {0.01, 0.05, 0.50, 0.95, 0.99};
+    double *w = zt_malloc((size_t)(n > 0 ? n : 1) * sizeof *w);
+    if (!w) {
+        return zt_fail(err, ZT_ENOMEM, "knmi14: out of memory for %d days", n);
+    }
+    for (int m = 1; m <= 12; m++) {
+        int nm = 0;
+        double xp[5], yp[5];
+        for (int d = 0; d < n; d++) {
+            if (month[d] == m && !isnan(t[d])) {
+                w[nm++] = t[d];
+            }
+        }
+        if (nm == 0) {
+            continue;
+        }
+        qsort(w, (size_t)nm, sizeof *w, cmp_double);
+        for (int k = 0; k < 5; k++) {
+            xp[k] = core_k14_quantile(w, nm, p[k]);
+            yp[k] = xp[k] + shift[m - 1][k];
+        }
+        for (int d = 0; d < n; d++) {
+            if (month[d] == m && !isnan(t[d])) {
+                t[d] = core_k14_temperature(t[d], xp, yp);
+            }
+        }
+    }
+    zt_free(w);
+    return ZT_OK;
+}
+
+zt_status core_k14_radiation_series(double *q, const int *month, const int *doy, int n,
+                                    double lat_deg, const double delta[12], zt_err *err)
+{
+    double *x = zt_malloc((size_t)(n > 0 ? n : 1) * sizeof *x);
+    double *cap = zt_malloc((size_t)(n > 0 ? n : 1) * sizeof *cap);
+    if (!x || !cap) {
+        zt_free(x);
+        zt_free(cap);
+        return zt_fail(err, ZT_ENOMEM, "knmi14: out of memory for %d days", n);
+    }
+    for (int m = 1; m <= 12; m++) {
+        int nm = 0;
+        for (int d = 0; d < n; d++) {
+            if (month[d] == m && !isnan(q[d])) {
+                x[nm] = q[d];
+                cap[nm++] = 0.75 * core_k14_angot(lat_deg, doy[d]);
+            }
+        }
+        if (nm == 0) {
+            continue;
+        }
+        const double a = core_k14_radiation_factor(x, cap, nm, delta[m - 1] / 100.0);
+        for (int d = 0; d < n; d++) {
+            if (month[d] == m && !isnan(q[d])) {
+                const double y = a * q[d], c = 0.75 * core_k14_angot(lat_deg, doy[d]);
+                q[d] = y < c ? y : c;
+            }
+        }
+    }
+    zt_free(x);
+    zt_free(cap);
+    return ZT_OK;
+}

@@ -117,4 +117,18 @@ extern const double core_k14_p99_ratio[12];
 zt_status core_k14_precip(double *rr, const int *month, const int32_t *ymd, int n,
                           const core_k14_rr_delta delta[12], double b[12], zt_err *err);
 
+/* A temperature series of one station (spec §3): per calendar month the
+ * type-7 P01, P05, P50, P95, P99 of the series (NaN days left out and left
+ * alone), moved by shift[m][5] (degC: the delta file's columns for the
+ * station's region), each day through core_k14_temperature. ZT_ENOMEM. */
+zt_status core_k14_temperature_series(double *t, const int *month, int n, const double shift[12][5],
+                                      zt_err *err);
+
+/* A radiation series (kJ m-2 d-1) of one station at latitude lat (spec §4):
+ * per month Y = min(a X, 0.75 Ra(day)) with a from
+ * core_k14_radiation_factor and the month's change delta[12] (%); doy[]
+ * the day of the year. ZT_ENOMEM. */
+zt_status core_k14_radiation_series(double *q, const int *month, const int *doy, int n,
+                                    double lat_deg, const double delta[12], zt_err *err);
+
 #endif /* CORE_KNMI14_H */

@@ -244,6 +244,46 @@ START_TEST(precipitation_month_statistics)
 }
 END_TEST
 
+START_TEST(temperature_and_radiation_series)
+{
+    /* 101 January days from -5.0 to +5.0 degC by 0.1: P01 -4.9, P05 -4.5,
+     * P50 0, P95 4.5, P99 4.9; shifts 4, 3, 2, 1.5, 1 degC (an example):
+     * each percentile moves by its shift, and a NaN day stays NaN. Radiation: 31 January days of 2000
+     * kJ/m2 at 53 deg N, -10 %: 1800 each (the cap, 0.75 Ra, is above). */
+    enum { N = 102 };
+    double t[N], q[31];
+    int month[N], doy[31];
+    double shift[12][5] = {{0}}, dq[12] = {0};
+    zt_err err;
+    for (int d = 0; d < N; d++) {
+        t[d] = d < 101 ? -5.0 + 0.1 * d : NAN;
+        month[d] = 1;
+    }
+    shift[0][0] = 4.0;
+    shift[0][1] = 3.0;
+    shift[0][2] = 2.0;
+    shift[0][3] = 1.5;
+    shift[0][4] = 1.0;
+    zt_err_clear(&err);
+    ck_assert_int_eq(core_k14_temperature_series(t, month, N, shift, &err), ZT_OK);
+    ck_assert_double_eq_tol(t[1], -4.9 + 4.0, 1e-9);   /* P01 */
+    ck_assert_double_eq_tol(t[5], -4.5 + 3.0, 1e-9);   /* P05 */
+    ck_assert_double_eq_tol(t[50], 0.0 + 2.0, 1e-9);   /* P50 */
+    ck_assert_double_eq_tol(t[95], 4.5 + 1.5, 1e-9);   /* P95 */
+    ck_assert_double_eq_tol(t[99], 4.9 + 1.0, 1e-9);   /* P99 */
+    ck_assert(isnan(t[101]));
+    for (int d = 0; d < 31; d++) {
+        q[d] = 2000.0;
+        doy[d] = d + 1;
+    }
+    dq[0] = -10.0;
+    ck_assert_int_eq(core_k14_radiation_series(q, month, doy, 31, 53.0, dq, &err), ZT_OK);
+    for (int d = 0; d < 31; d++) {
+        ck_assert_double_eq_tol(q[d], 1800.0, 1e-9);
+    }
+}
+END_TEST
+
 Suite *suite_knmi14(void)
 {
     Suite *su = suite_create("knmi14");
@@ -256,6 +296,7 @@ Suite *suite_knmi14(void)
     tcase_add_test(tc, drying_by_hand);
     tcase_add_test(tc, wetting_by_hand);
     tcase_add_test(tc, precipitation_month_statistics);
+    tcase_add_test(tc, temperature_and_radiation_series);
     suite_add_tcase(su, tc);
     return su;
 }
