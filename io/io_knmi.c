@@ -11,13 +11,15 @@
  *       data rows of comma-separated, space-padded integers;
  *   (b) a plain CSV whose first line is "STN,YYYYMMDD,...", empty field =
  *       missing (the subsets in data/knmi/).
- * Only the columns STN, YYYYMMDD, RH and EV24 are interpreted; they are found
- * by name. A file may hold several stations (rows grouped or interleaved);
+ * Only the columns STN, YYYYMMDD, RH and EV24 are interpreted, and TG and Q
+ * when every file has them (for the climate transformation, issue 15); they
+ * are found by name. A file may hold several stations (rows grouped or interleaved);
  * the dates of each station must increase.
  *
  * Conversions (KNMI units, see data/PROVENANCE-knmi.md):
  *   P   (mm d-1) = 0.1 * RH,   RH = -1 (trace, < 0.05 mm) -> P = 0;
- *   ET0 (mm d-1) = 0.1 * EV24  (Makkink reference crop evaporation).
+ *   ET0 (mm d-1) = 0.1 * EV24  (Makkink reference crop evaporation);
+ *   TG  (degC)   = 0.1 * TG,   Q (kJ m-2 d-1) = 10 * Q (J cm-2).
  * The KNMI day is 00-24 UT; it is stored as time = day start (days since
  * 1970-01-01) with time_bnds [d, d + 1].
  *
@@ -61,6 +63,9 @@ typedef struct knmi_series {
     zt_idx cap;               /* days allocated */
     int32_t *rh;              /* precipitation (0.1 mm), KNMI_MISSING if absent */
     int32_t *ev;              /* Makkink evaporation (0.1 mm), KNMI_MISSING if absent */
+    int32_t *tg;              /* daily mean temperature (0.1 degC), KNMI_MISSING if absent */
+    int32_t *q;               /* global radiation (J/cm2), KNMI_MISSING if absent */
+    int has_tq;               /* 1: its file has the columns TG and Q */
     double lat, lon;          /* position (degrees north, east; WGS 84) */
     double x, y;              /* position (m, RD New) */
     char name[KNMI_NAME_MAX]; /* station name */
@@ -138,6 +143,8 @@ static void import_free(knmi_import *im)
     for (i = 0; i < im->ns; i++) {
         zt_free(im->s[i].rh);
         zt_free(im->s[i].ev);
+        zt_free(im->s[i].tg);
+        zt_free(im->s[i].q);
     }
     zt_free(im->s);
     zt_free(im->hdr);
@@ -176,7 +183,7 @@ static const knmi_pos *pos_find(const knmi_pos *list, int n, int stn)
 static zt_status series_reserve(knmi_series *s, zt_idx idx, zt_err *err)
 {
     zt_idx nc, i;
-    int32_t *a, *b;
+    int32_t **arr[4] = {&s->rh, &s->ev, &s->tg, &s->q};
     if (idx < s->cap) {
         return ZT_OK;
     }
@@ -184,19 +191,15 @@ static zt_status series_reserve(knmi_series *s, zt_idx idx, zt_err *err)
     while (nc <= idx) {
         nc *= 2;
     }
-    a = zt_realloc(s->rh, (size_t)nc * sizeof *a);
-    if (!a) {
-        return zt_fail(err, ZT_ENOMEM, "KNMI import: out of memory for station %d", s->stn);
-    }
-    s->rh = a;
-    b = zt_realloc(s->ev, (size_t)nc * sizeof *b);
-    if (!b) {
-        return zt_fail(err, ZT_ENOMEM, "KNMI import: out of memory for station %d", s->stn);
-    }
-    s->ev = b;
-    for (i = s->cap; i < nc; i++) {
-        s->rh[i] = KNMI_MISSING;
-        s->ev[i] = KNMI_MISSING;
+    for (int v = 0; v < 4; v++) {
+        int32_t *a = zt_realloc(*arr[v], (size_t)nc * sizeof *a);
+        if (!a) {
+            return zt_fail(err, ZT_ENOMEM, "KNMI import: out of memory for station %d", s->stn);
+        }
+        *arr[v] = a;
+        for (i = s->cap; i < nc; i++) {
+            a[i] = KNMI_MISSING;
+        }
     }
     s->cap = nc;
     return ZT_OK;
@@ -273,7 +276,7 @@ static int parse_station_row(const char *t, knmi_pos *p)
 
 /* Column indices of the fields zoet reads. */
 typedef struct knmi_cols {
-    int stn, date, rh, ev;
+    int stn, date, rh, ev, tg, q; /* tg, q: -1 when the file has none */
 } knmi_cols;
 
 /* Find the columns zoet reads in the header (the column line). */
@@ -284,6 +287,8 @@ static zt_status find_columns(const io_csv *csv, int line, knmi_cols *c, zt_err 
     c->date = io_csv_col(csv, "YYYYMMDD");
     c->rh = io_csv_col(csv, "RH");
     c->ev = io_csv_col(csv, "EV24");
+    c->tg = io_csv_col(csv, "TG");
+    c->q = io_csv_col(csv, "Q");
     if (c->stn < 0 || c->date < 0) {
         return zt_fail(err, ZT_EINPUT, "%s:%d: the column line has no STN or YYYYMMDD column",
                        file, line);
@@ -327,6 +332,28 @@ static zt_status parse_amount(const char *s, const char *col, int is_rh, const c
     return ZT_OK;
 }
 
+/* TG (0.1 degC, any sign) or Q (J/cm2, >= 0) from a trimmed field; empty:
+ * missing. Absurd magnitudes (beyond +-60 degC, 5000 J/cm2) are errors. */
+static zt_status parse_tq(const char *s, const char *col, const char *file, int line,
+                          int32_t *out, zt_err *err)
+{
+    long v;
+    const int is_q = col[0] == 'Q';
+    if (!*s) {
+        *out = KNMI_MISSING;
+        return ZT_OK;
+    }
+    if (parse_int(s, &v) != 0) {
+        return zt_fail(err, ZT_EINPUT, "%s:%d: %s '%s' is not an integer", file, line, col, s);
+    }
+    if (is_q ? (v < 0 || v > 5000) : (v < -600 || v > 600)) {
+        return zt_fail(err, ZT_EINPUT, "%s:%d: %s = %ld is outside %s", file, line, col, v,
+                       is_q ? "0-5000 J/cm2" : "-600..600 (0.1 degC)");
+    }
+    *out = (int32_t)v;
+    return ZT_OK;
+}
+
 /* The current record of csv, a data row, into its station's series. */
 static zt_status parse_data_row(knmi_import *im, const knmi_cols *c, const io_csv *csv, int fi,
                                 const char *const *files, zt_err *err)
@@ -336,7 +363,7 @@ static zt_status parse_data_row(knmi_import *im, const knmi_cols *c, const io_cs
     const char *stn_txt = io_csv_field(csv, c->stn), *date_txt = io_csv_field(csv, c->date);
     long stn;
     zt_day d;
-    int32_t rh, ev;
+    int32_t rh, ev, tg = KNMI_MISSING, q = KNMI_MISSING;
     knmi_series *s = NULL;
     zt_status st;
     char a[11], b[11];
@@ -352,6 +379,12 @@ static zt_status parse_data_row(knmi_import *im, const knmi_cols *c, const io_cs
     st = parse_amount(io_csv_field(csv, c->rh), "RH", 1, file, line, &rh, err);
     if (st == ZT_OK) {
         st = parse_amount(io_csv_field(csv, c->ev), "EV24", 0, file, line, &ev, err);
+    }
+    if (st == ZT_OK && c->tg >= 0 && c->q >= 0) {
+        st = parse_tq(io_csv_field(csv, c->tg), "TG", file, line, &tg, err);
+        if (st == ZT_OK) {
+            st = parse_tq(io_csv_field(csv, c->q), "Q", file, line, &q, err);
+        }
     }
     if (st == ZT_OK) {
         st = series_get(im, (int)stn, fi, files, file, line, &s, err);
@@ -372,6 +405,9 @@ static zt_status parse_data_row(knmi_import *im, const knmi_cols *c, const io_cs
     }
     s->rh[d - s->d0] = rh;
     s->ev[d - s->d0] = ev;
+    s->tg[d - s->d0] = tg;
+    s->q[d - s->d0] = q;
+    s->has_tq = c->tg >= 0 && c->q >= 0;
     s->n = (zt_idx)(d - s->d0) + 1;
     s->last = d;
     return ZT_OK;
@@ -389,7 +425,7 @@ static zt_status read_knmi_file(knmi_import *im, const char *const *files, int f
     io_csv *csv = NULL;
     const char *line = NULL;
     int in_block = 0, nrows = 0, got = 0;
-    knmi_cols cols = {-1, -1, -1, -1};
+    knmi_cols cols = {-1, -1, -1, -1, -1, -1};
     zt_status st;
 
     st = io_csv_open(file, "the KNMI file", ZT_EINPUT, &opts, &csv, err);
@@ -590,9 +626,13 @@ done:
 /* ---- selecting the period and filling ------------------------------------- */
 
 /* RH (is_rh) or EV24 of a station on day d (0.1 mm), KNMI_MISSING if absent. */
-static int32_t series_at(const knmi_series *s, int is_rh, zt_day d)
+/* The variables of a series: 0 RH, 1 EV24, 2 TG, 3 Q. */
+enum { KV_RH = 0, KV_EV, KV_TG, KV_Q };
+static const char *const kv_names[4] = {"RH", "EV24", "TG", "Q"};
+
+static int32_t series_at(const knmi_series *s, int var, zt_day d)
 {
-    const int32_t *a = is_rh ? s->rh : s->ev;
+    const int32_t *a = var == KV_RH ? s->rh : (var == KV_EV ? s->ev : (var == KV_TG ? s->tg : s->q));
     if (d < s->d0 || d - s->d0 >= s->n) {
         return KNMI_MISSING;
     }
@@ -648,12 +688,12 @@ static zt_status common_period(const knmi_series *s, int ns, zt_day *first, zt_d
  * from the nearest station when allowed (fill), which is counted in *nfill
  * and reported on `report`.
  */
-static zt_status value_or_fill(const knmi_series *s, int ns, int i, int is_rh, zt_day d,
+static zt_status value_or_fill(const knmi_series *s, int ns, int i, int kv, zt_day d,
                                const char *const *files, int fill, FILE *report, int32_t *out,
                                long *nfill, zt_err *err)
 {
-    const char *var = is_rh ? "RH" : "EV24";
-    int32_t v = series_at(&s[i], is_rh, d);
+    const char *var = kv_names[kv];
+    int32_t v = series_at(&s[i], kv, d);
     int j, best = -1;
     double bestd = 0.0;
     char a[11];
@@ -668,7 +708,7 @@ static zt_status value_or_fill(const knmi_series *s, int ns, int i, int is_rh, z
     }
     for (j = 0; j < ns; j++) {
         double dd;
-        if (j == i || series_at(&s[j], is_rh, d) == KNMI_MISSING) {
+        if (j == i || series_at(&s[j], kv, d) == KNMI_MISSING) {
             continue;
         }
         dd = hypot(s[j].x - s[i].x, s[j].y - s[i].y);
@@ -682,7 +722,7 @@ static zt_status value_or_fill(const knmi_series *s, int ns, int i, int is_rh, z
                        "%s: station %d: no %s on %s, and no other station has it to fill from",
                        files[s[i].file], s[i].stn, var, zt_day_format(d, a));
     }
-    *out = series_at(&s[best], is_rh, d);
+    *out = series_at(&s[best], kv, d);
     (*nfill)++;
     if (report) {
         fprintf(report, "filled %s of %d on %s from %d (%.1f km)\n", var, s[i].stn,
@@ -749,11 +789,12 @@ static int def_crs(int ncid, int *varid)
 
 static zt_status write_station_file(const char *out_path, const knmi_series *s, int ns,
                                     zt_day first, zt_idx nd, const float *p, const float *e,
-                                    const char *const *files, int nfiles, long nfill,
-                                    zt_err *err)
+                                    const float *tg, const float *q, const char *const *files,
+                                    int nfiles, long nfill, zt_err *err)
 {
     char part[4096];
     int ncid = -1, dst, dt, dnv, vt, vtb, vid, vname, vx, vy, vlat, vlon, vp, ve, vcrs;
+    int vtg = -1, vq = -1;
     int dims[2];
     zt_status st = ZT_OK;
     char *srcs = NULL, **names = NULL;
@@ -829,16 +870,16 @@ static zt_status write_station_file(const char *out_path, const knmi_series *s, 
     {
         size_t chunk[2] = {1, (size_t)nd};
         int v2[2] = {vp, ve};
-        int q;
-        for (q = 0; q < 2; q++) {
-            NCOK(nc_def_var_chunking(ncid, v2[q], NC_CHUNKED, chunk), "chunking P/ET0");
-            NCOK(nc_def_var_deflate(ncid, v2[q], 1, 1, 4), "compressing P/ET0");
-            NCOK(nc_def_var_fill(ncid, v2[q], 0, &fill), "_FillValue of P/ET0");
-            NCOK(io_nc_put_text(ncid, v2[q], "units", "mm d-1"), "P/ET0 attributes");
-            NCOK(io_nc_put_text(ncid, v2[q], "coordinates", "time lat lon x y station_id"),
+        int w;
+        for (w = 0; w < 2; w++) {
+            NCOK(nc_def_var_chunking(ncid, v2[w], NC_CHUNKED, chunk), "chunking P/ET0");
+            NCOK(nc_def_var_deflate(ncid, v2[w], 1, 1, 4), "compressing P/ET0");
+            NCOK(nc_def_var_fill(ncid, v2[w], 0, &fill), "_FillValue of P/ET0");
+            NCOK(io_nc_put_text(ncid, v2[w], "units", "mm d-1"), "P/ET0 attributes");
+            NCOK(io_nc_put_text(ncid, v2[w], "coordinates", "time lat lon x y station_id"),
                  "P/ET0 attributes");
-            NCOK(io_nc_put_text(ncid, v2[q], "grid_mapping", "crs: x y"), "P/ET0 attributes");
-            NCOK(io_nc_put_text(ncid, v2[q], "cell_methods", "time: mean"), "P/ET0 attributes");
+            NCOK(io_nc_put_text(ncid, v2[w], "grid_mapping", "crs: x y"), "P/ET0 attributes");
+            NCOK(io_nc_put_text(ncid, v2[w], "cell_methods", "time: mean"), "P/ET0 attributes");
         }
     }
     NCOK(io_nc_put_text(ncid, vp, "long_name", "daily precipitation (KNMI RH; trace counted as 0)"),
@@ -847,6 +888,29 @@ static zt_status write_station_file(const char *out_path, const knmi_series *s, 
     NCOK(io_nc_put_text(ncid, ve,
                   "long_name", "Makkink reference crop evaporation (KNMI EV24)"),
          "ET0 attributes");
+    if (tg && q) {
+        size_t chunk[2] = {1, (size_t)nd};
+        const float nan = NAN;
+        NCOK(nc_def_var(ncid, "TG", NC_FLOAT, 2, dims, &vtg), "defining TG");
+        NCOK(nc_def_var(ncid, "Q", NC_FLOAT, 2, dims, &vq), "defining Q");
+        const int v2[2] = {vtg, vq};
+        for (int w = 0; w < 2; w++) {
+            NCOK(nc_def_var_chunking(ncid, v2[w], NC_CHUNKED, chunk), "chunking TG/Q");
+            NCOK(nc_def_var_deflate(ncid, v2[w], 1, 1, 4), "compressing TG/Q");
+            NCOK(nc_def_var_fill(ncid, v2[w], 0, &nan), "_FillValue of TG/Q");
+            NCOK(io_nc_put_text(ncid, v2[w], "coordinates", "time lat lon x y station_id"),
+                 "TG/Q attributes");
+            NCOK(io_nc_put_text(ncid, v2[w], "grid_mapping", "crs: x y"), "TG/Q attributes");
+            NCOK(io_nc_put_text(ncid, v2[w], "cell_methods", "time: mean"), "TG/Q attributes");
+        }
+        NCOK(io_nc_put_text(ncid, vtg, "long_name", "daily mean air temperature (KNMI TG)"),
+             "TG attributes");
+        NCOK(io_nc_put_text(ncid, vtg, "standard_name", "air_temperature"), "TG attributes");
+        NCOK(io_nc_put_text(ncid, vtg, "units", "degC"), "TG attributes");
+        NCOK(io_nc_put_text(ncid, vq, "long_name", "daily global radiation (KNMI Q)"),
+             "Q attributes");
+        NCOK(io_nc_put_text(ncid, vq, "units", "kJ m-2 d-1"), "Q attributes");
+    }
 
     st = io_nc_put_global(ncid, part, "KNMI daily station forcing for zoet: P and ET0", NULL,
                           err);
@@ -901,6 +965,10 @@ static zt_status write_station_file(const char *out_path, const knmi_series *s, 
     NCOK(nc_put_var_double(ncid, vlon, buf), "writing lon");
     NCOK(nc_put_var_float(ncid, vp, p), "writing P");
     NCOK(nc_put_var_float(ncid, ve, e), "writing ET0");
+    if (vtg >= 0) {
+        NCOK(nc_put_var_float(ncid, vtg, tg), "writing TG");
+        NCOK(nc_put_var_float(ncid, vq, q), "writing Q");
+    }
     (void)vcrs;
 done:
     st = io_nc_close_part(ncid, out_path, st, err);
@@ -913,6 +981,30 @@ done:
 
 /* ---- the import ------------------------------------------------------------ */
 
+/* TG (degC) and Q (kJ m-2 d-1) of station i on day d: filled from the
+ * nearest station like RH with fill, else NaN where missing (the
+ * transformation leaves such days alone). */
+static zt_status tq_day(const knmi_import *im, int i, zt_day d, const char *const *files,
+                        int fill, FILE *report, float *tg, float *q, long *nfill, zt_err *err)
+{
+    int32_t v;
+    zt_status st = ZT_OK;
+    *tg = *q = NAN;
+    if (fill || series_at(&im->s[i], KV_TG, d) != KNMI_MISSING) {
+        st = value_or_fill(im->s, im->ns, i, KV_TG, d, files, fill, report, &v, nfill, err);
+        if (st == ZT_OK) {
+            *tg = (float)(0.1 * v);
+        }
+    }
+    if (st == ZT_OK && (fill || series_at(&im->s[i], KV_Q, d) != KNMI_MISSING)) {
+        st = value_or_fill(im->s, im->ns, i, KV_Q, d, files, fill, report, &v, nfill, err);
+        if (st == ZT_OK) {
+            *q = (float)(10.0 * v); /* J/cm2 -> kJ/m2 */
+        }
+    }
+    return st;
+}
+
 zt_status io_knmi_import(const char *const *files, int nfiles, const io_knmi_opts *o,
                          const char *out_path, FILE *report, zt_err *err)
 {
@@ -920,9 +1012,9 @@ zt_status io_knmi_import(const char *const *files, int nfiles, const io_knmi_opt
     zt_status st = ZT_OK;
     zt_day first = 0, last = -1;
     zt_idx nd = 0, k;
-    float *p = NULL, *e = NULL;
+    float *p = NULL, *e = NULL, *t = NULL, *r = NULL;
     long nfill = 0;
-    int i;
+    int i, tq = 1, some_tq = 0;
 
     memset(&im, 0, sizeof im);
     if (!files || nfiles <= 0 || !o || !out_path) {
@@ -981,9 +1073,18 @@ zt_status io_knmi_import(const char *const *files, int nfiles, const io_knmi_opt
         }
     }
     nd = (zt_idx)(last - first) + 1;
+    /* temperature and radiation only when every station's file has them */
+    for (i = 0; i < im.ns; i++) {
+        tq = tq && im.s[i].has_tq;
+        some_tq = some_tq || im.s[i].has_tq;
+    }
     p = zt_malloc((size_t)(nd * im.ns) * sizeof *p);
     e = zt_malloc((size_t)(nd * im.ns) * sizeof *e);
-    if (!p || !e) {
+    if (tq) {
+        t = zt_malloc((size_t)(nd * im.ns) * sizeof *t);
+        r = zt_malloc((size_t)(nd * im.ns) * sizeof *r);
+    }
+    if (!p || !e || (tq && (!t || !r))) {
         st = zt_fail(err, ZT_ENOMEM, "KNMI import: out of memory for %lld station-days",
                      (long long)(nd * im.ns));
         goto done;
@@ -992,11 +1093,15 @@ zt_status io_knmi_import(const char *const *files, int nfiles, const io_knmi_opt
         for (k = 0; k < nd; k++) {
             int32_t rh, ev;
             zt_day d = first + (zt_day)k;
-            st = value_or_fill(im.s, im.ns, i, 1, d, files, o->fill_nearest, report, &rh,
+            st = value_or_fill(im.s, im.ns, i, KV_RH, d, files, o->fill_nearest, report, &rh,
                                &nfill, err);
             if (st == ZT_OK) {
-                st = value_or_fill(im.s, im.ns, i, 0, d, files, o->fill_nearest, report, &ev,
+                st = value_or_fill(im.s, im.ns, i, KV_EV, d, files, o->fill_nearest, report, &ev,
                                    &nfill, err);
+            }
+            if (st == ZT_OK && tq) {
+                st = tq_day(&im, i, d, files, o->fill_nearest, report, &t[i * nd + k],
+                            &r[i * nd + k], &nfill, err);
             }
             if (st != ZT_OK) {
                 goto done;
@@ -1005,11 +1110,17 @@ zt_status io_knmi_import(const char *const *files, int nfiles, const io_knmi_opt
             e[i * nd + k] = (float)(0.1 * ev);
         }
     }
-    st = write_station_file(out_path, im.s, im.ns, first, nd, p, e, files, nfiles, nfill, err);
+    st = write_station_file(out_path, im.s, im.ns, first, nd, p, e, t, r, files, nfiles, nfill,
+                            err);
+    if (st == ZT_OK && report && !tq && some_tq) {
+        fprintf(report, "no TG and Q written: not every station file has both columns\n");
+    }
 
 done:
     zt_free(p);
     zt_free(e);
+    zt_free(t);
+    zt_free(r);
     import_free(&im);
     return st;
 }

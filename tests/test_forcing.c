@@ -147,6 +147,23 @@ START_TEST(test_import_leeuwarden_july_2018)
     ck_assert_double_eq_tol(p, 6.6, TOL);
     ck_assert_double_eq_tol(e, 3.2, TOL);
 
+    /* TG and Q for the climate transformation (issue 15), by hand from the
+       same rows: 20180705 TG 158 -> 15.8 degC, Q 1089 J/cm2 -> 10890
+       kJ/m2; 20180731 TG 195, Q 1782 */
+    {
+        float tg[31], q[31];
+        ck_assert_int_eq(nc_open(out, NC_NOWRITE, &ncid), NC_NOERR);
+        ck_assert_int_eq(nc_inq_varid(ncid, "TG", &id), NC_NOERR);
+        ck_assert_int_eq(nc_get_var_float(ncid, id, tg), NC_NOERR);
+        ck_assert_int_eq(nc_inq_varid(ncid, "Q", &id), NC_NOERR);
+        ck_assert_int_eq(nc_get_var_float(ncid, id, q), NC_NOERR);
+        nc_close(ncid);
+        ck_assert_float_eq_tol(tg[4], 15.8f, TOL);
+        ck_assert_float_eq_tol(q[4], 10890.0f, 0.01f);
+        ck_assert_float_eq_tol(tg[30], 19.5f, TOL);
+        ck_assert_float_eq_tol(q[30], 17820.0f, 0.01f);
+    }
+
     /* a day outside the opened period */
     zt_err_clear(&err);
     ck_assert_int_eq(io_forcing_read_day(f, ymd(2018, 8, 1), &p, &e, &err), ZT_EINPUT);
@@ -452,6 +469,12 @@ START_TEST(test_broken_rows)
                ": no column line 'STN,YYYYMMDD,...' found");
     expect_bad(dir, "unknown.csv", "STN,YYYYMMDD,RH,EV24\n999,20180701,0,56\n",
                ": station 999: position unknown");
+    expect_bad(dir, "tg.csv", "STN,YYYYMMDD,TG,Q,RH,EV24\n270,20180701,9999,1000,0,56\n",
+               ":2: TG = 9999 is outside -600..600 (0.1 degC)");
+    expect_bad(dir, "q.csv", "STN,YYYYMMDD,TG,Q,RH,EV24\n270,20180701,150,-3,0,56\n",
+               ":2: Q = -3 is outside 0-5000 J/cm2");
+    expect_bad(dir, "tgtext.csv", "STN,YYYYMMDD,TG,Q,RH,EV24\n270,20180701,x,100,0,56\n",
+               ":2: TG 'x' is not an integer");
     {
         /* the message tells what to do */
         char path[512], out[512];
