@@ -46,6 +46,7 @@
 #include "calibrate.h"
 #include "driver.h"
 #include "io_forcing.h"
+#include "transform.h"
 #include "io_outset.h"
 #include "io_picture.h"
 #include "zt.h"
@@ -119,6 +120,25 @@ static const char usage_forcing[] =
     "  --from DATE --to DATE  period (YYYY-MM-DD, both or neither); default: the\n"
     "                       period all files have in common\n"
     "  --fill-nearest       fill missing days from the nearest station\n";
+
+static const char usage_transform[] =
+    "usage: zoet forcing transform IN.nc --knmi14 SC H -o OUT.nc [--p99 centr]\n"
+    "                              [--region R] [--deltas DIR] [--quiet]\n"
+    "\n"
+    "Transform a station forcing file (from zoet forcing knmi, with TG and Q) to a\n"
+    "KNMI'14 climate scenario, as KNMI's transformation program does\n"
+    "(docs/knmi14-transform-spec.md): per station and calendar month the number of\n"
+    "wet days and the wet-day amounts, the daily mean temperature by quantile, the\n"
+    "global radiation; ET0 recomputed by Makkink. The whole file is the reference\n"
+    "climate (KNMI: 1981-2010).\n"
+    "\n"
+    "  --knmi14 SC H   GL, GH, WL or WH and 2050 or 2085; or - 2030\n"
+    "  -o, --output    the forcing file to write\n"
+    "  --p99 X         the 99th-percentile column: lower, centr (default), upper\n"
+    "  --region R      every station's region (NON, MON, ...); default: each\n"
+    "                  station's from the delta folder's stationstabel\n"
+    "  --deltas DIR    the KNMI'14 delta files (default: data/knmi14 beside the\n"
+    "                  program)\n";
 
 static const char usage_map[] =
     "usage: zoet map FILE.nc VAR [--time N] [--scale K] [--vmin A --vmax B]\n"
@@ -246,7 +266,8 @@ static int next_opt(int argc, char **argv, const char *shortopts,
 
 enum { OPT_HELP = 'h', OPT_OUT = 'o', OPT_THREADS = 1000, OPT_RESTART, OPT_QUIET, OPT_DATA,
        OPT_STATIONS, OPT_FROM, OPT_TO, OPT_FILL, OPT_TIME, OPT_SCALE, OPT_VMIN, OPT_VMAX,
-       OPT_DIVERGING, OPT_OPAQUE, OPT_DISTRICT, OPT_VAR, OPT_TITLE, OPT_LAKE };
+       OPT_DIVERGING, OPT_OPAQUE, OPT_DISTRICT, OPT_VAR, OPT_TITLE, OPT_LAKE, OPT_KNMI14,
+       OPT_P99, OPT_REGION, OPT_DELTAS };
 
 
 static int cmd_run(int argc, char **argv, int check_only)
@@ -377,6 +398,70 @@ static int cmd_demo(int argc, char **argv)
     return 0;
 }
 
+static int cmd_transform(int argc, char **argv)
+{
+    drv_transform_opts o;
+    char deltas[4096];
+    zt_err err;
+    int c;
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, OPT_HELP},       {"output", required_argument, NULL, OPT_OUT},
+        {"knmi14", required_argument, NULL, OPT_KNMI14}, {"p99", required_argument, NULL, OPT_P99},
+        {"region", required_argument, NULL, OPT_REGION}, {"deltas", required_argument, NULL, OPT_DELTAS},
+        {"quiet", no_argument, NULL, OPT_QUIET},     {NULL, 0, NULL, 0}};
+    memset(&o, 0, sizeof o);
+    o.p99 = "centr";
+    default_data_dir(deltas, sizeof deltas);
+    strncat(deltas, "/knmi14", sizeof deltas - strlen(deltas) - 1);
+    o.deltas = deltas;
+    zt_err_clear(&err);
+    optind = 0;
+    while ((c = next_opt(argc, argv, "ho:", opts, usage_transform)) != -1) {
+        switch (c) {
+        case -2:
+            return 2;
+        case OPT_HELP:
+            fputs(usage_transform, stdout);
+            return 0;
+        case OPT_OUT:
+            o.out = optarg;
+            break;
+        case OPT_KNMI14:
+            /* two values: the scenario, then the horizon */
+            if (optind >= argc || (argv[optind][0] == '-' && argv[optind][1] != '\0')) {
+                return usage_error(usage_transform, "%s", "--knmi14 takes a scenario and a horizon");
+            }
+            o.scenario = strcmp(optarg, "-") == 0 ? "" : optarg;
+            o.horizon = argv[optind++];
+            break;
+        case OPT_P99:
+            o.p99 = optarg;
+            break;
+        case OPT_REGION:
+            o.region = optarg;
+            break;
+        case OPT_DELTAS:
+            o.deltas = optarg;
+            break;
+        default: /* OPT_QUIET */
+            o.quiet = 1;
+            break;
+        }
+    }
+    if (optind + 1 != argc || !o.out || !o.horizon) {
+        return usage_error(usage_transform, "%s", "give IN.nc, --knmi14 SC H and -o OUT.nc");
+    }
+    o.in = argv[optind];
+    if (drv_transform(&o, &err) != ZT_OK) {
+        return fail(&err);
+    }
+    if (!o.quiet) {
+        printf("zoet forcing transform: wrote %s (KNMI'14 %s %s)\n", o.out,
+               o.scenario[0] ? o.scenario : "-", o.horizon);
+    }
+    return 0;
+}
+
 static int cmd_forcing(int argc, char **argv)
 {
     const char **files = NULL;
@@ -398,8 +483,12 @@ static int cmd_forcing(int argc, char **argv)
         fputs(usage_forcing, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    if (strcmp(argv[1], "transform") == 0) {
+        return cmd_transform(argc - 1, argv + 1);
+    }
     if (strcmp(argv[1], "knmi") != 0) {
-        return usage_error(usage_forcing, "unknown forcing source '%s' (known: knmi)", argv[1]);
+        return usage_error(usage_forcing, "unknown forcing command '%s' (known: knmi, transform)",
+                           argv[1]);
     }
     files = calloc((size_t)argc, sizeof *files);
     if (!files) {

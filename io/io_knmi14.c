@@ -227,3 +227,33 @@ zt_status io_k14_read(const char *dir, const char *sc, const char *horizon, cons
     }
     return st;
 }
+
+zt_status io_k14_region(const char *dir, int stn, char region[8], zt_err *err)
+{
+    char path[4096], line[K14_LINE];
+    int ln = 0;
+    io_path_join(dir, "stationstabel", path, sizeof path);
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        return zt_fail(err, ZT_EINPUT, "%s: cannot open (%s)", path, strerror(errno));
+    }
+    while (fgets(line, sizeof line, fp)) {
+        int s;
+        char r[16];
+        ln++;
+        if (sscanf(line, "%d %15s", &s, r) != 2 || strlen(r) > 7) {
+            fclose(fp);
+            return zt_fail(err, ZT_EINPUT, "%s:%d: expected '<station> <region>'", path, ln);
+        }
+        if (s == stn) {
+            snprintf(region, 8, "%s", r);
+            fclose(fp);
+            return ZT_OK;
+        }
+    }
+    fclose(fp);
+    return zt_fail(err, ZT_EINPUT,
+                   "%s: station %d is not listed; give its KNMI'14 region with --region (NON for "
+                   "Noord-Nederland)",
+                   path, stn);
+}

@@ -33,4 +33,9 @@ typedef struct io_k14_deltas {
 zt_status io_k14_read(const char *dir, const char *sc, const char *horizon, const char *region,
                       const char *p99, io_k14_deltas *out, zt_err *err);
 
+/* The KNMI'14 region of station stn from `stationstabel` in dir (lines
+ * "<station> <region>") into region[8]. ZT_EINPUT naming the file for a
+ * station it does not list (give the region yourself) or a bad line. */
+zt_status io_k14_region(const char *dir, int stn, char region[8], zt_err *err);
+
 #endif /* IO_KNMI14_H */
