@@ -61,6 +61,7 @@ static const char usage_main[] =
     "  check SCENARIO.ini   load and validate every input of a scenario, run nothing\n"
     "  demo build           build the Noord-Nederland demo inputs\n"
     "  forcing knmi FILE... import KNMI daily station files into a forcing file\n"
+    "  forcing transform IN.nc --knmi14 SC H   a forcing file to a KNMI'14 scenario\n"
     "  map FILE.nc VAR      a quicklook map (PNG) of a gridded output\n"
     "  chart FILE.csv       a chart (SVG) of a district series\n"
     "  calibrate CALIB.ini  fit parameters to observed figures (NLopt)\n"
@@ -119,7 +120,10 @@ static const char usage_forcing[] =
     "                       a KNMI header\n"
     "  --from DATE --to DATE  period (YYYY-MM-DD, both or neither); default: the\n"
     "                       period all files have in common\n"
-    "  --fill-nearest       fill missing days from the nearest station\n";
+    "  --fill-nearest       fill missing days from the nearest station\n"
+    "\n"
+    "zoet forcing transform IN.nc --knmi14 SC H -o OUT.nc: a forcing file to a\n"
+    "KNMI'14 climate scenario (zoet forcing transform --help).\n";
 
 static const char usage_transform[] =
     "usage: zoet forcing transform IN.nc --knmi14 SC H -o OUT.nc [--p99 centr]\n"
