@@ -787,6 +787,31 @@ static int def_crs(int ncid, int *varid)
     return NC_NOERR;
 }
 
+/*
+ * One daily series (station, time) of the station file: chunked by station,
+ * compressed, with its fill value, units, names and the DSG coordinates.
+ */
+static int def_series(int ncid, const char *name, const int dims[2], size_t nd, float fill,
+                      const char *units, const char *long_name, const char *std_name, int *varid)
+{
+    const size_t chunk[2] = {1, nd};
+    int r, v;
+    if ((r = nc_def_var(ncid, name, NC_FLOAT, 2, dims, &v)) != NC_NOERR ||
+        (r = nc_def_var_chunking(ncid, v, NC_CHUNKED, chunk)) != NC_NOERR ||
+        (r = nc_def_var_deflate(ncid, v, 1, 1, 4)) != NC_NOERR ||
+        (r = nc_def_var_fill(ncid, v, 0, &fill)) != NC_NOERR ||
+        (r = io_nc_put_text(ncid, v, "units", units)) != NC_NOERR ||
+        (r = io_nc_put_text(ncid, v, "coordinates", "time lat lon x y station_id")) != NC_NOERR ||
+        (r = io_nc_put_text(ncid, v, "grid_mapping", "crs: x y")) != NC_NOERR ||
+        (r = io_nc_put_text(ncid, v, "cell_methods", "time: mean")) != NC_NOERR ||
+        (r = io_nc_put_text(ncid, v, "long_name", long_name)) != NC_NOERR ||
+        (std_name && (r = io_nc_put_text(ncid, v, "standard_name", std_name)) != NC_NOERR)) {
+        return r;
+    }
+    *varid = v;
+    return NC_NOERR;
+}
+
 static zt_status write_station_file(const char *out_path, const knmi_series *s, int ns,
                                     zt_day first, zt_idx nd, const float *p, const float *e,
                                     const float *tg, const float *q, const char *const *files,
@@ -803,7 +828,6 @@ static zt_status write_station_file(const char *out_path, const knmi_series *s, 
     size_t srclen = 0;
     zt_idx k;
     int i;
-    const float fill = -9999.0f;
 
     io_part_path(out_path, part, sizeof part);
     /* the list of input files for the `source` attribute */
@@ -865,51 +889,20 @@ static zt_status write_station_file(const char *out_path, const knmi_series *s, 
 
     dims[0] = dst;
     dims[1] = dt;
-    NCOK(nc_def_var(ncid, "P", NC_FLOAT, 2, dims, &vp), "defining P");
-    NCOK(nc_def_var(ncid, "ET0", NC_FLOAT, 2, dims, &ve), "defining ET0");
-    {
-        size_t chunk[2] = {1, (size_t)nd};
-        int v2[2] = {vp, ve};
-        int w;
-        for (w = 0; w < 2; w++) {
-            NCOK(nc_def_var_chunking(ncid, v2[w], NC_CHUNKED, chunk), "chunking P/ET0");
-            NCOK(nc_def_var_deflate(ncid, v2[w], 1, 1, 4), "compressing P/ET0");
-            NCOK(nc_def_var_fill(ncid, v2[w], 0, &fill), "_FillValue of P/ET0");
-            NCOK(io_nc_put_text(ncid, v2[w], "units", "mm d-1"), "P/ET0 attributes");
-            NCOK(io_nc_put_text(ncid, v2[w], "coordinates", "time lat lon x y station_id"),
-                 "P/ET0 attributes");
-            NCOK(io_nc_put_text(ncid, v2[w], "grid_mapping", "crs: x y"), "P/ET0 attributes");
-            NCOK(io_nc_put_text(ncid, v2[w], "cell_methods", "time: mean"), "P/ET0 attributes");
-        }
-    }
-    NCOK(io_nc_put_text(ncid, vp, "long_name", "daily precipitation (KNMI RH; trace counted as 0)"),
-         "P attributes");
-    NCOK(io_nc_put_text(ncid, vp, "standard_name", "lwe_precipitation_rate"), "P attributes");
-    NCOK(io_nc_put_text(ncid, ve,
-                  "long_name", "Makkink reference crop evaporation (KNMI EV24)"),
-         "ET0 attributes");
+    NCOK(def_series(ncid, "P", dims, (size_t)nd, -9999.0f, "mm d-1",
+                    "daily precipitation (KNMI RH; trace counted as 0)", "lwe_precipitation_rate",
+                    &vp),
+         "defining P");
+    NCOK(def_series(ncid, "ET0", dims, (size_t)nd, -9999.0f, "mm d-1",
+                    "Makkink reference crop evaporation (KNMI EV24)", NULL, &ve),
+         "defining ET0");
     if (tg && q) {
-        size_t chunk[2] = {1, (size_t)nd};
-        const float nan = NAN;
-        NCOK(nc_def_var(ncid, "TG", NC_FLOAT, 2, dims, &vtg), "defining TG");
-        NCOK(nc_def_var(ncid, "Q", NC_FLOAT, 2, dims, &vq), "defining Q");
-        const int v2[2] = {vtg, vq};
-        for (int w = 0; w < 2; w++) {
-            NCOK(nc_def_var_chunking(ncid, v2[w], NC_CHUNKED, chunk), "chunking TG/Q");
-            NCOK(nc_def_var_deflate(ncid, v2[w], 1, 1, 4), "compressing TG/Q");
-            NCOK(nc_def_var_fill(ncid, v2[w], 0, &nan), "_FillValue of TG/Q");
-            NCOK(io_nc_put_text(ncid, v2[w], "coordinates", "time lat lon x y station_id"),
-                 "TG/Q attributes");
-            NCOK(io_nc_put_text(ncid, v2[w], "grid_mapping", "crs: x y"), "TG/Q attributes");
-            NCOK(io_nc_put_text(ncid, v2[w], "cell_methods", "time: mean"), "TG/Q attributes");
-        }
-        NCOK(io_nc_put_text(ncid, vtg, "long_name", "daily mean air temperature (KNMI TG)"),
-             "TG attributes");
-        NCOK(io_nc_put_text(ncid, vtg, "standard_name", "air_temperature"), "TG attributes");
-        NCOK(io_nc_put_text(ncid, vtg, "units", "degC"), "TG attributes");
-        NCOK(io_nc_put_text(ncid, vq, "long_name", "daily global radiation (KNMI Q)"),
-             "Q attributes");
-        NCOK(io_nc_put_text(ncid, vq, "units", "kJ m-2 d-1"), "Q attributes");
+        NCOK(def_series(ncid, "TG", dims, (size_t)nd, NAN, "degC",
+                        "daily mean air temperature (KNMI TG)", "air_temperature", &vtg),
+             "defining TG");
+        NCOK(def_series(ncid, "Q", dims, (size_t)nd, NAN, "kJ m-2 d-1",
+                        "daily global radiation (KNMI Q)", NULL, &vq),
+             "defining Q");
     }
 
     st = io_nc_put_global(ncid, part, "KNMI daily station forcing for zoet: P and ET0", NULL,
