@@ -181,6 +181,34 @@ int tu_csv_value(const char *header, const char *line, const char *name, double 
     return 0;
 }
 
+/* A copy of the line at p (up to its end), or NULL. */
+static char *line_copy(const char *p)
+{
+    const char *e = strchr(p, '\n');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    char *c = malloc(n + 1);
+    if (c) {
+        memcpy(c, p, n);
+        c[n] = '\0';
+    }
+    return c;
+}
+
+int tu_csv_row_value(const char *text, const char *row, const char *name, double *out)
+{
+    char key[128];
+    snprintf(key, sizeof key, "\n%s,", row);
+    const char *r = strstr(text, key);
+    if (!r) {
+        return -1;
+    }
+    char *h = line_copy(text), *l = line_copy(r + 1);
+    int rc = h && l ? tu_csv_value(h, l, name, out) : -1;
+    free(h);
+    free(l);
+    return rc;
+}
+
 int tu_balance_days(const char *path, double *max_rel)
 {
     char *bal = tu_slurp(path, NULL);

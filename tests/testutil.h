@@ -45,6 +45,13 @@ int tu_cmp_files(const char *a, const char *b);
 int tu_csv_value(const char *header, const char *line, const char *name, double *out);
 
 /*
+ * The value of column `name` on the first data line of a whole CSV text
+ * (header on its first line) that starts with the field `row`. Returns 0
+ * and sets *out, or -1 when there is no such row or column.
+ */
+int tu_csv_row_value(const char *text, const char *row, const char *name, double *out);
+
+/*
  * Read a balance.csv and return the number of days; *max_rel gets the largest
  * value of its relative_error column. -1 when the file or column is missing.
  */
