@@ -317,9 +317,13 @@ static int set_pressure_supply(core_cpl *m)
         const double f =
             m->dd[di].unsupplied ? 0.0 : m->gfrac[(size_t)di * NC + CORE_DCAT_PEAT];
         const double ci = f > 0.0 ? m->cfg.peat_pd_c / f : INFINITY;
+        if (ci == m->pd_ci[di]) {
+            continue; /* the district's drains have it already */
+        }
+        m->pd_ci[di] = ci;
         for (zt_idx q = m->d_start[di]; q < m->d_start[di + 1]; q++) {
             const zt_idx k = m->d_cells[q];
-            if (m->owd[k] == CPL_DRAIN_PRESSURE && m->tile_ci[k] != ci) {
+            if (m->owd[k] == CPL_DRAIN_PRESSURE) {
                 m->tile_ci[k] = ci;
                 changed = 1;
             }

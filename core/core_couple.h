@@ -262,6 +262,8 @@ typedef struct core_cpl {
     uint8_t *owd;            /* CPL_DRAIN_*: the tile system is a submerged or pressure drain
                                 (or NULL: neither anywhere) */
     long ntrench_raised;     /* peat cells whose trenches the scenario raised */
+    double *pd_ci;           /* [nd] the pressure drains' infiltration resistance last set
+                                (NAN: not yet), or NULL without drains */
     double *f_drain[3], *f_spill, *f_seep, *f_stor, *f_lat;
     core_gw_stats gws;       /* of the last day */
 

@@ -39,7 +39,7 @@ void core_cpl_destroy(core_cpl **pm)
                     m->f_lat,     m->dv,         m->dlevel,   m->dtarget,    m->dshort,
                     m->gfrac,     m->dsum,       m->din,      m->dout,       m->dem,
                     m->surplus,   m->rep,        m->real,     m->flush,      m->flush_need, m->qnat, m->salt, m->b_start,
-                    m->b_d,       m->bsum,       m->dset};
+                    m->b_d,       m->bsum,       m->dset,     m->pd_ci};
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
         zt_free(list[i]);
     }
@@ -332,8 +332,12 @@ static zt_status init_peat_drains(core_cpl *m, zt_err *err)
     const grid_domain *d = m->dom;
     m->tile_ci = zt_malloc((size_t)m->ncell * sizeof *m->tile_ci);
     m->owd = zt_calloc((size_t)m->ncell, 1);
-    if (!m->tile_ci || !m->owd) {
+    m->pd_ci = zt_malloc((size_t)(m->nd > 0 ? m->nd : 1) * sizeof *m->pd_ci);
+    if (!m->tile_ci || !m->owd || !m->pd_ci) {
         return zt_fail(err, ZT_ENOMEM, "out of memory for submerged drains");
+    }
+    for (int di = 0; di < m->nd; di++) {
+        m->pd_ci[di] = NAN; /* none applied yet */
     }
     for (zt_idx k = 0; k < m->ncell; k++) {
         m->tile_ci[k] = INFINITY;
