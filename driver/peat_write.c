@@ -438,10 +438,11 @@ static void province_add(area_sum *b, const area_sum *a)
 }
 
 /* peat_districts.csv and peat_provinces.csv (with the base's differences
- * when bd and bp are given); prov gets the provinces' sums. */
+ * when bd and bp are given); prov gets the provinces' sums, peat_ha[nd] the
+ * districts' peat areas (ha). */
 static zt_status write_tables(const drv_peat *p, const peat_cells *c, const char *dir,
                               double ijssel_m3, const base_table *bd, const base_table *bp,
-                              area_sum prov[NPROV], zt_err *err)
+                              area_sum prov[NPROV], double *peat_ha, zt_err *err)
 {
     const drv_peat_setup *su = &p->su;
     const run_days rd = days_of(p);
@@ -458,6 +459,7 @@ static zt_status write_tables(const drv_peat *p, const peat_cells *c, const char
         area_sum a;
         char name[32];
         district_sum(p, c, di, &a);
+        peat_ha[di] = a.peat_ha;
         snprintf(name, sizeof name, "%ld", (long)su->d_id[di]);
         put_row(f, name, &a, ijssel_m3, rd, bd);
         const int pi = zt_prov_index(su->d_prov[di]);
@@ -500,15 +502,16 @@ static void put_months(FILE *f, const char *name, const double *m, double ha, co
     }
 }
 
-/* peat_months.csv: per district and province and calendar month. */
-static zt_status write_months(const drv_peat *p, const peat_cells *c, const char *dir, zt_err *err)
+/* peat_months.csv: per district and province and calendar month, with the
+ * districts' and provinces' peat areas of write_tables. */
+static zt_status write_months(const drv_peat *p, const double *peat_ha, const area_sum prov[NPROV],
+                              const char *dir, zt_err *err)
 {
     const drv_peat_setup *su = &p->su;
-    double pm[NPROV][12 * PM_COUNT], pha[NPROV];
+    double pm[NPROV][12 * PM_COUNT];
     char path[4096];
     FILE *f = NULL;
     memset(pm, 0, sizeof pm);
-    memset(pha, 0, sizeof pha);
     io_path_join(dir, "peat_months.csv", path, sizeof path);
     zt_status st = io_text_open(path, &f, err);
     if (st != ZT_OK) {
@@ -518,22 +521,19 @@ static zt_status write_months(const drv_peat *p, const peat_cells *c, const char
           "shortage_peat_Mm3\n",
           f);
     for (int di = 0; di < su->nd; di++) {
-        area_sum a;
         char name[32];
         const double *m = p->month + (size_t)di * 12 * PM_COUNT;
-        district_sum(p, c, di, &a);
         snprintf(name, sizeof name, "%ld", (long)su->d_id[di]);
-        put_months(f, name, m, a.peat_ha, p->mdays);
+        put_months(f, name, m, peat_ha[di], p->mdays);
         const int pi = zt_prov_index(su->d_prov[di]);
         if (pi >= 0) {
-            pha[pi] += a.peat_ha;
             for (int i = 0; i < 12 * PM_COUNT; i++) {
                 pm[pi][i] += m[i];
             }
         }
     }
     for (int pi = 0; pi < NPROV; pi++) {
-        put_months(f, prov_names[pi], pm[pi], pha[pi], p->mdays);
+        put_months(f, prov_names[pi], pm[pi], prov[pi].peat_ha, p->mdays);
     }
     return io_text_close(f, path, 1, err);
 }
@@ -589,7 +589,9 @@ zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const c
     memset(&bd, 0, sizeof bd);
     memset(&bp, 0, sizeof bp);
     memset(&c, 0, sizeof c);
-    zt_status st = base_tables(base_dir, &bd, &bp, &have_base, quiet, err);
+    double *peat_ha = zt_malloc((size_t)(p->su.nd > 0 ? p->su.nd : 1) * sizeof *peat_ha);
+    zt_status st = peat_ha ? base_tables(base_dir, &bd, &bp, &have_base, quiet, err)
+                           : zt_fail(err, ZT_ENOMEM, "peat results: out of memory");
     if (st == ZT_OK) {
         st = cells_make(p, &c, err);
     }
@@ -598,10 +600,10 @@ zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const c
     }
     if (st == ZT_OK) {
         st = write_tables(p, &c, dir, ijssel_m3, have_base ? &bd : NULL, have_base ? &bp : NULL,
-                          prov, err);
+                          prov, peat_ha, err);
     }
     if (st == ZT_OK) {
-        st = write_months(p, &c, dir, err);
+        st = write_months(p, peat_ha, prov, dir, err);
     }
     if (st == ZT_OK && !quiet) {
         say_missing(&c.cnt);
@@ -616,5 +618,6 @@ zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const c
     base_free(&bd);
     base_free(&bp);
     cells_free(&c);
+    zt_free(peat_ha);
     return st;
 }
