@@ -50,7 +50,6 @@ static zt_status station(io_stations *s, int i, const tf_days *c, const io_k14_d
 {
     const size_t o = (size_t)i * (size_t)s->nd;
     double *a = w, *b = w + s->nd;
-    double rs[12];
     for (int k = 0; k < s->nd; k++) {
         a[k] = s->p[o + k];
     }
@@ -60,14 +59,11 @@ static zt_status station(io_stations *s, int i, const tf_days *c, const io_k14_d
         a[k] = s->tg[o + k];
         b[k] = s->q[o + k];
     }
-    for (int m = 0; m < 12; m++) {
-        rs[m] = dl->rsds[m];
-    }
     if (st == ZT_OK) {
         st = core_k14_temperature_series(a, c->month, s->nd, dl->tg, err);
     }
     if (st == ZT_OK) {
-        st = core_k14_radiation_series(b, c->month, c->doy, s->nd, s->lat[i], rs, err);
+        st = core_k14_radiation_series(b, c->month, c->doy, s->nd, s->lat[i], dl->rsds, err);
     }
     for (int k = 0; st == ZT_OK && k < s->nd; k++) {
         s->tg[o + k] = (float)a[k];
