@@ -128,21 +128,28 @@ static const char usage_forcing[] =
 static const char usage_transform[] =
     "usage: zoet forcing transform IN.nc --knmi14 SC H -o OUT.nc [--p99 centr]\n"
     "                              [--region R] [--deltas DIR] [--quiet]\n"
+    "       zoet forcing transform IN.nc --knmi23 SC H -o OUT.nc [--deltas DIR]\n"
     "\n"
-    "Transform a station forcing file (from zoet forcing knmi, with TG and Q) to a\n"
-    "KNMI'14 climate scenario, as KNMI's transformation program does\n"
+    "Transform a station forcing file (from zoet forcing knmi) to a KNMI'14\n"
+    "climate scenario, as KNMI's transformation program does\n"
     "(docs/knmi14-transform-spec.md): per station and calendar month the number of\n"
     "wet days and the wet-day amounts, the daily mean temperature by quantile, the\n"
     "global radiation; ET0 recomputed by Makkink. The whole file is the reference\n"
-    "climate (KNMI: 1981-2010).\n"
+    "climate (KNMI: 1981-2010). A file without TG and Q keeps its temperature and\n"
+    "radiation unknown: ET0 is then scaled by the scenario's monthly Makkink change\n"
+    "(a fallback, said so and labelled in the file).\n"
     "\n"
     "  --knmi14 SC H   GL, GH, WL or WH and 2050 or 2085; or - 2030\n"
+    "  --knmi23 SC H   Ln or Hd and 2050 or 2100: an APPROXIMATION by delta change\n"
+    "                  (P and ET0 times monthly factors from national numbers,\n"
+    "                  data/knmi23/approximation.csv), labelled so in the file\n"
     "  -o, --output    the forcing file to write\n"
     "  --p99 X         the 99th-percentile column: lower, centr (default), upper\n"
     "  --region R      every station's region (NON, MON, ...); default: each\n"
-    "                  station's from the delta folder's stationstabel\n"
-    "  --deltas DIR    the KNMI'14 delta files (default: data/knmi14 beside the\n"
-    "                  program)\n";
+    "                  station's from the delta folder's stationstabel, or that\n"
+    "                  of the nearest listed station of the file\n"
+    "  --deltas DIR    the factor files (default: data/knmi14 or data/knmi23\n"
+    "                  beside the program)\n";
 
 static const char usage_map[] =
     "usage: zoet map FILE.nc VAR [--time N] [--scale K] [--vmin A --vmax B]\n"
@@ -270,7 +277,7 @@ static int next_opt(int argc, char **argv, const char *shortopts,
 
 enum { OPT_HELP = 'h', OPT_OUT = 'o', OPT_THREADS = 1000, OPT_RESTART, OPT_QUIET, OPT_DATA,
        OPT_STATIONS, OPT_FROM, OPT_TO, OPT_FILL, OPT_TIME, OPT_SCALE, OPT_VMIN, OPT_VMAX,
-       OPT_DIVERGING, OPT_OPAQUE, OPT_DISTRICT, OPT_VAR, OPT_TITLE, OPT_LAKE, OPT_KNMI14,
+       OPT_DIVERGING, OPT_OPAQUE, OPT_DISTRICT, OPT_VAR, OPT_TITLE, OPT_LAKE, OPT_KNMI14, OPT_KNMI23,
        OPT_P99, OPT_REGION, OPT_DELTAS };
 
 
@@ -410,14 +417,14 @@ static int cmd_transform(int argc, char **argv)
     int c;
     static const struct option opts[] = {
         {"help", no_argument, NULL, OPT_HELP},       {"output", required_argument, NULL, OPT_OUT},
-        {"knmi14", required_argument, NULL, OPT_KNMI14}, {"p99", required_argument, NULL, OPT_P99},
+        {"knmi14", required_argument, NULL, OPT_KNMI14}, {"knmi23", required_argument, NULL, OPT_KNMI23},
+        {"p99", required_argument, NULL, OPT_P99},
         {"region", required_argument, NULL, OPT_REGION}, {"deltas", required_argument, NULL, OPT_DELTAS},
         {"quiet", no_argument, NULL, OPT_QUIET},     {NULL, 0, NULL, 0}};
+    int given = 0;
     memset(&o, 0, sizeof o);
     o.p99 = "centr";
     default_data_dir(deltas, sizeof deltas);
-    strncat(deltas, "/knmi14", sizeof deltas - strlen(deltas) - 1);
-    o.deltas = deltas;
     zt_err_clear(&err);
     optind = 0;
     while ((c = next_opt(argc, argv, "ho:", opts, usage_transform)) != -1) {
@@ -431,10 +438,16 @@ static int cmd_transform(int argc, char **argv)
             o.out = optarg;
             break;
         case OPT_KNMI14:
+        case OPT_KNMI23:
             /* two values: the scenario, then the horizon */
             if (optind >= argc || (argv[optind][0] == '-' && argv[optind][1] != '\0')) {
-                return usage_error(usage_transform, "%s", "--knmi14 takes a scenario and a horizon");
+                return usage_error(usage_transform, "%s takes a scenario and a horizon",
+                                   c == OPT_KNMI14 ? "--knmi14" : "--knmi23");
             }
+            if (given++) {
+                return usage_error(usage_transform, "%s", "give one of --knmi14 and --knmi23, once");
+            }
+            o.knmi23 = c == OPT_KNMI23;
             o.scenario = strcmp(optarg, "-") == 0 ? "" : optarg;
             o.horizon = argv[optind++];
             break;
@@ -453,15 +466,22 @@ static int cmd_transform(int argc, char **argv)
         }
     }
     if (optind + 1 != argc || !o.out || !o.horizon) {
-        return usage_error(usage_transform, "%s", "give IN.nc, --knmi14 SC H and -o OUT.nc");
+        return usage_error(usage_transform, "%s", "give IN.nc, --knmi14 SC H (or --knmi23 SC H) and -o OUT.nc");
+    }
+    if (o.knmi23 && !o.scenario[0]) {
+        return usage_error(usage_transform, "%s", "--knmi23 takes a scenario: Ln or Hd");
+    }
+    if (!o.deltas) {
+        strncat(deltas, o.knmi23 ? "/knmi23" : "/knmi14", sizeof deltas - strlen(deltas) - 1);
+        o.deltas = deltas;
     }
     o.in = argv[optind];
     if (drv_transform(&o, &err) != ZT_OK) {
         return fail(&err);
     }
     if (!o.quiet) {
-        printf("zoet forcing transform: wrote %s (KNMI'14 %s %s)\n", o.out,
-               o.scenario[0] ? o.scenario : "-", o.horizon);
+        printf("zoet forcing transform: wrote %s (KNMI'%s %s %s%s)\n", o.out, o.knmi23 ? "23" : "14",
+               o.scenario[0] ? o.scenario : "-", o.horizon, o.knmi23 ? ", an approximation" : "");
     }
     return 0;
 }

@@ -3,7 +3,11 @@
  * station forcing file transformed to a KNMI'14 scenario (issue 15;
  * docs/knmi14-transform-spec.md): per station the precipitation (wet-day
  * frequency and amounts), the daily mean temperature, the global radiation,
- * and Makkink recomputed from the transformed temperature and radiation.
+ * and Makkink recomputed from the transformed temperature and radiation; for
+ * a file without TG and Q, ET0 scaled by the scenario's monthly Makkink
+ * change instead (a fallback, said on stderr and in the file's attributes).
+ * `--knmi23 SC H`: P and ET0 scaled by monthly factors, labelled an
+ * approximation (data/knmi23/approximation.csv).
  */
 #ifndef DRV_TRANSFORM_H
 #define DRV_TRANSFORM_H
@@ -12,11 +16,15 @@
 
 typedef struct drv_transform_opts {
     const char *in, *out;
-    const char *scenario;  /* GL, GH, WL, WH; NULL or "" with 2030 */
-    const char *horizon;   /* 2030, 2050, 2085 */
+    int knmi23;            /* 0: KNMI'14; 1: the KNMI'23 approximation (delta change) */
+    const char *scenario;  /* KNMI'14: GL, GH, WL, WH; NULL or "" with 2030;
+                              KNMI'23: a scenario of <deltas>/approximation.csv (Ln, Hd) */
+    const char *horizon;   /* KNMI'14: 2030, 2050, 2085; KNMI'23: 2050, 2100 */
     const char *p99;       /* lower, centr, upper */
     const char *region;    /* NULL: each station's from stationstabel */
-    const char *deltas;    /* the folder of the delta files and stationstabel */
+    const char *deltas;    /* KNMI'14: the folder of the delta files, stationstabel
+                              and makkink-monthly-change.csv; KNMI'23: the folder
+                              of approximation.csv */
     int quiet;
 } drv_transform_opts;
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "io_csv.h"
 #include "io_file.h"
 
 #define K14_MAXCOL 12
@@ -228,7 +229,7 @@ zt_status io_k14_read(const char *dir, const char *sc, const char *horizon, cons
     return st;
 }
 
-zt_status io_k14_region(const char *dir, int stn, char region[8], zt_err *err)
+zt_status io_k14_region(const char *dir, int stn, char region[8], int *listed, zt_err *err)
 {
     char path[4096], line[K14_LINE];
     int ln = 0;
@@ -248,12 +249,63 @@ zt_status io_k14_region(const char *dir, int stn, char region[8], zt_err *err)
         if (s == stn) {
             snprintf(region, 8, "%s", r);
             fclose(fp);
+            if (listed) {
+                *listed = 1;
+            }
             return ZT_OK;
         }
     }
     fclose(fp);
+    if (listed) {
+        *listed = 0;
+        return ZT_OK;
+    }
     return zt_fail(err, ZT_EINPUT,
                    "%s: station %d is not listed; give its KNMI'14 region with --region (NON for "
                    "Noord-Nederland)",
                    path, stn);
+}
+
+zt_status io_monthly_change(const char *path, const char *const *keys, int nkeys, double pct[12],
+                            zt_err *err)
+{
+    const io_csv_opts co = {.trim = 1, .comments = 1};
+    io_csv *c = NULL;
+    int col[12], got = 0, found = 0;
+    zt_status st = io_csv_open(path, "the table of monthly changes", ZT_EINPUT, &co, &c, err);
+    if (st == ZT_OK) {
+        st = io_csv_header(c, err);
+    }
+    for (int m = 0; st == ZT_OK && m < 12; m++) {
+        char name[8];
+        snprintf(name, sizeof name, "m%02d", m + 1);
+        st = io_csv_require(c, name, &col[m], err);
+    }
+    if (st == ZT_OK && col[0] < nkeys) {
+        st = zt_fail(err, ZT_EINPUT, "%s:%ld: expected %d key columns before m01..m12", path,
+                     io_csv_header_line(c), nkeys);
+    }
+    while (st == ZT_OK && !found && (st = io_csv_next(c, &got, err)) == ZT_OK && got) {
+        found = 1;
+        for (int k = 0; k < nkeys; k++) {
+            found = found && strcmp(io_csv_field(c, k), keys[k]) == 0;
+        }
+        for (int m = 0; found && st == ZT_OK && m < 12; m++) {
+            st = io_csv_double(c, col[m], &pct[m], err);
+            if (st == ZT_OK && !(pct[m] >= -100.0 && pct[m] <= 1000.0)) {
+                st = io_csv_fail(c, col[m], err, "expected a change in %% within -100..1000, got %g",
+                                 pct[m]);
+            }
+        }
+    }
+    if (st == ZT_OK && !found) {
+        char want[128] = "";
+        for (int k = 0; k < nkeys; k++) {
+            size_t l = strlen(want);
+            snprintf(want + l, sizeof want - l, "%s%s", k ? "," : "", keys[k]);
+        }
+        st = zt_fail(err, ZT_EINPUT, "%s: no row for %s (the rows it has are all there is)", path, want);
+    }
+    io_csv_close(&c);
+    return st;
 }

@@ -34,8 +34,21 @@ zt_status io_k14_read(const char *dir, const char *sc, const char *horizon, cons
                       const char *p99, io_k14_deltas *out, zt_err *err);
 
 /* The KNMI'14 region of station stn from `stationstabel` in dir (lines
- * "<station> <region>") into region[8]. ZT_EINPUT naming the file for a
- * station it does not list (give the region yourself) or a bad line. */
-zt_status io_k14_region(const char *dir, int stn, char region[8], zt_err *err);
+ * "<station> <region>") into region[8]. A station the table does not list:
+ * *listed = 0 and ZT_OK when listed is not NULL, else ZT_EINPUT naming the
+ * file (give the region yourself). ZT_EINPUT for a bad line. */
+zt_status io_k14_region(const char *dir, int stn, char region[8], int *listed, zt_err *err);
+
+/*
+ * One row of a table of monthly changes (%): a CSV with '#' comment lines
+ * and the header `<key columns>,m01,...,m12` (data/knmi14/makkink-monthly-
+ * change.csv: scenario,horizon; data/knmi23/approximation.csv: scenario,
+ * horizon,variable). The row whose first nkeys fields equal keys[] gives
+ * pct[12]. ZT_EINPUT naming the file (and line and column) for a missing
+ * file or column, no such row (naming the keys), a value that is not a
+ * number or outside -100..1000 %.
+ */
+zt_status io_monthly_change(const char *path, const char *const *keys, int nkeys, double pct[12],
+                            zt_err *err);
 
 #endif /* IO_KNMI14_H */

@@ -17,6 +17,8 @@ void io_stations_free(io_stations *s)
 {
     zt_free(s->id);
     zt_free(s->lat);
+    zt_free(s->x);
+    zt_free(s->y);
     zt_free(s->p);
     zt_free(s->et0);
     zt_free(s->tg);
@@ -92,19 +94,25 @@ zt_status io_stations_read(const char *path, io_stations *s, zt_err *err)
     if (st == ZT_OK) {
         s->id = zt_malloc((size_t)s->ns * sizeof *s->id);
         s->lat = zt_malloc((size_t)s->ns * sizeof *s->lat);
+        s->x = zt_malloc((size_t)s->ns * sizeof *s->x);
+        s->y = zt_malloc((size_t)s->ns * sizeof *s->y);
         s->p = zt_malloc(n * sizeof *s->p);
         s->et0 = zt_malloc(n * sizeof *s->et0);
         s->tg = zt_malloc(n * sizeof *s->tg);
         s->q = zt_malloc(n * sizeof *s->q);
-        if (!s->id || !s->lat || !s->p || !s->et0 || !s->tg || !s->q) {
+        if (!s->id || !s->lat || !s->x || !s->y || !s->p || !s->et0 || !s->tg || !s->q) {
             st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
         }
     }
     if (st == ZT_OK && (nc_inq_varid(ncid, "station_id", &vid) != NC_NOERR ||
                         nc_get_var_int(ncid, vid, s->id) != NC_NOERR ||
                         nc_inq_varid(ncid, "lat", &vlat) != NC_NOERR ||
-                        nc_get_var_double(ncid, vlat, s->lat) != NC_NOERR)) {
-        st = zt_fail(err, ZT_EINPUT, "%s: no station_id or lat", path);
+                        nc_get_var_double(ncid, vlat, s->lat) != NC_NOERR ||
+                        nc_inq_varid(ncid, "x", &vlat) != NC_NOERR ||
+                        nc_get_var_double(ncid, vlat, s->x) != NC_NOERR ||
+                        nc_inq_varid(ncid, "y", &vlat) != NC_NOERR ||
+                        nc_get_var_double(ncid, vlat, s->y) != NC_NOERR)) {
+        st = zt_fail(err, ZT_EINPUT, "%s: no station_id, lat, x or y", path);
     }
     if (st == ZT_OK) {
         st = read_var(ncid, path, "P", s->p, &absent, err);

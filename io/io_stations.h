@@ -14,6 +14,7 @@ typedef struct io_stations {
     zt_day first;
     int *id;           /* [ns] KNMI station numbers */
     double *lat;       /* [ns] degrees north */
+    double *x, *y;     /* [ns] RD New (m) */
     float *p, *et0;    /* [ns * nd] station-major: mm d-1 */
     float *tg, *q;     /* [ns * nd] degC, kJ m-2 d-1; NULL when the file has none */
 } io_stations;
