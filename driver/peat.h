@@ -12,6 +12,9 @@
  *   peat_districts.csv   per district
  *   peat_provinces.csv   per province
  *   peat_months.csv      per district and province and calendar month
+ *   peat_years.csv       per complete summer and province: the shares of the
+ *                        peat within, above and below 20-40 cm and the mean
+ *                        summer depth (for `zoet stats`)
  */
 #ifndef DRV_PEAT_H
 #define DRV_PEAT_H
@@ -33,6 +36,7 @@ typedef struct drv_peat_setup {
     const zt_idx *d_cells;
     double cell_area;         /* m2 */
     const float *thickness;   /* peat thickness (m) per cell, or NULL: unknown */
+    zt_day first, last;       /* the run's first and last day */
 } drv_peat_setup;
 
 zt_status drv_peat_create(const drv_peat_setup *su, drv_peat **out, zt_err *err);

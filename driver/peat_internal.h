@@ -27,6 +27,13 @@ struct drv_peat {
     double *mdays;    /* [12] days of the run in each calendar month; [12]: days in all;
                          [13], [14]: the first and the last day (zt_day) */
     int have_dec1;
+    double *ysum;     /* [nact] this summer's sum of depths; [nact]: its days */
+    double *years;    /* [nyears][NPROV][PY_COUNT] per complete summer */
+    int y0, nyears;   /* the run's first calendar year, and its years */
 };
+
+/* Per complete summer and province: peat area with a depth, and of it
+ * within, above and below 20-40 cm, and the area-weighted depth sum. */
+enum { PY_HA = 0, PY_IN, PY_ABOVE, PY_BELOW, PY_DEPTH, PY_COUNT };
 
 #endif /* DRV_PEAT_INTERNAL_H */

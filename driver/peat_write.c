@@ -1,6 +1,7 @@
 /*
  * peat_write.c: the files of the peat results (peat.h; docs/model.md §9.4):
- * peat.nc, peat_districts.csv, peat_provinces.csv and peat_months.csv.
+ * peat.nc, peat_districts.csv, peat_provinces.csv, peat_months.csv and
+ * peat_years.csv.
  */
 #include <math.h>
 #include <stdio.h>
@@ -538,6 +539,33 @@ static zt_status write_months(const drv_peat *p, const double *peat_ha, const ar
     return io_text_close(f, path, 1, err);
 }
 
+/* peat_years.csv: per complete summer of the run and province. */
+static zt_status write_years(const drv_peat *p, const char *dir, zt_err *err)
+{
+    char path[4096];
+    FILE *f = NULL;
+    io_path_join(dir, "peat_years.csv", path, sizeof path);
+    zt_status st = io_text_open(path, &f, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    fputs("year,province,peat_area_ha,share_20_40cm,share_above_20cm,share_below_40cm,"
+          "summer_depth_peat_m\n",
+          f);
+    for (int y = 0; y < p->nyears; y++) {
+        for (int pi = 0; pi < NPROV; pi++) {
+            const double *r = p->years + ((size_t)y * NPROV + (size_t)pi) * PY_COUNT;
+            const double ha = r[PY_HA];
+            if (!(ha > 0.0)) {
+                continue; /* no complete summer that year, or no peat */
+            }
+            fprintf(f, "%d,%s,%.1f,%.4f,%.4f,%.4f,%.4f\n", p->y0 + y, prov_names[pi], ha,
+                    r[PY_IN] / ha, r[PY_ABOVE] / ha, r[PY_BELOW] / ha, r[PY_DEPTH] / ha);
+        }
+    }
+    return io_text_close(f, path, 1, err);
+}
+
 /* The base's tables (the scenario this run extends), when it has them. */
 static zt_status base_tables(const char *base_dir, base_table *bd, base_table *bp, int *have,
                              int quiet, zt_err *err)
@@ -604,6 +632,9 @@ zt_status drv_peat_write(drv_peat *p, const char *dir, double ijssel_m3, const c
     }
     if (st == ZT_OK) {
         st = write_months(p, peat_ha, prov, dir, err);
+    }
+    if (st == ZT_OK) {
+        st = write_years(p, dir, err);
     }
     if (st == ZT_OK && !quiet) {
         say_missing(&c.cnt);

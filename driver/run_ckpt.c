@@ -25,7 +25,7 @@ static void fingerprint(const run_ctx *c, char *buf, size_t n)
     const zt_grid *g = &c->dom->g;
     int ncat;
     int len = snprintf(buf, n,
-                       "zoet state 5; scenario %s; mode %d; grid %lld x %lld, %g m at %.1f %.1f; "
+                       "zoet state 6; scenario %s; mode %d; grid %lld x %lld, %g m at %.1f %.1f; "
                        "%lld active cells; %d districts; %s to %s; aggregation %s; network %s; "
                        "lake %s %g %d %g %g %g %g %g; district series %s; inputs sha256 %s; "
                        "variables",

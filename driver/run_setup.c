@@ -149,6 +149,8 @@ static zt_status init_peat(run_ctx *c, zt_err *err)
     su.d_cells = m->d_cells;
     su.cell_area = m->cell_area;
     su.thickness = c->dom->peat_thickness; /* NULL: unknown */
+    su.first = c->sc->start;
+    su.last = c->sc->end;
     /* a bad base table would throw the whole run away at its end */
     zt_status st = drv_peat_check_base(c->sc->peat_base, err);
     if (st != ZT_OK) {

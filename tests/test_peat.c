@@ -233,7 +233,7 @@ static zt_status write_tables(const char *dir, const char *base_dir, zt_err *err
     static const int d_prov[1] = {ZT_PROV_FRYSLAN};
     static const zt_idx d_start[2] = {0, 2}, d_cells[2] = {0, 1};
     drv_peat_setup su = {{2, 1, 0.0, 0.0, 250.0}, mask, soil, 1, d_id, d_prov, d_start, d_cells,
-                         250.0 * 250.0, NULL};
+                         250.0 * 250.0, NULL, 0, 0};
     drv_peat *p = NULL;
     zt_status st = drv_peat_create(&su, &p, err);
     for (zt_day d = zt_day_from_ymd(2018, 7, 1); st == ZT_OK && d <= zt_day_from_ymd(2018, 7, 5);
@@ -328,8 +328,8 @@ START_TEST(tables_by_hand)
     static const int d_prov[1] = {ZT_PROV_FRYSLAN};
     static const zt_idx d_start[2] = {0, 2}, d_cells[2] = {0, 1};
     static const float thick[2] = {2.0f, 0.5f};
-    const drv_peat_setup su = {{2, 1, 0.0, 0.0, 250.0}, mask, soil, 1, d_id, d_prov, d_start,
-                               d_cells, 250.0 * 250.0, thick};
+    drv_peat_setup su = {{2, 1, 0.0, 0.0, 250.0}, mask, soil, 1, d_id, d_prov, d_start,
+                         d_cells, 250.0 * 250.0, thick, 0, 0};
     const zt_day from[2] = {zt_day_from_ymd(2018, 1, 1), zt_day_from_ymd(2018, 7, 1)};
     const zt_day to[2] = {zt_day_from_ymd(2018, 12, 31), zt_day_from_ymd(2018, 7, 5)};
     char dir[256], path[600];
@@ -337,6 +337,8 @@ START_TEST(tables_by_hand)
     for (int run = 0; run < 2; run++) {
         drv_peat *p = NULL;
         tu_tmpdir(run == 0 ? "peat_year" : "peat_july", dir, sizeof dir);
+        su.first = from[run];
+        su.last = to[run];
         zt_err_clear(&err);
         ck_assert_int_eq(drv_peat_create(&su, &p, &err), ZT_OK);
         for (zt_day d = from[run]; d <= to[run]; d++) {
@@ -378,6 +380,80 @@ START_TEST(tables_by_hand)
         ck_assert_ptr_nonnull(t);
         ck_assert_msg(strstr(t, "\nFryslan,7,12.5,31,0.0310,8.0000,0.0372,0.0062\n"), "%s", t);
         free(t);
+        snprintf(path, sizeof path, "%s/peat_years.csv", dir);
+        t = tu_slurp(path, NULL);
+        ck_assert_ptr_nonnull(t);
+        ck_assert_msg(strstr(t, "\n2018,Fryslan,12.5,0.5000,0.0000,0.5000,0.4500\n"), "%s", t);
+        free(t);
+    }
+}
+END_TEST
+
+/* Depths for years_by_hand: cell 0 at 0.30 m in 2018 and 0.10 in 2019, cell
+ * 1 at 0.60 m always. */
+static void two_cells(zt_day day, double depth[2])
+{
+    int y, m, d;
+    zt_day_to_ymd(day, &y, &m, &d);
+    depth[0] = y <= 2018 ? 0.30 : 0.10;
+    depth[1] = 0.60;
+}
+
+/*
+ * peat_years.csv by hand, over 2017-06-01 to 2019-12-31, and the same
+ * through a restart in mid-summer 2019 (the state copied into a new object):
+ *   2017: no complete summer, no row;
+ *   2018: 0.30 and 0.60 -> within 0.5, above 0, below 0.5, depth 0.45;
+ *   2019: 0.10 and 0.60 -> within 0, above 0.5, below 0.5, depth 0.35.
+ */
+START_TEST(years_by_hand)
+{
+    static const uint8_t mask[2] = {ZT_MASK_ACTIVE, ZT_MASK_ACTIVE};
+    static const uint8_t soil[2] = {ZT_SOIL_PEAT, ZT_SOIL_PEAT};
+    static const int32_t d_id[1] = {21001};
+    static const int d_prov[1] = {ZT_PROV_FRYSLAN};
+    static const zt_idx d_start[2] = {0, 2}, d_cells[2] = {0, 1};
+    const zt_day first = zt_day_from_ymd(2017, 6, 1), last = zt_day_from_ymd(2019, 12, 31);
+    const zt_day cut = zt_day_from_ymd(2019, 7, 15);
+    const drv_peat_setup su = {{2, 1, 0.0, 0.0, 250.0}, mask, soil, 1, d_id, d_prov, d_start,
+                               d_cells, 250.0 * 250.0, NULL, first, last};
+    const char *want = "year,province,peat_area_ha,share_20_40cm,share_above_20cm,"
+                       "share_below_40cm,summer_depth_peat_m\n"
+                       "2018,Fryslan,12.5,0.5000,0.0000,0.5000,0.4500\n"
+                       "2019,Fryslan,12.5,0.0000,0.5000,0.5000,0.3500\n";
+    char dir[256], path[600];
+    double depth[2];
+    zt_err err;
+    for (int restart = 0; restart < 2; restart++) {
+        drv_peat *p = NULL, *q = NULL;
+        zt_named_array a[64], b[64];
+        tu_tmpdir(restart ? "peat_years_restart" : "peat_years", dir, sizeof dir);
+        zt_err_clear(&err);
+        ck_assert_int_eq(drv_peat_create(&su, &p, &err), ZT_OK);
+        for (zt_day d = first; d <= last; d++) {
+            if (restart && d == cut) {
+                /* a new object, given the state of the old one */
+                ck_assert_int_eq(drv_peat_create(&su, &q, &err), ZT_OK);
+                const int n = drv_peat_state(p, a, 64, &err), m = drv_peat_state(q, b, 64, &err);
+                ck_assert_int_eq(n, m);
+                for (int i = 0; i < n; i++) {
+                    ck_assert_uint_eq(a[i].n, b[i].n);
+                    memcpy(b[i].v, a[i].v, a[i].n * sizeof(double));
+                }
+                drv_peat_state_loaded(q);
+                drv_peat_destroy(&p);
+                p = q;
+            }
+            two_cells(d, depth);
+            drv_peat_day(p, d, depth);
+        }
+        ck_assert_msg(drv_peat_write(p, dir, NAN, NULL, 1, &err) == ZT_OK, "%s", err.msg);
+        drv_peat_destroy(&p);
+        snprintf(path, sizeof path, "%s/peat_years.csv", dir);
+        char *t = tu_slurp(path, NULL);
+        ck_assert_ptr_nonnull(t);
+        ck_assert_str_eq(t, want);
+        free(t);
     }
 }
 END_TEST
@@ -416,6 +492,7 @@ Suite *suite_peat(void)
     tcase_add_test(tc, peat_relations);
     tcase_add_test(tc, base_table_bad_row);
     tcase_add_test(tc, tables_by_hand);
+    tcase_add_test(tc, years_by_hand);
     tcase_add_test(tc, base_checked_before_the_run);
     suite_add_tcase(su, tc);
     return su;
