@@ -6,7 +6,7 @@
 set -eu
 
 PKGS="gcc make pkg-config libnetcdf-dev libhdf5-dev netcdf-bin check libinih-dev \
-libgdal-dev gdal-bin libssl-dev libnlopt-dev valgrind python3"
+libgdal-dev gdal-bin libssl-dev libnlopt-dev libjson-c-dev valgrind python3"
 
 missing=""
 for p in $PKGS; do

@@ -46,6 +46,8 @@
 #include "calibrate.h"
 #include "driver.h"
 #include "io_forcing.h"
+#include "io_file.h"
+#include "stats.h"
 #include "transform.h"
 #include "io_outset.h"
 #include "io_picture.h"
@@ -65,6 +67,7 @@ static const char usage_main[] =
     "  map FILE.nc VAR      a quicklook map (PNG) of a gridded output\n"
     "  chart FILE.csv       a chart (SVG) of a district series\n"
     "  calibrate CALIB.ini  fit parameters to observed figures (NLopt)\n"
+    "  stats RUN_DIR        drought statistics and return periods of a multi-year run\n"
     "\n"
     "  zoet --version       print the version\n"
     "  zoet COMMAND --help  help on a command\n"
@@ -150,6 +153,21 @@ static const char usage_transform[] =
     "                  of the nearest listed station of the file\n"
     "  --deltas DIR    the factor files (default: data/knmi14 or data/knmi23\n"
     "                  beside the program)\n";
+
+static const char usage_stats[] =
+    "usage: zoet stats RUN_DIR [--out DIR] [--quiet]\n"
+    "\n"
+    "Drought statistics of a run, per complete calendar year: the largest\n"
+    "April-September precipitation deficit per station and for the north,\n"
+    "shortage per province and class of the verdringingsreeks, the share of the\n"
+    "peat within 20-40 cm, the IJsselmeer's lowest summer level and least buffer;\n"
+    "their empirical return periods (Weibull plotting position), 1-in-2 and\n"
+    "1-in-10 values, and the years that stand for the average year and the\n"
+    "1-in-10 dry year (docs/table.md). Writes years.csv, return_periods.csv and\n"
+    "summary.csv.\n"
+    "\n"
+    "  -o, --out DIR   where to write (default RUN_DIR/stats)\n"
+    "  --quiet         print nothing but errors\n";
 
 static const char usage_map[] =
     "usage: zoet map FILE.nc VAR [--time N] [--scale K] [--vmin A --vmax B]\n"
@@ -650,6 +668,56 @@ static int cmd_map(int argc, char **argv)
     return 0;
 }
 
+static int cmd_stats(int argc, char **argv)
+{
+    const char *out = NULL;
+    char def[4096];
+    int c, quiet = 0;
+    zt_err err;
+    drv_stats s;
+    static const struct option opts[] = {{"help", no_argument, NULL, OPT_HELP},
+                                         {"out", required_argument, NULL, OPT_OUT},
+                                         {"quiet", no_argument, NULL, OPT_QUIET},
+                                         {NULL, 0, NULL, 0}};
+    optind = 0;
+    while ((c = next_opt(argc, argv, "ho:", opts, usage_stats)) != -1) {
+        if (c == -2) {
+            return 2;
+        }
+        if (c == OPT_HELP) {
+            fputs(usage_stats, stdout);
+            return 0;
+        }
+        if (c == OPT_OUT) {
+            out = optarg;
+        } else {
+            quiet = 1;
+        }
+    }
+    if (optind + 1 != argc) {
+        return usage_error(usage_stats, "%s", "give one RUN_DIR");
+    }
+    if (!out) {
+        out = io_path_join(argv[optind], "stats", def, sizeof def);
+    }
+    zt_err_clear(&err);
+    if (drv_stats_compute(argv[optind], &s, &err) != ZT_OK) {
+        return fail(&err);
+    }
+    zt_status st = drv_stats_write(&s, out, &err);
+    if (st == ZT_OK && !quiet) {
+        printf("zoet stats: %d complete year(s) %d-%d; average year %d, 1-in-10 dry year %s; "
+               "wrote %s/years.csv, return_periods.csv, summary.csv\n",
+               s.ny, s.y0, s.y0 + s.ny - 1, s.avg_year,
+               s.dry10_year ? "found" : "none (fewer than 9 years)", out);
+        if (s.dry10_year) {
+            printf("zoet stats: the 1-in-10 dry year is %d\n", s.dry10_year);
+        }
+    }
+    drv_stats_free(&s);
+    return st == ZT_OK ? 0 : fail(&err);
+}
+
 static int cmd_calibrate(int argc, char **argv)
 {
     const char *file = NULL, *out = NULL;
@@ -833,6 +901,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "chart") == 0) {
         return cmd_chart(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "stats") == 0) {
+        return cmd_stats(argc - 1, argv + 1);
     }
     if (strcmp(argv[1], "calibrate") == 0) {
         return cmd_calibrate(argc - 1, argv + 1);

@@ -229,7 +229,8 @@ zt_status drv_out_open(run_ctx *c, run_out *w, const char *dir, int ndays, zt_er
                              sc->start, ndays, &w->ts, err);
     }
     if (st == ZT_OK && c->sup) {
-        st = drv_supply_open(c->sup, dir, sc->start, ndays, c->m->d_id, c->d_name, err);
+        st = drv_supply_open(c->sup, dir, sc->start, ndays, c->m->d_id, c->d_name, sc->supply_users,
+                             err);
     }
     if (st == ZT_OK && c->lake) {
         st = drv_lake_open(c->lake, dir, sc->start, ndays, err);

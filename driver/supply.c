@@ -556,7 +556,7 @@ static zt_status make_keys(drv_supply *s, char *const *d_name, zt_err *err)
 }
 
 zt_status drv_supply_open(drv_supply *s, const char *dir, zt_day first, int ndays,
-                          const int32_t *d_id, char *const *d_name, zt_err *err)
+                          const int32_t *d_id, char *const *d_name, int users, zt_err *err)
 {
     char pn[4096], pc[4096];
     zt_status st;
@@ -618,8 +618,11 @@ zt_status drv_supply_open(drv_supply *s, const char *dir, zt_day first, int nday
     const io_ts_keys rkeys = {2, rkey_names, s->rkey};
     io_path_join(dir, "supply_users.nc", pn, sizeof pn);
     io_path_join(dir, "supply_users.csv", pc, sizeof pc);
-    st = io_tsout_create_keyed(pn, pc, "user", s->uid, (const char *const *)s->uname, s->nuser,
-                               &ukeys, user_vars, U_N, first, ndays, &s->ts_users, err);
+    if (users) {
+        st = io_tsout_create_keyed(pn, pc, "user", s->uid, (const char *const *)s->uname,
+                                   s->nuser, &ukeys, user_vars, U_N, first, ndays, &s->ts_users,
+                                   err);
+    }
     if (st == ZT_OK) {
         io_path_join(dir, "supply_nodes.nc", pn, sizeof pn);
         io_path_join(dir, "supply_nodes.csv", pc, sizeof pc);
@@ -836,11 +839,11 @@ zt_status drv_supply_account(drv_supply *s, zt_day day, const double *rep, const
             s->source_m3 += s->rflow[x];
         }
     }
-    if (!s->ts_users) {
-        return ZT_OK;
+    if (!s->ts_nodes) {
+        return ZT_OK; /* no outputs opened */
     }
-    /* users (m3/s) */
-    for (int u = 0; u < nu; u++) {
+    /* users (m3/s), unless [output] supply_users = false */
+    for (int u = 0; s->ts_users && u < nu; u++) {
         double d, a, r;
         user_day(s, rep, u, &d, &a, &r);
         v[U_DEMAND * nu + u] = d / 86400.0;
@@ -848,7 +851,7 @@ zt_status drv_supply_account(drv_supply *s, zt_day day, const double *rep, const
         v[U_REAL * nu + u] = r / 86400.0;
         v[U_SHORT * nu + u] = (d - r) / 86400.0;
     }
-    st = io_tsout_add_day(s->ts_users, day, v, err);
+    st = s->ts_users ? io_tsout_add_day(s->ts_users, day, v, err) : ZT_OK;
     if (st != ZT_OK) {
         return st;
     }
@@ -931,7 +934,7 @@ void drv_supply_state_loaded(drv_supply *s)
 
 zt_status drv_supply_checkpoint(drv_supply *s, const char *dir, zt_err *err)
 {
-    zt_status st = io_tsout_checkpoint(s->ts_users, dir, err);
+    zt_status st = s->ts_users ? io_tsout_checkpoint(s->ts_users, dir, err) : ZT_OK;
     if (st == ZT_OK) {
         st = io_tsout_checkpoint(s->ts_nodes, dir, err);
     }
@@ -943,7 +946,7 @@ zt_status drv_supply_checkpoint(drv_supply *s, const char *dir, zt_err *err)
 
 zt_status drv_supply_resume(drv_supply *s, const char *dir, zt_day day, zt_err *err)
 {
-    zt_status st = io_tsout_resume(s->ts_users, dir, day, err);
+    zt_status st = s->ts_users ? io_tsout_resume(s->ts_users, dir, day, err) : ZT_OK;
     if (st == ZT_OK) {
         st = io_tsout_resume(s->ts_nodes, dir, day, err);
     }

@@ -47,9 +47,10 @@ zt_status drv_supply_create(const drv_supply_setup *su, drv_supply **out, zt_err
 void drv_supply_destroy(drv_supply **s);
 
 /* Open the accounting files in dir (under .part names until close) for
- * ndays days from first; d_id, d_name: the districts (borrowed for the call). */
+ * ndays days from first; d_id, d_name: the districts (borrowed for the
+ * call); users 0: no per-user series ([output] supply_users = false). */
 zt_status drv_supply_open(drv_supply *s, const char *dir, zt_day first, int ndays,
-                          const int32_t *d_id, char *const *d_name, zt_err *err);
+                          const int32_t *d_id, char *const *d_name, int users, zt_err *err);
 
 /* Before the groundwater solve of a day (month 1-12, summer 1 in the
  * summer half): the wells' abstraction per cell (m/d, added to abstr[]).

@@ -440,7 +440,8 @@ static zt_status read_output(io_ini *ini, io_scenario *s, const char *const *kno
                             err)) != ZT_OK ||
         (st = io_ini_int(ini, "output", "deflate", 0, 1, 0, 9, &deflate, err)) != ZT_OK ||
         (st = io_ini_int(ini, "output", "significant_digits", 0, 0, 0, 7, &nsd, err)) != ZT_OK ||
-        (st = io_ini_bool(ini, "output", "districts", 0, 1, &s->districts, err)) != ZT_OK) {
+        (st = io_ini_bool(ini, "output", "districts", 0, 1, &s->districts, err)) != ZT_OK ||
+        (st = io_ini_bool(ini, "output", "supply_users", 0, 1, &s->supply_users, err)) != ZT_OK) {
         goto done;
     }
     s->agg = (io_agg)agg;
@@ -749,7 +750,7 @@ void io_scenario_print(const io_scenario *s, FILE *f)
         put_str(f, s->out_vars[i]);
     }
     fprintf(f, "]\naggregation = \"%s\"\ndeflate = %d\nsignificant_digits = %d\n"
-               "districts = %s\n",
+               "districts = %s\nsupply_users = %s\n",
             ((int)s->agg >= 0 && (int)s->agg < 4) ? agg_names[s->agg] : "?", s->deflate, s->nsd,
-            s->districts ? "true" : "false");
+            s->districts ? "true" : "false", s->supply_users ? "true" : "false");
 }

@@ -74,6 +74,7 @@ typedef struct io_scenario {
     int deflate;          /* 0-9 */
     int nsd;              /* significant digits, 0 = no quantisation */
     int districts;        /* 1: write district series */
+    int supply_users;     /* 1: write the supply network's per-user series */
 
     int summer_start[2];  /* [districts] summer_start: month, day the summer level starts */
     int winter_start[2];  /* [districts] winter_start: month, day the winter level starts */

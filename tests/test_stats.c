@@ -1,10 +1,18 @@
 /*
- * test_stats.c: suite "stats", core/core_stats.c by hand.
+ * test_stats.c: suite "stats", core/core_stats.c by hand, and `zoet stats`
+ * (driver/stats.c) on a run folder made by hand.
  */
 #include <check.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "core_stats.h"
+#include "io_forcing.h"
+#include "stats.h"
+#include "testutil.h"
 
 START_TEST(deficit_by_hand)
 {
@@ -49,12 +57,168 @@ START_TEST(ranks_and_return_values)
 }
 END_TEST
 
+/* Append printf text to a growing buffer. */
+static void put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+    va_list ap;
+    if (*len + 256 > *cap) {
+        *cap = 2 * *cap + 4096;
+        *buf = realloc(*buf, *cap);
+        ck_assert_ptr_nonnull(*buf);
+    }
+    va_start(ap, fmt);
+    *len += (size_t)vsnprintf(*buf + *len, *cap - *len, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * A run folder of the nine years 2001-2009, year k = 1..9:
+ *   forcing, one station (270): no rain, ET0 k mm/d: deficit 183 k mm;
+ *   supply_regions.csv: each province class 3 short 1000 m3/d and class 4
+ *     short 500 k m3/d;
+ *   lake.csv: level -0.10 but -0.10 - 0.01 k on 15 July, and -0.9 on 15
+ *     December (outside the summer); buffer 300 - k Mm3 on 15 July;
+ *   peat_years.csv: Fryslan's share 0.1 k.
+ */
+static void make_run(const char *dir)
+{
+    char path[600], forc[600];
+    char *b = NULL, *l = NULL, *r = NULL;
+    size_t bn = 0, bc = 0, ln = 0, lc = 0, rn = 0, rc = 0;
+    const char *files[1];
+    io_knmi_opts ko;
+    zt_err err;
+    put(&b, &bn, &bc, "STN,YYYYMMDD,RH,EV24\n");
+    put(&l, &ln, &lc, "date,lake,level,buffer\n");
+    put(&r, &rn, &rc, "date,province,class,demand,allocated,realised,shortage\n");
+    for (zt_day d = zt_day_from_ymd(2001, 1, 1); d <= zt_day_from_ymd(2009, 12, 31); d++) {
+        int y, m, dd;
+        char date[16];
+        zt_day_to_ymd(d, &y, &m, &dd);
+        zt_day_format(d, date);
+        const int k = y - 2000;
+        put(&b, &bn, &bc, "270,%04d%02d%02d,0,%d\n", y, m, dd, 10 * k);
+        const double lev = m == 7 && dd == 15 ? -0.10 - 0.01 * k : m == 12 && dd == 15 ? -0.9 : -0.10;
+        put(&l, &ln, &lc, "%s,ijsselmeer_markermeer,%.4f,%d\n", date, lev,
+            m == 7 && dd == 15 ? 300 - k : 400);
+        static const char *const pv[3] = {"groningen", "fryslan", "drenthe"};
+        for (int p = 0; p < 3; p++) {
+            put(&r, &rn, &rc, "%s,%s,3,0,0,0,1000\n%s,%s,4,0,0,0,%d\n", date, pv[p], date, pv[p],
+                500 * k);
+        }
+    }
+    snprintf(path, sizeof path, "%s/k.csv", dir);
+    ck_assert_int_eq(tu_write(path, b), 0);
+    snprintf(forc, sizeof forc, "%s/forcing.nc", dir);
+    files[0] = path;
+    memset(&ko, 0, sizeof ko);
+    ko.stations = "data/knmi/stations.csv";
+    ko.first = 1;
+    zt_err_clear(&err);
+    ck_assert_msg(io_knmi_import(files, 1, &ko, forc, NULL, &err) == ZT_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/lake.csv", dir);
+    ck_assert_int_eq(tu_write(path, l), 0);
+    snprintf(path, sizeof path, "%s/supply_regions.csv", dir);
+    ck_assert_int_eq(tu_write(path, r), 0);
+    bn = 0;
+    put(&b, &bn, &bc, "year,province,peat_area_ha,share_20_40cm\n");
+    for (int k = 1; k <= 9; k++) {
+        put(&b, &bn, &bc, "%d,Fryslan,100.0,%.1f\n", 2000 + k, 0.1 * k);
+    }
+    snprintf(path, sizeof path, "%s/peat_years.csv", dir);
+    ck_assert_int_eq(tu_write(path, b), 0);
+    bn = 0;
+    put(&b, &bn, &bc,
+        "{\"program\": \"zoet\", \"complete\": true, \"start_date\": \"2001-01-01\", "
+        "\"end_date\": \"2009-12-31\", \"inputs\": [{\"role\": \"forcing\", \"path\": \"%s\"}]}\n",
+        forc);
+    snprintf(path, sizeof path, "%s/run.json", dir);
+    ck_assert_int_eq(tu_write(path, b), 0);
+    free(b);
+    free(l);
+    free(r);
+}
+
+START_TEST(run_by_hand)
+{
+    char dir[256], out[300];
+    drv_stats s;
+    zt_err err;
+    tu_tmpdir("stats_run", dir, sizeof dir);
+    make_run(dir);
+    zt_err_clear(&err);
+    ck_assert_msg(drv_stats_compute(dir, &s, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_int_eq(s.y0, 2001);
+    ck_assert_int_eq(s.ny, 9);
+    /* 9 years: the 1-in-10 value is the largest (2009), the 1-in-2 the fifth */
+    ck_assert_int_eq(s.dry10_year, 2009);
+    ck_assert_int_eq(s.avg_year, 2005);
+    const drv_series *d = drv_stats_find(&s, "deficit_max_apr_sep", "station 270", "");
+    ck_assert_ptr_nonnull(d);
+    ck_assert_double_eq_tol(drv_stats_value(&s, d, 2003), 3 * 183.0, 1e-9);
+    d = drv_stats_find(&s, "shortage", "fryslan", "4");
+    ck_assert_ptr_nonnull(d);
+    ck_assert_double_eq_tol(drv_stats_value(&s, d, 2004), 366 * 2000 * 1e-6, 1e-12);
+    d = drv_stats_find(&s, "shortage", "north", "3-4");
+    ck_assert_ptr_nonnull(d);
+    ck_assert_double_eq_tol(drv_stats_value(&s, d, 2002), 3 * 365 * (1000 + 1000) * 1e-6, 1e-12);
+    d = drv_stats_find(&s, "lake_min_level_apr_sep", "ijsselmeer_markermeer", "");
+    ck_assert_ptr_nonnull(d);
+    ck_assert_double_eq_tol(drv_stats_value(&s, d, 2007), -0.17, 1e-12); /* not -0.9 */
+    d = drv_stats_find(&s, "lake_min_buffer_apr_sep", "ijsselmeer_markermeer", "");
+    ck_assert_double_eq_tol(drv_stats_value(&s, d, 2007), 293.0, 1e-12);
+    d = drv_stats_find(&s, "peat_share_20_40cm", "fryslan", "");
+    ck_assert_ptr_nonnull(d);
+    ck_assert_double_eq_tol(drv_stats_value(&s, d, 2002), 0.2, 1e-12);
+    snprintf(out, sizeof out, "%s/stats", dir);
+    ck_assert_msg(drv_stats_write(&s, out, &err) == ZT_OK, "%s", err.msg);
+    drv_stats_free(&s);
+    snprintf(out, sizeof out, "%s/stats/summary.csv", dir);
+    char *t = tu_slurp(out, NULL);
+    ck_assert_ptr_nonnull(t);
+    /* the 1-in-10 peat share: the smallest (0.1), smaller being drier */
+    ck_assert_msg(strstr(t, "\npeat_share_20_40cm,fryslan,,return_period_10,,0.1,1\n"), "%s", t);
+    ck_assert_msg(strstr(t, "\ndeficit_max_apr_sep,north,,dry_1_in_10_year,2009,1647,mm\n"), "%s", t);
+    free(t);
+    snprintf(out, sizeof out, "%s/stats/return_periods.csv", dir);
+    t = tu_slurp(out, NULL);
+    ck_assert_msg(strstr(t, "\ndeficit_max_apr_sep,north,,2009,1647,mm,1,9,0.1000,10.000\n"), "%s", t);
+    free(t);
+}
+END_TEST
+
+START_TEST(bad_run_folders)
+{
+    char dir[256], path[300];
+    drv_stats s;
+    zt_err err;
+    tu_tmpdir("stats_bad", dir, sizeof dir);
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_stats_compute(dir, &s, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "not the output folder of a complete zoet run"), "%s", err.msg);
+    snprintf(path, sizeof path, "%s/run.json", dir);
+    ck_assert_int_eq(tu_write(path, "{\"complete\": tru"), 0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_stats_compute(dir, &s, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "run.json: not JSON"), "%s", err.msg);
+    ck_assert_int_eq(tu_write(path, "{\"complete\": true, \"start_date\": \"2018-03-01\", "
+                                    "\"end_date\": \"2018-12-31\"}"), 0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_stats_compute(dir, &s, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "no complete calendar year"), "%s", err.msg);
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
     Suite *su = suite_create("stats");
     TCase *tc = tcase_create("stats");
     tcase_add_test(tc, deficit_by_hand);
     tcase_add_test(tc, ranks_and_return_values);
+    tcase_add_test(tc, run_by_hand);
+    tcase_add_test(tc, bad_run_folders);
     suite_add_tcase(su, tc);
     return su;
 }

@@ -1,0 +1,120 @@
+/*
+ * stats_write.c: the files of `zoet stats` (stats.h; docs/table.md).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core_stats.h"
+#include "io_file.h"
+#include "stats.h"
+
+/* years.csv: year,statistic,area,class,value,unit */
+static zt_status write_years(const drv_stats *s, const char *dir, zt_err *err)
+{
+    char path[4096];
+    FILE *f;
+    io_path_join(dir, "years.csv", path, sizeof path);
+    zt_status st = io_text_open(path, &f, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    fputs("year,statistic,area,class,value,unit\n", f);
+    for (int y = 0; y < s->ny; y++) {
+        for (int i = 0; i < s->nser; i++) {
+            const drv_series *x = &s->ser[i];
+            fprintf(f, "%d,%s,%s,%s,%.6g,%s\n", s->y0 + y, x->stat, x->area, x->cls, x->v[y],
+                    x->unit);
+        }
+    }
+    return io_text_close(f, path, 1, err);
+}
+
+/* return_periods.csv: per series and year its rank, exceedance
+ * probability r/(m+1) and return period (m+1)/r (Weibull). */
+static zt_status write_return(const drv_stats *s, const char *dir, int *rank, zt_err *err)
+{
+    char path[4096];
+    FILE *f;
+    io_path_join(dir, "return_periods.csv", path, sizeof path);
+    zt_status st = io_text_open(path, &f, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    fputs("statistic,area,class,year,value,unit,rank,years_ranked,exceedance_probability,"
+          "return_period_yr\n",
+          f);
+    for (int i = 0; i < s->nser; i++) {
+        const drv_series *x = &s->ser[i];
+        const int m = core_stats_rank(x->v, s->ny, x->dir, rank);
+        for (int y = 0; y < s->ny; y++) {
+            if (rank[y] == 0) {
+                continue;
+            }
+            fprintf(f, "%s,%s,%s,%d,%.6g,%s,%d,%d,%.4f,%.3f\n", x->stat, x->area, x->cls,
+                    s->y0 + y, x->v[y], x->unit, rank[y], m, rank[y] / (m + 1.0),
+                    (m + 1.0) / rank[y]);
+        }
+    }
+    return io_text_close(f, path, 1, err);
+}
+
+/* summary.csv: the 1-in-2 and 1-in-10 values of every series, the values in
+ * the average and the 1-in-10 dry year, and those years. */
+static zt_status write_summary(const drv_stats *s, const char *dir, zt_err *err)
+{
+    char path[4096];
+    FILE *f;
+    io_path_join(dir, "summary.csv", path, sizeof path);
+    zt_status st = io_text_open(path, &f, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    fputs("statistic,area,class,measure,year,value,unit\n", f);
+    fprintf(f, "average_year,north,,year,,%g,year\n", s->avg_year ? s->avg_year : NAN);
+    fprintf(f, "dry_1_in_10_year,north,,year,,%g,year\n", s->dry10_year ? s->dry10_year : NAN);
+    fprintf(f, "run,,,first_year,,%d,year\n", s->y0);
+    fprintf(f, "run,,,years,,%d,year\n", s->ny);
+    for (int i = 0; i < s->nser; i++) {
+        const drv_series *x = &s->ser[i];
+        const char *fmt = "%s,%s,%s,%s,%s,%.6g,%s\n";
+        char ya[16] = "", yd[16] = "";
+        if (s->avg_year) {
+            snprintf(ya, sizeof ya, "%d", s->avg_year);
+        }
+        if (s->dry10_year) {
+            snprintf(yd, sizeof yd, "%d", s->dry10_year);
+        }
+        fprintf(f, fmt, x->stat, x->area, x->cls, "return_period_2", "",
+                core_stats_return_value(x->v, s->ny, x->dir, 2.0), x->unit);
+        fprintf(f, fmt, x->stat, x->area, x->cls, "return_period_10", "",
+                core_stats_return_value(x->v, s->ny, x->dir, 10.0), x->unit);
+        fprintf(f, fmt, x->stat, x->area, x->cls, "average_year", ya,
+                drv_stats_value(s, x, s->avg_year), x->unit);
+        fprintf(f, fmt, x->stat, x->area, x->cls, "dry_1_in_10_year", yd,
+                drv_stats_value(s, x, s->dry10_year), x->unit);
+    }
+    return io_text_close(f, path, 1, err);
+}
+
+zt_status drv_stats_write(const drv_stats *s, const char *out_dir, zt_err *err)
+{
+    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+        return zt_fail(err, ZT_EIO, "%s: cannot make the folder (%s)", out_dir, strerror(errno));
+    }
+    int *rank = zt_malloc((size_t)(s->ny > 0 ? s->ny : 1) * sizeof *rank);
+    if (!rank) {
+        return zt_fail(err, ZT_ENOMEM, "zoet stats: out of memory");
+    }
+    zt_status st = write_years(s, out_dir, err);
+    if (st == ZT_OK) {
+        st = write_return(s, out_dir, rank, err);
+    }
+    if (st == ZT_OK) {
+        st = write_summary(s, out_dir, err);
+    }
+    zt_free(rank);
+    return st;
+}
