@@ -5,8 +5,10 @@
 # with exit status 1. Called by `make demo`, `make test` and `make bench`.
 set -eu
 
+# chromium and chromium-driver: the headless-browser check of HTML pages
+# (tests/browser/check_html.py, suite "browser")
 PKGS="gcc make pkg-config libnetcdf-dev libhdf5-dev netcdf-bin check libinih-dev \
-libgdal-dev gdal-bin libssl-dev libnlopt-dev libjson-c-dev valgrind python3"
+libgdal-dev gdal-bin libssl-dev libnlopt-dev libjson-c-dev valgrind python3 chromium chromium-driver"
 
 missing=""
 for p in $PKGS; do
