@@ -48,6 +48,7 @@
 #include "io_forcing.h"
 #include "io_file.h"
 #include "stats.h"
+#include "table.h"
 #include "transform.h"
 #include "io_outset.h"
 #include "io_picture.h"
@@ -68,6 +69,7 @@ static const char usage_main[] =
     "  chart FILE.csv       a chart (SVG) of a district series\n"
     "  calibrate CALIB.ini  fit parameters to observed figures (NLopt)\n"
     "  stats RUN_DIR        drought statistics and return periods of a multi-year run\n"
+    "  table RUN_DIR...     the consultation table across runs (CSV, Markdown, HTML)\n"
     "\n"
     "  zoet --version       print the version\n"
     "  zoet COMMAND --help  help on a command\n"
@@ -167,6 +169,18 @@ static const char usage_stats[] =
     "summary.csv.\n"
     "\n"
     "  -o, --out DIR   where to write (default RUN_DIR/stats)\n"
+    "  --quiet         print nothing but errors\n";
+
+static const char usage_table[] =
+    "usage: zoet table RUN_DIR... [--out DIR] [--quiet]\n"
+    "\n"
+    "The consultation table across runs, the first the reference: per run the\n"
+    "statistics of `zoet stats` in its average year, its 1-in-10 dry year and\n"
+    "2018 (when simulated), and the difference to the reference. Writes\n"
+    "table.csv (tidy), table.md and table.html (charts and maps, self-contained)\n"
+    "(docs/table.md).\n"
+    "\n"
+    "  -o, --out DIR   where to write (default: table)\n"
     "  --quiet         print nothing but errors\n";
 
 static const char usage_map[] =
@@ -718,6 +732,40 @@ static int cmd_stats(int argc, char **argv)
     return st == ZT_OK ? 0 : fail(&err);
 }
 
+static int cmd_table(int argc, char **argv)
+{
+    const char *out = "table";
+    int c, quiet = 0;
+    zt_err err;
+    static const struct option opts[] = {{"help", no_argument, NULL, OPT_HELP},
+                                         {"out", required_argument, NULL, OPT_OUT},
+                                         {"quiet", no_argument, NULL, OPT_QUIET},
+                                         {NULL, 0, NULL, 0}};
+    optind = 0;
+    while ((c = next_opt(argc, argv, "ho:", opts, usage_table)) != -1) {
+        if (c == -2) {
+            return 2;
+        }
+        if (c == OPT_HELP) {
+            fputs(usage_table, stdout);
+            return 0;
+        }
+        if (c == OPT_OUT) {
+            out = optarg;
+        } else {
+            quiet = 1;
+        }
+    }
+    if (optind >= argc) {
+        return usage_error(usage_table, "%s", "give one or more RUN_DIR, the reference first");
+    }
+    zt_err_clear(&err);
+    if (drv_table((const char *const *)argv + optind, argc - optind, out, quiet, &err) != ZT_OK) {
+        return fail(&err);
+    }
+    return 0;
+}
+
 static int cmd_calibrate(int argc, char **argv)
 {
     const char *file = NULL, *out = NULL;
@@ -901,6 +949,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "chart") == 0) {
         return cmd_chart(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "table") == 0) {
+        return cmd_table(argc - 1, argv + 1);
     }
     if (strcmp(argv[1], "stats") == 0) {
         return cmd_stats(argc - 1, argv + 1);

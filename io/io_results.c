@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <netcdf.h>
 
 #include "io_csv.h"
 #include "io_file.h"
@@ -204,4 +205,19 @@ zt_status io_results_yearly(const char *path, const io_yt_spec *s, int y0, int n
         io_ytab_free(t);
     }
     return st;
+}
+
+void io_results_forcing_label(const char *forcing, char *buf, size_t n)
+{
+    int nc;
+    size_t len;
+    buf[0] = '\0';
+    if (!forcing[0] || nc_open(forcing, NC_NOWRITE, &nc) != NC_NOERR) {
+        return;
+    }
+    if (nc_inq_attlen(nc, NC_GLOBAL, "zoet_transform", &len) == NC_NOERR && len < n &&
+        nc_get_att_text(nc, NC_GLOBAL, "zoet_transform", buf) == NC_NOERR) {
+        buf[len] = '\0';
+    }
+    nc_close(nc);
 }

@@ -52,4 +52,8 @@ zt_status io_results_yearly(const char *path, const io_yt_spec *s, int y0, int n
                             zt_err *err);
 void io_ytab_free(io_ytab *t);
 
+/* The global attribute zoet_transform of a forcing file (what `zoet
+ * forcing transform` did) into buf, "" when it has none or cannot be read. */
+void io_results_forcing_label(const char *forcing, char *buf, size_t n);
+
 #endif /* IO_RESULTS_H */

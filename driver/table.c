@@ -1,0 +1,196 @@
+/*
+ * table.c: `zoet table` (table.h; docs/table.md).
+ */
+#include "table.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "io_file.h"
+#include "io_results.h"
+#include "io_table.h"
+#include "stats.h"
+
+enum { NPER = IO_TABLE_NPER };
+
+typedef struct tb {
+    int nrun, nrow;
+    drv_stats *st;      /* [nrun] */
+    char (*name)[256];  /* [nrun] */
+    char (*clim)[256];  /* [nrun] */
+    const drv_series **row; /* [nrow] the first run's series that defines the row */
+    int *year;          /* [nrun * NPER] */
+    double *v;          /* [nrow * nrun * NPER] */
+} tb;
+
+static void tb_free(tb *t)
+{
+    for (int r = 0; r < t->nrun; r++) {
+        drv_stats_free(&t->st[r]);
+    }
+    zt_free(t->st);
+    zt_free(t->name);
+    zt_free(t->clim);
+    zt_free(t->row);
+    zt_free(t->year);
+    zt_free(t->v);
+}
+
+/* The rows: every (statistic, area, class) of any run, in the order met. */
+static zt_status rows(tb *t, zt_err *err)
+{
+    int cap = 0;
+    for (int r = 0; r < t->nrun; r++) {
+        for (int i = 0; i < t->st[r].nser; i++) {
+            const drv_series *x = &t->st[r].ser[i];
+            int known = 0;
+            for (int k = 0; k < t->nrow && !known; k++) {
+                known = strcmp(t->row[k]->stat, x->stat) == 0 &&
+                        strcmp(t->row[k]->area, x->area) == 0 && strcmp(t->row[k]->cls, x->cls) == 0;
+            }
+            if (known) {
+                continue;
+            }
+            if (t->nrow == cap) {
+                cap = cap ? 2 * cap : 64;
+                const drv_series **n = zt_realloc(t->row, (size_t)cap * sizeof *n);
+                if (!n) {
+                    return zt_fail(err, ZT_ENOMEM, "zoet table: out of memory");
+                }
+                t->row = n;
+            }
+            t->row[t->nrow++] = x;
+        }
+    }
+    return ZT_OK;
+}
+
+static void values(tb *t)
+{
+    for (int r = 0; r < t->nrun; r++) {
+        const drv_stats *s = &t->st[r];
+        const int y[NPER] = {s->avg_year, s->dry10_year, 2018};
+        for (int p = 0; p < NPER; p++) {
+            /* 2018 only when the run simulated it whole */
+            t->year[r * NPER + p] = y[p] >= s->y0 && y[p] < s->y0 + s->ny ? y[p] : 0;
+        }
+        for (int i = 0; i < t->nrow; i++) {
+            const drv_series *x = drv_stats_find(s, t->row[i]->stat, t->row[i]->area, t->row[i]->cls);
+            for (int p = 0; p < NPER; p++) {
+                t->v[((size_t)i * (size_t)t->nrun + (size_t)r) * NPER + (size_t)p] =
+                    t->year[r * NPER + p] ? drv_stats_value(s, x, y[p]) : NAN;
+            }
+        }
+    }
+}
+
+static zt_status load(tb *t, const char *const *runs, zt_err *err)
+{
+    t->st = zt_calloc((size_t)t->nrun, sizeof *t->st);
+    t->name = zt_calloc((size_t)t->nrun, sizeof *t->name);
+    t->clim = zt_calloc((size_t)t->nrun, sizeof *t->clim);
+    t->year = zt_calloc((size_t)t->nrun * NPER, sizeof *t->year);
+    if (!t->st || !t->name || !t->clim || !t->year) {
+        return zt_fail(err, ZT_ENOMEM, "zoet table: out of memory");
+    }
+    zt_status st = ZT_OK;
+    for (int r = 0; st == ZT_OK && r < t->nrun; r++) {
+        char buf[4096];
+        snprintf(buf, sizeof buf, "%s", runs[r]);
+        for (size_t l = strlen(buf); l > 1 && buf[l - 1] == '/'; l--) {
+            buf[l - 1] = '\0';
+        }
+        snprintf(t->name[r], sizeof t->name[r], "%s", basename(buf));
+        st = drv_stats_compute(runs[r], &t->st[r], err);
+        if (st == ZT_OK) {
+            io_results_forcing_label(t->st[r].forcing, t->clim[r], sizeof t->clim[r]);
+        }
+    }
+    if (st == ZT_OK) {
+        st = rows(t, err);
+    }
+    if (st == ZT_OK) {
+        t->v = zt_malloc((size_t)(t->nrow > 0 ? t->nrow : 1) * (size_t)t->nrun * NPER * sizeof *t->v);
+        st = t->v ? ZT_OK : zt_fail(err, ZT_ENOMEM, "zoet table: out of memory");
+    }
+    if (st == ZT_OK) {
+        values(t);
+    }
+    return st;
+}
+
+static int find_row(const tb *t, const char *stat, const char *area, const char *cls)
+{
+    for (int i = 0; i < t->nrow; i++) {
+        if (strcmp(t->row[i]->stat, stat) == 0 && strcmp(t->row[i]->area, area) == 0 &&
+            strcmp(t->row[i]->cls, cls) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+zt_status drv_table(const char *const *runs, int nrun, const char *out_dir, int quiet, zt_err *err)
+{
+    tb t;
+    memset(&t, 0, sizeof t);
+    t.nrun = nrun;
+    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+        return zt_fail(err, ZT_EIO, "%s: cannot make the folder (%s)", out_dir, strerror(errno));
+    }
+    zt_status st = load(&t, runs, err);
+    const char **stat = zt_calloc((size_t)(t.nrow + 1), 4 * sizeof *stat);
+    const char **rn = zt_calloc((size_t)nrun, 2 * sizeof *rn);
+    if (st == ZT_OK && (!stat || !rn)) {
+        st = zt_fail(err, ZT_ENOMEM, "zoet table: out of memory");
+    }
+    if (st == ZT_OK) {
+        const char **area = stat + t.nrow, **cls = area + t.nrow, **unit = cls + t.nrow;
+        for (int i = 0; i < t.nrow; i++) {
+            stat[i] = t.row[i]->stat;
+            area[i] = t.row[i]->area;
+            cls[i] = t.row[i]->cls;
+            unit[i] = t.row[i]->unit;
+        }
+        for (int r = 0; r < nrun; r++) {
+            rn[r] = t.name[r];
+            rn[nrun + r] = t.clim[r];
+        }
+        const io_table it = {nrun, rn, rn + nrun, t.nrow, stat, area, cls, unit, t.year, t.v};
+        int charts[3], nc = 0;
+        const int c1 = find_row(&t, "deficit_max_apr_sep", "north", "");
+        const int c2 = find_row(&t, "shortage", "north", "3-4");
+        const int c3 = find_row(&t, "peat_share_20_40cm", "fryslan", "");
+        if (c1 >= 0) {
+            charts[nc++] = c1;
+        }
+        if (c2 >= 0) {
+            charts[nc++] = c2;
+        }
+        if (c3 >= 0) {
+            charts[nc++] = c3;
+        }
+        char path[4096];
+        st = io_table_csv(&it, io_path_join(out_dir, "table.csv", path, sizeof path), err);
+        if (st == ZT_OK) {
+            st = io_table_md(&it, io_path_join(out_dir, "table.md", path, sizeof path), err);
+        }
+        if (st == ZT_OK) {
+            st = io_table_html(&it, charts, nc, NULL, 0, "zoet: the consultation table",
+                               io_path_join(out_dir, "table.html", path, sizeof path), err);
+        }
+        if (st == ZT_OK && !quiet) {
+            printf("zoet table: %d run(s), %d rows; wrote %s/table.csv, table.md, table.html\n",
+                   nrun, t.nrow, out_dir);
+        }
+    }
+    zt_free(stat);
+    zt_free(rn);
+    tb_free(&t);
+    return st;
+}
