@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core_stats.h"
 #include "io_forcing.h"
 #include "stats.h"
+#include "table.h"
 #include "testutil.h"
 
 START_TEST(deficit_by_hand)
@@ -82,7 +84,7 @@ static void put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
  *     December (outside the summer); buffer 300 - k Mm3 on 15 July;
  *   peat_years.csv: Fryslan's share 0.1 k.
  */
-static void make_run(const char *dir)
+static void make_run(const char *dir, int factor)
 {
     char path[600], forc[600];
     char *b = NULL, *l = NULL, *r = NULL;
@@ -106,7 +108,7 @@ static void make_run(const char *dir)
         static const char *const pv[3] = {"groningen", "fryslan", "drenthe"};
         for (int p = 0; p < 3; p++) {
             put(&r, &rn, &rc, "%s,%s,3,0,0,0,1000\n%s,%s,4,0,0,0,%d\n", date, pv[p], date, pv[p],
-                500 * k);
+                500 * k * factor);
         }
     }
     snprintf(path, sizeof path, "%s/k.csv", dir);
@@ -147,7 +149,7 @@ START_TEST(run_by_hand)
     drv_stats s;
     zt_err err;
     tu_tmpdir("stats_run", dir, sizeof dir);
-    make_run(dir);
+    make_run(dir, 1);
     zt_err_clear(&err);
     ck_assert_msg(drv_stats_compute(dir, &s, &err) == ZT_OK, "%s", err.msg);
     ck_assert_int_eq(s.y0, 2001);
@@ -189,6 +191,48 @@ START_TEST(run_by_hand)
 }
 END_TEST
 
+/* Two runs by hand, the second with twice the class 4 shortage: the table
+ * has the 1-in-10 dry year 2009 for both, and in it Fryslan's class 4 short
+ * 365 x 500 x 9 m3 = 1.6425 Mm3 in the reference and 3.285 in the other
+ * (+1.6425); 2018 is not in the runs. */
+START_TEST(table_of_two_runs)
+{
+    char base[256], a[300], b[300], out[300], path[400];
+    zt_err err;
+    tu_tmpdir("table_runs", base, sizeof base);
+    snprintf(a, sizeof a, "%s/ref", base);
+    snprintf(b, sizeof b, "%s/dry", base);
+    snprintf(out, sizeof out, "%s/table", base);
+    ck_assert_int_eq(mkdir(a, 0777), 0);
+    ck_assert_int_eq(mkdir(b, 0777), 0);
+    make_run(a, 1);
+    make_run(b, 2);
+    const char *runs[2] = {a, b};
+    zt_err_clear(&err);
+    ck_assert_msg(drv_table(runs, 2, out, 1, &err) == ZT_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/table.csv", out);
+    char *t = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_msg(strstr(t, "\nref,,shortage,fryslan,4,dry_1_in_10_year,2009,1.6425,Mm3,0\n"), "%s", t);
+    ck_assert_msg(strstr(t, "\ndry,,shortage,fryslan,4,dry_1_in_10_year,2009,3.285,Mm3,1.6425\n"), "%s", t);
+    ck_assert_msg(strstr(t, "\ndry,,shortage,fryslan,4,2018,,nan,Mm3,nan\n"), "%s", t);
+    free(t);
+    snprintf(path, sizeof path, "%s/table.md", out);
+    t = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_msg(strstr(t, "| shortage fryslan class 4 (Mm3) |"), "%s", t);
+    ck_assert_msg(strstr(t, "3.28 (+1.64)"), "%s", t);
+    free(t);
+    snprintf(path, sizeof path, "%s/table.html", out);
+    ck_assert(tu_exists(path));
+    /* a folder that is not a run is named */
+    runs[1] = base;
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_table(runs, 2, out, 1, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "not the output folder of a complete zoet run"), "%s", err.msg);
+}
+END_TEST
+
 START_TEST(bad_run_folders)
 {
     char dir[256], path[300];
@@ -219,6 +263,7 @@ Suite *suite_stats(void)
     tcase_add_test(tc, ranks_and_return_values);
     tcase_add_test(tc, run_by_hand);
     tcase_add_test(tc, bad_run_folders);
+    tcase_add_test(tc, table_of_two_runs);
     suite_add_tcase(su, tc);
     return su;
 }
