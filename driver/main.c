@@ -682,31 +682,43 @@ static int cmd_map(int argc, char **argv)
     return 0;
 }
 
-static int cmd_stats(int argc, char **argv)
+/* The options --out DIR and --quiet of a command that takes folders:
+ * -1 to go on (the operands from optind), else the exit status. */
+static int out_quiet_opts(int argc, char **argv, const char *usage, const char **out, int *quiet)
 {
-    const char *out = NULL;
-    char def[4096];
-    int c, quiet = 0;
-    zt_err err;
-    drv_stats s;
+    int c;
     static const struct option opts[] = {{"help", no_argument, NULL, OPT_HELP},
                                          {"out", required_argument, NULL, OPT_OUT},
                                          {"quiet", no_argument, NULL, OPT_QUIET},
                                          {NULL, 0, NULL, 0}};
     optind = 0;
-    while ((c = next_opt(argc, argv, "ho:", opts, usage_stats)) != -1) {
+    while ((c = next_opt(argc, argv, "ho:", opts, usage)) != -1) {
         if (c == -2) {
             return 2;
         }
         if (c == OPT_HELP) {
-            fputs(usage_stats, stdout);
+            fputs(usage, stdout);
             return 0;
         }
         if (c == OPT_OUT) {
-            out = optarg;
+            *out = optarg;
         } else {
-            quiet = 1;
+            *quiet = 1;
         }
+    }
+    return -1;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+    const char *out = NULL;
+    char def[4096];
+    int quiet = 0;
+    zt_err err;
+    drv_stats s;
+    const int rc = out_quiet_opts(argc, argv, usage_stats, &out, &quiet);
+    if (rc >= 0) {
+        return rc;
     }
     if (optind + 1 != argc) {
         return usage_error(usage_stats, "%s", "give one RUN_DIR");
@@ -735,26 +747,11 @@ static int cmd_stats(int argc, char **argv)
 static int cmd_table(int argc, char **argv)
 {
     const char *out = "table";
-    int c, quiet = 0;
+    int quiet = 0;
     zt_err err;
-    static const struct option opts[] = {{"help", no_argument, NULL, OPT_HELP},
-                                         {"out", required_argument, NULL, OPT_OUT},
-                                         {"quiet", no_argument, NULL, OPT_QUIET},
-                                         {NULL, 0, NULL, 0}};
-    optind = 0;
-    while ((c = next_opt(argc, argv, "ho:", opts, usage_table)) != -1) {
-        if (c == -2) {
-            return 2;
-        }
-        if (c == OPT_HELP) {
-            fputs(usage_table, stdout);
-            return 0;
-        }
-        if (c == OPT_OUT) {
-            out = optarg;
-        } else {
-            quiet = 1;
-        }
+    const int rc = out_quiet_opts(argc, argv, usage_table, &out, &quiet);
+    if (rc >= 0) {
+        return rc;
     }
     if (optind >= argc) {
         return usage_error(usage_table, "%s", "give one or more RUN_DIR, the reference first");
