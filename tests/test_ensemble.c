@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -682,6 +683,82 @@ START_TEST(slurm_scripts)
 }
 END_TEST
 
+/* The time limit near (Slurm's USR1 to the batch shell): the task stops its
+ * run, keeps the checkpoints and requeues itself; started again, it goes on
+ * from the newest checkpoint to the end. Slurm's scontrol is a stand-in
+ * that notes its arguments. */
+START_TEST(slurm_time_limit_requeues_the_task)
+{
+    char dir[1200], e[16384], out[16384], p[2400], ck[2400];
+    case_dir("slurm-usr1", dir, sizeof dir);
+    scenario(dir, "y.ini", "checkpoint = \"month\"\n", NULL);
+    put(dir, "ens.ini",
+        HEAD "scenarios = [\"y.ini\"]\n" CLIM "periods = [\"2018-01-01/2018-12-31\"]\n" SLURM,
+        NULL, 0);
+    ck_assert_msg(run_zoet(dir, "ensemble ens.ini --slurm --no-submit --quiet", out, sizeof out, e,
+                           sizeof e) == 0,
+                  "%s", tail(e));
+    snprintf(p, sizeof p, "%s/bin", dir);
+    ck_assert_int_eq(mkdir(p, 0755), 0);
+    put(p, "scontrol", "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/scontrol.args\"\n", NULL, 0);
+    snprintf(p, sizeof p, "%s/bin/scontrol", dir);
+    ck_assert_int_eq(chmod(p, 0755), 0);
+    snprintf(ck, sizeof ck, "%s/o/members/y__none__2018/checkpoints/2018-03-01/state.nc", dir);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/bin:%s", dir, getenv("PATH") ? getenv("PATH") : "/bin");
+        snprintf(p, sizeof p, "%s/o", dir);
+        if (chdir(p) != 0 || !freopen("task.out", "w", stdout) || !freopen("task.err", "w", stderr)) {
+            _exit(127);
+        }
+        setenv("PATH", path, 1);
+        setenv("SLURM_ARRAY_TASK_ID", "0", 1);
+        setenv("SLURM_ARRAY_JOB_ID", "9", 1);
+        setenv("SLURM_CPUS_PER_TASK", "1", 1);
+        execlp("bash", "bash", "slurm/members.sbatch", (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 120000 && !tu_exists(ck); i++) {
+        const struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    ck_assert_msg(tu_exists(ck), "no checkpoint of March");
+    ck_assert_int_eq(kill(pid, SIGUSR1), 0);
+    int ws = 0;
+    ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+    ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 143, "task exit %d (ended before USR1?)",
+                  WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
+    snprintf(p, sizeof p, "%s/bin/scontrol.args", dir);
+    char *args = tu_slurp(p, NULL);
+    ck_assert_msg(args && strcmp(args, "requeue 9_0\n") == 0, "scontrol: %s", tail(args));
+    free(args);
+    char *log = tu_slurp(BASE "/slurm-usr1/o/members/y__none__2018/log.txt", NULL);
+    ck_assert_msg(log && strstr(log, "(task 0): time limit near: stopping the run") &&
+                      strstr(log, "interrupted by SIGTERM: nothing published") &&
+                      strstr(log, "(task 0): exit 143 (interrupted)") &&
+                      strstr(log, "(task 0): requeued: the task continues from checkpoint "),
+                  "%s", tail(log));
+    free(log);
+    char *st = tu_slurp(BASE "/slurm-usr1/o/members/y__none__2018/status.txt", NULL);
+    ck_assert_msg(st && strncmp(st, "interrupted 143 ", 16) == 0, "%s", tail(st));
+    free(st);
+    /* the requeued task */
+    snprintf(p, sizeof p,
+             "cd %s/o && SLURM_ARRAY_TASK_ID=0 SLURM_ARRAY_JOB_ID=9 SLURM_RESTART_COUNT=1 "
+             "bash slurm/members.sbatch",
+             dir);
+    ck_assert_msg(tu_run(p, out, sizeof out, e, sizeof e) == 0, "%s %s", tail(out), tail(e));
+    ck_assert_msg(strstr(out, "restart from checkpoint ") && strstr(out, "restart count 1"), "%s",
+                  tail(out));
+    double maxrel;
+    ck_assert_int_eq(tu_balance_days(BASE "/slurm-usr1/o/members/y__none__2018/balance.csv",
+                                     &maxrel),
+                     365);
+}
+END_TEST
+
 Suite *suite_ensemble(void)
 {
     Suite *su = suite_create("ensemble");
@@ -699,6 +776,7 @@ Suite *suite_ensemble(void)
     tcase_add_test(tc, local_failed_member_others_go_on);
     tcase_add_test(tc, sigterm_stops_members_then_they_continue);
     tcase_add_test(tc, slurm_scripts);
+    tcase_add_test(tc, slurm_time_limit_requeues_the_task);
     suite_add_tcase(su, tc);
     return su;
 }
