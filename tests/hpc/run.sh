@@ -265,7 +265,7 @@ else
     why=""
     "$Z" table --help > /dev/null 2>&1 ||
         why=" (expected before the merge with main: this zoet has no 'table' command)"
-    fail "zoet table: job $jt ${tstate:-?}, exit ${texit:-?}, $W/ens/table missing or empty$why; table.out: $(tail -n 1 "$W/ens/slurm/logs/table.out" 2> /dev/null)"
+    fail "zoet table: job $jt ${tstate:-?}, exit ${texit:-?}, $W/ens/table missing or empty$why; table.out: $(grep -m 1 "^zoet: " "$W/ens/slurm/logs/table.out" 2> /dev/null)"
 fi
 
 if [ $fails = 0 ]; then
