@@ -178,8 +178,7 @@ static zt_status check_periods(const io_ensemble *e, io_scenario *const *sc, zt_
             /* the first member of this scenario and period */
             const io_ens_member *m = &e->member[(s * e->nclim) * e->nper + p];
             char a[11], b[11];
-            first = zt_fail(err, one.status,
-                            "%s: member %s: the period %s/%s is not covered by its %s: %s",
+            first = zt_fail(err, one.status, "%s: member %s (period %s/%s): its %s file: %s",
                             e->file, m->name, zt_day_format(per->start, a),
                             zt_day_format(per->end, b), gw ? "recharge" : "forcing", one.msg);
             more += e->nclim - 1;
@@ -279,9 +278,13 @@ static zt_status make_forcings(drv_ens *x, io_scenario *const *sc, ens_forcings 
             if ((st = io_dir_ensure(dir, err)) != ZT_OK) {
                 return st;
             }
+            char src[PATH_MAX];
+            if (!realpath(sc[s]->forcing, src)) {
+                snprintf(src, sizeof src, "%s", sc[s]->forcing);
+            }
             char opt[24];
             snprintf(opt, sizeof opt, "--%s", cl->family);
-            char *argv[16] = {(char *)x->o->exe, "forcing", "transform", sc[s]->forcing, opt,
+            char *argv[16] = {(char *)x->o->exe, "forcing", "transform", src, opt,
                               (char *)cl->scenario, (char *)cl->horizon, "-o", path, "--quiet"};
             int na = 10;
             if (e->tf_region[0]) {
@@ -293,11 +296,11 @@ static zt_status make_forcings(drv_ens *x, io_scenario *const *sc, ens_forcings 
                 argv[na++] = (char *)e->tf_p99;
             }
             if (!x->o->quiet) {
-                printf("zoet ensemble: transform %s to %s\n", sc[s]->forcing, cl->spec);
+                printf("zoet ensemble: transform %s to %s\n", src, cl->spec);
                 fflush(stdout);
             }
             log_line(log, "%s forcing transform %s %s %s %s -o %s%s%s%s%s", x->o->exe,
-                     sc[s]->forcing, opt, cl->scenario, cl->horizon, path,
+                     src, opt, cl->scenario, cl->horizon, path,
                      e->tf_region[0] ? " --region " : "", e->tf_region,
                      e->tf_p99[0] ? " --p99 " : "", e->tf_p99);
             pid_t pid;
@@ -312,7 +315,7 @@ static zt_status make_forcings(drv_ens *x, io_scenario *const *sc, ens_forcings 
                 return zt_fail(err, code == 2 ? ZT_EINPUT : ZT_EINTERNAL,
                                "%s: the forcing %s to climate %s: zoet forcing transform "
                                "failed (exit %d): %s (log: %s)",
-                               e->file, sc[s]->forcing, cl->spec, code, why, log);
+                               e->file, src, cl->spec, code, why, log);
             }
             if (io_outset_interrupted()) {
                 return zt_fail(err, ZT_EINTERRUPTED, "interrupted while transforming the forcing");

@@ -235,6 +235,14 @@ START_TEST(product_order_and_names)
     io_ensemble_destroy(&e);
     io_ensemble_destroy(NULL);
 
+    /* the ensemble the repository ships */
+    ck_assert_msg(io_ensemble_load("scenarios/ensembles/knmi14-2050.ini", &e, &err) == ZT_OK,
+                  "%s", err.msg);
+    ck_assert_int_eq(e->nmember, 5);
+    ck_assert_str_eq(e->member[0].name, "reference__none__1991-2025");
+    ck_assert_str_eq(e->member[4].name, "reference__knmi14-WH-2050__1991-2025");
+    io_ensemble_destroy(&e);
+
     /* climates and periods one by one */
     io_ens_climate c;
     io_ens_period p;
@@ -364,8 +372,8 @@ START_TEST(period_not_covered_stops_before_any_run)
         NULL, 0);
     ck_assert_int_eq(run_zoet(dir, "ensemble ens.ini", out, sizeof out, e, sizeof e), 2);
     ck_assert_msg(tu_count_lines(e) == 1 &&
-                      strstr(e, "ens.ini: member a__none__20171201-20180131: the period "
-                                "2017-12-01/2018-01-31 is not covered by its forcing: ") &&
+                      strstr(e, "ens.ini: member a__none__20171201-20180131 (period "
+                                "2017-12-01/2018-01-31): its forcing file: ") &&
                       strstr(e, "forcing.nc: no forcing for 2017-12-01 (file covers 2018-01-01 "
                                 "to 2018-12-31) (and 1 more member)"),
                   "%s", tail(e));
