@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "driver.h"
 #include "io_ckpt.h"
 #include "io_file.h"
@@ -108,13 +109,6 @@ static void log_line(const char *log, const char *fmt, ...)
     fclose(f);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* ---- preparation ----------------------------------------------------------- */
 
 /* Load a scenario with the output catalogue of zoet run. */
@@ -140,6 +134,13 @@ static zt_status load_scenarios(const io_ensemble *e, io_scenario **sc, zt_err *
     zt_status st = ZT_OK;
     for (int s = 0; s < e->nscen && st == ZT_OK; s++) {
         st = load_scenario(e->scenario[s], &sc[s], err);
+        char real[PATH_MAX], *r;
+        if (st == ZT_OK && sc[s]->forcing && realpath(sc[s]->forcing, real) &&
+            (r = zt_strdup(real)) != NULL) {
+            /* one name for one file: each is transformed once */
+            zt_free(sc[s]->forcing);
+            sc[s]->forcing = r;
+        }
         if (st == ZT_OK && sc[s]->mode == IO_MODE_GROUNDWATER) {
             for (int c = 0; c < e->nclim && st == ZT_OK; c++) {
                 if (e->climate[c].family[0]) {
@@ -198,36 +199,33 @@ typedef struct ens_forcings {
     char **tf;
 } ens_forcings;
 
+/* The base name of a NetCDF file without ".nc" into buf (size n). */
+static void nc_base(const char *path, char *buf, size_t n)
+{
+    const char *b = strrchr(path, '/');
+    snprintf(buf, n, "%s", b ? b + 1 : path);
+    const size_t len = strlen(buf);
+    if (len > 3 && strcmp(buf + len - 3, ".nc") == 0) {
+        buf[len - 3] = '\0';
+    }
+}
+
 /* A forcing file's short name for the transformed copies: its base name
- * without ".nc", made unique among the distinct files of the ensemble. */
+ * without ".nc", made unique among the distinct files of the ensemble
+ * ("-2", "-3" for other files of the same name, in scenario order). */
 static void forcing_stem(io_scenario *const *sc, int s, char *buf, size_t n)
 {
-    const char *path = sc[s]->forcing;
-    const char *b = strrchr(path, '/');
-    char base[256];
-    snprintf(base, sizeof base, "%s", b ? b + 1 : path);
-    const size_t len = strlen(base);
-    if (len > 3 && strcmp(base + len - 3, ".nc") == 0) {
-        base[len - 3] = '\0';
-    }
-    /* the files before it with the same base name, each counted once */
+    char base[256], other[256];
     int same = 0;
+    nc_base(sc[s]->forcing, base, sizeof base);
     for (int t = 0; t < s; t++) {
-        const char *q = strrchr(sc[t]->forcing, '/');
-        int seen = strcmp(sc[t]->forcing, path) == 0;
+        /* each other file once: at the first scenario that names it */
+        int seen = strcmp(sc[t]->forcing, sc[s]->forcing) == 0;
         for (int u = 0; u < t && !seen; u++) {
             seen = strcmp(sc[u]->forcing, sc[t]->forcing) == 0;
         }
-        if (seen) {
-            continue;
-        }
-        char other[256];
-        snprintf(other, sizeof other, "%s", q ? q + 1 : sc[t]->forcing);
-        const size_t lo = strlen(other);
-        if (lo > 3 && strcmp(other + lo - 3, ".nc") == 0) {
-            other[lo - 3] = '\0';
-        }
-        same += strcmp(other, base) == 0;
+        nc_base(sc[t]->forcing, other, sizeof other);
+        same += !seen && strcmp(other, base) == 0;
     }
     if (same) {
         snprintf(buf, n, "%s-%d", base, same + 1);
@@ -278,13 +276,10 @@ static zt_status make_forcings(drv_ens *x, io_scenario *const *sc, ens_forcings 
             if ((st = io_dir_ensure(dir, err)) != ZT_OK) {
                 return st;
             }
-            char src[PATH_MAX];
-            if (!realpath(sc[s]->forcing, src)) {
-                snprintf(src, sizeof src, "%s", sc[s]->forcing);
-            }
+            const char *src = sc[s]->forcing;
             char opt[24];
             snprintf(opt, sizeof opt, "--%s", cl->family);
-            char *argv[16] = {(char *)x->o->exe, "forcing", "transform", src, opt,
+            char *argv[16] = {(char *)x->o->exe, "forcing", "transform", (char *)src, opt,
                               (char *)cl->scenario, (char *)cl->horizon, "-o", path, "--quiet"};
             int na = 10;
             if (e->tf_region[0]) {
@@ -459,24 +454,22 @@ static zt_status write_member(drv_ens *x, int i, const io_scenario *base, const 
     return st;
 }
 
-/* The state of each member from its folder: complete (run.json) or not. */
+/* The state of each member from its folder: done (run.json) or pending
+ * (to run, from its newest checkpoint if it has one); the seconds of its
+ * runs so far from its status.txt. */
 static zt_status read_states(drv_ens *x, zt_err *err)
 {
     for (int i = 0; i < x->e->nmember; i++) {
         char dir[PATH_MAX];
         drv_ens_member_dir(x, i, dir, sizeof dir);
-        zt_status st = io_ens_status_read(dir, &x->st[i], err);
+        io_ens_status *m = &x->st[i];
+        zt_status st = io_ens_status_read(dir, m, err);
         if (st != ZT_OK) {
             return st;
         }
-        if (file_exists(dir, "run.json")) {
-            snprintf(x->st[i].state, sizeof x->st[i].state, "done");
-            x->st[i].exit_code = 0;
-        } else if (strcmp(x->st[i].state, "done") == 0 || strcmp(x->st[i].state, "running") == 0) {
-            /* said done, but its set is gone; or a run that never said how it ended */
-            snprintf(x->st[i].state, sizeof x->st[i].state, "%s",
-                     strcmp(x->st[i].state, "done") == 0 ? "pending" : "killed");
-        }
+        const int done = file_exists(dir, "run.json");
+        snprintf(m->state, sizeof m->state, "%s", done ? "done" : "pending");
+        m->exit_code = done ? 0 : -1;
     }
     return ZT_OK;
 }
@@ -564,7 +557,7 @@ static zt_status start_member(drv_ens *x, int i, int threads, ens_slot *s, zt_er
         return st;
     }
     s->member = i;
-    s->t0 = now_s();
+    s->t0 = drv_now();
     s->prev = m->seconds;
     return ZT_OK;
 }
@@ -577,7 +570,7 @@ static zt_status end_member(drv_ens *x, ens_slot *s, int code, int sig, int *ndo
     io_ens_status *m = &x->st[i];
     drv_ens_member_dir(x, i, dir, sizeof dir);
     snprintf(log, sizeof log, "%s/log.txt", dir);
-    const double secs = now_s() - s->t0;
+    const double secs = drv_now() - s->t0;
     m->seconds = s->prev + secs;
     m->exit_code = code;
     const char *state = code == 0 && file_exists(dir, "run.json") ? "done"
