@@ -199,17 +199,6 @@ typedef struct ens_forcings {
     char **tf;
 } ens_forcings;
 
-/* The base name of a NetCDF file without ".nc" into buf (size n). */
-static void nc_base(const char *path, char *buf, size_t n)
-{
-    const char *b = strrchr(path, '/');
-    snprintf(buf, n, "%s", b ? b + 1 : path);
-    const size_t len = strlen(buf);
-    if (len > 3 && strcmp(buf + len - 3, ".nc") == 0) {
-        buf[len - 3] = '\0';
-    }
-}
-
 /* A forcing file's short name for the transformed copies: its base name
  * without ".nc", made unique among the distinct files of the ensemble
  * ("-2", "-3" for other files of the same name, in scenario order). */
@@ -217,14 +206,14 @@ static void forcing_stem(io_scenario *const *sc, int s, char *buf, size_t n)
 {
     char base[256], other[256];
     int same = 0;
-    nc_base(sc[s]->forcing, base, sizeof base);
+    io_path_stem(sc[s]->forcing, ".nc", base, sizeof base);
     for (int t = 0; t < s; t++) {
         /* each other file once: at the first scenario that names it */
         int seen = strcmp(sc[t]->forcing, sc[s]->forcing) == 0;
         for (int u = 0; u < t && !seen; u++) {
             seen = strcmp(sc[u]->forcing, sc[t]->forcing) == 0;
         }
-        nc_base(sc[t]->forcing, other, sizeof other);
+        io_path_stem(sc[t]->forcing, ".nc", other, sizeof other);
         same += !seen && strcmp(other, base) == 0;
     }
     if (same) {

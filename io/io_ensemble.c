@@ -111,18 +111,6 @@ static int only(const char *s, const char *set)
 }
 
 
-/* The base name of path without ".ini" into buf (size n). */
-static void stem_of(const char *path, char *buf, size_t n)
-{
-    const char *b = strrchr(path, '/');
-    b = b ? b + 1 : path;
-    snprintf(buf, n, "%s", b);
-    const size_t len = strlen(buf);
-    if (len > 4 && strcmp(buf + len - 4, ".ini") == 0) {
-        buf[len - 4] = '\0';
-    }
-}
-
 static zt_status read_scenarios(io_ini *ini, io_ensemble *e, zt_err *err)
 {
     zt_status st = io_ini_paths(ini, SEC, "scenarios", 1, &e->scenario, &e->nscen, err);
@@ -147,7 +135,7 @@ static zt_status read_scenarios(io_ini *ini, io_ensemble *e, zt_err *err)
     }
     for (int i = 0; i < e->nscen; i++) {
         char stem[256];
-        stem_of(e->scenario[i], stem, sizeof stem);
+        io_path_stem(e->scenario[i], ".ini", stem, sizeof stem);
         if (!io_scenario_name_ok(stem) || strstr(stem, "__") || strlen(stem) > 63) {
             return io_ini_fail(ini, SEC, "scenarios", err,
                                "item %d: the file name \"%s\" names its members: use letters, "

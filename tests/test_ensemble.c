@@ -388,11 +388,21 @@ START_TEST(transform_once_and_member_scenarios_check)
 {
     char dir[1200], e[8192], out[8192], p[PATH_MAX + 128];
     case_dir("transform", dir, sizeof dir);
-    /* two scenarios on one forcing: one transformed file per climate */
+    /* two scenarios on one forcing (one named through "..": the same
+       file): one transformed file per climate; a third on another file
+       of the same name: a file of its own */
     scenario(dir, "a.ini", NULL, NULL);
     scenario(dir, "b.ini", "checkpoint = \"month\"\nthreads = 1\n", NULL);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && sed 's#input/forcing.nc#input/../input/forcing.nc#' b.ini > b2.ini && "
+             "mv b2.ini b.ini && mkdir other && cp %s/input/forcing.nc other/ && "
+             "sed 's#%s/input/forcing.nc#%s/other/forcing.nc#' a.ini > c.ini",
+             dir, base, base, dir);
+    ck_assert_int_eq(tu_run(cmd, NULL, 0, e, sizeof e), 0);
     put(dir, "ens.ini",
-        HEAD "scenarios = [\"a.ini\", \"b.ini\"]\nclimates = [\"none\", \"knmi14:WH:2050\"]\n"
+        HEAD "scenarios = [\"a.ini\", \"b.ini\", \"c.ini\"]\n"
+             "climates = [\"none\", \"knmi14:WH:2050\"]\n"
              "periods = [\"2018-01-01/2018-03-31\"]\n[transform]\nregion = \"NON\"\n" SLURM,
         NULL, 0);
     ck_assert_msg(run_zoet(dir, "ensemble ens.ini --slurm --no-submit", out, sizeof out, e,
@@ -402,9 +412,14 @@ START_TEST(transform_once_and_member_scenarios_check)
     ck_assert_int_eq(tu_run("ls " BASE "/transform/o/forcing/*.nc | wc -l", out, sizeof out,
                             NULL, 0),
                      0);
-    ck_assert_msg(atoi(out) == 1, "transformed files: %s", out);
+    ck_assert_msg(atoi(out) == 2, "transformed files: %s", out);
     const char *tf = BASE "/transform/o/forcing/forcing__knmi14-WH-2050__region-NON.nc";
     ck_assert_msg(tu_exists(tf), "no %s", tf);
+    snprintf(p, sizeof p, "%s/o/members/c__knmi14-WH-2050__20180101-20180331/scenario.ini", dir);
+    char *c = tu_slurp(p, NULL);
+    ck_assert_msg(c && strstr(c, "/o/forcing/forcing-2__knmi14-WH-2050__region-NON.nc\"\n"), "%s",
+                  tail(c));
+    free(c);
     static const char *const members[] = {"a__none__20180101-20180331",
                                           "a__knmi14-WH-2050__20180101-20180331",
                                           "b__none__20180101-20180331",
@@ -439,7 +454,7 @@ START_TEST(transform_once_and_member_scenarios_check)
     ck_assert_msg(strncmp(csv, IO_ENS_CSV_HEADER "\n", strlen(IO_ENS_CSV_HEADER) + 1) == 0 &&
                       strstr(csv, "\n1,a__knmi14-WH-2050__20180101-20180331,a,knmi14:WH:2050,"
                                   "2018-01-01,2018-03-31,pending,,0.0\n") &&
-                      tu_count_lines(csv) == 5,
+                      tu_count_lines(csv) == 7,
                   "%s", tail(csv));
     free(csv);
     /* prepared again: the transformed file is used as it is */
