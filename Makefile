@@ -3,6 +3,8 @@
 #   make demo       install what is missing, build, run the Noord-Nederland demo
 #   make test       install what is missing, build, run the check suites
 #   make bench      benchmarks (cell-days per second, output rate)
+#   make test-hpc   zoet ensemble --slurm on a real single-node Slurm (root;
+#                   installs slurm-wlm and munge; not part of make test)
 #   make sanitize   the test suite under ASan + UBSan
 #   make valgrind   the test suite under valgrind
 #   make clean
@@ -44,7 +46,7 @@ CORE_LIB   := $(BUILD)/libzoetcore.a
 IO_LIB     := $(BUILD)/libzoetio.a
 DEMO_LIB   := $(BUILD)/libzoetdemo.a
 
-.PHONY: all deps demo demo-run test test-run bench bench-run sanitize valgrind clean
+.PHONY: all deps demo demo-run test test-run test-hpc bench bench-run sanitize valgrind clean
 
 all: $(PROG)
 
@@ -106,6 +108,12 @@ test: deps
 # every suite in its own process, two at a time (tests/run-suites.sh)
 test-run: $(PROG) $(BUILD)/zoet-tests
 	ZT_ZOET=./$(PROG) sh tests/run-suites.sh $(BUILD)/zoet-tests 2
+
+# a 2-member ensemble through sbatch on a Slurm the script starts itself,
+# with a requeue and restart, and the table job (tests/hpc/run.sh)
+test-hpc: deps
+	@$(MAKE) --no-print-directory $(PROG)
+	sh tests/hpc/run.sh ./$(PROG)
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-run

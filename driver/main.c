@@ -5,6 +5,8 @@
  *   zoet check SCENARIO.ini
  *   zoet demo build [--out DIR] [--data DIR]
  *   zoet calibrate CALIB.ini [--out DIR] [--threads N] [--quiet]
+ *   zoet ensemble ENSEMBLE.ini [--jobs N] [--threads T] [--out DIR]
+ *                 [--slurm [--no-submit]] [--quiet]
  *   zoet forcing knmi FILE... -o OUT.nc [--stations CSV] [--from DATE]
  *                     [--to DATE] [--fill-nearest]
  *
@@ -12,7 +14,8 @@
  * a scenario, the command line: the error names file and variable, key or
  * line; an output folder in use by another run); 1 internal failure (a full
  * file system or the file-size limit among them); 130 and 143 when SIGINT
- * or SIGTERM stopped a run (128 + the signal, as a shell reports it).
+ * or SIGTERM stopped a run (128 + the signal, as a shell reports it);
+ * 3 when `zoet ensemble` ran every member and one or more failed.
  * Errors are one line on stderr.
  *
  * HDF5 1.10 (Debian 12) crashes in its exit handler after a failed
@@ -45,6 +48,7 @@
 
 #include "calibrate.h"
 #include "driver.h"
+#include "ensemble.h"
 #include "io_forcing.h"
 #include "io_file.h"
 #include "stats.h"
@@ -62,6 +66,7 @@ static const char usage_main[] =
     "commands:\n"
     "  run SCENARIO.ini     run a scenario (see `zoet run --help`)\n"
     "  check SCENARIO.ini   load and validate every input of a scenario, run nothing\n"
+    "  ensemble ENSEMBLE.ini  run scenario x climate x period members, here or on Slurm\n"
     "  demo build           build the Noord-Nederland demo inputs\n"
     "  forcing knmi FILE... import KNMI daily station files into a forcing file\n"
     "  forcing transform IN.nc --knmi14 SC H   a forcing file to a KNMI'14 scenario\n"
@@ -216,6 +221,31 @@ static const char usage_calibrate[] =
     "(docs/calibration.md). Writes DIR/evaluations.csv (every run) and\n"
     "DIR/calibrated.ini (a scenario that extends the calibrated one), and\n"
     "prints the table of targets: observed, model, deviation.\n";
+
+static const char usage_ensemble[] =
+    "usage: zoet ensemble ENSEMBLE.ini [--jobs N] [--threads T] [--out DIR]\n"
+    "                     [--slurm [--no-submit]] [--quiet]\n"
+    "\n"
+    "Run the members of an ensemble: every scenario file x climate x period that\n"
+    "ENSEMBLE.ini lists (docs/hpc.md). Each member gets OUT/members/NAME/ with\n"
+    "its own scenario.ini and log.txt; OUT/members.csv lists them with their\n"
+    "status. Everything is checked first (each period against its forcing); the\n"
+    "forcing is transformed once per climate. Members run as `zoet run` child\n"
+    "processes, N at a time; a failed member is reported and the others go on.\n"
+    "Run again, it skips complete members and continues the others from their\n"
+    "newest checkpoint.\n"
+    "\n"
+    "  --jobs N      members at once (default: [local] jobs, else 1)\n"
+    "  --threads T   OpenMP threads of each member (default: [local] threads, else 1)\n"
+    "  --out DIR     the ensemble's folder (default: [ensemble] out)\n"
+    "  --slurm       write OUT/slurm/members.sbatch (an array job, one task per\n"
+    "                member, requeued tasks restart from their checkpoint) and\n"
+    "                table.sbatch (zoet table after every task), and submit them\n"
+    "  --no-submit   with --slurm: write the scripts only (submit.sh submits them)\n"
+    "  --quiet       no progress lines\n"
+    "\n"
+    "exit status: 0 every member complete (--slurm: submitted), 3 one or more\n"
+    "members failed, 2 bad input, 1 internal failure, 130/143 interrupted\n";
 
 static int is_help(const char *a)
 {
@@ -893,6 +923,82 @@ static int cmd_chart(int argc, char **argv)
     return 0;
 }
 
+static int cmd_ensemble(int argc, char **argv)
+{
+    enum { E_JOBS = 2000, E_SLURM, E_NO_SUBMIT };
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, OPT_HELP},       {"jobs", required_argument, NULL, E_JOBS},
+        {"threads", required_argument, NULL, OPT_THREADS}, {"out", required_argument, NULL, OPT_OUT},
+        {"slurm", no_argument, NULL, E_SLURM},       {"no-submit", no_argument, NULL, E_NO_SUBMIT},
+        {"quiet", no_argument, NULL, OPT_QUIET},     {NULL, 0, NULL, 0}};
+    drv_ens_opts o;
+    drv_ens_result res;
+    char exe[PATH_MAX];
+    zt_err err;
+    int c;
+
+    memset(&o, 0, sizeof o);
+    zt_err_clear(&err);
+    optind = 0;
+    while ((c = next_opt(argc, argv, "h", opts, usage_ensemble)) != -1) {
+        switch (c) {
+        case -2:
+            return 2;
+        case OPT_HELP:
+            fputs(usage_ensemble, stdout);
+            return 0;
+        case E_JOBS:
+        case OPT_THREADS:
+            if (parse_threads(optarg, c == E_JOBS ? &o.jobs : &o.threads) != 0) {
+                return usage_error(usage_ensemble, "expected a whole number 1-1024, got '%s'",
+                                   optarg);
+            }
+            break;
+        case OPT_OUT:
+            o.out = optarg;
+            break;
+        case E_SLURM:
+            o.slurm = 1;
+            break;
+        case E_NO_SUBMIT:
+            o.no_submit = 1;
+            break;
+        default: /* OPT_QUIET */
+            o.quiet = 1;
+            break;
+        }
+    }
+    o.file = optind < argc ? argv[optind++] : NULL;
+    if (optind < argc) {
+        return usage_error(usage_ensemble, "one ensemble file only; extra argument '%s'",
+                           argv[optind]);
+    }
+    if (!o.file) {
+        return usage_error(usage_ensemble, "%s", "no ensemble file given");
+    }
+    if (o.no_submit && !o.slurm) {
+        return usage_error(usage_ensemble, "%s", "--no-submit goes with --slurm");
+    }
+    /* the members run this very program, by its absolute path */
+    if (!realpath("/proc/self/exe", exe)) {
+        fprintf(stderr, "zoet: cannot find the program's own path: %s\n", strerror(errno));
+        return 1;
+    }
+    o.exe = exe;
+    if (io_outset_catch_signals(&err) != ZT_OK) {
+        return fail(&err);
+    }
+    if (drv_ensemble(&o, &res, &err) != ZT_OK) {
+        const int sig = io_outset_interrupted();
+        if (sig) {
+            fprintf(stderr, "zoet: %s\n", err.msg[0] ? err.msg : "interrupted");
+            return 128 + sig;
+        }
+        return fail(&err);
+    }
+    return res.nfailed > 0 ? 3 : 0;
+}
+
 /* `zoet run` with passive OpenMP waiting (see the top of this file). */
 static void wait_policy(char **argv)
 {
@@ -955,6 +1061,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "calibrate") == 0) {
         return cmd_calibrate(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "ensemble") == 0) {
+        return cmd_ensemble(argc - 1, argv + 1);
     }
     fprintf(stderr, "zoet: unknown command '%s'\n%s", argv[1], usage_main);
     return 2;

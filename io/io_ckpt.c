@@ -402,6 +402,34 @@ zt_status io_ckpt_prune(const char *root, zt_day first, zt_day last, int keep, z
     return st;
 }
 
+int io_ckpt_latest(const char *root, char *state, size_t n)
+{
+    char top[CK_PATH_MAX], best[16] = "", path[CK_PATH_MAX + 32];
+    struct dirent *e;
+    DIR *d;
+
+    io_path_join(root, "checkpoints", top, sizeof top);
+    d = opendir(top);
+    if (!d) {
+        return 0;
+    }
+    while ((e = readdir(d)) != NULL) {
+        struct stat sb;
+        if (!is_ckpt_name(e->d_name) || strcmp(e->d_name, best) <= 0) {
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/%s/state.nc", top, e->d_name);
+        if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            snprintf(best, sizeof best, "%s", e->d_name);
+        }
+    }
+    closedir(d);
+    if (best[0] == '\0' || (size_t)snprintf(state, n, "%s/%s/state.nc", top, best) >= n) {
+        return 0;
+    }
+    return 1;
+}
+
 /* The number of line ends in file f (from its start). */
 static long count_lines(FILE *f)
 {

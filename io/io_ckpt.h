@@ -73,4 +73,10 @@ void io_ckpt_discard(const char *tmp);
  * before `first` are left alone. ZT_EIO naming the folder. */
 zt_status io_ckpt_prune(const char *root, zt_day first, zt_day last, int keep, zt_err *err);
 
+/* The newest checkpoint of the run whose output folder is root: the path
+ * root/checkpoints/DATE/state.nc of the latest DATE that holds a state file
+ * into state (size n), and 1; 0 when there is none (no folder, or no room
+ * in state). Folders under a temporary name (being written) are skipped. */
+int io_ckpt_latest(const char *root, char *state, size_t n);
+
 #endif /* IO_CKPT_H */

@@ -194,6 +194,17 @@ zt_status io_text_close(FILE *f, const char *final, int ok, zt_err *err)
     return io_part_commit(final, err);
 }
 
+char *io_path_stem(const char *path, const char *ext, char *buf, size_t n)
+{
+    const char *b = strrchr(path, '/');
+    snprintf(buf, n, "%s", b ? b + 1 : path);
+    const size_t len = strlen(buf), le = strlen(ext);
+    if (len > le && strcmp(buf + len - le, ext) == 0) {
+        buf[len - le] = '\0';
+    }
+    return buf;
+}
+
 char *io_path_join(const char *dir, const char *name, char *buf, size_t n)
 {
     size_t len = strlen(dir);

@@ -67,6 +67,10 @@ int io_part_limit(char *buf, size_t n, int clear);
 zt_status io_text_open(const char *final, FILE **f, zt_err *err);
 zt_status io_text_close(FILE *f, const char *final, int ok, zt_err *err);
 
+/* The last component of path without the ending ext (".ini"), when it has
+ * it, into buf (size n); returns buf. */
+char *io_path_stem(const char *path, const char *ext, char *buf, size_t n);
+
 /* Join dir and name with one '/' into buf (size n); returns buf. */
 char *io_path_join(const char *dir, const char *name, char *buf, size_t n);
 

@@ -324,6 +324,45 @@ done:
     return st;
 }
 
+zt_status io_forcing_check_period(const char *path, const char *var, zt_day first, zt_day last,
+                                  zt_err *err)
+{
+    int ncid = -1, vid, nd, dims[NC_MAX_VAR_DIMS], tvar;
+    size_t ntime = 0, t0 = 0;
+    zt_day *days = NULL;
+    zt_status st = io_input_check(path, "the forcing file", ZT_EINPUT, err);
+    if (st == ZT_OK) {
+        st = io_nc_check(nc_open(path, NC_NOWRITE, &ncid), ZT_EINPUT, path,
+                         "cannot open the forcing file", err);
+    }
+    if (st != ZT_OK) {
+        return st;
+    }
+    if (nc_inq_varid(ncid, var, &vid) != NC_NOERR) {
+        st = zt_fail(err, ZT_EINPUT, "%s: no variable %s", path, var);
+    } else {
+        st = io_nc_check(nc_inq_var(ncid, vid, NULL, NULL, &nd, dims, NULL), ZT_EINPUT, path, var,
+                         err);
+    }
+    if (st == ZT_OK && nd != 2 && nd != 3) {
+        st = zt_fail(err, ZT_EINPUT,
+                     "%s: variable %s has %d dimensions; expected (station, time) or (time, y, x)",
+                     path, var, nd);
+    }
+    if (st == ZT_OK) {
+        st = time_var_of_dim(ncid, nd == 2 ? dims[1] : dims[0], path, &tvar, &ntime, err);
+    }
+    if (st == ZT_OK) {
+        st = read_days(ncid, tvar, path, ntime, &days, err);
+    }
+    if (st == ZT_OK) {
+        st = find_period(path, days, ntime, first, last, &t0, err);
+    }
+    zt_free(days);
+    nc_close(ncid);
+    return st;
+}
+
 static int cell_active(const io_forcing *f, zt_idx k)
 {
     return !f->mask || f->mask[k] == ZT_MASK_ACTIVE;

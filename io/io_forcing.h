@@ -67,6 +67,18 @@ zt_status io_forcing_read_day(io_forcing *f, zt_day day, float *p, float *et0, z
 zt_status io_forcing_open_recharge(const char *path, const zt_grid *g, const uint8_t *mask,
                                    zt_day first, zt_day last, io_forcing **out, zt_err *err);
 
+/*
+ * Check, without a grid, that the forcing file `path` has a time step for
+ * every day of [first, last]: the time axis of its variable `var` ("P", or
+ * "recharge" for a recharge file; (station, time) or (time, y, x)). For a
+ * run's inputs checked before the run (zoet ensemble). ZT_EINPUT naming the
+ * file and the first missing day with the days the file covers ("F: no
+ * forcing for 1990-12-31 (file covers 1991-01-01 to 2020-12-31)"), or what
+ * is wrong with the file; ZT_ENOMEM.
+ */
+zt_status io_forcing_check_period(const char *path, const char *var, zt_day first, zt_day last,
+                                  zt_err *err);
+
 /* One line saying what was opened ("stations 251 270 ... nearest" / "gridded"). */
 const char *io_forcing_describe(const io_forcing *f);
 

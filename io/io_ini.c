@@ -1497,6 +1497,53 @@ zt_status io_ini_strings(io_ini *ini, const char *section, const char *key, int 
     return ZT_OK;
 }
 
+zt_status io_ini_paths(io_ini *ini, const char *section, const char *key, int required,
+                       char ***out, int *n, zt_err *err)
+{
+    const char **items = NULL;
+    char **paths = NULL;
+    int k = 0;
+    zt_status st = io_ini_strings(ini, section, key, required, &items, &k, err);
+
+    *out = NULL;
+    *n = 0;
+    if (st != ZT_OK || k == 0) {
+        return st;
+    }
+    /* the entry exists: io_ini_strings found it */
+    const ini_entry *e = find(ini, section, key);
+    paths = zt_calloc((size_t)k, sizeof *paths);
+    if (!paths) {
+        zt_free(items);
+        return zt_fail(err, ZT_ENOMEM, "%s: out of memory", io_ini_file(ini));
+    }
+    for (int i = 0; i < k && st == ZT_OK; i++) {
+        if (items[i][0] == '\0') {
+            st = entry_fail(ini, e, err, "item %d: empty file name", i + 1);
+            break;
+        }
+        const char *dir = items[i][0] == '/' ? "" : ini->files[e->file].dir;
+        const size_t len = strlen(dir) + strlen(items[i]) + 1;
+        paths[i] = zt_malloc(len);
+        if (!paths[i]) {
+            st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", io_ini_file(ini));
+            break;
+        }
+        snprintf(paths[i], len, "%s%s", dir, items[i]);
+    }
+    zt_free(items);
+    if (st != ZT_OK) {
+        for (int i = 0; i < k; i++) {
+            zt_free(paths[i]);
+        }
+        zt_free(paths);
+        return st;
+    }
+    *out = paths;
+    *n = k;
+    return ZT_OK;
+}
+
 zt_status io_ini_choice(io_ini *ini, const char *section, const char *key, int required,
                         const char *const *choices, int def, int *out, zt_err *err)
 {

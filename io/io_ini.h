@@ -79,6 +79,12 @@ zt_status io_ini_doubles_upto(io_ini *ini, const char *section, const char *key,
  * them apart). */
 zt_status io_ini_strings(io_ini *ini, const char *section, const char *key, int required,
                          const char ***out, int *n, zt_err *err);
+/* An array of file names, each resolved as io_ini_path resolves one: *out
+ * (new strings in a new array; the caller frees each and the array with
+ * zt_free) and *n; an empty array or an absent key give NULL and 0. An
+ * empty name is ZT_ECONFIG naming the item. */
+zt_status io_ini_paths(io_ini *ini, const char *section, const char *key, int required,
+                       char ***out, int *n, zt_err *err);
 /* One of the names in `choices` (NULL-terminated); *out its index. */
 zt_status io_ini_choice(io_ini *ini, const char *section, const char *key, int required,
                         const char *const *choices, int def, int *out, zt_err *err);

@@ -18,6 +18,7 @@
 #include "io_scenario.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "io_ini.h"
@@ -86,7 +87,7 @@ static char *name_from_file(const char *path)
     return s;
 }
 
-static int name_ok(const char *s)
+int io_scenario_name_ok(const char *s)
 {
     size_t i;
     if (s[0] == '\0' || s[0] == '.') {
@@ -116,7 +117,7 @@ static zt_status read_run(io_ini *ini, io_scenario *s, zt_err *err)
     if (!s->name) {
         return zt_fail(err, ZT_ENOMEM, "%s: out of memory", s->file);
     }
-    if (!name_ok(s->name)) {
+    if (!io_scenario_name_ok(s->name)) {
         if (name) {
             return io_ini_fail(ini, "run", "name", err,
                                "\"%s\": use letters, digits, '_', '-' and '.' (it names the "
@@ -636,12 +637,37 @@ static void put_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* A number in the fewest digits (at most 17) that read back as the same
+ * double: the printed settings are a scenario that runs the same model
+ * (zoet ensemble writes its members' scenarios this way), and 1.05 stays
+ * 1.05. */
+static void put_num(FILE *f, double x)
+{
+    char buf[40];
+    for (int digits = 6; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x) {
+            break;
+        }
+    }
+    fputs(buf, f);
+}
+
+/* "key = x\n" with put_num. */
+static void put_key_num(FILE *f, const char *key, double x)
+{
+    fprintf(f, "%s = ", key);
+    put_num(f, x);
+    fputc('\n', f);
+}
+
 static void put_factors(FILE *f, const char *key, const double *x)
 {
     int m;
     fprintf(f, "%s = [", key);
     for (m = 0; m < 12; m++) {
-        fprintf(f, "%s%g", m ? ", " : "", x[m]);
+        fputs(m ? ", " : "", f);
+        put_num(f, x[m]);
     }
     fputs("]\n", f);
 }
@@ -687,7 +713,8 @@ void io_scenario_print(const io_scenario *s, FILE *f)
                 s->field_src[i].var);
     }
     if (s->network) {
-        fprintf(f, "[supply]\nijsselmeer_factor = %g\n", s->ijssel_factor);
+        fputs("[supply]\n", f);
+        put_key_num(f, "ijsselmeer_factor", s->ijssel_factor);
         if (s->ijssel_series) {
             fputs("ijsselmeer_series = ", f);
             put_str(f, s->ijssel_series);
@@ -700,41 +727,49 @@ void io_scenario_print(const io_scenario *s, FILE *f)
         put_str(f, c->file);
         fputs("\nlobith = ", f);
         put_str(f, c->lobith);
+        fputc('\n', f);
+        put_key_num(f, "inflow_factor", c->inflow_factor);
+        fprintf(f, "replay_year = %d\n", c->replay_year);
+        put_key_num(f, "start_level", c->start_level);
+        put_key_num(f, "floor", c->floor);
+        put_key_num(f, "winter_level", c->winter_level);
+        put_key_num(f, "summer_lower", c->summer_lower);
+        put_key_num(f, "summer_upper", c->summer_upper);
+        put_key_num(f, "pump_above", c->pump_above);
         fprintf(f,
-                "\ninflow_factor = %.17g\nreplay_year = %d\nstart_level = %.17g\nfloor = %.17g\n"
-                "winter_level = %.17g\nsummer_lower = %.17g\nsummer_upper = %.17g\n"
-                "pump_above = %.17g\nspring_start = \"%02d-%02d\"\nsummer_start = \"%02d-%02d\"\n"
+                "spring_start = \"%02d-%02d\"\nsummer_start = \"%02d-%02d\"\n"
                 "winter_start = \"%02d-%02d\"\n",
-                c->inflow_factor, c->replay_year, c->start_level, c->floor, c->winter_level,
-                c->summer_lower, c->summer_upper, c->pump_above, c->spring_start / 100,
-                c->spring_start % 100, c->summer_start / 100, c->summer_start % 100,
-                c->winter_start / 100, c->winter_start % 100);
+                c->spring_start / 100, c->spring_start % 100, c->summer_start / 100,
+                c->summer_start % 100, c->winter_start / 100, c->winter_start % 100);
         put_factors(f, "rhine_factor", c->rhine_factor);
     }
     fputs("[climate]\n", f);
     put_factors(f, "precipitation_factor", s->precip_factor);
     put_factors(f, "et0_factor", s->et0_factor);
     if (s->mode != IO_MODE_ROOTZONE) {
-        fprintf(f,
-                "[districts]\nsummer_start = \"%02d-%02d\"\nwinter_start = \"%02d-%02d\"\n"
-                "ditch_water_depth_m = %g\nflushing_deficit_mm = %g\n",
-                s->summer_start[0], s->summer_start[1], s->winter_start[0], s->winter_start[1],
-                s->ditch_depth, s->flush_deficit_mm);
-        fprintf(f, "[groundwater]\ntolerance_m = %g\nmax_picard = %d\nmax_cg = %d\n"
-                   "spill_resistance_d = %g\ninfiltration_resistance_factor = %g\n",
-                s->gw_tol, s->gw_max_picard, s->gw_max_cg, s->c_spill, s->ci_factor);
+        fprintf(f, "[districts]\nsummer_start = \"%02d-%02d\"\nwinter_start = \"%02d-%02d\"\n",
+                s->summer_start[0], s->summer_start[1], s->winter_start[0], s->winter_start[1]);
+        put_key_num(f, "ditch_water_depth_m", s->ditch_depth);
+        put_key_num(f, "flushing_deficit_mm", s->flush_deficit_mm);
+        fputs("[groundwater]\n", f);
+        put_key_num(f, "tolerance_m", s->gw_tol);
+        fprintf(f, "max_picard = %d\nmax_cg = %d\n", s->gw_max_picard, s->gw_max_cg);
+        put_key_num(f, "spill_resistance_d", s->c_spill);
+        put_key_num(f, "infiltration_resistance_factor", s->ci_factor);
     }
-    if (!isnan(s->peat_target) || s->peat_owd || s->peat_pd) {
+    /* the base alone (a scenario compared with another, no measure of its
+       own) is a [peat] setting too */
+    if (!isnan(s->peat_target) || s->peat_owd || s->peat_pd || s->peat_base) {
         fputs("[peat]\n", f);
         if (!isnan(s->peat_target)) {
-            fprintf(f, "target_depth = %g\n", s->peat_target);
+            put_key_num(f, "target_depth", s->peat_target);
         }
-        fprintf(f, "submerged_drains = %s\nsubmerged_drain_resistance_d = %g\n",
-                s->peat_owd ? "true" : "false", s->peat_owd_c);
+        fprintf(f, "submerged_drains = %s\n", s->peat_owd ? "true" : "false");
+        put_key_num(f, "submerged_drain_resistance_d", s->peat_owd_c);
         if (s->peat_pd) {
-            fprintf(f, "pressure_drains = true\npressure_drain_depth = %g\n"
-                       "pressure_drain_resistance_d = %g\n",
-                    s->peat_pd_depth, s->peat_pd_c);
+            fputs("pressure_drains = true\n", f);
+            put_key_num(f, "pressure_drain_depth", s->peat_pd_depth);
+            put_key_num(f, "pressure_drain_resistance_d", s->peat_pd_c);
         }
         if (s->peat_base) {
             fputs("base = ", f);

@@ -113,6 +113,10 @@ zt_status io_scenario_load(const char *path, const char *const *known_vars, int 
 /* Replace out_dir by a copy of dir (the command line's --out). ZT_ENOMEM. */
 zt_status io_scenario_set_out_dir(io_scenario *s, const char *dir, zt_err *err);
 
+/* 1 when s is a valid run name (it names folders): letters, digits, '_',
+ * '-' and '.', not empty and not starting with '.'; else 0. */
+int io_scenario_name_ok(const char *s);
+
 /* Free; accepts NULL and *s == NULL; sets *s = NULL. */
 void io_scenario_destroy(io_scenario **s);
 
