@@ -45,6 +45,7 @@
 
 #include "calibrate.h"
 #include "driver.h"
+#include "io_file.h"
 #include "io_forcing.h"
 #include "transform.h"
 #include "io_outset.h"
@@ -211,29 +212,6 @@ static int usage_error(const char *usage, const char *fmt, const char *arg)
     return 2;
 }
 
-/* The data folder beside the program (…/zoet -> …/data), else "data". */
-static void default_data_dir(char *buf, size_t n)
-{
-    char exe[PATH_MAX];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    snprintf(buf, n, "data");
-    if (len > 0) {
-        char *slash;
-        exe[len] = '\0';
-        slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            if (strlen(exe) + 6 < n) {
-                char cand[PATH_MAX + 8];
-                snprintf(cand, sizeof cand, "%s/data", exe);
-                if (access(cand, R_OK) == 0 && strlen(cand) < n) {
-                    memcpy(buf, cand, strlen(cand) + 1);
-                }
-            }
-        }
-    }
-}
-
 static int parse_threads(const char *s, int *out)
 {
     char *end;
@@ -361,7 +339,7 @@ static int cmd_demo(int argc, char **argv)
     zt_err err;
 
     zt_err_clear(&err);
-    default_data_dir(data, sizeof data);
+    io_data_dir(data, sizeof data);
     if (argc < 2 || is_help(argv[1])) {
         fputs(usage_demo, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
@@ -415,7 +393,7 @@ static int cmd_transform(int argc, char **argv)
         {"quiet", no_argument, NULL, OPT_QUIET},     {NULL, 0, NULL, 0}};
     memset(&o, 0, sizeof o);
     o.p99 = "centr";
-    default_data_dir(deltas, sizeof deltas);
+    io_data_dir(deltas, sizeof deltas);
     strncat(deltas, "/knmi14", sizeof deltas - strlen(deltas) - 1);
     o.deltas = deltas;
     zt_err_clear(&err);
