@@ -12,7 +12,7 @@
 CC      ?= gcc
 BUILD   ?= build
 PROG    ?= zoet
-PKGS    := netcdf gdal inih hdf5 libcrypto nlopt
+PKGS    := netcdf gdal inih hdf5 libcrypto nlopt cairo
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore -Iio -Igrids -Idriver \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral

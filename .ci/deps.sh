@@ -5,8 +5,10 @@
 # with exit status 1. Called by `make demo`, `make test` and `make bench`.
 set -eu
 
+# libcairo2-dev draws the maps; fonts-dejavu-core gives their text a face
+# (fontconfig's "sans-serif"), named here although fontconfig pulls it in.
 PKGS="gcc make pkg-config libnetcdf-dev libhdf5-dev netcdf-bin check libinih-dev \
-libgdal-dev gdal-bin libssl-dev libnlopt-dev valgrind python3"
+libgdal-dev gdal-bin libssl-dev libnlopt-dev libcairo2-dev fonts-dejavu-core valgrind python3"
 
 missing=""
 for p in $PKGS; do
