@@ -555,9 +555,11 @@ static int cmd_map(int argc, char **argv)
         {"help", no_argument, NULL, OPT_HELP},          {"time", required_argument, NULL, OPT_TIME},
         {"scale", required_argument, NULL, OPT_SCALE},  {"vmin", required_argument, NULL, OPT_VMIN},
         {"vmax", required_argument, NULL, OPT_VMAX},    {"diverging", no_argument, NULL, OPT_DIVERGING},
-        {"opaque", no_argument, NULL, OPT_OPAQUE},      {"title", required_argument, NULL, OPT_TITLE},
+        {"opaque", no_argument, NULL, OPT_OPAQUE},
+        {"title", required_argument, NULL, OPT_TITLE},
         {"outlines", required_argument, NULL, OPT_OUTLINES},
-        {"no-outlines", no_argument, NULL, OPT_NO_OUTLINES}, {NULL, 0, NULL, 0}};
+        {"no-outlines", no_argument, NULL, OPT_NO_OUTLINES},
+        {NULL, 0, NULL, 0}};
 
     zt_err_clear(&err);
     io_map_style_default(&mo);

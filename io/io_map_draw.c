@@ -260,7 +260,8 @@ static void paint_pixels(cairo_surface_t *s, const map_view *mv, const map_layou
     cairo_surface_flush(s);
     for (j = 0; j < mv->g.ny; j++) {
         int r0 = (int)(mv->g.ny - 1 - j) * mv->scale;
-        uint32_t *row = (uint32_t *)(void *)(data + (size_t)(L->top + r0) * (size_t)stride) + L->left;
+        unsigned char *line = data + (size_t)(L->top + r0) * (size_t)stride;
+        uint32_t *row = (uint32_t *)(void *)line + L->left;
         for (i = 0; i < mv->g.nx; i++) {
             double v = mv->v[j * mv->g.nx + i];
             uint32_t px = nodata;

@@ -200,10 +200,11 @@ static void pic_close(pic *p)
 static void px_at(const pic *p, int r, int c, int px[4])
 {
     const unsigned char *d = cairo_image_surface_get_data(p->s);
+    size_t stride = (size_t)cairo_image_surface_get_stride(p->s);
     uint32_t v;
     ck_assert_msg(r >= 0 && r < p->h && c >= 0 && c < p->w, "pixel (%d, %d) outside %d x %d", r,
                   c, p->w, p->h);
-    v = ((const uint32_t *)(const void *)(d + (size_t)r * (size_t)cairo_image_surface_get_stride(p->s)))[c];
+    v = ((const uint32_t *)(const void *)(d + (size_t)r * stride))[c];
     px[0] = (int)(v >> 16 & 0xFF);
     px[1] = (int)(v >> 8 & 0xFF);
     px[2] = (int)(v & 0xFF);
