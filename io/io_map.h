@@ -85,7 +85,8 @@ char *io_map_default_outlines(char *buf, size_t n);
  * regular file, not a vector file, has no polygon, or is not in RD New;
  * ZT_EGDAL with GDAL's message when GDAL fails on a file it has opened;
  * ZT_EIO naming the file when a file cannot be written (no .part is left);
- * ZT_ENOMEM (our allocations or cairo's).
+ * ZT_ENOMEM (our allocations or cairo's); ZT_EINTERNAL with cairo's message
+ * for another cairo failure.
  */
 zt_status io_map_png(const char *nc_path, const char *var, long t, const char *png_path,
                      const io_map_style *style, zt_err *err);
@@ -100,7 +101,8 @@ zt_status io_map_png(const char *nc_path, const char *var, long t, const char *p
  * Statuses: ZT_EUSAGE for a grid without cells or with a cell size that is
  * not positive, and the style and path errors of io_map_png; ZT_EINPUT for a
  * field without a valid value and for the outlines file as io_map_png;
- * ZT_EGDAL; ZT_EIO naming the file (no .part is left); ZT_ENOMEM.
+ * ZT_EGDAL; ZT_EIO naming the file (no .part is left); ZT_ENOMEM;
+ * ZT_EINTERNAL.
  */
 zt_status io_map_field_png(const double *field, const zt_grid *g, const io_map_style *style,
                            const char *png_path, zt_err *err);
