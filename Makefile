@@ -5,6 +5,7 @@
 #   make bench      benchmarks (cell-days per second, output rate)
 #   make sanitize   the test suite under ASan + UBSan
 #   make valgrind   the test suite under valgrind
+#                   (both ignore fontconfig's caches: tests/lsan.supp, tests/valgrind.supp)
 #   make clean
 #
 # Flags come from pkg-config / nc-config. In CI (CI=true) warnings are errors.
@@ -120,12 +121,13 @@ sanitize: deps
 	    OPT='-O1 -g -DZT_PARANOID -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    zoet-san build-san/zoet-tests
 	ZT_ZOET=./zoet-san ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    CK_FORK=no build-san/zoet-tests
 
 valgrind: deps
 	@$(MAKE) --no-print-directory zoet $(BUILD)/zoet-tests
 	ZT_ZOET=./zoet CK_FORK=no valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite \
-	    $(BUILD)/zoet-tests
+	    --suppressions=$(CURDIR)/tests/valgrind.supp $(BUILD)/zoet-tests
 
 clean:
 	rm -rf build build-san zoet zoet-san out/tests
