@@ -7,6 +7,7 @@
 #                   installs slurm-wlm and munge; not part of make test)
 #   make sanitize   the test suite under ASan + UBSan
 #   make valgrind   the test suite under valgrind
+#                   (both ignore fontconfig's caches: tests/lsan.supp, tests/valgrind.supp)
 #   make clean
 #
 # Flags come from pkg-config / nc-config. In CI (CI=true) warnings are errors.
@@ -14,7 +15,7 @@
 CC      ?= gcc
 BUILD   ?= build
 PROG    ?= zoet
-PKGS    := netcdf gdal inih hdf5 libcrypto nlopt json-c
+PKGS    := netcdf gdal inih hdf5 libcrypto nlopt json-c cairo
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore -Iio -Igrids -Idriver \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
@@ -128,12 +129,13 @@ sanitize: deps
 	    OPT='-O1 -g -DZT_PARANOID -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    zoet-san build-san/zoet-tests
 	ZT_ZOET=./zoet-san ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    CK_FORK=no build-san/zoet-tests
 
 valgrind: deps
 	@$(MAKE) --no-print-directory zoet $(BUILD)/zoet-tests
 	ZT_ZOET=./zoet CK_FORK=no valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite \
-	    $(BUILD)/zoet-tests
+	    --suppressions=$(CURDIR)/tests/valgrind.supp $(BUILD)/zoet-tests
 
 clean:
 	rm -rf build build-san zoet zoet-san out/tests

@@ -6,9 +6,11 @@
 set -eu
 
 # chromium and chromium-driver: the headless-browser check of HTML pages
-# (tests/browser/check_html.py, suite "browser")
+# (tests/browser/check_html.py, suite "browser"); libcairo2-dev draws the
+# maps; fonts-dejavu-core gives their text a face (fontconfig's "sans-serif")
 PKGS="gcc make pkg-config libnetcdf-dev libhdf5-dev netcdf-bin check libinih-dev \
-libgdal-dev gdal-bin libssl-dev libnlopt-dev libjson-c-dev valgrind python3 chromium chromium-driver"
+libgdal-dev gdal-bin libssl-dev libnlopt-dev libjson-c-dev libcairo2-dev fonts-dejavu-core \
+valgrind python3 chromium chromium-driver"
 
 missing=""
 for p in $PKGS; do

@@ -49,12 +49,13 @@
 #include "calibrate.h"
 #include "driver.h"
 #include "ensemble.h"
-#include "io_forcing.h"
 #include "io_file.h"
+#include "io_forcing.h"
 #include "stats.h"
 #include "table.h"
 #include "transform.h"
 #include "io_outset.h"
+#include "io_map.h"
 #include "io_picture.h"
 #include "zt.h"
 
@@ -190,14 +191,20 @@ static const char usage_table[] =
 
 static const char usage_map[] =
     "usage: zoet map FILE.nc VAR [--time N] [--scale K] [--vmin A --vmax B]\n"
-    "                [--diverging] [--opaque] -o OUT.png\n"
+    "                [--diverging] [--opaque] [--title T] [--outlines FILE | --no-outlines]\n"
+    "                -o OUT.png\n"
     "\n"
-    "Draw one time step (index N, default 0) of a gridded variable as a PNG,\n"
-    "north up, K pixels per cell (default 2). Beside it: OUT.png.txt (the legend\n"
-    "as text: variable, units, time, colour range), OUT.pgw and OUT.png.aux.xml\n"
-    "(so GIS places it in RD New). The colour range is --vmin..--vmax, else the\n"
-    "2nd-98th percentile; --diverging uses blue-white-red around 0; --opaque\n"
-    "draws no-data cells light grey instead of transparent.\n";
+    "Draw one time step (index N, default 0) of a gridded variable as a PNG map,\n"
+    "north up, K pixels per cell (default 2), with a title (default: the\n"
+    "variable's long name and the time), a colour bar with the units, the\n"
+    "province outlines and names, and a scale bar. Beside it: OUT.png.txt (the\n"
+    "legend as text: variable, units, time, colour range, statistics), OUT.pgw\n"
+    "and OUT.png.aux.xml (so GIS places it in RD New). The colour range is\n"
+    "--vmin..--vmax, else the 2nd-98th percentile; --diverging uses\n"
+    "blue-white-red around 0; --opaque draws no-data cells light grey instead of\n"
+    "transparent. --outlines draws the polygons of another vector file in RD New\n"
+    "(default: data/boundaries/provinciegebied_noord_nederland_rd_new.geojson\n"
+    "beside the program).\n";
 
 static const char usage_chart[] =
     "usage: zoet chart FILE.csv --district ID --var A[,B...] [--title T] -o OUT.svg\n"
@@ -280,29 +287,6 @@ static int usage_error(const char *usage, const char *fmt, const char *arg)
     return 2;
 }
 
-/* The data folder beside the program (…/zoet -> …/data), else "data". */
-static void default_data_dir(char *buf, size_t n)
-{
-    char exe[PATH_MAX];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    snprintf(buf, n, "data");
-    if (len > 0) {
-        char *slash;
-        exe[len] = '\0';
-        slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            if (strlen(exe) + 6 < n) {
-                char cand[PATH_MAX + 8];
-                snprintf(cand, sizeof cand, "%s/data", exe);
-                if (access(cand, R_OK) == 0 && strlen(cand) < n) {
-                    memcpy(buf, cand, strlen(cand) + 1);
-                }
-            }
-        }
-    }
-}
-
 static int parse_threads(const char *s, int *out)
 {
     char *end;
@@ -340,7 +324,7 @@ static int next_opt(int argc, char **argv, const char *shortopts,
 enum { OPT_HELP = 'h', OPT_OUT = 'o', OPT_THREADS = 1000, OPT_RESTART, OPT_QUIET, OPT_DATA,
        OPT_STATIONS, OPT_FROM, OPT_TO, OPT_FILL, OPT_TIME, OPT_SCALE, OPT_VMIN, OPT_VMAX,
        OPT_DIVERGING, OPT_OPAQUE, OPT_DISTRICT, OPT_VAR, OPT_TITLE, OPT_LAKE, OPT_KNMI14, OPT_KNMI23,
-       OPT_P99, OPT_REGION, OPT_DELTAS };
+       OPT_P99, OPT_REGION, OPT_DELTAS, OPT_OUTLINES, OPT_NO_OUTLINES };
 
 
 static int cmd_run(int argc, char **argv, int check_only)
@@ -430,7 +414,7 @@ static int cmd_demo(int argc, char **argv)
     zt_err err;
 
     zt_err_clear(&err);
-    default_data_dir(data, sizeof data);
+    io_data_dir(data, sizeof data);
     if (argc < 2 || is_help(argv[1])) {
         fputs(usage_demo, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
@@ -486,7 +470,7 @@ static int cmd_transform(int argc, char **argv)
     int given = 0;
     memset(&o, 0, sizeof o);
     o.p99 = "centr";
-    default_data_dir(deltas, sizeof deltas);
+    io_data_dir(deltas, sizeof deltas);
     zt_err_clear(&err);
     optind = 0;
     while ((c = next_opt(argc, argv, "ho:", opts, usage_transform)) != -1) {
@@ -644,7 +628,7 @@ static int parse_double(const char *s, double *out)
 static int cmd_map(int argc, char **argv)
 {
     const char *file = NULL, *var = NULL, *out = NULL;
-    io_map_opts mo;
+    io_map_style mo;
     long t = 0;
     zt_err err;
     int c;
@@ -652,10 +636,14 @@ static int cmd_map(int argc, char **argv)
         {"help", no_argument, NULL, OPT_HELP},          {"time", required_argument, NULL, OPT_TIME},
         {"scale", required_argument, NULL, OPT_SCALE},  {"vmin", required_argument, NULL, OPT_VMIN},
         {"vmax", required_argument, NULL, OPT_VMAX},    {"diverging", no_argument, NULL, OPT_DIVERGING},
-        {"opaque", no_argument, NULL, OPT_OPAQUE},      {NULL, 0, NULL, 0}};
+        {"opaque", no_argument, NULL, OPT_OPAQUE},
+        {"title", required_argument, NULL, OPT_TITLE},
+        {"outlines", required_argument, NULL, OPT_OUTLINES},
+        {"no-outlines", no_argument, NULL, OPT_NO_OUTLINES},
+        {NULL, 0, NULL, 0}};
 
     zt_err_clear(&err);
-    io_map_opts_default(&mo);
+    io_map_style_default(&mo);
     mo.scale = 2;
     optind = 0;
     while ((c = next_opt(argc, argv, "ho:", map_opts, usage_map)) != -1) {
@@ -691,6 +679,18 @@ static int cmd_map(int argc, char **argv)
             break;
         case OPT_DIVERGING:
             mo.diverging = 1;
+            break;
+        case OPT_TITLE:
+            mo.title = optarg;
+            break;
+        case OPT_OUTLINES:
+            if (optarg[0] == '\0') {
+                return usage_error(usage_map, "%s", "--outlines: give a file (or --no-outlines)");
+            }
+            mo.outlines = optarg;
+            break;
+        case OPT_NO_OUTLINES:
+            mo.outlines = "";
             break;
         default: /* OPT_OPAQUE */
             mo.opaque = 1;

@@ -1,10 +1,13 @@
 /*
- * io_file.c: files written whole or not at all.
+ * io_file.c: files written whole or not at all, and where the built-in data
+ * is (io_file.h).
  */
 #include "io_file.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -212,6 +215,29 @@ char *io_path_join(const char *dir, const char *name, char *buf, size_t n)
         snprintf(buf, n, "%s%s", dir, name);
     } else {
         snprintf(buf, n, "%s/%s", dir, name);
+    }
+    return buf;
+}
+
+char *io_data_dir(char *buf, size_t n)
+{
+    char exe[PATH_MAX], cand[PATH_MAX + 8];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash;
+
+    snprintf(buf, n, "data");
+    if (len <= 0) {
+        return buf;
+    }
+    exe[len] = '\0';
+    slash = strrchr(exe, '/');
+    if (!slash) {
+        return buf;
+    }
+    *slash = '\0';
+    snprintf(cand, sizeof cand, "%s/data", exe);
+    if (access(cand, R_OK) == 0 && strlen(cand) < n) {
+        memcpy(buf, cand, strlen(cand) + 1);
     }
     return buf;
 }

@@ -3,7 +3,8 @@
  *
  * Every output is written under "<final>.part" and renamed to <final> only
  * when it is complete; a failed run removes the .part file, so no file that
- * looks whole is ever left behind.
+ * looks whole is ever left behind. Also: paths (joining, the folder of
+ * zoet's built-in data).
  */
 #ifndef IO_FILE_H
 #define IO_FILE_H
@@ -73,5 +74,14 @@ char *io_path_stem(const char *path, const char *ext, char *buf, size_t n);
 
 /* Join dir and name with one '/' into buf (size n); returns buf. */
 char *io_path_join(const char *dir, const char *name, char *buf, size_t n);
+
+/*
+ * The folder of zoet's built-in data (the KNMI'14 deltas, the province
+ * boundaries, the demo's station files) into buf (size n): "data" beside the
+ * running program (/proc/self/exe: …/zoet -> …/data) when it can be read,
+ * else "data" (relative to the working folder, as in the repository).
+ * Returns buf.
+ */
+char *io_data_dir(char *buf, size_t n);
 
 #endif /* IO_FILE_H */

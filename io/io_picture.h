@@ -1,61 +1,23 @@
 /*
- * io_picture.h: quicklook pictures (DESIGN.md §3): a map of one gridded
- * field as PNG, and a line chart of district series as SVG.
+ * io_picture.h: quicklook charts (DESIGN.md §3): a line chart of district
+ * series as SVG. Maps of gridded fields are in io_map.h.
  *
- * A map is a PNG written through GDAL (a MEM dataset copied by the PNG
- * driver), with three files beside it so that it can be read and placed
- * without a text-rendering library:
- *   <png>.txt      the legend as text: file, variable, long name, units,
- *                  time, grid, colour range and the value of every anchor
- *                  colour of the ramp, and the field's statistics;
- *   <name>.pgw     the world file (the PNG name with its extension replaced
- *                  by .pgw), which GDAL, QGIS and ArcGIS read;
- *   <png>.aux.xml  the CRS (RD New, EPSG:28992) as a GDAL PAM file.
- * A chart is an SVG 1.1 file (text, so axes, labels and a legend are easy).
- * Every file is written as .part and renamed when complete (io_file.h).
- * docs/pictures.md shows how to use them.
+ * A chart is an SVG 1.1 file (text, so axes, labels and a legend are easy),
+ * written as .part and renamed when complete (io_file.h). docs/pictures.md
+ * shows how to use it.
  */
 #ifndef IO_PICTURE_H
 #define IO_PICTURE_H
 
 #include "zt.h"
 
-/* Options of a map. io_map_opts_default gives the defaults stated here. */
-typedef struct io_map_opts {
-    double vmin;   /* value (variable's units) drawn with the first colour;
-                      NAN: the 2nd percentile of the field's valid values */
-    double vmax;   /* value drawn with the last colour; NAN: the 98th percentile */
-    int diverging; /* 0: sequential viridis-like ramp; 1: blue-white-red, with
-                      white at 0 and a range symmetric about 0 when taken from
-                      the data (for signed variables) */
-    int scale;     /* pixels per cell edge, 1-64 (default 1) */
-    int opaque;    /* 0: no-data cells transparent (RGBA PNG, default);
-                      1: no-data cells light grey (RGB PNG) */
-} io_map_opts;
-
-/* Fill o with the defaults: vmin = vmax = NAN, sequential, scale 1, RGBA. */
-void io_map_opts_default(io_map_opts *o);
-
 /*
- * Map the slice at time index t of variable `var` (time, y, x) of the NetCDF
- * file nc_path (t is ignored for a 2-D (y, x) variable) to png_path, north
- * up (the first PNG row is the northernmost grid row), each cell scale x
- * scale pixels. Values below vmin or above vmax take the end colours; NaN,
- * _FillValue and missing_value are no data. Also writes <png_path>.txt, the
- * world file (png_path with its extension replaced by ".pgw", or ".pgw"
- * appended when it has none) and <png_path>.aux.xml. o may be NULL
- * (defaults). All strings borrowed.
- *
- * Statuses: ZT_EUSAGE for t < 0, scale outside 1-64, vmin >= vmax, a
- * picture over 2^28 pixels, or png_path an existing folder; ZT_EINPUT naming file and variable for what
- * io_nc_read_field and io_nc_read_grid reject (missing file or variable,
- * time index outside, not RD New) and for a field without a valid value;
- * ZT_EGDAL with CPLGetLastErrorMsg() when GDAL cannot make the PNG; ZT_EIO
- * naming the file when a file cannot be written (no .part is left);
- * ZT_ENOMEM.
+ * A "nice" number near x > 0 (Heckbert, "Nice numbers for graph labels",
+ * Graphics Gems, 1990): 1, 2, 5 or 10 x 10^k; round_it = 1 the nearest of
+ * them, 0 the smallest not below x. For the ticks of charts and of the
+ * colour bar of maps (io_map_draw.c).
  */
-zt_status io_map_png(const char *nc_path, const char *var, long t, const char *png_path,
-                     const io_map_opts *o, zt_err *err);
+double io_nice_num(double x, int round_it);
 
 /*
  * A line chart of a long-format CSV (docs/io.md: header `date,<key>,v1,...`,

@@ -1080,6 +1080,38 @@ START_TEST(bad_chart_out_folder)
 }
 END_TEST
 
+/* `zoet map` draws with the default outlines beside the program (cases run
+ * in another folder), takes --title and --no-outlines, and names an
+ * outlines file that is not there. */
+START_TEST(map_outlines_options)
+{
+    const char *d = case_dir("map-outlines");
+    char cmd[2400], out[4096], err[4096], path[700];
+    int rc;
+
+    snprintf(cmd, sizeof cmd, "cd %s && mkdir out && %s map forcing.nc P --time 0 --title "
+                              "'Rain, day 1' -o out/m.png",
+             d, zoet_abs());
+    rc = tu_run(cmd, out, sizeof out, err, sizeof err);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    snprintf(path, sizeof path, "%s/out/m.png.txt", d);
+    {
+        char *txt = tu_slurp(path, NULL);
+        ck_assert_ptr_nonnull(txt);
+        ck_assert_msg(strstr(txt, "title:     Rain, day 1\n") != NULL, "%s", txt);
+        free(txt);
+    }
+    snprintf(cmd, sizeof cmd, "cd %s && %s map forcing.nc P --no-outlines -o out/n.png", d,
+             zoet_abs());
+    rc = tu_run(cmd, out, sizeof out, err, sizeof err);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    expect_bad(d, "map forcing.nc P --outlines nosuch.geojson -o out/x.png", "nosuch.geojson",
+               "outlines", NULL);
+    snprintf(path, sizeof path, "%s/out/x.png", d);
+    ck_assert(!tu_exists(path));
+}
+END_TEST
+
 /* A message over 1,024 bytes lost its reason: a long path must not push it
  * out. The scenario sits five folders of 200 characters deep. */
 START_TEST(bad_long_path_keeps_reason)
@@ -1175,6 +1207,7 @@ Suite *suite_cli(void)
     tcase_add_test(tc, bad_time_zone);
     tcase_add_test(tc, bad_not_regular_inputs);
     tcase_add_test(tc, bad_chart_out_folder);
+    tcase_add_test(tc, map_outlines_options);
     tcase_add_test(tc, bad_long_path_keeps_reason);
     tcase_add_test(tc, help_of_every_command);
     suite_add_tcase(s, tc);
