@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "io_file.h"
+#include "io_map.h"
 #include "io_results.h"
 #include "io_table.h"
 #include "stats.h"
@@ -135,6 +137,67 @@ static int find_row(const tb *t, const char *stat, const char *area, const char 
     return -1;
 }
 
+/* The map of run r: its mean summer groundwater depth (peat.nc
+ * summer_depth), for the others the difference to the reference's. Into
+ * png (and its caption); *made 0 when the run has no peat.nc. */
+static zt_status map_of(const char *const *runs, const tb *t, int r, const double *ref,
+                        const zt_grid *g, const char *png, char *cap, size_t ncap, zt_err *err)
+{
+    zt_grid gr;
+    double *f = NULL;
+    io_map_style ms;
+    char title[512];
+    zt_status st = io_results_field(runs[r], "peat.nc", "summer_depth", g, &gr, &f, err);
+    if (st != ZT_OK) {
+        return st;
+    }
+    const size_t n = (size_t)zt_grid_ncell(&gr);
+    for (size_t k = 0; r > 0 && k < n; k++) {
+        f[k] -= ref[k];
+    }
+    io_map_style_default(&ms);
+    ms.scale = gr.nx < 600 ? 600 / gr.nx : 1;
+    ms.scale = ms.scale > 64 ? 64 : ms.scale;
+    ms.diverging = r > 0;
+    ms.units = r > 0 ? "m (+: deeper than the reference)" : "m below surface";
+    snprintf(title, sizeof title, r > 0 ? "%s: change of the mean summer water table"
+                                        : "%s: mean summer water table (Apr-Sep)",
+             t->name[r]);
+    ms.title = title;
+    ms.subtitle = r > 0 ? "depth below surface, this run minus the reference, all years"
+                        : "depth below surface, mean of the run's complete summers";
+    snprintf(cap, ncap, "%s", title);
+    st = io_map_field_png(f, &gr, &ms, png, err);
+    zt_free(f);
+    return st;
+}
+
+/* A map per run that has peat.nc, beside the table: map_<run>.png. */
+static zt_status maps(const char *const *runs, const tb *t, const char *out_dir, char (*png)[4096],
+                      char (*cap)[512], io_table_map *m, int *nm, zt_err *err)
+{
+    zt_grid g;
+    double *ref = NULL;
+    char probe[4096];
+    *nm = 0;
+    io_path_join(runs[0], "peat.nc", probe, sizeof probe);
+    if (access(probe, F_OK) != 0) {
+        return ZT_OK; /* a run without groundwater: no maps */
+    }
+    zt_status st = io_results_field(runs[0], "peat.nc", "summer_depth", NULL, &g, &ref, err);
+    for (int r = 0; st == ZT_OK && r < t->nrun; r++) {
+        char name[300];
+        snprintf(name, sizeof name, "map_%d_%s.png", r, t->name[r]);
+        io_path_join(out_dir, name, png[r], sizeof png[r]);
+        st = map_of(runs, t, r, ref, &g, png[r], cap[r], sizeof cap[r], err);
+        m[*nm].png = png[r];
+        m[*nm].caption = cap[r];
+        *nm += st == ZT_OK;
+    }
+    zt_free(ref);
+    return st;
+}
+
 zt_status drv_table(const char *const *runs, int nrun, const char *out_dir, int quiet, zt_err *err)
 {
     tb t;
@@ -180,10 +243,23 @@ zt_status drv_table(const char *const *runs, int nrun, const char *out_dir, int 
         if (st == ZT_OK) {
             st = io_table_md(&it, io_path_join(out_dir, "table.md", path, sizeof path), err);
         }
+        char(*png)[4096] = zt_calloc((size_t)nrun, sizeof *png);
+        char(*cap)[512] = zt_calloc((size_t)nrun, sizeof *cap);
+        io_table_map *m = zt_calloc((size_t)nrun, sizeof *m);
+        int nm = 0;
+        if (st == ZT_OK && (!png || !cap || !m)) {
+            st = zt_fail(err, ZT_ENOMEM, "zoet table: out of memory");
+        }
         if (st == ZT_OK) {
-            st = io_table_html(&it, charts, nc, NULL, 0, "zoet: the consultation table",
+            st = maps(runs, &t, out_dir, png, cap, m, &nm, err);
+        }
+        if (st == ZT_OK) {
+            st = io_table_html(&it, charts, nc, m, nm, "zoet: the consultation table",
                                io_path_join(out_dir, "table.html", path, sizeof path), err);
         }
+        zt_free(png);
+        zt_free(cap);
+        zt_free(m);
         if (st == ZT_OK && !quiet) {
             printf("zoet table: %d run(s), %d rows; wrote %s/table.csv, table.md, table.html\n",
                    nrun, t.nrow, out_dir);

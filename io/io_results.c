@@ -16,6 +16,7 @@
 #include "io_csv.h"
 #include "io_file.h"
 #include "io_input.h"
+#include "io_nc.h"
 
 static zt_status json_day(const char *path, json_object *root, const char *key, zt_day *out,
                           zt_err *err)
@@ -220,4 +221,40 @@ void io_results_forcing_label(const char *forcing, char *buf, size_t n)
         buf[len] = '\0';
     }
     nc_close(nc);
+}
+
+zt_status io_results_field(const char *dir, const char *file, const char *var,
+                           const zt_grid *expect, zt_grid *g, double **out, zt_err *err)
+{
+    char path[4096];
+    int nc, vid, ydesc;
+    *out = NULL;
+    io_path_join(dir, file, path, sizeof path);
+    int r = nc_open(path, NC_NOWRITE, &nc);
+    if (r != NC_NOERR) {
+        return zt_fail(err, ZT_EINPUT, "%s: cannot open (%s)", path, nc_strerror(r));
+    }
+    zt_status st = nc_inq_varid(nc, var, &vid) == NC_NOERR
+                       ? io_nc_read_grid(nc, vid, path, g, &ydesc, err)
+                       : zt_fail(err, ZT_EINPUT, "%s: variable '%s' not found", path, var);
+    nc_close(nc);
+    const size_t n = st == ZT_OK ? (size_t)zt_grid_ncell(g) : 0;
+    float *f = st == ZT_OK ? zt_malloc(n * sizeof *f) : NULL;
+    double *d = st == ZT_OK ? zt_malloc(n * sizeof *d) : NULL;
+    if (st == ZT_OK && (!f || !d)) {
+        st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);
+    }
+    if (st == ZT_OK) {
+        st = io_nc_read_field(path, var, expect ? expect : g, NULL, 0, f, err);
+    }
+    for (size_t k = 0; st == ZT_OK && k < n; k++) {
+        d[k] = f[k];
+    }
+    zt_free(f);
+    if (st != ZT_OK) {
+        zt_free(d);
+        return st;
+    }
+    *out = d;
+    return ZT_OK;
 }

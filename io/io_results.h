@@ -56,4 +56,13 @@ void io_ytab_free(io_ytab *t);
  * forcing transform` did) into buf, "" when it has none or cannot be read. */
 void io_results_forcing_label(const char *forcing, char *buf, size_t n);
 
+/*
+ * A 2-D field of the run (e.g. peat.nc summer_depth) as doubles: *g gets
+ * its grid, *out (ncell values, row 0 southernmost, NaN: no data) is
+ * allocated. When expect is not NULL the grid must equal it. ZT_EINPUT
+ * naming the file and variable (io_nc.h); ZT_ENOMEM.
+ */
+zt_status io_results_field(const char *dir, const char *file, const char *var,
+                           const zt_grid *expect, zt_grid *g, double **out, zt_err *err);
+
 #endif /* IO_RESULTS_H */
