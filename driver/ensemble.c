@@ -37,6 +37,7 @@
 #include "io_outset.h"
 #include "io_scenario.h"
 #include "proc.h"
+#include "table.h"
 
 /* ---- small helpers --------------------------------------------------------- */
 
@@ -584,6 +585,43 @@ static zt_status end_member(drv_ens *x, ens_slot *s, int code, int sig, int *ndo
     return st == ZT_OK ? write_csv(x, err) : st;
 }
 
+/* The table of the members that completed, the reference first, into
+ * <out>/table, as the Slurm path's table job makes it; none when the
+ * reference did not complete (its differences would be to another member). */
+static zt_status local_table(const drv_ens *x, drv_ens_result *r, zt_err *err)
+{
+    const io_ensemble *e = x->e;
+    char (*dirs)[PATH_MAX] = zt_calloc((size_t)e->nmember, sizeof *dirs);
+    const char **p = zt_calloc((size_t)e->nmember, sizeof *p);
+    char out[PATH_MAX + 8];
+    int n = 0;
+    zt_status st = dirs && p ? ZT_OK : zt_fail(err, ZT_ENOMEM, "out of memory");
+    for (int i = 0; st == ZT_OK && i < e->nmember; i++) {
+        if (strcmp(x->st[i].state, "done") == 0) {
+            p[n++] = drv_ens_member_dir(x, i, dirs[i], sizeof dirs[i]);
+        } else if (i == 0) {
+            fprintf(stderr, "zoet ensemble: the reference member %s did not complete: no table\n",
+                    e->member[0].name);
+            break;
+        }
+    }
+    if (st == ZT_OK && n > 0 && strcmp(x->st[0].state, "done") == 0) {
+        zt_err te;
+        zt_err_clear(&te);
+        snprintf(out, sizeof out, "%s/table", x->out);
+        /* the members stand without the table: its failure is reported */
+        if (drv_table(p, n, out, x->o->quiet, &te) != ZT_OK) {
+            fprintf(stderr, "zoet ensemble: no table: %s\n", te.msg);
+            r->table_failed = 1;
+        }
+    } else if (st == ZT_OK) {
+        r->table_failed = 1;
+    }
+    zt_free(dirs);
+    zt_free(p);
+    return st;
+}
+
 static zt_status run_local(drv_ens *x, drv_ens_result *r, zt_err *err)
 {
     const io_ensemble *e = x->e;
@@ -688,7 +726,7 @@ static zt_status run_local(drv_ens *x, drv_ens_result *r, zt_err *err)
         }
         fprintf(f, "%s; %s/members.csv\n", r->nfailed ? ")" : "", x->out);
     }
-    return ZT_OK;
+    return local_table(x, r, err);
 }
 
 /* ---- the whole ---------------------------------------------------------- */

@@ -42,6 +42,7 @@ typedef struct drv_ens_result {
     int ndone;            /* complete (in this call or before) */
     int nfailed;          /* ended with a non-zero exit status */
     int ninterrupted;     /* stopped by SIGINT or SIGTERM */
+    int table_failed;     /* local runs: no table made at the end (said on stderr) */
     char job_members[32]; /* Slurm job id of the array, "" when not submitted */
     char job_table[32];   /* Slurm job id of the table job */
 } drv_ens_result;

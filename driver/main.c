@@ -996,7 +996,7 @@ static int cmd_ensemble(int argc, char **argv)
         }
         return fail(&err);
     }
-    return res.nfailed > 0 ? 3 : 0;
+    return res.nfailed > 0 || res.table_failed ? 3 : 0;
 }
 
 /* `zoet run` with passive OpenMP waiting (see the top of this file). */
