@@ -500,6 +500,11 @@ START_TEST(local_failed_member_others_go_on)
                                 "(broken__none__20180101-20180228)"),
                   "%s", tail(e));
     ck_assert_msg(strstr(out, "good__none__20180101-20180228 done"), "%s", tail(out));
+    /* the table over the completed member is tried at the end; two months
+       hold no complete year, and that is said */
+    ck_assert_msg(strstr(e, "zoet ensemble: no table: ") &&
+                      strstr(e, "has no complete calendar year"),
+                  "%s", tail(e));
     /* the good member's set is whole: 59 days */
     double maxrel;
     ck_assert_int_eq(
