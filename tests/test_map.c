@@ -760,16 +760,6 @@ END_TEST
 
 /* ---- errors -------------------------------------------------------------------------- */
 
-static void expect_fail(zt_status got, const zt_err *err, zt_status want, const char *a,
-                        const char *b)
-{
-    ck_assert_msg(got == want, "status %s, expected %s: %s", zt_status_name(got),
-                  zt_status_name(want), err->msg);
-    ck_assert_msg(strstr(err->msg, a) != NULL, "message lacks '%s': %s", a, err->msg);
-    if (b) {
-        ck_assert_msg(strstr(err->msg, b) != NULL, "message lacks '%s': %s", b, err->msg);
-    }
-}
 
 /* No file of the map png (or its .part) exists. */
 static void expect_nothing(const char *png)
@@ -797,47 +787,47 @@ START_TEST(test_map_errors)
 
     zt_err_clear(&err);
     io_path_join(dir, "absent.nc", bad, sizeof bad);
-    expect_fail(io_map_png(bad, "demand", 0, png, NULL, &err), &err, ZT_EINPUT, "absent.nc",
+    tu_expect_fail(io_map_png(bad, "demand", 0, png, NULL, &err), &err, ZT_EINPUT, "absent.nc",
                 "cannot open");
     zt_err_clear(&err);
-    expect_fail(io_map_png(nc, "nosuch", 0, png, NULL, &err), &err, ZT_EINPUT, "f.nc",
+    tu_expect_fail(io_map_png(nc, "nosuch", 0, png, NULL, &err), &err, ZT_EINPUT, "f.nc",
                 "'nosuch' not found");
     zt_err_clear(&err);
-    expect_fail(io_map_png(nc, "demand", 2, png, NULL, &err), &err, ZT_EINPUT, "'demand'",
+    tu_expect_fail(io_map_png(nc, "demand", 2, png, NULL, &err), &err, ZT_EINPUT, "'demand'",
                 "time index 2 outside 0-1");
     zt_err_clear(&err);
-    expect_fail(io_map_png(nc, "demand", -1, png, NULL, &err), &err, ZT_EUSAGE, "time index -1",
+    tu_expect_fail(io_map_png(nc, "demand", -1, png, NULL, &err), &err, ZT_EUSAGE, "time index -1",
                 NULL);
     zt_err_clear(&err);
-    expect_fail(io_map_png(nc, "empty", 0, png, NULL, &err), &err, ZT_EINPUT, "'empty'",
+    tu_expect_fail(io_map_png(nc, "empty", 0, png, NULL, &err), &err, ZT_EINPUT, "'empty'",
                 "no valid value");
     io_map_style_default(&o);
     o.scale = 0;
     zt_err_clear(&err);
-    expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EUSAGE, "scale 0", NULL);
+    tu_expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EUSAGE, "scale 0", NULL);
     io_map_style_default(&o);
     o.vmin = 3.0;
     o.vmax = 3.0;
     zt_err_clear(&err);
-    expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EUSAGE, "vmin 3", NULL);
+    tu_expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EUSAGE, "vmin 3", NULL);
     /* Not a NetCDF file. */
     io_path_join(dir, "text.nc", bad, sizeof bad);
     ck_assert_int_eq(tu_write(bad, "not netcdf\n"), 0);
     zt_err_clear(&err);
-    expect_fail(io_map_png(bad, "demand", 0, png, NULL, &err), &err, ZT_EINPUT, "text.nc",
+    tu_expect_fail(io_map_png(bad, "demand", 0, png, NULL, &err), &err, ZT_EINPUT, "text.nc",
                 NULL);
     /* -o a folder */
     io_path_join(dir, "folder.png", bad, sizeof bad);
     ck_assert_int_eq(io_dir_ensure(bad, &err), ZT_OK);
     zt_err_clear(&err);
-    expect_fail(io_map_png(nc, "demand", 0, bad, NULL, &err), &err, ZT_EUSAGE, "folder.png",
+    tu_expect_fail(io_map_png(nc, "demand", 0, bad, NULL, &err), &err, ZT_EUSAGE, "folder.png",
                 "names a folder");
     expect_nothing(png);
 
     /* A folder that does not exist: ZT_EIO naming it, nothing left behind. */
     snprintf(bad, sizeof bad, "%s/nofolder/m.png", dir);
     zt_err_clear(&err);
-    expect_fail(io_map_png(nc, "demand", 0, bad, NULL, &err), &err, ZT_EIO, "nofolder", NULL);
+    tu_expect_fail(io_map_png(nc, "demand", 0, bad, NULL, &err), &err, ZT_EIO, "nofolder", NULL);
     snprintf(side, sizeof side, "%s/nofolder", dir);
     ck_assert(!tu_exists(side));
 
@@ -868,23 +858,23 @@ START_TEST(test_map_outlines_errors)
 
     io_path_join(dir, "absent.geojson", gj, sizeof gj);
     zt_err_clear(&err);
-    expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EINPUT, "absent.geojson",
+    tu_expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EINPUT, "absent.geojson",
                 "outlines");
     zt_err_clear(&err);
-    expect_fail(io_map_field_png(v, &fgrid, &o, png, &err), &err, ZT_EINPUT, "absent.geojson",
+    tu_expect_fail(io_map_field_png(v, &fgrid, &o, png, &err), &err, ZT_EINPUT, "absent.geojson",
                 "outlines");
     expect_nothing(png);
 
     io_path_join(dir, "folder.geojson", gj, sizeof gj);
     ck_assert_int_eq(io_dir_ensure(gj, &err), ZT_OK);
     zt_err_clear(&err);
-    expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EINPUT, "folder.geojson",
+    tu_expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EINPUT, "folder.geojson",
                 "is a folder");
 
     io_path_join(dir, "text.geojson", gj, sizeof gj);
     ck_assert_int_eq(tu_write(gj, "these are not polygons\n"), 0);
     zt_err_clear(&err);
-    expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EINPUT, "text.geojson",
+    tu_expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EINPUT, "text.geojson",
                 "as a vector file");
 
     io_path_join(dir, "wgs84.geojson", gj, sizeof gj);
@@ -895,7 +885,7 @@ START_TEST(test_map_outlines_errors)
                      "\"Polygon\", \"coordinates\": [[[5, 53], [6, 53], [6, 54], [5, 53]]]}}]}\n"),
         0);
     zt_err_clear(&err);
-    expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EINPUT, "wgs84.geojson",
+    tu_expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EINPUT, "wgs84.geojson",
                 "not RD New");
 
     io_path_join(dir, "points.geojson", gj, sizeof gj);
@@ -907,7 +897,7 @@ START_TEST(test_map_outlines_errors)
                                   "[200000, 550000]}}]}\n"),
                      0);
     zt_err_clear(&err);
-    expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EINPUT, "points.geojson",
+    tu_expect_fail(io_map_png(nc, "demand", 0, png, &o, &err), &err, ZT_EINPUT, "points.geojson",
                 "no polygon");
     expect_nothing(png);
     free(v);
@@ -930,37 +920,37 @@ START_TEST(test_map_field_errors)
     o.vmin = 2.0;
     o.vmax = 1.0;
     zt_err_clear(&err);
-    expect_fail(io_map_field_png(v, &fgrid, &o, png, &err), &err, ZT_EUSAGE, "vmin 2",
+    tu_expect_fail(io_map_field_png(v, &fgrid, &o, png, &err), &err, ZT_EUSAGE, "vmin 2",
                 "below vmax 1");
     o.vmin = -INFINITY;
     o.vmax = NAN;
     zt_err_clear(&err);
-    expect_fail(io_map_field_png(v, &fgrid, &o, png, &err), &err, ZT_EUSAGE, "vmin -inf",
+    tu_expect_fail(io_map_field_png(v, &fgrid, &o, png, &err), &err, ZT_EUSAGE, "vmin -inf",
                 "must be finite");
     io_map_style_default(&o);
     o.outlines = "";
     o.scale = 65;
     zt_err_clear(&err);
-    expect_fail(io_map_field_png(v, &fgrid, &o, png, &err), &err, ZT_EUSAGE, "scale 65", NULL);
+    tu_expect_fail(io_map_field_png(v, &fgrid, &o, png, &err), &err, ZT_EUSAGE, "scale 65", NULL);
     o.scale = 1;
     io_path_join(dir, "folder.png", bad, sizeof bad);
     ck_assert_int_eq(io_dir_ensure(bad, &err), ZT_OK);
     zt_err_clear(&err);
-    expect_fail(io_map_field_png(v, &fgrid, &o, bad, &err), &err, ZT_EUSAGE, "folder.png",
+    tu_expect_fail(io_map_field_png(v, &fgrid, &o, bad, &err), &err, ZT_EUSAGE, "folder.png",
                 "names a folder");
     g.nx = 0;
     zt_err_clear(&err);
-    expect_fail(io_map_field_png(v, &g, &o, png, &err), &err, ZT_EUSAGE, "f.png",
+    tu_expect_fail(io_map_field_png(v, &g, &o, png, &err), &err, ZT_EUSAGE, "f.png",
                 "nothing to draw");
     g = fgrid;
     g.dx = 0.0;
     zt_err_clear(&err);
-    expect_fail(io_map_field_png(v, &g, &o, png, &err), &err, ZT_EUSAGE, "f.png", NULL);
+    tu_expect_fail(io_map_field_png(v, &g, &o, png, &err), &err, ZT_EUSAGE, "f.png", NULL);
     for (k = 0; k < 40 * 32; k++) {
         v[k] = NAN;
     }
     zt_err_clear(&err);
-    expect_fail(io_map_field_png(v, &fgrid, &o, png, &err), &err, ZT_EINPUT, "f.png",
+    tu_expect_fail(io_map_field_png(v, &fgrid, &o, png, &err), &err, ZT_EINPUT, "f.png",
                 "no valid value");
     expect_nothing(png);
     free(v);

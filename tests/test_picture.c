@@ -25,16 +25,6 @@ static char *slurp_ok(const char *path)
     return s;
 }
 
-static void expect_fail(zt_status got, const zt_err *err, zt_status want, const char *a,
-                        const char *b)
-{
-    ck_assert_msg(got == want, "status %s, expected %s: %s", zt_status_name(got),
-                  zt_status_name(want), err->msg);
-    ck_assert_msg(strstr(err->msg, a) != NULL, "message lacks '%s': %s", a, err->msg);
-    if (b) {
-        ck_assert_msg(strstr(err->msg, b) != NULL, "message lacks '%s': %s", b, err->msg);
-    }
-}
 
 /* ---- charts ------------------------------------------------------------------ */
 
@@ -156,43 +146,43 @@ START_TEST(test_chart_errors)
 
     zt_err_clear(&err);
     io_path_join(dir, "absent.csv", bad, sizeof bad);
-    expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
+    tu_expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
                 "absent.csv", "cannot open");
     zt_err_clear(&err);
-    expect_fail(io_chart_svg(csv, "district", "A", cols, 2, svg, NULL, &err), &err, ZT_EINPUT,
+    tu_expect_fail(io_chart_svg(csv, "district", "A", cols, 2, svg, NULL, &err), &err, ZT_EINPUT,
                 "column 'nosuch' not found", "columns: date, district, demand");
     zt_err_clear(&err);
-    expect_fail(io_chart_svg(csv, "region", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
+    tu_expect_fail(io_chart_svg(csv, "region", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
                 "column 'region' not found", NULL);
     zt_err_clear(&err);
-    expect_fail(io_chart_svg(csv, "district", "Z9", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
+    tu_expect_fail(io_chart_svg(csv, "district", "Z9", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
                 "no rows with district = 'Z9'", "districts.csv");
     zt_err_clear(&err);
-    expect_fail(io_chart_svg(csv, "district", "A", cols, 0, svg, NULL, &err), &err, ZT_EUSAGE,
+    tu_expect_fail(io_chart_svg(csv, "district", "A", cols, 0, svg, NULL, &err), &err, ZT_EUSAGE,
                 "no column", NULL);
 
     io_path_join(dir, "bad.csv", bad, sizeof bad);
     ck_assert_int_eq(tu_write(bad, "date,district,demand\n2018-07-01,A,1\n2018-07-02,A,x1\n"), 0);
     zt_err_clear(&err);
-    expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
+    tu_expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
                 "bad.csv:3: column 'demand': expected a number, got 'x1'", NULL);
     ck_assert_int_eq(tu_write(bad, "date,district,demand\n2018-02-29,A,1\n"), 0);
     zt_err_clear(&err);
-    expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
+    tu_expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
                 "bad.csv:2: column 'date': expected a date YYYY-MM-DD, got '2018-02-29'", NULL);
     ck_assert_int_eq(tu_write(bad, "date,district,demand\n2018-07-01,A\n"), 0);
     zt_err_clear(&err);
-    expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
+    tu_expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
                 "bad.csv:2: 2 fields, but the header has 3", NULL);
     ck_assert_int_eq(tu_write(bad, ""), 0);
     zt_err_clear(&err);
-    expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
+    tu_expect_fail(io_chart_svg(bad, "district", "A", cols, 1, svg, NULL, &err), &err, ZT_EINPUT,
                 "empty file", NULL);
     ck_assert(!tu_exists(svg));
 
     snprintf(bad, sizeof bad, "%s/nofolder/c.svg", dir);
     zt_err_clear(&err);
-    expect_fail(io_chart_svg(csv, "district", "A", cols, 1, bad, NULL, &err), &err, ZT_EIO,
+    tu_expect_fail(io_chart_svg(csv, "district", "A", cols, 1, bad, NULL, &err), &err, ZT_EIO,
                 "nofolder", NULL);
 }
 END_TEST

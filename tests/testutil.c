@@ -3,6 +3,8 @@
  */
 #include "testutil.h"
 
+#include <check.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,4 +241,15 @@ int tu_balance_days(const char *path, double *max_rel)
     }
     free(bal);
     return n;
+}
+
+void tu_expect_fail(zt_status got, const zt_err *err, zt_status want, const char *a,
+                    const char *b)
+{
+    ck_assert_msg(got == want, "status %s, expected %s: %s", zt_status_name(got),
+                  zt_status_name(want), err->msg);
+    ck_assert_msg(strstr(err->msg, a) != NULL, "message lacks '%s': %s", a, err->msg);
+    if (b) {
+        ck_assert_msg(strstr(err->msg, b) != NULL, "message lacks '%s': %s", b, err->msg);
+    }
 }

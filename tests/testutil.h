@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "zt.h"
+
 /* The zoet program under test: $ZT_ZOET, else "./zoet". Borrowed string. */
 const char *tu_zoet(void);
 
@@ -56,5 +58,10 @@ int tu_csv_row_value(const char *text, const char *row, const char *name, double
  * value of its relative_error column. -1 when the file or column is missing.
  */
 int tu_balance_days(const char *path, double *max_rel);
+
+/* Assert (check) that a call failed with status want and a message that
+ * holds a (and b, when not NULL). */
+void tu_expect_fail(zt_status got, const zt_err *err, zt_status want, const char *a,
+                    const char *b);
 
 #endif
