@@ -12,6 +12,7 @@
 
 #include "core_stats.h"
 #include "io_forcing.h"
+#include "io_results.h"
 #include "peat.h"
 #include "stats.h"
 #include "table.h"
@@ -289,6 +290,48 @@ START_TEST(bad_run_folders)
 }
 END_TEST
 
+/* A hand-edited run.json: a role or path that is not a string, and a
+ * "complete" that is not true, are said, not a crash or a path "(null)". */
+START_TEST(bad_manifests)
+{
+    static const char *const bad[][2] = {
+        {"\"inputs\": [{\"role\": null, \"path\": \"f.nc\"}]", NULL},
+        {"\"inputs\": [{\"role\": \"forcing\", \"path\": null}]",
+         "the forcing input's 'path' is missing or not a string"},
+        {"\"inputs\": [{\"role\": \"forcing\", \"path\": 12}]",
+         "the forcing input's 'path' is missing or not a string"},
+        {"\"inputs\": [{\"role\": \"forcing\"}]",
+         "the forcing input's 'path' is missing or not a string"},
+    };
+    char dir[256], path[300], json[600];
+    io_run_manifest m;
+    zt_err err;
+    tu_tmpdir("stats_manifest", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/run.json", dir);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(json, sizeof json,
+                 "{\"complete\": true, \"start_date\": \"2001-01-01\", "
+                 "\"end_date\": \"2009-12-31\", %s}", bad[i][0]);
+        ck_assert_int_eq(tu_write(path, json), 0);
+        zt_err_clear(&err);
+        const zt_status st = io_results_manifest(dir, &m, &err);
+        if (!bad[i][1]) {
+            /* an input without a role is no forcing */
+            ck_assert_msg(st == ZT_OK, "%s", err.msg);
+            ck_assert_str_eq(m.forcing, "");
+            continue;
+        }
+        ck_assert_int_eq(st, ZT_EINPUT);
+        ck_assert_msg(strstr(err.msg, bad[i][1]) && strstr(err.msg, "run.json"), "%s", err.msg);
+    }
+    ck_assert_int_eq(tu_write(path, "{\"complete\": \"false\", \"start_date\": \"2001-01-01\", "
+                                    "\"end_date\": \"2009-12-31\"}"), 0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(io_results_manifest(dir, &m, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "the run is not complete"), "%s", err.msg);
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
     Suite *su = suite_create("stats");
@@ -297,6 +340,7 @@ Suite *suite_stats(void)
     tcase_add_test(tc, ranks_and_return_values);
     tcase_add_test(tc, run_by_hand);
     tcase_add_test(tc, bad_run_folders);
+    tcase_add_test(tc, bad_manifests);
     tcase_add_test(tc, table_of_two_runs);
     suite_add_tcase(su, tc);
     return su;
