@@ -163,7 +163,7 @@ static zt_status row_time(io_csv *c, int col, int is_date, int *y, int *mo, zt_e
     if (st == ZT_OK && !(v == rint(v) && fabs(v) < 1e5)) {
         st = io_csv_fail(c, col, err, "expected a year, got '%s'", io_csv_field(c, col));
     }
-    *y = (int)v;
+    *y = st == ZT_OK ? (int)v : 0; /* (int) of 1e300 is undefined */
     *mo = 0; /* a yearly row counts whatever the months */
     return st;
 }
@@ -201,6 +201,9 @@ zt_status io_results_yearly(const char *path, const io_yt_spec *s, int y0, int n
             continue;
         }
         st = io_csv_double(c, cv, &v, err);
+        if (st == ZT_OK && !isfinite(v)) {
+            st = io_csv_fail(c, cv, err, "expected a finite number, got '%s'", io_csv_field(c, cv));
+        }
         const int k = st == ZT_OK ? key_of(t, io_csv_field(c, ca), cc >= 0 ? io_csv_field(c, cc) : "", &cap) : 0;
         if (k < 0) {
             st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);

@@ -332,6 +332,41 @@ START_TEST(bad_manifests)
 }
 END_TEST
 
+/* A value that is not finite in a table of the run (NaN, Inf, or a number
+ * beyond a double, 1e400) is said with file, line and column; it would
+ * otherwise rank as the most extreme year or drop the year unseen. */
+START_TEST(tables_not_finite)
+{
+    static const char *const bad[3] = {"nan", "inf", "1e400"};
+    char dir[256], path[300];
+    drv_stats s;
+    zt_err err;
+    tu_tmpdir("stats_finite", dir, sizeof dir);
+    make_run(dir, 1);
+    snprintf(path, sizeof path, "%s/supply_regions.csv", dir);
+    char *orig = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(orig);
+    for (int i = 0; i < 3; i++) {
+        /* line 3: 2001-01-01, groningen, class 4 */
+        char *t = malloc(strlen(orig) + 16), *nl = strchr(strchr(strchr(orig, '\n') + 1, '\n') + 1, '\n');
+        ck_assert_ptr_nonnull(t);
+        const char *c = nl;
+        while (c[-1] != ',') {
+            c--;
+        }
+        snprintf(t, strlen(orig) + 16, "%.*s%s%s", (int)(c - orig), orig, bad[i], nl);
+        ck_assert_int_eq(tu_write(path, t), 0);
+        free(t);
+        zt_err_clear(&err);
+        ck_assert_int_eq(drv_stats_compute(dir, &s, &err), ZT_EINPUT);
+        ck_assert_msg(strstr(err.msg, "supply_regions.csv:3") && strstr(err.msg, "shortage") &&
+                          strstr(err.msg, "expected a finite number"),
+                      "%s", err.msg);
+    }
+    free(orig);
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
     Suite *su = suite_create("stats");
@@ -341,6 +376,7 @@ Suite *suite_stats(void)
     tcase_add_test(tc, run_by_hand);
     tcase_add_test(tc, bad_run_folders);
     tcase_add_test(tc, bad_manifests);
+    tcase_add_test(tc, tables_not_finite);
     tcase_add_test(tc, table_of_two_runs);
     suite_add_tcase(su, tc);
     return su;
