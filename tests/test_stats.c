@@ -367,6 +367,41 @@ START_TEST(tables_not_finite)
 }
 END_TEST
 
+/* A table cut short at a line end (a copy interrupted), or a year given
+ * twice, does not match the run's days: said, naming the file, the key
+ * and the year, instead of a year's value turning into NaN unseen (the
+ * 1-in-10 dry year's shortage then showed "nan"). */
+START_TEST(tables_truncated)
+{
+    char dir[256], path[300];
+    drv_stats s;
+    zt_err err;
+    tu_tmpdir("stats_truncated", dir, sizeof dir);
+    make_run(dir, 1);
+    snprintf(path, sizeof path, "%s/supply_regions.csv", dir);
+    char *t = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(t);
+    char *cut = strstr(t, "\n2009-06-01,");
+    ck_assert_ptr_nonnull(cut);
+    cut[1] = '\0';
+    ck_assert_int_eq(tu_write(path, t), 0);
+    free(t);
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_stats_compute(dir, &s, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "supply_regions.csv: groningen class 3 has 151 row(s) in 2009, "
+                                  "expected 365 (one a day)"),
+                  "%s", err.msg);
+    make_run(dir, 1);
+    snprintf(path, sizeof path, "%s/peat_years.csv", dir);
+    ck_assert_int_eq(tu_write(path, "year,province,peat_area_ha,share_20_40cm\n"
+                                    "2001,Fryslan,100.0,0.1\n2001,Fryslan,100.0,0.2\n"), 0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_stats_compute(dir, &s, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "peat_years.csv: Fryslan has 2 row(s) in 2001, expected 1"),
+                  "%s", err.msg);
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
     Suite *su = suite_create("stats");
@@ -377,6 +412,7 @@ Suite *suite_stats(void)
     tcase_add_test(tc, bad_run_folders);
     tcase_add_test(tc, bad_manifests);
     tcase_add_test(tc, tables_not_finite);
+    tcase_add_test(tc, tables_truncated);
     tcase_add_test(tc, table_of_two_runs);
     suite_add_tcase(su, tc);
     return su;
