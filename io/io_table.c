@@ -21,8 +21,7 @@ static double val(const io_table *t, int row, int run, int per)
     return t->v[((size_t)row * (size_t)t->nrun + (size_t)run) * IO_TABLE_NPER + (size_t)per];
 }
 
-/* A CSV field: quoted when it holds a comma or a quote. */
-static void csv_field(FILE *f, const char *s)
+void io_table_csv_field(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\n")) {
         fputs(s, f);
@@ -50,10 +49,14 @@ zt_status io_table_csv(const io_table *t, const char *path, zt_err *err)
         for (int i = 0; i < t->nrow; i++) {
             for (int p = 0; p < IO_TABLE_NPER; p++) {
                 const int y = t->year[r * IO_TABLE_NPER + p];
-                csv_field(f, t->run[r]);
+                io_table_csv_field(f, t->run[r]);
                 fputc(',', f);
-                csv_field(f, t->climate[r]);
-                fprintf(f, ",%s,%s,%s,%s,", t->stat[i], t->area[i], t->cls[i], io_table_periods[p]);
+                io_table_csv_field(f, t->climate[r]);
+                fprintf(f, ",%s,", t->stat[i]);
+                io_table_csv_field(f, t->area[i]);
+                fputc(',', f);
+                io_table_csv_field(f, t->cls[i]);
+                fprintf(f, ",%s,", io_table_periods[p]);
                 if (y) {
                     fprintf(f, "%d", y);
                 }

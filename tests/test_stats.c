@@ -402,6 +402,52 @@ START_TEST(tables_truncated)
 }
 END_TEST
 
+/* An area with a comma (a quoted field of the run's table) stays one
+ * field in years.csv, summary.csv, return_periods.csv and table.csv. */
+START_TEST(area_with_comma)
+{
+    char dir[256], path[300], out[300];
+    drv_stats s;
+    zt_err err;
+    tu_tmpdir("stats_comma", dir, sizeof dir);
+    ck_assert_int_eq(mkdir(strcat(strcpy(path, dir), "/run"), 0777), 0);
+    make_run(path, 1);
+    snprintf(path, sizeof path, "%s/run/peat_years.csv", dir);
+    char b[2048] = "year,province,peat_area_ha,share_20_40cm\n";
+    for (int k = 1; k <= 9; k++) {
+        snprintf(b + strlen(b), sizeof b - strlen(b), "%d,\"Fryslan, west\",100.0,0.5\n", 2000 + k);
+    }
+    ck_assert_int_eq(tu_write(path, b), 0);
+    snprintf(path, sizeof path, "%s/run", dir);
+    zt_err_clear(&err);
+    ck_assert_msg(drv_stats_compute(path, &s, &err) == ZT_OK, "%s", err.msg);
+    snprintf(out, sizeof out, "%s/stats", dir);
+    ck_assert_msg(drv_stats_write(&s, out, &err) == ZT_OK, "%s", err.msg);
+    drv_stats_free(&s);
+    static const char *const files[3][2] = {
+        {"stats/years.csv", "\n2001,peat_share_20_40cm,\"fryslan, west\",,0.5,1\n"},
+        {"stats/summary.csv", "\npeat_share_20_40cm,\"fryslan, west\",,return_period_2,,0.5,1\n"},
+        {"stats/return_periods.csv", "\npeat_share_20_40cm,\"fryslan, west\",,2001,0.5,1,1,9,"},
+    };
+    for (int i = 0; i < 3; i++) {
+        snprintf(out, sizeof out, "%s/%s", dir, files[i][0]);
+        char *t = tu_slurp(out, NULL);
+        ck_assert_ptr_nonnull(t);
+        ck_assert_msg(strstr(t, files[i][1]), "%s: %s", out, t);
+        free(t);
+    }
+    const char *runs[1] = {path};
+    snprintf(out, sizeof out, "%s/table", dir);
+    ck_assert_msg(drv_table(runs, 1, out, 1, &err) == ZT_OK, "%s", err.msg);
+    snprintf(out, sizeof out, "%s/table/table.csv", dir);
+    char *t = tu_slurp(out, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_msg(strstr(t, "\nrun,,peat_share_20_40cm,\"fryslan, west\",,average_year,2005,0.5,1,0\n"),
+                  "%s", t);
+    free(t);
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
     Suite *su = suite_create("stats");
@@ -413,6 +459,7 @@ Suite *suite_stats(void)
     tcase_add_test(tc, bad_manifests);
     tcase_add_test(tc, tables_not_finite);
     tcase_add_test(tc, tables_truncated);
+    tcase_add_test(tc, area_with_comma);
     tcase_add_test(tc, table_of_two_runs);
     suite_add_tcase(su, tc);
     return su;
