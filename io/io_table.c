@@ -194,9 +194,10 @@ static void chart(FILE *f, const io_table *t, int i)
             }
             const double h = (H - T - B) * v / (vmax - vmin);
             fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-                       "<title>%s %s: %.4g</title></rect>",
-                    L + r * gw + (p + 0.5) * bw, h >= 0 ? y0 - h : y0, bw, fabs(h), bar_colours[p],
-                    t->run[r], per_title[p], v);
+                       "<title>",
+                    L + r * gw + (p + 0.5) * bw, h >= 0 ? y0 - h : y0, bw, fabs(h), bar_colours[p]);
+            html_text(f, t->run[r]);
+            fprintf(f, " %s: %.4g</title></rect>", per_title[p], v);
         }
         fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\" "
                    "font-family=\"sans-serif\">", L + (r + 0.5) * gw, H - B + 16);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core_stats.h"
 #include "io_forcing.h"
@@ -448,6 +449,36 @@ START_TEST(area_with_comma)
 }
 END_TEST
 
+/* A run whose folder name holds HTML's and Markdown's special characters:
+ * escaped wherever the page shows it (the table, the list, the charts' bar
+ * titles), so the page keeps its structure. */
+START_TEST(odd_run_names)
+{
+    char base[256], a[300], b[300], out[300], path[400];
+    zt_err err;
+    tu_tmpdir("table_odd", base, sizeof base);
+    snprintf(a, sizeof a, "%s/ref", base);
+    snprintf(b, sizeof b, "%s/dry", base);
+    snprintf(out, sizeof out, "%s/table", base);
+    ck_assert_int_eq(mkdir(a, 0777), 0);
+    ck_assert_int_eq(mkdir(b, 0777), 0);
+    make_run(a, 1);
+    make_run(b, 2);
+    /* the name by a link (make_run's run.json holds its folder unescaped) */
+    snprintf(b, sizeof b, "%s/a\"b<i>&c", base);
+    ck_assert_int_eq(symlink("dry", b), 0);
+    const char *runs[2] = {a, b};
+    zt_err_clear(&err);
+    ck_assert_msg(drv_table(runs, 2, out, 1, &err) == ZT_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/table.html", out);
+    char *t = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_msg(!strstr(t, "<i>"), "a run's name unescaped in table.html");
+    ck_assert(strstr(t, "<title>a&quot;b&lt;i&gt;&amp;c average year: "));
+    free(t);
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
     Suite *su = suite_create("stats");
@@ -460,6 +491,7 @@ Suite *suite_stats(void)
     tcase_add_test(tc, tables_not_finite);
     tcase_add_test(tc, tables_truncated);
     tcase_add_test(tc, area_with_comma);
+    tcase_add_test(tc, odd_run_names);
     tcase_add_test(tc, table_of_two_runs);
     suite_add_tcase(su, tc);
     return su;
