@@ -87,6 +87,17 @@ static void row_label(const io_table *t, int i, char *buf, size_t n)
              t->cls[i], t->unit[i]);
 }
 
+/* Text for a Markdown table cell: '|' escaped, so it does not end the cell. */
+static void md_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|') {
+            fputc('\\', f);
+        }
+        fputc(*s, f);
+    }
+}
+
 zt_status io_table_md(const io_table *t, const char *path, zt_err *err)
 {
     FILE *f;
@@ -99,7 +110,9 @@ zt_status io_table_md(const io_table *t, const char *path, zt_err *err)
     for (int r = 0; r < t->nrun; r++) {
         for (int p = 0; p < IO_TABLE_NPER; p++) {
             const int y = t->year[r * IO_TABLE_NPER + p];
-            fprintf(f, " %s: %s", t->run[r], per_title[p]);
+            fputc(' ', f);
+            md_text(f, t->run[r]);
+            fprintf(f, ": %s", per_title[p]);
             if (y && p < 2) {
                 fprintf(f, " (%d)", y);
             }
@@ -113,7 +126,9 @@ zt_status io_table_md(const io_table *t, const char *path, zt_err *err)
     fputc('\n', f);
     for (int i = 0; i < t->nrow; i++) {
         row_label(t, i, lab, sizeof lab);
-        fprintf(f, "| %s |", lab);
+        fputs("| ", f);
+        md_text(f, lab);
+        fputs(" |", f);
         for (int r = 0; r < t->nrun; r++) {
             for (int p = 0; p < IO_TABLE_NPER; p++) {
                 cell(a, sizeof a, val(t, i, r, p));

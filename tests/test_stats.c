@@ -479,6 +479,38 @@ START_TEST(odd_run_names)
 }
 END_TEST
 
+/* A run named with a '|': escaped in table.md, so each row keeps one cell
+ * per column (1 + 2 x 3 cells, 8 pipes unescaped). */
+START_TEST(md_pipe_in_name)
+{
+    char base[256], a[300], b[300], out[300], path[400];
+    zt_err err;
+    tu_tmpdir("table_pipe", base, sizeof base);
+    snprintf(a, sizeof a, "%s/ref", base);
+    snprintf(b, sizeof b, "%s/dry", base);
+    snprintf(out, sizeof out, "%s/table", base);
+    ck_assert_int_eq(mkdir(a, 0777), 0);
+    ck_assert_int_eq(mkdir(b, 0777), 0);
+    make_run(a, 1);
+    make_run(b, 2);
+    snprintf(b, sizeof b, "%s/wet|dry", base);
+    ck_assert_int_eq(symlink("dry", b), 0);
+    const char *runs[2] = {a, b};
+    zt_err_clear(&err);
+    ck_assert_msg(drv_table(runs, 2, out, 1, &err) == ZT_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/table.md", out);
+    char *t = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_msg(strstr(t, "| wet\\|dry: average year (2005) |"), "%s", t);
+    int pipes = 0;
+    for (const char *c = t; *c && *c != '\n'; c++) {
+        pipes += *c == '|' && (c == t || c[-1] != '\\');
+    }
+    ck_assert_int_eq(pipes, 8);
+    free(t);
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
     Suite *su = suite_create("stats");
@@ -492,6 +524,7 @@ Suite *suite_stats(void)
     tcase_add_test(tc, tables_truncated);
     tcase_add_test(tc, area_with_comma);
     tcase_add_test(tc, odd_run_names);
+    tcase_add_test(tc, md_pipe_in_name);
     tcase_add_test(tc, table_of_two_runs);
     suite_add_tcase(su, tc);
     return su;
