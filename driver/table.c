@@ -108,6 +108,15 @@ static zt_status load(tb *t, const char *const *runs, zt_err *err)
             buf[l - 1] = '\0';
         }
         snprintf(t->name[r], sizeof t->name[r], "%s", basename(buf));
+        for (int q = 0; q < r; q++) {
+            if (strcmp(t->name[q], t->name[r]) == 0) {
+                return zt_fail(err, ZT_EINPUT,
+                               "two runs are named '%s' (%s and %s): their columns "
+                               "could not be told apart; give each run once, from folders of "
+                               "different names",
+                               t->name[r], runs[q], runs[r]);
+            }
+        }
         st = drv_stats_compute(runs[r], &t->st[r], err);
         if (st == ZT_OK) {
             io_results_forcing_label(t->st[r].forcing, t->clim[r], sizeof t->clim[r]);

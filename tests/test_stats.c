@@ -261,6 +261,14 @@ START_TEST(table_of_two_runs)
     const int rc = tu_run(cmd, so, sizeof so, NULL, 0);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, so);
     ck_assert_msg(strstr(so, "images: 2/2 loaded"), "%s", so);
+    /* the same run twice (once with a trailing slash), or two runs of one
+       name: their columns could not be told apart */
+    char a2[310];
+    snprintf(a2, sizeof a2, "%s/", a);
+    runs[1] = a2;
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_table(runs, 2, out, 1, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "two runs are named 'ref'"), "%s", err.msg);
     /* a folder that is not a run is named */
     runs[1] = base;
     zt_err_clear(&err);
