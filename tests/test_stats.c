@@ -519,6 +519,44 @@ START_TEST(md_pipe_in_name)
 }
 END_TEST
 
+/* Maps: a run without peat.nc (no groundwater) has no map, as maps()
+ * says, and the table is made; a run whose peat.nc cannot be read fails
+ * the table (exit 2) without leaving table.csv and table.md that look
+ * whole beside no table.html. */
+START_TEST(table_maps_missing_or_bad)
+{
+    char base[256], a[300], b[300], out[300], path[400];
+    zt_err err;
+    tu_tmpdir("table_maps", base, sizeof base);
+    snprintf(a, sizeof a, "%s/ref", base);
+    snprintf(b, sizeof b, "%s/dry", base);
+    snprintf(out, sizeof out, "%s/table", base);
+    ck_assert_int_eq(mkdir(a, 0777), 0);
+    ck_assert_int_eq(mkdir(b, 0777), 0);
+    make_run(a, 1);
+    make_run(b, 2);
+    snprintf(path, sizeof path, "%s/peat.nc", b);
+    ck_assert_int_eq(unlink(path), 0);
+    const char *runs[2] = {a, b};
+    zt_err_clear(&err);
+    ck_assert_msg(drv_table(runs, 2, out, 1, &err) == ZT_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/map_0_ref.png", out);
+    ck_assert(tu_exists(path));
+    snprintf(path, sizeof path, "%s/map_1_dry.png", out);
+    ck_assert(!tu_exists(path));
+    snprintf(path, sizeof path, "%s/peat.nc", b);
+    ck_assert_int_eq(tu_write(path, "not NetCDF"), 0);
+    snprintf(out, sizeof out, "%s/table2", base);
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_table(runs, 2, out, 1, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "dry/peat.nc"), "%s", err.msg);
+    snprintf(path, sizeof path, "%s/table.csv", out);
+    ck_assert_msg(!tu_exists(path), "%s left after a failure", path);
+    snprintf(path, sizeof path, "%s/table.md", out);
+    ck_assert_msg(!tu_exists(path), "%s left after a failure", path);
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
     Suite *su = suite_create("stats");
@@ -533,6 +571,7 @@ Suite *suite_stats(void)
     tcase_add_test(tc, area_with_comma);
     tcase_add_test(tc, odd_run_names);
     tcase_add_test(tc, md_pipe_in_name);
+    tcase_add_test(tc, table_maps_missing_or_bad);
     tcase_add_test(tc, table_of_two_runs);
     suite_add_tcase(su, tc);
     return su;
