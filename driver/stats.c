@@ -178,7 +178,9 @@ static zt_status shortage_sums(drv_stats *s, zt_err *err)
         if (strcmp(a->stat, "shortage") != 0 || strcmp(a->area, "groningen") != 0) {
             continue;
         }
-        drv_series *x = add(s, "shortage", "north", s->ser[i].cls, "Mm3", +1);
+        char cls[16]; /* a copy: add() moves s->ser */
+        snprintf(cls, sizeof cls, "%s", a->cls);
+        drv_series *x = add(s, "shortage", "north", cls, "Mm3", +1);
         if (!x) {
             return nomem(err);
         }
@@ -197,12 +199,13 @@ static zt_status shortage_sums(drv_stats *s, zt_err *err)
         }
         char area[40];
         snprintf(area, sizeof area, "%s", s->ser[i].area);
-        const drv_series *c4 = drv_stats_find(s, "shortage", area, "4");
         drv_series *x = add(s, "shortage", area, "3-4", "Mm3", +1);
         if (!x) {
             return nomem(err);
         }
+        /* found after add(), which moves s->ser */
         const drv_series *c3 = drv_stats_find(s, "shortage", area, "3");
+        const drv_series *c4 = drv_stats_find(s, "shortage", area, "4");
         for (int y = 0; y < s->ny; y++) {
             x->v[y] = c3->v[y] + (c4 ? c4->v[y] : NAN);
         }
