@@ -132,10 +132,12 @@ static int exists(const char *dir, const char *name, char *path, size_t n)
     return access(path, F_OK) == 0;
 }
 
-/* Series of stat from t: value x scale where the year's rows number `need`
- * (0: any), NaN otherwise; areas in lower case. */
-static zt_status from_table(drv_stats *s, const io_ytab *t, const char *stat, const char *unit,
-                            int dir, double scale, int need_summer, zt_err *err)
+/* Series of stat from t (read from path): value x scale; areas in lower
+ * case. Every key has in every year the rows of a complete run: one a day
+ * (need_summer 0), one a day of April-September (1), or one (-1); other
+ * counts (a truncated or edited table) are ZT_EINPUT naming the file. */
+static zt_status from_table(drv_stats *s, const io_ytab *t, const char *path, const char *stat,
+                            const char *unit, int dir, double scale, int need_summer, zt_err *err)
 {
     for (int k = 0; k < t->nkey; k++) {
         char area[40];
@@ -152,7 +154,15 @@ static zt_status from_table(drv_stats *s, const io_ytab *t, const char *stat, co
             const double year_days = (double)(zt_day_from_ymd(yr + 1, 1, 1) - zt_day_from_ymd(yr, 1, 1));
             const double need = need_summer < 0 ? 1.0 : need_summer ? SUMMER_DAYS : year_days;
             const double d = t->days[(size_t)k * (size_t)t->ny + (size_t)y];
-            x->v[y] = d == need ? scale * t->v[(size_t)k * (size_t)t->ny + (size_t)y] : NAN;
+            if (d != need) {
+                return zt_fail(err, ZT_EINPUT,
+                               "%s: %s%s%s has %g row(s) in %d, expected %g (%s): a truncated or "
+                               "edited table, or not this run's",
+                               path, t->area[k], t->cls[k][0] ? " class " : "", t->cls[k], d, yr,
+                               need, need_summer < 0 ? "one a year"
+                                     : need_summer ? "one a day of April-September" : "one a day");
+            }
+            x->v[y] = scale * t->v[(size_t)k * (size_t)t->ny + (size_t)y];
         }
     }
     return ZT_OK;
@@ -168,7 +178,9 @@ static zt_status shortage_sums(drv_stats *s, zt_err *err)
         if (strcmp(a->stat, "shortage") != 0 || strcmp(a->area, "groningen") != 0) {
             continue;
         }
-        drv_series *x = add(s, "shortage", "north", s->ser[i].cls, "Mm3", +1);
+        char cls[16]; /* a copy: add() moves s->ser */
+        snprintf(cls, sizeof cls, "%s", a->cls);
+        drv_series *x = add(s, "shortage", "north", cls, "Mm3", +1);
         if (!x) {
             return nomem(err);
         }
@@ -187,12 +199,13 @@ static zt_status shortage_sums(drv_stats *s, zt_err *err)
         }
         char area[40];
         snprintf(area, sizeof area, "%s", s->ser[i].area);
-        const drv_series *c4 = drv_stats_find(s, "shortage", area, "4");
         drv_series *x = add(s, "shortage", area, "3-4", "Mm3", +1);
         if (!x) {
             return nomem(err);
         }
+        /* found after add(), which moves s->ser */
         const drv_series *c3 = drv_stats_find(s, "shortage", area, "3");
+        const drv_series *c4 = drv_stats_find(s, "shortage", area, "4");
         for (int y = 0; y < s->ny; y++) {
             x->v[y] = c3->v[y] + (c4 ? c4->v[y] : NAN);
         }
@@ -212,7 +225,7 @@ static zt_status table(drv_stats *s, const char *dir, const char *name, const io
     }
     zt_status st = io_results_yearly(path, sp, s->y0, s->ny, &t, err);
     if (st == ZT_OK) {
-        st = from_table(s, &t, stat, unit, dir_, scale, need, err);
+        st = from_table(s, &t, path, stat, unit, dir_, scale, need, err);
         io_ytab_free(&t);
     }
     return st;

@@ -9,7 +9,16 @@
 
 #include "core_stats.h"
 #include "io_file.h"
+#include "io_table.h"
 #include "stats.h"
+
+/* The area and class of x as two CSV fields (an area may hold a comma). */
+static void key(FILE *f, const drv_series *x)
+{
+    io_table_csv_field(f, x->area);
+    fputc(',', f);
+    io_table_csv_field(f, x->cls);
+}
 
 /* years.csv: year,statistic,area,class,value,unit */
 static zt_status write_years(const drv_stats *s, const char *dir, zt_err *err)
@@ -25,8 +34,9 @@ static zt_status write_years(const drv_stats *s, const char *dir, zt_err *err)
     for (int y = 0; y < s->ny; y++) {
         for (int i = 0; i < s->nser; i++) {
             const drv_series *x = &s->ser[i];
-            fprintf(f, "%d,%s,%s,%s,%.6g,%s\n", s->y0 + y, x->stat, x->area, x->cls, x->v[y],
-                    x->unit);
+            fprintf(f, "%d,%s,", s->y0 + y, x->stat);
+            key(f, x);
+            fprintf(f, ",%.6g,%s\n", x->v[y], x->unit);
         }
     }
     return io_text_close(f, path, 1, err);
@@ -53,9 +63,10 @@ static zt_status write_return(const drv_stats *s, const char *dir, int *rank, zt
             if (rank[y] == 0) {
                 continue;
             }
-            fprintf(f, "%s,%s,%s,%d,%.6g,%s,%d,%d,%.4f,%.3f\n", x->stat, x->area, x->cls,
-                    s->y0 + y, x->v[y], x->unit, rank[y], m, rank[y] / (m + 1.0),
-                    (m + 1.0) / rank[y]);
+            fprintf(f, "%s,", x->stat);
+            key(f, x);
+            fprintf(f, ",%d,%.6g,%s,%d,%d,%.4f,%.3f\n", s->y0 + y, x->v[y], x->unit, rank[y], m,
+                    rank[y] / (m + 1.0), (m + 1.0) / rank[y]);
         }
     }
     return io_text_close(f, path, 1, err);
@@ -79,7 +90,6 @@ static zt_status write_summary(const drv_stats *s, const char *dir, zt_err *err)
     fprintf(f, "run,,,years,,%d,year\n", s->ny);
     for (int i = 0; i < s->nser; i++) {
         const drv_series *x = &s->ser[i];
-        const char *fmt = "%s,%s,%s,%s,%s,%.6g,%s\n";
         char ya[16] = "", yd[16] = "";
         if (s->avg_year) {
             snprintf(ya, sizeof ya, "%d", s->avg_year);
@@ -87,14 +97,18 @@ static zt_status write_summary(const drv_stats *s, const char *dir, zt_err *err)
         if (s->dry10_year) {
             snprintf(yd, sizeof yd, "%d", s->dry10_year);
         }
-        fprintf(f, fmt, x->stat, x->area, x->cls, "return_period_2", "",
-                core_stats_return_value(x->v, s->ny, x->dir, 2.0), x->unit);
-        fprintf(f, fmt, x->stat, x->area, x->cls, "return_period_10", "",
-                core_stats_return_value(x->v, s->ny, x->dir, 10.0), x->unit);
-        fprintf(f, fmt, x->stat, x->area, x->cls, "average_year", ya,
-                drv_stats_value(s, x, s->avg_year), x->unit);
-        fprintf(f, fmt, x->stat, x->area, x->cls, "dry_1_in_10_year", yd,
-                drv_stats_value(s, x, s->dry10_year), x->unit);
+        const char *meas[4] = {"return_period_2", "return_period_10", "average_year",
+                               "dry_1_in_10_year"};
+        const char *year[4] = {"", "", ya, yd};
+        const double v[4] = {core_stats_return_value(x->v, s->ny, x->dir, 2.0),
+                             core_stats_return_value(x->v, s->ny, x->dir, 10.0),
+                             drv_stats_value(s, x, s->avg_year),
+                             drv_stats_value(s, x, s->dry10_year)};
+        for (int k = 0; k < 4; k++) {
+            fprintf(f, "%s,", x->stat);
+            key(f, x);
+            fprintf(f, ",%s,%s,%.6g,%s\n", meas[k], year[k], v[k], x->unit);
+        }
     }
     return io_text_close(f, path, 1, err);
 }

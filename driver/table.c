@@ -108,6 +108,15 @@ static zt_status load(tb *t, const char *const *runs, zt_err *err)
             buf[l - 1] = '\0';
         }
         snprintf(t->name[r], sizeof t->name[r], "%s", basename(buf));
+        for (int q = 0; q < r; q++) {
+            if (strcmp(t->name[q], t->name[r]) == 0) {
+                return zt_fail(err, ZT_EINPUT,
+                               "two runs are named '%s' (%s and %s): their columns "
+                               "could not be told apart; give each run once, from folders of "
+                               "different names",
+                               t->name[r], runs[q], runs[r]);
+            }
+        }
         st = drv_stats_compute(runs[r], &t->st[r], err);
         if (st == ZT_OK) {
             io_results_forcing_label(t->st[r].forcing, t->clim[r], sizeof t->clim[r]);
@@ -187,6 +196,10 @@ static zt_status maps(const char *const *runs, const tb *t, const char *out_dir,
     zt_status st = io_results_field(runs[0], "peat.nc", "summer_depth", NULL, &g, &ref, err);
     for (int r = 0; st == ZT_OK && r < t->nrun; r++) {
         char name[300];
+        io_path_join(runs[r], "peat.nc", probe, sizeof probe);
+        if (access(probe, F_OK) != 0) {
+            continue; /* this run has no groundwater: no map of it */
+        }
         snprintf(name, sizeof name, "map_%d_%s.png", r, t->name[r]);
         io_path_join(out_dir, name, png[r], sizeof png[r]);
         st = map_of(runs, t, r, ref, &g, png[r], cap[r], sizeof cap[r], err);
@@ -238,24 +251,36 @@ zt_status drv_table(const char *const *runs, int nrun, const char *out_dir, int 
         if (c3 >= 0) {
             charts[nc++] = c3;
         }
-        char path[4096];
-        st = io_table_csv(&it, io_path_join(out_dir, "table.csv", path, sizeof path), err);
-        if (st == ZT_OK) {
-            st = io_table_md(&it, io_path_join(out_dir, "table.md", path, sizeof path), err);
-        }
+        char path[4096], csv[4096], md[4096];
+        /* the maps first: a run's bad peat.nc leaves no table behind, and a
+           later failure takes back the table files written before it */
         char(*png)[4096] = zt_calloc((size_t)nrun, sizeof *png);
         char(*cap)[512] = zt_calloc((size_t)nrun, sizeof *cap);
         io_table_map *m = zt_calloc((size_t)nrun, sizeof *m);
-        int nm = 0;
-        if (st == ZT_OK && (!png || !cap || !m)) {
+        int nm = 0, wrote = 0;
+        if (!png || !cap || !m) {
             st = zt_fail(err, ZT_ENOMEM, "zoet table: out of memory");
         }
         if (st == ZT_OK) {
             st = maps(runs, &t, out_dir, png, cap, m, &nm, err);
         }
         if (st == ZT_OK) {
+            st = io_table_csv(&it, io_path_join(out_dir, "table.csv", csv, sizeof csv), err);
+            wrote += st == ZT_OK;
+        }
+        if (st == ZT_OK) {
+            st = io_table_md(&it, io_path_join(out_dir, "table.md", md, sizeof md), err);
+            wrote += st == ZT_OK;
+        }
+        if (st == ZT_OK) {
             st = io_table_html(&it, charts, nc, m, nm, "zoet: the consultation table",
                                io_path_join(out_dir, "table.html", path, sizeof path), err);
+        }
+        if (st != ZT_OK && wrote > 0) {
+            (void)unlink(csv);
+        }
+        if (st != ZT_OK && wrote > 1) {
+            (void)unlink(md);
         }
         zt_free(png);
         zt_free(cap);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core_knmi14.h"
 #include "io_knmi14.h"
@@ -224,6 +225,14 @@ static zt_status transform_k23(const drv_transform_opts *o, io_stations *s, zt_e
 zt_status drv_transform(const drv_transform_opts *o, zt_err *err)
 {
     io_stations s;
+    struct stat si, so;
+    if (stat(o->in, &si) == 0 && stat(o->out, &so) == 0 && si.st_dev == so.st_dev &&
+        si.st_ino == so.st_ino) {
+        return zt_fail(err, ZT_EINPUT,
+                       "%s: the output is the input file; the transformed copy needs a name of "
+                       "its own (the observed series would be lost)",
+                       o->out);
+    }
     zt_status st = io_stations_read(o->in, &s, err);
     if (st == ZT_OK) {
         st = o->knmi23 ? transform_k23(o, &s, err) : transform_k14(o, &s, err);

@@ -29,23 +29,31 @@ static zt_status json_day(const char *path, json_object *root, const char *key, 
     return ZT_OK;
 }
 
-/* The path of the input with role `role` into buf (n bytes), "" if none. */
-static void json_input(json_object *root, const char *role, char *buf, size_t n)
+/* The path of the input with role `role` into buf (n bytes), "" if none.
+ * ZT_EINPUT naming the file for an input whose role or path is not a
+ * string (a hand-edited run.json). */
+static zt_status json_input(const char *path, json_object *root, const char *role, char *buf,
+                            size_t n, zt_err *err)
 {
     json_object *in, *o;
     buf[0] = '\0';
     if (!json_object_object_get_ex(root, "inputs", &in) || !json_object_is_type(in, json_type_array)) {
-        return;
+        return ZT_OK;
     }
     for (size_t i = 0; i < json_object_array_length(in); i++) {
         json_object *e = json_object_array_get_idx(in, i), *r;
-        if (json_object_object_get_ex(e, "role", &r) &&
-            strcmp(json_object_get_string(r), role) == 0 &&
-            json_object_object_get_ex(e, "path", &o)) {
-            snprintf(buf, n, "%s", json_object_get_string(o));
-            return;
+        if (!json_object_object_get_ex(e, "role", &r) || !json_object_is_type(r, json_type_string) ||
+            strcmp(json_object_get_string(r), role) != 0) {
+            continue;
         }
+        if (!json_object_object_get_ex(e, "path", &o) || !json_object_is_type(o, json_type_string)) {
+            return zt_fail(err, ZT_EINPUT, "%s: the %s input's 'path' is missing or not a string",
+                           path, role);
+        }
+        snprintf(buf, n, "%s", json_object_get_string(o));
+        return ZT_OK;
     }
+    return ZT_OK;
 }
 
 zt_status io_results_manifest(const char *dir, io_run_manifest *m, zt_err *err)
@@ -67,7 +75,8 @@ zt_status io_results_manifest(const char *dir, io_run_manifest *m, zt_err *err)
     if (!root) {
         return zt_fail(err, ZT_EINPUT, "%s: not JSON (%s)", path, json_util_get_last_err());
     }
-    if (!json_object_object_get_ex(root, "complete", &o) || !json_object_get_boolean(o)) {
+    if (!json_object_object_get_ex(root, "complete", &o) ||
+        !json_object_is_type(o, json_type_boolean) || !json_object_get_boolean(o)) {
         st = zt_fail(err, ZT_EINPUT, "%s: the run is not complete", path);
     }
     if (st == ZT_OK) {
@@ -77,8 +86,10 @@ zt_status io_results_manifest(const char *dir, io_run_manifest *m, zt_err *err)
         st = json_day(path, root, "end_date", &m->end, err);
     }
     if (st == ZT_OK) {
-        json_input(root, "forcing", m->forcing, sizeof m->forcing);
-        json_input(root, "scenario", m->scenario, sizeof m->scenario);
+        st = json_input(path, root, "forcing", m->forcing, sizeof m->forcing, err);
+    }
+    if (st == ZT_OK) {
+        st = json_input(path, root, "scenario", m->scenario, sizeof m->scenario, err);
     }
     json_object_put(root);
     return st;
@@ -152,7 +163,7 @@ static zt_status row_time(io_csv *c, int col, int is_date, int *y, int *mo, zt_e
     if (st == ZT_OK && !(v == rint(v) && fabs(v) < 1e5)) {
         st = io_csv_fail(c, col, err, "expected a year, got '%s'", io_csv_field(c, col));
     }
-    *y = (int)v;
+    *y = st == ZT_OK ? (int)v : 0; /* (int) of 1e300 is undefined */
     *mo = 0; /* a yearly row counts whatever the months */
     return st;
 }
@@ -190,6 +201,9 @@ zt_status io_results_yearly(const char *path, const io_yt_spec *s, int y0, int n
             continue;
         }
         st = io_csv_double(c, cv, &v, err);
+        if (st == ZT_OK && !isfinite(v)) {
+            st = io_csv_fail(c, cv, err, "expected a finite number, got '%s'", io_csv_field(c, cv));
+        }
         const int k = st == ZT_OK ? key_of(t, io_csv_field(c, ca), cc >= 0 ? io_csv_field(c, cc) : "", &cap) : 0;
         if (k < 0) {
             st = zt_fail(err, ZT_ENOMEM, "%s: out of memory", path);

@@ -21,8 +21,7 @@ static double val(const io_table *t, int row, int run, int per)
     return t->v[((size_t)row * (size_t)t->nrun + (size_t)run) * IO_TABLE_NPER + (size_t)per];
 }
 
-/* A CSV field: quoted when it holds a comma or a quote. */
-static void csv_field(FILE *f, const char *s)
+void io_table_csv_field(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\n")) {
         fputs(s, f);
@@ -50,10 +49,14 @@ zt_status io_table_csv(const io_table *t, const char *path, zt_err *err)
         for (int i = 0; i < t->nrow; i++) {
             for (int p = 0; p < IO_TABLE_NPER; p++) {
                 const int y = t->year[r * IO_TABLE_NPER + p];
-                csv_field(f, t->run[r]);
+                io_table_csv_field(f, t->run[r]);
                 fputc(',', f);
-                csv_field(f, t->climate[r]);
-                fprintf(f, ",%s,%s,%s,%s,", t->stat[i], t->area[i], t->cls[i], io_table_periods[p]);
+                io_table_csv_field(f, t->climate[r]);
+                fprintf(f, ",%s,", t->stat[i]);
+                io_table_csv_field(f, t->area[i]);
+                fputc(',', f);
+                io_table_csv_field(f, t->cls[i]);
+                fprintf(f, ",%s,", io_table_periods[p]);
                 if (y) {
                     fprintf(f, "%d", y);
                 }
@@ -84,6 +87,17 @@ static void row_label(const io_table *t, int i, char *buf, size_t n)
              t->cls[i], t->unit[i]);
 }
 
+/* Text for a Markdown table cell: '|' escaped, so it does not end the cell. */
+static void md_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|') {
+            fputc('\\', f);
+        }
+        fputc(*s, f);
+    }
+}
+
 zt_status io_table_md(const io_table *t, const char *path, zt_err *err)
 {
     FILE *f;
@@ -96,7 +110,9 @@ zt_status io_table_md(const io_table *t, const char *path, zt_err *err)
     for (int r = 0; r < t->nrun; r++) {
         for (int p = 0; p < IO_TABLE_NPER; p++) {
             const int y = t->year[r * IO_TABLE_NPER + p];
-            fprintf(f, " %s: %s", t->run[r], per_title[p]);
+            fputc(' ', f);
+            md_text(f, t->run[r]);
+            fprintf(f, ": %s", per_title[p]);
             if (y && p < 2) {
                 fprintf(f, " (%d)", y);
             }
@@ -110,7 +126,9 @@ zt_status io_table_md(const io_table *t, const char *path, zt_err *err)
     fputc('\n', f);
     for (int i = 0; i < t->nrow; i++) {
         row_label(t, i, lab, sizeof lab);
-        fprintf(f, "| %s |", lab);
+        fputs("| ", f);
+        md_text(f, lab);
+        fputs(" |", f);
         for (int r = 0; r < t->nrun; r++) {
             for (int p = 0; p < IO_TABLE_NPER; p++) {
                 cell(a, sizeof a, val(t, i, r, p));
@@ -191,9 +209,10 @@ static void chart(FILE *f, const io_table *t, int i)
             }
             const double h = (H - T - B) * v / (vmax - vmin);
             fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-                       "<title>%s %s: %.4g</title></rect>",
-                    L + r * gw + (p + 0.5) * bw, h >= 0 ? y0 - h : y0, bw, fabs(h), bar_colours[p],
-                    t->run[r], per_title[p], v);
+                       "<title>",
+                    L + r * gw + (p + 0.5) * bw, h >= 0 ? y0 - h : y0, bw, fabs(h), bar_colours[p]);
+            html_text(f, t->run[r]);
+            fprintf(f, " %s: %.4g</title></rect>", per_title[p], v);
         }
         fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\" "
                    "font-family=\"sans-serif\">", L + (r + 0.5) * gw, H - B + 16);

@@ -7,6 +7,8 @@
 #ifndef IO_TABLE_H
 #define IO_TABLE_H
 
+#include <stdio.h>
+
 #include "zt.h"
 
 enum { IO_TABLE_NPER = 3 }; /* average year, 1-in-10 dry year, 2018 */
@@ -20,6 +22,10 @@ typedef struct io_table {
     const int *year;            /* [nrun * NPER] the year of each period (0: none) */
     const double *v;            /* [(row * nrun + run) * NPER + period]; NaN: none */
 } io_table;
+
+/* A CSV field into f: as it is, or in double quotes (a quote doubled) when
+ * it holds a comma, a quote or a line end (an area or a run's name). */
+void io_table_csv_field(FILE *f, const char *s);
 
 /* The periods' names: "average_year", "dry_1_in_10_year", "2018". */
 extern const char *const io_table_periods[IO_TABLE_NPER];

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core_stats.h"
 #include "io_forcing.h"
+#include "io_results.h"
 #include "peat.h"
 #include "stats.h"
 #include "table.h"
@@ -259,6 +261,14 @@ START_TEST(table_of_two_runs)
     const int rc = tu_run(cmd, so, sizeof so, NULL, 0);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, so);
     ck_assert_msg(strstr(so, "images: 2/2 loaded"), "%s", so);
+    /* the same run twice (once with a trailing slash), or two runs of one
+       name: their columns could not be told apart */
+    char a2[310];
+    snprintf(a2, sizeof a2, "%s/", a);
+    runs[1] = a2;
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_table(runs, 2, out, 1, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "two runs are named 'ref'"), "%s", err.msg);
     /* a folder that is not a run is named */
     runs[1] = base;
     zt_err_clear(&err);
@@ -289,6 +299,264 @@ START_TEST(bad_run_folders)
 }
 END_TEST
 
+/* A hand-edited run.json: a role or path that is not a string, and a
+ * "complete" that is not true, are said, not a crash or a path "(null)". */
+START_TEST(bad_manifests)
+{
+    static const char *const bad[][2] = {
+        {"\"inputs\": [{\"role\": null, \"path\": \"f.nc\"}]", NULL},
+        {"\"inputs\": [{\"role\": \"forcing\", \"path\": null}]",
+         "the forcing input's 'path' is missing or not a string"},
+        {"\"inputs\": [{\"role\": \"forcing\", \"path\": 12}]",
+         "the forcing input's 'path' is missing or not a string"},
+        {"\"inputs\": [{\"role\": \"forcing\"}]",
+         "the forcing input's 'path' is missing or not a string"},
+    };
+    char dir[256], path[300], json[600];
+    io_run_manifest m;
+    zt_err err;
+    tu_tmpdir("stats_manifest", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/run.json", dir);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(json, sizeof json,
+                 "{\"complete\": true, \"start_date\": \"2001-01-01\", "
+                 "\"end_date\": \"2009-12-31\", %s}", bad[i][0]);
+        ck_assert_int_eq(tu_write(path, json), 0);
+        zt_err_clear(&err);
+        const zt_status st = io_results_manifest(dir, &m, &err);
+        if (!bad[i][1]) {
+            /* an input without a role is no forcing */
+            ck_assert_msg(st == ZT_OK, "%s", err.msg);
+            ck_assert_str_eq(m.forcing, "");
+            continue;
+        }
+        ck_assert_int_eq(st, ZT_EINPUT);
+        ck_assert_msg(strstr(err.msg, bad[i][1]) && strstr(err.msg, "run.json"), "%s", err.msg);
+    }
+    ck_assert_int_eq(tu_write(path, "{\"complete\": \"false\", \"start_date\": \"2001-01-01\", "
+                                    "\"end_date\": \"2009-12-31\"}"), 0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(io_results_manifest(dir, &m, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "the run is not complete"), "%s", err.msg);
+}
+END_TEST
+
+/* A value that is not finite in a table of the run (NaN, Inf, or a number
+ * beyond a double, 1e400) is said with file, line and column; it would
+ * otherwise rank as the most extreme year or drop the year unseen. */
+START_TEST(tables_not_finite)
+{
+    static const char *const bad[3] = {"nan", "inf", "1e400"};
+    char dir[256], path[300];
+    drv_stats s;
+    zt_err err;
+    tu_tmpdir("stats_finite", dir, sizeof dir);
+    make_run(dir, 1);
+    snprintf(path, sizeof path, "%s/supply_regions.csv", dir);
+    char *orig = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(orig);
+    for (int i = 0; i < 3; i++) {
+        /* line 3: 2001-01-01, groningen, class 4 */
+        char *t = malloc(strlen(orig) + 16), *nl = strchr(strchr(strchr(orig, '\n') + 1, '\n') + 1, '\n');
+        ck_assert_ptr_nonnull(t);
+        const char *c = nl;
+        while (c[-1] != ',') {
+            c--;
+        }
+        snprintf(t, strlen(orig) + 16, "%.*s%s%s", (int)(c - orig), orig, bad[i], nl);
+        ck_assert_int_eq(tu_write(path, t), 0);
+        free(t);
+        zt_err_clear(&err);
+        ck_assert_int_eq(drv_stats_compute(dir, &s, &err), ZT_EINPUT);
+        ck_assert_msg(strstr(err.msg, "supply_regions.csv:3") && strstr(err.msg, "shortage") &&
+                          strstr(err.msg, "expected a finite number"),
+                      "%s", err.msg);
+    }
+    free(orig);
+}
+END_TEST
+
+/* A table cut short at a line end (a copy interrupted), or a year given
+ * twice, does not match the run's days: said, naming the file, the key
+ * and the year, instead of a year's value turning into NaN unseen (the
+ * 1-in-10 dry year's shortage then showed "nan"). */
+START_TEST(tables_truncated)
+{
+    char dir[256], path[300];
+    drv_stats s;
+    zt_err err;
+    tu_tmpdir("stats_truncated", dir, sizeof dir);
+    make_run(dir, 1);
+    snprintf(path, sizeof path, "%s/supply_regions.csv", dir);
+    char *t = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(t);
+    char *cut = strstr(t, "\n2009-06-01,");
+    ck_assert_ptr_nonnull(cut);
+    cut[1] = '\0';
+    ck_assert_int_eq(tu_write(path, t), 0);
+    free(t);
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_stats_compute(dir, &s, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "supply_regions.csv: groningen class 3 has 151 row(s) in 2009, "
+                                  "expected 365 (one a day)"),
+                  "%s", err.msg);
+    make_run(dir, 1);
+    snprintf(path, sizeof path, "%s/peat_years.csv", dir);
+    ck_assert_int_eq(tu_write(path, "year,province,peat_area_ha,share_20_40cm\n"
+                                    "2001,Fryslan,100.0,0.1\n2001,Fryslan,100.0,0.2\n"), 0);
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_stats_compute(dir, &s, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "peat_years.csv: Fryslan has 2 row(s) in 2001, expected 1"),
+                  "%s", err.msg);
+}
+END_TEST
+
+/* An area with a comma (a quoted field of the run's table) stays one
+ * field in years.csv, summary.csv, return_periods.csv and table.csv. */
+START_TEST(area_with_comma)
+{
+    char dir[256], path[300], out[300];
+    drv_stats s;
+    zt_err err;
+    tu_tmpdir("stats_comma", dir, sizeof dir);
+    ck_assert_int_eq(mkdir(strcat(strcpy(path, dir), "/run"), 0777), 0);
+    make_run(path, 1);
+    snprintf(path, sizeof path, "%s/run/peat_years.csv", dir);
+    char b[2048] = "year,province,peat_area_ha,share_20_40cm\n";
+    for (int k = 1; k <= 9; k++) {
+        snprintf(b + strlen(b), sizeof b - strlen(b), "%d,\"Fryslan, west\",100.0,0.5\n", 2000 + k);
+    }
+    ck_assert_int_eq(tu_write(path, b), 0);
+    snprintf(path, sizeof path, "%s/run", dir);
+    zt_err_clear(&err);
+    ck_assert_msg(drv_stats_compute(path, &s, &err) == ZT_OK, "%s", err.msg);
+    snprintf(out, sizeof out, "%s/stats", dir);
+    ck_assert_msg(drv_stats_write(&s, out, &err) == ZT_OK, "%s", err.msg);
+    drv_stats_free(&s);
+    static const char *const files[3][2] = {
+        {"stats/years.csv", "\n2001,peat_share_20_40cm,\"fryslan, west\",,0.5,1\n"},
+        {"stats/summary.csv", "\npeat_share_20_40cm,\"fryslan, west\",,return_period_2,,0.5,1\n"},
+        {"stats/return_periods.csv", "\npeat_share_20_40cm,\"fryslan, west\",,2001,0.5,1,1,9,"},
+    };
+    for (int i = 0; i < 3; i++) {
+        snprintf(out, sizeof out, "%s/%s", dir, files[i][0]);
+        char *t = tu_slurp(out, NULL);
+        ck_assert_ptr_nonnull(t);
+        ck_assert_msg(strstr(t, files[i][1]), "%s: %s", out, t);
+        free(t);
+    }
+    const char *runs[1] = {path};
+    snprintf(out, sizeof out, "%s/table", dir);
+    ck_assert_msg(drv_table(runs, 1, out, 1, &err) == ZT_OK, "%s", err.msg);
+    snprintf(out, sizeof out, "%s/table/table.csv", dir);
+    char *t = tu_slurp(out, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_msg(strstr(t, "\nrun,,peat_share_20_40cm,\"fryslan, west\",,average_year,2005,0.5,1,0\n"),
+                  "%s", t);
+    free(t);
+}
+END_TEST
+
+/* A run whose folder name holds HTML's and Markdown's special characters:
+ * escaped wherever the page shows it (the table, the list, the charts' bar
+ * titles), so the page keeps its structure. */
+START_TEST(odd_run_names)
+{
+    char base[256], a[300], b[300], out[300], path[400];
+    zt_err err;
+    tu_tmpdir("table_odd", base, sizeof base);
+    snprintf(a, sizeof a, "%s/ref", base);
+    snprintf(b, sizeof b, "%s/dry", base);
+    snprintf(out, sizeof out, "%s/table", base);
+    ck_assert_int_eq(mkdir(a, 0777), 0);
+    ck_assert_int_eq(mkdir(b, 0777), 0);
+    make_run(a, 1);
+    make_run(b, 2);
+    /* the name by a link (make_run's run.json holds its folder unescaped) */
+    snprintf(b, sizeof b, "%s/a\"b<i>&c", base);
+    ck_assert_int_eq(symlink("dry", b), 0);
+    const char *runs[2] = {a, b};
+    zt_err_clear(&err);
+    ck_assert_msg(drv_table(runs, 2, out, 1, &err) == ZT_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/table.html", out);
+    char *t = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_msg(!strstr(t, "<i>"), "a run's name unescaped in table.html");
+    ck_assert(strstr(t, "<title>a&quot;b&lt;i&gt;&amp;c average year: "));
+    free(t);
+}
+END_TEST
+
+/* A run named with a '|': escaped in table.md, so each row keeps one cell
+ * per column (1 + 2 x 3 cells, 8 pipes unescaped). */
+START_TEST(md_pipe_in_name)
+{
+    char base[256], a[300], b[300], out[300], path[400];
+    zt_err err;
+    tu_tmpdir("table_pipe", base, sizeof base);
+    snprintf(a, sizeof a, "%s/ref", base);
+    snprintf(b, sizeof b, "%s/dry", base);
+    snprintf(out, sizeof out, "%s/table", base);
+    ck_assert_int_eq(mkdir(a, 0777), 0);
+    ck_assert_int_eq(mkdir(b, 0777), 0);
+    make_run(a, 1);
+    make_run(b, 2);
+    snprintf(b, sizeof b, "%s/wet|dry", base);
+    ck_assert_int_eq(symlink("dry", b), 0);
+    const char *runs[2] = {a, b};
+    zt_err_clear(&err);
+    ck_assert_msg(drv_table(runs, 2, out, 1, &err) == ZT_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/table.md", out);
+    char *t = tu_slurp(path, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_msg(strstr(t, "| wet\\|dry: average year (2005) |"), "%s", t);
+    int pipes = 0;
+    for (const char *c = t; *c && *c != '\n'; c++) {
+        pipes += *c == '|' && (c == t || c[-1] != '\\');
+    }
+    ck_assert_int_eq(pipes, 8);
+    free(t);
+}
+END_TEST
+
+/* Maps: a run without peat.nc (no groundwater) has no map, as maps()
+ * says, and the table is made; a run whose peat.nc cannot be read fails
+ * the table (exit 2) without leaving table.csv and table.md that look
+ * whole beside no table.html. */
+START_TEST(table_maps_missing_or_bad)
+{
+    char base[256], a[300], b[300], out[300], path[400];
+    zt_err err;
+    tu_tmpdir("table_maps", base, sizeof base);
+    snprintf(a, sizeof a, "%s/ref", base);
+    snprintf(b, sizeof b, "%s/dry", base);
+    snprintf(out, sizeof out, "%s/table", base);
+    ck_assert_int_eq(mkdir(a, 0777), 0);
+    ck_assert_int_eq(mkdir(b, 0777), 0);
+    make_run(a, 1);
+    make_run(b, 2);
+    snprintf(path, sizeof path, "%s/peat.nc", b);
+    ck_assert_int_eq(unlink(path), 0);
+    const char *runs[2] = {a, b};
+    zt_err_clear(&err);
+    ck_assert_msg(drv_table(runs, 2, out, 1, &err) == ZT_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/map_0_ref.png", out);
+    ck_assert(tu_exists(path));
+    snprintf(path, sizeof path, "%s/map_1_dry.png", out);
+    ck_assert(!tu_exists(path));
+    snprintf(path, sizeof path, "%s/peat.nc", b);
+    ck_assert_int_eq(tu_write(path, "not NetCDF"), 0);
+    snprintf(out, sizeof out, "%s/table2", base);
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_table(runs, 2, out, 1, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "dry/peat.nc"), "%s", err.msg);
+    snprintf(path, sizeof path, "%s/table.csv", out);
+    ck_assert_msg(!tu_exists(path), "%s left after a failure", path);
+    snprintf(path, sizeof path, "%s/table.md", out);
+    ck_assert_msg(!tu_exists(path), "%s left after a failure", path);
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
     Suite *su = suite_create("stats");
@@ -297,6 +565,13 @@ Suite *suite_stats(void)
     tcase_add_test(tc, ranks_and_return_values);
     tcase_add_test(tc, run_by_hand);
     tcase_add_test(tc, bad_run_folders);
+    tcase_add_test(tc, bad_manifests);
+    tcase_add_test(tc, tables_not_finite);
+    tcase_add_test(tc, tables_truncated);
+    tcase_add_test(tc, area_with_comma);
+    tcase_add_test(tc, odd_run_names);
+    tcase_add_test(tc, md_pipe_in_name);
+    tcase_add_test(tc, table_maps_missing_or_bad);
     tcase_add_test(tc, table_of_two_runs);
     suite_add_tcase(su, tc);
     return su;

@@ -220,6 +220,28 @@ START_TEST(knmi23_approximation)
 }
 END_TEST
 
+/* -o naming the input file (another path to it) is refused: the observed
+ * series would be replaced by the transformed one, unseen. */
+START_TEST(output_is_input)
+{
+    char dir[256], in[512], out[600];
+    zt_err err;
+    tu_tmpdir("transform_same", dir, sizeof dir);
+    small_forcing(dir, "f", "STN,YYYYMMDD,RH,EV24\n270,20180701,30,56\n", in, sizeof in);
+    snprintf(out, sizeof out, "%s/../transform_same/f.nc", dir);
+    ck_assert_str_ne(out, in);
+    drv_transform_opts o = {.in = in, .out = out, .knmi23 = 1, .scenario = "Hd", .horizon = "2050",
+                            .deltas = "data/knmi23", .quiet = 1};
+    zt_err_clear(&err);
+    ck_assert_int_eq(drv_transform(&o, &err), ZT_EINPUT);
+    ck_assert_msg(strstr(err.msg, "the output is the input file"), "%s", err.msg);
+    io_stations b;
+    ck_assert_msg(io_stations_read(in, &b, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_float_eq_tol(b.p[0], 3.0f, 1e-5f); /* as observed */
+    io_stations_free(&b);
+}
+END_TEST
+
 Suite *suite_transform(void)
 {
     Suite *su = suite_create("transform");
@@ -229,6 +251,7 @@ Suite *suite_transform(void)
     tcase_add_test(tc, forcing_without_tg_q);
     tcase_add_test(tc, nearest_listed_region);
     tcase_add_test(tc, knmi23_approximation);
+    tcase_add_test(tc, output_is_input);
     suite_add_tcase(su, tc);
     return su;
 }
