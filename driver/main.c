@@ -762,13 +762,14 @@ static int cmd_stats(int argc, char **argv)
     }
     zt_status st = drv_stats_write(&s, out, &err);
     if (st == ZT_OK && !quiet) {
-        printf("zoet stats: %d complete year(s) %d-%d; average year %d, 1-in-10 dry year %s; "
+        char avg[64], dry[64];
+        snprintf(avg, sizeof avg, s.avg_year ? "%d" : "none (no precipitation deficit)",
+                 s.avg_year);
+        snprintf(dry, sizeof dry, s.dry10_year ? "%d" : "none (fewer than 9 years or no deficit)",
+                 s.dry10_year);
+        printf("zoet stats: %d complete year(s) %d-%d; average year %s, 1-in-10 dry year %s; "
                "wrote %s/years.csv, return_periods.csv, summary.csv\n",
-               s.ny, s.y0, s.y0 + s.ny - 1, s.avg_year,
-               s.dry10_year ? "found" : "none (fewer than 9 years)", out);
-        if (s.dry10_year) {
-            printf("zoet stats: the 1-in-10 dry year is %d\n", s.dry10_year);
-        }
+               s.ny, s.y0, s.y0 + s.ny - 1, avg, dry, out);
     }
     drv_stats_free(&s);
     return st == ZT_OK ? 0 : fail(&err);
