@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "io_layer_internal.h"
@@ -43,10 +44,17 @@ zt_status io_layer_crs(OGRSpatialReferenceH srs, OGRSpatialReferenceH rd, io_lay
     const char *opts[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", NULL};
     const char *auth, *code, *nm;
 
-    if (!srs) {
+    /* a local (engineering) CRS, or a GeoPackage's "Undefined geographic SRS"
+     * and "Undefined Cartesian SRS" (srs_id 0 and -1, what GDAL writes for a
+     * layer without a CRS), says nothing about where the layer lies */
+    if (!srs || OSRIsLocal(srs) ||
+        (!OSRGetAuthorityCode(srs, NULL) && OSRGetName(srs) &&
+         strncasecmp(OSRGetName(srs), "Undefined ", 10) == 0)) {
         return zt_fail(err, ZT_EINPUT,
-                       "has no coordinate reference system (assign one, e.g. with "
-                       "gdal_edit.py -a_srs EPSG:28992 or ogr2ogr -a_srs EPSG:28992)");
+                       "has no coordinate reference system%s%s%s (assign one, e.g. with "
+                       "gdal_edit.py -a_srs EPSG:28992 or ogr2ogr -a_srs EPSG:28992)",
+                       srs ? ", only a local one ('" : "", srs ? OSRGetName(srs) : "",
+                       srs ? "')" : "");
     }
     auth = OSRGetAuthorityName(srs, NULL);
     code = OSRGetAuthorityCode(srs, NULL);

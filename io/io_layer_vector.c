@@ -135,6 +135,7 @@ static zt_status read_feats(OGRLayerH lyr, const io_layer_spec *s, int idx,
     int frac = s->rule == IO_RS_FRACTION;
 
     OGR_L_ResetReading(lyr);
+    CPLErrorReset();
     while ((ft = OGR_L_GetNextFeature(lyr)) != NULL) {
         OGRGeometryH geom = OGR_F_GetGeometryRef(ft);
         double v = 1.0;
@@ -188,6 +189,16 @@ static zt_status read_feats(OGRLayerH lyr, const io_layer_spec *s, int idx,
         if ((st = feats_add(f, geom, v, err)) != ZT_OK) {
             break;
         }
+        CPLErrorReset();
+    }
+    /* a filter some drivers (GPKG: SQL) only reject when the features are read */
+    if (st == ZT_OK && CPLGetLastErrorType() >= CE_Failure) {
+        st = s->where && s->where[0]
+                 ? zt_fail(err, ZT_EINPUT,
+                           "vector layer '%s': the filter \"%s\" is not valid: %s",
+                           OGR_L_GetName(lyr), s->where, io_layer_gdal_msg())
+                 : zt_fail(err, ZT_EGDAL, "reading vector layer '%s' failed: %s",
+                           OGR_L_GetName(lyr), io_layer_gdal_msg());
     }
     return st;
 }
