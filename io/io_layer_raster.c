@@ -96,7 +96,7 @@ fail:
 }
 
 /* Count the NaN cells of out and, of those, the ones whose centre the
- * transformer tr (grid pixel -> source pixel) puts outside the source. */
+ * approximate transformer tr (grid pixel -> source pixel) puts outside the source. */
 static void count_gaps(const zt_grid *g, const double *out, void *tr, int xs, int ys,
                        io_layer_report *rep)
 {
@@ -110,7 +110,7 @@ static void count_gaps(const zt_grid *g, const double *out, void *tr, int xs, in
                 continue;
             }
             rep->nodata++;
-            if (!GDALGenImgProjTransform(tr, TRUE, 1, &px, &py, &pz, &ok) || !ok || px < 0.0 ||
+            if (!GDALApproxTransform(tr, TRUE, 1, &px, &py, &pz, &ok) || !ok || px < 0.0 ||
                 py < 0.0 || px > xs || py > ys) {
                 rep->outside++;
             }
@@ -130,6 +130,7 @@ zt_status io_layer_raster(GDALDatasetH ds, const io_layer_spec *s, const zt_grid
     GDALResampleAlg alg = rule_alg[s->rule];
     GDALWarpOptions *wo = NULL;
     GDALWarpOperationH op = NULL;
+    void *gen = NULL;
     zt_idx k, n = zt_grid_ncell(g);
 
     if (band < 1 || band > nb) {
@@ -186,13 +187,20 @@ zt_status io_layer_raster(GDALDatasetH ds, const io_layer_spec *s, const zt_grid
     wo->padfDstNoDataReal[0] = NAN;
     wo->papszWarpOptions = CSLSetNameValue(wo->papszWarpOptions, "INIT_DEST", "NO_DATA");
     CPLErrorReset();
-    wo->pTransformerArg = GDALCreateGenImgProjTransformer2(src, dst, NULL);
+    /* exact transformation every 0.125 pixel of error at most, interpolated
+     * in between: gdalwarp's default, and 2 x faster from EPSG:4326 */
+    if ((gen = GDALCreateGenImgProjTransformer2(src, dst, NULL)) != NULL &&
+        (wo->pTransformerArg = GDALCreateApproxTransformer(GDALGenImgProjTransform, gen, 0.125)) !=
+            NULL) {
+        GDALApproxTransformerOwnsSubtransformer(wo->pTransformerArg, TRUE);
+        gen = NULL;
+    }
     if (!wo->pTransformerArg) {
         st = zt_fail(err, ZT_EGDAL, "cannot transform %s to RD New (EPSG:28992): %s", rep->crs,
                      io_layer_gdal_msg());
         goto done;
     }
-    wo->pfnTransformer = GDALGenImgProjTransform;
+    wo->pfnTransformer = GDALApproxTransform;
     if (!(op = GDALCreateWarpOperation(wo)) ||
         GDALChunkAndWarpImage(op, 0, 0, (int)g->nx, (int)g->ny) != CE_None) {
         st = zt_fail(err, ZT_EGDAL, "warping band %d onto the grid failed: %s", band,
@@ -210,12 +218,15 @@ zt_status io_layer_raster(GDALDatasetH ds, const io_layer_spec *s, const zt_grid
     count_gaps(g, out, wo->pTransformerArg, GDALGetRasterXSize(src), GDALGetRasterYSize(src),
                rep);
 done:
+    if (gen) {
+        GDALDestroyGenImgProjTransformer(gen);
+    }
     if (op) {
         GDALDestroyWarpOperation(op);
     }
     if (wo) {
         if (wo->pTransformerArg) {
-            GDALDestroyGenImgProjTransformer(wo->pTransformerArg);
+            GDALDestroyApproxTransformer(wo->pTransformerArg);
         }
         GDALDestroyWarpOptions(wo);
     }
