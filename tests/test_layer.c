@@ -38,7 +38,8 @@
  *     (one overlap: (1,0)); (2..3, 2..3) = 3.5; the 7 others NaN. With
  *     fraction and where "code = 9": (3,0) = 0.5, the others 0. The same in
  *     EPSG:4326 (the polygons transformed by OGR).
- * (d) Each bad layer: ZT_EINPUT, the layer named, and what is wrong.
+ * (d) Each bad layer: ZT_EINPUT, the layer named, and what is wrong; each
+ *     failed allocation of ours: ZT_ENOMEM.
  */
 #include <check.h>
 #include <gdal.h>
@@ -454,6 +455,45 @@ START_TEST(bad_layers)
 }
 END_TEST
 
+/* Every allocation of ours that fails gives ZT_ENOMEM, never a crash. */
+START_TEST(out_of_memory)
+{
+    char p[600], gp[600];
+    const double c23[2] = {2.0, 3.0};
+    double out[16];
+    io_layer_spec r, v, f;
+    int pass, nomem[3] = {0, 0, 0};
+    long n;
+
+    code_raster(tpath("codes.tif", p), 2.0, NULL, 1.0, 0.0);
+    write_gpkg(tpath("peil.gpkg", gp), 28992);
+    r = spec("lgn", p, IO_RS_FRACTION);
+    r.codes = c23;
+    r.ncodes = 2;
+    v = spec("peil", gp, IO_RS_MODE);
+    v.field = "value";
+    f = spec("water", gp, IO_RS_FRACTION);
+    for (pass = 0; pass < 3; pass++) {
+        io_layer_spec *s = pass == 0 ? &r : pass == 1 ? &v : &f;
+        const zt_grid *g = pass == 0 ? &cgrid : &vgrid;
+        for (n = 1; n <= 8; n++) {
+            zt_err err;
+            zt_status st;
+            zt_err_clear(&err);
+            zt_alloc_fail_after(n);
+            st = io_layer_read(s, g, out, NULL, &err);
+            zt_alloc_fail_after(0);
+            ck_assert_msg(st == ZT_OK || st == ZT_ENOMEM, "%s", err.msg);
+            if (st == ZT_ENOMEM) {
+                nomem[pass]++;
+                ck_assert_msg(strstr(err.msg, "[layer.") != NULL, "%s", err.msg);
+            }
+        }
+        ck_assert_msg(nomem[pass] > 0, "pass %d: no allocation failed", pass);
+    }
+}
+END_TEST
+
 Suite *suite_layer(void);
 Suite *suite_layer(void)
 {
@@ -465,6 +505,7 @@ Suite *suite_layer(void)
     tcase_add_test(tc, rules_against_hand_counts);
     tcase_add_test(tc, polygons_in_any_crs);
     tcase_add_test(tc, bad_layers);
+    tcase_add_test(tc, out_of_memory);
     suite_add_tcase(su, tc);
     return su;
 }
