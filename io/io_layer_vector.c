@@ -338,7 +338,16 @@ zt_status io_layer_vector(GDALDatasetH ds, const io_layer_spec *s, const zt_grid
     if ((st = read_feats(lyr, s, idx, ct, &f, err)) != ZT_OK) {
         goto done;
     }
-    if (f.n == 0 || f.env[1] <= g->x0 || f.env[0] >= gx1 || f.env[3] <= g->y0 ||
+    if (f.n == 0) {
+        st = zt_fail(err, ZT_EINPUT,
+                     "does not cover the grid: vector layer '%s' holds no feature with a "
+                     "geometry%s%s%s%s%s",
+                     OGR_L_GetName(lyr), frac ? "" : " and a value of '",
+                     frac ? "" : s->field, frac ? "" : "'", s->where ? " that passes the filter " : "",
+                     s->where ? s->where : "");
+        goto done;
+    }
+    if (f.env[1] <= g->x0 || f.env[0] >= gx1 || f.env[3] <= g->y0 ||
         f.env[2] >= gy1) {
         st = io_layer_nocover(g, rep, err);
         goto done;

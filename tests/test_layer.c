@@ -445,7 +445,8 @@ START_TEST(bad_layers)
     s.where = "no_such_column = 3";
     expect_bad(&s, &vgrid, "the filter \"no_such_column = 3\" is not valid");
     s.where = "code = 12345";
-    expect_bad(&s, &vgrid, "does not cover the grid");
+    expect_bad(&s, &vgrid, "does not cover the grid: vector layer 'fields' holds no feature with "
+                           "a geometry and a value of 'value' that passes the filter code = 12345");
     s.where = NULL;
     expect_bad(&s, &(zt_grid){4, 4, 100000.0, 400000.0, 100.0}, "does not cover the grid");
     write_gpkg(tpath("peil_nocrs.gpkg", gpfar), 0);
