@@ -47,6 +47,7 @@
 #include <hdf5.h>
 
 #include "calibrate.h"
+#include "domain_build.h"
 #include "driver.h"
 #include "ensemble.h"
 #include "io_file.h"
@@ -74,6 +75,7 @@ static const char usage_main[] =
     "  map FILE.nc VAR      a quicklook map (PNG) of a gridded output\n"
     "  chart FILE.csv       a chart (SVG) of a district series\n"
     "  calibrate CALIB.ini  fit parameters to observed figures (NLopt)\n"
+    "  domain build DOMAIN.ini  a domain and district table from GIS layers (GDAL/OGR)\n"
     "  stats RUN_DIR        drought statistics and return periods of a multi-year run\n"
     "  table RUN_DIR...     the consultation table across runs (CSV, Markdown, HTML)\n"
     "\n"
@@ -175,6 +177,18 @@ static const char usage_stats[] =
     "summary.csv.\n"
     "\n"
     "  -o, --out DIR   where to write (default RUN_DIR/stats)\n"
+    "  --quiet         print nothing but errors\n";
+
+static const char usage_domain[] =
+    "usage: zoet domain build DOMAIN.ini [--out DIR] [--quiet]\n"
+    "\n"
+    "Build domain.nc and districts.ini, as zoet run reads them, from GIS layers\n"
+    "(any raster or vector format and coordinate system GDAL/OGR read): the grid,\n"
+    "a layer per zoet field with its resampling rule and class table, constants\n"
+    "where no layer gives a value, and the peilgebieden with their target levels\n"
+    "(docs/domain.md).\n"
+    "\n"
+    "  -o, --out DIR   where to write (default: out/domain)\n"
     "  --quiet         print nothing but errors\n";
 
 static const char usage_table[] =
@@ -775,6 +789,29 @@ static int cmd_stats(int argc, char **argv)
     return st == ZT_OK ? 0 : fail(&err);
 }
 
+static int cmd_domain(int argc, char **argv)
+{
+    const char *out = "out/domain";
+    int quiet = 0;
+    zt_err err;
+    if (argc < 2 || is_help(argv[1])) {
+        fputs(usage_domain, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "build") != 0) {
+        return usage_error(usage_domain, "unknown domain command '%s'", argv[1]);
+    }
+    const int rc = out_quiet_opts(argc - 1, argv + 1, usage_domain, &out, &quiet);
+    if (rc >= 0) {
+        return rc;
+    }
+    if (optind + 2 != argc) {
+        return usage_error(usage_domain, "%s", "give one DOMAIN.ini");
+    }
+    zt_err_clear(&err);
+    return drv_domain_build(argv[optind + 1], out, quiet, &err) == ZT_OK ? 0 : fail(&err);
+}
+
 static int cmd_table(int argc, char **argv)
 {
     const char *out = "table";
@@ -1044,6 +1081,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "demo") == 0) {
         return cmd_demo(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "domain") == 0) {
+        return cmd_domain(argc - 1, argv + 1);
     }
     if (strcmp(argv[1], "forcing") == 0) {
         return cmd_forcing(argc - 1, argv + 1);
