@@ -158,6 +158,10 @@ static zt_status read_districts(build *b, zt_err *err)
     sp.fixed_field = ds->fixed;
     sp.province_field = ds->province;
     sp.supplied_field = ds->supplied;
+    sp.open_water_field = ds->open_water;
+    sp.pump_field = ds->pump;
+    sp.flushing_field = ds->flushing;
+    sp.tolerance_field = ds->tolerance;
     b->cell_id = zt_calloc((size_t)n, sizeof *b->cell_id);
     if (!b->cell_id) {
         return zt_fail(err, ZT_ENOMEM, "out of memory");

@@ -174,7 +174,8 @@ static zt_status read_district(io_ini *ini, const char *sec, int32_t id, grid_di
     if (st != ZT_OK) {
         return st;
     }
-    return io_ini_double(ini, sec, "summer_tolerance_m", 0, 0.0, 0.0, 1.0, &d->tolerance_m, err);
+    return io_ini_double(ini, sec, "summer_tolerance_m", 0, 0.0, 0.0, IO_DIST_TOLERANCE_MAX,
+                         &d->tolerance_m, err);
 }
 
 /* Add a hint on the section naming to an "unknown section" message. */
@@ -316,6 +317,11 @@ static const char *district_problem(const grid_district *d, char *buf, size_t n)
     }
     if (!(d->flushing_m3s >= 0.0 && d->flushing_m3s <= IO_DIST_FLUSH_MAX)) {
         snprintf(buf, n, "flushing_m3s %g: outside [0, %g]", d->flushing_m3s, IO_DIST_FLUSH_MAX);
+        return buf;
+    }
+    if (!(d->tolerance_m >= 0.0 && d->tolerance_m <= IO_DIST_TOLERANCE_MAX)) {
+        snprintf(buf, n, "summer_tolerance_m %g: outside [0, %g]", d->tolerance_m,
+                 IO_DIST_TOLERANCE_MAX);
         return buf;
     }
     return NULL;

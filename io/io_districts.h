@@ -34,6 +34,7 @@
 #define IO_DIST_WINTER_ABOVE 2.0    /* m: winter level at most this above summer */
 #define IO_DIST_PUMP_MAX 500.0      /* mm/d */
 #define IO_DIST_FLUSH_MAX 100.0     /* m3/s */
+#define IO_DIST_TOLERANCE_MAX 1.0   /* m: summer_tolerance_m */
 /* open_water_fraction: 0 < f <= 1 */
 
 /*

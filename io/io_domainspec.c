@@ -164,6 +164,13 @@ static zt_status read_districts(io_domainspec *s, zt_err *err)
             ZT_OK ||
         (st = io_ini_string(s->ini, "districts", "supplied", 0, NULL, &d->supplied, err)) !=
             ZT_OK ||
+        (st = io_ini_string(s->ini, "districts", "open_water", 0, NULL, &d->open_water, err)) !=
+            ZT_OK ||
+        (st = io_ini_string(s->ini, "districts", "pump", 0, NULL, &d->pump, err)) != ZT_OK ||
+        (st = io_ini_string(s->ini, "districts", "flushing", 0, NULL, &d->flushing, err)) !=
+            ZT_OK ||
+        (st = io_ini_string(s->ini, "districts", "tolerance", 0, NULL, &d->tolerance, err)) !=
+            ZT_OK ||
         (st = io_ini_choice(s->ini, "districts", "outside", 0, outside, 0, &d->outside_nearest,
                             err)) != ZT_OK) {
         return st;

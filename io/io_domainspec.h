@@ -14,7 +14,8 @@
  *              landuse), factor (multiplied, e.g. 0.01 for cm)
  *   [defaults] <field> = value: the value where no layer gives one
  *   [districts] file, layer, id, name, summer, winter, fixed, province,
- *              supplied (field names), outside (inactive | nearest)
+ *              supplied, open_water, pump, flushing, tolerance (field
+ *              names), outside (inactive | nearest)
  */
 #ifndef IO_DOMAINSPEC_H
 #define IO_DOMAINSPEC_H
@@ -53,6 +54,8 @@ extern const char *const io_ds_resample_names[]; /* mean ... fraction, NULL */
 typedef struct io_ds_districts {
     char *file;
     const char *layer, *id, *name, *summer, *winter, *fixed, *province, *supplied;
+    const char *open_water, *pump, *flushing, *tolerance; /* optional fields: open water
+                            fraction (-), pump capacity (mm/d), flushing (m3/s), summer tolerance (m) */
     int outside_nearest; /* cells in no polygon: 0 inactive, 1 the nearest district */
 } io_ds_districts;
 

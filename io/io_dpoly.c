@@ -3,8 +3,9 @@
  * (contract in io_dpoly.h).
  *
  * Steps: open the layer; resolve the fields (explicit names must exist);
- * read every feature in file order (levels, id, province, supplied), each
- * value checked and named on failure; clone the geometries and transform
+ * read every feature in file order (levels, id, province, supplied, and the
+ * optional open water, pump, flushing and tolerance), each value checked
+ * and named on failure; clone the geometries and transform
  * them to RD New when the layer's CRS is another; rasterise into a MEM
  * dataset of two Int32 bands on the grid (north-up, so row 0 of GDAL is the
  * north row of zoet's grid): band 1 the polygon index + 1, burnt from the
@@ -38,7 +39,31 @@ static const char *gdal_msg(void)
 typedef struct fields {
     int id, name, summer, winter, fixed, province, supplied;
     const char *nid, *nname, *nsummer, *nwinter, *nfixed, *nprov, *nsup;
+    int attr[4];          /* the optional attributes, in the order of attrs[] */
+    const char *nattr[4];
 } fields;
+
+/* The optional numeric district attributes: what they are, their range
+ * (io_districts.h; lo exclusive when lo_open) and unit. */
+enum { A_OW, A_PUMP, A_FLUSH, A_TOL, A_N };
+static const struct {
+    const char *what, *unit;
+    double lo, hi;
+    int lo_open;
+} attrs[A_N] = {
+    {"open water fraction", "-", 0.0, 1.0, 1},
+    {"pumping capacity", "mm/d", 0.0, IO_DIST_PUMP_MAX, 0},
+    {"flushing", "m3/s", 0.0, IO_DIST_FLUSH_MAX, 0},
+    {"summer tolerance", "m", 0.0, IO_DIST_TOLERANCE_MAX, 0},
+};
+
+/* The arrays of d that hold attribute a. */
+static double *attr_array(const io_dpoly *d, int a)
+{
+    return a == A_OW ? d->ow_fraction : a == A_PUMP ? d->pump_mm_d
+                                      : a == A_FLUSH ? d->flushing_m3s
+                                                     : d->tolerance_m;
+}
 
 /* "A, B, C" of the layer's fields into buf. */
 static void list_fields(OGRFeatureDefnH fd, char *buf, size_t n)
@@ -239,6 +264,22 @@ static zt_status read_feature(OGRFeatureH f, int i, const io_dpoly_spec *s, cons
     if (!blank(t) && (d->supplied[i] = parse_bool(t)) < 0) {
         return FEAT_FAIL(fl->nsup, "'%s' is not 1/0, true/false or ja/nee", t);
     }
+    for (int a = 0; a < A_N; a++) {
+        double v = NAN;
+        t = text_of(f, fl->attr[a]);
+        if (!blank(t)) {
+            if (parse_level(t, &v) != 0) {
+                return FEAT_FAIL(fl->nattr[a], "'%s' is not a number (%s, %s)", t, attrs[a].what,
+                                 attrs[a].unit);
+            }
+            if ((attrs[a].lo_open ? !(v > attrs[a].lo) : !(v >= attrs[a].lo)) || !(v <= attrs[a].hi)) {
+                return FEAT_FAIL(fl->nattr[a], "%s %g (%s) is outside %s%g, %g]", attrs[a].what, v,
+                                 attrs[a].unit, attrs[a].lo_open ? "(" : "[", attrs[a].lo,
+                                 attrs[a].hi);
+            }
+        }
+        attr_array(d, a)[i] = v;
+    }
     return ZT_OK;
 }
 
@@ -260,6 +301,10 @@ static zt_status grow(io_dpoly *d, int cap)
     GROW(province);
     GROW(supplied);
     GROW(ncells);
+    GROW(ow_fraction);
+    GROW(pump_mm_d);
+    GROW(flushing_m3s);
+    GROW(tolerance_m);
 #undef GROW
     return ZT_OK;
 }
@@ -439,6 +484,13 @@ zt_status io_dpoly_read(const io_dpoly_spec *s, const zt_grid *g, int32_t *cell_
         (st = find_field(fd, s->supplied_field, NULL, 1, &fl.supplied, &fl.nsup, s, err))) {
         goto done;
     }
+    const char *attr_field[A_N] = {s->open_water_field, s->pump_field, s->flushing_field,
+                                   s->tolerance_field};
+    for (int a = 0; a < A_N; a++) {
+        if ((st = find_field(fd, attr_field[a], NULL, 1, &fl.attr[a], &fl.nattr[a], s, err))) {
+            goto done;
+        }
+    }
     if ((st = setup_crs(lyr, s, rep, &ct, err))) {
         goto done;
     }
@@ -515,6 +567,10 @@ void io_dpoly_free(io_dpoly *d)
     zt_free(d->province);
     zt_free(d->supplied);
     zt_free(d->ncells);
+    zt_free(d->ow_fraction);
+    zt_free(d->pump_mm_d);
+    zt_free(d->flushing_m3s);
+    zt_free(d->tolerance_m);
     memset(d, 0, sizeof *d);
 }
 
@@ -539,9 +595,14 @@ static void copy_name(char *dst, size_t n, const char *src)
 zt_status io_dpoly_write_ini(const io_dpoly *d, const long *ncells, const char *path,
                              const char *source, zt_err *err)
 {
+    static const char *const key[A_N] = {"open_water_fraction", "pump_capacity_mm_d",
+                                         "flushing_m3s", "summer_tolerance_m"};
+    static const double dflt[A_N] = {IO_DPOLY_OW_FRACTION, IO_DPOLY_PUMP_MM_D,
+                                     IO_DPOLY_FLUSHING_M3S, IO_DPOLY_TOLERANCE_M};
     grid_district *t;
-    int m = 0;
-    char comment[1024];
+    int m = 0, given[A_N] = {0};
+    char comment[1536], from[512], dfl[512];
+    size_t nfrom = 0, ndfl = 0;
     zt_status st;
     ncells = ncells ? ncells : d->ncells;
     if (!(t = zt_calloc((size_t)(d->n ? d->n : 1), sizeof *t))) {
@@ -562,23 +623,46 @@ zt_status io_dpoly_write_ini(const io_dpoly *d, const long *ncells, const char *
         copy_name(x->name, sizeof x->name, d->name[i][0] ? d->name[i] : d->code[i]);
         x->summer_level = d->summer[i];
         x->winter_level = d->winter[i];
-        x->ow_fraction = IO_DPOLY_OW_FRACTION;
-        x->pump_mm_d = IO_DPOLY_PUMP_MM_D;
-        x->flushing_m3s = IO_DPOLY_FLUSHING_M3S;
-        x->tolerance_m = 0.0;
+        double v[A_N];
+        for (int a = 0; a < A_N; a++) {
+            const double *arr = attr_array(d, a);
+            const int has = arr && !isnan(arr[i]);
+            v[a] = has ? arr[i] : dflt[a];
+            given[a] += has;
+        }
+        x->ow_fraction = v[A_OW];
+        x->pump_mm_d = v[A_PUMP];
+        x->flushing_m3s = v[A_FLUSH];
+        x->tolerance_m = v[A_TOL];
         x->unsupplied = d->supplied[i] == 0;
     }
     if (m == 0) {
         zt_free(t);
         return zt_fail(err, ZT_EINPUT, "[districts] %s: no polygon covers a cell of the grid", path);
     }
+    /* One line per attribute from the layer, the rest on the defaults line. */
+    from[0] = dfl[0] = '\0';
+    for (int a = 0; a < A_N; a++) {
+        int k = 0;
+        if (given[a] == m) {
+            k = snprintf(from + nfrom, sizeof from - nfrom, "\nFrom the layer: %s.", key[a]);
+        } else if (given[a] > 0) {
+            k = snprintf(from + nfrom, sizeof from - nfrom,
+                         "\nFrom the layer: %s for %d of %d districts, the default %g for the rest.",
+                         key[a], given[a], m, dflt[a]);
+        }
+        nfrom += k > 0 && (size_t)k < sizeof from - nfrom ? (size_t)k : 0;
+        if (given[a] == 0) {
+            k = snprintf(dfl + ndfl, sizeof dfl - ndfl, "%s%s %g", ndfl ? ", " : "", key[a],
+                         dflt[a]);
+            ndfl += k > 0 && (size_t)k < sizeof dfl - ndfl ? (size_t)k : 0;
+        }
+    }
     snprintf(comment, sizeof comment,
              "District table from the peilgebieden of %s (io_dpoly).\n"
-             "From the layer: id, name, province, summer and winter level, supplied.\n"
-             "Defaults, not from the layer: open_water_fraction %g, pump_capacity_mm_d %g, "
-             "flushing_m3s %g (docs/demo-domain.md).",
-             source ? source : "(unnamed)", IO_DPOLY_OW_FRACTION, IO_DPOLY_PUMP_MM_D,
-             IO_DPOLY_FLUSHING_M3S);
+             "From the layer: id, name, province, summer and winter level, supplied.%s%s%s%s",
+             source ? source : "(unnamed)", from, ndfl ? "\nDefaults, not from the layer: " : "",
+             dfl, ndfl ? " (docs/demo-domain.md)." : "");
     st = io_districts_write(path, t, m, comment, err);
     zt_free(t);
     return st;

@@ -37,6 +37,7 @@
 #define IO_DPOLY_OW_FRACTION 0.04 /* open water / land (-): the demo's clay value [E] */
 #define IO_DPOLY_PUMP_MM_D 12.0   /* mm/d: the demo's; Dutch design norm 10-15 [E] */
 #define IO_DPOLY_FLUSHING_M3S 0.0 /* m3/s: the demo's value away from the coast */
+#define IO_DPOLY_TOLERANCE_M 0.0  /* m: summer tolerance, io_districts.h's own default */
 
 /*
  * What to read. Strings are borrowed. A field given as NULL takes the
@@ -52,6 +53,13 @@ typedef struct io_dpoly_spec {
     const char *province_field;          /* optional (NULL: none): province code 20/21/22 (or PV20..)
                                             or name Groningen/Fryslân/Friesland/Drenthe */
     const char *supplied_field;          /* optional (NULL: none): 1/0, true/false, ja/nee, yes/no */
+    /* Optional district attributes (NULL: not read, the defaults above are
+     * written). A value empty or null on a feature takes the default for that
+     * feature; a given value must lie in io_districts.h's range. */
+    const char *open_water_field;        /* open water / land (-), 0 < f <= 1 */
+    const char *pump_field;              /* pumping capacity (mm/d), 0..IO_DIST_PUMP_MAX */
+    const char *flushing_field;          /* flushing in summer (m3/s), 0..IO_DIST_FLUSH_MAX */
+    const char *tolerance_field;         /* summer tolerance (m), 0..IO_DIST_TOLERANCE_MAX */
     int id_from_field_numeric;           /* 1: ids are numeric in the field; 0: number them 1..n in file order, keep the code as name */
 } io_dpoly_spec;
 
@@ -59,12 +67,15 @@ typedef struct io_dpoly_spec {
  * The polygons, n of them, in file order (index i is feature i). Arrays of
  * length n, owned by the struct (io_dpoly_free). name: the name field, or
  * the code when there is none or it is empty. province: 20/21/22 or -1 (not
- * given); supplied: 1/0 or -1 (not given); ncells: cells the polygon got.
+ * given); supplied: 1/0 or -1 (not given); ncells: cells the polygon got;
+ * ow_fraction (-), pump_mm_d (mm/d), flushing_m3s (m3/s), tolerance_m (m):
+ * from the optional fields, NaN where not given (no field, or empty).
  */
 typedef struct io_dpoly {
     int n;
     int32_t *id; char **name; char **code; double *summer, *winter; int *province; int *supplied; /* -1: not given */
     long *ncells;                        /* cells assigned to each polygon */
+    double *ow_fraction, *pump_mm_d, *flushing_m3s, *tolerance_m; /* NaN: not given */
 } io_dpoly;
 
 /* Counts of a rasterisation: cells in a polygon, in none, in two or more;
@@ -83,7 +94,9 @@ typedef struct io_dpoly_report { long cells, in_none, overlaps; int empty_polygo
  * of IO_DIST_LEVEL_MIN..MAX (io_districts.h: -10..100 m NAP), a winter
  * level more than IO_DIST_WINTER_ABOVE above summer, an id that is not an
  * integer 1..2147483647, a duplicate id or code, a province or supplied
- * value it cannot read (each naming the field, the feature's FID and code),
+ * value it cannot read, an open water, pump, flushing or tolerance value
+ * that is not a number or outside io_districts.h's range (each naming the
+ * field, the feature's FID and code),
  * a CRS it cannot transform; ZT_EGDAL when rasterising fails; ZT_ENOMEM.
  */
 zt_status io_dpoly_read(const io_dpoly_spec *s, const zt_grid *g, int32_t *cell_id, io_dpoly *out,
@@ -95,10 +108,12 @@ void io_dpoly_free(io_dpoly *d);
 /*
  * Write the district table as zoet run reads it (io_districts.h), one
  * [district.<id>] per polygon with a cell (ncells[i] > 0; ncells NULL: use
- * d->ncells), with IO_DPOLY_OW_FRACTION, IO_DPOLY_PUMP_MM_D and
- * IO_DPOLY_FLUSHING_M3S, summer tolerance 0, supplied where not given; the
- * name cut to 47 bytes on a UTF-8 bound. A comment at the top names
- * `source` (borrowed, may be NULL) and these defaults.
+ * d->ncells), with open water, pump capacity, flushing and summer tolerance
+ * from d where given (not NaN) and IO_DPOLY_OW_FRACTION, IO_DPOLY_PUMP_MM_D,
+ * IO_DPOLY_FLUSHING_M3S and IO_DPOLY_TOLERANCE_M elsewhere, supplied where
+ * not given; the name cut to 47 bytes on a UTF-8 bound. A comment at the
+ * top names `source` (borrowed, may be NULL), which attributes came from
+ * the layer (for how many of the districts written) and the defaults.
  * Errors: ZT_EINPUT "[districts] ...: district ID (code C): no province"
  * when a written polygon has province -1 (give province_field); no polygon
  * with a cell; io_districts_write's errors (ZT_EINPUT, ZT_EIO); ZT_ENOMEM.

@@ -10,8 +10,9 @@
  *   lgn: 1 (grass) everywhere, 16 (water) in the north-east cell;
  *   bofek: 1001 (peat) in the west half, 3001 (sand) in the east;
  *   peilgebieden: P1 the west half (x < 181500, ZOMERPEIL -1.5, WINTERPEIL
- *   -1.7, PROVINCIE 21), P2 the east half (VASTPEIL -2.2, PROVINCIE
- *   Fryslan) but its south-east cell is left out: that cell is inactive.
+ *   -1.7, PROVINCIE 21, GEMAALCAP 14.5 mm/d), P2 the east half (VASTPEIL
+ *   -2.2, PROVINCIE Fryslan, GEMAALCAP null: the default pump capacity)
+ *   but its south-east cell is left out: that cell is inactive.
  */
 #include <check.h>
 #include <math.h>
@@ -22,6 +23,7 @@
 
 #include "grid_domain.h"
 #include "io_districts.h"
+#include "io_dpoly.h"
 #include "io_nc.h"
 #include "testutil.h"
 
@@ -50,12 +52,12 @@ static void peil(const char *dir)
                  "{\"name\": \"urn:ogc:def:crs:EPSG::28992\"}}, \"features\": ["
                  "{\"type\": \"Feature\", \"properties\": {\"CODE\": \"1\", \"NAAM\": \"P1\", "
                  "\"ZOMERPEIL\": -1.5, \"WINTERPEIL\": -1.7, \"VASTPEIL\": null, \"PROVINCIE\": "
-                 "\"21\"}, \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[181000, "
+                 "\"21\", \"GEMAALCAP\": 14.5}, \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[181000, "
                  "578000], [181500, 578000], [181500, 578750], [181000, 578750], [181000, "
                  "578000]]]}},"
                  "{\"type\": \"Feature\", \"properties\": {\"CODE\": \"2\", \"NAAM\": \"P2\", "
                  "\"ZOMERPEIL\": null, \"WINTERPEIL\": null, \"VASTPEIL\": -2.2, \"PROVINCIE\": "
-                 "\"Fryslan\"}, \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[181500, "
+                 "\"Fryslan\", \"GEMAALCAP\": null}, \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[181500, "
                  "578000], [181750, 578000], [181750, 578250], [182000, 578250], [182000, 578750], "
                  "[181500, 578750], [181500, 578000]]]}}]}\n"),
         0);
@@ -81,7 +83,7 @@ static void layers(const char *dir)
              "[layer.bofek]\nfield = \"soil\"\nfile = \"bofek.tif\"\n"
              "classes = \"%s/data/classes/bofek2020.csv\"\n"
              "[defaults]\ngw_depth_init = 0.6\nsprinkling_source = 0\n"
-             "[districts]\nfile = \"peil.gpkg\"\nprovince = \"PROVINCIE\"\n",
+             "[districts]\nfile = \"peil.gpkg\"\nprovince = \"PROVINCIE\"\npump = \"GEMAALCAP\"\n",
              cwd, cwd);
     ck_assert_int_eq(tu_write(path, text), 0);
 }
@@ -123,6 +125,8 @@ START_TEST(build_by_hand)
     ck_assert_int_ge(k, 0);
     ck_assert_double_eq_tol(dist[k].summer_level, -2.2, 1e-9);
     ck_assert_double_eq_tol(dist[k].winter_level, -2.2, 1e-9);
+    ck_assert_double_eq(dist[k].pump_mm_d, IO_DPOLY_PUMP_MM_D); /* GEMAALCAP null: the default */
+    ck_assert_double_eq(dist[io_districts_find(dist, nd, 1)].pump_mm_d, 14.5); /* [districts] pump */
     zt_free(dist);
 }
 END_TEST

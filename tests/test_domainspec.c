@@ -34,7 +34,9 @@ START_TEST(good_file)
         "[layer.lgn]\nfield = \"landuse\"\nfile = \"lgn.tif\"\nclasses = \"lgn.csv\"\n"
         "[layer.water]\nfield = \"fixed_head\"\nfile = \"top10.gpkg\"\nlayer = \"waterdeel\"\n"
         "resample = \"fraction\"\nwhere = \"typewater = 'meer'\"\n"
-        "[defaults]\nkd = 500\ngw_depth_init = 0.8\n" DIST "outside = \"nearest\"\n";
+        "[defaults]\nkd = 500\ngw_depth_init = 0.8\n" DIST "outside = \"nearest\"\n"
+        "open_water = \"OPENWATER\"\npump = \"GEMAALCAP\"\nflushing = \"DOORSPOEL\"\n"
+        "tolerance = \"TOLERANTIE\"\n";
     ck_assert_msg(read_text("ds_good", text, &s, &err) == ZT_OK, "%s", err.msg);
     ck_assert_int_eq(s.grid.nx, 4);
     ck_assert_int_eq(s.grid.ny, 3);
@@ -50,6 +52,18 @@ START_TEST(good_file)
     ck_assert(isnan(s.def[DS_DEEP_HEAD]));
     ck_assert_str_eq(s.districts.id, "CODE");
     ck_assert_int_eq(s.districts.outside_nearest, 1);
+    ck_assert_str_eq(s.districts.open_water, "OPENWATER");
+    ck_assert_str_eq(s.districts.pump, "GEMAALCAP");
+    ck_assert_str_eq(s.districts.flushing, "DOORSPOEL");
+    ck_assert_str_eq(s.districts.tolerance, "TOLERANTIE");
+    ck_assert_ptr_null(s.districts.supplied); /* not given: NULL */
+    io_domainspec_free(&s);
+    /* the attribute keys are optional */
+    ck_assert_msg(read_text("ds_noattr", GRID DIST, &s, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_ptr_null(s.districts.open_water);
+    ck_assert_ptr_null(s.districts.pump);
+    ck_assert_ptr_null(s.districts.flushing);
+    ck_assert_ptr_null(s.districts.tolerance);
     io_domainspec_free(&s);
 }
 END_TEST
@@ -73,6 +87,7 @@ START_TEST(bad_files)
         {GRID "[layer.f]\nfield = \"kd\"\nfile = \"f.tif\"\nbnad = 2\n" DIST, "bnad"},
         {GRID, "[districts] file"},
         {GRID "[defaults]\nkd = \"big\"\n" DIST, "[defaults] kd"},
+        {GRID DIST "pump = 12\n", "[districts] pump"}, /* a field name, not a value */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         io_domainspec s;

@@ -3,8 +3,10 @@
  * district table (io/io_dpoly.c).
  *
  * The layers are GeoPackages written here through OGR, with DAMO-named
- * fields (CODE, NAAM, ZOMERPEIL, WINTERPEIL, VASTPEIL) and two optional
- * ones (PROVINCIE, AANVOER). The grid: 8 x 6 cells of 250 m near
+ * fields (CODE, NAAM, ZOMERPEIL, WINTERPEIL, VASTPEIL), two optional
+ * ones (PROVINCIE, AANVOER) and four optional district attributes
+ * (OPENWATER, GEMAALCAP, DOORSPOEL, TOLERANTIE), null unless a test sets
+ * them. The grid: 8 x 6 cells of 250 m near
  * Leeuwarden, west edge x = 181000, south edge y = 578000 (RD New). Every
  * polygon edge lies on a cell edge, 125 m from the nearest centre, so the
  * cell-centre rule has no borderline cell and a layer in EPSG:4326 must
@@ -37,10 +39,12 @@
 
 #define NX 8
 #define NY 6
-#define NF 7 /* fields */
+#define NF 11 /* fields */
+#define NF_BASE 7 /* without the district attributes */
 
-static const char *fnames[NF] = {"CODE", "NAAM", "ZOMERPEIL", "WINTERPEIL", "VASTPEIL",
-                                 "PROVINCIE", "AANVOER"};
+static const char *fnames[NF] = {"CODE",      "NAAM",    "ZOMERPEIL", "WINTERPEIL",
+                                 "VASTPEIL",  "PROVINCIE", "AANVOER", "OPENWATER",
+                                 "GEMAALCAP", "DOORSPOEL", "TOLERANTIE"};
 
 typedef struct tpoly {
     double x0, y0, x1, y1;      /* m RD New */
@@ -66,8 +70,8 @@ static zt_grid grid(void)
 
 /*
  * Write polygons p[0..n) to a GeoPackage layer "peilgebied" in CRS epsg
- * (from RD New coordinates). Level fields are Real, or String when
- * levels_text (to carry bad text). Only the first nf fields are made.
+ * (from RD New coordinates). Level and attribute fields are Real, or String
+ * when levels_text (to carry bad text). Only the first nf fields are made.
  */
 static void write_gpkg(const char *path, const tpoly *p, int n, int epsg, int levels_text, int nf)
 {
@@ -86,7 +90,7 @@ static void write_gpkg(const char *path, const tpoly *p, int n, int epsg, int le
     OGRLayerH lyr = GDALDatasetCreateLayer(ds, "peilgebied", out, wkbPolygon, NULL);
     ck_assert_ptr_nonnull(lyr);
     for (int k = 0; k < nf; k++) {
-        int lev = k >= 2 && k <= 4;
+        int lev = (k >= 2 && k <= 4) || k >= NF_BASE;
         OGRFieldDefnH fd = OGR_Fld_Create(fnames[k], lev && !levels_text ? OFTReal : OFTString);
         ck_assert_int_eq(OGR_L_CreateField(lyr, fd, 1), OGRERR_NONE);
         OGR_Fld_Destroy(fd);
@@ -201,6 +205,10 @@ START_TEST(test_hand_count)
     ck_assert_int_eq(d.supplied[0], 1);
     ck_assert_int_eq(d.supplied[1], 0);
     ck_assert_int_eq(d.supplied[2], -1);
+    for (int i = 0; i < 4; i++) { /* no attribute fields named: none given */
+        ck_assert(isnan(d.ow_fraction[i]) && isnan(d.pump_mm_d[i]) && isnan(d.flushing_m3s[i]) &&
+                  isnan(d.tolerance_m[i]));
+    }
     io_dpoly_free(&d);
     io_dpoly_free(&d); /* NULL-safe twice */
 }
@@ -269,8 +277,11 @@ START_TEST(test_write_ini)
     ck_assert_double_eq(t[2].ow_fraction, IO_DPOLY_OW_FRACTION);
     ck_assert_double_eq(t[2].pump_mm_d, IO_DPOLY_PUMP_MM_D);
     ck_assert_double_eq(t[2].flushing_m3s, IO_DPOLY_FLUSHING_M3S);
+    ck_assert_double_eq(t[2].tolerance_m, IO_DPOLY_TOLERANCE_M);
     char *text = tu_slurp(ini, NULL);
     ck_assert_ptr_nonnull(strstr(text, "pg.gpkg"));
+    ck_assert_ptr_nonnull(strstr(text, "# Defaults, not from the layer: open_water_fraction 0.04, "
+                                   "pump_capacity_mm_d 12, flushing_m3s 0, summer_tolerance_m 0"));
     zt_free(t);
     free(text);
     /* without a province the table cannot be written */
@@ -278,6 +289,86 @@ START_TEST(test_write_ini)
     zt_err_clear(&err);
     tu_expect_fail(io_dpoly_write_ini(&d, NULL, ini, path, &err), &err, ZT_EINPUT, "21002",
                    "province");
+    io_dpoly_free(&d);
+}
+END_TEST
+
+/*
+ * The district attributes from the layer: A and C give all four; B leaves
+ * open water and flushing empty (null), which take the defaults for B
+ * alone. The table written carries them, and its comment says so.
+ */
+START_TEST(test_attributes)
+{
+    char path[600], ini[600];
+    int32_t cell_id[NX * NY];
+    io_dpoly d;
+    tpoly p[3];
+    memcpy(p, good, sizeof p);
+    p[0].v[0] = "21001";
+    p[1].v[0] = "21002";
+    p[2].v[0] = "20001";
+    const char *vals[3][4] = {{"0.06", "15", "0.5", "0.05"},
+                              {NULL, "8.5", NULL, "0.1"},
+                              {"1", "0", "2", "0"}};
+    for (int i = 0; i < 3; i++) {
+        for (int a = 0; a < 4; a++) {
+            p[i].v[NF_BASE + a] = vals[i][a];
+        }
+    }
+    write_gpkg(tmp("dpoly_attr", "pg.gpkg", path, sizeof path), p, 3, 28992, 0, NF);
+    io_dpoly_spec s = spec_of(path);
+    s.id_from_field_numeric = 1;
+    s.open_water_field = "openwater"; /* names match without regard to case */
+    s.pump_field = "GEMAALCAP";
+    s.flushing_field = "DOORSPOEL";
+    s.tolerance_field = "TOLERANTIE";
+    zt_grid g = grid();
+    zt_err err;
+    zt_err_clear(&err);
+    ck_assert_msg(io_dpoly_read(&s, &g, cell_id, &d, NULL, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_double_eq(d.ow_fraction[0], 0.06);
+    ck_assert_double_eq(d.pump_mm_d[0], 15.0);
+    ck_assert_double_eq(d.flushing_m3s[0], 0.5);
+    ck_assert_double_eq(d.tolerance_m[0], 0.05);
+    ck_assert(isnan(d.ow_fraction[1]));
+    ck_assert_double_eq(d.pump_mm_d[1], 8.5);
+    ck_assert(isnan(d.flushing_m3s[1]));
+    ck_assert_double_eq(d.tolerance_m[1], 0.1);
+    ck_assert_double_eq(d.ow_fraction[2], 1.0);
+    ck_assert_double_eq(d.pump_mm_d[2], 0.0);
+    snprintf(ini, sizeof ini, "%.*s/districts.ini", (int)(strlen(path) - 8), path);
+    ck_assert_msg(io_dpoly_write_ini(&d, NULL, ini, path, &err) == ZT_OK, "%s", err.msg);
+    grid_district *t = NULL;
+    int n = 0;
+    ck_assert_msg(io_districts_load(ini, &t, &n, &err) == ZT_OK, "%s", err.msg);
+    ck_assert_int_eq(n, 3); /* sorted by id: 20001 (C), 21001 (A), 21002 (B) */
+    ck_assert_int_eq(t[0].id, 20001);
+    ck_assert_double_eq(t[0].ow_fraction, 1.0);
+    ck_assert_double_eq(t[0].pump_mm_d, 0.0);
+    ck_assert_double_eq(t[0].flushing_m3s, 2.0);
+    ck_assert_double_eq(t[0].tolerance_m, 0.0);
+    ck_assert_int_eq(t[1].id, 21001);
+    ck_assert_double_eq(t[1].ow_fraction, 0.06);
+    ck_assert_double_eq(t[1].pump_mm_d, 15.0);
+    ck_assert_double_eq(t[1].flushing_m3s, 0.5);
+    ck_assert_double_eq(t[1].tolerance_m, 0.05);
+    ck_assert_int_eq(t[2].id, 21002);
+    ck_assert_double_eq(t[2].ow_fraction, IO_DPOLY_OW_FRACTION); /* empty: the default */
+    ck_assert_double_eq(t[2].pump_mm_d, 8.5);
+    ck_assert_double_eq(t[2].flushing_m3s, IO_DPOLY_FLUSHING_M3S);
+    ck_assert_double_eq(t[2].tolerance_m, 0.1);
+    char *text = tu_slurp(ini, NULL);
+    ck_assert_msg(strstr(text, "# From the layer: open_water_fraction for 2 of 3 districts, the "
+                               "default 0.04 for the rest.\n"
+                               "# From the layer: pump_capacity_mm_d.\n"
+                               "# From the layer: flushing_m3s for 2 of 3 districts, the default 0 "
+                               "for the rest.\n"
+                               "# From the layer: summer_tolerance_m.\n"),
+                  "%s", text);
+    ck_assert_msg(!strstr(text, "Defaults, not from the layer"), "%s", text);
+    zt_free(t);
+    free(text);
     io_dpoly_free(&d);
 }
 END_TEST
@@ -357,6 +448,36 @@ START_TEST(test_bad)
     memcpy(p, good, sizeof p);
     p[1].v[6] = "misschien";
     expect_bad("dpoly_sup", p, 3, 0, NF, NULL, "'AANVOER'", "misschien");
+    /* district attributes: a named field that is not there (the fields listed) */
+    s = spec_of(NULL);
+    s.pump_field = "GEMAALCAP";
+    expect_bad("dpoly_attr_field", good, 3, 0, NF_BASE, &s, "'GEMAALCAP' is not in layer",
+               "PROVINCIE, AANVOER");
+    /* values outside io_districts' ranges, or not numbers */
+    static const struct {
+        int a;
+        const char *v, *want;
+    } badv[] = {
+        {0, "0", "open water fraction 0 (-) is outside (0, 1]"},
+        {0, "1.5", "open water fraction 1.5"},
+        {1, "600", "pumping capacity 600 (mm/d) is outside [0, 500]"},
+        {1, "-1", "pumping capacity -1"},
+        {2, "150", "flushing 150 (m3/s) is outside [0, 100]"},
+        {3, "1.5", "summer tolerance 1.5 (m) is outside [0, 1]"},
+        {3, "veel", "'veel' is not a number"},
+    };
+    for (size_t k = 0; k < sizeof badv / sizeof badv[0]; k++) {
+        memcpy(p, good, sizeof p);
+        p[1].v[NF_BASE + badv[k].a] = badv[k].v;
+        s = spec_of(NULL);
+        s.open_water_field = fnames[NF_BASE];
+        s.pump_field = fnames[NF_BASE + 1];
+        s.flushing_field = fnames[NF_BASE + 2];
+        s.tolerance_field = fnames[NF_BASE + 3];
+        char fld[64];
+        snprintf(fld, sizeof fld, "FID 2 (code 'PG-B'): field '%s'", fnames[NF_BASE + badv[k].a]);
+        expect_bad("dpoly_attr_bad", p, 3, 1, NF, &s, fld, badv[k].want);
+    }
 }
 END_TEST
 
@@ -368,6 +489,7 @@ Suite *suite_dpoly(void)
     tcase_add_test(tc, test_hand_count);
     tcase_add_test(tc, test_wgs84);
     tcase_add_test(tc, test_write_ini);
+    tcase_add_test(tc, test_attributes);
     tcase_add_test(tc, test_bad);
     suite_add_tcase(s, tc);
     return s;
