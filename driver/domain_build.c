@@ -162,6 +162,7 @@ static zt_status read_districts(build *b, zt_err *err)
     sp.pump_field = ds->pump;
     sp.flushing_field = ds->flushing;
     sp.tolerance_field = ds->tolerance;
+    sp.id_from_field_numeric = ds->numeric_ids;
     b->cell_id = zt_calloc((size_t)n, sizeof *b->cell_id);
     if (!b->cell_id) {
         return zt_fail(err, ZT_ENOMEM, "out of memory");

@@ -171,6 +171,8 @@ static zt_status read_districts(io_domainspec *s, zt_err *err)
             ZT_OK ||
         (st = io_ini_string(s->ini, "districts", "tolerance", 0, NULL, &d->tolerance, err)) !=
             ZT_OK ||
+        (st = io_ini_bool(s->ini, "districts", "numeric_ids", 0, 0, &d->numeric_ids, err)) !=
+            ZT_OK ||
         (st = io_ini_choice(s->ini, "districts", "outside", 0, outside, 0, &d->outside_nearest,
                             err)) != ZT_OK) {
         return st;

@@ -15,7 +15,7 @@
  *   [defaults] <field> = value: the value where no layer gives one
  *   [districts] file, layer, id, name, summer, winter, fixed, province,
  *              supplied, open_water, pump, flushing, tolerance (field
- *              names), outside (inactive | nearest)
+ *              names), outside (inactive | nearest), numeric_ids (bool)
  */
 #ifndef IO_DOMAINSPEC_H
 #define IO_DOMAINSPEC_H
@@ -57,6 +57,9 @@ typedef struct io_ds_districts {
     const char *open_water, *pump, *flushing, *tolerance; /* optional fields: open water
                             fraction (-), pump capacity (mm/d), flushing (m3/s), summer tolerance (m) */
     int outside_nearest; /* cells in no polygon: 0 inactive, 1 the nearest district */
+    int numeric_ids;     /* numeric_ids = true: the id field holds the district ids (whole
+                            numbers 1..2147483647, kept); false (default): ids 1..n in file
+                            order, the code kept as the name when there is none */
 } io_ds_districts;
 
 typedef struct io_domainspec {

@@ -133,6 +133,19 @@ static int parse_level(const char *t, double *v)
     return (end == buf || *end || errno || !isfinite(*v)) ? -1 : 0;
 }
 
+/* The number in field idx of f: a Real field read as the double it holds
+ * (its text has 15 digits only, which would not round-trip), any other
+ * field parsed from its text t by parse_level. 0 ok, -1 not a number. */
+static int number_of(OGRFeatureH f, int idx, const char *t, double *v)
+{
+    OGRFieldDefnH fd = idx >= 0 ? OGR_F_GetFieldDefnRef(f, idx) : NULL;
+    if (fd && OGR_Fld_GetType(fd) == OFTReal) {
+        *v = OGR_F_GetFieldAsDouble(f, idx);
+        return isfinite(*v) ? 0 : -1;
+    }
+    return parse_level(t, v);
+}
+
 /* Province from a code 20/21/22, "PV21" or a name; -1 when unreadable. */
 static int parse_province(const char *t)
 {
@@ -194,16 +207,18 @@ static zt_status level_of(OGRFeatureH f, const io_dpoly_spec *s, const fields *f
 {
     const char *t = text_of(f, idx);
     const char *used = fname;
+    int used_idx = idx;
     if (blank(t) && fl->fixed >= 0) {
         t = text_of(f, fl->fixed);
         used = fl->nfixed;
+        used_idx = fl->fixed;
     }
     if (blank(t)) {
         return fl->fixed >= 0
                    ? FEAT_FAIL(fname, "empty, and so is the fixed level '%s'", fl->nfixed)
                    : FEAT_FAIL(fname, "empty (no fixed level field '%s' either)", fl->nfixed);
     }
-    if (parse_level(t, out) != 0) {
+    if (number_of(f, used_idx, t, out) != 0) {
         return FEAT_FAIL(used, "'%s' is not a number (m NAP)", t);
     }
     if (*out < IO_DIST_LEVEL_MIN || *out > IO_DIST_LEVEL_MAX) {
@@ -268,7 +283,7 @@ static zt_status read_feature(OGRFeatureH f, int i, const io_dpoly_spec *s, cons
         double v = NAN;
         t = text_of(f, fl->attr[a]);
         if (!blank(t)) {
-            if (parse_level(t, &v) != 0) {
+            if (number_of(f, fl->attr[a], t, &v) != 0) {
                 return FEAT_FAIL(fl->nattr[a], "'%s' is not a number (%s, %s)", t, attrs[a].what,
                                  attrs[a].unit);
             }
