@@ -240,6 +240,8 @@ static zt_status read_feature(OGRFeatureH f, int i, const io_dpoly_spec *s, cons
     if (!(d->code[i] = zt_strdup(code))) {
         return zt_fail(err, ZT_ENOMEM, "[districts] out of memory");
     }
+    /* OGR's text of a non-string field lives only until the next call */
+    code = d->code[i];
     const char *nm = fl->name >= 0 ? text_of(f, fl->name) : "";
     if (!(d->name[i] = zt_strdup(blank(nm) ? code : nm))) {
         return zt_fail(err, ZT_ENOMEM, "[districts] out of memory");
