@@ -229,6 +229,9 @@ static zt_status write_gpkg(const char *dir, const grid_domain *d, const grid_di
     GDALDatasetH ds = NULL;
     OGRSpatialReferenceH rd = OSRNewSpatialReference(NULL);
     OGRLayerH lyr = NULL;
+    /* a fixed date in gpkg_contents, so that the file is the same bytes on
+     * every build (GDAL's GPKG driver honours OGR_CURRENT_DATE) */
+    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
     if (st == ZT_OK) {
         ds = gpkg ? GDALCreate(gpkg, tmp, 0, 0, 0, GDT_Unknown, NULL) : NULL;
         if (rd && OSRImportFromEPSG(rd, RD_EPSG) == OGRERR_NONE && ds) {
@@ -274,6 +277,7 @@ static zt_status write_gpkg(const char *dir, const grid_domain *d, const grid_di
     if (ds && !close_ok(ds) && st == ZT_OK) {
         st = zt_fail(err, ZT_EIO, "%s: cannot write: %s", fin, gdal_msg());
     }
+    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
     OSRDestroySpatialReference(rd);
     for (int i = 0; i < n; i++) {
         if (multi[i]) {
