@@ -310,7 +310,7 @@ void drv_out_summary(const run_ctx *c, const run_out *w, const drv_run_stats *s)
     printf("\nzoet run: wrote %s%s%s, balance.csv to %s\n",
            c->nsel ? strrchr(w->path_grid, '/') + 1 : "(no grids)",
            c->sc->districts ? ", districts.nc, districts.csv" : ", (no district series)",
-           c->peat ? ", peat.nc, peat_districts.csv, peat_provinces.csv, peat_months.csv" : "", c->out_root);
+           c->peat ? ", peat.nc, peat_districts.csv, peat_provinces.csv, peat_months.csv, peat_years.csv" : "", c->out_root);
     if (c->sup) {
         int nn, nu;
         double sec;

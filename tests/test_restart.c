@@ -40,7 +40,8 @@ static char cwd[1024];
 static const char *const outputs[] = {
     "balance.csv",        "districts.csv",      "districts.nc",       "grids_month.nc",
     "lake.csv",           "lake.nc",            "peat.nc",            "peat_districts.csv",
-    "peat_months.csv",    "peat_provinces.csv", "supply_nodes.csv",   "supply_nodes.nc",
+    "peat_months.csv",    "peat_provinces.csv", "peat_years.csv",     "supply_nodes.csv",
+    "supply_nodes.nc",
     "supply_regions.csv",
     "supply_regions.nc",  "supply_users.csv",   "supply_users.nc"};
 #define NOUT (int)(sizeof outputs / sizeof outputs[0])
