@@ -220,6 +220,21 @@ START_TEST(run_by_hand)
 }
 END_TEST
 
+/* In a new folder `tag`: the runs ref (factor 1) and dry (factor 2) by
+ * make_run, and the path of a table folder beside them. Each buffer holds
+ * 256 (base) or 300 bytes. */
+static void two_runs(const char *tag, char *base, char *a, char *b, char *out)
+{
+    tu_tmpdir(tag, base, 256);
+    snprintf(a, 300, "%s/ref", base);
+    snprintf(b, 300, "%s/dry", base);
+    snprintf(out, 300, "%s/table", base);
+    ck_assert_int_eq(mkdir(a, 0777), 0);
+    ck_assert_int_eq(mkdir(b, 0777), 0);
+    make_run(a, 1);
+    make_run(b, 2);
+}
+
 /* Two runs by hand, the second with twice the class 4 shortage: the table
  * has the 1-in-10 dry year 2009 for both, and in it Fryslan's class 4 short
  * 365 x 500 x 9 m3 = 1.6425 Mm3 in the reference and 3.285 in the other
@@ -228,14 +243,7 @@ START_TEST(table_of_two_runs)
 {
     char base[256], a[300], b[300], out[300], path[400];
     zt_err err;
-    tu_tmpdir("table_runs", base, sizeof base);
-    snprintf(a, sizeof a, "%s/ref", base);
-    snprintf(b, sizeof b, "%s/dry", base);
-    snprintf(out, sizeof out, "%s/table", base);
-    ck_assert_int_eq(mkdir(a, 0777), 0);
-    ck_assert_int_eq(mkdir(b, 0777), 0);
-    make_run(a, 1);
-    make_run(b, 2);
+    two_runs("table_runs", base, a, b, out);
     const char *runs[2] = {a, b};
     zt_err_clear(&err);
     ck_assert_msg(drv_table(runs, 2, out, 1, &err) == ZT_OK, "%s", err.msg);
@@ -464,14 +472,7 @@ START_TEST(odd_run_names)
 {
     char base[256], a[300], b[300], out[300], path[400];
     zt_err err;
-    tu_tmpdir("table_odd", base, sizeof base);
-    snprintf(a, sizeof a, "%s/ref", base);
-    snprintf(b, sizeof b, "%s/dry", base);
-    snprintf(out, sizeof out, "%s/table", base);
-    ck_assert_int_eq(mkdir(a, 0777), 0);
-    ck_assert_int_eq(mkdir(b, 0777), 0);
-    make_run(a, 1);
-    make_run(b, 2);
+    two_runs("table_odd", base, a, b, out);
     /* the name by a link (make_run's run.json holds its folder unescaped) */
     snprintf(b, sizeof b, "%s/a\"b<i>&c", base);
     ck_assert_int_eq(symlink("dry", b), 0);
@@ -493,14 +494,7 @@ START_TEST(md_pipe_in_name)
 {
     char base[256], a[300], b[300], out[300], path[400];
     zt_err err;
-    tu_tmpdir("table_pipe", base, sizeof base);
-    snprintf(a, sizeof a, "%s/ref", base);
-    snprintf(b, sizeof b, "%s/dry", base);
-    snprintf(out, sizeof out, "%s/table", base);
-    ck_assert_int_eq(mkdir(a, 0777), 0);
-    ck_assert_int_eq(mkdir(b, 0777), 0);
-    make_run(a, 1);
-    make_run(b, 2);
+    two_runs("table_pipe", base, a, b, out);
     snprintf(b, sizeof b, "%s/wet|dry", base);
     ck_assert_int_eq(symlink("dry", b), 0);
     const char *runs[2] = {a, b};
@@ -527,14 +521,7 @@ START_TEST(table_maps_missing_or_bad)
 {
     char base[256], a[300], b[300], out[300], path[400];
     zt_err err;
-    tu_tmpdir("table_maps", base, sizeof base);
-    snprintf(a, sizeof a, "%s/ref", base);
-    snprintf(b, sizeof b, "%s/dry", base);
-    snprintf(out, sizeof out, "%s/table", base);
-    ck_assert_int_eq(mkdir(a, 0777), 0);
-    ck_assert_int_eq(mkdir(b, 0777), 0);
-    make_run(a, 1);
-    make_run(b, 2);
+    two_runs("table_maps", base, a, b, out);
     snprintf(path, sizeof path, "%s/peat.nc", b);
     ck_assert_int_eq(unlink(path), 0);
     const char *runs[2] = {a, b};
