@@ -1,11 +1,9 @@
 /*
  * stats_write.c: the files of `zoet stats` (stats.h; docs/table.md).
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "core_stats.h"
 #include "io_file.h"
@@ -20,17 +18,28 @@ static void key(FILE *f, const drv_series *x)
     io_table_csv_field(f, x->cls);
 }
 
+/* dir/name opened for writing (io_text_open) with its header line; path
+ * gets the file's path for io_text_close. */
+static zt_status open_table(const char *dir, const char *name, const char *header, char *path,
+                            size_t n, FILE **f, zt_err *err)
+{
+    io_path_join(dir, name, path, n);
+    zt_status st = io_text_open(path, f, err);
+    if (st == ZT_OK) {
+        fputs(header, *f);
+    }
+    return st;
+}
+
 /* years.csv: year,statistic,area,class,value,unit */
 static zt_status write_years(const drv_stats *s, const char *dir, zt_err *err)
 {
     char path[4096];
     FILE *f;
-    io_path_join(dir, "years.csv", path, sizeof path);
-    zt_status st = io_text_open(path, &f, err);
+    zt_status st = open_table(dir, "years.csv", "year,statistic,area,class,value,unit\n", path, sizeof path, &f, err);
     if (st != ZT_OK) {
         return st;
     }
-    fputs("year,statistic,area,class,value,unit\n", f);
     for (int y = 0; y < s->ny; y++) {
         for (int i = 0; i < s->nser; i++) {
             const drv_series *x = &s->ser[i];
@@ -48,14 +57,11 @@ static zt_status write_return(const drv_stats *s, const char *dir, int *rank, zt
 {
     char path[4096];
     FILE *f;
-    io_path_join(dir, "return_periods.csv", path, sizeof path);
-    zt_status st = io_text_open(path, &f, err);
+    zt_status st = open_table(dir, "return_periods.csv", "statistic,area,class,year,value,unit,rank,years_ranked,"
+                          "exceedance_probability,return_period_yr\n", path, sizeof path, &f, err);
     if (st != ZT_OK) {
         return st;
     }
-    fputs("statistic,area,class,year,value,unit,rank,years_ranked,exceedance_probability,"
-          "return_period_yr\n",
-          f);
     for (int i = 0; i < s->nser; i++) {
         const drv_series *x = &s->ser[i];
         const int m = core_stats_rank(x->v, s->ny, x->dir, rank);
@@ -78,25 +84,23 @@ static zt_status write_summary(const drv_stats *s, const char *dir, zt_err *err)
 {
     char path[4096];
     FILE *f;
-    io_path_join(dir, "summary.csv", path, sizeof path);
-    zt_status st = io_text_open(path, &f, err);
+    zt_status st = open_table(dir, "summary.csv", "statistic,area,class,measure,year,value,unit\n", path, sizeof path, &f, err);
     if (st != ZT_OK) {
         return st;
     }
-    fputs("statistic,area,class,measure,year,value,unit\n", f);
     fprintf(f, "average_year,north,,year,,%g,year\n", s->avg_year ? s->avg_year : NAN);
     fprintf(f, "dry_1_in_10_year,north,,year,,%g,year\n", s->dry10_year ? s->dry10_year : NAN);
     fprintf(f, "run,,,first_year,,%d,year\n", s->y0);
     fprintf(f, "run,,,years,,%d,year\n", s->ny);
+    char ya[16] = "", yd[16] = "";
+    if (s->avg_year) {
+        snprintf(ya, sizeof ya, "%d", s->avg_year);
+    }
+    if (s->dry10_year) {
+        snprintf(yd, sizeof yd, "%d", s->dry10_year);
+    }
     for (int i = 0; i < s->nser; i++) {
         const drv_series *x = &s->ser[i];
-        char ya[16] = "", yd[16] = "";
-        if (s->avg_year) {
-            snprintf(ya, sizeof ya, "%d", s->avg_year);
-        }
-        if (s->dry10_year) {
-            snprintf(yd, sizeof yd, "%d", s->dry10_year);
-        }
         const char *meas[4] = {"return_period_2", "return_period_10", "average_year",
                                "dry_1_in_10_year"};
         const char *year[4] = {"", "", ya, yd};
@@ -115,14 +119,15 @@ static zt_status write_summary(const drv_stats *s, const char *dir, zt_err *err)
 
 zt_status drv_stats_write(const drv_stats *s, const char *out_dir, zt_err *err)
 {
-    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
-        return zt_fail(err, ZT_EIO, "%s: cannot make the folder (%s)", out_dir, strerror(errno));
+    zt_status st = io_dir_ensure(out_dir, err);
+    if (st != ZT_OK) {
+        return st;
     }
     int *rank = zt_malloc((size_t)(s->ny > 0 ? s->ny : 1) * sizeof *rank);
     if (!rank) {
         return zt_fail(err, ZT_ENOMEM, "zoet stats: out of memory");
     }
-    zt_status st = write_years(s, out_dir, err);
+    st = write_years(s, out_dir, err);
     if (st == ZT_OK) {
         st = write_return(s, out_dir, rank, err);
     }

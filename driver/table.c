@@ -3,13 +3,11 @@
  */
 #include "table.h"
 
-#include <errno.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io_file.h"
@@ -216,8 +214,8 @@ zt_status drv_table(const char *const *runs, int nrun, const char *out_dir, int 
     tb t;
     memset(&t, 0, sizeof t);
     t.nrun = nrun;
-    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
-        return zt_fail(err, ZT_EIO, "%s: cannot make the folder (%s)", out_dir, strerror(errno));
+    if (io_dir_ensure(out_dir, err) != ZT_OK) {
+        return err->status;
     }
     zt_status st = load(&t, runs, err);
     const char **stat = zt_calloc((size_t)(t.nrow + 1), 4 * sizeof *stat);
